@@ -1,0 +1,11 @@
+import { processIo } from './io.js';
+import { runCli } from './program.js';
+
+export { runCli, buildProgram } from './program.js';
+export type { CliIo } from './io.js';
+
+/** Entry point of the `momentic` binary. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const code = await runCli(argv, processIo());
+  process.exitCode = code;
+}

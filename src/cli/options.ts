@@ -1,0 +1,38 @@
+import { parseDayNumber, type IsoDate } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
+
+/** A `YYYY-MM-DD` flag value, or a UsageError naming the flag. */
+export function dateFlag(value: string | undefined, flag: string): IsoDate {
+  if (value === undefined || value === '') {
+    throw new UsageError('USAGE_MISSING_OPTION', `${flag} is required`, {
+      hint: `pass ${flag} YYYY-MM-DD`,
+      context: { flag },
+    });
+  }
+  if (parseDayNumber(value) === undefined) {
+    throw new UsageError('USAGE_INVALID_DATE', `${flag} "${value}" is not a valid date`, {
+      hint: `write ${flag} as YYYY-MM-DD with a real month and day, e.g. ${flag} 2024-03-15`,
+      context: { flag, value },
+    });
+  }
+  return value;
+}
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An ISO-8601 timestamp with a zone (`Z` or an offset), as epoch ms. */
+export function timestampFlag(value: string, flag: string): number {
+  const ms = ISO_WITH_ZONE.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError('USAGE_INVALID_TIMESTAMP', `${flag} "${value}" is not an ISO-8601 timestamp with a time zone`, {
+      hint: `write ${flag} like 2024-07-03T14:00:00Z or 2024-07-03T10:00:00-04:00`,
+      context: { flag, value },
+    });
+  }
+  return ms;
+}
+
+/** ISO-8601 UTC without milliseconds: `2024-07-03T13:30:00Z`. */
+export function isoUtc(ts: number): string {
+  return new Date(ts).toISOString().replace('.000Z', 'Z');
+}

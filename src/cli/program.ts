@@ -1,0 +1,151 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode } from '../core/error-codes.js';
+import { toMomenticError, UsageError, type MomenticError } from '../core/errors.js';
+import { CommandContext, type GlobalOptions } from './context.js';
+import type { CliIo } from './io.js';
+import { renderErrorJson, renderErrorText } from './render-error.js';
+import { VERSION } from './version.js';
+
+/** A command handler module is loaded only when its command runs, so `--help` starts fast. */
+type Handler = (ctx: CommandContext, opts: Record<string, unknown>) => Promise<number | void>;
+
+function lazy(load: () => Promise<Handler>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const cmd = args[args.length - 1] as Command;
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const ctx = currentRun.makeContext(globals);
+    const handler = await load();
+    const code = await handler(ctx, cmd.opts());
+    currentRun.exitCode = typeof code === 'number' ? code : ExitCode.Ok;
+  };
+}
+
+const currentRun: { exitCode: number; makeContext: (g: GlobalOptions) => CommandContext } = {
+  exitCode: 0,
+  makeContext: () => {
+    throw new Error('no run in progress');
+  },
+};
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('momentic')
+    .description('momentic: data, features, backtests, paper and live trading under hard risk limits')
+    .version(VERSION, '-V, --version')
+    .option('--home <dir>', 'workspace folder (data/, state/, config/); default MOMENTIC_HOME or the current folder')
+    .option('--config <file>', 'extra YAML config layered over config/base.yaml')
+    .option('--json', 'machine-readable JSON on stdout')
+    .addOption(
+      new Option('--log-level <level>', 'log verbosity (logs go to stderr)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: () => undefined,
+    })
+    .exitOverride();
+
+  program
+    .command('doctor')
+    .description('check Node, workspace folders, config, database and Redis reachability, and which venue credentials are set')
+    .option('--fix', 'create missing workspace folders')
+    .action(lazy(async () => (await import('./commands/doctor.js')).doctor));
+
+  const config = program.command('config').description('inspect the effective configuration');
+  config
+    .command('show')
+    .description('print every config key, its value and where it came from (secrets redacted)')
+    .action(lazy(async () => (await import('./commands/config-show.js')).configShow));
+
+  const calendar = program.command('calendar').description('trading calendars: sessions, open/closed, holidays');
+  calendar
+    .command('sessions')
+    .description('list sessions as date,open_utc,close_utc (one line each) between two dates, inclusive')
+    .option('--market <code>', 'market calendar: XNYS or 24/7', 'XNYS')
+    .requiredOption('--from <date>', 'first date, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last date, YYYY-MM-DD')
+    .option('--header', 'print a CSV header line first')
+    .action(lazy(async () => (await import('./commands/calendar.js')).calendarSessions));
+  calendar
+    .command('is-open')
+    .description('say whether the market is open at an instant (default: now)')
+    .option('--market <code>', 'market calendar: XNYS or 24/7', 'XNYS')
+    .option('--at <iso>', 'ISO-8601 timestamp with a zone, e.g. 2024-07-03T14:00:00Z')
+    .action(lazy(async () => (await import('./commands/calendar.js')).calendarIsOpen));
+  calendar
+    .command('holidays')
+    .description('list full-day closures and early closes of a year')
+    .option('--market <code>', 'market calendar', 'XNYS')
+    .requiredOption('--year <yyyy>', 'calendar year')
+    .action(lazy(async () => (await import('./commands/calendar.js')).calendarHolidays));
+
+  for (const cmd of [program, config, calendar]) cmd.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+const COMMANDER_CODES: Readonly<Record<string, { code: MomenticError['code']; hint: string }>> = {
+  'commander.unknownCommand': { code: 'USAGE_UNKNOWN_COMMAND', hint: 'run momentic --help to list the commands' },
+  'commander.unknownOption': { code: 'USAGE_UNKNOWN_OPTION', hint: 'run the command with --help to list its options' },
+  'commander.excessArguments': { code: 'USAGE_UNKNOWN_COMMAND', hint: 'run the command with --help to see what it takes' },
+  'commander.missingArgument': { code: 'USAGE_MISSING_OPTION', hint: 'run the command with --help to see what it takes' },
+  'commander.optionMissingArgument': { code: 'USAGE_MISSING_OPTION', hint: 'give the option a value' },
+  'commander.missingMandatoryOptionValue': { code: 'USAGE_MISSING_OPTION', hint: 'add the required option' },
+  'commander.invalidArgument': { code: 'USAGE_INVALID_OPTION', hint: 'use one of the allowed values' },
+};
+
+function fromCommander(e: CommanderError, argv: readonly string[]): MomenticError | undefined {
+  const known = COMMANDER_CODES[e.code];
+  if (known === undefined) return undefined;
+  const message = e.message.replace(/^error: /, '');
+  const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? /option '([^']+)'/.exec(message)?.[1];
+  const hint = e.code === 'commander.unknownCommand' && message.includes('Did you mean') ? `${message.split('\n')[1] ?? ''} ${known.hint}`.trim() : known.hint;
+  const first = message.split('\n')[0] ?? message;
+  const context = flag === undefined ? { value: argv.join(' ') } : { flag: flag.split(' ')[0] ?? flag };
+  return new UsageError(known.code, first, { hint, context });
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  let json = argv.includes('--json');
+  currentRun.exitCode = ExitCode.Ok;
+  currentRun.makeContext = (g) => {
+    json = g.json === true;
+    return new CommandContext(io, g);
+  };
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.Ok;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return currentRun.exitCode;
+  } catch (raw) {
+    if (raw instanceof CommanderError) {
+      if (raw.code === 'commander.helpDisplayed' || raw.code === 'commander.version' || raw.code === 'commander.help') {
+        return ExitCode.Ok;
+      }
+      const mapped = fromCommander(raw, argv);
+      if (mapped !== undefined) {
+        if (json) io.stdout(renderErrorJson(mapped));
+        else io.stderr(renderErrorText(mapped));
+        return mapped.exitCode;
+      }
+    }
+    const e = toMomenticError(raw);
+    if (json) io.stdout(renderErrorJson(e));
+    else io.stderr(renderErrorText(e));
+    if (e.kind === 'internal' && raw instanceof Error && raw.stack !== undefined && io.env.MOMENTIC_DEBUG === '1') {
+      io.stderr(raw.stack + '\n');
+    }
+    return e.exitCode;
+  }
+}

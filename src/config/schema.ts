@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { LOG_LEVELS } from '../core/logger.js';
+
+const url = z.string().refine((s) => s === '' || URL.canParse(s), { message: 'must be a URL such as https://host:port/path, or empty' });
+const fraction = z.number().gt(0).lte(1);
+const count = z.number().int().min(0);
+
+export const PROVIDERS = ['synthetic', 'csv', 'alpaca', 'polygon', 'binance', 'failover'] as const;
+export const TIMEFRAMES = ['1d', '1h', '15m', '5m', '1m'] as const;
+
+/** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
+export const configSchema = z.strictObject({
+  log: z.strictObject({
+    level: z.enum(LOG_LEVELS),
+  }),
+  market: z.string().min(1),
+  data: z.strictObject({
+    provider: z.enum(PROVIDERS),
+    fallbacks: z.array(z.enum(PROVIDERS)),
+    timeframe: z.enum(TIMEFRAMES),
+    format: z.enum(['csv', 'parquet']),
+    symbols: z.array(z.string().regex(/^[A-Za-z0-9.\-/:_]+$/, 'symbols are letters, digits and . - / : _')),
+  }),
+  database: z.strictObject({ url }),
+  redis: z.strictObject({ url }),
+  http: z.strictObject({
+    timeout_ms: z.number().int().positive(),
+    retries: count,
+    backoff_ms: z.number().int().positive(),
+  }),
+  venues: z.strictObject({
+    alpaca: z.strictObject({
+      paper: z.boolean(),
+      feed: z.enum(['iex', 'sip', 'delayed_sip', 'otc']),
+      adjustment: z.enum(['raw', 'split', 'dividend', 'all']),
+      trading_url: url,
+      data_url: url,
+    }),
+    polygon: z.strictObject({
+      base_url: url,
+      adjusted: z.boolean(),
+    }),
+    binance: z.strictObject({
+      testnet: z.boolean(),
+      data_url: url,
+      trading_url: url,
+    }),
+  }),
+  risk: z.strictObject({
+    max_daily_drawdown: fraction,
+    max_risk_per_trade: fraction,
+    max_position: fraction,
+    max_gross_intraday: z.number().gt(0),
+    max_gross_swing: z.number().gt(0),
+    max_short_of_gross: fraction,
+    max_positions: count,
+    pause_after_losses: count,
+    max_trades_per_day: count,
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/**
+ * Built-in defaults. `config/base.yaml` ships the same values with comments (a test keeps them
+ * equal). Paper and sandbox endpoints are the default everywhere.
+ */
+export const DEFAULTS: Config = {
+  log: { level: 'info' },
+  market: 'XNYS',
+  data: { provider: 'synthetic', fallbacks: [], timeframe: '1d', format: 'csv', symbols: [] },
+  database: { url: '' },
+  redis: { url: '' },
+  http: { timeout_ms: 10_000, retries: 5, backoff_ms: 500 },
+  venues: {
+    alpaca: {
+      paper: true,
+      feed: 'iex',
+      adjustment: 'all',
+      trading_url: 'https://paper-api.alpaca.markets',
+      data_url: 'https://data.alpaca.markets',
+    },
+    polygon: { base_url: 'https://api.massive.com', adjusted: true },
+    binance: {
+      testnet: true,
+      data_url: 'https://api.binance.com',
+      trading_url: 'https://testnet.binance.vision',
+    },
+  },
+  risk: {
+    max_daily_drawdown: 0.02,
+    max_risk_per_trade: 0.004,
+    max_position: 0.05,
+    max_gross_intraday: 0.5,
+    max_gross_swing: 1.0,
+    max_short_of_gross: 0.5,
+    max_positions: 30,
+    pause_after_losses: 3,
+    max_trades_per_day: 100,
+  },
+};

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError } from '../core/errors.js';
+
+/** A parsed YAML config file that can say on which line a key path stands. */
+export interface YamlFile {
+  readonly file: string;
+  readonly values: Record<string, unknown>;
+  lineOf(path: readonly string[]): number | undefined;
+}
+
+export function readYamlFile(file: string, displayName: string = file): YamlFile {
+  if (!existsSync(file)) {
+    throw new ConfigError('CONFIG_FILE_NOT_FOUND', `config file ${displayName} does not exist`, {
+      hint: 'check the path (relative paths start at the current folder), or drop --config to use the defaults',
+      context: { file: displayName },
+    });
+  }
+  const text = readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err !== undefined) {
+    const line = lineCounter.linePos(err.pos[0]).line;
+    throw new ConfigError('CONFIG_PARSE', `${displayName} is not valid YAML: ${err.message.split('\n')[0] ?? ''}`, {
+      hint: 'fix the YAML syntax on that line (indent with spaces, quote values containing ": " or "#")',
+      context: { file: displayName, row: line },
+    });
+  }
+  const values: unknown = doc.toJS();
+  if (values === null || values === undefined) {
+    return { file: displayName, values: {}, lineOf: () => undefined };
+  }
+  if (typeof values !== 'object' || Array.isArray(values)) {
+    throw new ConfigError('CONFIG_INVALID_VALUE', `${displayName} must hold a mapping of keys to values at the top level`, {
+      hint: 'write "key: value" lines, e.g. "market: XNYS"',
+      context: { file: displayName, row: 1 },
+    });
+  }
+  return {
+    file: displayName,
+    values: values as Record<string, unknown>,
+    lineOf: (path) => keyLine(doc, lineCounter, path),
+  };
+}
+
+function keyLine(doc: Document, lc: LineCounter, path: readonly string[]): number | undefined {
+  let node: unknown = doc.contents;
+  let line: number | undefined;
+  for (const key of path) {
+    if (!isMap(node)) return line;
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    if (pair === undefined) return line;
+    const range = isScalar(pair.key) ? pair.key.range : undefined;
+    if (range !== undefined && range !== null) line = lc.linePos(range[0]).line;
+    node = pair.value;
+  }
+  return line;
+}

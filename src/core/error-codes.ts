@@ -1,0 +1,72 @@
+/**
+ * The one catalogue of stable error codes. Every code is documented in docs/errors.md
+ * (a test fails when one is missing there). Codes never change meaning once published.
+ */
+export const ExitCode = {
+  Ok: 0,
+  Internal: 1,
+  Usage: 2,
+  Data: 3,
+  Venue: 4,
+  Risk: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const ErrorKind = {
+  Config: 'config',
+  Usage: 'usage',
+  Data: 'data',
+  Venue: 'venue',
+  Risk: 'risk',
+  Internal: 'internal',
+} as const;
+export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
+
+interface CodeInfo {
+  readonly kind: ErrorKind;
+  readonly summary: string;
+}
+
+export const ERROR_CODES = {
+  // configuration (exit 2)
+  CONFIG_FILE_NOT_FOUND: { kind: 'config', summary: 'a config file named by --config or MOMENTIC_CONFIG does not exist' },
+  CONFIG_PARSE: { kind: 'config', summary: 'a config file is not valid YAML' },
+  CONFIG_UNKNOWN_KEY: { kind: 'config', summary: 'a config file, environment variable or flag names a key the schema does not know' },
+  CONFIG_INVALID_VALUE: { kind: 'config', summary: 'a config value has the wrong type or is out of range' },
+  CONFIG_SECRET_IN_FILE: { kind: 'config', summary: 'a secret (API key, password) was put in a config file instead of the environment' },
+  CONFIG_ENV_FILE: { kind: 'config', summary: 'the workspace .env file cannot be read' },
+  // usage (exit 2)
+  USAGE_UNKNOWN_COMMAND: { kind: 'usage', summary: 'the command or subcommand does not exist' },
+  USAGE_UNKNOWN_OPTION: { kind: 'usage', summary: 'an option (flag) is not known to the command' },
+  USAGE_MISSING_OPTION: { kind: 'usage', summary: 'a required option or argument is missing' },
+  USAGE_INVALID_OPTION: { kind: 'usage', summary: 'an option value is malformed' },
+  USAGE_INVALID_DATE: { kind: 'usage', summary: 'a date is not a real YYYY-MM-DD date' },
+  USAGE_INVALID_TIMESTAMP: { kind: 'usage', summary: 'a timestamp is not valid ISO-8601 with a time zone or offset' },
+  USAGE_INVALID_RANGE: { kind: 'usage', summary: 'a range has its start after its end' },
+  CALENDAR_UNKNOWN_MARKET: { kind: 'usage', summary: 'no trading calendar is registered under that market code' },
+  CALENDAR_OUT_OF_RANGE: { kind: 'usage', summary: 'a date lies outside the years a calendar covers' },
+  CALENDAR_NOT_A_SESSION: { kind: 'usage', summary: 'a date asked for session times is not a trading day' },
+  // data (exit 3)
+  DATA_INVALID: { kind: 'data', summary: 'input data breaks its schema or a quality gate' },
+  DATA_NOT_FOUND: { kind: 'data', summary: 'an expected data file or series does not exist' },
+  // venue (exit 4)
+  VENUE_AUTH: { kind: 'venue', summary: 'the venue rejected the credentials (401/403); set the named environment variables' },
+  VENUE_UNAVAILABLE: { kind: 'venue', summary: 'a venue, database or cache could not be reached or answered with a server error' },
+  VENUE_RATE_LIMITED: { kind: 'venue', summary: 'the venue asked us to slow down (429/418) and retries ran out' },
+  VENUE_BAD_RESPONSE: { kind: 'venue', summary: 'the venue answered with a payload that does not match its published schema' },
+  // risk (exit 5)
+  RISK_LIMIT: { kind: 'risk', summary: 'a risk limit or promotion gate was breached' },
+  // internal (exit 1)
+  INTERNAL: { kind: 'internal', summary: 'a bug in momentic; please report it with the command and the log' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const EXIT_CODE_OF_KIND: Readonly<Record<ErrorKind, ExitCode>> = {
+  config: ExitCode.Usage,
+  usage: ExitCode.Usage,
+  data: ExitCode.Data,
+  venue: ExitCode.Venue,
+  risk: ExitCode.Risk,
+  internal: ExitCode.Internal,
+};

@@ -1,0 +1,70 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { secretScrubber, type SecretScrubber } from './secrets.js';
+
+export type { Logger } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Object keys whose values are always masked in log lines, wherever they appear. */
+export const REDACT_PATHS = [
+  'apiKey',
+  'apiSecret',
+  'secret',
+  'password',
+  'token',
+  'authorization',
+  '*.apiKey',
+  '*.apiSecret',
+  '*.secret',
+  '*.password',
+  '*.token',
+  '*.authorization',
+  'headers.authorization',
+  'headers["APCA-API-KEY-ID"]',
+  'headers["APCA-API-SECRET-KEY"]',
+  'headers["X-MBX-APIKEY"]',
+  '*.headers.authorization',
+  '*.headers["APCA-API-KEY-ID"]',
+  '*.headers["APCA-API-SECRET-KEY"]',
+  '*.headers["X-MBX-APIKEY"]',
+];
+
+export interface LoggerSetup {
+  readonly level?: LogLevel;
+  /** Human-readable lines (pino-pretty) instead of JSON; default: stderr is a TTY. */
+  readonly pretty?: boolean;
+  /** Where lines go; default stderr so that stdout stays machine-readable. */
+  readonly write?: (line: string) => void;
+  readonly scrubber?: SecretScrubber;
+  readonly runId?: string;
+}
+
+/**
+ * A pino logger writing JSON lines to stderr (pretty on a TTY). Secrets are masked twice:
+ * by key (`redact`) and by value (every registered secret is scrubbed from the final line).
+ */
+export async function createLogger(setup: LoggerSetup = {}): Promise<Logger> {
+  const scrubber = setup.scrubber ?? secretScrubber;
+  const options: LoggerOptions = {
+    level: setup.level ?? 'info',
+    base: setup.runId === undefined ? { pid: process.pid } : { pid: process.pid, runId: setup.runId },
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    hooks: { streamWrite: (s: string) => scrubber.scrub(s) },
+  };
+  const pretty = setup.pretty ?? (setup.write === undefined && process.stderr.isTTY === true);
+  if (setup.write !== undefined) {
+    const write = setup.write;
+    return pino(options, { write: (s: string) => write(s) });
+  }
+  if (pretty) {
+    const { default: prettyStream } = await import('pino-pretty');
+    return pino(options, prettyStream({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }));
+  }
+  return pino(options, pino.destination({ dest: 2, sync: true }));
+}
+
+/** A child logger for one component (`{ component: 'data.fetch' }`). */
+export function componentLogger(parent: Logger, component: string): Logger {
+  return parent.child({ component });
+}

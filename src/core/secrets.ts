@@ -1,0 +1,92 @@
+/**
+ * Secrets come only from the environment and never reach a log line, an error message or a file.
+ * Every known secret value is registered with a scrubber that masks it in any text we emit.
+ */
+
+/** Environment variables that hold credentials, by venue. */
+export const SECRET_ENV_VARS = [
+  'APCA_API_KEY_ID',
+  'APCA_API_SECRET_KEY',
+  'POLYGON_API_KEY',
+  'MASSIVE_API_KEY',
+  'BINANCE_API_KEY',
+  'BINANCE_API_SECRET',
+  'MOMENTIC_API_TOKEN',
+] as const;
+
+/** Env vars holding URLs whose password part is secret. */
+export const URL_ENV_VARS = ['MOMENTIC_DATABASE_URL', 'MOMENTIC_REDIS_URL'] as const;
+
+const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|KEY_ID|PASSPHRASE|PRIVATE_KEY)/i;
+
+export const REDACTED = '[REDACTED]';
+
+/** True for environment variable or config key names that denote a secret. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.replace(/[-.]/g, '_')) || /(^|_)(key|secret|password|token)$/i.test(name);
+}
+
+/** The password of a URL such as `postgres://user:pw@host/db`, if any. */
+export function urlPassword(url: string): string | undefined {
+  try {
+    const p = new URL(url).password;
+    return p === '' ? undefined : decodeURIComponent(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL with its password replaced by `***` (text that is not a URL is returned as is). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password === '') return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export class SecretScrubber {
+  readonly #values = new Set<string>();
+  #pattern: RegExp | undefined;
+
+  /** Registers secret values; values shorter than 4 characters are ignored (too common to mask). */
+  add(...values: readonly (string | undefined)[]): void {
+    for (const v of values) {
+      if (v === undefined || v.length < 4) continue;
+      this.#values.add(v);
+      const encoded = encodeURIComponent(v);
+      if (encoded !== v) this.#values.add(encoded);
+    }
+    this.#pattern = undefined;
+  }
+
+  /** Registers every secret found in an environment: named credentials and URL passwords. */
+  addFromEnv(env: Readonly<Record<string, string | undefined>>): void {
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined) continue;
+      if ((SECRET_ENV_VARS as readonly string[]).includes(name) || isSecretName(name)) this.add(value);
+      if ((URL_ENV_VARS as readonly string[]).includes(name) || /_URL$/.test(name)) this.add(urlPassword(value));
+    }
+  }
+
+  get size(): number {
+    return this.#values.size;
+  }
+
+  scrub(text: string): string {
+    if (this.#values.size === 0) return text;
+    if (this.#pattern === undefined) {
+      const alternatives = [...this.#values]
+        .sort((a, b) => b.length - a.length)
+        .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      this.#pattern = new RegExp(alternatives.join('|'), 'g');
+    }
+    return text.replace(this.#pattern, REDACTED);
+  }
+}
+
+/** The process-wide scrubber used by the logger and the CLI's error output. */
+export const secretScrubber = new SecretScrubber();

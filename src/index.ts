@@ -1,0 +1,3 @@
+export * from './core/index.js';
+export * from './calendar/index.js';
+export * from './config/index.js';
