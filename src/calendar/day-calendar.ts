@@ -93,18 +93,22 @@ export abstract class DayCalendar implements TradingCalendar {
   }
 
   sessionDate(ts: number): IsoDate | undefined {
-    const day = this.localDayOf(ts);
-    if (day < this.#firstDay || day > this.#lastDay) {
-      this.day(fromDayNumber(day), 'timestamp date');
-    }
+    const day = this.#instantDay(ts);
     return this.isSessionDay(day) ? fromDayNumber(day) : undefined;
   }
 
   isOpen(ts: number): boolean {
-    const date = this.sessionDate(ts);
-    if (date === undefined) return false;
-    const b = this.boundsOfDay(toDayNumber(date));
+    const day = this.#instantDay(ts);
+    if (!this.isSessionDay(day)) return false;
+    const b = this.boundsOfDay(day);
     return ts >= b.open && ts < b.close;
+  }
+
+  /** Exchange-local day of an instant, range-checked. */
+  #instantDay(ts: number): number {
+    const day = this.localDayOf(ts);
+    if (day < this.#firstDay || day > this.#lastDay) this.day(fromDayNumber(day), 'timestamp date');
+    return day;
   }
 
   closures(from: IsoDate, to: IsoDate): CalendarEvent[] {

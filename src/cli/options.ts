@@ -24,10 +24,14 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 export function timestampFlag(value: string, flag: string): number {
   const ms = ISO_WITH_ZONE.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new UsageError('USAGE_INVALID_TIMESTAMP', `${flag} "${value}" is not an ISO-8601 timestamp with a time zone`, {
-      hint: `write ${flag} like 2024-07-03T14:00:00Z or 2024-07-03T10:00:00-04:00`,
-      context: { flag, value },
-    });
+    throw new UsageError(
+      'USAGE_INVALID_TIMESTAMP',
+      `${flag} "${value}" is not an ISO-8601 timestamp with a time zone`,
+      {
+        hint: `write ${flag} like 2024-07-03T14:00:00Z or 2024-07-03T10:00:00-04:00`,
+        context: { flag, value },
+      },
+    );
   }
   return ms;
 }

@@ -55,7 +55,9 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('doctor')
-    .description('check Node, workspace folders, config, database and Redis reachability, and which venue credentials are set')
+    .description(
+      'check Node, workspace folders, config, database and Redis reachability, and which venue credentials are set',
+    )
     .option('--fix', 'create missing workspace folders')
     .action(lazy(async () => (await import('./commands/doctor.js')).doctor));
 
@@ -94,8 +96,14 @@ export function buildProgram(io: CliIo): Command {
 const COMMANDER_CODES: Readonly<Record<string, { code: MomenticError['code']; hint: string }>> = {
   'commander.unknownCommand': { code: 'USAGE_UNKNOWN_COMMAND', hint: 'run momentic --help to list the commands' },
   'commander.unknownOption': { code: 'USAGE_UNKNOWN_OPTION', hint: 'run the command with --help to list its options' },
-  'commander.excessArguments': { code: 'USAGE_UNKNOWN_COMMAND', hint: 'run the command with --help to see what it takes' },
-  'commander.missingArgument': { code: 'USAGE_MISSING_OPTION', hint: 'run the command with --help to see what it takes' },
+  'commander.excessArguments': {
+    code: 'USAGE_UNKNOWN_COMMAND',
+    hint: 'run the command with --help to see what it takes',
+  },
+  'commander.missingArgument': {
+    code: 'USAGE_MISSING_OPTION',
+    hint: 'run the command with --help to see what it takes',
+  },
   'commander.optionMissingArgument': { code: 'USAGE_MISSING_OPTION', hint: 'give the option a value' },
   'commander.missingMandatoryOptionValue': { code: 'USAGE_MISSING_OPTION', hint: 'add the required option' },
   'commander.invalidArgument': { code: 'USAGE_INVALID_OPTION', hint: 'use one of the allowed values' },
@@ -106,7 +114,10 @@ function fromCommander(e: CommanderError, argv: readonly string[]): MomenticErro
   if (known === undefined) return undefined;
   const message = e.message.replace(/^error: /, '');
   const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? /option '([^']+)'/.exec(message)?.[1];
-  const hint = e.code === 'commander.unknownCommand' && message.includes('Did you mean') ? `${message.split('\n')[1] ?? ''} ${known.hint}`.trim() : known.hint;
+  const hint =
+    e.code === 'commander.unknownCommand' && message.includes('Did you mean')
+      ? `${message.split('\n')[1] ?? ''} ${known.hint}`.trim()
+      : known.hint;
   const first = message.split('\n')[0] ?? message;
   const context = flag === undefined ? { value: argv.join(' ') } : { flag: flag.split(' ')[0] ?? flag };
   return new UsageError(known.code, first, { hint, context });

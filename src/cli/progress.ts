@@ -25,7 +25,9 @@ export function createProgress(io: CliIo, options: { total: number; label: strin
     const frac = Math.min(1, done / options.total);
     const filled = Math.round(frac * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    io.stderr(`\r${options.label} ${bar} ${done}/${options.total} ${(frac * 100).toFixed(0)}% ${item}`.padEnd(80).slice(0, 120));
+    io.stderr(
+      `\r${options.label} ${bar} ${done}/${options.total} ${(frac * 100).toFixed(0)}% ${item}`.padEnd(80).slice(0, 120),
+    );
   };
   return {
     tick(n = 1, current?: string) {

@@ -36,7 +36,10 @@ function pathOfEnv(name: string): string[] {
  * `data.provider`; `__` separates sections. Unknown MOMENTIC_* names are rejected.
  * `fromDotEnv` lists the names that came from the workspace .env file.
  */
-export function envLayer(env: Readonly<Record<string, string | undefined>>, fromDotEnv: ReadonlySet<string>): ConfigLayer {
+export function envLayer(
+  env: Readonly<Record<string, string | undefined>>,
+  fromDotEnv: ReadonlySet<string>,
+): ConfigLayer {
   const known = new Map(leafPaths().map((p) => [envNameOf(p), p] as const));
   for (const p of leafPaths()) known.set(PREFIX + p.map((s) => s.toUpperCase()).join('__'), p);
   const values: Record<string, unknown> = {};

@@ -37,7 +37,11 @@ export function defaultAt(path: readonly string[]): unknown {
 }
 
 /** Rejects keys the schema does not know, naming the nearest known one. */
-export function checkKnownKeys(layer: ConfigLayer, values: Record<string, unknown> = layer.values, prefix: string[] = []): void {
+export function checkKnownKeys(
+  layer: ConfigLayer,
+  values: Record<string, unknown> = layer.values,
+  prefix: string[] = [],
+): void {
   const known = prefix.length === 0 ? DEFAULTS : defaultAt(prefix);
   if (!isPlainObject(known)) return;
   for (const [key, value] of Object.entries(values)) {
@@ -72,11 +76,20 @@ function checkNoSecret(layer: ConfigLayer, path: readonly string[], value: unkno
   const key = path[path.length - 1] ?? '';
   const hasUrlPassword = typeof value === 'string' && key.endsWith('url') && urlPassword(value) !== undefined;
   if (isSecretName(key) || hasUrlPassword) {
-    const envName = path[0] === 'database' ? 'MOMENTIC_DATABASE_URL' : path[0] === 'redis' ? 'MOMENTIC_REDIS_URL' : 'the venue key variable';
-    throw new ConfigError('CONFIG_SECRET_IN_FILE', `config key "${path.join('.')}" holds a secret; secrets are read only from the environment`, {
-      hint: `remove it from the file and set ${envName} in the environment or the workspace .env file (see docs/configuration.md)`,
-      context: { ...layer.locate(path), key: path.join('.') },
-    });
+    const envName =
+      path[0] === 'database'
+        ? 'MOMENTIC_DATABASE_URL'
+        : path[0] === 'redis'
+          ? 'MOMENTIC_REDIS_URL'
+          : 'the venue key variable';
+    throw new ConfigError(
+      'CONFIG_SECRET_IN_FILE',
+      `config key "${path.join('.')}" holds a secret; secrets are read only from the environment`,
+      {
+        hint: `remove it from the file and set ${envName} in the environment or the workspace .env file (see docs/configuration.md)`,
+        context: { ...layer.locate(path), key: path.join('.') },
+      },
+    );
   }
 }
 

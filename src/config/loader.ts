@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
 import { redactUrl, secretScrubber } from '../core/secrets.js';
 import { envLayer } from './env-layer.js';
-import { checkKnownKeys, coerceText, mergeLayer, type ConfigLayer } from './layers.js';
+import { checkKnownKeys, coerceText, leafPaths, mergeLayer, type ConfigLayer } from './layers.js';
 import { configSchema, DEFAULTS, type Config } from './schema.js';
 import { readYamlFile } from './yaml-file.js';
 
@@ -80,9 +80,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   layers.push(envLayer(env, fromDotEnv));
   if (options.flags !== undefined && options.flags.length > 0) layers.push(flagLayer(options.flags));
 
-  const sources = new Map<string, string>();
+  const sources = new Map<string, string>(leafPaths().map((p) => [p.join('.'), 'default']));
   let merged: Record<string, unknown> = structuredClone(DEFAULTS) as unknown as Record<string, unknown>;
-  mergeLayer({}, { values: merged, isFile: false, source: () => 'default', locate: () => ({}) }, sources);
   for (const layer of layers) {
     checkKnownKeys(layer);
     merged = mergeLayer(merged, layer, sources);
@@ -146,8 +145,12 @@ function invalidValue(
   const where: ErrorContext = layer?.locate(keyPath) ?? {};
   const shown = typeof value === 'string' ? JSON.stringify(redactUrl(value)) : JSON.stringify(value);
   const options = issue !== undefined && 'values' in issue ? (issue.values as unknown[]).map(String) : undefined;
-  return new ConfigError('CONFIG_INVALID_VALUE', `invalid value ${shown} for config key "${dotted}": ${issue?.message ?? 'invalid'}`, {
-    hint: options !== undefined ? `use one of: ${options.join(', ')}` : `fix the value set by ${source}`,
-    context: { ...where, key: dotted },
-  });
+  return new ConfigError(
+    'CONFIG_INVALID_VALUE',
+    `invalid value ${shown} for config key "${dotted}": ${issue?.message ?? 'invalid'}`,
+    {
+      hint: options !== undefined ? `use one of: ${options.join(', ')}` : `fix the value set by ${source}`,
+      context: { ...where, key: dotted },
+    },
+  );
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from '../core/logger.js';
 
-const url = z.string().refine((s) => s === '' || URL.canParse(s), { message: 'must be a URL such as https://host:port/path, or empty' });
+const url = z
+  .string()
+  .refine((s) => s === '' || URL.canParse(s), { message: 'must be a URL such as https://host:port/path, or empty' });
 const fraction = z.number().gt(0).lte(1);
 const count = z.number().int().min(0);
 

@@ -32,10 +32,14 @@ export function readYamlFile(file: string, displayName: string = file): YamlFile
     return { file: displayName, values: {}, lineOf: () => undefined };
   }
   if (typeof values !== 'object' || Array.isArray(values)) {
-    throw new ConfigError('CONFIG_INVALID_VALUE', `${displayName} must hold a mapping of keys to values at the top level`, {
-      hint: 'write "key: value" lines, e.g. "market: XNYS"',
-      context: { file: displayName, row: 1 },
-    });
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      `${displayName} must hold a mapping of keys to values at the top level`,
+      {
+        hint: 'write "key: value" lines, e.g. "market: XNYS"',
+        context: { file: displayName, row: 1 },
+      },
+    );
   }
   return {
     file: displayName,

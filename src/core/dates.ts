@@ -33,8 +33,22 @@ export function toDayNumber(text: IsoDate, what = 'date'): number {
   return n;
 }
 
+/** Year, month (1-12) and day of a day number (H. Hinnant's civil_from_days; no Date allocation). */
+export function civilFromDays(day: number): [number, number, number] {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
 export function fromDayNumber(day: number): IsoDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const [y, m, d] = civilFromDays(day);
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 /** 0 = Sunday ... 6 = Saturday. */
@@ -47,11 +61,11 @@ export function dayNumberOf(year: number, month: number, dayOfMonth: number): nu
 }
 
 export function yearOf(day: number): number {
-  return new Date(day * MS_PER_DAY).getUTCFullYear();
+  return civilFromDays(day)[0];
 }
 
 export function monthOf(day: number): number {
-  return new Date(day * MS_PER_DAY).getUTCMonth() + 1;
+  return civilFromDays(day)[1];
 }
 
 export function isValidIsoDate(text: string): boolean {

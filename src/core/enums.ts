@@ -1,7 +1,14 @@
 /** Domain enumerations as `as const` objects (STYLE.md: no TypeScript `enum`). */
 type ValueOf<T> = T[keyof T];
 
-export const AssetClass = { Equity: 'equity', Etf: 'etf', Crypto: 'crypto', Future: 'future', Fx: 'fx', Index: 'index' } as const;
+export const AssetClass = {
+  Equity: 'equity',
+  Etf: 'etf',
+  Crypto: 'crypto',
+  Future: 'future',
+  Fx: 'fx',
+  Index: 'index',
+} as const;
 export type AssetClass = ValueOf<typeof AssetClass>;
 
 export const Side = { Buy: 'buy', Sell: 'sell' } as const;

@@ -29,11 +29,20 @@ interface CodeInfo {
 
 export const ERROR_CODES = {
   // configuration (exit 2)
-  CONFIG_FILE_NOT_FOUND: { kind: 'config', summary: 'a config file named by --config or MOMENTIC_CONFIG does not exist' },
+  CONFIG_FILE_NOT_FOUND: {
+    kind: 'config',
+    summary: 'a config file named by --config or MOMENTIC_CONFIG does not exist',
+  },
   CONFIG_PARSE: { kind: 'config', summary: 'a config file is not valid YAML' },
-  CONFIG_UNKNOWN_KEY: { kind: 'config', summary: 'a config file, environment variable or flag names a key the schema does not know' },
+  CONFIG_UNKNOWN_KEY: {
+    kind: 'config',
+    summary: 'a config file, environment variable or flag names a key the schema does not know',
+  },
   CONFIG_INVALID_VALUE: { kind: 'config', summary: 'a config value has the wrong type or is out of range' },
-  CONFIG_SECRET_IN_FILE: { kind: 'config', summary: 'a secret (API key, password) was put in a config file instead of the environment' },
+  CONFIG_SECRET_IN_FILE: {
+    kind: 'config',
+    summary: 'a secret (API key, password) was put in a config file instead of the environment',
+  },
   CONFIG_ENV_FILE: { kind: 'config', summary: 'the workspace .env file cannot be read' },
   // usage (exit 2)
   USAGE_UNKNOWN_COMMAND: { kind: 'usage', summary: 'the command or subcommand does not exist' },
@@ -50,10 +59,19 @@ export const ERROR_CODES = {
   DATA_INVALID: { kind: 'data', summary: 'input data breaks its schema or a quality gate' },
   DATA_NOT_FOUND: { kind: 'data', summary: 'an expected data file or series does not exist' },
   // venue (exit 4)
-  VENUE_AUTH: { kind: 'venue', summary: 'the venue rejected the credentials (401/403); set the named environment variables' },
-  VENUE_UNAVAILABLE: { kind: 'venue', summary: 'a venue, database or cache could not be reached or answered with a server error' },
+  VENUE_AUTH: {
+    kind: 'venue',
+    summary: 'the venue rejected the credentials (401/403); set the named environment variables',
+  },
+  VENUE_UNAVAILABLE: {
+    kind: 'venue',
+    summary: 'a venue, database or cache could not be reached or answered with a server error',
+  },
   VENUE_RATE_LIMITED: { kind: 'venue', summary: 'the venue asked us to slow down (429/418) and retries ran out' },
-  VENUE_BAD_RESPONSE: { kind: 'venue', summary: 'the venue answered with a payload that does not match its published schema' },
+  VENUE_BAD_RESPONSE: {
+    kind: 'venue',
+    summary: 'the venue answered with a payload that does not match its published schema',
+  },
   // risk (exit 5)
   RISK_LIMIT: { kind: 'risk', summary: 'a risk limit or promotion gate was breached' },
   // internal (exit 1)

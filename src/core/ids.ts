@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /** A sortable, unique run id: `20261121T161600Z-3f9a1c`. */
 export function newRunId(now: number = Date.now()): string {
-  const iso = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const iso = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${iso}-${randomBytes(3).toString('hex')}`;
 }
 

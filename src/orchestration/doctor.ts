@@ -75,7 +75,11 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 
 export async function checkDatabase(url: string, timeoutMs = 3000): Promise<DoctorCheck> {
   if (url === '') {
-    return { name: 'database', status: 'ok', detail: 'embedded SQLite at state/momentic.db (set MOMENTIC_DATABASE_URL for PostgreSQL)' };
+    return {
+      name: 'database',
+      status: 'ok',
+      detail: 'embedded SQLite at state/momentic.db (set MOMENTIC_DATABASE_URL for PostgreSQL)',
+    };
   }
   const shown = redactUrl(url);
   if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -108,10 +112,20 @@ export async function checkDatabase(url: string, timeoutMs = 3000): Promise<Doct
 }
 
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<DoctorCheck> {
-  if (url === '') return { name: 'redis', status: 'info', detail: 'not configured (optional; set MOMENTIC_REDIS_URL for live state and workers)' };
+  if (url === '')
+    return {
+      name: 'redis',
+      status: 'info',
+      detail: 'not configured (optional; set MOMENTIC_REDIS_URL for live state and workers)',
+    };
   const shown = redactUrl(url);
   const { Redis } = await import('ioredis');
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await withTimeout(client.connect(), timeoutMs, 'Redis');
@@ -146,7 +160,10 @@ export interface DoctorReport {
 }
 
 /** Runs every check; a config error is reported as a failed check, not thrown. */
-export async function runDoctor(load: () => Promise<LoadedConfig>, options: { fix?: boolean } = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  load: () => Promise<LoadedConfig>,
+  options: { fix?: boolean } = {},
+): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [checkNode()];
   let loaded: LoadedConfig | undefined;
   try {
@@ -158,7 +175,13 @@ export async function runDoctor(load: () => Promise<LoadedConfig>, options: { fi
     });
   } catch (raw) {
     const e = toMomenticError(raw);
-    checks.push({ name: 'config', status: 'fail', detail: `${e.code}: ${e.message}`, fix: e.hint, exitCode: e.exitCode });
+    checks.push({
+      name: 'config',
+      status: 'fail',
+      detail: `${e.code}: ${e.message}`,
+      fix: e.hint,
+      exitCode: e.exitCode,
+    });
   }
   if (loaded !== undefined) {
     checks.push(checkWorkspace(loaded.home, options.fix === true));

@@ -32,7 +32,10 @@ export async function calendarIsOpen(ctx: CommandContext, opts: Record<string, u
     const localDate = date ?? dayOfInstant(cal.timezone, at);
     nextOpen = cal.session(cal.nextSession(localDate)).open;
   }
-  const closure = date === undefined ? cal.closures(dayOfInstant(cal.timezone, at), dayOfInstant(cal.timezone, at))[0]?.name : undefined;
+  const closure =
+    date === undefined
+      ? cal.closures(dayOfInstant(cal.timezone, at), dayOfInstant(cal.timezone, at))[0]?.name
+      : undefined;
   if (ctx.json) {
     ctx.outJson({
       market: cal.name,
@@ -41,7 +44,12 @@ export async function calendarIsOpen(ctx: CommandContext, opts: Record<string, u
       session:
         session === undefined
           ? null
-          : { date: session.date, open_utc: isoUtc(session.open), close_utc: isoUtc(session.close), early_close: session.isEarlyClose },
+          : {
+              date: session.date,
+              open_utc: isoUtc(session.open),
+              close_utc: isoUtc(session.close),
+              early_close: session.isEarlyClose,
+            },
       next_open_utc: isOpen ? null : isoUtc(nextOpen),
     });
     return 0;
@@ -51,7 +59,8 @@ export async function calendarIsOpen(ctx: CommandContext, opts: Record<string, u
       `open: ${cal.name} is open at ${isoUtc(at)} (session ${session.date}, ${isoUtc(session.open)} to ${isoUtc(session.close)}${session.isEarlyClose ? ', early close' : ''})`,
     );
   } else {
-    const why = session !== undefined ? (at < session.open ? 'before the open' : 'after the close') : (closure ?? 'weekend');
+    const why =
+      session !== undefined ? (at < session.open ? 'before the open' : 'after the close') : (closure ?? 'weekend');
     ctx.out(`closed: ${cal.name} is closed at ${isoUtc(at)} (${why}); next open ${isoUtc(nextOpen)}`);
   }
   return 0;
@@ -67,7 +76,9 @@ export async function calendarHolidays(ctx: CommandContext, opts: Record<string,
     });
   }
   const closures = cal.closures(`${year}-01-01`, `${year}-12-31`);
-  const early = cal.earlyCloses(`${year}-01-01`, `${year}-12-31`).map((e) => ({ ...e, close_utc: isoUtc(cal.session(e.date).close) }));
+  const early = cal
+    .earlyCloses(`${year}-01-01`, `${year}-12-31`)
+    .map((e) => ({ ...e, close_utc: isoUtc(cal.session(e.date).close) }));
   if (ctx.json) {
     ctx.outJson({ market: cal.name, year: Number(year), closures, early_closes: early });
     return 0;
@@ -81,7 +92,9 @@ export async function calendarHolidays(ctx: CommandContext, opts: Record<string,
 }
 
 function dayOfInstant(zone: string, ts: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ts);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    ts,
+  );
 }
 
 /** The calendar named by --market; errors name the flag. */

@@ -17,7 +17,11 @@ export async function doctor(ctx: CommandContext, opts: Record<string, unknown>)
   });
   const fails = report.checks.filter((c) => c.status === 'fail').length;
   const warns = report.checks.filter((c) => c.status === 'warn').length;
-  lines.push(fails === 0 ? `momentic is ready${warns > 0 ? ` (${warns} warning${warns > 1 ? 's' : ''})` : ''}` : `${fails} check${fails > 1 ? 's' : ''} failed`);
+  lines.push(
+    fails === 0
+      ? `momentic is ready${warns > 0 ? ` (${warns} warning${warns > 1 ? 's' : ''})` : ''}`
+      : `${fails} check${fails > 1 ? 's' : ''} failed`,
+  );
   ctx.out(secretScrubber.scrub(lines.join('\n')));
   return report.exitCode;
 }

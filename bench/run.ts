@@ -1,0 +1,47 @@
+/**
+ * Benchmarks: prints figures, and ratios against peers measured in the same run.
+ * Run with `npm run bench`.
+ */
+import { performance } from 'node:perf_hooks';
+import { getHolidays } from 'nyse-holidays';
+import { getCalendar } from '../src/calendar/index.js';
+
+function time(label: string, reps: number, f: () => unknown): number {
+  f();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) f();
+  const ms = (performance.now() - t0) / reps;
+  console.log(`${label.padEnd(60)} ${ms.toFixed(3).padStart(10)} ms/op`);
+  return ms;
+}
+
+/** The same job done with the nyse-holidays package: weekdays minus its holidays. */
+function peerTradingDays(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let y = from; y <= to; y++) {
+    const holidays = new Set(getHolidays(y).map((h) => h.dateString));
+    for (let d = Date.UTC(y, 0, 1); d < Date.UTC(y + 1, 0, 1); d += 86_400_000) {
+      const wd = new Date(d).getUTCDay();
+      const iso = new Date(d).toISOString().slice(0, 10);
+      if (wd !== 0 && wd !== 6 && !holidays.has(iso)) out.push(iso);
+    }
+  }
+  return out;
+}
+
+console.log('== calendar: trading days 2000-2030 (31 years)');
+const xnys = getCalendar('XNYS');
+const ours = time('momentic: XNYS sessionDates', 50, () => xnys.sessionDates('2000-01-01', '2030-12-31'));
+const peer = time('nyse-holidays: weekdays minus holidays (no special closures)', 50, () => peerTradingDays(2000, 2030));
+console.log(`speed-up vs nyse-holidays: ${(peer / ours).toFixed(2)}x`);
+time('momentic: XNYS sessions with UTC bounds', 50, () => xnys.sessions('2000-01-01', '2030-12-31'));
+
+console.log('== calendar: session of 1,000,000 minute timestamps (2024)');
+const start = Date.parse('2024-01-02T14:30:00Z');
+const stamps = Float64Array.from({ length: 1_000_000 }, (_, i) => start + i * 60_000 * 0.37);
+let open = 0;
+time('momentic: XNYS isOpen per timestamp', 3, () => {
+  open = 0;
+  for (const t of stamps) if (xnys.isOpen(t)) open++;
+});
+console.log(`(${open} of ${stamps.length} inside regular hours)`);
