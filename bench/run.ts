@@ -32,7 +32,9 @@ function peerTradingDays(from: number, to: number): string[] {
 console.log('== calendar: trading days 2000-2030 (31 years)');
 const xnys = getCalendar('XNYS');
 const ours = time('momentic: XNYS sessionDates', 50, () => xnys.sessionDates('2000-01-01', '2030-12-31'));
-const peer = time('nyse-holidays: weekdays minus holidays (no special closures)', 50, () => peerTradingDays(2000, 2030));
+const peer = time('nyse-holidays: weekdays minus holidays (no special closures)', 50, () =>
+  peerTradingDays(2000, 2030),
+);
 console.log(`speed-up vs nyse-holidays: ${(peer / ours).toFixed(2)}x`);
 time('momentic: XNYS sessions with UTC bounds', 50, () => xnys.sessions('2000-01-01', '2030-12-31'));
 
