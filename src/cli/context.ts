@@ -1,4 +1,4 @@
-import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import type { Logger, LogLevel } from '../core/logger.js';
 import type { FlagValue, LoadedConfig } from '../config/loader.js';
 import type { CliIo } from './io.js';
 
@@ -48,6 +48,7 @@ export class CommandContext {
   async logger(): Promise<Logger> {
     if (this.#logger === undefined) {
       const loaded = await this.config();
+      const { createLogger } = await import('../core/logger.js');
       this.#logger = await createLogger({
         level: loaded.config.log.level as LogLevel,
         pretty: this.io.isTTY && !this.json,

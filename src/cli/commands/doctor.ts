@@ -6,6 +6,9 @@ const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', info: 'info' } as const;
 
 export async function doctor(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const report = await runDoctor(() => ctx.config(), { fix: opts.fix === true });
+  const log = await ctx.logger().catch(() => undefined);
+  const child = log?.child({ component: 'doctor' });
+  for (const c of report.checks) child?.debug({ check: c.name, status: c.status }, c.detail);
   if (ctx.json) {
     ctx.out(secretScrubber.scrub(JSON.stringify({ ok: report.exitCode === 0, checks: report.checks }, null, 2)));
     return report.exitCode;
