@@ -1,6 +1,6 @@
 import { closest } from '../core/did-you-mean.js';
 import { ConfigError } from '../core/errors.js';
-import { coerceText, leafPaths, type ConfigLayer } from './layers.js';
+import { coerceText, leafPaths, setAt, type ConfigLayer } from './layers.js';
 
 const PREFIX = 'MOMENTIC_';
 
@@ -54,12 +54,7 @@ export function envLayer(
         context: fromDotEnv.has(name) ? { file: '.env', key: name } : { key: name },
       });
     }
-    let node = values;
-    path.slice(0, -1).forEach((k) => {
-      node[k] ??= {};
-      node = node[k] as Record<string, unknown>;
-    });
-    node[path[path.length - 1] as string] = coerceText(path, value);
+    setAt(values, path, coerceText(path, value));
     nameOf.set(path.join('.'), name);
   }
   const label = (path: readonly string[]): string => {

@@ -27,6 +27,16 @@ export function leafPaths(obj: Record<string, unknown> = DEFAULTS, prefix: reado
   return out;
 }
 
+/** Sets `value` at a key path, creating sections on the way. */
+export function setAt(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = obj;
+  for (const k of path.slice(0, -1)) {
+    node[k] ??= {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
 export function defaultAt(path: readonly string[]): unknown {
   let node: unknown = DEFAULTS;
   for (const k of path) {

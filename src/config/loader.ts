@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
 import { redactUrl, secretScrubber } from '../core/secrets.js';
 import { envLayer } from './env-layer.js';
-import { checkKnownKeys, coerceText, leafPaths, mergeLayer, type ConfigLayer } from './layers.js';
+import { checkKnownKeys, coerceText, leafPaths, mergeLayer, setAt, type ConfigLayer } from './layers.js';
 import { configSchema, DEFAULTS, type Config } from './schema.js';
 import { readYamlFile } from './yaml-file.js';
 
@@ -112,12 +112,7 @@ function flagLayer(flags: readonly FlagValue[]): ConfigLayer {
   const flagOf = new Map<string, string>();
   for (const f of flags) {
     const path = f.path.split('.');
-    let node = values;
-    path.slice(0, -1).forEach((k) => {
-      node[k] ??= {};
-      node = node[k] as Record<string, unknown>;
-    });
-    node[path[path.length - 1] as string] = typeof f.value === 'string' ? coerceText(path, f.value) : f.value;
+    setAt(values, path, typeof f.value === 'string' ? coerceText(path, f.value) : f.value);
     flagOf.set(f.path, f.flag);
   }
   return {
