@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** A temp file beside `file` (same folder, so the rename is atomic). */
+export function tempPathFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Writes a file so that readers see either the old or the new content, never a torn one:
+ * write a temp file beside it, fsync, rename over. `chunks` may be a string or an iterable of
+ * strings (large files are written piecewise).
+ */
+export function writeFileAtomic(file: string, chunks: string | Iterable<string>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = tempPathFor(file);
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const c of typeof chunks === 'string' ? [chunks] : chunks) writeSync(fd, c);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
+
+/** Moves a finished temp file into place (for writers that produce the temp file themselves). */
+export function commitTemp(tmp: string, file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  renameSync(tmp, file);
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
