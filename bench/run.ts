@@ -1,10 +1,12 @@
 /**
  * Benchmarks: prints figures, and ratios against peers measured in the same run.
- * Run with `npm run bench`.
+ * Run with `npm run bench` (add `-- --rows N` to run the data IO section on fewer bars than
+ * its default 10,000,000).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
 import { getCalendar } from '../src/calendar/index.js';
+import { rowsFlag, runDataIoBench } from './data-io.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -47,3 +49,5 @@ time('momentic: XNYS isOpen per timestamp', 3, () => {
   for (const t of stamps) if (xnys.isOpen(t)) open++;
 });
 console.log(`(${open} of ${stamps.length} inside regular hours)`);
+
+runDataIoBench({ rows: rowsFlag(process.argv.slice(2)) });

@@ -1,6 +1,7 @@
 export type { CalendarEvent, Session, TradingCalendar } from './types.js';
 export { XnysCalendar } from './xnys.js';
 export { AlwaysOpenCalendar } from './always-open.js';
+export { WeekdaysCalendar } from './weekdays.js';
 export { getCalendar, MARKETS } from './registry.js';
 export {
   alignToSessions,

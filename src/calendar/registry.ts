@@ -2,11 +2,13 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { UsageError } from '../core/errors.js';
 import { AlwaysOpenCalendar } from './always-open.js';
 import type { TradingCalendar } from './types.js';
+import { WeekdaysCalendar } from './weekdays.js';
 import { XnysCalendar } from './xnys.js';
 
 const factories: Readonly<Record<string, () => TradingCalendar>> = {
   XNYS: () => new XnysCalendar(),
   '24/7': () => new AlwaysOpenCalendar(),
+  '24/5': () => new WeekdaysCalendar(),
 };
 
 /** Other names users type for the same calendars. */
@@ -18,6 +20,9 @@ const ALIASES: Readonly<Record<string, string>> = {
   CRYPTO: '24/7',
   '24X7': '24/7',
   ALWAYS: '24/7',
+  '24X5': '24/5',
+  FX: '24/5',
+  WEEKDAYS: '24/5',
 };
 
 const cache = new Map<string, TradingCalendar>();

@@ -31,16 +31,21 @@ export const configSchema = z.strictObject({
     backoff_ms: z.number().int().positive(),
   }),
   venues: z.strictObject({
+    synthetic: z.strictObject({
+      seed: z.number().int(),
+    }),
     alpaca: z.strictObject({
       paper: z.boolean(),
       feed: z.enum(['iex', 'sip', 'delayed_sip', 'otc']),
       adjustment: z.enum(['raw', 'split', 'dividend', 'all']),
       trading_url: url,
       data_url: url,
+      requests_per_minute: z.number().int().positive(),
     }),
     polygon: z.strictObject({
       base_url: url,
       adjusted: z.boolean(),
+      requests_per_minute: z.number().int().positive(),
     }),
     binance: z.strictObject({
       testnet: z.boolean(),
@@ -75,14 +80,16 @@ export const DEFAULTS: Config = {
   redis: { url: '' },
   http: { timeout_ms: 10_000, retries: 5, backoff_ms: 500 },
   venues: {
+    synthetic: { seed: 42 },
     alpaca: {
       paper: true,
       feed: 'iex',
       adjustment: 'all',
       trading_url: 'https://paper-api.alpaca.markets',
       data_url: 'https://data.alpaca.markets',
+      requests_per_minute: 200,
     },
-    polygon: { base_url: 'https://api.massive.com', adjusted: true },
+    polygon: { base_url: 'https://api.massive.com', adjusted: true, requests_per_minute: 100 },
     binance: {
       testnet: true,
       data_url: 'https://api.binance.com',

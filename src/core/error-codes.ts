@@ -58,6 +58,10 @@ export const ERROR_CODES = {
   // data (exit 3)
   DATA_INVALID: { kind: 'data', summary: 'input data breaks its schema or a quality gate' },
   DATA_NOT_FOUND: { kind: 'data', summary: 'an expected data file or series does not exist' },
+  DATA_WRITE_FAILED: {
+    kind: 'data',
+    summary: 'a data file could not be written (disk full, permissions); the previous file is intact',
+  },
   // venue (exit 4)
   VENUE_AUTH: {
     kind: 'venue',

@@ -11,3 +11,4 @@ export * from './logger.js';
 export * from './order.js';
 export * from './position.js';
 export * from './secrets.js';
+export * from './zones.js';

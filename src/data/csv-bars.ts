@@ -3,6 +3,7 @@ import { BarSeries, type Bar } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { parseDecimal, TimeCellParser } from './csv-scan.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from './schema.js';
 
 const CHUNK = 8 * 1024 * 1024;
@@ -11,11 +12,23 @@ export function csvHeader(tf: Timeframe): string {
   return `${columnsOf(tf).join(',')}\n`;
 }
 
+/** Rows per piece of text: large enough to amortise calls, small enough to die young in the GC. */
+const PIECE_ROWS = 1000;
+
 /** Canonical CSV lines (no header) of bars with indices [from, to). */
 export function csvLines(tf: Timeframe, series: BarSeries, from = 0, to = series.length): string {
+  const time = timeFormatter(tf);
+  if (to - from <= PIECE_ROWS) return linesOf(series, time, from, to);
+  // One long `+=` chain builds a rope of millions of nodes that the GC promotes and walks
+  // repeatedly (measured: 2.5 s per 1M rows, 90% GC); short pieces joined once are 5x faster.
+  const pieces: string[] = [];
+  for (let i = from; i < to; i += PIECE_ROWS) pieces.push(linesOf(series, time, i, Math.min(to, i + PIECE_ROWS)));
+  return pieces.join('');
+}
+
+function linesOf(series: BarSeries, time: (ts: number) => string, from: number, to: number): string {
   let out = '';
   const sym = series.symbol;
-  const time = timeFormatter(tf);
   for (let i = from; i < to; i++) {
     out += `${sym},${time(series.ts[i] as number)},${formatNumber(series.open[i] as number)},${formatNumber(series.high[i] as number)},${formatNumber(series.low[i] as number)},${formatNumber(series.close[i] as number)},${formatNumber(series.volume[i] as number)}\n`;
   }
@@ -44,7 +57,9 @@ function timeFormatter(tf: Timeframe): (ts: number) => string {
 
 function* chunkedLines(tf: Timeframe, series: BarSeries): Generator<string> {
   yield csvHeader(tf);
-  for (let i = 0; i < series.length; i += 50_000) yield csvLines(tf, series, i, Math.min(series.length, i + 50_000));
+  const time = timeFormatter(tf);
+  for (let i = 0; i < series.length; i += PIECE_ROWS)
+    yield linesOf(series, time, i, Math.min(series.length, i + PIECE_ROWS));
 }
 
 /** Writes a whole canonical CSV atomically. */
@@ -107,16 +122,20 @@ export function cutTornTail(file: string): boolean {
 }
 
 class Columns {
-  ts: Float64Array = new Float64Array(1024);
-  open: Float64Array = new Float64Array(1024);
-  high: Float64Array = new Float64Array(1024);
-  low: Float64Array = new Float64Array(1024);
-  close: Float64Array = new Float64Array(1024);
-  volume: Float64Array = new Float64Array(1024);
+  ts: Float64Array = new Float64Array(0);
+  open: Float64Array = new Float64Array(0);
+  high: Float64Array = new Float64Array(0);
+  low: Float64Array = new Float64Array(0);
+  close: Float64Array = new Float64Array(0);
+  volume: Float64Array = new Float64Array(0);
   n = 0;
 
+  get capacity(): number {
+    return this.ts.length;
+  }
+
+  /** Appends one row; the caller makes room first (`resize`). */
   push(t: number, o: number, h: number, l: number, c: number, v: number): void {
-    if (this.n === this.ts.length) this.#grow();
     const i = this.n++;
     this.ts[i] = t;
     this.open[i] = o;
@@ -126,10 +145,10 @@ class Columns {
     this.volume[i] = v;
   }
 
-  #grow(): void {
+  resize(capacity: number): void {
     const g = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
+      const b = new Float64Array(capacity);
+      b.set(a.subarray(0, this.n));
       return b;
     };
     this.ts = g(this.ts);
@@ -140,46 +159,20 @@ class Columns {
     this.volume = g(this.volume);
   }
 
+  /** The filled rows; shares the arrays when at most a quarter of them is spare, else copies. */
   series(symbol: string): BarSeries {
     const n = this.n;
+    const trim =
+      n * 4 >= this.ts.length * 3 ? (a: Float64Array) => a.subarray(0, n) : (a: Float64Array) => a.slice(0, n);
     return new BarSeries(symbol, {
-      ts: this.ts.slice(0, n),
-      open: this.open.slice(0, n),
-      high: this.high.slice(0, n),
-      low: this.low.slice(0, n),
-      close: this.close.slice(0, n),
-      volume: this.volume.slice(0, n),
+      ts: trim(this.ts),
+      open: trim(this.open),
+      high: trim(this.high),
+      low: trim(this.low),
+      close: trim(this.close),
+      volume: trim(this.volume),
     });
   }
-}
-
-/** Fast parser of the canonical time cell, caching the day of the last date prefix. */
-function timeParser(tf: Timeframe): (cell: string) => number {
-  let lastPrefix = '';
-  let lastDay = 0;
-  const day = (p: string): number => {
-    if (p !== lastPrefix) {
-      const y = +p.slice(0, 4);
-      const m = +p.slice(5, 7);
-      const d = +p.slice(8, 10);
-      const ms = Date.UTC(y, m - 1, d);
-      const check = new Date(ms);
-      lastDay = p[4] === '-' && p[7] === '-' && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? ms : NaN;
-      lastPrefix = p;
-    }
-    return lastDay;
-  };
-  if (isDaily(tf)) return (cell) => (cell.length === 10 ? day(cell) : NaN);
-  return (cell) => {
-    if (cell.length !== 20 || cell[10] !== 'T' || cell[19] !== 'Z')
-      return Number.isNaN(Date.parse(cell)) || !cell.endsWith('Z') ? NaN : Date.parse(cell);
-    return (
-      day(cell.slice(0, 10)) +
-      +cell.slice(11, 13) * 3_600_000 +
-      +cell.slice(14, 16) * 60_000 +
-      +cell.slice(17, 19) * 1000
-    );
-  };
 }
 
 export interface CsvReadResult {
@@ -188,9 +181,13 @@ export interface CsvReadResult {
   readonly hadTornTail: boolean;
 }
 
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
 /**
- * Reads a canonical raw CSV in chunks (files larger than a JS string work). A canonical file is
- * clean by construction, so any malformed row is a DataError naming file and line.
+ * Reads a canonical raw CSV in chunks of bytes (files larger than a JS string work), parsing
+ * cells in place (see csv-scan.ts). A canonical file is clean by construction, so any malformed
+ * row is a DataError naming file and line.
  */
 export function readCsvBars(file: string, tf: Timeframe): CsvReadResult {
   if (!existsSync(file)) {
@@ -199,56 +196,92 @@ export function readCsvBars(file: string, tf: Timeframe): CsvReadResult {
       context: { file },
     });
   }
+  const size = statSync(file).size;
   const expected = csvHeader(tf).trimEnd();
-  const parseT = timeParser(tf);
+  const times = new TimeCellParser(tf);
   const cols = new Columns();
+  const commas = new Int32Array(6);
   let symbol = '';
-  const fd = openSync(file, 'r');
-  const buf = Buffer.alloc(CHUNK);
-  let rest = '';
   let line = 0;
-  let hadTornTail = false;
+  let seen = 0;
   const bad = (why: string, column?: string): never => {
     throw new DataError('DATA_INVALID', `${file} line ${line}: ${why}`, {
       hint: 'canonical raw files are written by momentic only; restore it from the backup or re-fetch the symbol with --force',
       context: { file, row: line, ...(column === undefined ? {} : { column }) },
     });
   };
+  const row = (b: Buffer, s: number, e: number): void => {
+    line++;
+    if (line === 1) {
+      const header = b.toString('utf8', s, e).trimEnd();
+      if (header !== expected) bad(`header is "${header}", expected "${expected}"`);
+      return;
+    }
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      if (b[i] === COMMA) {
+        if (n < 6) commas[n] = i;
+        n++;
+      }
+    }
+    if (n !== 6) bad(`expected 7 cells, found ${n + 1}`);
+    const c0 = commas[0] as number;
+    const c1 = commas[1] as number;
+    const c2 = commas[2] as number;
+    const c3 = commas[3] as number;
+    const c4 = commas[4] as number;
+    const c5 = commas[5] as number;
+    if (symbol === '') symbol = b.toString('utf8', s, c0);
+    const t = times.parse(b, c0 + 1, c1);
+    if (Number.isNaN(t)) bad(`bad time "${b.toString('utf8', c0 + 1, c1)}"`, isDaily(tf) ? 'date' : 'timestamp');
+    const o = parseDecimal(b, c1 + 1, c2);
+    const h = parseDecimal(b, c2 + 1, c3);
+    const lo = parseDecimal(b, c3 + 1, c4);
+    const cl = parseDecimal(b, c4 + 1, c5);
+    const v = parseDecimal(b, c5 + 1, e);
+    if (Number.isNaN(o + h + lo + cl + v)) bad('a price or volume cell is not a number');
+    if (cols.n > 0 && !(t > (cols.ts[cols.n - 1] as number))) bad('time is not after the previous row');
+    // Size the columns from the bytes per row seen so far rather than doubling them: 10M rows
+    // peaked at 1.0 GB RSS with doubling (capacity and copies up to 4x the data).
+    seen += e - s + 1;
+    if (cols.n === cols.capacity) cols.resize(Math.max(cols.n + 1024, Math.ceil(((cols.n + 1) * size * 1.05) / seen)));
+    cols.push(t, o, h, lo, cl, v);
+  };
+  const hadTornTail = forEachLine(file, row);
+  return { series: cols.series(symbol), hadTornTail };
+}
+
+/**
+ * Calls `onLine(bytes, start, end)` for every complete line of `file` (without its newline),
+ * reading CHUNK bytes at a time; returns true when the file ends in a piece without a newline
+ * (a torn append: ignored here, cut by the next append).
+ */
+function forEachLine(file: string, onLine: (b: Buffer, start: number, end: number) => void): boolean {
+  const fd = openSync(file, 'r');
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let filled = 0;
   try {
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      const text = rest + buf.toString('utf8', 0, n);
-      const lines = text.split('\n');
-      // The last piece is incomplete, unless this is the end of the file; there a piece
-      // without a newline is a torn append, ignored (and cut by the next append).
-      const last = lines.pop() as string;
-      rest = n === 0 ? '' : last;
-      if (n === 0 && last !== '') hadTornTail = true;
-      for (const l of lines) {
-        line++;
-        if (line === 1) {
-          if (l.trimEnd() !== expected) bad(`header is "${l.trimEnd()}", expected "${expected}"`);
-          continue;
-        }
-        const c = l.split(',');
-        if (c.length !== 7) bad(`expected 7 cells, found ${c.length}`);
-        if (symbol === '') symbol = c[0] as string;
-        const t = parseT(c[1] as string);
-        if (Number.isNaN(t)) bad(`bad time "${c[1]}"`, isDaily(tf) ? 'date' : 'timestamp');
-        const o = +(c[2] as string);
-        const h = +(c[3] as string);
-        const lo = +(c[4] as string);
-        const cl = +(c[5] as string);
-        const v = +(c[6] as string);
-        if (Number.isNaN(o + h + lo + cl + v) || c[2] === '' || c[6] === '')
-          bad('a price or volume cell is not a number');
-        if (cols.n > 0 && !(t > (cols.ts[cols.n - 1] as number))) bad('time is not after the previous row');
-        cols.push(t, o, h, lo, cl, v);
+      const n = readSync(fd, buf, filled, buf.length - filled, null);
+      filled += n;
+      const view = buf.subarray(0, filled);
+      let pos = 0;
+      for (let nl = view.indexOf(NEWLINE, pos); nl >= 0; nl = view.indexOf(NEWLINE, pos)) {
+        onLine(view, pos, nl);
+        pos = nl + 1;
       }
-      if (n === 0) break;
+      if (n === 0) return pos < filled;
+      // Keep the incomplete last line for the next read; grow when one line fills the buffer.
+      if (pos === 0 && filled === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      } else {
+        buf.copyWithin(0, pos, filled);
+        filled -= pos;
+      }
     }
   } finally {
     closeSync(fd);
   }
-  return { series: cols.series(symbol), hadTornTail };
 }

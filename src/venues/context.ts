@@ -8,6 +8,8 @@ import type { Sleep } from './http/rate-limiter.js';
 export interface ProviderContext {
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Workspace folder, for providers that read local files. */
+  readonly home?: string;
   readonly logger?: Logger;
   /** Replaces real waiting (backoff, rate limits) in tests. */
   readonly sleep?: Sleep;

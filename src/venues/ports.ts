@@ -24,6 +24,8 @@ export interface DataProvider {
   /** The instrument as this provider sees it (asset class, calendar, ticks). */
   instrument(symbol: string): Instrument;
   fetchBars(request: BarRequest, options?: FetchOptions): AsyncIterable<readonly Bar[]>;
+  /** The provider that served the last page (a failover chain names its member). */
+  readonly currentSource?: string;
   /** Symbols this provider serves by default (the synthetic universe); empty when not applicable. */
   defaultSymbols?(): readonly string[];
 }

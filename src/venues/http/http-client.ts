@@ -67,9 +67,19 @@ export class HttpClient {
 
   /** Builds the URL of a path (or passes an absolute URL through) with the query. */
   url(pathOrUrl: string, query: RequestOptions['query'] = {}): URL {
-    const url = /^https?:\/\//.test(pathOrUrl)
-      ? new URL(pathOrUrl)
-      : new URL(pathOrUrl.replace(/^\//, ''), this.#o.baseUrl.endsWith('/') ? this.#o.baseUrl : `${this.#o.baseUrl}/`);
+    const base = new URL(this.#o.baseUrl.endsWith('/') ? this.#o.baseUrl : `${this.#o.baseUrl}/`);
+    const url = /^https?:\/\//.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\//, ''), base);
+    if (url.origin !== base.origin) {
+      // Credentials ride in headers: never send them to another host (e.g. a pagination URL).
+      throw new VenueError(
+        'VENUE_BAD_RESPONSE',
+        `${this.#o.venue} pointed to ${url.origin}, not its own ${base.origin}; request refused`,
+        {
+          hint: 'check the venue base URL in the config; report it if the venue keeps doing this',
+          context: { venue: this.#o.venue, value: url.origin },
+        },
+      );
+    }
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
   }
@@ -131,11 +141,16 @@ export class HttpClient {
     }
     const text = await res.text().catch(() => '');
     if (res.status === 401 || res.status === 403) {
-      throw new VenueError('VENUE_AUTH', `${venue} rejected the credentials (HTTP ${res.status}) at ${where}`, {
-        status: res.status,
-        hint: `set ${this.#o.credentialVars.join(' and ')} in the environment (or the workspace .env) to valid keys`,
-        context: { venue, value: where },
-      });
+      const said = vendorMessageOf(safeJson(text));
+      throw new VenueError(
+        'VENUE_AUTH',
+        `${venue} refused access (HTTP ${res.status}${said === '' ? '' : `: ${said}`}) at ${where}`,
+        {
+          status: res.status,
+          hint: `set ${this.#o.credentialVars.join(' and ')} in the environment (or the workspace .env) to valid keys with access to this data`,
+          context: { venue, value: where },
+        },
+      );
     }
     if (res.status === 429 || res.status === 418) {
       throw new VenueError('VENUE_RATE_LIMITED', `${venue} rate limit hit (HTTP ${res.status}) at ${where}`, {
@@ -195,4 +210,12 @@ function vendorMessageOf(body: unknown): string {
     for (const k of ['message', 'msg', 'error']) if (typeof o[k] === 'string') return (o[k] as string).slice(0, 200);
   }
   return '';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

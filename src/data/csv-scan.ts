@@ -1,0 +1,100 @@
+/**
+ * Byte-level cell parsers for canonical CSV rows (hot path of readCsvBars): no string per cell
+ * unless a cell is unusual, in which case the parse falls back to the exact string path.
+ */
+import type { Timeframe } from '../core/enums.js';
+import { isDaily } from './schema.js';
+
+/** 10^k for k = 0..22: exactly representable doubles. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+const DIGIT_0 = 0x30;
+const DOT = 0x2e;
+const MINUS = 0x2d;
+const COLON = 0x3a;
+
+/**
+ * Parses bytes [s, e) as `Number(text)` does. Plain decimals of at most 15 digits take the fast
+ * path: the digits m are an exact integer (< 2^53) and 10^k is exact, so the one IEEE division
+ * m / 10^k is correctly rounded, i.e. the same double Number() returns (Clinger's fast path).
+ * Anything else (exponents, 16+ digits, spaces, signs other than a leading '-') uses Number().
+ * Empty input returns NaN (Number('') would be 0).
+ * @see W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990.
+ */
+export function parseDecimal(b: Buffer, s: number, e: number): number {
+  if (s >= e) return NaN;
+  let i = s;
+  const negative = b[i] === MINUS;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let dot = -1;
+  for (; i < e; i++) {
+    const d = (b[i] as number) - DIGIT_0;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+    } else if (d === DOT - DIGIT_0 && dot < 0) {
+      dot = i;
+    } else {
+      return Number(b.toString('latin1', s, e));
+    }
+  }
+  if (digits === 0 || digits > 15) return Number(b.toString('latin1', s, e));
+  const x = dot < 0 ? m : m / (POW10[e - dot - 1] as number);
+  return negative ? -x : x;
+}
+
+/** Two ASCII digits at i, or NaN. */
+function two(b: Buffer, i: number): number {
+  const hi = (b[i] as number) - DIGIT_0;
+  const lo = (b[i + 1] as number) - DIGIT_0;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : NaN;
+}
+
+/**
+ * Parser of canonical time cells straight from bytes: `YYYY-MM-DD` (daily) or
+ * `YYYY-MM-DDTHH:MM:SSZ` (intraday), caching the day of the last date seen. Other intraday forms
+ * (milliseconds, no seconds) go through Date.parse and must end in Z. Returns NaN when invalid.
+ */
+export class TimeCellParser {
+  readonly #daily: boolean;
+  #lastKey = -1;
+  #lastDay = NaN;
+
+  constructor(tf: Timeframe) {
+    this.#daily = isDaily(tf);
+  }
+
+  parse(b: Buffer, s: number, e: number): number {
+    if (this.#daily) return e - s === 10 ? this.#day(b, s) : NaN;
+    if (e - s !== 20 || b[s + 10] !== 0x54 || b[s + 19] !== 0x5a || b[s + 13] !== COLON || b[s + 16] !== COLON) {
+      const cell = b.toString('latin1', s, e);
+      const ms = Date.parse(cell);
+      return Number.isNaN(ms) || !cell.endsWith('Z') ? NaN : ms;
+    }
+    const h = two(b, s + 11);
+    const min = two(b, s + 14);
+    const sec = two(b, s + 17);
+    if (!(h < 24 && min < 60 && sec < 60)) return NaN;
+    return this.#day(b, s) + h * 3_600_000 + min * 60_000 + sec * 1000;
+  }
+
+  /** Epoch ms of the `YYYY-MM-DD` at s, or NaN when it is not a real date. */
+  #day(b: Buffer, s: number): number {
+    if (b[s + 4] !== MINUS || b[s + 7] !== MINUS) return NaN;
+    const y = two(b, s) * 100 + two(b, s + 2);
+    const m = two(b, s + 5);
+    const d = two(b, s + 8);
+    const key = y * 10_000 + m * 100 + d;
+    if (Number.isNaN(key)) return NaN;
+    if (key !== this.#lastKey) {
+      const ms = Date.UTC(y, m - 1, d);
+      const check = new Date(ms);
+      this.#lastDay =
+        check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? ms : NaN;
+      this.#lastKey = key;
+    }
+    return this.#lastDay;
+  }
+}

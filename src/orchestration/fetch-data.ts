@@ -1,0 +1,187 @@
+import type { Bar } from '../core/bar.js';
+import type { IsoDate } from '../core/dates.js';
+import type { Timeframe } from '../core/enums.js';
+import { UsageError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { getCalendar } from '../calendar/registry.js';
+import type { TradingCalendar } from '../calendar/types.js';
+import type { CandidateBar } from '../data/candidates.js';
+import type { BarFormat } from '../data/paths.js';
+import { writeQuarantine } from '../data/quarantine.js';
+import { checkQuality, type Rejection } from '../data/quality.js';
+import { RawStore } from '../data/raw-store.js';
+import { dateToTs, isDaily, tsToDate } from '../data/schema.js';
+import type { DataProvider } from '../venues/ports.js';
+
+const MS_PER_DAY = 86_400_000;
+
+export interface FetchDataOptions {
+  readonly home: string;
+  readonly provider: DataProvider;
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  /** Inclusive session dates. */
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly format: BarFormat;
+  /** Refetch the whole range and replace differing rows (backed up). */
+  readonly force?: boolean;
+  readonly logger?: Logger;
+  readonly signal?: AbortSignal;
+  /** Called after each symbol. */
+  readonly onSymbolDone?: (symbol: string) => void;
+}
+
+export interface FetchSymbolReport {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly calendar: string;
+  /** Session ranges requested from the provider (only what was missing). */
+  readonly requested: readonly { from: IsoDate; to: IsoDate }[];
+  readonly added: number;
+  readonly replaced: number;
+  readonly rows: number;
+  readonly quarantined: number;
+  readonly quarantineFile?: string;
+  /** Sessions of the requested range still without data (the provider had none). */
+  readonly missing: number;
+  readonly missingDates: readonly IsoDate[];
+  /** Providers that served bars (more than one after a failover). */
+  readonly servedBy: readonly string[];
+}
+
+/** Consecutive sessions grouped into [from, to] ranges. */
+function sessionRanges(sessions: readonly IsoDate[], all: readonly IsoDate[]): { from: IsoDate; to: IsoDate }[] {
+  const pos = new Map(all.map((d, i) => [d, i] as const));
+  const out: { from: IsoDate; to: IsoDate }[] = [];
+  let prev = -2;
+  for (const s of sessions) {
+    const i = pos.get(s) as number;
+    const last = out[out.length - 1];
+    if (last !== undefined && i === prev + 1) last.to = s;
+    else out.push({ from: s, to: s });
+    prev = i;
+  }
+  return out;
+}
+
+function presentDates(
+  bars: { readonly length: number; readonly ts: Float64Array } | undefined,
+  tf: Timeframe,
+  cal: TradingCalendar,
+): Set<IsoDate> {
+  const out = new Set<IsoDate>();
+  if (bars === undefined) return out;
+  for (let i = 0; i < bars.length; i++) {
+    const ts = bars.ts[i] as number;
+    const d = isDaily(tf) ? tsToDate(ts) : cal.sessionDate(ts);
+    if (d !== undefined) out.add(d);
+  }
+  return out;
+}
+
+/**
+ * Fetches bars into the raw zone, incrementally: only sessions missing from the zone are
+ * requested (grouped into ranges), each page passes the quality gates and is written at once,
+ * so an interrupted fetch keeps what it wrote and a rerun completes it without duplicates.
+ */
+export async function fetchData(o: FetchDataOptions): Promise<FetchSymbolReport[]> {
+  if (o.start > o.end) {
+    throw new UsageError('USAGE_INVALID_RANGE', `--start ${o.start} is after --end ${o.end}`, {
+      hint: 'give a start on or before the end',
+      context: { flag: '--start', value: `${o.start}..${o.end}` },
+    });
+  }
+  const store = new RawStore(o.home, o.format);
+  const reports: FetchSymbolReport[] = [];
+  for (const symbol of o.symbols) {
+    reports.push(await fetchSymbol(o, store, symbol));
+    o.onSymbolDone?.(symbol);
+  }
+  return reports;
+}
+
+async function fetchSymbol(o: FetchDataOptions, store: RawStore, symbol: string): Promise<FetchSymbolReport> {
+  const tf = o.timeframe;
+  const instrument = o.provider.instrument(symbol);
+  const cal = getCalendar(instrument.calendar);
+  const start = o.start < cal.firstDate ? cal.firstDate : o.start;
+  const end = o.end > cal.lastDate ? cal.lastDate : o.end;
+  const sessions = cal.sessionDates(start, end);
+  const existing = o.force === true ? new Set<IsoDate>() : presentDates(await store.read(symbol, tf), tf, cal);
+  if (!isDaily(tf) && existing.size > 0) {
+    // The last stored session day may be partial (an interrupted fetch, or a fetch during the
+    // session): ask for it again; rows already stored are recognised and not written twice.
+    existing.delete([...existing].sort().pop() as IsoDate);
+  }
+  const ranges = sessionRanges(
+    sessions.filter((s) => !existing.has(s)),
+    sessions,
+  );
+  let added = 0;
+  let replaced = 0;
+  let rows = 0;
+  const rejected: Rejection[] = [];
+  const servedBy = new Set<string>();
+  let streamRow = 0;
+  for (const range of ranges) {
+    let lastTs = -Infinity;
+    const request = { symbol, timeframe: tf, start: dateToTs(range.from), end: dateToTs(range.to) + MS_PER_DAY };
+    o.logger?.debug({ symbol, from: range.from, to: range.to }, 'requesting');
+    for await (const page of o.provider.fetchBars(request, o.signal === undefined ? {} : { signal: o.signal })) {
+      const source = o.provider.currentSource ?? o.provider.name;
+      const candidates: CandidateBar[] = page.map((b) => ({
+        ...b,
+        row: ++streamRow,
+        problems: [],
+        line: `${symbol},${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`,
+      }));
+      const q = checkQuality(symbol, tf, candidates, cal);
+      rejected.push(...q.rejected);
+      const fresh: Bar[] = [];
+      for (const b of q.good) {
+        if (b.ts <= lastTs) {
+          rejected.push({
+            row: 0,
+            gate: 'duplicate',
+            reason: `${source} repeated ${new Date(b.ts).toISOString()} across pages`,
+            line: '',
+          });
+          continue;
+        }
+        fresh.push(b);
+        lastTs = b.ts;
+      }
+      if (fresh.length === 0) continue;
+      servedBy.add(source);
+      const w = await store.write(
+        symbol,
+        tf,
+        fresh,
+        { provider: source, calendar: cal.name, fetchedAt: Date.now() },
+        { force: o.force === true },
+      );
+      added += w.added;
+      replaced += w.replaced;
+      rows = w.rows;
+    }
+  }
+  const quarantineFile = writeQuarantine(o.home, symbol, tf, `fetch-${o.provider.name}`, rejected);
+  const after = presentDates(await store.read(symbol, tf), tf, cal);
+  const missingDates = sessions.filter((s) => !after.has(s));
+  if (rows === 0) rows = (await store.read(symbol, tf))?.length ?? 0;
+  return {
+    symbol,
+    timeframe: tf,
+    calendar: cal.name,
+    requested: ranges,
+    added,
+    replaced,
+    rows,
+    quarantined: rejected.length,
+    ...(quarantineFile === undefined ? {} : { quarantineFile }),
+    missing: missingDates.length,
+    missingDates: missingDates.slice(0, 20),
+    servedBy: [...servedBy],
+  };
+}

@@ -1,0 +1,30 @@
+export {
+  ALPACA_CREDENTIAL_VARS,
+  ALPACA_DEFAULT_DATA_URL,
+  ALPACA_DEFAULT_RATE_LIMIT,
+  AlpacaDataProvider,
+  createAlpacaProvider,
+  type AlpacaProviderOptions,
+} from './provider.js';
+export {
+  barTs,
+  describeIssues,
+  formatRfc3339,
+  isCryptoSymbol,
+  queryRange,
+  toAlpacaTimeframe,
+  toBar,
+  toBars,
+  type MapBarsRequest,
+} from './mapper.js';
+export {
+  ALPACA_MAX_PAGE_LIMIT,
+  AlpacaTimeframe,
+  alpacaBarSchema,
+  alpacaCryptoBarsResponseSchema,
+  alpacaStockBarsResponseSchema,
+  parseRfc3339,
+  type AlpacaBar,
+  type AlpacaCryptoBarsResponse,
+  type AlpacaStockBarsResponse,
+} from './schemas.js';

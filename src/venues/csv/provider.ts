@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bar } from '../../core/bar.js';
+import { DataError } from '../../core/errors.js';
+import { equity, type Instrument } from '../../core/instrument.js';
+import { fileSymbol } from '../../data/paths.js';
+import { parseUserCsv } from '../../data/user-csv.js';
+import type { BarRequest, DataProvider } from '../ports.js';
+
+export interface CsvProviderOptions {
+  /** Folder holding `{SYMBOL}.csv` (or `.txt`) files; default `{home}/data/import`. */
+  readonly dir: string;
+  readonly tz?: string;
+  readonly adjusted?: boolean;
+  readonly calendar?: string;
+}
+
+/**
+ * Serves bars from user CSV files in a folder, one file per symbol, with the same automatic
+ * column mapping as `momentic data import`. Rows whose time cannot be read are not served
+ * (import the file with `data import` to quarantine them with their reason); rows with bad
+ * values are served and stopped by the quality gates of the fetch.
+ */
+export class CsvFileProvider implements DataProvider {
+  readonly name = 'csv';
+  readonly #o: CsvProviderOptions;
+
+  constructor(options: CsvProviderOptions) {
+    this.#o = options;
+  }
+
+  instrument(symbol: string): Instrument {
+    return equity(symbol, { calendar: this.#o.calendar ?? 'XNYS' });
+  }
+
+  async *fetchBars(request: BarRequest): AsyncIterable<readonly Bar[]> {
+    const file = [`${fileSymbol(request.symbol)}.csv`, `${fileSymbol(request.symbol)}.txt`]
+      .map((f) => join(this.#o.dir, f))
+      .find((f) => existsSync(f));
+    if (file === undefined) {
+      throw new DataError('DATA_NOT_FOUND', `no CSV file for ${request.symbol} in ${this.#o.dir}`, {
+        hint: `put ${fileSymbol(request.symbol)}.csv there, or use momentic data import --file F --symbol ${request.symbol}`,
+        context: { file: this.#o.dir },
+      });
+    }
+    const parsed = parseUserCsv(readFileSync(file, 'utf8'), {
+      file,
+      timeframe: request.timeframe,
+      ...(this.#o.tz === undefined ? {} : { tz: this.#o.tz }),
+      ...(this.#o.adjusted === undefined ? {} : { adjusted: this.#o.adjusted }),
+    });
+    const bars = parsed.candidates
+      .filter((c) => !Number.isNaN(c.ts) && c.ts >= request.start && c.ts < request.end)
+      .map((c) => ({
+        symbol: request.symbol,
+        ts: c.ts,
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume: c.volume,
+      }))
+      .sort((a, b) => a.ts - b.ts);
+    for (let i = 0; i < bars.length; i += 10_000) yield bars.slice(i, i + 10_000);
+  }
+}

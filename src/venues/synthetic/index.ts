@@ -1,0 +1,21 @@
+export {
+  createSyntheticProvider,
+  DEFAULT_SEED,
+  PAGE_SIZE,
+  SyntheticProvider,
+  type RegimeName,
+  type SyntheticOptions,
+} from './provider.js';
+export {
+  cryptoQuoteOf,
+  EQUITY_SECTORS,
+  isUniverseSymbol,
+  Sector,
+  SECTORS,
+  specOf,
+  SYNTHETIC_UNIVERSE,
+  SyntheticCalendar,
+  type SectorSpec,
+  type SymbolSpec,
+} from './universe.js';
+export { HORIZON, ORIGIN, SYNTHETIC_MODEL_VERSION } from './parameters.js';

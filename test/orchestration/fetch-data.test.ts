@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '../../src/core/bar.js';
+import { VenueError } from '../../src/core/errors.js';
+import { equity } from '../../src/core/instrument.js';
+import { getCalendar } from '../../src/calendar/index.js';
+import { readManifest } from '../../src/data/manifest.js';
+import { dateToTs } from '../../src/data/schema.js';
+import { fetchData } from '../../src/orchestration/fetch-data.js';
+import { FailoverProvider } from '../../src/venues/failover/provider.js';
+import type { BarRequest, DataProvider } from '../../src/venues/ports.js';
+import { tempDir } from '../support/cli.js';
+
+const xnys = getCalendar('XNYS');
+
+/** A provider over a fixed table of daily bars that records its requests; it can fail after n pages. */
+class TableProvider implements DataProvider {
+  readonly requests: BarRequest[] = [];
+  readonly name: string;
+  readonly #failAfterPages: number;
+  readonly #pageSize: number;
+  readonly #priceShift: number;
+
+  constructor(name: string, options: { failAfterPages?: number; pageSize?: number; priceShift?: number } = {}) {
+    this.name = name;
+    this.#failAfterPages = options.failAfterPages ?? Infinity;
+    this.#pageSize = options.pageSize ?? 5;
+    this.#priceShift = options.priceShift ?? 0;
+  }
+
+  instrument(symbol: string) {
+    return equity(symbol);
+  }
+
+  bar(symbol: string, date: string, i: number): Bar {
+    const p = 100 + i + this.#priceShift;
+    return { symbol, ts: dateToTs(date), open: p, high: p + 1, low: p - 1, close: p + 0.5, volume: 1000 + i };
+  }
+
+  async *fetchBars(r: BarRequest): AsyncIterable<readonly Bar[]> {
+    this.requests.push(r);
+    const all = xnys.sessionDates('2024-01-02', '2024-12-31');
+    const bars = all.map((d, i) => this.bar(r.symbol, d, i)).filter((b) => b.ts >= r.start && b.ts < r.end);
+    let pages = 0;
+    for (let i = 0; i < bars.length; i += this.#pageSize) {
+      if (pages++ >= this.#failAfterPages)
+        throw new VenueError('VENUE_UNAVAILABLE', `${this.name} went down`, { retryable: true });
+      yield bars.slice(i, i + this.#pageSize);
+    }
+  }
+}
+
+describe('fetchData', () => {
+  it('fetches a range, then only what is missing', async () => {
+    const home = tempDir();
+    const p = new TableProvider('table');
+    const first = await fetchData({
+      home,
+      provider: p,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-03-01',
+      end: '2024-03-28',
+      format: 'csv',
+    });
+    expect(first[0]).toMatchObject({ added: 20, rows: 20, missing: 0, quarantined: 0, servedBy: ['table'] }); // 03-29 is Good Friday
+    expect(p.requests).toHaveLength(1);
+    const again = await fetchData({
+      home,
+      provider: p,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-03-01',
+      end: '2024-03-28',
+      format: 'csv',
+    });
+    expect(again[0]).toMatchObject({ added: 0, rows: 20, requested: [] });
+    expect(p.requests).toHaveLength(1);
+    const wider = await fetchData({
+      home,
+      provider: p,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-02-26',
+      end: '2024-04-05',
+      format: 'csv',
+    });
+    // Only the head (02-26..02-29) and the tail (04-01..04-05) are requested.
+    expect(wider[0]?.requested).toEqual([
+      { from: '2024-02-26', to: '2024-02-29' },
+      { from: '2024-04-01', to: '2024-04-05' },
+    ]);
+    expect(wider[0]).toMatchObject({ added: 9, rows: 29 });
+    const lines = readFileSync(join(home, 'data/raw/1d/AAA.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(30);
+    expect(new Set(lines).size).toBe(30);
+  });
+
+  it('keeps what an interrupted fetch wrote and completes it on rerun without duplicates', async () => {
+    const home = tempDir();
+    const flaky = new TableProvider('flaky', { failAfterPages: 3 });
+    await expect(
+      fetchData({
+        home,
+        provider: flaky,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-01-02',
+        end: '2024-03-28',
+        format: 'csv',
+      }),
+    ).rejects.toThrow(/went down/);
+    const partial = readFileSync(join(home, 'data/raw/1d/AAA.csv'), 'utf8').trimEnd().split('\n');
+    expect(partial).toHaveLength(1 + 15);
+    const ok = new TableProvider('flaky');
+    const r = await fetchData({
+      home,
+      provider: ok,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-03-28',
+      format: 'csv',
+    });
+    expect(ok.requests[0]?.start).toBe(dateToTs(xnys.sessionDates('2024-01-02', '2024-03-28')[15] as string));
+    const full = readFileSync(join(home, 'data/raw/1d/AAA.csv'), 'utf8').trimEnd().split('\n');
+    const reference = tempDir();
+    await fetchData({
+      home: reference,
+      provider: new TableProvider('flaky'),
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-03-28',
+      format: 'csv',
+    });
+    expect(full).toEqual(readFileSync(join(reference, 'data/raw/1d/AAA.csv'), 'utf8').trimEnd().split('\n'));
+    expect(r[0]?.missing).toBe(0);
+  });
+
+  it('fails over to the next provider for the rest of the range and records who served what', async () => {
+    const home = tempDir();
+    const primary = new TableProvider('primary', { failAfterPages: 2 });
+    const backup = new TableProvider('backup');
+    const chain = new FailoverProvider([primary, backup]);
+    const r = await fetchData({
+      home,
+      provider: chain,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-02-29',
+      format: 'csv',
+    });
+    const sessions = xnys.sessionDates('2024-01-02', '2024-02-29');
+    expect(r[0]).toMatchObject({ rows: sessions.length, missing: 0, servedBy: ['primary', 'backup'] });
+    // The backup was asked only for what the primary had not delivered (2 pages of 5).
+    expect(backup.requests[0]?.start).toBe(dateToTs(sessions[9] as string) + 1);
+    const pages: [string, string, string, number][] = [];
+    for (let i = 0; i < sessions.length; i += 5) {
+      const page = sessions.slice(i, i + 5);
+      pages.push([i < 10 ? 'primary' : 'backup', page[0] as string, page[page.length - 1] as string, page.length]);
+    }
+    const e = readManifest(join(home, 'data/raw'), 'raw').datasets['1d/AAA'];
+    expect(e?.sources.map((s) => [s.provider, s.first, s.last, s.rows])).toEqual(pages);
+  });
+
+  it('raises one venue error naming every provider when the whole chain fails', async () => {
+    const chain = new FailoverProvider([
+      new TableProvider('a', { failAfterPages: 0 }),
+      new TableProvider('b', { failAfterPages: 0 }),
+    ]);
+    await expect(
+      fetchData({
+        home: tempDir(),
+        provider: chain,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-01-02',
+        end: '2024-01-31',
+        format: 'csv',
+      }),
+    ).rejects.toMatchObject({
+      code: 'VENUE_UNAVAILABLE',
+      exitCode: 4,
+      message: expect.stringMatching(/a: a went down \| b: b went down/),
+    });
+  });
+
+  it('quarantines bad bars a provider sends and keeps the good ones', async () => {
+    class Bad extends TableProvider {
+      override bar(symbol: string, date: string, i: number): Bar {
+        const b = super.bar(symbol, date, i);
+        return i === 3 ? { ...b, high: b.low - 1 } : b;
+      }
+    }
+    const home = tempDir();
+    const r = await fetchData({
+      home,
+      provider: new Bad('bad'),
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-01-12',
+      format: 'csv',
+    });
+    expect(r[0]).toMatchObject({ rows: 8, quarantined: 1, missing: 1, missingDates: ['2024-01-05'] });
+    const q = readFileSync(r[0]?.quarantineFile as string, 'utf8');
+    expect(q).toContain('ohlc,"inconsistent OHLC: high 101');
+  });
+
+  it('refetches and replaces with force, keeping a backup', async () => {
+    const home = tempDir();
+    await fetchData({
+      home,
+      provider: new TableProvider('v1'),
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-01-05',
+      format: 'csv',
+    });
+    const v2 = new TableProvider('v2', { priceShift: 1 });
+    await expect(
+      fetchData({
+        home,
+        provider: v2,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-01-02',
+        end: '2024-01-08',
+        format: 'csv',
+        force: true,
+      }),
+    ).resolves.toMatchObject([{ replaced: 4, added: 1, rows: 5 }]);
+  });
+});
