@@ -12,3 +12,4 @@ export * from './order.js';
 export * from './position.js';
 export * from './secrets.js';
 export * from './zones.js';
+export * from './text-table.js';

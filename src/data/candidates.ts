@@ -1,3 +1,5 @@
+import type { Bar } from '../core/bar.js';
+
 /**
  * A bar as read from a source before the quality gates: numbers may be NaN and the time may be
  * missing; `problems` holds what parsing already found wrong. `row` is the 1-based line number
@@ -31,6 +33,21 @@ export const QualityGate = {
   Outlier: 'outlier',
 } as const;
 export type QualityGate = (typeof QualityGate)[keyof typeof QualityGate];
+
+/** A clean candidate from a bar already parsed (rows from a store, a dump parser or a provider). */
+export function candidateOf(bar: Omit<Bar, 'symbol'>, row: number, line = ''): CandidateBar {
+  return {
+    row,
+    ts: bar.ts,
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    problems: [],
+    line,
+  };
+}
 
 /** Parses a numeric cell: [value, problem] where problem names the gate that fails. */
 export function parseNumberCell(

@@ -1,3 +1,4 @@
+import { formatTable } from '../core/text-table.js';
 import type { QualityGate } from './candidates.js';
 import type { QualityResult } from './quality.js';
 
@@ -54,11 +55,5 @@ export function formatQcTable(rows: readonly QcSummary[]): string {
     String(r.outliers),
     r.passed ? 'pass' : 'FAIL',
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...body.map(line)].join('\n');
+  return formatTable(head, body);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Timeframe } from '../core/enums.js';
 import { getCalendar } from '../calendar/registry.js';
-import type { CandidateBar } from './candidates.js';
+import { candidateOf, type CandidateBar } from './candidates.js';
 import { rawCsvPath } from './paths.js';
 import { checkQuality, type QualityResult } from './quality.js';
 import { summarize, type QcSummary } from './qc-report.js';
@@ -47,17 +47,7 @@ export async function validateRaw(o: ValidateOptions): Promise<ValidateEntry[]> 
       candidates = [];
       for (let i = 0; i < (series?.length ?? 0); i++) {
         const b = (series as NonNullable<typeof series>).at(i);
-        candidates.push({
-          row: i + 1,
-          ts: b.ts,
-          open: b.open,
-          high: b.high,
-          low: b.low,
-          close: b.close,
-          volume: b.volume,
-          problems: [],
-          line: '',
-        });
+        candidates.push(candidateOf(b, i + 1));
       }
     }
     const quality = checkQuality(e.symbol, tf, candidates, calendar);

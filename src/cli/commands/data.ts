@@ -3,6 +3,7 @@ import { getCalendar } from '../../calendar/registry.js';
 import type { TradingCalendar } from '../../calendar/types.js';
 import type { Timeframe } from '../../core/enums.js';
 import { isMomenticError, UsageError } from '../../core/errors.js';
+import { formatTable } from '../../core/text-table.js';
 import type { FlagValue } from '../../config/loader.js';
 import { importFile } from '../../data/import-file.js';
 import { formatQcTable } from '../../data/qc-report.js';
@@ -101,7 +102,7 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
       String(r.missing),
       String(r.quarantined),
     ]);
-    ctx.out(table(head, body));
+    ctx.out(formatTable(head, body));
     for (const r of reports)
       if (r.quarantineFile !== undefined) ctx.out(`quarantined ${r.quarantined} ${r.symbol} rows: ${r.quarantineFile}`);
   }
@@ -238,7 +239,7 @@ export async function dataLs(ctx: CommandContext, opts: Record<string, unknown>)
     return 0;
   }
   ctx.out(
-    table(
+    formatTable(
       ['symbol', 'tf', 'first', 'last', 'rows', 'format', 'calendar', 'providers'],
       rows.map((r) => [
         r.symbol,
@@ -253,14 +254,4 @@ export async function dataLs(ctx: CommandContext, opts: Record<string, unknown>)
     ),
   );
   return 0;
-}
-
-function table(head: readonly string[], body: readonly (readonly string[])[]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...body.map(line)].join('\n');
 }

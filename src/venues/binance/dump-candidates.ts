@@ -1,5 +1,5 @@
 import type { Timeframe } from '../../core/enums.js';
-import { QualityGate, type CandidateBar } from '../../data/candidates.js';
+import { candidateOf, QualityGate, type CandidateBar } from '../../data/candidates.js';
 import { parseBinanceKlineCsv } from './dump.js';
 
 /**
@@ -21,17 +21,7 @@ export function binanceDumpCandidates(
   });
   const candidates: CandidateBar[] = parsed.bars.map((b, k) => {
     const row = dataRows[k] ?? 0;
-    return {
-      row,
-      ts: b.ts,
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: b.volume,
-      problems: [],
-      line: lines[row - 1] ?? '',
-    };
+    return candidateOf(b, row, lines[row - 1] ?? '');
   });
   for (const r of parsed.rejected) {
     candidates.push({
