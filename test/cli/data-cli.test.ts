@@ -327,3 +327,35 @@ describe('an interrupted fetch', () => {
     expect(partial.length).toBeLessThan(read(join(reference, 'data/raw/1m/AAPL.csv')).trimEnd().split('\n').length);
   }, 60_000);
 });
+
+describe('data import of a Binance kline dump', () => {
+  it('reads milliseconds and microseconds, quarantines a bad row and files the bars on the 24/7 calendar', async () => {
+    const home = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    const file = join(home, 'BTCUSDT-1d-2024-01.csv');
+    writeFileSync(
+      file,
+      [
+        '1704067200000,42283.58,42554.57,42261.02,42475.23,1271.68108,1704153599999,54063810.2,1007143,628.35,26712.1,0',
+        '1704153600000,42475.23,44000.00,42200.00,43900.00,2000.5,1704239999999,1,1,1,1,0',
+        'bad,row',
+        '1704240000000000,43900.00,44100.00,43800.00,44000.00,10,1704326399999999,1,1,1,1,0',
+      ].join('\n') + '\n',
+    );
+    const r = await cli(['--home', home, '--json', 'data', 'import', '--file', file, '--symbol', 'BTCUSDT']);
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(out.rejected).toEqual([{ row: 3, gate: 'schema', reason: 'expected 12 columns, got 2', line: 'bad,row' }]);
+    expect(read(join(home, 'data/raw/1d/BTCUSDT.csv'))).toBe(
+      'symbol,date,open,high,low,close,volume\n' +
+        'BTCUSDT,2024-01-01,42283.58,42554.57,42261.02,42475.23,1271.68108\n' +
+        'BTCUSDT,2024-01-02,42475.23,44000,42200,43900,2000.5\n' +
+        'BTCUSDT,2024-01-03,43900,44100,43800,44000,10\n',
+    );
+    const m = JSON.parse(read(join(home, 'data/raw/manifest.json')));
+    expect(m.datasets['1d/BTCUSDT']).toMatchObject({
+      calendar: '24/7',
+      sources: [{ provider: 'binance-dump', file: 'BTCUSDT-1d-2024-01.csv' }],
+    });
+  });
+});
