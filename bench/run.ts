@@ -1,12 +1,14 @@
 /**
  * Benchmarks: prints figures, and ratios against peers measured in the same run.
  * Run with `npm run bench` (add `-- --rows N` to run the data IO section on fewer bars than
- * its default 10,000,000).
+ * its default 10,000,000, and `-- --points N` to run the indicator section on fewer points than
+ * its default 10,000,000; its peers install with `npm run bench:peers`).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
 import { getCalendar } from '../src/calendar/index.js';
 import { rowsFlag, runDataIoBench } from './data-io.js';
+import { pointsFlag, runIndicatorBench } from './indicators.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -51,3 +53,5 @@ time('momentic: XNYS isOpen per timestamp', 3, () => {
 console.log(`(${open} of ${stamps.length} inside regular hours)`);
 
 runDataIoBench({ rows: rowsFlag(process.argv.slice(2)) });
+
+await runIndicatorBench({ points: pointsFlag(process.argv.slice(2)) });

@@ -146,7 +146,43 @@ export function buildProgram(io: CliIo): Command {
     .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(timeframes))
     .action(lazy(async () => (await import('./commands/data.js')).dataLs));
 
-  for (const cmd of [program, config, calendar, data]) cmd.exitOverride().configureOutput(program.configureOutput());
+  const features = program.command('features').description('engineered features and processed datasets');
+  features
+    .command('build')
+    .description(
+      'build data/processed from data/raw: processed CSVs (DESIGN.md columns), feature tables (Parquet) and pairs',
+    )
+    .option('--symbols <list>', 'symbols to build (default: every daily dataset in data/raw)')
+    .addOption(
+      new Option('--set <name>', 'feature set of the Parquet table').choices(['default', 'full']).default('default'),
+    )
+    .option('--pairs <list>', 'pairs LONG:SHORT, comma-separated, written to data/processed/pairs/')
+    .addOption(
+      new Option('--hedge-mode <mode>', 'pair hedge ratio: rolling OLS, or static from the first window')
+        .choices(['rolling', 'static'])
+        .default('rolling'),
+    )
+    .option('--benchmark <symbol>', 'raw symbol used as benchmark for cross-asset features')
+    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes).default('1d'))
+    .option('--force', 'rebuild even when inputs and definitions are unchanged')
+    .action(lazy(async () => (await import('./commands/features.js')).featuresBuild));
+
+  program
+    .command('indicators')
+    .description('compute indicators over a bars CSV and print one row per bar (csv or json)')
+    .requiredOption('--input <file>', 'bars CSV (any layout data import accepts)')
+    .option(
+      '--indicator <spec>',
+      'key:params, e.g. rsi:14, macd:12,26,9, bbands:20,2,2 (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .addOption(new Option('--format <fmt>', 'output format').choices(['csv', 'json']).default('csv'))
+    .option('--map <pairs>', 'column mapping, as for data import')
+    .option('--tz <zone>', 'time zone of times without an offset')
+    .action(lazy(async () => (await import('./commands/indicators.js')).indicators));
+
+  for (const cmd of [program, config, calendar, data, features])
+    cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
 

@@ -21,27 +21,89 @@ export interface PairValue {
   readonly y: number;
 }
 
+/**
+ * V8 optimises a call site for the classes it sees. One shared `update` or batch loop serving
+ * every indicator class turns megamorphic and runs several times slower (measured: ROC 35 ns/bar
+ * alone, 200 ns/bar after five other indicators had run). So each indicator class gets its own
+ * copies of `update`/`output` and of the batch loops, compiled once per class with `new Function`
+ * (same source, separate type feedback). The arithmetic stays in each class's `step`.
+ */
+const SPECIALIZED = Symbol('specialized');
+
+type Proto = Record<PropertyKey, unknown>;
+
+function specialize(proto: Proto): void {
+  if (Object.hasOwn(proto, SPECIALIZED)) return;
+  proto.update = new Function(
+    'input',
+    'this.seen++; this.step(input); return this.seen >= this.warmup ? this.current(0) : NaN;',
+  );
+  proto.output = new Function('i', 'return this.seen >= this.warmup ? this.current(i) : NaN;');
+  proto[SPECIALIZED] = {
+    values: new Function(
+      'ind',
+      'values',
+      'outs',
+      'n',
+      'const k = outs.length; for (let i = 0; i < n; i++) { ind.update(values[i]); for (let j = 0; j < k; j++) outs[j][i] = ind.output(j); }',
+    ),
+    bars: new Function(
+      'ind',
+      'c',
+      'outs',
+      'n',
+      'const k = outs.length; const b = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };' +
+        'for (let i = 0; i < n; i++) { b.ts = c.ts[i]; b.open = c.open[i]; b.high = c.high[i]; b.low = c.low[i]; b.close = c.close[i]; b.volume = c.volume[i];' +
+        ' ind.update(b); for (let j = 0; j < k; j++) outs[j][i] = ind.output(j); }',
+    ),
+    pairs: new Function(
+      'ind',
+      'x',
+      'y',
+      'outs',
+      'n',
+      'const k = outs.length; const p = { x: 0, y: 0 };' +
+        'for (let i = 0; i < n; i++) { p.x = x[i]; p.y = y[i]; ind.update(p); for (let j = 0; j < k; j++) outs[j][i] = ind.output(j); }',
+    ),
+  };
+}
+
+interface Runners {
+  values(ind: unknown, values: ArrayLike<number>, outs: Float64Array[], n: number): void;
+  bars(ind: unknown, cols: Record<string, ArrayLike<number>>, outs: Float64Array[], n: number): void;
+  pairs(ind: unknown, x: ArrayLike<number>, y: ArrayLike<number>, outs: Float64Array[], n: number): void;
+}
+
+function runners(ind: object): Runners {
+  return (Object.getPrototypeOf(ind) as Proto)[SPECIALIZED] as Runners;
+}
+
 export abstract class Indicator<TInput> {
   /** Inputs needed before the first valid value: TA-Lib's lookback + 1. */
   abstract readonly warmup: number;
   /** Output names in order; the first is `value`. */
   abstract readonly outputs: readonly string[];
-  #count = 0;
+  /** Inputs seen since construction or the last reset (a plain field: read by the per-class code). */
+  protected seen = 0;
+
+  constructor() {
+    specialize(new.target.prototype as unknown as Proto);
+  }
 
   /** Inputs seen since construction or the last reset. */
   get count(): number {
-    return this.#count;
+    return this.seen;
   }
 
   get isReady(): boolean {
-    return this.#count >= this.warmup;
+    return this.seen >= this.warmup;
   }
 
   /** Feeds the next input (forward only) and returns the first output (NaN before ready). */
   update(input: TInput): number {
-    this.#count++;
+    this.seen++;
     this.step(input);
-    return this.#count >= this.warmup ? this.current(0) : Number.NaN;
+    return this.seen >= this.warmup ? this.current(0) : Number.NaN;
   }
 
   /** The first output, NaN before ready. */
@@ -51,12 +113,12 @@ export abstract class Indicator<TInput> {
 
   /** Output `i`, NaN before ready. */
   output(i: number): number {
-    return this.isReady ? this.current(i) : Number.NaN;
+    return this.seen >= this.warmup ? this.current(i) : Number.NaN;
   }
 
   /** Back to the state of a new instance. */
   reset(): void {
-    this.#count = 0;
+    this.seen = 0;
     this.clear();
   }
 
@@ -68,21 +130,16 @@ export abstract class Indicator<TInput> {
   protected abstract clear(): void;
 }
 
-/** Fills one Float64Array per output by running `ind` over `n` inputs. */
-function run<T>(ind: Indicator<T>, n: number, feed: (i: number) => T): Float64Array[] {
+function outputsFor(ind: Indicator<unknown>, n: number): Float64Array[] {
   ind.reset();
-  const outs = ind.outputs.map(() => new Float64Array(n));
-  const k = outs.length;
-  for (let i = 0; i < n; i++) {
-    ind.update(feed(i));
-    for (let j = 0; j < k; j++) (outs[j] as Float64Array)[i] = ind.output(j);
-  }
-  return outs;
+  return ind.outputs.map(() => new Float64Array(n));
 }
 
 /** Batch over a single series (close prices, say). */
 export function batchValues(ind: Indicator<number>, values: ArrayLike<number>): Float64Array[] {
-  return run(ind, values.length, (i) => values[i] as number);
+  const outs = outputsFor(ind, values.length);
+  runners(ind).values(ind, values, outs, values.length);
+  return outs;
 }
 
 /** Columns of bars; any missing column is read as NaN. */
@@ -97,27 +154,27 @@ export interface OhlcvColumns {
 
 /** Batch over bar columns, with one reused bar object (no allocation per bar). */
 export function batchBars(ind: Indicator<OhlcvBar>, cols: OhlcvColumns): Float64Array[] {
-  const bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
-  const at = (a: ArrayLike<number> | undefined, i: number): number => (a === undefined ? Number.NaN : (a[i] as number));
-  return run(ind, cols.close.length, (i) => {
-    bar.ts = at(cols.ts, i);
-    bar.open = at(cols.open, i);
-    bar.high = at(cols.high, i);
-    bar.low = at(cols.low, i);
-    bar.close = at(cols.close, i);
-    bar.volume = at(cols.volume, i);
-    return bar;
-  });
+  const n = cols.close.length;
+  const nan = new Float64Array(n).fill(Number.NaN);
+  const full = {
+    ts: cols.ts ?? nan,
+    open: cols.open ?? nan,
+    high: cols.high ?? nan,
+    low: cols.low ?? nan,
+    close: cols.close,
+    volume: cols.volume ?? nan,
+  };
+  const outs = outputsFor(ind, n);
+  runners(ind).bars(ind, full, outs, n);
+  return outs;
 }
 
 /** Batch over two aligned series. */
 export function batchPairs(ind: Indicator<PairValue>, x: ArrayLike<number>, y: ArrayLike<number>): Float64Array[] {
-  const pair = { x: 0, y: 0 };
-  return run(ind, Math.min(x.length, y.length), (i) => {
-    pair.x = x[i] as number;
-    pair.y = y[i] as number;
-    return pair;
-  });
+  const n = Math.min(x.length, y.length);
+  const outs = outputsFor(ind, n);
+  runners(ind).pairs(ind, x, y, outs, n);
+  return outs;
 }
 
 /** A fixed-size ring buffer of numbers for rolling windows (no allocation after construction). */

@@ -1,0 +1,4 @@
+export * from './indicators/index.js';
+export * from './features/index.js';
+export * from './pairs.js';
+export * from './processed-columns.js';

@@ -1,0 +1,211 @@
+/**
+ * Parity with the TA-Lib C library: every fixture in test/fixtures/talib/ (made by
+ * scripts/talib/generate.mjs from the real ORCL, NVDA and 2006 one-minute series; see the README
+ * there) is replayed through the momentic indicator with the same key and parameters.
+ *
+ * For each fixture the test asserts:
+ * - the same warm-up: `warmup == lookback + 1`, NaN at every row before TA-Lib's lookback, and a
+ *   value at the lookback row itself (first valid index == TA-Lib's begIndex);
+ * - every value from there on equal within |ours - talib| <= 1e-9 * max(1, |talib|).
+ *
+ * Why that tolerance: 1e-9 relative is far above double rounding (~1e-16 per operation, a few
+ * thousand operations per running sum) yet far below any algorithmic difference (a different
+ * seed, smoothing or alignment shows up at 1e-3..1e-6). The absolute floor of 1e-9 for |value| < 1
+ * is there because outputs that hover around 0 (MACD histogram, momentum, slopes, correlations,
+ * Aroon oscillator) come from differences of price-sized numbers: their rounding error scales
+ * with the operands, not with the tiny result, so a purely relative bound would be meaningless
+ * at 0.
+ *
+ * The worst error of each fixture is part of its test name; a summary table is logged at the end.
+ * An indicator whose file is missing fails (it is not skipped).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  batchBars,
+  batchPairs,
+  batchValues,
+  type Indicator,
+  type OhlcvBar,
+  type OhlcvColumns,
+  type PairValue,
+} from '../../../src/analytics/indicators/indicator.js';
+import type { IndicatorDef } from '../../../src/analytics/indicators/spec.js';
+import { REPO, SHARED_DATA } from '../../support/paths.js';
+
+const TOLERANCE = 1e-9;
+/** Every TA-Lib function momentic reproduces; each needs fixtures for all three series. */
+const PARITY_KEYS = [
+  ...['sma', 'ema', 'wma', 'dema', 'tema', 'kama', 'macd', 'roc', 'mom', 'stddev', 'linreg', 'correl', 'beta'],
+  ...['rsi', 'stoch', 'stochf', 'stochrsi', 'willr', 'cci', 'mfi', 'obv', 'aroon', 'aroonosc', 'sar'],
+  ...['trange', 'atr', 'natr', 'plus_di', 'minus_di', 'adx', 'adxr', 'bbands'],
+] as const;
+const FIXTURES = join(REPO, 'test', 'fixtures', 'talib');
+const INDICATORS = join(REPO, 'src', 'analytics', 'indicators');
+
+interface Fixture {
+  readonly provenance: {
+    readonly source_file: string;
+    readonly rows: number;
+    readonly ta_lib_c: string;
+    readonly talib_npm: string;
+    readonly input_checksums: Readonly<Record<string, number>>;
+  };
+  readonly function: string;
+  readonly key: string;
+  readonly params: readonly number[];
+  readonly inputs: readonly string[];
+  readonly pair?: { readonly x: string; readonly y: string };
+  readonly lookback: number;
+  readonly output_names: readonly string[];
+  readonly outputs: Readonly<Record<string, readonly (number | null)[]>>;
+}
+
+type Columns = Required<OhlcvColumns> & Readonly<Record<string, ArrayLike<number>>>;
+
+/** The same parsing as the generator: Number() of each CSV cell; the minute file has a Time column its header lacks. */
+function readSeries(file: string, rows: number): Columns {
+  const minute = file.startsWith('2006-01-02-volume-min');
+  const lines = readFileSync(join(SHARED_DATA, file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1, rows + 1);
+  const cells = lines.map((l) => l.split(','));
+  const col = (i: number): Float64Array => Float64Array.from(cells, (r) => Number(r[i]));
+  const ts = Float64Array.from(cells, (r) => Date.parse(minute ? `${r[0]}T${r[1]}Z` : `${r[0]}T00:00:00Z`));
+  const at = minute ? 2 : 1;
+  return { ts, open: col(at), high: col(at + 1), low: col(at + 2), close: col(at + 3), volume: col(6) };
+}
+
+type AnyIndicator = Indicator<number> | Indicator<OhlcvBar> | Indicator<PairValue>;
+
+/** The module of `key` (file `plus-di.ts` or `plus_di.ts`) and its exported def, or why there is none. */
+async function loadDef(key: string): Promise<IndicatorDef | string> {
+  const names = [...new Set([key.replaceAll('_', '-'), key])];
+  const name = names.find((n) => existsSync(join(INDICATORS, `${n}.ts`)));
+  if (name === undefined) return `no src/analytics/indicators/${names[0]}.ts`;
+  const url = pathToFileURL(join(INDICATORS, `${name}.ts`)).href;
+  const mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
+  const def = Object.values(mod).find(
+    (v): v is IndicatorDef => typeof v === 'object' && v !== null && (v as IndicatorDef).key === key && 'create' in v,
+  );
+  return def ?? `src/analytics/indicators/${name}.ts exports no IndicatorDef with key '${key}'`;
+}
+
+interface Outcome {
+  readonly file: string;
+  readonly fixture: Fixture;
+  readonly params: readonly number[];
+  /** Why the fixture does not match, empty when it does. */
+  readonly problems: readonly string[];
+  readonly worst: number;
+}
+
+const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+function compare(file: string, fx: Fixture, def: IndicatorDef | string, cols: Columns): Outcome {
+  const problems: string[] = [];
+  if (typeof def === 'string') return { file, fixture: fx, params: fx.params, problems: [def], worst: Number.NaN };
+  // Params the fixture lacks take the def's defaults (as `--indicator` does) and extra ones are
+  // dropped; a wrong guess cannot pass, since the values decide.
+  const params = def.params.map((p, i) => fx.params[i] ?? p.default);
+  for (const [name, sum] of Object.entries(fx.provenance.input_checksums)) {
+    const col = cols[name] as ArrayLike<number>;
+    let s = 0;
+    for (let i = 0; i < col.length; i++) s += col[i] as number;
+    if (s !== sum) problems.push(`input ${name} parsed differently (sum ${s}, fixture ${sum})`);
+  }
+  let outs: Float64Array[];
+  let ind: AnyIndicator;
+  try {
+    ind = def.create(params);
+    if (def.input === 'value') outs = batchValues(ind as Indicator<number>, cols.close);
+    else if (def.input === 'bar') outs = batchBars(ind as Indicator<OhlcvBar>, cols);
+    else {
+      const pair = fx.pair ?? { x: 'close', y: 'close' };
+      outs = batchPairs(ind as Indicator<PairValue>, cols[pair.x] as Float64Array, cols[pair.y] as Float64Array);
+    }
+  } catch (e) {
+    return { file, fixture: fx, params, problems: [`threw ${String(e)}`], worst: Number.NaN };
+  }
+  if (fx.pair !== undefined && def.input !== 'pair') problems.push(`def input is '${def.input}', TA-Lib reads a pair`);
+  if (ind.warmup !== fx.lookback + 1) problems.push(`warmup ${ind.warmup}, TA-Lib lookback + 1 = ${fx.lookback + 1}`);
+  let worst = 0;
+  for (const [k, outName] of fx.output_names.entries()) {
+    const j = def.outputs.indexOf(outName);
+    const ref = Object.values(fx.outputs)[k] as readonly (number | null)[];
+    const ours = outs[j];
+    if (j < 0 || ours === undefined) {
+      problems.push(`no output '${outName}' (def outputs: ${def.outputs.join(', ')})`);
+      continue;
+    }
+    const firstValid = ours.findIndex((v) => !Number.isNaN(v));
+    if (firstValid !== fx.lookback)
+      problems.push(`${outName}: first value at row ${firstValid}, TA-Lib's at row ${fx.lookback}`);
+    let bad = 0;
+    let firstBad = '';
+    for (let i = fx.lookback; i < ref.length; i++) {
+      const a = ours[i] as number;
+      const b = ref[i] as number;
+      const e = Number.isNaN(a) ? Number.POSITIVE_INFINITY : relErr(a, b);
+      if (e > worst) worst = e;
+      if (e > TOLERANCE && bad++ === 0) firstBad = `row ${i}: ours ${a}, TA-Lib ${b}`;
+    }
+    if (bad > 0) problems.push(`${outName}: ${bad} of ${ref.length - fx.lookback} values differ, first at ${firstBad}`);
+  }
+  return { file, fixture: fx, params, problems, worst };
+}
+
+const files = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json.gz'))
+  .sort();
+const fixtures = files.map((f) => JSON.parse(gunzipSync(readFileSync(join(FIXTURES, f))).toString('utf8')) as Fixture);
+const defs = new Map<string, IndicatorDef | string>();
+for (const fx of fixtures) if (!defs.has(fx.key)) defs.set(fx.key, await loadDef(fx.key));
+const series = new Map<string, Columns>();
+const outcomes = fixtures.map((fx, i) => {
+  const { source_file: src, rows } = fx.provenance;
+  let cols = series.get(src);
+  if (cols === undefined) series.set(src, (cols = readSeries(src, rows)));
+  return compare(files[i] as string, fx, defs.get(fx.key) as IndicatorDef | string, cols);
+});
+
+const label = (o: Outcome): string => {
+  const status =
+    o.problems.length === 0
+      ? `max rel err ${o.worst.toExponential(1)}`
+      : Number.isNaN(o.worst)
+        ? `FAILS: ${o.problems[0]}`
+        : 'MISMATCH';
+  return `${o.file.replace('.json.gz', '')}: ${o.fixture.key}(${o.params.join(',')}) vs ${o.fixture.function}, ${status}`;
+};
+
+describe(`TA-Lib parity (TA-Lib C ${fixtures[0]?.provenance.ta_lib_c} via npm talib ${fixtures[0]?.provenance.talib_npm})`, () => {
+  it('has the reference fixtures of every indicator for all three series', () => {
+    for (const s of ['orcl-1995-2014.txt', 'nvda-1999-2014.txt', '2006-01-02-volume-min-001.txt']) {
+      const keys = new Set(fixtures.filter((f) => f.provenance.source_file === s).map((f) => f.key));
+      expect([...keys].sort(), s).toEqual([...PARITY_KEYS].sort());
+    }
+  });
+
+  for (const o of outcomes) {
+    it(label(o), () => {
+      expect(o.problems, o.problems.join('\n')).toEqual([]);
+      expect(o.worst).toBeLessThanOrEqual(TOLERANCE);
+    });
+  }
+
+  afterAll(() => {
+    const worst = new Map<string, number>();
+    for (const o of outcomes) {
+      const w = o.problems.length > 0 ? Number.NaN : o.worst;
+      const prev = worst.get(o.fixture.key);
+      worst.set(o.fixture.key, prev === undefined ? w : Math.max(prev, w)); // NaN (a failure) sticks
+    }
+    const lines = [...worst].map(([k, w]) => `  ${k.padEnd(10)} ${Number.isNaN(w) ? 'FAILS' : w.toExponential(2)}`);
+    console.log(`TA-Lib parity, worst |ours - talib| / max(1, |talib|) per indicator:\n${lines.join('\n')}`);
+  });
+});
