@@ -45,16 +45,18 @@ function specialize(proto: Proto): void {
       'values',
       'outs',
       'n',
-      'const k = outs.length; for (let i = 0; i < n; i++) { ind.update(values[i]); for (let j = 0; j < k; j++) outs[j][i] = ind.output(j); }',
+      'const k = outs.length; const o0 = outs[0];' +
+        'if (k === 1) { for (let i = 0; i < n; i++) o0[i] = ind.update(values[i]); return; }' +
+        'for (let i = 0; i < n; i++) { o0[i] = ind.update(values[i]); for (let j = 1; j < k; j++) outs[j][i] = ind.output(j); }',
     ),
     bars: new Function(
       'ind',
       'c',
       'outs',
       'n',
-      'const k = outs.length; const b = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };' +
+      'const k = outs.length; const o0 = outs[0]; const b = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };' +
         'for (let i = 0; i < n; i++) { b.ts = c.ts[i]; b.open = c.open[i]; b.high = c.high[i]; b.low = c.low[i]; b.close = c.close[i]; b.volume = c.volume[i];' +
-        ' ind.update(b); for (let j = 0; j < k; j++) outs[j][i] = ind.output(j); }',
+        ' o0[i] = ind.update(b); for (let j = 1; j < k; j++) outs[j][i] = ind.output(j); }',
     ),
     pairs: new Function(
       'ind',
@@ -62,8 +64,8 @@ function specialize(proto: Proto): void {
       'y',
       'outs',
       'n',
-      'const k = outs.length; const p = { x: 0, y: 0 };' +
-        'for (let i = 0; i < n; i++) { p.x = x[i]; p.y = y[i]; ind.update(p); for (let j = 0; j < k; j++) outs[j][i] = ind.output(j); }',
+      'const k = outs.length; const o0 = outs[0]; const p = { x: 0, y: 0 };' +
+        'for (let i = 0; i < n; i++) { p.x = x[i]; p.y = y[i]; o0[i] = ind.update(p); for (let j = 1; j < k; j++) outs[j][i] = ind.output(j); }',
     ),
   };
 }

@@ -185,10 +185,11 @@ function compare(file: string, fx: Fixture, def: IndicatorDef | undefined, cols:
   if (fx.pair !== undefined && def.input !== 'pair') problems.push(`def input is '${def.input}', TA-Lib reads a pair`);
   if (ind.warmup !== fx.lookback + 1) problems.push(`warmup ${ind.warmup}, TA-Lib lookback + 1 = ${fx.lookback + 1}`);
   let worst = 0;
-  for (const [k, outName] of fx.output_names.entries()) {
+  for (const outName of fx.output_names) {
     const j = def.outputs.indexOf(outName);
-    const ref = Object.values(fx.outputs)[k] as readonly (number | null)[];
+    const ref = fx.outputs[`${outName}${fx.params.map((p) => `_${p}`).join('')}`];
     const ours = outs[j];
+    if (ref === undefined) throw new Error(`${file}: no output column for ${outName}`);
     if (j < 0 || ours === undefined) {
       problems.push(`no output '${outName}' (def outputs: ${def.outputs.join(', ')})`);
       continue;
@@ -223,7 +224,8 @@ const outcomes = fixtures.map((fx, i) => {
 });
 
 const label = (o: Outcome): string => {
-  const status = o.problems.length === 0 ? `max rel err ${o.worst.toExponential(1)}` : 'MISMATCH';
+  const err = `max rel err ${o.worst.toExponential(1)}`;
+  const status = o.problems.length === 0 ? err : Number.isFinite(o.worst) ? `MISMATCH, ${err}` : 'MISMATCH';
   return `${o.file.replace('.json.gz', '')}: ${o.fixture.key}(${o.params.join(',')}) vs ${o.fixture.function}, ${status}`;
 };
 
