@@ -2,3 +2,4 @@ export * from './core/index.js';
 export * from './calendar/index.js';
 export * from './config/index.js';
 export * from './analytics/index.js';
+export * from './portfolio/index.js';
