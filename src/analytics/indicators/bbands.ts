@@ -1,6 +1,16 @@
-import { batchValues, checkPeriod, Indicator, RingBuffer } from './indicator.js';
+import { BATCH_CHUNK, checkPeriod, Indicator, outputArray, RingBuffer } from './indicator.js';
 import type { IndicatorDef } from './spec.js';
 import { TALIB_EPSILON } from './trange.js';
+
+/**
+ * TA-Lib's band deviation from a window's mean of squares and mean: the population variance
+ * mean(x^2) - mean(x)^2, and 0 when it is below TA-Lib's tolerance, else its square root.
+ * Shared by `BollingerBands` and `bbands`.
+ */
+export function bandDeviation(meanSq: number, mean: number): number {
+  const variance = meanSq - mean * mean;
+  return variance < TALIB_EPSILON ? 0 : Math.sqrt(variance);
+}
 
 /**
  * Bollinger Bands over a simple moving average: mid = SMA(period), up = mid + nbDevUp * sd,
@@ -43,12 +53,10 @@ export class BollingerBands extends Indicator<number> {
     this.#sumSq += x * x;
     if (!w.isFull) return;
     this.#mid = this.#sum / this.period;
-    let variance = this.#sumSq / this.period;
+    this.#sd = bandDeviation(this.#sumSq / this.period, this.#mid);
     const oldest = w.at(0);
     this.#sum -= oldest;
     this.#sumSq -= oldest * oldest;
-    variance -= this.#mid * this.#mid;
-    this.#sd = variance < TALIB_EPSILON ? 0 : Math.sqrt(variance);
   }
 
   protected current(i: number): number {
@@ -77,13 +85,67 @@ export interface Bands {
   readonly dn: Float64Array;
 }
 
-export function bbands(values: ArrayLike<number>, period = 20, nbDevUp = 2, nbDevDn = 2): Bands {
-  const [up, mid, dn] = batchValues(new BollingerBands(period, nbDevUp, nbDevDn), values) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
+/**
+ * Bollinger Bands of a whole series, bit for bit what `BollingerBands` gives one value at a time,
+ * the value leaving the window read from `values` itself. `out`, if given, receives the result
+ * (three arrays of length n).
+ */
+export function bbands(values: ArrayLike<number>, period = 20, nbDevUp = 2, nbDevDn = 2, out?: Bands): Bands {
+  checkPeriod('bbands period', period, 2);
+  checkDeviation('bbands nbdevup', nbDevUp);
+  checkDeviation('bbands nbdevdn', nbDevDn);
+  const n = values.length;
+  const up = outputArray(out?.up, n, 'bbands upper band');
+  const mid = outputArray(out?.mid, n, 'bbands middle band');
+  const dn = outputArray(out?.dn, n, 'bbands lower band');
+  const fill = Math.min(period - 1, n);
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < fill; i++) {
+    const x = values[i] as number;
+    sum += x;
+    sumSq += x * x;
+    up[i] = mid[i] = dn[i] = Number.NaN;
+  }
+  const state = Float64Array.of(sum, sumSq, nbDevUp, nbDevDn);
+  for (let from = period - 1; from < n; from += BATCH_CHUNK)
+    bandsSteady(values, up, mid, dn, period, from, Math.min(from + BATCH_CHUNK, n), state);
   return { up, mid, dn };
+}
+
+/**
+ * `bbands` over [from, to) once the window is full; state [sum, sum of squares, nbDevUp,
+ * nbDevDn] (see BATCH_CHUNK).
+ */
+function bandsSteady(
+  values: ArrayLike<number>,
+  up: Float64Array,
+  mid: Float64Array,
+  dn: Float64Array,
+  period: number,
+  from: number,
+  to: number,
+  state: Float64Array,
+): void {
+  let sum = state[0] as number;
+  let sumSq = state[1] as number;
+  const nbDevUp = state[2] as number;
+  const nbDevDn = state[3] as number;
+  for (let i = from; i < to; i++) {
+    const x = values[i] as number;
+    sum += x;
+    sumSq += x * x;
+    const m = sum / period;
+    const sd = bandDeviation(sumSq / period, m);
+    const oldest = values[i - period + 1] as number;
+    sum -= oldest;
+    sumSq -= oldest * oldest;
+    up[i] = m + sd * nbDevUp;
+    mid[i] = m;
+    dn[i] = m - sd * nbDevDn;
+  }
+  state[0] = sum;
+  state[1] = sumSq;
 }
 
 export const bbandsDef: IndicatorDef = {

@@ -1,5 +1,5 @@
-import { Ema } from './ema.js';
-import { batchValues, checkPeriod, Indicator } from './indicator.js';
+import { Ema, emaK, emaNext } from './ema.js';
+import { BATCH_CHUNK, checkPeriod, Indicator, outputArray } from './indicator.js';
 import type { IndicatorDef } from './spec.js';
 
 /**
@@ -67,13 +67,107 @@ export interface MacdSeries {
   readonly hist: Float64Array;
 }
 
-export function macd(values: ArrayLike<number>, fastPeriod = 12, slowPeriod = 26, signalPeriod = 9): MacdSeries {
-  const [m, s, h] = batchValues(new Macd(fastPeriod, slowPeriod, signalPeriod), values) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
+/**
+ * MACD of a whole series in one pass, bit for bit what `Macd` gives one value at a time: the same
+ * seeds (simple means) and the same `emaNext` steps, with the three EMAs kept in locals. `out`, if
+ * given, receives the result (three arrays of length n).
+ */
+export function macd(
+  values: ArrayLike<number>,
+  fastPeriod = 12,
+  slowPeriod = 26,
+  signalPeriod = 9,
+  out?: MacdSeries,
+): MacdSeries {
+  checkPeriod('macd fast period', fastPeriod, 2);
+  checkPeriod('macd slow period', slowPeriod, 2);
+  checkPeriod('macd signal period', signalPeriod, 1);
+  const fast = Math.min(fastPeriod, slowPeriod);
+  const slow = Math.max(fastPeriod, slowPeriod);
+  const n = values.length;
+  const m = outputArray(out?.macd, n, 'macd line');
+  const s = outputArray(out?.signal, n, 'macd signal');
+  const h = outputArray(out?.hist, n, 'macd histogram');
+  const kFast = emaK(fast);
+  const kSlow = emaK(slow);
+  const kSignal = emaK(signalPeriod);
+  // Index of the first output: the slow EMA is seeded at slow - 1, the signal signal - 1 later.
+  const first = slow + signalPeriod - 2;
+  let fastSum = 0;
+  let slowSum = 0;
+  let signalSum = 0;
+  let fastEma = Number.NaN;
+  let slowEma = Number.NaN;
+  // Warm-up: seed the EMAs (the fast one from bar slow - fast on) and the signal.
+  const fill = Math.min(first, n);
+  for (let i = 0; i < fill; i++) {
+    const x = values[i] as number;
+    m[i] = s[i] = h[i] = Number.NaN;
+    if (i < slow) {
+      slowSum += x;
+      if (i >= slow - fast) fastSum += x;
+      if (i < slow - 1) continue;
+      fastEma = fastSum / fast;
+      slowEma = slowSum / slow;
+    } else {
+      fastEma = emaNext(fastEma, x, kFast);
+      slowEma = emaNext(slowEma, x, kSlow);
+    }
+    signalSum += fastEma - slowEma;
+  }
+  if (n <= first) return { macd: m, signal: s, hist: h };
+  // The first output (also the slow seed when signalPeriod is 1), then the steady state.
+  const x0 = values[first] as number;
+  if (first === slow - 1) {
+    fastEma = (fastSum + x0) / fast;
+    slowEma = (slowSum + x0) / slow;
+  } else {
+    fastEma = emaNext(fastEma, x0, kFast);
+    slowEma = emaNext(slowEma, x0, kSlow);
+  }
+  const line = fastEma - slowEma;
+  const signal = (signalSum + line) / signalPeriod;
+  m[first] = line;
+  s[first] = signal;
+  h[first] = line - signal;
+  const state = Float64Array.of(fastEma, slowEma, signal, kFast, kSlow, kSignal);
+  for (let from = first + 1; from < n; from += BATCH_CHUNK)
+    macdSteady(values, m, s, h, from, Math.min(from + BATCH_CHUNK, n), state);
   return { macd: m, signal: s, hist: h };
+}
+
+/**
+ * `macd` over [from, to) in the steady state; state [fast EMA, slow EMA, signal, and their three
+ * k] (see BATCH_CHUNK).
+ */
+function macdSteady(
+  values: ArrayLike<number>,
+  m: Float64Array,
+  s: Float64Array,
+  h: Float64Array,
+  from: number,
+  to: number,
+  state: Float64Array,
+): void {
+  let fastEma = state[0] as number;
+  let slowEma = state[1] as number;
+  let signal = state[2] as number;
+  const kFast = state[3] as number;
+  const kSlow = state[4] as number;
+  const kSignal = state[5] as number;
+  for (let i = from; i < to; i++) {
+    const x = values[i] as number;
+    fastEma = emaNext(fastEma, x, kFast);
+    slowEma = emaNext(slowEma, x, kSlow);
+    const line = fastEma - slowEma;
+    signal = emaNext(signal, line, kSignal);
+    m[i] = line;
+    s[i] = signal;
+    h[i] = line - signal;
+  }
+  state[0] = fastEma;
+  state[1] = slowEma;
+  state[2] = signal;
 }
 
 export const macdDef: IndicatorDef = {
