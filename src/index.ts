@@ -3,3 +3,4 @@ export * from './calendar/index.js';
 export * from './config/index.js';
 export * from './analytics/index.js';
 export * from './portfolio/index.js';
+export * from './execution/index.js';

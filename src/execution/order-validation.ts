@@ -1,0 +1,225 @@
+import { OrderClass, OrderType, TimeInForce, type Side } from '../core/enums.js';
+import { roundToLot, type Instrument } from '../core/instrument.js';
+import type { OrderRequest } from '../core/order.js';
+import { roundPassive } from './rounding.js';
+import type { RejectCode } from './ports.js';
+
+/** A request the exchange accepts: the order itself and the legs it carries. */
+export interface ValidOrder {
+  readonly ok: true;
+  /** The order that keeps the client order id: the entry, or an OCO's take-profit leg. */
+  readonly request: OrderRequest;
+  /** Bracket/OTO legs (created when the entry is done) or an OCO's stop-loss leg. */
+  readonly legs: readonly OrderRequest[];
+}
+
+export interface InvalidOrder {
+  readonly ok: false;
+  readonly code: RejectCode;
+  readonly reason: string;
+}
+
+const TYPES = new Set<string>(Object.values(OrderType));
+const TIFS = new Set<string>(Object.values(TimeInForce));
+const CLASSES = new Set<string>(Object.values(OrderClass));
+const USES_LIMIT = new Set<string>(['limit', 'stop_limit']);
+const USES_STOP = new Set<string>(['stop', 'stop_limit']);
+/** Order types that may take the auction TIFs opg / cls. */
+const AUCTION_TYPES = new Set<string>(['market', 'limit', 'market_on_open', 'market_on_close']);
+
+/**
+ * Checks a request against the instrument and normalizes it: quantity rounded down to the lot,
+ * limit and stop prices rounded to the tick in the direction that never makes the order more
+ * aggressive (when `roundPrices`). Every rejection names the field and the fix.
+ */
+export function validateOrder(
+  req: OrderRequest,
+  instrument: Instrument,
+  roundPrices: boolean,
+): ValidOrder | InvalidOrder {
+  if (!(Number.isFinite(req.qty) && req.qty > 0)) {
+    return invalid('invalid_qty', `qty must be a positive number, got ${req.qty}`);
+  }
+  const qty = roundToLot(req.qty, instrument.lotSize);
+  if (qty <= 0) {
+    return invalid('invalid_qty', `qty ${req.qty} is below the lot size ${instrument.lotSize} of ${req.symbol}`);
+  }
+  if (!TYPES.has(req.type)) return invalid('invalid_order', `unknown order type "${req.type}"`);
+  if (!TIFS.has(req.tif)) return invalid('invalid_order', `unknown time in force "${req.tif}"`);
+  const cls = req.orderClass ?? 'simple';
+  if (!CLASSES.has(cls)) return invalid('invalid_order', `unknown order class "${cls}"`);
+
+  const tick = roundPrices ? instrument.tickSize : NaN;
+  const price = (side: Side, kind: 'limit' | 'stop', p: number): number =>
+    Number.isNaN(tick) ? p : roundPassive(side, kind, p, tick);
+
+  const typeProblem = checkTypeFields(req, cls);
+  if (typeProblem !== undefined) return typeProblem;
+
+  let limitPrice = req.limitPrice;
+  let stopPrice = req.stopPrice;
+  if (limitPrice !== undefined) limitPrice = price(req.side, 'limit', limitPrice);
+  if (stopPrice !== undefined) stopPrice = price(req.side, 'stop', stopPrice);
+  if (limitPrice !== undefined && !(limitPrice > 0)) {
+    return invalid('invalid_price', `limitPrice ${req.limitPrice} rounds to ${limitPrice}`);
+  }
+  if (stopPrice !== undefined && !(stopPrice > 0)) {
+    return invalid('invalid_price', `stopPrice ${req.stopPrice} rounds to ${stopPrice}`);
+  }
+
+  const base: OrderRequest = {
+    ...req,
+    qty,
+    ...(limitPrice === undefined ? {} : { limitPrice }),
+    ...(stopPrice === undefined ? {} : { stopPrice }),
+  };
+  if (cls === 'simple') return { ok: true, request: base, legs: [] };
+
+  // Linked orders: legs exit on the opposite side of a bracket/OTO entry, on the OCO's own side.
+  if (req.tif !== 'day' && req.tif !== 'gtc') {
+    return invalid('invalid_order', `${cls} orders take tif day or gtc, got ${req.tif}`);
+  }
+  const legSide: Side = cls === 'oco' ? req.side : req.side === 'buy' ? 'sell' : 'buy';
+  const tp = req.takeProfit === undefined ? undefined : price(legSide, 'limit', req.takeProfit.limitPrice);
+  const slStop = req.stopLoss === undefined ? undefined : price(legSide, 'stop', req.stopLoss.stopPrice);
+  const slLimit = req.stopLoss?.limitPrice === undefined ? undefined : price(legSide, 'limit', req.stopLoss.limitPrice);
+  for (const [name, p] of [
+    ['takeProfit.limitPrice', tp],
+    ['stopLoss.stopPrice', slStop],
+    ['stopLoss.limitPrice', slLimit],
+  ] as const) {
+    if (p !== undefined && !(Number.isFinite(p) && p > 0)) {
+      return invalid('invalid_price', `${name} must be a positive price, got ${p}`);
+    }
+  }
+  if (cls === 'oto') {
+    if ((tp === undefined) === (slStop === undefined)) {
+      return invalid('invalid_order', 'an oto order takes exactly one of takeProfit or stopLoss');
+    }
+  } else if (tp === undefined || slStop === undefined) {
+    return invalid('invalid_order', `a ${cls} order needs both takeProfit and stopLoss`);
+  } else if (legSide === 'sell' ? !(tp > slStop) : !(tp < slStop)) {
+    const want = legSide === 'sell' ? 'above' : 'below';
+    return invalid(
+      'invalid_price',
+      `takeProfit.limitPrice ${tp} must be ${want} stopLoss.stopPrice ${slStop} for ${legSide} exits`,
+    );
+  }
+
+  const takeProfit = tp === undefined ? undefined : { limitPrice: tp };
+  const stopLoss =
+    slStop === undefined ? undefined : { stopPrice: slStop, ...(slLimit === undefined ? {} : { limitPrice: slLimit }) };
+  const common = {
+    symbol: req.symbol,
+    side: legSide,
+    qty,
+    tif: req.tif,
+    orderClass: cls,
+    ...(req.strategy === undefined ? {} : { strategy: req.strategy }),
+    ...(req.tag === undefined ? {} : { tag: req.tag }),
+  };
+  const legs: OrderRequest[] = [];
+  if (stopLoss !== undefined) {
+    legs.push({
+      ...common,
+      clientOrderId: `${req.clientOrderId}.sl`,
+      type: stopLoss.limitPrice === undefined ? 'stop' : 'stop_limit',
+      ...stopLoss,
+    });
+  }
+  const linked = {
+    ...(takeProfit === undefined ? {} : { takeProfit }),
+    ...(stopLoss === undefined ? {} : { stopLoss }),
+  };
+  if (cls === 'oco') {
+    if (req.type !== 'limit') {
+      return invalid('invalid_order', `an oco order has type limit (its take-profit leg), got ${req.type}`);
+    }
+    if (req.limitPrice !== undefined && limitPrice !== tp) {
+      return invalid('invalid_price', `an oco order's limitPrice must equal takeProfit.limitPrice (or be left out)`);
+    }
+    // The OCO keeps its client order id on the take-profit leg (as Alpaca does); the stop leg is `<id>.sl`.
+    const request: OrderRequest = {
+      ...common,
+      clientOrderId: req.clientOrderId,
+      type: 'limit',
+      limitPrice: tp as number,
+      ...linked,
+    };
+    return { ok: true, request, legs };
+  }
+  if (takeProfit !== undefined) {
+    legs.push({
+      ...common,
+      clientOrderId: `${req.clientOrderId}.tp`,
+      type: 'limit',
+      limitPrice: takeProfit.limitPrice,
+    });
+  }
+  return { ok: true, request: { ...base, ...linked }, legs };
+}
+
+/** Price fields each order type needs or must not carry, and the TIFs it accepts: the first broken rule. */
+function checkTypeFields(req: OrderRequest, cls: string): InvalidOrder | undefined {
+  const t = req.type;
+  const { limitPrice, stopPrice, trailAmount, trailPercent, tif } = req;
+  const isTrailing = t === 'trailing_stop';
+  const hasTrail = trailAmount !== undefined || trailPercent !== undefined;
+  const rules: readonly (readonly [broken: boolean, code: RejectCode, reason: string])[] = [
+    [
+      USES_LIMIT.has(t) && cls !== 'oco' && !isPrice(limitPrice),
+      'invalid_price',
+      `a ${t} order needs a positive limitPrice, got ${limitPrice}`,
+    ],
+    [!USES_LIMIT.has(t) && limitPrice !== undefined, 'invalid_order', `limitPrice is not used by ${t} orders`],
+    [
+      limitPrice !== undefined && !isPrice(limitPrice),
+      'invalid_price',
+      `limitPrice must be a positive price, got ${limitPrice}`,
+    ],
+    [
+      USES_STOP.has(t) && !isPrice(stopPrice),
+      'invalid_price',
+      `a ${t} order needs a positive stopPrice, got ${stopPrice}`,
+    ],
+    [!USES_STOP.has(t) && stopPrice !== undefined, 'invalid_order', `stopPrice is not used by ${t} orders`],
+    [!isTrailing && hasTrail, 'invalid_order', 'trailAmount and trailPercent are only used by trailing_stop orders'],
+    [
+      isTrailing && (trailAmount === undefined) === (trailPercent === undefined),
+      'invalid_order',
+      'a trailing_stop order takes exactly one of trailAmount or trailPercent',
+    ],
+    [
+      isTrailing && trailAmount !== undefined && !isPrice(trailAmount),
+      'invalid_price',
+      `trailAmount must be positive, got ${trailAmount}`,
+    ],
+    [
+      isTrailing && trailPercent !== undefined && !(trailPercent > 0 && trailPercent < 100),
+      'invalid_price',
+      `trailPercent must be between 0 and 100 (exclusive), got ${trailPercent}`,
+    ],
+    [t === 'market_on_open' && tif !== 'opg', 'invalid_order', `market_on_open orders take tif opg, got ${tif}`],
+    [t === 'market_on_close' && tif !== 'cls', 'invalid_order', `market_on_close orders take tif cls, got ${tif}`],
+    [
+      (tif === 'opg' || tif === 'cls') && !AUCTION_TYPES.has(t),
+      'invalid_order',
+      `tif ${tif} applies to market and limit orders only, not ${t}`,
+    ],
+    [
+      cls === 'simple' && (req.takeProfit !== undefined || req.stopLoss !== undefined),
+      'invalid_order',
+      'takeProfit and stopLoss need orderClass bracket, oco or oto',
+    ],
+  ];
+  const broken = rules.find(([isBroken]) => isBroken);
+  return broken === undefined ? undefined : invalid(broken[1], broken[2]);
+}
+
+function isPrice(p: number | undefined): boolean {
+  return p !== undefined && Number.isFinite(p) && p > 0;
+}
+
+function invalid(code: RejectCode, reason: string): InvalidOrder {
+  return { ok: false, code, reason };
+}

@@ -1,0 +1,143 @@
+import {
+  TERMINAL_ORDER_STATUSES,
+  type OrderClass,
+  type OrderStatus,
+  type OrderType,
+  type Side,
+  type TimeInForce,
+} from '../core/enums.js';
+import type { OrderRequest, OrderState } from '../core/order.js';
+import type { OrderRecord, OrderTransition } from './ports.js';
+
+/** What an order is within its group: a lone order, a bracket/OTO entry, or an exit leg. */
+export type OrderRole = 'single' | 'entry' | 'take_profit' | 'stop_loss';
+
+/** A bracket, OCO or OTO: legs are OCO siblings (a fill of one cancels the others). */
+export interface OrderGroup {
+  readonly kind: OrderClass;
+  /** Leg requests a bracket or OTO creates once its entry is done (empty for OCO). */
+  readonly pendingLegs: OrderRequest[];
+  /** The entry (bracket, OTO) or take-profit leg (OCO) first, then legs as they are created, stop-loss first. */
+  readonly members: SimOrder[];
+  /** Bar start from which a requested cancel applies to the group (Infinity: none requested). */
+  cancelFrom: number;
+  isCancelled: boolean;
+}
+
+/**
+ * The exchange's mutable order: the normalized request plus matching state. Fields are public
+ * for the order book's hot loop; the outside world only sees `snapshot()` and `record()`.
+ */
+export class SimOrder {
+  readonly id: string;
+  readonly request: OrderRequest;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  readonly qty: number;
+  readonly role: OrderRole;
+  readonly parentId: string | undefined;
+  readonly createdAt: number;
+  /** Limit price, NaN when the type has none. */
+  readonly limit: number;
+  /** Stop price (a trailing stop's current level), NaN when none or not yet known. */
+  stop: number;
+  readonly trailAmount: number;
+  readonly trailPercent: number;
+  group: OrderGroup | undefined;
+
+  status: OrderStatus = 'new';
+  updatedAt: number;
+  reason: string | undefined;
+  filledQty = 0;
+  remaining: number;
+  /** Sum of qty x price over fills, for the average fill price. */
+  notional = 0;
+  fees = 0;
+  /** First bar start the order may act on (latency.ts `liveFrom`). */
+  liveFrom: number;
+  /** Latest bar ts the exchange had processed when the order was placed. */
+  readonly placedAfterBarTs: number;
+  /** Bar start from which a requested cancel applies; Infinity when none was requested. */
+  cancelFrom = Infinity;
+  /** Bars the order has been live on. */
+  barsLive = 0;
+  /** A stop, stop-limit or trailing stop whose trigger was reached. */
+  isTriggered = false;
+  /** Best price since submission, for trailing stops. */
+  best = NaN;
+  /** Close of the session a day or cls order lives in, once known. */
+  sessionClose = NaN;
+  readonly #history: OrderTransition[] = [];
+  #isTerminal = false;
+
+  constructor(
+    id: string,
+    request: OrderRequest,
+    role: OrderRole,
+    parentId: string | undefined,
+    ts: number,
+    placedAfterBarTs: number,
+    liveFrom: number,
+  ) {
+    this.id = id;
+    this.request = request;
+    this.symbol = request.symbol;
+    this.side = request.side;
+    this.type = request.type;
+    this.tif = request.tif;
+    this.qty = request.qty;
+    this.remaining = request.qty;
+    this.role = role;
+    this.parentId = parentId;
+    this.createdAt = ts;
+    this.updatedAt = ts;
+    this.placedAfterBarTs = placedAfterBarTs;
+    this.liveFrom = liveFrom;
+    this.limit = request.limitPrice ?? NaN;
+    this.stop = request.stopPrice ?? NaN;
+    this.trailAmount = request.trailAmount ?? NaN;
+    this.trailPercent = request.trailPercent ?? NaN;
+    this.#history.push({ status: 'new', ts });
+  }
+
+  /** Filled, cancelled, rejected or expired. */
+  get isTerminal(): boolean {
+    return this.#isTerminal;
+  }
+
+  /** Records a lifecycle step (DESIGN.md: every transition recorded with its timestamp). */
+  transition(status: OrderStatus, ts: number, reason?: string): void {
+    this.status = status;
+    this.#isTerminal = TERMINAL_ORDER_STATUSES.has(status);
+    this.updatedAt = ts;
+    if (reason === undefined) {
+      this.#history.push({ status, ts });
+    } else {
+      this.reason = reason;
+      this.#history.push({ status, ts, reason });
+    }
+  }
+
+  /** The order as the outside world sees it now (a copy). */
+  snapshot(): OrderState {
+    return {
+      ...this.request,
+      // A trailing stop reports its current stop level.
+      ...(Number.isNaN(this.stop) ? {} : { stopPrice: this.stop }),
+      id: this.id,
+      status: this.status,
+      filledQty: this.filledQty,
+      avgFillPrice: this.filledQty > 0 ? this.notional / this.filledQty : NaN,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      ...(this.reason === undefined ? {} : { reason: this.reason }),
+      ...(this.parentId === undefined ? {} : { parentId: this.parentId }),
+    };
+  }
+
+  record(): OrderRecord {
+    return { ...this.snapshot(), fees: this.fees, history: [...this.#history] };
+  }
+}

@@ -1,0 +1,238 @@
+import type { Bar } from '../core/bar.js';
+import type { Clock } from '../core/clock.js';
+import type { Timeframe } from '../core/enums.js';
+import { ConfigError, InternalError } from '../core/errors.js';
+import type { Instrument } from '../core/instrument.js';
+import type { OrderRequest, OrderState } from '../core/order.js';
+import { BarMatcher } from './bar-matcher.js';
+import { NO_FEES, type FeeModel } from './fees.js';
+import { liveFrom, NO_LATENCY, type LatencyModel } from './latency.js';
+import { OrderLifecycle } from './lifecycle.js';
+import { trailStop } from './matching.js';
+import { SymbolBook } from './order-book.js';
+import { validateOrder, type InvalidOrder, type ValidOrder } from './order-validation.js';
+import type { ExecutionClient, ExecutionListener, OrderRecord } from './ports.js';
+import { sessionsFor, type SessionModel } from './sessions.js';
+import type { OrderRole } from './sim-order.js';
+import { NO_SLIPPAGE, type SlippageModel } from './slippage.js';
+
+/** When market orders fill: the next bar's open (default), or the signal bar's close (comparisons). */
+export const FillTiming = { NextOpen: 'next-open', Close: 'close' } as const;
+export type FillTiming = (typeof FillTiming)[keyof typeof FillTiming];
+
+export interface SimulatedExchangeOptions {
+  /** Tick, lot and shortable flag of a symbol; undefined rejects its orders as `unknown_symbol`. */
+  readonly instrument: (symbol: string) => Instrument | undefined;
+  /** The engine's clock (the time strategies act, e.g. the signal bar's close); default: the latest bar's ts. */
+  readonly clock?: Clock;
+  readonly fill?: FillTiming;
+  readonly fees?: FeeModel;
+  readonly slippage?: SlippageModel;
+  readonly latency?: LatencyModel;
+  /** Largest fraction of a bar's volume one symbol's fills may take, in (0, 1]; unset: no cap. */
+  readonly participation?: number;
+  /** Bar timeframe, for session boundaries (default `1d`: every bar is a session). */
+  readonly timeframe?: Timeframe;
+  /** Overrides the session model derived from `timeframe` and the instruments' calendars. */
+  readonly sessions?: SessionModel;
+  /** `conservative` (default): fill prices rounded to the tick against the trader; `none`: as the rule says. */
+  readonly priceRounding?: 'conservative' | 'none';
+  /** Positions held before the first order (paper trading: the account's). */
+  readonly positions?: Readonly<Record<string, number>>;
+  readonly idPrefix?: string;
+}
+
+/**
+ * The simulated venue of DESIGN.md, shared by backtest and paper trading: orders arrive through
+ * the ExecutionClient port, bars through `onBar` (and `onBarEnd` for `fill: 'close'`), outcomes
+ * leave as events, delivered after the call that caused them. Fill rules: docs/execution.md.
+ */
+export class SimulatedExchange implements ExecutionClient {
+  readonly name = 'simulated';
+  readonly #instrument: (symbol: string) => Instrument | undefined;
+  readonly #clock: Clock | undefined;
+  readonly #fill: FillTiming;
+  readonly #latency: LatencyModel;
+  readonly #roundPrices: boolean;
+  readonly #positions: Readonly<Record<string, number>>;
+  readonly #books = new Map<string, SymbolBook>();
+  readonly #life: OrderLifecycle;
+  readonly #matcher: BarMatcher;
+  /** The latest bar start processed, over all symbols. */
+  #lastBarTs = -Infinity;
+
+  constructor(options: SimulatedExchangeOptions) {
+    const p = options.participation;
+    if (p !== undefined && !(p > 0 && p <= 1)) {
+      throw new ConfigError('CONFIG_INVALID_VALUE', `participation must be in (0, 1], got ${p}`, {
+        hint: "give the largest fraction of a bar's volume to trade, e.g. 0.1 for 10%",
+        context: { key: 'participation', value: String(p) },
+      });
+    }
+    this.#instrument = options.instrument;
+    this.#clock = options.clock;
+    this.#fill = options.fill ?? 'next-open';
+    this.#latency = options.latency ?? NO_LATENCY;
+    this.#roundPrices = (options.priceRounding ?? 'conservative') === 'conservative';
+    this.#positions = options.positions ?? {};
+    this.#life = new OrderLifecycle(options.idPrefix ?? 'sim', (s) => this.#book(s));
+    const sessions =
+      options.sessions ?? sessionsFor(options.timeframe ?? '1d', (s) => this.#instrument(s)?.calendar ?? 'XNYS');
+    this.#matcher = new BarMatcher(
+      {
+        fees: options.fees ?? NO_FEES,
+        slippage: options.slippage ?? NO_SLIPPAGE,
+        participation: p ?? NaN,
+        sessions,
+        roundPrices: this.#roundPrices,
+      },
+      this.#life,
+    );
+  }
+
+  subscribe(listener: ExecutionListener): () => void {
+    return this.#life.events.subscribe(listener);
+  }
+
+  submit(req: OrderRequest): void {
+    const life = this.#life;
+    const now = this.#now();
+    const ts = Number.isFinite(now) ? now : NaN;
+    const known = life.get(req.clientOrderId);
+    if (known !== undefined) {
+      const reason = `client order id ${req.clientOrderId} is already used by order ${known.id} (${known.status})`;
+      life.reject(undefined, req, ts, 'duplicate_client_order_id', reason);
+    } else {
+      const book = this.#book(req.symbol);
+      const v = this.#check(req, book);
+      const live = liveFrom(this.#lastBarTs, now, this.#latency);
+      if (v.ok) this.#place(v, book, ts, live);
+      else life.reject(life.create(req, 'single', undefined, ts, this.#lastBarTs, live), req, ts, v.code, v.reason);
+    }
+    life.events.drain();
+  }
+
+  cancel(clientOrderId: string): void {
+    const o = this.#life.get(clientOrderId);
+    if (o === undefined || o.isTerminal) return;
+    const book = this.#book(o.symbol);
+    const now = this.#now();
+    // A cancel reaches the market like an order: at once when there is no latency and no bar of
+    // the symbol is still to come at the current time, else from the bar `liveFrom` names.
+    if (this.#latency.delayMs === 0 && book.lastTs >= this.#lastBarTs) {
+      this.#life.cancelNow(o, Number.isFinite(now) ? now : NaN, 'cancelled by request');
+      book.compact();
+    } else {
+      this.#life.cancelFrom(o, liveFrom(this.#lastBarTs, now, this.#latency));
+    }
+    this.#life.events.drain();
+  }
+
+  /** Matches the working orders of the bar's symbol against the bar; bars of a symbol come in time order. */
+  onBar(bar: Bar): void {
+    const book = this.#books.get(bar.symbol) ?? this.#book(bar.symbol);
+    if (!(bar.ts > book.lastTs)) {
+      throw new InternalError(
+        `bars of ${bar.symbol} reached the exchange out of order (${bar.ts} after ${book.lastTs})`,
+      );
+    }
+    if (bar.ts > this.#lastBarTs) this.#lastBarTs = bar.ts;
+    if (book.working.length !== 0) this.#matcher.process(book, bar);
+    book.lastTs = bar.ts;
+    book.lastClose = bar.close;
+    this.#life.events.drain();
+  }
+
+  /**
+   * The end of `bar`, after strategies reacted to it. With `fill: 'close'`, market orders placed
+   * while it was processed fill at its close; with `next-open` nothing happens.
+   */
+  onBarEnd(bar: Bar): void {
+    const book = this.#books.get(bar.symbol);
+    if (this.#fill !== 'close' || book === undefined || book.working.length === 0) return;
+    this.#matcher.fillAtClose(book, bar);
+    this.#life.events.drain();
+  }
+
+  order(clientOrderId: string): OrderRecord | undefined {
+    return this.#life.get(clientOrderId)?.record();
+  }
+
+  /** Every order in creation order, with its history: the rows of `orders.csv`. */
+  orders(): OrderRecord[] {
+    return this.#life.records();
+  }
+
+  openOrders(symbol?: string): readonly OrderState[] {
+    return this.#life.open(symbol).map((o) => o.snapshot());
+  }
+
+  /** Net position of a symbol from this exchange's fills (and the starting positions). */
+  position(symbol: string): number {
+    return this.#books.get(symbol)?.position ?? this.#positions[symbol] ?? 0;
+  }
+
+  /** Creates and accepts a valid order (and an OCO's stop leg), and puts it to work. */
+  #place(v: ValidOrder, book: SymbolBook, ts: number, live: number): void {
+    const life = this.#life;
+    const cls = v.request.orderClass ?? 'simple';
+    const role: OrderRole = cls === 'oco' ? 'take_profit' : cls === 'simple' ? 'single' : 'entry';
+    const o = life.create(v.request, role, undefined, ts, this.#lastBarTs, live);
+    if (o.type === 'trailing_stop' && !Number.isNaN(book.lastClose)) {
+      // The trail starts from the last price known at submission.
+      o.best = book.lastClose;
+      o.stop = trailStop(o, book.tick);
+    }
+    life.accept(o, ts);
+    if (cls === 'oco') {
+      const g = life.group(o, cls, []);
+      const sl = life.create(v.legs[0] as OrderRequest, 'stop_loss', o.id, ts, this.#lastBarTs, live);
+      sl.group = g;
+      g.members.push(sl);
+      life.accept(sl, ts);
+      book.working.push(sl, o); // the stop leg first: a bar touching both legs fills the stop
+      return;
+    }
+    if (cls !== 'simple') life.group(o, cls, v.legs);
+    book.working.push(o);
+  }
+
+  /** Validation plus the checks that need the exchange's state (position, ids in use). */
+  #check(req: OrderRequest, book: SymbolBook): ValidOrder | InvalidOrder {
+    const inst = book.instrument;
+    if (inst === undefined) {
+      return { ok: false, code: 'unknown_symbol', reason: `no instrument is known for symbol ${req.symbol}` };
+    }
+    const v = validateOrder(req, inst, this.#roundPrices);
+    if (!v.ok) return v;
+    if (v.request.side === 'sell' && !inst.shortable && v.request.qty > book.position) {
+      const reason = `${req.symbol} is not shortable: selling ${v.request.qty} with a position of ${book.position} would open a short`;
+      return { ok: false, code: 'not_shortable', reason };
+    }
+    const taken = v.legs.find((l) => this.#life.has(l.clientOrderId));
+    if (taken !== undefined) {
+      return {
+        ok: false,
+        code: 'duplicate_client_order_id',
+        reason: `leg id ${taken.clientOrderId} is already in use`,
+      };
+    }
+    return v;
+  }
+
+  #book(symbol: string): SymbolBook {
+    let book = this.#books.get(symbol);
+    if (book === undefined) {
+      book = new SymbolBook(symbol, this.#instrument(symbol), this.#positions[symbol] ?? 0, this.#roundPrices);
+      this.#books.set(symbol, book);
+    } else if (book.instrument === undefined) {
+      book.instrument = this.#instrument(symbol);
+    }
+    return book;
+  }
+
+  /** Now for requests: the engine's clock, or else the latest bar's start. */
+  #now(): number {
+    return this.#clock === undefined ? this.#lastBarTs : this.#clock.now();
+  }
+}
