@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
 import { getCalendar } from '../src/calendar/index.js';
 import { rowsFlag, runDataIoBench } from './data-io.js';
+import { engineSymbolsFlag, runEngineBench } from './engine.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
@@ -55,3 +56,5 @@ console.log(`(${open} of ${stamps.length} inside regular hours)`);
 runDataIoBench({ rows: rowsFlag(process.argv.slice(2)) });
 
 await runIndicatorBench({ points: pointsFlag(process.argv.slice(2)) });
+
+await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });

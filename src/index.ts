@@ -4,3 +4,5 @@ export * from './config/index.js';
 export * from './analytics/index.js';
 export * from './portfolio/index.js';
 export * from './execution/index.js';
+export * from './strategies/index.js';
+export * from './backtest/index.js';

@@ -1,0 +1,131 @@
+/**
+ * Strategy run files (`config/strategy/*.yaml`, `momentic backtest --config FILE`): a strategy,
+ * its parameters, the symbols, dates and costs of a run. Every error names the file and line.
+ * (This reader lives in backtest/, not strategies/, because strategies/ may not import config/:
+ * STYLE.md's import direction, eslint-rules/import-direction.js.)
+ */
+import { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.js';
+import { isValidIsoDate, type IsoDate } from '../core/dates.js';
+import type { Timeframe } from '../core/enums.js';
+import { ConfigError } from '../core/errors.js';
+import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
+import type { FillTiming } from '../execution/simulated-exchange.js';
+import { validateParams, type StrategyDefinition } from '../strategies/define.js';
+import { getStrategyDefinition } from '../strategies/registry.js';
+import { parseFees, parseSlippage } from './costs.js';
+
+const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
+
+const fileSchema = z.strictObject({
+  description: z.string().optional(),
+  strategy: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+  symbols: z.array(z.string().min(1)).default([]),
+  timeframe: z.enum(['1d', '1h', '15m', '5m', '1m']).optional(),
+  start: isoDate.optional(),
+  end: isoDate.optional(),
+  cash: z.number().positive().optional(),
+  fill: z.enum(['next-open', 'close']).optional(),
+  participation: z.number().gt(0).lte(1).optional(),
+  benchmark: z.string().min(1).optional(),
+  costs: z.strictObject({ fees: z.string().optional(), slippage: z.string().optional() }).optional(),
+});
+
+const KEY_HINTS: Readonly<Record<string, string>> = {
+  strategy: 'a built-in strategy name, e.g. sma-cross',
+  symbols: 'a list of symbols, e.g. [ORCL, MSFT]; [] for the data provider’s default universe',
+  start: 'a date written YYYY-MM-DD',
+  end: 'a date written YYYY-MM-DD',
+  cash: 'a positive amount, e.g. 100000',
+  fill: 'next-open (default) or close',
+  participation: 'a fraction of bar volume in (0, 1], e.g. 0.1',
+  timeframe: 'one of 1d, 1h, 15m, 5m, 1m',
+};
+
+export interface StrategyRunConfig {
+  readonly file: string;
+  readonly description?: string;
+  readonly strategy: StrategyDefinition;
+  /** Parameters as written (to merge `--param` flags over before validating again). */
+  readonly rawParams: Readonly<Record<string, unknown>>;
+  /** Validated parameters with defaults filled in. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Empty: the data provider's default universe. */
+  readonly symbols: readonly string[];
+  readonly timeframe?: Timeframe;
+  readonly start?: IsoDate;
+  readonly end?: IsoDate;
+  readonly cash?: number;
+  readonly fill?: FillTiming;
+  readonly participation?: number;
+  readonly benchmark?: string;
+  /** Validated cost specs (src/backtest/costs.ts). */
+  readonly fees?: string;
+  readonly slippage?: string;
+  /** Line of a key path, for errors found later (e.g. a symbol without data). */
+  lineOf(path: readonly string[]): number | undefined;
+}
+
+/** Reads and validates a strategy run file. `displayName` is how errors name it. */
+export function loadStrategyConfig(file: string, displayName: string = file): StrategyRunConfig {
+  const y = readYamlFile(file, displayName);
+  const parsed = fileSchema.safeParse(y.values);
+  if (!parsed.success) throw fileError(y, parsed.error.issues[0]);
+  const v = parsed.data;
+  const at = (path: readonly string[]): { file: string; row?: number } => {
+    const row = y.lineOf(path);
+    return row === undefined ? { file: y.file } : { file: y.file, row };
+  };
+  const strategy = getStrategyDefinition(v.strategy, at(['strategy']));
+  const params = validateParams(strategy, v.params, { file: y.file, lineOf: (p) => y.lineOf(['params', p]) });
+  if (v.costs?.fees !== undefined) parseFees(v.costs.fees, { key: 'costs.fees', ...at(['costs', 'fees']) });
+  if (v.costs?.slippage !== undefined) {
+    parseSlippage(v.costs.slippage, { key: 'costs.slippage', ...at(['costs', 'slippage']) });
+  }
+  if (v.start !== undefined && v.end !== undefined && v.start > v.end) {
+    throw new ConfigError('CONFIG_INVALID_VALUE', `${y.file}: start ${v.start} is after end ${v.end}`, {
+      hint: 'give a start date on or before the end date',
+      context: { key: 'start', value: v.start, ...at(['start']) },
+    });
+  }
+  return {
+    file: y.file,
+    ...(v.description === undefined ? {} : { description: v.description }),
+    strategy,
+    rawParams: v.params,
+    params: params as Record<string, unknown>,
+    symbols: v.symbols,
+    ...(v.timeframe === undefined ? {} : { timeframe: v.timeframe }),
+    ...(v.start === undefined ? {} : { start: v.start }),
+    ...(v.end === undefined ? {} : { end: v.end }),
+    ...(v.cash === undefined ? {} : { cash: v.cash }),
+    ...(v.fill === undefined ? {} : { fill: v.fill }),
+    ...(v.participation === undefined ? {} : { participation: v.participation }),
+    ...(v.benchmark === undefined ? {} : { benchmark: v.benchmark }),
+    ...(v.costs?.fees === undefined ? {} : { fees: v.costs.fees }),
+    ...(v.costs?.slippage === undefined ? {} : { slippage: v.costs.slippage }),
+    lineOf: (path) => y.lineOf(path),
+  };
+}
+
+/** The first schema issue as an error naming the file, line and key. */
+function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigError {
+  const path = (issue?.path ?? []).map(String);
+  if (issue?.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '?';
+    const full = [...path, key];
+    const known = Object.keys(path[0] === 'costs' ? fileSchema.shape.costs.unwrap().shape : fileSchema.shape);
+    const row = y.lineOf(full);
+    return new ConfigError('CONFIG_UNKNOWN_KEY', `${y.file}: unknown key ${full.join('.')}`, {
+      hint: `${didYouMean(key, known)}known keys${path.length > 0 ? ` of ${path.join('.')}` : ''}: ${known.join(', ')}`,
+      context: { file: y.file, key: full.join('.'), ...(row === undefined ? {} : { row }) },
+    });
+  }
+  const key = path.join('.') || '(top level)';
+  const row = y.lineOf(path);
+  return new ConfigError('CONFIG_INVALID_VALUE', `${y.file}: ${key} ${issue?.message ?? 'is invalid'}`, {
+    hint: `set ${key} to ${KEY_HINTS[path[0] ?? ''] ?? 'a valid value'}`,
+    context: { file: y.file, key, ...(row === undefined ? {} : { row }) },
+  });
+}

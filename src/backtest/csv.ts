@@ -1,0 +1,122 @@
+import type { Timeframe } from '../core/enums.js';
+import { formatInstant, isDaily, tsToDate } from '../data/schema.js';
+
+/**
+ * Deterministic text for the results files (docs/results.md, "Formatting"): the same run gives
+ * byte-identical files, which `momentic backtest --replay` relies on.
+ * - Numbers: the shortest text that reads back as the same double (ECMAScript Number::toString,
+ *   the same on every engine), so files are lossless; `-0` is written `0`; NaN is an empty
+ *   cell; infinities are `inf` and `-inf` (as pandas reads them).
+ * - Times: a date for daily runs when the instant is a session date (00:00 UTC), otherwise an
+ *   ISO-8601 UTC instant (`2024-01-02T14:30:00Z`, milliseconds only when non-zero).
+ * - Text cells are quoted when they hold a comma, a quote, CR or LF (RFC 4180), quotes doubled.
+ * - Lines end with `\n`, the file ends with one.
+ */
+
+const MS_PER_DAY = 86_400_000;
+
+export function formatNum(x: number): string {
+  if (Number.isNaN(x)) return '';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return Object.is(x, -0) ? '0' : String(x);
+}
+
+/** Reads a cell written by `formatNum` (empty is NaN). */
+export function parseNum(text: string): number {
+  if (text === '') return NaN;
+  if (text === 'inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+export function formatTs(tf: Timeframe, ts: number): string {
+  if (!Number.isFinite(ts)) return '';
+  return isDaily(tf) && ts % MS_PER_DAY === 0 ? tsToDate(ts) : formatInstant(ts);
+}
+
+/** Reads a cell written by `formatTs` (a date or an ISO instant; empty is NaN). */
+export function parseTs(text: string): number {
+  if (text === '') return NaN;
+  return Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+}
+
+export function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(cells: readonly string[]): string {
+  return `${cells.map(csvCell).join(',')}\n`;
+}
+
+/** Header plus rows, as one string. */
+export function csvText(header: readonly string[], rows: Iterable<readonly string[]>): string {
+  const parts = [csvLine(header)];
+  for (const r of rows) parts.push(csvLine(r));
+  return parts.join('');
+}
+
+/** Parses RFC 4180 CSV (quoted cells may hold commas, quotes and newlines) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (ch === '"') quoted = false;
+      else cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+    i++;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * JSON with object keys sorted at every level and two-space indentation, so equal values give
+ * equal bytes whatever order their keys were built in. NaN and infinities become null (JSON has
+ * no spelling for them); -0 becomes 0.
+ */
+export function canonicalJson(value: unknown, indent = 2): string {
+  return JSON.stringify(
+    sortKeys(value),
+    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+    indent,
+  );
+}
+
+/** A copy of `value` with object keys sorted at every level (typed arrays become arrays). */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
+  return value;
+}

@@ -1,0 +1,330 @@
+import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
+import type { TradingCalendar } from '../calendar/types.js';
+import type { Bar } from '../core/bar.js';
+import type { Clock } from '../core/clock.js';
+import type { Timeframe } from '../core/enums.js';
+import { UsageError } from '../core/errors.js';
+import type { Instrument } from '../core/instrument.js';
+import type { Fill, OrderRejection } from '../core/order.js';
+import type { ExecutionClient, ExecutionEvent } from '../execution/ports.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import type { PriceField, Slice, Strategy } from '../strategies/api.js';
+import { feed, MutableBar, registration, type Registration } from './bar-feed.js';
+import type { BarSource, SliceCursor } from './bar-source.js';
+import { EngineContext, type ContextHost, type PreTradeCheck } from './context.js';
+import { BarHistory } from './history.js';
+import { OrderTracker } from './order-tracker.js';
+import { PortfolioReadView } from './portfolio-view.js';
+import type { SignalRecord } from './run-record.js';
+import { SliceTimes } from './slice-times.js';
+
+/** The engine's clock: a backtest moves it bar by bar; a live clock ignores `advanceTo`. */
+export interface EngineClock extends Clock {
+  advanceTo(ts: number): void;
+}
+
+/** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */
+export interface BarDrivenVenue {
+  onBar(bar: Bar): void;
+  /** After strategies reacted to the bar (`fill: 'close'` fills happen here). */
+  onBarEnd(bar: Bar): void;
+}
+
+export interface EngineOptions {
+  readonly runId: string;
+  readonly strategy: Strategy;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly clock: EngineClock;
+  readonly source: BarSource;
+  readonly execution: ExecutionClient;
+  /** The simulated exchange when it is the execution client; absent for a live venue. */
+  readonly market?: BarDrivenVenue;
+  /** Books fills and marks; its symbols must include the source's. */
+  readonly portfolio: Portfolio;
+  readonly instrument: (symbol: string) => Instrument;
+  readonly calendar: (symbol: string) => TradingCalendar;
+  readonly timeframe: Timeframe;
+  /** Timestamps without orders at the start (the strategy may declare more with `ctx.warmUp`). */
+  readonly warmup?: number;
+  readonly risk?: PreTradeCheck;
+}
+
+type Delivery = { readonly fill: Fill; readonly rejection?: never } | { readonly rejection: OrderRejection };
+
+/**
+ * The event kernel shared by every mode (STYLE.md, nautilus_trader): per timestamp, (1) the
+ * venue matches working orders against each new bar and fills reach the portfolio and
+ * `onFill`; (2) the bars close: history grows, the portfolio marks, registered indicators
+ * update, `onBar` runs per symbol in name order, then `onSlice`; (3) the venue's end-of-bar
+ * (`fill: 'close'`) and the equity row. Execution events raised while a hook runs are
+ * delivered after it returns. docs/strategy-api.md.
+ */
+export class Engine {
+  readonly #o: EngineOptions;
+  readonly #strategy: Strategy;
+  readonly #ctx: EngineContext;
+  readonly #tracker: OrderTracker;
+  readonly #times: SliceTimes;
+  readonly #slotOf = new Map<string, number>();
+  readonly #bars: MutableBar[];
+  readonly #count: Int32Array;
+  readonly #pfSlot: Int32Array;
+  readonly #regs: Registration[][];
+  readonly #signals: SignalRecord[] = [];
+  readonly #queue: Delivery[] = [];
+  readonly #slice: { ts: number; bars: Bar[]; isSessionOpen: boolean; isSessionClose: boolean };
+  #inHook = false;
+  #phase: 'new' | 'init' | 'running' | 'stopped' = 'new';
+  #warmup: number;
+  #step = 0;
+  #barTs = NaN;
+  #barsDone = 0;
+
+  constructor(options: EngineOptions) {
+    this.#o = options;
+    this.#strategy = options.strategy;
+    const symbols = options.source.symbols;
+    symbols.forEach((s, i) => this.#slotOf.set(s, i));
+    this.#bars = symbols.map((s) => new MutableBar(s));
+    this.#count = new Int32Array(symbols.length);
+    this.#pfSlot = Int32Array.from(symbols, (s) => options.portfolio.ensure(s));
+    this.#regs = symbols.map(() => []);
+    this.#warmup = options.warmup ?? 0;
+    this.#tracker = new OrderTracker(symbols.length, (s) => this.#slotOf.get(s) ?? -1);
+    this.#times = new SliceTimes(
+      options.timeframe,
+      symbols.map((s) => options.calendar(s)),
+    );
+    this.#slice = { ts: NaN, bars: [], isSessionOpen: false, isSessionClose: false };
+    this.#ctx = new EngineContext(this.#host(symbols));
+    options.execution.subscribe((e) => this.#onEvent(e));
+  }
+
+  /** Bars handled so far. */
+  get barsProcessed(): number {
+    return this.#barsDone;
+  }
+  /** Timestamps handled so far. */
+  get steps(): number {
+    return this.#step;
+  }
+  get signals(): readonly SignalRecord[] {
+    return this.#signals;
+  }
+  get tracker(): OrderTracker {
+    return this.#tracker;
+  }
+  get warmup(): number {
+    return this.#warmup;
+  }
+
+  /** Runs the strategy's `init`. */
+  start(): void {
+    if (this.#phase !== 'new') throw new UsageError('USAGE_INVALID_OPTION', 'the engine was already started');
+    this.#phase = 'init';
+    if (this.#strategy.init !== undefined) {
+      this.#inHook = true;
+      try {
+        this.#strategy.init(this.#ctx);
+      } finally {
+        this.#inHook = false;
+      }
+      this.#flush();
+    }
+    this.#phase = 'running';
+  }
+
+  /** Handles one timestamp of the source (the bar of each slot is the next one of its columns). */
+  step(c: SliceCursor): void {
+    const o = this.#o;
+    const n = c.n;
+    const slots = c.slots;
+    const ts = c.ts;
+    const market = o.market;
+    const bars = this.#bars;
+    const count = this.#count;
+    const times = this.#times;
+    times.update(ts, slots, n);
+    this.#barTs = ts;
+    this.#advance(times.open);
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k] as number;
+      const cols = o.source.columns(slot);
+      const i = count[slot] as number;
+      const b = bars[slot] as MutableBar;
+      b.ts = cols.ts[i] as number;
+      b.open = cols.open[i] as number;
+      b.high = cols.high[i] as number;
+      b.low = cols.low[i] as number;
+      b.close = cols.close[i] as number;
+      b.volume = cols.volume[i] as number;
+      if (market !== undefined) market.onBar(b);
+    }
+    this.#advance(times.close);
+    const pf = o.portfolio;
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k] as number;
+      const b = bars[slot] as MutableBar;
+      count[slot] = (count[slot] as number) + 1;
+      pf.markAt(this.#pfSlot[slot] as number, b.close, ts);
+      const regs = this.#regs[slot] as Registration[];
+      for (let r = 0; r < regs.length; r++) feed(regs[r] as Registration, b);
+    }
+    const strategy = this.#strategy;
+    if (strategy.onBar !== undefined) {
+      for (let k = 0; k < n; k++) {
+        this.#inHook = true;
+        try {
+          strategy.onBar(this.#ctx, bars[slots[k] as number] as MutableBar);
+        } finally {
+          this.#inHook = false;
+        }
+        if (this.#queue.length !== 0) this.#flush();
+      }
+    }
+    if (strategy.onSlice !== undefined) this.#onSlice(strategy, c, times);
+    if (market !== undefined) for (let k = 0; k < n; k++) market.onBarEnd(bars[slots[k] as number] as MutableBar);
+    pf.recordBar(ts);
+    this.#barsDone += n;
+    this.#step++;
+  }
+
+  /** Runs the strategy's `onStop`; no bar follows. */
+  stop(): void {
+    if (this.#phase !== 'running') return;
+    this.#phase = 'stopped';
+    if (this.#strategy.onStop !== undefined) {
+      this.#inHook = true;
+      try {
+        this.#strategy.onStop(this.#ctx);
+      } finally {
+        this.#inHook = false;
+      }
+      this.#flush();
+    }
+  }
+
+  /** start, every timestamp of the source, stop. */
+  run(cursor: SliceCursor = { ts: NaN, n: 0, slots: new Int32Array(Math.max(1, this.#bars.length)) }): void {
+    this.start();
+    while (this.#o.source.next(cursor)) this.step(cursor);
+    this.stop();
+  }
+
+  #onSlice(strategy: Strategy, c: SliceCursor, times: SliceTimes): void {
+    const s = this.#slice;
+    s.ts = c.ts;
+    s.bars.length = c.n;
+    for (let k = 0; k < c.n; k++) s.bars[k] = this.#bars[c.slots[k] as number] as MutableBar;
+    s.isSessionOpen = times.isSessionOpen;
+    s.isSessionClose = times.isSessionClose;
+    this.#inHook = true;
+    try {
+      strategy.onSlice?.(this.#ctx, s as Slice);
+    } finally {
+      this.#inHook = false;
+    }
+    this.#flush();
+  }
+
+  #advance(t: number): void {
+    const clock = this.#o.clock;
+    if (t > clock.now()) clock.advanceTo(t);
+  }
+
+  #onEvent(e: ExecutionEvent): void {
+    this.#tracker.onEvent(e);
+    if (e.kind === 'filled' || e.kind === 'partially_filled') {
+      this.#o.portfolio.apply(e.fill);
+      if (this.#strategy.onFill !== undefined) this.#queue.push({ fill: e.fill });
+    } else if (e.kind === 'rejected' && this.#strategy.onOrderRejected !== undefined) {
+      this.#queue.push({ rejection: e.rejection });
+    }
+    if (!this.#inHook) this.#flush();
+  }
+
+  /** Delivers queued events to the strategy; events its hooks cause join the same pass. */
+  #flush(): void {
+    const q = this.#queue;
+    if (this.#inHook || q.length === 0) return;
+    const s = this.#strategy;
+    this.#inHook = true;
+    try {
+      for (let i = 0; i < q.length; i++) {
+        const d = q[i] as Delivery;
+        if (d.rejection !== undefined) s.onOrderRejected?.(this.#ctx, d.rejection);
+        else s.onFill?.(this.#ctx, d.fill);
+      }
+    } finally {
+      q.length = 0;
+      this.#inHook = false;
+    }
+  }
+
+  #host(symbols: readonly string[]): ContextHost {
+    const o = this.#o;
+    const histories = symbols.map(
+      (s, slot) =>
+        new BarHistory(
+          s,
+          () => o.source.columns(slot),
+          () => this.#count[slot] as number,
+        ),
+    );
+    return {
+      runId: o.runId,
+      strategy: this.#strategy.name,
+      symbols,
+      params: o.params,
+      execution: o.execution,
+      tracker: this.#tracker,
+      histories,
+      instruments: symbols.map((s) => o.instrument(s)),
+      portfolio: new PortfolioReadView(o.portfolio),
+      risk: o.risk,
+      isWarmingUp: () => this.#step < this.#warmup,
+      now: () => o.clock.now(),
+      slotOf: (s) => this.#slotOf.get(s) ?? -1,
+      orderGate: () => this.#orderGate(),
+      register: (slot, indicator, field) => this.#register(slot, indicator, field),
+      warmUp: (bars) => this.#setWarmup(bars),
+      barTs: () => this.#barTs,
+      recordSignal: (sig) => this.#signals.push(sig),
+      deliverRejection: (r) => {
+        if (this.#strategy.onOrderRejected !== undefined) this.#queue.push({ rejection: r });
+        if (!this.#inHook) this.#flush();
+      },
+    };
+  }
+
+  #orderGate(): string | undefined {
+    if (this.#phase !== 'running') return `orders are accepted from the first bar on, not during ${this.#phase}`;
+    if (this.#step < this.#warmup) {
+      return `warm-up: no orders during the first ${this.#warmup} bars (this is bar ${this.#step + 1})`;
+    }
+    return undefined;
+  }
+
+  #register(slot: number, indicator: Indicator<number> | Indicator<OhlcvBar>, field: PriceField | 'bar'): void {
+    if (this.#phase !== 'init') {
+      throw new UsageError('USAGE_INVALID_OPTION', 'ctx.indicator() may only be called in init()', {
+        hint: 'register every indicator in init(), so it sees each bar from the first one',
+      });
+    }
+    (this.#regs[slot] as Registration[]).push(registration(indicator, field));
+  }
+
+  #setWarmup(bars: number): void {
+    if (this.#phase !== 'init') {
+      throw new UsageError('USAGE_INVALID_OPTION', 'ctx.warmUp() may only be called in init()', {
+        hint: 'declare the warm-up in init()',
+      });
+    }
+    if (!Number.isInteger(bars) || bars < 0) {
+      throw new UsageError('USAGE_INVALID_OPTION', `ctx.warmUp(${bars}): give a whole number of bars >= 0`, {
+        hint: 'e.g. ctx.warmUp(50) for a 50-bar moving average',
+      });
+    }
+    this.#warmup = Math.max(this.#warmup, bars);
+  }
+}

@@ -1,0 +1,159 @@
+import type { OrderRejection, OrderRequest } from '../core/order.js';
+import type { ExecutionClient, ExecutionEvent, OrderRecord } from '../execution/ports.js';
+
+interface OpenOrder {
+  readonly slot: number;
+  /** Signed quantity still to fill (buys > 0). */
+  remaining: number;
+  /** Market orders count toward the pending quantity; conditional ones (limit, stop, legs) do not. */
+  readonly isMarket: boolean;
+}
+
+const MARKET_TYPES: ReadonlySet<string> = new Set(['market', 'market_on_open', 'market_on_close']);
+
+/**
+ * The engine's side of the order book: which orders are open (from submission, before any venue
+ * answer, until a terminal event), the signed quantity open market orders still carry per symbol
+ * (so `targetWeights` does not order twice; limit and stop orders may never fill and are not
+ * counted), and every order in creation order for `orders.csv`:
+ * the venue's records plus the ones denied before reaching it (warm-up, risk, duplicate ids).
+ */
+export class OrderTracker {
+  readonly #slotOf: (symbol: string) => number;
+  readonly #open = new Map<string, OpenOrder>();
+  readonly #count: Int32Array;
+  readonly #pendingQty: Float64Array;
+  /** Client order ids to look up at the venue, or records the engine made itself. */
+  readonly #entries: (string | OrderRecord)[] = [];
+  readonly #seen = new Set<string>();
+  #denied = 0;
+
+  constructor(symbols: number, slotOf: (symbol: string) => number) {
+    this.#slotOf = slotOf;
+    this.#count = new Int32Array(symbols);
+    this.#pendingQty = new Float64Array(symbols);
+  }
+
+  hasOpen(slot: number): boolean {
+    return (this.#count[slot] as number) > 0;
+  }
+
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /** Signed quantity of the symbol's open orders not filled yet. */
+  pendingQty(slot: number): number {
+    return this.#pendingQty[slot] as number;
+  }
+
+  /** Client order ids of open orders, optionally of one slot, in submission order. */
+  openIds(slot?: number): string[] {
+    const out: string[] = [];
+    for (const [id, o] of this.#open) if (slot === undefined || o.slot === slot) out.push(id);
+    return out;
+  }
+
+  /** Whether the id was ever used in this run. */
+  isKnown(clientOrderId: string): boolean {
+    return this.#seen.has(clientOrderId);
+  }
+
+  /** An order is about to go to the venue. */
+  submitted(req: OrderRequest, slot: number): void {
+    this.#seen.add(req.clientOrderId);
+    this.#entries.push(req.clientOrderId);
+    this.#add(req.clientOrderId, slot, req.side === 'buy' ? req.qty : -req.qty, MARKET_TYPES.has(req.type));
+  }
+
+  /** An order denied before the venue (warm-up, risk, a reused id): recorded, never open. */
+  denied(req: OrderRequest, rejection: OrderRejection): void {
+    const ts = rejection.ts;
+    this.#entries.push({
+      ...req,
+      id: `denied-${++this.#denied}`,
+      status: 'rejected',
+      filledQty: 0,
+      avgFillPrice: NaN,
+      createdAt: ts,
+      updatedAt: ts,
+      reason: rejection.reason,
+      fees: 0,
+      history: [
+        { status: 'new', ts },
+        { status: 'rejected', ts, reason: rejection.reason },
+      ],
+    });
+  }
+
+  /** Keeps the books in step with the venue. */
+  onEvent(e: ExecutionEvent): void {
+    const order = e.order;
+    if (order === undefined) {
+      // A duplicate id the venue knew and this run did not (a restart): ours never became an order.
+      if (e.kind === 'rejected') this.#close(e.rejection.clientOrderId);
+      return;
+    }
+    const id = order.clientOrderId;
+    switch (e.kind) {
+      case 'accepted':
+        // Legs of brackets and OCO groups are created by the venue, not submitted by the engine.
+        if (!this.#seen.has(id)) {
+          this.#seen.add(id);
+          this.#entries.push(id);
+          const signed = order.side === 'buy' ? order.qty : -order.qty;
+          this.#add(id, this.#slotOf(order.symbol), signed, MARKET_TYPES.has(order.type));
+        } else {
+          // The venue may have rounded the quantity down to the lot.
+          const o = this.#open.get(id);
+          if (o !== undefined) this.#setRemaining(o, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
+        }
+        return;
+      case 'partially_filled':
+      case 'filled': {
+        const o = this.#open.get(id);
+        if (o !== undefined) this.#setRemaining(o, o.remaining - (e.fill.side === 'buy' ? e.fill.qty : -e.fill.qty));
+        if (e.kind === 'filled') this.#close(id);
+        return;
+      }
+      default:
+        this.#close(id);
+    }
+  }
+
+  /** Every order in creation order, with the venue's final state. */
+  records(venue: ExecutionClient): OrderRecord[] {
+    const out: OrderRecord[] = [];
+    for (const e of this.#entries) {
+      if (typeof e !== 'string') out.push(e);
+      else {
+        const r = venue.order(e);
+        if (r !== undefined) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  #add(id: string, slot: number, signedQty: number, isMarket: boolean): void {
+    if (slot < 0) return;
+    const o: OpenOrder = { slot, remaining: 0, isMarket };
+    this.#open.set(id, o);
+    this.#count[slot] = (this.#count[slot] as number) + 1;
+    this.#setRemaining(o, signedQty);
+  }
+
+  #setRemaining(o: OpenOrder, remaining: number): void {
+    if (o.isMarket) this.#pendingQty[o.slot] = (this.#pendingQty[o.slot] as number) + remaining - o.remaining;
+    o.remaining = remaining;
+  }
+
+  #close(id: string): void {
+    const o = this.#open.get(id);
+    if (o === undefined) return;
+    this.#open.delete(id);
+    this.#setRemaining(o, 0);
+    this.#count[o.slot] = (this.#count[o.slot] as number) - 1;
+    // No float residue once a symbol has no open order.
+    if (this.#count[o.slot] === 0) this.#pendingQty[o.slot] = 0;
+  }
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataError, UsageError } from '../core/errors.js';
+import { isValidRunId } from '../core/ids.js';
+import { writeFileAtomic } from '../data/atomic.js';
+import { zonePaths } from '../data/paths.js';
+import { computeMetrics, ROLLING_WINDOW, type Metrics, type MetricsOptions } from './metrics.js';
+import { renderReport } from './report.js';
+import {
+  benchmarkCsv,
+  chartedSymbols,
+  equityCsv,
+  ordersCsv,
+  pricesCsv,
+  rollingCsv,
+  signalsCsv,
+  tradesCsv,
+} from './results-files.js';
+import { buildManifest } from './results-manifest.js';
+import { rollingSharpe, simpleReturns } from './return-stats.js';
+import type { RunRecord } from './run-record.js';
+
+/**
+ * Writes a finished run into its folder, `data/results/{run_id}/` (DESIGN.md, "Workspace"):
+ * equity.csv, trades.csv, orders.csv, signals.csv, rolling.csv, prices.csv, benchmark.csv (with
+ * a benchmark), metrics.json, manifest.json and report.html. Every file is written atomically
+ * (temp file, fsync, rename). The data files and metrics.json are byte-identical for identical
+ * runs; manifest.json lists their sha256 and keeps wall-clock timings in its own block.
+ * File and column reference: docs/results.md.
+ */
+
+export const RESULT_FILES = {
+  equity: 'equity.csv',
+  trades: 'trades.csv',
+  orders: 'orders.csv',
+  signals: 'signals.csv',
+  rolling: 'rolling.csv',
+  prices: 'prices.csv',
+  benchmark: 'benchmark.csv',
+  metrics: 'metrics.json',
+  manifest: 'manifest.json',
+  report: 'report.html',
+} as const;
+
+export interface WriteResultsOptions extends MetricsOptions {
+  /** Also write report.html (default true). */
+  readonly report?: boolean;
+}
+
+export interface WrittenResults {
+  readonly dir: string;
+  /** sha256 (hex) of every file written, by file name (manifest.json and report.html included). */
+  readonly files: Record<string, string>;
+  readonly metrics: Metrics;
+}
+
+/** `{home}/data/results/{runId}`; throws a UsageError for a run id that is not a safe folder name. */
+export function runResultsDir(home: string, runId: string): string {
+  if (!isValidRunId(runId)) {
+    throw new UsageError('USAGE_INVALID_OPTION', `run id "${runId}" is not a valid folder name`, {
+      hint: 'run ids use letters, digits, ".", "_" and "-" (as `momentic backtest` prints them)',
+      context: { value: runId },
+    });
+  }
+  return join(zonePaths(home).results, runId);
+}
+
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Writes the run folder `dir` (see the module comment) and returns the hashes and metrics. */
+export async function writeResults(
+  dir: string,
+  record: RunRecord,
+  options: WriteResultsOptions = {},
+): Promise<WrittenResults> {
+  const tf = record.timeframe;
+  const metrics = computeMetrics(record, options);
+  const ts = record.equity.column('ts');
+  const rolling = rollingSharpe(
+    simpleReturns(record.equity.column('equity'), record.initialCash),
+    ROLLING_WINDOW,
+    record.periodsPerYear,
+    options.riskFree ?? 0,
+  );
+  const texts: [string, string][] = [
+    [RESULT_FILES.equity, equityCsv(tf, record.equity)],
+    [RESULT_FILES.trades, tradesCsv(tf, record.trades)],
+    [RESULT_FILES.orders, ordersCsv(tf, record.orders)],
+    [RESULT_FILES.signals, signalsCsv(tf, record.signals)],
+    [RESULT_FILES.rolling, rollingCsv(tf, ts, rolling)],
+    [RESULT_FILES.prices, pricesCsv(tf, record)],
+  ];
+  if (record.benchmark !== undefined) {
+    texts.push([RESULT_FILES.benchmark, benchmarkCsv(tf, ts, record.benchmark.symbol, record.benchmark.close)]);
+  }
+  // Keys in the order computeMetrics builds them (DESIGN.md's list first), so the text is stable.
+  texts.push([RESULT_FILES.metrics, `${JSON.stringify(metrics, null, 2)}\n`]);
+
+  const files: Record<string, string> = {};
+  for (const [name, text] of texts) {
+    write(dir, name, text);
+    files[name] = sha256Text(text);
+  }
+  // A folder written again without a benchmark must not keep an old benchmark.csv.
+  if (record.benchmark === undefined) rmSync(join(dir, RESULT_FILES.benchmark), { force: true });
+
+  const manifest = buildManifest(record, options, chartedSymbols(record), files);
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  write(dir, RESULT_FILES.manifest, manifestText);
+  const outputs: Record<string, string> = { ...files, [RESULT_FILES.manifest]: sha256Text(manifestText) };
+  if (options.report !== false) {
+    const html = renderReport(record, metrics);
+    write(dir, RESULT_FILES.report, html);
+    outputs[RESULT_FILES.report] = sha256Text(html);
+  }
+  return { dir, files: outputs, metrics };
+}
+
+function write(dir: string, name: string, text: string): void {
+  const file = join(dir, name);
+  try {
+    writeFileAtomic(file, text);
+  } catch (e) {
+    throw new DataError('DATA_WRITE_FAILED', `cannot write ${file}: ${(e as Error).message}`, {
+      hint: 'check that the results folder is writable and the disk has space; earlier files of the run are intact',
+      context: { file },
+      cause: e,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import type { BarSeries } from '../core/bar.js';
+import type { Timeframe } from '../core/enums.js';
+import type { OrderRecord } from '../execution/index.js';
+import type { EquityCurve, Trade } from '../portfolio/index.js';
+
+/** A signal as `signals.csv` records it (DESIGN.md). */
+export interface SignalRecord {
+  readonly ts: number;
+  readonly strategy: string;
+  readonly symbol: string;
+  /** `long`, `short` or `flat`. */
+  readonly direction: 'long' | 'short' | 'flat';
+  readonly targetWeight: number;
+  readonly confidence: number;
+  /** Free-form, serialised as JSON in the file. */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** Everything a finished run hands to the results writer and the report. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The effective configuration of the run (engine, costs, data), for the manifest and report. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  /** Inclusive first and last session dates (or ISO instants for intraday). */
+  readonly start: string;
+  readonly end: string;
+  readonly initialCash: number;
+  /** Bars per year for annualisation: 252 for equities, 365 for 24/7 instruments. */
+  readonly periodsPerYear: number;
+  readonly equity: EquityCurve;
+  readonly trades: readonly Trade[];
+  readonly orders: readonly OrderRecord[];
+  readonly signals: readonly SignalRecord[];
+  /** Bars of the traded symbols, for the price chart with trade markers. */
+  readonly prices: ReadonlyMap<string, BarSeries>;
+  /** Close of the benchmark aligned to the equity timestamps, when one was given. */
+  readonly benchmark?: { readonly symbol: string; readonly close: Float64Array };
+  /** Input files and their sha256, for reproducibility. */
+  readonly dataFiles: readonly { readonly path: string; readonly sha256: string }[];
+  readonly seed?: number;
+  readonly codeVersion: string;
+  readonly timings: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,230 @@
+/**
+ * The trading node (STYLE.md: "src/orchestration/node.ts builds a run from a clock, a bar source
+ * and a broker"; nautilus_trader: one kernel for every mode). A backtest, a paper run and a live
+ * run build the same Engine; they differ only in the components handed to `TradingNode`:
+ *   backtest: BacktestClock + SeriesBarSource (loaded series) + SimulatedExchange
+ *   paper:    wall clock    + live bar feed                  + SimulatedExchange
+ *   live:     wall clock    + live bar feed                  + the venue's ExecutionClient
+ */
+import { performance } from 'node:perf_hooks';
+import { getCalendar } from '../calendar/registry.js';
+import type { BarSeries } from '../core/bar.js';
+import { BacktestClock } from '../core/clock.js';
+import { toDayNumber, type IsoDate } from '../core/dates.js';
+import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
+import { UsageError } from '../core/errors.js';
+import { newRunId } from '../core/ids.js';
+import { equity, type Instrument } from '../core/instrument.js';
+import { SeriesBarSource, type BarSource } from '../backtest/bar-source.js';
+import type { PreTradeCheck } from '../backtest/context.js';
+import { Engine, type BarDrivenVenue, type EngineClock } from '../backtest/engine.js';
+import { buildRunRecord } from '../backtest/record-builder.js';
+import type { RunRecord } from '../backtest/run-record.js';
+import { NO_FEES, type FeeModel } from '../execution/fees.js';
+import { NO_LATENCY, type LatencyModel } from '../execution/latency.js';
+import type { ExecutionClient } from '../execution/ports.js';
+import { SimulatedExchange, type FillTiming } from '../execution/simulated-exchange.js';
+import { NO_SLIPPAGE, type SlippageModel } from '../execution/slippage.js';
+import { Portfolio } from '../portfolio/portfolio.js';
+import type { PortfolioOptions } from '../portfolio/portfolio-options.js';
+import type { Strategy } from '../strategies/api.js';
+import { validateParams, type ParamSource, type StrategyDefinition } from '../strategies/define.js';
+import { getStrategyDefinition } from '../strategies/registry.js';
+
+/** What differs between modes. */
+export interface NodeComponents {
+  readonly clock: EngineClock;
+  readonly source: BarSource;
+  readonly execution: ExecutionClient;
+  /** The simulated exchange (backtest, paper); absent for a live venue. */
+  readonly market?: BarDrivenVenue;
+}
+
+export interface NodeSetup {
+  readonly runId: string;
+  readonly strategy: Strategy;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly portfolio: Portfolio;
+  readonly instrument: (symbol: string) => Instrument;
+  readonly timeframe: Timeframe;
+  readonly warmup?: number;
+  readonly risk?: PreTradeCheck;
+}
+
+/** One strategy run over a bar source; `run` pumps a source that has every bar at hand. */
+export class TradingNode {
+  readonly engine: Engine;
+  readonly #source: BarSource;
+
+  constructor(components: NodeComponents, setup: NodeSetup) {
+    this.#source = components.source;
+    this.engine = new Engine({
+      ...setup,
+      ...components,
+      calendar: (symbol) => getCalendar(setup.instrument(symbol).calendar),
+    });
+  }
+
+  /** Runs every timestamp; `onProgress(barsDone, totalBars)` is called every 4096 timestamps and at the end. */
+  run(onProgress?: (barsDone: number, totalBars: number | undefined) => void): void {
+    const engine = this.engine;
+    const cursor = { ts: NaN, n: 0, slots: new Int32Array(Math.max(1, this.#source.symbols.length)) };
+    engine.start();
+    while (this.#source.next(cursor)) {
+      engine.step(cursor);
+      if (onProgress !== undefined && (engine.steps & 4095) === 0)
+        onProgress(engine.barsProcessed, this.#source.totalBars);
+    }
+    engine.stop();
+    onProgress?.(engine.barsProcessed, this.#source.totalBars);
+  }
+}
+
+export interface BacktestOptions {
+  /** A built-in name, a definition (params validated), or a strategy instance (params as given). */
+  readonly strategy: string | StrategyDefinition | Strategy;
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Where `params` came from, for error messages. */
+  readonly paramSource?: ParamSource;
+  readonly series: readonly BarSeries[];
+  /** Tick, lot, shortable and calendar of each symbol; default: a US equity (`equity(symbol)`). */
+  readonly instrument?: (symbol: string) => Instrument;
+  readonly timeframe?: Timeframe;
+  /** Inclusive session dates (UTC dates for intraday bars). */
+  readonly start?: IsoDate;
+  readonly end?: IsoDate;
+  readonly cash?: number;
+  readonly fill?: FillTiming;
+  readonly fees?: FeeModel;
+  readonly slippage?: SlippageModel;
+  readonly latency?: LatencyModel;
+  readonly participation?: number;
+  readonly priceRounding?: 'conservative' | 'none';
+  readonly portfolio?: Omit<PortfolioOptions, 'initialCash' | 'symbols'>;
+  readonly warmup?: number;
+  readonly risk?: PreTradeCheck;
+  readonly runId?: string;
+  readonly benchmark?: BarSeries;
+  readonly dataFiles?: readonly { readonly path: string; readonly sha256: string }[];
+  readonly seed?: number;
+  /** Extra entries for the record's config (data source, config file...). */
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly onProgress?: (barsDone: number, totalBars: number | undefined) => void;
+}
+
+/** Builds the strategy instance and its validated params. */
+export function resolveStrategy(
+  strategy: string | StrategyDefinition | Strategy,
+  raw: Readonly<Record<string, unknown>> = {},
+  source: ParamSource = {},
+): { strategy: Strategy; params: Readonly<Record<string, unknown>> } {
+  const def = typeof strategy === 'string' ? getStrategyDefinition(strategy) : strategy;
+  if (!('create' in def)) return { strategy: def, params: raw };
+  const params = validateParams(def, raw, source) as Record<string, unknown>;
+  return { strategy: def.create(params), params };
+}
+
+/** Bars of a series within [start, end] (inclusive dates). */
+function clip(s: BarSeries, start: number, end: number): BarSeries {
+  const i0 = s.indexAtOrBefore(start - 1) + 1;
+  const i1 = s.indexAtOrBefore(end) + 1;
+  return i0 === 0 && i1 === s.length ? s : s.slice(i0, i1);
+}
+
+/** Runs a backtest in memory and returns its RunRecord (writing files is the results writer's job). */
+export function runBacktest(o: BacktestOptions): RunRecord {
+  const t0 = performance.now();
+  const timeframe = o.timeframe ?? '1d';
+  const start = o.start === undefined ? -Infinity : toDayNumber(o.start, 'start') * TIMEFRAME_MS['1d'];
+  const end = o.end === undefined ? Infinity : (toDayNumber(o.end, 'end') + 1) * TIMEFRAME_MS['1d'] - 1;
+  if (start > end) {
+    throw new UsageError('USAGE_INVALID_RANGE', `start ${o.start} is after end ${o.end}`, {
+      hint: 'give a start date on or before the end date',
+      context: { flag: '--start', value: `${o.start}..${o.end}` },
+    });
+  }
+  const series = o.series.map((s) => clip(s, start, end));
+  if (series.every((s) => s.length === 0)) {
+    throw new UsageError('USAGE_INVALID_RANGE', 'there are no bars to run on in the chosen range', {
+      hint: 'check --symbols, --start and --end against the data you have (momentic data ls)',
+      context: { value: `${o.start ?? '…'}..${o.end ?? '…'}` },
+    });
+  }
+  const instruments = new Map<string, Instrument>();
+  const instrument = (symbol: string): Instrument => {
+    let inst = instruments.get(symbol);
+    if (inst === undefined) instruments.set(symbol, (inst = o.instrument?.(symbol) ?? equity(symbol)));
+    return inst;
+  };
+  const { strategy, params } = resolveStrategy(o.strategy, o.params, o.paramSource);
+  const source = new SeriesBarSource(series);
+  const first = Math.min(...series.filter((s) => s.length > 0).map((s) => s.ts[0] as number));
+  const clock = new BacktestClock(first);
+  const fees = o.fees ?? NO_FEES;
+  const slippage = o.slippage ?? NO_SLIPPAGE;
+  const latency = o.latency ?? NO_LATENCY;
+  const fill = o.fill ?? 'next-open';
+  const exchange = new SimulatedExchange({
+    instrument: (s) => (source.symbols.includes(s) ? instrument(s) : undefined),
+    clock,
+    fill,
+    fees,
+    slippage,
+    latency,
+    timeframe,
+    ...(o.participation === undefined ? {} : { participation: o.participation }),
+    ...(o.priceRounding === undefined ? {} : { priceRounding: o.priceRounding }),
+  });
+  const cash = o.cash ?? 100_000;
+  const portfolio = new Portfolio({ ...o.portfolio, initialCash: cash, symbols: source.symbols });
+  const runId = o.runId ?? newRunId();
+  const node = new TradingNode(
+    { clock, source, execution: exchange, market: exchange },
+    {
+      runId,
+      strategy,
+      params,
+      portfolio,
+      instrument,
+      timeframe,
+      ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
+      ...(o.risk === undefined ? {} : { risk: o.risk }),
+    },
+  );
+  const t1 = performance.now();
+  node.run(o.onProgress);
+  const t2 = performance.now();
+  const engine = node.engine;
+  return buildRunRecord({
+    runId,
+    strategy: strategy.name,
+    params,
+    config: {
+      cash,
+      fill,
+      fees: fees.name,
+      slippage: slippage.name,
+      latency_ms: latency.delayMs,
+      participation: o.participation ?? null,
+      price_rounding: o.priceRounding ?? 'conservative',
+      warmup: engine.warmup,
+      ...o.config,
+    },
+    symbols: source.symbols,
+    calendars: source.symbols.map((s) => instrument(s).calendar),
+    timeframe,
+    portfolio,
+    orders: engine.tracker.records(exchange),
+    signals: engine.signals,
+    prices: new Map(source.symbols.map((s) => [s, series.find((x) => x.symbol === s) as BarSeries] as const)),
+    ...(o.benchmark === undefined ? {} : { benchmark: o.benchmark }),
+    ...(o.dataFiles === undefined ? {} : { dataFiles: o.dataFiles }),
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    timings: {
+      setup_ms: t1 - t0,
+      run_ms: t2 - t1,
+      bars: engine.barsProcessed,
+      bars_per_second: engine.barsProcessed / Math.max(1e-9, (t2 - t1) / 1000),
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.js';
+import { ConfigError, type ErrorContext } from '../core/errors.js';
+import type { Strategy } from './api.js';
+
+/** A named strategy with zod-validated parameters and a factory (one instance per run). */
+export interface StrategyDefinition<P = Record<string, unknown>> {
+  readonly name: string;
+  /** One line for `--help` and listings. */
+  readonly description?: string;
+  /** A zod object schema; `.describe()` on a field becomes the hint of its errors. */
+  readonly params: z.ZodObject;
+  create(params: P): Strategy;
+}
+
+export interface StrategyDefinitionInput<S extends z.ZodObject> {
+  readonly name: string;
+  readonly description?: string;
+  readonly params: S;
+  create(params: z.output<S>): Strategy;
+}
+
+/** Declares a strategy: `defineStrategy({ name, description, params: z.object({...}), create })`. */
+export function defineStrategy<S extends z.ZodObject>(
+  def: StrategyDefinitionInput<S>,
+): StrategyDefinition<z.output<S>> {
+  return def;
+}
+
+/** Where raw parameters came from, for error messages: a config file (with lines) or a flag. */
+export interface ParamSource {
+  readonly file?: string;
+  /** Line of `params.<name>` in the file. */
+  readonly lineOf?: (param: string) => number | undefined;
+  /** e.g. `--param`. */
+  readonly flag?: string;
+}
+
+function where(source: ParamSource, param: string, value?: unknown): ErrorContext {
+  const row = source.lineOf?.(param);
+  return {
+    key: `params.${param}`,
+    ...(source.file === undefined ? {} : { file: source.file }),
+    ...(row === undefined ? {} : { row }),
+    ...(source.flag === undefined ? {} : { flag: source.flag }),
+    ...(value === undefined ? {} : { value: JSON.stringify(value) }),
+  };
+}
+
+/**
+ * Validates raw parameters against the definition: unknown names are CONFIG_UNKNOWN_KEY (with
+ * the closest known name), bad values CONFIG_INVALID_VALUE naming the parameter and the fix.
+ * Returns the parsed parameters with defaults filled in.
+ */
+export function validateParams<P>(
+  def: StrategyDefinition<P>,
+  raw: Readonly<Record<string, unknown>>,
+  source: ParamSource = {},
+): P {
+  const known = Object.keys(def.params.shape);
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) {
+      throw new ConfigError('CONFIG_UNKNOWN_KEY', `strategy ${def.name} has no parameter "${key}"`, {
+        hint: `${didYouMean(key, known)}parameters of ${def.name}: ${known.join(', ')}`,
+        context: where(source, key),
+      });
+    }
+  }
+  const parsed = def.params.safeParse(raw);
+  if (parsed.success) return parsed.data as P;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? known[0] ?? '?');
+  const field = def.params.shape[name] as z.ZodType | undefined;
+  const help = field?.description;
+  throw new ConfigError(
+    'CONFIG_INVALID_VALUE',
+    `parameter ${name} of strategy ${def.name} is invalid: ${issue?.message ?? 'rejected by its schema'}`,
+    {
+      hint: `set ${name} to ${help ?? 'a valid value'}`,
+      context: where(source, name, raw[name]),
+    },
+  );
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Types a `--param key=value` text: numbers and true/false become values, anything else stays text. */
+export function parseParamValue(text: string): unknown {
+  const t = text.trim();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (NUMBER.test(t)) return Number(t);
+  return t;
+}

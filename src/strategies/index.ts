@@ -1,0 +1,5 @@
+export * from './api.js';
+export * from './define.js';
+export * from './errors.js';
+export * from './registry.js';
+export { smaCross, type SmaCrossParams } from './builtin/sma-cross.js';
