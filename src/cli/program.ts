@@ -15,7 +15,9 @@ function lazy(load: () => Promise<Handler>) {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const ctx = currentRun.makeContext(globals);
     const handler = await load();
-    const code = await handler(ctx, cmd.opts());
+    // Positional arguments join the options under their names (e.g. `report <runId>` -> runId).
+    const positional = Object.fromEntries(cmd.registeredArguments.map((a, i) => [a.name(), cmd.processedArgs[i]]));
+    const code = await handler(ctx, { ...cmd.opts(), ...positional });
     currentRun.exitCode = typeof code === 'number' ? code : ExitCode.Ok;
   };
 }
@@ -180,6 +182,39 @@ export function buildProgram(io: CliIo): Command {
     .option('--map <pairs>', 'column mapping, as for data import')
     .option('--tz <zone>', 'time zone of times without an offset')
     .action(lazy(async () => (await import('./commands/indicators.js')).indicators));
+
+  program
+    .command('backtest')
+    .description(
+      'run a strategy through the event engine and write data/results/{run_id}/ with report.html (no flags: config/strategy/default.yaml on the synthetic universe)',
+    )
+    .option('--strategy <name>', 'built-in strategy, e.g. sma-cross')
+    .option(
+      '--config <file>',
+      'strategy run file (YAML: strategy, params, symbols, dates, costs); default config/strategy/default.yaml. (The global config layer then goes before the command: momentic --config base.yaml backtest ...)',
+    )
+    .option('--symbols <list>', 'comma-separated symbols (default: the run file, else the provider universe)')
+    .option('--start <date>', 'first session, YYYY-MM-DD')
+    .option('--end <date>', 'last session, YYYY-MM-DD')
+    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes))
+    .option('--param <key=value>', 'strategy parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--cash <amount>', 'initial cash (default 100000)')
+    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
+    .addOption(
+      new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([
+        'next-open',
+        'close',
+      ]),
+    )
+    .option('--out <dir>', 'write the results here instead of data/results/{run_id}')
+    .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
+    .action(lazy(async () => (await import('./commands/backtest.js')).backtest));
+  program
+    .command('report')
+    .description('rebuild report.html of a run from its files')
+    .argument('<runId>', 'run id (a folder of data/results/)')
+    .action(lazy(async () => (await import('./commands/backtest.js')).report));
 
   for (const cmd of [program, config, calendar, data, features])
     cmd.exitOverride().configureOutput(program.configureOutput());

@@ -1,0 +1,128 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Timeframe } from '../../core/enums.js';
+import { UsageError } from '../../core/errors.js';
+import { formatTable } from '../../core/text-table.js';
+import { changedOutputs, rebuildReport } from '../../backtest/read-results.js';
+import type { ResultsManifest } from '../../backtest/results-manifest.js';
+import { runResultsDir } from '../../backtest/results-writer.js';
+import { resolveSpec, runBacktestJob, specOfRun, type BacktestFlags } from '../../orchestration/backtest-job.js';
+import type { CommandContext } from '../context.js';
+import { dateFlag } from '../options.js';
+import { createProgress } from '../progress.js';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const pct = (x: number | null | undefined): string =>
+  x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`;
+const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+
+function flagsOf(opts: Record<string, unknown>): BacktestFlags {
+  const cash = str(opts.cash) === undefined ? undefined : Number(opts.cash);
+  if (cash !== undefined && !(cash > 0)) {
+    throw new UsageError('USAGE_INVALID_OPTION', `--cash "${String(opts.cash)}" is not a positive number`, {
+      hint: 'e.g. --cash 100000',
+      context: { flag: '--cash' },
+    });
+  }
+  const symbols = str(opts.symbols)
+    ?.split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== '');
+  return {
+    ...(str(opts.strategy) === undefined ? {} : { strategy: String(opts.strategy) }),
+    ...(str(opts.config) === undefined ? {} : { configFile: String(opts.config) }),
+    ...(symbols === undefined ? {} : { symbols }),
+    ...(str(opts.start) === undefined ? {} : { start: dateFlag(str(opts.start), '--start') }),
+    ...(str(opts.end) === undefined ? {} : { end: dateFlag(str(opts.end), '--end') }),
+    ...(str(opts.timeframe) === undefined ? {} : { timeframe: opts.timeframe as Timeframe }),
+    params: Array.isArray(opts.param) ? (opts.param as string[]) : [],
+    ...(cash === undefined ? {} : { cash }),
+    ...(str(opts.fees) === undefined ? {} : { fees: String(opts.fees) }),
+    ...(str(opts.slippage) === undefined ? {} : { slippage: String(opts.slippage) }),
+    ...(str(opts.fill) === undefined ? {} : { fill: opts.fill as 'next-open' | 'close' }),
+    ...(str(opts.out) === undefined ? {} : { out: String(opts.out) }),
+  };
+}
+
+export async function backtest(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
+  const loaded = await ctx.config();
+  const log = (await ctx.logger()).child({ component: 'backtest' });
+  if (str(opts.replay) !== undefined) return replay(ctx, String(opts.replay));
+  const flags = flagsOf(opts);
+  const { spec } = resolveSpec(loaded.home, loaded.config, flags);
+  let progress: ReturnType<typeof createProgress> | undefined;
+  const result = await runBacktestJob({
+    home: loaded.home,
+    config: loaded.config,
+    env: loaded.env,
+    spec,
+    ...(flags.out === undefined ? {} : { out: flags.out }),
+    logger: log,
+    onFetch: (s) => {
+      progress ??= createProgress(ctx.io, { total: spec.symbols.length || 20, label: 'fetching data', json: ctx.json });
+      progress.tick(1, s);
+    },
+  });
+  progress?.stop();
+  if (ctx.json) {
+    ctx.outJson({ run_id: result.runId, dir: result.dir, metrics: result.metrics });
+    return 0;
+  }
+  const m = result.metrics;
+  ctx.out(
+    formatTable(
+      ['run', 'strategy', 'period', 'trades', 'total return', 'CAGR', 'Sharpe', 'max drawdown'],
+      [
+        [
+          result.runId,
+          spec.strategy,
+          `${spec.start}..${spec.end}`,
+          String(m.trades),
+          pct(m.total_return),
+          pct(m.cagr),
+          num(m.sharpe),
+          pct(m.max_drawdown),
+        ],
+      ],
+    ),
+  );
+  if (result.fetched.length > 0)
+    ctx.out(`fetched ${result.fetched.length} symbols from ${loaded.config.data.provider} first`);
+  ctx.out(`report: ${join(result.dir, 'report.html')}`);
+  return 0;
+}
+
+async function replay(ctx: CommandContext, runId: string): Promise<number> {
+  const loaded = await ctx.config();
+  const dir = runResultsDir(loaded.home, runId);
+  const spec = specOfRun(dir);
+  const original = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ResultsManifest & {
+    outputs: Record<string, string>;
+  };
+  const out = join(loaded.home, 'data', 'results', `.replay-${runId}`);
+  rmSync(out, { recursive: true, force: true });
+  await runBacktestJob({ home: loaded.home, config: loaded.config, env: loaded.env, spec, out, runId });
+  const differing = changedOutputs(out, original);
+  rmSync(out, { recursive: true, force: true });
+  if (ctx.json) ctx.outJson({ run_id: runId, identical: differing.length === 0, differing });
+  else if (differing.length === 0)
+    ctx.out(`replay of ${runId}: every output is byte-identical (${Object.keys(original.outputs).length} files)`);
+  else ctx.out(`replay of ${runId} differs in: ${differing.join(', ')}`);
+  return differing.length === 0 ? 0 : 3;
+}
+
+export async function report(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
+  const loaded = await ctx.config();
+  const runId = String(opts.runId);
+  const dir = runResultsDir(loaded.home, runId);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    throw new UsageError('USAGE_INVALID_OPTION', `no run ${runId} in ${join(loaded.home, 'data', 'results')}`, {
+      hint: 'pass a run id that momentic backtest printed (ls data/results/)',
+      context: { value: runId },
+    });
+  }
+  const file = rebuildReport(dir);
+  if (ctx.json) ctx.outJson({ run_id: runId, report: file });
+  else ctx.out(`report: ${file}`);
+  return 0;
+}

@@ -1,0 +1,252 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BarSeries } from '../core/bar.js';
+import type { IsoDate } from '../core/dates.js';
+import type { Timeframe } from '../core/enums.js';
+import { DataError, UsageError } from '../core/errors.js';
+import { newRunId } from '../core/ids.js';
+import { equity, type Instrument } from '../core/instrument.js';
+import type { Logger } from '../core/logger.js';
+import type { Config } from '../config/schema.js';
+import { loadStrategyConfig, type StrategyRunConfig } from '../backtest/config-file.js';
+import { parseFees, parseSlippage } from '../backtest/costs.js';
+import type { Metrics } from '../backtest/metrics.js';
+import { runResultsDir, writeResults } from '../backtest/results-writer.js';
+import { RawStore } from '../data/raw-store.js';
+import { parseParamValue } from '../strategies/define.js';
+import { createDataProvider } from '../venues/registry.js';
+import { fetchData } from './fetch-data.js';
+import { runBacktest } from './node.js';
+
+/** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
+export interface BacktestSpec {
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly cash: number;
+  readonly fees: string;
+  readonly slippage: string;
+  readonly fill: 'next-open' | 'close';
+  readonly seed: number;
+  readonly configFile?: string;
+}
+
+export interface BacktestFlags {
+  readonly strategy?: string;
+  readonly configFile?: string;
+  readonly symbols?: readonly string[];
+  readonly start?: IsoDate;
+  readonly end?: IsoDate;
+  readonly timeframe?: Timeframe;
+  /** `key=value` texts. */
+  readonly params?: readonly string[];
+  readonly cash?: number;
+  readonly fees?: string;
+  readonly slippage?: string;
+  readonly fill?: 'next-open' | 'close';
+  readonly out?: string;
+}
+
+export interface BacktestJobResult {
+  readonly runId: string;
+  readonly dir: string;
+  readonly metrics: Metrics;
+  readonly spec: BacktestSpec;
+  readonly trades: number;
+  readonly orders: number;
+  readonly fetched: readonly string[];
+}
+
+/** The shipped `config/strategy/default.yaml` (or the workspace's own copy). */
+function defaultRunFile(home: string): string {
+  const own = join(home, 'config', 'strategy', 'default.yaml');
+  if (existsSync(own)) return own;
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'strategy', 'default.yaml');
+}
+
+function parseParamFlags(texts: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const t of texts) {
+    const eq = t.indexOf('=');
+    if (eq < 1) {
+      throw new UsageError('USAGE_INVALID_OPTION', `--param "${t}" is not key=value`, {
+        hint: 'write parameters as --param fast=10 (repeat the flag for more)',
+        context: { flag: '--param', value: t },
+      });
+    }
+    out[t.slice(0, eq).trim()] = parseParamValue(t.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Resolves flags over the run file (or the default one) into the spec of a run. */
+export function resolveSpec(
+  home: string,
+  config: Config,
+  flags: BacktestFlags,
+): { spec: BacktestSpec; file?: StrategyRunConfig } {
+  const useFile = flags.strategy === undefined;
+  const runFile = flags.configFile ?? (useFile ? defaultRunFile(home) : undefined);
+  const file =
+    runFile === undefined ? undefined : loadStrategyConfig(runFile, relative(process.cwd(), runFile) || runFile);
+  const strategy = flags.strategy ?? file?.strategy.name ?? 'sma-cross';
+  const params = { ...(flags.strategy === undefined ? file?.rawParams : {}), ...parseParamFlags(flags.params ?? []) };
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    spec: {
+      strategy,
+      params,
+      symbols: flags.symbols ?? file?.symbols ?? [],
+      timeframe: flags.timeframe ?? file?.timeframe ?? (config.data.timeframe as Timeframe),
+      start: flags.start ?? file?.start ?? '2015-01-02',
+      end: flags.end ?? file?.end ?? today,
+      cash: flags.cash ?? file?.cash ?? 100_000,
+      fees: flags.fees ?? file?.fees ?? 'none',
+      slippage: flags.slippage ?? file?.slippage ?? 'none',
+      fill: flags.fill ?? file?.fill ?? 'next-open',
+      seed: config.venues.synthetic.seed,
+      ...(runFile === undefined ? {} : { configFile: runFile }),
+    },
+    ...(file === undefined ? {} : { file }),
+  };
+}
+
+/**
+ * The main job: resolve the run, make sure the data is there (fetching the synthetic universe
+ * when it is the configured provider and data is missing), run the event engine, and write the
+ * results folder with its report.
+ */
+export async function runBacktestJob(o: {
+  home: string;
+  config: Config;
+  env: Readonly<Record<string, string | undefined>>;
+  spec: BacktestSpec;
+  out?: string;
+  runId?: string;
+  logger?: Logger;
+  onFetch?: (symbol: string) => void;
+}): Promise<BacktestJobResult> {
+  const { home, config, spec } = o;
+  const provider = await createDataProvider(config.data.provider, {
+    config: { ...config, venues: { ...config.venues, synthetic: { seed: spec.seed } } },
+    env: o.env,
+    home,
+    ...(o.logger === undefined ? {} : { logger: o.logger }),
+  });
+  const store = new RawStore(home, config.data.format);
+  const symbols = spec.symbols.length > 0 ? spec.symbols : [...(provider.defaultSymbols?.() ?? [])];
+  if (symbols.length === 0) {
+    throw new UsageError('USAGE_MISSING_OPTION', 'no symbols to backtest', {
+      hint: 'pass --symbols A,B',
+      context: { flag: '--symbols' },
+    });
+  }
+  const missing = symbols.filter((s) => store.storedFormat(s, spec.timeframe) === undefined);
+  const fetched: string[] = [];
+  if (missing.length > 0) {
+    if (config.data.provider !== 'synthetic') {
+      throw new DataError(
+        'DATA_NOT_FOUND',
+        `no ${spec.timeframe} data for ${missing.join(', ')} in ${join(home, 'data', 'raw')}`,
+        {
+          hint: `fetch or import it first: momentic data fetch --symbols ${missing.join(',')} (or momentic data import --file F --symbol S)`,
+          context: { value: missing.join(',') },
+        },
+      );
+    }
+    await fetchData({
+      home,
+      provider,
+      symbols: missing,
+      timeframe: spec.timeframe,
+      start: spec.start,
+      end: spec.end,
+      format: config.data.format,
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+      onSymbolDone: (s) => {
+        fetched.push(s);
+        o.onFetch?.(s);
+      },
+    });
+  }
+  const series: BarSeries[] = [];
+  const dataFiles: { path: string; sha256: string }[] = [];
+  const calendars = new Map<string, string>();
+  for (const s of symbols) {
+    const bars = await store.read(s, spec.timeframe);
+    if (bars === undefined)
+      throw new DataError('DATA_NOT_FOUND', `no ${spec.timeframe} data for ${s}`, {
+        hint: `momentic data fetch --symbols ${s}`,
+        context: { value: s },
+      });
+    series.push(bars);
+    const entry = store.entry(s, spec.timeframe);
+    if (entry !== undefined) {
+      calendars.set(s, entry.calendar);
+      for (const [path, f] of Object.entries(entry.files))
+        dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
+    }
+  }
+  const instrument = (s: string): Instrument => {
+    const cal = calendars.get(s) ?? 'XNYS';
+    return cal === '24/7'
+      ? { ...equity(s), assetClass: 'crypto', calendar: cal, lotSize: 0.00001, shortable: false }
+      : equity(s, { calendar: cal });
+  };
+  const runId = o.runId ?? newRunId();
+  const record = runBacktest({
+    strategy: spec.strategy,
+    params: spec.params,
+    paramSource: spec.configFile === undefined ? { flag: '--param' } : { file: spec.configFile },
+    series,
+    instrument,
+    timeframe: spec.timeframe,
+    start: spec.start,
+    end: spec.end,
+    cash: spec.cash,
+    fill: spec.fill,
+    fees: parseFees(spec.fees),
+    slippage: parseSlippage(spec.slippage),
+    // Prices from the data are used as they are (imported adjusted prices are not on a tick).
+    priceRounding: 'none',
+    runId,
+    seed: spec.seed,
+    dataFiles,
+    config: { run: spec },
+  });
+  const dir = o.out ?? runResultsDir(home, runId);
+  const written = await writeResults(dir, record);
+  return {
+    runId,
+    dir,
+    metrics: written.metrics,
+    spec,
+    trades: record.trades.length,
+    orders: record.orders.length,
+    fetched,
+  };
+}
+
+/** The spec stored in a run's manifest, for `--replay`. */
+export function specOfRun(dir: string): BacktestSpec {
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) {
+    throw new DataError('DATA_NOT_FOUND', `no run at ${dir}`, {
+      hint: 'list runs in data/results/; pass a run id that exists',
+      context: { file },
+    });
+  }
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { config?: { run?: BacktestSpec } };
+  const spec = m.config?.run;
+  if (spec === undefined) {
+    throw new DataError('DATA_INVALID', `${file} has no run spec (config.run)`, {
+      hint: 'only runs made by momentic backtest can be replayed',
+      context: { file },
+    });
+  }
+  return spec;
+}
