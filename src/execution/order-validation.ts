@@ -67,12 +67,7 @@ export function validateOrder(
     return invalid('invalid_price', `stopPrice ${req.stopPrice} rounds to ${stopPrice}`);
   }
 
-  const base: OrderRequest = {
-    ...req,
-    qty,
-    ...(limitPrice === undefined ? {} : { limitPrice }),
-    ...(stopPrice === undefined ? {} : { stopPrice }),
-  };
+  const base = normalized(req, qty, limitPrice, stopPrice);
   if (cls === 'simple') return { ok: true, request: base, legs: [] };
 
   // Linked orders: legs exit on the opposite side of a bracket/OTO entry, on the OCO's own side.
@@ -222,4 +217,34 @@ function isPrice(p: number | undefined): boolean {
 
 function invalid(code: RejectCode, reason: string): InvalidOrder {
   return { ok: false, code, reason };
+}
+
+/**
+ * The request with its rounded quantity and prices, built field by field: spreading the request
+ * into a new object with more properties takes V8's slow path (about 1 us per order on Node 20).
+ */
+function normalized(
+  req: OrderRequest,
+  qty: number,
+  limitPrice: number | undefined,
+  stopPrice: number | undefined,
+): OrderRequest {
+  const out: Record<string, unknown> = {
+    clientOrderId: req.clientOrderId,
+    symbol: req.symbol,
+    side: req.side,
+    type: req.type,
+    qty,
+    tif: req.tif,
+  };
+  if (limitPrice !== undefined) out.limitPrice = limitPrice;
+  if (stopPrice !== undefined) out.stopPrice = stopPrice;
+  if (req.trailAmount !== undefined) out.trailAmount = req.trailAmount;
+  if (req.trailPercent !== undefined) out.trailPercent = req.trailPercent;
+  if (req.orderClass !== undefined) out.orderClass = req.orderClass;
+  if (req.takeProfit !== undefined) out.takeProfit = req.takeProfit;
+  if (req.stopLoss !== undefined) out.stopLoss = req.stopLoss;
+  if (req.strategy !== undefined) out.strategy = req.strategy;
+  if (req.tag !== undefined) out.tag = req.tag;
+  return out as unknown as OrderRequest;
 }

