@@ -129,6 +129,8 @@ export async function runBacktestJob(o: {
   runId?: string;
   logger?: Logger;
   onFetch?: (symbol: string) => void;
+  /** Engine progress: bars processed so far and in all. */
+  onProgress?: (barsDone: number, totalBars: number | undefined) => void;
 }): Promise<BacktestJobResult> {
   const { home, config, spec } = o;
   const provider = await createDataProvider(config.data.provider, {
@@ -217,6 +219,7 @@ export async function runBacktestJob(o: {
     seed: spec.seed,
     dataFiles,
     config: { run: spec },
+    ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
   const dir = o.out ?? runResultsDir(home, runId);
   const written = await writeResults(dir, record);

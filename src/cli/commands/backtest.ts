@@ -51,6 +51,8 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   const flags = flagsOf(opts);
   const { spec } = resolveSpec(loaded.home, loaded.config, flags);
   let progress: ReturnType<typeof createProgress> | undefined;
+  let runBar: ReturnType<typeof createProgress> | undefined;
+  let barsShown = 0;
   const result = await runBacktestJob({
     home: loaded.home,
     config: loaded.config,
@@ -62,8 +64,19 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
       progress ??= createProgress(ctx.io, { total: spec.symbols.length || 20, label: 'fetching data', json: ctx.json });
       progress.tick(1, s);
     },
+    onProgress: (done, total) => {
+      if (total === undefined) return;
+      if (runBar === undefined) {
+        progress?.stop();
+        progress = undefined;
+        runBar = createProgress(ctx.io, { total, label: 'backtest', json: ctx.json });
+      }
+      runBar.tick(done - barsShown);
+      barsShown = done;
+    },
   });
   progress?.stop();
+  runBar?.stop();
   if (ctx.json) {
     ctx.outJson({ run_id: result.runId, dir: result.dir, metrics: result.metrics });
     return 0;
