@@ -10,6 +10,7 @@ import { getCalendar } from '../src/calendar/index.js';
 import { rowsFlag, runDataIoBench } from './data-io.js';
 import { engineSymbolsFlag, runEngineBench } from './engine.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
+import { runVectorizedBench } from './vectorized.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -58,3 +59,5 @@ runDataIoBench({ rows: rowsFlag(process.argv.slice(2)) });
 await runIndicatorBench({ points: pointsFlag(process.argv.slice(2)) });
 
 await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });
+
+runVectorizedBench();

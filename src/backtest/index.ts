@@ -7,3 +7,4 @@ export * from './read-results.js';
 export * from './costs.js';
 export * from './config-file.js';
 export * from './orders-hash.js';
+export * from './vectorized.js';
