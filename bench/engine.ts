@@ -24,13 +24,13 @@ const START = '2000-01-01';
 const END = '2020-01-01';
 const TARGET = 3_000_000;
 
-async function universe(n: number): Promise<BarSeries[]> {
+async function universe(n: number, timeframe: '1d' | '1m' = '1d', start = START, end = END): Promise<BarSeries[]> {
   const provider = new SyntheticProvider();
   const out: BarSeries[] = [];
   for (let i = 0; i < n; i++) {
     const symbol = `B${String(i).padStart(3, '0')}`;
     const bars: Bar[] = [];
-    const request = { symbol, timeframe: '1d' as const, start: dateToTs(START), end: dateToTs(END) };
+    const request = { symbol, timeframe, start: dateToTs(start), end: dateToTs(end) };
     for await (const page of provider.fetchBars(request)) for (const b of page) bars.push(b);
     out.push(BarSeries.fromBars(symbol, bars));
   }
@@ -58,9 +58,15 @@ interface CaseResult {
   readonly orders: number;
 }
 
-function measure(name: string, series: readonly BarSeries[], make: () => Strategy | string, params = {}): CaseResult {
+function measure(
+  name: string,
+  series: readonly BarSeries[],
+  make: () => Strategy | string,
+  params = {},
+  timeframe: '1d' | '1m' = '1d',
+): CaseResult {
   const once = (): { ms: number; bars: number; orders: number } => {
-    const rec = runBacktest({ strategy: make(), params, series, runId: 'bench', cash: 1_000_000 });
+    const rec = runBacktest({ strategy: make(), params, series, runId: 'bench', cash: 1_000_000, timeframe });
     return { ms: rec.timings.run_ms as number, bars: rec.timings.bars as number, orders: rec.orders.length };
   };
   once();
@@ -115,4 +121,32 @@ export function engineSymbolsFlag(args: readonly string[]): number {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });
+  await runMinuteEngineBench();
+}
+
+/**
+ * Minute bars (issue 5, item 9): 20 synthetic symbols x 1 year of 1-minute bars through sma-cross,
+ * and the resident memory per bar held: RSS growth while the series are loaded (columnar
+ * Float64Arrays), divided by the bars held. Target: at most 100 bytes per bar.
+ */
+export async function runMinuteEngineBench(): Promise<void> {
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const series = await universe(20, '1m', '2019-01-01', '2020-01-01');
+  global.gc?.();
+  const held = process.memoryUsage().rss - before;
+  const bars = series.reduce((n, s) => n + s.length, 0);
+  console.log(
+    `== event engine: 20 synthetic symbols x 1 year of 1-minute bars (${fmt(bars)} bars, generated in ${fmt((performance.now() - t0) / 1000, 1)} s)`,
+  );
+  const r = measure('sma-cross 30/120 on minute bars', series, () => 'sma-cross', { fast: 30, slow: 120 }, '1m');
+  const rate = r.bars / (r.bestMs / 1000);
+  console.log(
+    `${r.name}: ${fmt(r.orders)} orders, ${fmt(r.bestMs, 1)} ms, ${fmt(rate)} bars/s, ${fmt((1e6 * r.bestMs) / r.bars)} ns/bar`,
+  );
+  const perBar = held / bars;
+  console.log(
+    `resident memory per bar held: ${fmt(perBar, 1)} bytes (RSS +${fmt(held / 1e6, 1)} MB for ${fmt(bars)} bars; target <= 100: ${perBar <= 100 ? 'met' : 'NOT met'})`,
+  );
 }

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
 import { getCalendar } from '../src/calendar/index.js';
 import { rowsFlag, runDataIoBench } from './data-io.js';
-import { engineSymbolsFlag, runEngineBench } from './engine.js';
+import { engineSymbolsFlag, runEngineBench, runMinuteEngineBench } from './engine.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { runVectorizedBench } from './vectorized.js';
 
@@ -59,5 +59,6 @@ runDataIoBench({ rows: rowsFlag(process.argv.slice(2)) });
 await runIndicatorBench({ points: pointsFlag(process.argv.slice(2)) });
 
 await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });
+await runMinuteEngineBench();
 
 runVectorizedBench();
