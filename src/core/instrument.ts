@@ -55,9 +55,17 @@ export function roundToLot(qty: number, lotSize: number): number {
   return Number((lots * lotSize).toFixed(decimals));
 }
 
+const decimalsCache = new Map<number, number>();
+
+/** Decimal places of a tick or lot size (0.01 -> 2), cached: instruments reuse a few sizes. */
 function decimalsOf(step: number): number {
-  const s = step.toExponential();
-  const [mantissa, exp] = s.split('e') as [string, string];
-  const frac = mantissa.split('.')[1]?.length ?? 0;
-  return Math.max(0, frac - Number(exp));
+  let d = decimalsCache.get(step);
+  if (d === undefined) {
+    const s = step.toExponential();
+    const [mantissa, exp] = s.split('e') as [string, string];
+    const frac = mantissa.split('.')[1]?.length ?? 0;
+    d = Math.max(0, frac - Number(exp));
+    if (decimalsCache.size < 1024) decimalsCache.set(step, d);
+  }
+  return d;
 }
