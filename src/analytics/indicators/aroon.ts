@@ -1,6 +1,6 @@
 import { batchBars, checkPeriod, Indicator, type OhlcvBar, type OhlcvColumns } from './indicator.js';
 import type { IndicatorDef } from './spec.js';
-import { WindowExtreme } from './stochf.js';
+import { WindowExtreme } from './window-helpers.js';
 
 /**
  * Aroon (Chande 1995): over the last `period` + 1 bars, Aroon up = 100 * (period - bars since the

@@ -1,6 +1,6 @@
 import { batchBars, checkPeriod, Indicator, type OhlcvBar, type OhlcvColumns } from './indicator.js';
 import type { IndicatorDef } from './spec.js';
-import { WindowExtreme } from './stochf.js';
+import { WindowExtreme } from './window-helpers.js';
 
 /**
  * Aroon oscillator (Chande 1995): Aroon up minus Aroon down over the last `period` + 1 bars, which

@@ -1,6 +1,6 @@
 import { batchBars, checkPeriod, Indicator, type OhlcvBar, type OhlcvColumns } from './indicator.js';
 import type { IndicatorDef } from './spec.js';
-import { FastK, SlidingMean } from './stochf.js';
+import { FastK, SlidingMean } from './window-helpers.js';
 
 /**
  * Slow stochastic (George Lane): the raw %K over `fastkPeriod` bars smoothed by a simple

@@ -1,7 +1,7 @@
 import { batchValues, checkPeriod, Indicator } from './indicator.js';
 import { Rsi } from './rsi.js';
 import type { IndicatorDef } from './spec.js';
-import { FastK, SlidingMean } from './stochf.js';
+import { FastK, SlidingMean } from './window-helpers.js';
 
 /**
  * Stochastic RSI (Chande and Kroll 1993): the fast stochastic applied to the RSI series, with the

@@ -1,6 +1,6 @@
 import { batchBars, checkPeriod, Indicator, type OhlcvBar, type OhlcvColumns } from './indicator.js';
 import type { IndicatorDef } from './spec.js';
-import { WindowExtreme } from './stochf.js';
+import { WindowExtreme } from './window-helpers.js';
 
 /**
  * Williams %R: -100 * (highest high - close) / (highest high - lowest low) over `period` bars,
