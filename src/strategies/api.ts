@@ -7,8 +7,7 @@
  */
 import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
 import type { Bar } from '../core/bar.js';
-import type { OrderClass, OrderType, TimeInForce } from '../core/enums.js';
-import type { Fill, OrderRejection, OrderState } from '../core/order.js';
+import type { Fill, OrderRejection, OrderRequest, OrderState } from '../core/order.js';
 import type { Position } from '../core/position.js';
 
 /** Every symbol's bar at one timestamp, in symbol-name order (for cross-sectional strategies). */
@@ -61,21 +60,27 @@ export interface PortfolioView {
   positions(): readonly Position[];
 }
 
-/** Optional fields of an order placed with `buy` or `sell`; defaults: market, good till cancelled. */
-export interface OrderOptions {
-  readonly type?: OrderType;
-  readonly tif?: TimeInForce;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
-  readonly trailAmount?: number;
-  readonly trailPercent?: number;
-  readonly orderClass?: OrderClass;
-  readonly takeProfit?: { readonly limitPrice: number };
-  readonly stopLoss?: { readonly stopPrice: number; readonly limitPrice?: number };
-  readonly tag?: string;
-  /** Your own idempotency key; default: deterministic from run, strategy, symbol and a counter. */
-  readonly clientOrderId?: string;
-}
+/**
+ * Optional fields of an order placed with `buy` or `sell` (the order request's own fields);
+ * defaults: market, good till cancelled, and a client order id made deterministically from the
+ * run, strategy, symbol and a counter (give `clientOrderId` to use your own idempotency key).
+ */
+export type OrderOptions = Partial<
+  Pick<
+    OrderRequest,
+    | 'type'
+    | 'tif'
+    | 'limitPrice'
+    | 'stopPrice'
+    | 'trailAmount'
+    | 'trailPercent'
+    | 'orderClass'
+    | 'takeProfit'
+    | 'stopLoss'
+    | 'tag'
+    | 'clientOrderId'
+  >
+>;
 
 /** A full order for `submit`. */
 export interface OrderInput extends OrderOptions {
