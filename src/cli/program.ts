@@ -232,6 +232,41 @@ export function buildProgram(io: CliIo): Command {
     .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
     .action(lazy(async () => (await import('./commands/backtest.js')).backtest));
   program
+    .command('sweep')
+    .description(
+      'run a strategy over a grid (or a random sample) of parameters on every core; records every trial and the deflated Sharpe of the best (data/results/sweeps/{id}/)',
+    )
+    .option('--strategy <name>', 'built-in strategy or ./file.ts')
+    .option('--config <file>', 'strategy run file (YAML) giving the data, dates, costs and fixed params')
+    .option(
+      '--param <name=spec>',
+      'a swept parameter: FROM..TO:STEP (fast=5..50:5), a list (a,b,c) or one value (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--objective <metric>',
+      'metric to maximize (sharpe, total_return, calmar...; lower for volatility)',
+      'sharpe',
+    )
+    .option('--random <n>', 'draw n distinct combinations of the grid instead of all')
+    .option('--seed <n>', 'seed of the random search (default 1)')
+    .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--name <id>', 'folder name under data/results/sweeps/ (default: from the sweep spec; rerun to resume)')
+    .option('--symbols <list>', 'comma-separated symbols')
+    .option('--start <date>', 'first session, YYYY-MM-DD')
+    .option('--end <date>', 'last session, YYYY-MM-DD')
+    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes))
+    .option('--cash <amount>', 'initial cash (default 100000)')
+    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
+    .addOption(
+      new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([
+        'next-open',
+        'close',
+      ]),
+    )
+    .action(lazy(async () => (await import('./commands/sweep.js')).sweep));
+  program
     .command('report')
     .description('rebuild report.html of a run from its files')
     .argument('<runId>', 'run id (a folder of data/results/)')

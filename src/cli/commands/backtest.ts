@@ -17,7 +17,7 @@ const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 
-function flagsOf(opts: Record<string, unknown>): BacktestFlags {
+export function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
   const cash = str(opts.cash) === undefined ? undefined : Number(opts.cash);
   if (cash !== undefined && !(cash > 0)) {
     throw new UsageError('USAGE_INVALID_OPTION', `--cash "${String(opts.cash)}" is not a positive number`, {
@@ -55,7 +55,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'backtest' });
   if (str(opts.replay) !== undefined) return replay(ctx, String(opts.replay));
-  const flags = withStrategyFile(flagsOf(opts), ctx.io.cwd);
+  const flags = withStrategyFile(backtestFlags(opts), ctx.io.cwd);
   if (flags.configFile !== undefined) await preloadRunFileStrategy(flags.configFile);
   const { spec } = resolveSpec(loaded.home, loaded.config, flags);
   let progress: ReturnType<typeof createProgress> | undefined;
