@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deflatedSharpe,
-  expectedMaxSharpe,
-  normCdf,
-  normInv,
-  probabilisticSharpe,
-} from '../../src/backtest/sharpe-inference.js';
+import { deflatedSharpe, expectedMaxSharpe } from '../../../src/analytics/stats/dsr.js';
+import { normCdf, normInv } from '../../../src/analytics/stats/normal.js';
+import { probabilisticSharpe } from '../../../src/analytics/stats/psr.js';
 
 describe('normal distribution', () => {
   // Reference values: scipy.stats.norm.cdf / norm.ppf (double precision).
