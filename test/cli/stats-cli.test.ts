@@ -133,13 +133,21 @@ describe('momentic stats dsr|psr|mintrl', () => {
       'USAGE_INVALID_OPTION',
       '--probability',
     );
-    const cwd = folder({ 'r.csv': HAND });
+    const cwd = folder({ 'r.csv': HAND, 'flat.csv': '2024-01-01,0.001\n2024-01-02,0.001\n2024-01-03,0.001\n' });
     expectError(
       await cli(['stats', 'psr', '--returns', 'r.csv', '--sharpe', '1'], { cwd }),
       2,
       'USAGE_INVALID_OPTION',
       '--sharpe',
     );
+    expectError(
+      await cli(['stats', 'psr', '--sharpe', '1', '--observations', '9', '--risk-free', '0.001']),
+      2,
+      'USAGE_INVALID_OPTION',
+      '--risk-free',
+    );
+    // constant returns have no Sharpe ratio: a data problem of the file (exit 3)
+    expectError(await cli(['stats', 'psr', '--returns', 'flat.csv'], { cwd }), 3, 'DATA_INVALID', 'flat.csv');
   });
 });
 
@@ -161,6 +169,15 @@ describe('momentic stats metrics', () => {
     expect(table.stdout).toMatch(/^sharpe\s+\S+/m);
     expect(table.stdout).toMatch(/^beta\s+—\s+no benchmark$/m);
     expect(table.stdout).toContain('365 periods a year');
+  });
+
+  it('reports one return with the level metrics only, saying why the rest are null', async () => {
+    const cwd = folder({ 'one.csv': '2024-01-02,0.05\n' });
+    const out = json((await cli(['--json', 'stats', 'metrics', '--returns', 'one.csv'], { cwd })).stdout);
+    const m = out['metrics'] as Record<string, number | null>;
+    expect(m['total_return']).toBeCloseTo(0.05, 15);
+    expect(m['sharpe']).toBeNull();
+    expect((out['null_reasons'] as Record<string, string>)['sharpe']).toBe('needs at least 2 returns');
   });
 
   it('rejects a blank, NaN or non-numeric return with the file, line and column, exit 3', async () => {

@@ -102,7 +102,7 @@ function inputs(opts: Record<string, unknown>, ctx: CommandContext, needObservat
 }
 
 /** Shared leading rows and JSON fields. */
-function describe(i: Inputs): { rows: string[][]; json: Record<string, unknown> } {
+function inputRows(i: Inputs): { rows: string[][]; json: Record<string, unknown> } {
   const ann = (x: number): number | null => (i.periodsPerYear === undefined ? null : x * Math.sqrt(i.periodsPerYear));
   const rows = [
     ['sharpe (per period)', fmt(i.sharpe)],
@@ -138,7 +138,7 @@ export async function statsPsr(ctx: CommandContext, opts: Record<string, unknown
   const n = i.observations!;
   const se = sharpeStandardError(i.sharpe, n, i.skew, i.kurtosis);
   const psr = probabilisticSharpe(i.sharpe, n, i.skew, i.kurtosis, i.benchmark);
-  const { rows, json } = describe(i);
+  const { rows, json } = inputRows(i);
   rows.push(['std error of sharpe (per period)', fmt(se)], ['psr', fmt(psr)]);
   return print(ctx, rows, { ...json, std_error: num(se), psr: num(psr) });
 }
@@ -160,7 +160,7 @@ export async function statsMinTrl(ctx: CommandContext, opts: Record<string, unkn
   const years = isFinite && i.periodsPerYear !== undefined ? m / i.periodsPerYear : undefined;
   const enough = i.observations === undefined || !isFinite ? undefined : i.observations >= m;
   const reason = isFinite ? null : 'the Sharpe ratio does not exceed the benchmark: no track record length suffices';
-  const { rows, json } = describe(i);
+  const { rows, json } = inputRows(i);
   rows.push(['probability', fmt(p)], ['min track record (observations)', isFinite ? fmt(m) : 'inf']);
   if (years !== undefined) rows.push(['min track record (years)', fmt(years)]);
   if (enough !== undefined) rows.push(['track record long enough', enough ? 'yes' : 'no']);
@@ -195,7 +195,7 @@ export async function statsDsr(ctx: CommandContext, opts: Record<string, unknown
   const dsr = deflatedSharpe(i.sharpe, n, i.skew, i.kurtosis, N, V);
   const psr = probabilisticSharpe(i.sharpe, n, i.skew, i.kurtosis);
   const P = i.periodsPerYear;
-  const { rows, json } = describe(i);
+  const { rows, json } = inputRows(i);
   const shown = rows.filter((r) => !r[0]!.startsWith('benchmark')); // DSR's benchmark is SR0
   shown.push(['trials', fmt(N)], ['trials sharpe variance (per period)', fmt(V)]);
   shown.push(['expected max sharpe SR0 (per period)', fmt(sr0)]);
