@@ -12,6 +12,7 @@ import type {
   OrderOptions,
   PortfolioView,
   PriceField,
+  SessionBounds,
   SignalDirection,
   SignalOptions,
   StrategyContext,
@@ -45,6 +46,8 @@ export interface ContextHost {
   orderGate(): string | undefined;
   register(slot: number, indicator: Indicator<number> | Indicator<OhlcvBar>, field: PriceField | 'bar'): void;
   warmUp(bars: number): void;
+  /** The session of the symbol's latest bar (`ctx.session`). */
+  session(slot: number, ts: number): SessionBounds | undefined;
   /** Ts of the bar being handled, for signals. */
   barTs(): number;
   recordSignal(signal: SignalRecord): void;
@@ -89,6 +92,12 @@ export class EngineContext implements StrategyContext {
 
   history(symbol: string): History {
     return this.#host.histories[this.#slot(symbol, 'history')] as BarHistory;
+  }
+
+  session(symbol: string): SessionBounds | undefined {
+    const slot = this.#slot(symbol, 'session');
+    const h = this.#host.histories[slot] as BarHistory;
+    return h.length === 0 ? undefined : this.#host.session(slot, h.ts(0));
   }
 
   indicator<I extends Indicator<number>>(symbol: string, indicator: I, field?: PriceField): I;

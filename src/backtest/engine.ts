@@ -16,6 +16,7 @@ import { BarHistory } from './history.js';
 import { OrderTracker } from './order-tracker.js';
 import { PortfolioReadView } from './portfolio-view.js';
 import type { SignalRecord } from './run-record.js';
+import { SessionLookup } from './session-lookup.js';
 import { SliceTimes } from './slice-times.js';
 
 /** The engine's clock: a backtest moves it bar by bar; a live clock ignores `advanceTo`. */
@@ -65,6 +66,7 @@ export class Engine {
   readonly #ctx: EngineContext;
   readonly #tracker: OrderTracker;
   readonly #times: SliceTimes;
+  readonly #sessions: SessionLookup;
   readonly #slotOf = new Map<string, number>();
   readonly #bars: MutableBar[];
   readonly #count: Int32Array;
@@ -94,6 +96,10 @@ export class Engine {
     this.#times = new SliceTimes(
       options.timeframe,
       symbols.map((s) => options.calendar(s)),
+    );
+    this.#sessions = new SessionLookup(
+      symbols.map((s) => options.calendar(s)),
+      options.timeframe === '1d',
     );
     this.#slice = { ts: NaN, bars: [], isSessionOpen: false, isSessionClose: false };
     this.#ctx = new EngineContext(this.#host(symbols));
@@ -289,6 +295,7 @@ export class Engine {
       register: (slot, indicator, field) => this.#register(slot, indicator, field),
       warmUp: (bars) => this.#setWarmup(bars),
       barTs: () => this.#barTs,
+      session: (slot, ts) => this.#sessions.of(slot, ts),
       recordSignal: (sig) => this.#signals.push(sig),
       deliverRejection: (r) => {
         if (this.#strategy.onOrderRejected !== undefined) this.#queue.push({ rejection: r });

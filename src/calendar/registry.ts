@@ -1,6 +1,7 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { UsageError } from '../core/errors.js';
 import { AlwaysOpenCalendar } from './always-open.js';
+import { isSessionHoursSpec, parseSessionHours } from './session-hours.js';
 import type { TradingCalendar } from './types.js';
 import { WeekdaysCalendar } from './weekdays.js';
 import { XnysCalendar } from './xnys.js';
@@ -31,6 +32,13 @@ export const MARKETS: readonly string[] = Object.keys(factories);
 
 /** The calendar of a market code (`XNYS`, `24/7`, or an alias such as `NYSE`, `crypto`). */
 export function getCalendar(market: string): TradingCalendar {
+  if (isSessionHoursSpec(market)) {
+    const cal = parseSessionHours(market);
+    const hit = cache.get(cal.name);
+    if (hit !== undefined) return hit;
+    cache.set(cal.name, cal);
+    return cal;
+  }
   const upper = market.trim().toUpperCase();
   const name = ALIASES[upper] ?? upper;
   const cached = cache.get(name);
@@ -39,7 +47,7 @@ export function getCalendar(market: string): TradingCalendar {
   if (make === undefined) {
     const known = [...MARKETS, ...Object.keys(ALIASES)];
     throw new UsageError('CALENDAR_UNKNOWN_MARKET', `unknown market "${market}"`, {
-      hint: `${didYouMean(upper, known)}known markets: ${MARKETS.join(', ')} (aliases: ${Object.keys(ALIASES).join(', ')})`,
+      hint: `${didYouMean(upper, known)}known markets: ${MARKETS.join(', ')} (aliases: ${Object.keys(ALIASES).join(', ')}), or trading hours: hours:ZONE:HH:MM-HH:MM`,
       context: { value: market },
     });
   }

@@ -13,7 +13,16 @@ type Handler = (ctx: CommandContext, opts: Record<string, unknown>) => Promise<n
 function lazy(load: () => Promise<Handler>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
-    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    // Global options are given before the command (`momentic --config base.yaml backtest`);
+    // --home, --json and --log-level may also follow it (see `acceptGlobalsAfter`). A command's
+    // own `--config` (`backtest --config RUNFILE`) is its own, never the config layer.
+    const own = cmd.opts<GlobalOptions>();
+    const globals: GlobalOptions = {
+      ...(cmd.parent ?? cmd).optsWithGlobals<GlobalOptions>(),
+      ...(own.home === undefined ? {} : { home: own.home }),
+      ...(own.json === undefined ? {} : { json: own.json }),
+      ...(own.logLevel === undefined ? {} : { logLevel: own.logLevel }),
+    };
     const ctx = currentRun.makeContext(globals);
     const handler = await load();
     // Positional arguments join the options under their names (e.g. `report <runId>` -> runId).
@@ -54,7 +63,8 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (s) => io.stderr(s),
       outputError: () => undefined,
     })
-    .exitOverride();
+    .exitOverride()
+    .enablePositionalOptions();
 
   program
     .command('doctor')
@@ -184,12 +194,23 @@ export function buildProgram(io: CliIo): Command {
     .option('--tz <zone>', 'time zone of times without an offset')
     .action(lazy(async () => (await import('./commands/indicators.js')).indicators));
 
+  const strategies = program.command('strategies').description('built-in strategies and their parameters');
+  strategies
+    .command('ls')
+    .description('list the built-in strategies with their parameters')
+    .action(lazy(async () => (await import('./commands/strategies.js')).strategiesLs));
+  strategies
+    .command('show')
+    .description('parameters of a strategy (built-in name or ./file.ts): types, defaults and meaning')
+    .argument('<name>', 'strategy name or file')
+    .action(lazy(async () => (await import('./commands/strategies.js')).strategiesShow));
+
   program
     .command('backtest')
     .description(
       'run a strategy through the event engine and write data/results/{run_id}/ with report.html (no flags: config/strategy/default.yaml on the synthetic universe)',
     )
-    .option('--strategy <name>', 'built-in strategy, e.g. sma-cross')
+    .option('--strategy <name>', 'built-in strategy (momentic strategies ls), or your own file: ./my-strategy.ts')
     .option(
       '--config <file>',
       'strategy run file (YAML: strategy, params, symbols, dates, costs); default config/strategy/default.yaml. (The global config layer then goes before the command: momentic --config base.yaml backtest ...)',
@@ -221,7 +242,37 @@ export function buildProgram(io: CliIo): Command {
 
   for (const cmd of [program, config, calendar, data, features, stats])
     cmd.exitOverride().configureOutput(program.configureOutput());
+  acceptGlobalsAfter(program);
   return program;
+}
+
+/**
+ * With positional options the program's options go before the command; these three are also
+ * accepted after it (`momentic backtest --json`), on every command that runs something.
+ */
+function acceptGlobalsAfter(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    if (sub.commands.length > 0) {
+      acceptGlobalsAfter(sub);
+      continue;
+    }
+    const has = (flag: string): boolean => sub.options.some((o) => o.long === flag);
+    if (!has('--home')) sub.option('--home <dir>', 'workspace folder (as before the command)');
+    if (!has('--json')) sub.option('--json', 'machine-readable JSON on stdout');
+    if (!has('--log-level')) {
+      sub.addOption(
+        new Option('--log-level <level>', 'log verbosity').choices([
+          'fatal',
+          'error',
+          'warn',
+          'info',
+          'debug',
+          'trace',
+          'silent',
+        ]),
+      );
+    }
+  }
 }
 
 const COMMANDER_CODES: Readonly<Record<string, { code: MomenticError['code']; hint: string }>> = {

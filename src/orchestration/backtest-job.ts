@@ -18,6 +18,7 @@ import { parseParamValue } from '../strategies/define.js';
 import { createDataProvider } from '../venues/registry.js';
 import { fetchData } from './fetch-data.js';
 import { runBacktest } from './node.js';
+import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
 export interface BacktestSpec {
@@ -93,7 +94,7 @@ export function resolveSpec(
   const runFile = flags.configFile ?? (useFile ? defaultRunFile(home) : undefined);
   const file =
     runFile === undefined ? undefined : loadStrategyConfig(runFile, relative(process.cwd(), runFile) || runFile);
-  const strategy = flags.strategy ?? file?.strategy.name ?? 'sma-cross';
+  const strategy = flags.strategy ?? file?.strategyKey ?? 'sma-cross';
   const params = { ...(flags.strategy === undefined ? file?.rawParams : {}), ...parseParamFlags(flags.params ?? []) };
   const today = new Date().toISOString().slice(0, 10);
   return {
@@ -133,6 +134,8 @@ export async function runBacktestJob(o: {
   onProgress?: (barsDone: number, totalBars: number | undefined) => void;
 }): Promise<BacktestJobResult> {
   const { home, config, spec } = o;
+  // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
+  if (isStrategyFile(spec.strategy)) await loadStrategyFile(spec.strategy);
   const provider = await createDataProvider(config.data.provider, {
     config: { ...config, venues: { ...config.venues, synthetic: { seed: spec.seed } } },
     env: o.env,

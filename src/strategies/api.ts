@@ -98,6 +98,12 @@ export interface SignalOptions {
   readonly meta?: Readonly<Record<string, unknown>>;
 }
 
+/** A trading session's bounds in epoch ms: [open, close). */
+export interface SessionBounds {
+  readonly open: number;
+  readonly close: number;
+}
+
 /** Everything a strategy can see and do. */
 export interface StrategyContext {
   readonly runId: string;
@@ -111,6 +117,11 @@ export interface StrategyContext {
   /** The engine's clock (epoch ms): a bar's close time while it is handled, its open during fills. */
   now(): number;
   history(symbol: string): History;
+  /**
+   * The trading session (per the symbol's calendar) of the symbol's latest bar, or undefined
+   * when that bar lies outside every session. For end-of-day exits and schedule filters.
+   */
+  session(symbol: string): SessionBounds | undefined;
   /**
    * Registers an indicator of `symbol` (in `init` only); the engine feeds it every bar of the
    * symbol before `onBar`. Single-series indicators read `field` (default `close`); indicators

@@ -3,3 +3,5 @@ export * from './define.js';
 export * from './errors.js';
 export * from './registry.js';
 export { smaCross, type SmaCrossParams } from './builtin/sma-cross.js';
+export { emaCross, type EmaCrossParams } from './builtin/ema-cross.js';
+export * from './components/index.js';

@@ -1,42 +1,8 @@
-import { z } from 'zod';
-import { Sma } from '../../analytics/indicators/sma.js';
-import type { Bar } from '../../core/bar.js';
-import type { SignalDirection, Strategy, StrategyContext } from '../api.js';
+import type { z } from 'zod';
 import { defineStrategy } from '../define.js';
+import { maCross, maCrossParams } from './ma-cross.js';
 
-const params = z
-  .object({
-    fast: z.number().int().min(1).default(10).describe('the fast SMA period, a whole number >= 1 (1: the close)'),
-    slow: z.number().int().min(2).default(30).describe('the slow SMA period, a whole number greater than fast'),
-    qty: z.number().positive().optional().describe('a fixed quantity per position (> 0); or give weight instead'),
-    weight: z
-      .number()
-      .positive()
-      .max(10)
-      .optional()
-      .describe('a target weight of equity per position, e.g. 0.1; or give qty instead'),
-    allowShort: z.boolean().default(false).describe('true to go short on a downward cross, false to stay flat'),
-  })
-  .superRefine((p, ctx) => {
-    if (p.slow <= p.fast) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['slow'],
-        message: `slow (${p.slow}) must be greater than fast (${p.fast})`,
-      });
-    }
-    if (p.qty !== undefined && p.weight !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['weight'], message: 'give qty or weight, not both' });
-    }
-  });
-
-/**
- * Relative difference under which fast and slow count as equal. SMAs are running sums, so an
- * exact tie (ORCL's close equals its SMA(15) on 1998-06-15, exactly, in decimal) comes out of
- * float arithmetic a few 1e-16 off either way; 1e-10 is far above that drift over decades of
- * bars and far below a real difference of prices quoted to 6 decimals (>= 1e-6 / period).
- */
-const EQUAL_WITHIN = 1e-10;
+const params = maCrossParams('SMA', 10, 30);
 
 export type SmaCrossParams = z.output<typeof params>;
 
@@ -47,71 +13,11 @@ export type SmaCrossParams = z.output<typeof params>;
  * both averages are ready only sets the sign. No order is placed while one of the symbol is
  * still open (the cross is recorded as a skipped signal). Sizing: `qty` units, or `weight` of
  * equity, or by default 1 / number of symbols of equity each. With fast = 1 it is the classic
- * "close crosses its SMA(slow)" rule.
+ * "close crosses its SMA(slow)" rule. docs/strategies/sma-cross.md.
  */
-class SmaCross implements Strategy {
-  readonly name = 'sma-cross';
-  readonly #p: SmaCrossParams;
-  readonly #index = new Map<string, number>();
-  #fast: Sma[] = [];
-  #slow: Sma[] = [];
-  /** Last nonzero sign of fast - slow per symbol; 0 until the first ready bar with a difference. */
-  #sign = new Int8Array(0);
-  #weight = NaN;
-
-  constructor(p: SmaCrossParams) {
-    this.#p = p;
-  }
-
-  init(ctx: StrategyContext): void {
-    const n = ctx.symbols.length;
-    this.#sign = new Int8Array(n);
-    this.#weight = this.#p.weight ?? 1 / Math.max(1, n);
-    ctx.symbols.forEach((s, i) => {
-      this.#index.set(s, i);
-      this.#fast.push(ctx.indicator(s, new Sma(this.#p.fast)));
-      this.#slow.push(ctx.indicator(s, new Sma(this.#p.slow)));
-    });
-    ctx.warmUp(this.#p.slow);
-  }
-
-  onBar(ctx: StrategyContext, bar: Bar): void {
-    const i = this.#index.get(bar.symbol) as number;
-    const fast = this.#fast[i] as Sma;
-    const slow = this.#slow[i] as Sma;
-    if (!fast.isReady || !slow.isReady) return;
-    const f = fast.value;
-    const sl = slow.value;
-    const d = f - sl;
-    const prev = this.#sign[i] as number;
-    // Equal within float rounding of the running sums keeps the previous sign (see EQUAL_WITHIN).
-    const sign = Math.abs(d) <= EQUAL_WITHIN * Math.max(Math.abs(f), Math.abs(sl)) ? prev : d > 0 ? 1 : -1;
-    this.#sign[i] = sign;
-    if (prev === 0 || sign === prev) return;
-    const p = this.#p;
-    const direction: SignalDirection = sign > 0 ? 'long' : p.allowShort ? 'short' : 'flat';
-    const unit = direction === 'long' ? 1 : direction === 'short' ? -1 : 0;
-    const meta = { fast: f, slow: sl };
-    if (ctx.hasOpenOrders(bar.symbol)) {
-      ctx.signal(bar.symbol, direction, { meta: { ...meta, skipped: 'an order of the symbol is still open' } });
-      return;
-    }
-    if (p.qty === undefined) {
-      ctx.signal(bar.symbol, direction, { targetWeight: unit * this.#weight, meta });
-      ctx.targetWeights({ [bar.symbol]: unit * this.#weight });
-      return;
-    }
-    const delta = unit * p.qty - ctx.portfolio.qty(bar.symbol);
-    const equity = ctx.portfolio.equity;
-    ctx.signal(bar.symbol, direction, { targetWeight: (unit * p.qty * bar.close) / equity, meta });
-    if (delta > 0) ctx.buy(bar.symbol, delta);
-    else if (delta < 0) ctx.sell(bar.symbol, -delta);
-  }
-}
-
 export const smaCross = defineStrategy({
   name: 'sma-cross',
   description: 'moving-average crossover: long on an upward cross of fast over slow, flat (or short) on a downward one',
   params,
-  create: (p) => new SmaCross(p),
+  create: (p) => maCross('sma-cross', 'sma', p),
 });
