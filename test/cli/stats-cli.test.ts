@@ -96,8 +96,9 @@ describe('momentic stats dsr|psr|mintrl', () => {
     const out = json(r.stdout);
     expect(out['min_trl'] as number).toBeCloseTo(1 + 1.005 * (1.6448536269514722 / 0.1) ** 2, 9);
     expect(out['enough']).toBe(true);
+    // --json may also follow the command
     const none = json(
-      (await cli(['--json', 'stats', 'mintrl', '--sharpe', '0.1', '--benchmark-sharpe', '0.1'])).stdout,
+      (await cli(['stats', 'mintrl', '--sharpe', '0.1', '--benchmark-sharpe', '0.1', '--json'])).stdout,
     );
     expect(none['min_trl']).toBeNull();
     expect(none['reason']).toMatch(/does not exceed the benchmark/);
