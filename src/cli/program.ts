@@ -4,6 +4,7 @@ import { toMomenticError, UsageError, type MomenticError } from '../core/errors.
 import { CommandContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { renderErrorJson, renderErrorText } from './render-error.js';
+import { addStatsCommands } from './stats-program.js';
 import { VERSION } from './version.js';
 
 /** A command handler module is loaded only when its command runs, so `--help` starts fast. */
@@ -272,7 +273,9 @@ export function buildProgram(io: CliIo): Command {
     .argument('<runId>', 'run id (a folder of data/results/)')
     .action(lazy(async () => (await import('./commands/backtest.js')).report));
 
-  for (const cmd of [program, config, calendar, data, features])
+  const stats = addStatsCommands(program, lazy);
+
+  for (const cmd of [program, config, calendar, data, features, stats])
     cmd.exitOverride().configureOutput(program.configureOutput());
   acceptGlobalsAfter(program);
   return program;
