@@ -252,6 +252,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--random <n>', 'draw n distinct combinations of the grid instead of all')
     .option('--seed <n>', 'seed of the random search (default 1)')
     .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--partitions <s>', 'CSCV blocks for the probability of backtest overfitting (even; default 16)')
     .option('--name <id>', 'folder name under data/results/sweeps/ (default: from the sweep spec; rerun to resume)')
     .option('--symbols <list>', 'comma-separated symbols')
     .option('--start <date>', 'first session, YYYY-MM-DD')

@@ -50,6 +50,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
     });
   }
   const workers = positiveInt(opts.workers, '--workers');
+  const partitions = positiveInt(opts.partitions, '--partitions');
   let bar: ReturnType<typeof createProgress> | undefined;
   let shown = 0;
   const result = await runSweep({
@@ -61,6 +62,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
     ...(randomN === undefined ? {} : { random: { n: randomN, seed } }),
     objective: typeof opts.objective === 'string' ? opts.objective : 'sharpe',
     ...(workers === undefined ? {} : { workers }),
+    ...(partitions === undefined ? {} : { partitions }),
     ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
     logger: log,
     onTrial: (done, total) => {
@@ -83,6 +85,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
     ['failed', String(s.failed)],
     [`best ${s.objective}`, s.best === null ? 'none' : `${fmt(s.best.value)} at ${JSON.stringify(s.best.params)}`],
     ['deflated Sharpe (best)', fmt(s.dsr)],
+    ['PBO', s.pbo === null ? 'n/a' : `${fmt(s.pbo.pbo, 3)} (S = ${s.pbo.partitions})`],
     ['time', `${(result.elapsedMs / 1000).toFixed(1)} s`],
   ];
   ctx.io.stdout(`${formatTable(['sweep', result.id], rows)}\n`);

@@ -1,5 +1,6 @@
-import { mean, moments, sampleStd } from '../../backtest/return-stats.js';
-import { deflatedSharpe, expectedMaxSharpe } from '../../backtest/sharpe-inference.js';
+import { mean, sampleStd } from '../../analytics/metrics/return-stats.js';
+import { deflatedSharpeFromTrials } from '../../analytics/stats/dsr.js';
+import { probabilityOfBacktestOverfitting } from '../../analytics/stats/pbo.js';
 import type { Metrics, MetricKey } from '../../backtest/metrics.js';
 import type { SweepStore, TrialLine } from './sweep-store.js';
 
@@ -23,7 +24,24 @@ export interface SweepSummary {
   readonly sharpeVariance: number | null;
   readonly expectedMaxSharpe: number | null;
   readonly dsr: number | null;
+  /**
+   * Probability of backtest overfitting (CSCV, Bailey, Borwein, López de Prado and Zhu 2015) of
+   * the search, per-period Sharpe as the performance; null with fewer than two trials or too few
+   * bars for two blocks.
+   */
+  readonly pbo: {
+    readonly pbo: number;
+    readonly probabilityOfLoss: number;
+    readonly degradationSlope: number;
+    readonly partitions: number;
+  } | null;
   readonly bars: number;
+}
+
+/** S for CSCV: 16 (the paper's example) when there are at least 10 bars per block, else fewer (even, >= 2). */
+export function defaultPartitions(bars: number): number {
+  const s = Math.min(16, Math.floor(bars / 10));
+  return s - (s % 2);
 }
 
 /** Per-period Sharpe ratio (mean / sample std) of one trial's returns; NaN when undefined. */
@@ -39,7 +57,12 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
  * (Bailey and López de Prado 2014) with N = the trials that ran and V = the sample variance of
  * their per-period Sharpe ratios.
  */
-export function summarize(store: SweepStore, objective: MetricKey, lowerIsBetter: boolean): SweepSummary {
+export function summarize(
+  store: SweepStore,
+  objective: MetricKey,
+  lowerIsBetter: boolean,
+  partitions?: number,
+): SweepSummary {
   const lines = store.lines;
   const ok = lines.filter((l): l is TrialLine & { metrics: Metrics; row: number } => l.ok && l.metrics !== undefined);
   let best: (typeof ok)[number] | undefined;
@@ -51,18 +74,24 @@ export function summarize(store: SweepStore, objective: MetricKey, lowerIsBetter
       best = l;
   }
   const { bars, matrix } = store.returns();
-  const sharpes = ok.map((l) => perPeriodSharpe(matrix[l.row] as Float64Array)).filter(Number.isFinite);
-  const variance = sharpes.length > 1 ? sampleStd(sharpes) ** 2 : NaN;
+  const columns = ok.map((l) => matrix[l.row] as Float64Array);
+  const sharpes = columns.map(perPeriodSharpe).filter(Number.isFinite);
   let dsr = NaN;
   let sr = NaN;
   let emax = NaN;
-  if (best !== undefined) {
-    const r = matrix[best.row] as Float64Array;
-    sr = perPeriodSharpe(r);
-    const m = moments(r);
-    const n = ok.length;
-    emax = n === 1 ? 0 : expectedMaxSharpe(n, variance);
-    dsr = deflatedSharpe(sr, r.length, m.skew, m.kurtosis, n, n === 1 ? 0 : variance);
+  let variance = NaN;
+  if (best !== undefined && sharpes.length > 0) {
+    const d = deflatedSharpeFromTrials(matrix[best.row] as Float64Array, sharpes);
+    dsr = d.dsr;
+    sr = d.estimate.sharpe;
+    emax = d.expectedMaxSharpe;
+    variance = sharpes.length > 1 ? d.variance : NaN;
+  }
+  const s = partitions ?? defaultPartitions(bars);
+  let pbo: SweepSummary['pbo'] = null;
+  if (columns.length >= 2 && s >= 2) {
+    const r = probabilityOfBacktestOverfitting(columns, { partitions: s });
+    pbo = { pbo: r.pbo, probabilityOfLoss: r.probabilityOfLoss, degradationSlope: r.degradation.slope, partitions: s };
   }
   return {
     objective,
@@ -78,6 +107,7 @@ export function summarize(store: SweepStore, objective: MetricKey, lowerIsBetter
     sharpeVariance: finite(variance),
     expectedMaxSharpe: finite(emax),
     dsr: finite(dsr),
+    pbo,
     bars,
   };
 }

@@ -33,6 +33,8 @@ export interface SweepOptions {
   /** Grid (default) or `n` random combinations of it. */
   readonly random?: { readonly n: number; readonly seed: number };
   readonly objective: string;
+  /** CSCV blocks for the PBO (default: 16, fewer for short runs). */
+  readonly partitions?: number;
   /** Worker threads (default: every core); 1 runs in this thread. */
   readonly workers?: number;
   /** Folder name under data/results/sweeps/ (default: from the sweep's fingerprint). */
@@ -151,7 +153,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       await pool.destroy();
     }
   }
-  const summary = summarize(store, objective, isLowerBetter(objective));
+  const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
   await writeSweepOutputs(store, summary, definition);
   return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0 };
 }

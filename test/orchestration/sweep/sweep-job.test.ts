@@ -11,7 +11,7 @@ import { resolveSpec } from '../../../src/orchestration/backtest-job.js';
 import { parseAxis } from '../../../src/orchestration/sweep/param-space.js';
 import { runSweep, type SweepOptions } from '../../../src/orchestration/sweep/sweep-job.js';
 import { cli, tempDir } from '../../support/cli.js';
-import { normCdf, normInv } from '../../../src/backtest/sharpe-inference.js';
+import { normCdf, normInv } from '../../../src/analytics/stats/normal.js';
 
 const read = (dir: string, f: string): string => readFileSync(join(dir, f), 'utf8');
 
@@ -107,6 +107,15 @@ describe('momentic sweep', () => {
     expect(one.summary.dsr).toBeCloseTo(dsr, 10);
     // The best by per-period Sharpe is the best by annualized Sharpe too.
     expect(one.summary.bestSharpePerPeriod).toBeCloseTo(sr, 12);
+  });
+
+  it('measures the PBO of the search on its returns.csv, as momentic stats pbo does', async () => {
+    const s = one.summary.pbo;
+    expect(s?.partitions).toBe(16);
+    const r = await cli(['--json', 'stats', 'pbo', '--input', join(one.dir, 'returns.csv'), '--partitions', '16']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { pbo: number; probability_of_loss?: number };
+    expect(out.pbo).toBe(s?.pbo);
   });
 
   it('writes a report with the heatmap and the trial table', () => {
