@@ -269,6 +269,44 @@ export function buildProgram(io: CliIo): Command {
     )
     .action(lazy(async () => (await import('./commands/sweep.js')).sweep));
   program
+    .command('walkforward')
+    .description(
+      'walk a sweep forward: optimize on each train window, trade the winner on the next test window, stitch the out-of-sample equity and check the promotion gates (exit 5 when one fails)',
+    )
+    .option(
+      '--sweep <id>',
+      'the sweep to walk forward (data/results/sweeps/{id}); without it, the sweep flags run one first',
+    )
+    .option('--train <bars>', 'train window in sessions (default 252)')
+    .option('--test <bars>', 'test window in sessions (default 63)')
+    .option('--step <bars>', 'sessions between folds (default 21)')
+    .addOption(
+      new Option('--mode <mode>', 'rolling or anchored train windows')
+        .choices(['rolling', 'anchored'])
+        .default('rolling'),
+    )
+    .option(
+      '--gate <metric op value>',
+      'a promotion gate over the defaults (sharpe>1, max_drawdown>-0.1, trades>=100, win_rate>0.45, dsr>=0.95, pbo<=0.5); metric=off drops one (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--strategy <name>', 'built-in strategy or ./file.ts (when no --sweep)')
+    .option('--config <file>', 'strategy run file (when no --sweep)')
+    .option(
+      '--param <name=spec>',
+      'swept parameter as in momentic sweep (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--objective <metric>', 'metric to optimize on each train window (default sharpe)')
+    .option('--symbols <list>', 'comma-separated symbols')
+    .option('--start <date>', 'first session, YYYY-MM-DD')
+    .option('--end <date>', 'last session, YYYY-MM-DD')
+    .option('--cash <amount>', 'initial cash (default 100000)')
+    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
+    .action(lazy(async () => (await import('./commands/walkforward.js')).walkforward));
+  program
     .command('report')
     .description('rebuild report.html of a run from its files')
     .argument('<runId>', 'run id (a folder of data/results/)')

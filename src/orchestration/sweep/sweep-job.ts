@@ -5,9 +5,7 @@
  * of trials and the variance of their Sharpe ratios. docs/evaluation.md.
  */
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
 import type { Config } from '../../config/schema.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
@@ -19,8 +17,8 @@ import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { gridSize, grid, randomSample, trialKey, type ParamAxis } from './param-space.js';
 import { summarize, type SweepSummary } from './summary.js';
 import { SweepStore, type TrialLine } from './sweep-store.js';
-import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
-import type { TrialTask } from './worker.js';
+import type { TrialOutcome, TrialSpec } from './trial.js';
+import { createTrialRunner } from './trial-runner.js';
 import { writeSweepOutputs } from './outputs.js';
 
 export interface SweepOptions {
@@ -66,11 +64,6 @@ export function checkObjective(objective: string): MetricKey {
 
 export function isLowerBetter(objective: string): boolean {
   return LOWER_IS_BETTER.has(objective);
-}
-
-function workerFile(): URL {
-  // Under tsx or vitest this module is TypeScript: so is its worker, loaded through tsx.
-  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
@@ -125,33 +118,17 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       ? store.add({ index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics }, r.returns, r.ts)
       : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
   };
-  const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length));
-  if (workers === 1) {
-    for (const t of todo) record(t, runTrial(spec, data.series, data.instrument, t.params, t.index, true));
-  } else {
-    const pool = new Piscina({
-      filename: workerFile().href,
-      minThreads: workers,
-      maxThreads: workers,
-      ...(workerFile().pathname.endsWith('.ts') ? { execArgv: ['--import', 'tsx'] } : {}),
-    });
-    try {
-      const base = {
-        home: o.home,
-        format: o.config.data.format,
-        symbols: data.symbols,
-        calendars: [...data.calendars],
-        spec,
-      };
-      await Promise.all(
-        todo.map(async (t) => {
-          const task: TrialTask = { ...base, params: t.params, index: t.index, withTs: true };
-          record(t, (await pool.run(task)) as TrialOutcome);
-        }),
-      );
-    } finally {
-      await pool.destroy();
-    }
+  const runner = createTrialRunner({
+    home: o.home,
+    format: o.config.data.format,
+    data,
+    tasks: todo.length,
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+  });
+  try {
+    await Promise.all(todo.map(async (t) => record(t, await runner.run(spec, t.params, t.index))));
+  } finally {
+    await runner.close();
   }
   const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
   await writeSweepOutputs(store, summary, definition);

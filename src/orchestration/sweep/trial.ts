@@ -15,8 +15,11 @@ export type TrialOutcome =
       readonly metrics: Metrics;
       /** Simple return of each bar of the run (equity[t] / equity[t-1] - 1; the first vs initial cash). */
       readonly returns: Float64Array;
-      /** The bars' timestamps; sent for the first trial only (all trials share the timeline). */
+      /** The bars' timestamps (all trials of one data set share the timeline). */
       readonly ts?: Float64Array;
+      /** Exit time and net P&L of each closed round trip. */
+      readonly exits: Float64Array;
+      readonly pnls: Float64Array;
       readonly ms: number;
     }
   | { readonly index: number; readonly ok: false; readonly error: string; readonly ms: number };
@@ -29,6 +32,8 @@ export function runTrial(
   params: Readonly<Record<string, unknown>>,
   index: number,
   withTs: boolean,
+  /** Bars at the start without orders (indicators warm up on them). */
+  warmup?: number,
 ): TrialOutcome {
   const t0 = performance.now();
   try {
@@ -48,6 +53,7 @@ export function runTrial(
       priceRounding: 'none',
       runId: `trial-${index}`,
       seed: spec.seed,
+      ...(warmup === undefined ? {} : { warmup }),
     });
     const equity = rec.equity.column('equity');
     const returns = new Float64Array(equity.length);
@@ -58,12 +64,15 @@ export function runTrial(
       prev = e;
     }
     const metrics = computeMetrics(rec);
+    const closed = rec.trades.filter((t) => !t.isOpen);
     return {
       index,
       ok: true,
       metrics,
       returns,
       ...(withTs ? { ts: rec.equity.column('ts') } : {}),
+      exits: Float64Array.from(closed, (t) => t.exitTs),
+      pnls: Float64Array.from(closed, (t) => t.pnl),
       ms: performance.now() - t0,
     };
   } catch (e) {

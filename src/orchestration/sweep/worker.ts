@@ -18,6 +18,7 @@ export interface TrialTask {
   readonly params: Readonly<Record<string, unknown>>;
   readonly index: number;
   readonly withTs: boolean;
+  readonly warmup?: number;
 }
 
 let loaded: { key: string; series: BarSeries[] } | undefined;
@@ -43,5 +44,5 @@ export default async function trial(t: TrialTask): Promise<TrialOutcome> {
     strategyFiles.add(t.spec.strategy);
   }
   const series = await seriesOf(t);
-  return runTrial(t.spec, series, instrumentOf(new Map(t.calendars)), t.params, t.index, t.withTs);
+  return runTrial(t.spec, series, instrumentOf(new Map(t.calendars)), t.params, t.index, t.withTs, t.warmup);
 }
