@@ -307,6 +307,12 @@ export function buildProgram(io: CliIo): Command {
     .option('--slippage <spec>', 'none | bps:N | half-spread:N')
     .action(lazy(async () => (await import('./commands/walkforward.js')).walkforward));
   program
+    .command('compare')
+    .description('compare runs: metrics side by side, and one HTML page with their equity overlaid')
+    .argument('<runIds...>', 'two or more run ids (folders of data/results/)')
+    .option('--out <file>', 'where to write the HTML page (default data/results/compare-A-vs-B.html)')
+    .action(lazy(async () => (await import('./commands/compare.js')).compare));
+  program
     .command('report')
     .description('rebuild report.html of a run from its files')
     .argument('<runId>', 'run id (a folder of data/results/)')
