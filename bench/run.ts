@@ -10,6 +10,7 @@ import { getCalendar } from '../src/calendar/index.js';
 import { rowsFlag, runDataIoBench } from './data-io.js';
 import { engineSymbolsFlag, runEngineBench, runMinuteEngineBench } from './engine.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
+import { combosFlag, runSweepBench } from './sweep.js';
 import { runVectorizedBench } from './vectorized.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
@@ -62,3 +63,5 @@ await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });
 await runMinuteEngineBench();
 
 runVectorizedBench();
+
+await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });

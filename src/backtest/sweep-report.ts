@@ -39,7 +39,7 @@ export interface SweepReportInput {
 const esc = (s: string): string =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const num = (x: number | null | undefined, d = 4): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 
 /** Red (worst) to green (best) through yellow. */
 function colour(t: number): string {

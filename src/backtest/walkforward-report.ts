@@ -45,7 +45,7 @@ interface Input {
 const esc = (s: string): string =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const num = (x: number | null | undefined, d = 4): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 
 /** A line chart of the compounded returns as inline SVG. */
 export function equitySvg(returns: Float64Array, cash: number, width = 900, height = 260): string {

@@ -15,7 +15,8 @@ import { createProgress } from '../progress.js';
 import { backtestFlags } from './backtest.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
-const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 4): string =>
+  x === null || x === undefined ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 
 function bars(v: unknown, flag: string, fallback: number): number {
   if (v === undefined) return fallback;
