@@ -312,6 +312,12 @@ export function buildProgram(io: CliIo): Command {
     .argument('<runIds...>', 'two or more run ids (folders of data/results/)')
     .option('--out <file>', 'where to write the HTML page (default data/results/compare-A-vs-B.html)')
     .action(lazy(async () => (await import('./commands/compare.js')).compare));
+  const risk = program.command('risk').description('risk limits and the kill switch');
+  risk
+    .command('show')
+    .description('the risk limits in force and the kill-switch state')
+    .action(lazy(async () => (await import('./commands/risk.js')).riskShow));
+
   program
     .command('report')
     .description('rebuild report.html of a run from its files')

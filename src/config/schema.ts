@@ -63,6 +63,17 @@ export const configSchema = z.strictObject({
     max_positions: count,
     pause_after_losses: count,
     max_trades_per_day: count,
+    max_order_notional: z.number().positive(),
+    max_order_qty: z.number().positive(),
+    price_collar: fraction,
+    max_leverage: z.number().gt(0),
+    restricted: z.array(z.string().min(1)),
+    symbol_caps: z.record(z.string().min(1), fraction),
+    strategy_caps: z.record(z.string().min(1), fraction),
+    kill_switch: z.strictObject({
+      max_venue_errors: z.number().int().min(1),
+      stale_data_seconds: z.number().positive(),
+    }),
   }),
 });
 
@@ -106,5 +117,13 @@ export const DEFAULTS: Config = {
     max_positions: 30,
     pause_after_losses: 3,
     max_trades_per_day: 100,
+    max_order_notional: 1_000_000,
+    max_order_qty: 1_000_000,
+    price_collar: 0.1,
+    max_leverage: 2,
+    restricted: [],
+    symbol_caps: {},
+    strategy_caps: {},
+    kill_switch: { max_venue_errors: 3, stale_data_seconds: 120 },
   },
 };

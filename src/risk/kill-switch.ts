@@ -29,6 +29,8 @@ export class KillSwitch {
   readonly #history: KillSwitchTransition[] = [];
   /** Called when the switch reaches HALTED: flatten every position (`flattenAll`). */
   onHalt: ((reason: string) => void) | undefined;
+  /** Called on every transition (the risk manager records them as risk events). */
+  onTransition: ((t: KillSwitchTransition) => void) | undefined;
 
   constructor(options: KillSwitchOptions) {
     this.#o = options;
@@ -45,17 +47,21 @@ export class KillSwitch {
   /** Escalates to `to` (never de-escalates: that is `reset`). */
   trip(to: 'REDUCING' | 'HALTED', reason: string, ts: number): void {
     if (LEVEL[to] <= LEVEL[this.#state]) return;
-    this.#history.push({ ts, from: this.#state, to, reason });
-    this.#state = to;
+    this.#record({ ts, from: this.#state, to, reason });
     if (to === KillSwitchState.Halted) this.onHalt?.(reason);
   }
 
   /** Back to ACTIVE, by hand only. */
   reset(reason: string, ts: number): void {
     if (this.#state === KillSwitchState.Active) return;
-    this.#history.push({ ts, from: this.#state, to: KillSwitchState.Active, reason });
-    this.#state = KillSwitchState.Active;
+    this.#record({ ts, from: this.#state, to: KillSwitchState.Active, reason });
     this.#venueErrors = 0;
+  }
+
+  #record(t: KillSwitchTransition): void {
+    this.#history.push(t);
+    this.#state = t.to;
+    this.onTransition?.(t);
   }
 
   /** A venue call failed after its retries; N in a row halt. */
