@@ -3,13 +3,17 @@ import { ConfigError, type ErrorContext } from '../core/errors.js';
 import { emaCross } from './builtin/ema-cross.js';
 import { smaCross } from './builtin/sma-cross.js';
 import { tsMomentum } from './builtin/ts-momentum.js';
+import { xsMomentum } from './builtin/xs-momentum.js';
 import type { StrategyDefinition } from './define.js';
 
 /** Built-in strategies by name (`--strategy NAME`, `strategy:` in a config file). */
 const DEFINITIONS: ReadonlyMap<string, StrategyDefinition> = new Map(
-  [smaCross as StrategyDefinition, emaCross as StrategyDefinition, tsMomentum as StrategyDefinition].map(
-    (d) => [d.name, d] as const,
-  ),
+  [
+    smaCross as StrategyDefinition,
+    emaCross as StrategyDefinition,
+    tsMomentum as StrategyDefinition,
+    xsMomentum as StrategyDefinition,
+  ].map((d) => [d.name, d] as const),
 );
 
 /** Strategies loaded from users' files, by absolute path (orchestration/strategy-file.ts). */
