@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectGolden, goldenRun, type GoldenRun } from './harness.js';
-import { records, sharedBars, workspaceBars } from './raw-bars.js';
+import { records, sharedBars, workspaceBars } from '../support/raw-bars.js';
 
 /** Annualized sample standard deviation of the `window` log returns ending at row `i` (252 a year). */
 function sigma(close: readonly number[], i: number, window: number): number {

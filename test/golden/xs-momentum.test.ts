@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectGolden, goldenRun, type GoldenRun } from './harness.js';
-import { records, sharedBars, workspaceBars, type RawBars } from './raw-bars.js';
+import { records, sharedBars, workspaceBars, type RawBars } from '../support/raw-bars.js';
 
 /** The 12-1 month return at row i: close 21 rows back over close 252 rows back. */
 function mom(raw: RawBars, i: number): number {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_DATA } from '../support/paths.js';
+import { SHARED_DATA } from './paths.js';
 
 export interface RawBars {
   readonly date: readonly string[];
