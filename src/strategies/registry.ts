@@ -1,6 +1,8 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
 import { emaCross } from './builtin/ema-cross.js';
+import { pairsMeanReversion } from './builtin/pairs-mean-reversion.js';
+import { pairsMomentum } from './builtin/pairs-momentum.js';
 import { smaCross } from './builtin/sma-cross.js';
 import { tsMomentum } from './builtin/ts-momentum.js';
 import { xsMomentum } from './builtin/xs-momentum.js';
@@ -13,6 +15,8 @@ const DEFINITIONS: ReadonlyMap<string, StrategyDefinition> = new Map(
     emaCross as StrategyDefinition,
     tsMomentum as StrategyDefinition,
     xsMomentum as StrategyDefinition,
+    pairsMeanReversion as StrategyDefinition,
+    pairsMomentum as StrategyDefinition,
   ].map((d) => [d.name, d] as const),
 );
 

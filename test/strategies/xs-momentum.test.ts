@@ -62,6 +62,14 @@ describe('xs-momentum', () => {
     ]);
   });
 
+  it("follows the calendar's holidays: March 2024 ends on Thursday 03-28 (Good Friday is closed)", () => {
+    const s = ['AAA', 'BBB'].map((sym, k) => flat(sym, [10, 11, 12, 13, 14, 15, 16, 17].map((c) => c * (k + 1)), '2024-03-20')); // prettier-ignore
+    expect(tsToDate(s[0]?.ts[6] as number)).toBe('2024-03-28');
+    expect(tsToDate(s[0]?.ts[7] as number)).toBe('2024-04-01');
+    const r = xs(s, { lookback: 2, skip: 0, top: 1 });
+    expect([...new Set(r.rec.signals.map((g) => tsToDate(g.ts)))]).toEqual(['2024-03-28']);
+  });
+
   it('rebalances on the first session of the month with rebalance: first', () => {
     // First sessions: 02-01 (row 6) and 03-01 (row 26); 01-24 (row 0) is not one. At row 6,
     // r = close[row 5] / close[row 3] - 1, the same ranking as above. Long only (bottom 0): the top 2
