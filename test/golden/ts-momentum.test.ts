@@ -89,7 +89,7 @@ describe('golden: ts-momentum on ORCL 1995-2014 (no costs)', () => {
 
   it('signals exactly where the sign of the 252-bar return changes (an independent loop over the raw rows)', () => {
     const want: string[] = [];
-    let state = NaN;
+    let state = 0; // every symbol starts flat
     for (let i = 252; i < orcl.close.length; i++) {
       // Prices have 6 decimals: compare them in integer micro-dollars.
       const d = Math.round((orcl.close[i] as number) * 1e6) - Math.round((orcl.close[i - 252] as number) * 1e6);

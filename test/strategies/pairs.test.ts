@@ -5,6 +5,7 @@ import { runBacktest } from '../../src/orchestration/node.js';
 import { pairsMeanReversion } from '../../src/strategies/builtin/pairs-mean-reversion.js';
 import { pairsMomentum } from '../../src/strategies/builtin/pairs-momentum.js';
 import { validateParams } from '../../src/strategies/define.js';
+import { describeParams } from '../../src/strategies/describe.js';
 import { flat } from '../backtest/support.js';
 
 /*
@@ -143,6 +144,12 @@ describe('pairs parameters', () => {
       entry: 2,
       exit: 0.5,
     });
+  });
+
+  it('describes the pair as a required [string, string] for strategies show', () => {
+    const pair = describeParams(pairsMomentum).find((p) => p.name === 'pair');
+    expect(pair).toMatchObject({ type: '[string, string]', required: true });
+    expect(describeParams(pairsMomentum).find((p) => p.name === 'momentum')).toMatchObject({ type: 'integer >= 0', default: 60 }); // prettier-ignore
   });
 
   it('names the pair when a symbol is not in the run', () => {

@@ -21,7 +21,8 @@ const CLOSES = [10, 10, 10, 10, 12, 11, 9, 8, 9, 12];
 
 describe('ts-momentum', () => {
   it('goes long on a positive lookback return and reverses to short on a negative one, equal weights', () => {
-    // lookback 3: r(i) = close(i) / close(i - 3) - 1. i = 3: 10 / 10 - 1 = 0, flat (nothing held);
+    // lookback 3: r(i) = close(i) / close(i - 3) - 1. i = 3: 10 / 10 - 1 = 0, flat: no change (every
+    // symbol starts flat);
     // i = 4: 12 / 10 - 1 > 0, long 1 x 10,000 / 12 = 833.3 -> 833, filled at i = 5's open 11.
     // i = 5: 11 / 10 - 1 > 0 (no change). i = 6: 9 / 10 - 1 < 0, short: equity 10,000 + 833 x (9 - 11)
     // = 8,334, target -8,334 / 9 = -926: sell 926 + 833 = 1,759, filled at i = 7's open 8.
@@ -29,16 +30,16 @@ describe('ts-momentum', () => {
     // 10,000 - 833 x 11 + 1,759 x 8 = 14,909, equity 14,909 - 926 x 12 = 3,797, target 3,797 / 12
     // = 316.4 -> 316: buy 316 + 926 = 1,242.
     const r = tsmom([flat('AAA', CLOSES)], { lookback: 3, sizing: 'equal' });
-    expect(r.signals).toEqual(['flat @3', 'long @4', 'short @6', 'long @9']);
+    expect(r.signals).toEqual(['long @4', 'short @6', 'long @9']);
     expect(r.orders).toEqual(['buy 833 @4', 'sell 1759 @6', 'buy 1242 @9']);
     const momenta = r.rec.signals.map((s) => s.meta.momentum as number);
-    [0, 0.2, -0.1, 1 / 3].forEach((want, k) => expect(momenta[k]).toBeCloseTo(want, 12));
+    [0.2, -0.1, 1 / 3].forEach((want, k) => expect(momenta[k]).toBeCloseTo(want, 12));
   });
 
   it('goes flat instead of short with allowShort false', () => {
     // As above; i = 6 sells the 833 (filled at 8): cash 837 + 6,664 = 7,501; i = 9: 7,501 / 12 = 625.08.
     const r = tsmom([flat('AAA', CLOSES)], { lookback: 3, sizing: 'equal', allowShort: false });
-    expect(r.signals).toEqual(['flat @3', 'long @4', 'flat @6', 'long @9']);
+    expect(r.signals).toEqual(['long @4', 'flat @6', 'long @9']);
     expect(r.orders).toEqual(['buy 833 @4', 'sell 833 @6', 'buy 625 @9']);
   });
 
@@ -46,11 +47,11 @@ describe('ts-momentum', () => {
     // threshold 0.15: r(4) = 0.2 long; r(5) = 0.1 flat; r(6) = -0.1 flat (no change); r(7) = 8 / 12 - 1 =
     // -0.33 short; r(8) = 9 / 11 - 1 = -0.18 (no change); r(9) = 12 / 9 - 1 = 0.33 long.
     const t = tsmom([flat('AAA', CLOSES)], { lookback: 3, threshold: 0.15, sizing: 'equal' });
-    expect(t.signals).toEqual(['flat @3', 'long @4', 'flat @5', 'short @7', 'long @9']);
+    expect(t.signals).toEqual(['long @4', 'flat @5', 'short @7', 'long @9']);
     // skip 1: r(i) = close(i - 1) / close(i - 3) - 1: i = 3: 0; i = 4: 0; i = 5: 12 / 10 - 1 long;
     // i = 6: 11 / 10 - 1 (no change); i = 7: 9 / 12 - 1 short; i = 8: 8 / 11 - 1; i = 9: 9 / 9 - 1 = 0 flat.
     const s = tsmom([flat('AAA', CLOSES)], { lookback: 3, skip: 1, sizing: 'equal' });
-    expect(s.signals).toEqual(['flat @3', 'long @5', 'short @7', 'flat @9']);
+    expect(s.signals).toEqual(['long @5', 'short @7', 'flat @9']);
   });
 
   it('scales each position to the volatility target, capped at maxWeight, split over the symbols', () => {
