@@ -1,4 +1,5 @@
 import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
+import type { TradingCalendar } from '../calendar/types.js';
 import { UsageError } from '../core/errors.js';
 import { deterministicId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
@@ -48,6 +49,8 @@ export interface ContextHost {
   warmUp(bars: number): void;
   /** The session of the symbol's latest bar (`ctx.session`). */
   session(slot: number, ts: number): SessionBounds | undefined;
+  /** The symbol's trading calendar (`ctx.calendar`). */
+  calendar(slot: number): TradingCalendar;
   /** Ts of the bar being handled, for signals. */
   barTs(): number;
   recordSignal(signal: SignalRecord): void;
@@ -98,6 +101,10 @@ export class EngineContext implements StrategyContext {
     const slot = this.#slot(symbol, 'session');
     const h = this.#host.histories[slot] as BarHistory;
     return h.length === 0 ? undefined : this.#host.session(slot, h.ts(0));
+  }
+
+  calendar(symbol: string): TradingCalendar {
+    return this.#host.calendar(this.#slot(symbol, 'calendar'));
   }
 
   indicator<I extends Indicator<number>>(symbol: string, indicator: I, field?: PriceField): I;

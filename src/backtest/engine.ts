@@ -67,6 +67,7 @@ export class Engine {
   readonly #tracker: OrderTracker;
   readonly #times: SliceTimes;
   readonly #sessions: SessionLookup;
+  readonly #calendars: readonly TradingCalendar[];
   readonly #slotOf = new Map<string, number>();
   readonly #bars: MutableBar[];
   readonly #count: Int32Array;
@@ -93,14 +94,9 @@ export class Engine {
     this.#regs = symbols.map(() => []);
     this.#warmup = options.warmup ?? 0;
     this.#tracker = new OrderTracker(symbols.length, (s) => this.#slotOf.get(s) ?? -1);
-    this.#times = new SliceTimes(
-      options.timeframe,
-      symbols.map((s) => options.calendar(s)),
-    );
-    this.#sessions = new SessionLookup(
-      symbols.map((s) => options.calendar(s)),
-      options.timeframe === '1d',
-    );
+    this.#calendars = symbols.map((s) => options.calendar(s));
+    this.#times = new SliceTimes(options.timeframe, this.#calendars);
+    this.#sessions = new SessionLookup(this.#calendars, options.timeframe === '1d');
     this.#slice = { ts: NaN, bars: [], isSessionOpen: false, isSessionClose: false };
     this.#ctx = new EngineContext(this.#host(symbols));
     options.execution.subscribe((e) => this.#onEvent(e));
@@ -296,6 +292,7 @@ export class Engine {
       warmUp: (bars) => this.#setWarmup(bars),
       barTs: () => this.#barTs,
       session: (slot, ts) => this.#sessions.of(slot, ts),
+      calendar: (slot) => this.#calendars[slot] as TradingCalendar,
       recordSignal: (sig) => this.#signals.push(sig),
       deliverRejection: (r) => {
         if (this.#strategy.onOrderRejected !== undefined) this.#queue.push({ rejection: r });

@@ -6,6 +6,7 @@
  * (`onFill`, `onOrderRejected`), never as return values or exceptions. docs/strategy-api.md.
  */
 import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
+import type { TradingCalendar } from '../calendar/types.js';
 import type { Bar } from '../core/bar.js';
 import type { Fill, OrderRejection, OrderRequest, OrderState } from '../core/order.js';
 import type { Position } from '../core/position.js';
@@ -122,6 +123,11 @@ export interface StrategyContext {
    * when that bar lies outside every session. For end-of-day exits and schedule filters.
    */
   session(symbol: string): SessionBounds | undefined;
+  /**
+   * The symbol's trading calendar (its instrument's). Sessions are scheduled in advance, so
+   * reading later sessions is not lookahead: e.g. whether today is the last session of the month.
+   */
+  calendar(symbol: string): TradingCalendar;
   /**
    * Registers an indicator of `symbol` (in `init` only); the engine feeds it every bar of the
    * symbol before `onBar`. Single-series indicators read `field` (default `close`); indicators

@@ -16,7 +16,9 @@ interface JsonSchema {
   type?: string | string[];
   enum?: unknown[];
   const?: unknown;
-  items?: JsonSchema;
+  items?: JsonSchema | boolean;
+  /** A tuple's items, in order. */
+  prefixItems?: JsonSchema[];
   anyOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
@@ -34,7 +36,8 @@ function typeOf(s: JsonSchema): string {
   if (s.enum !== undefined) return `one of ${s.enum.map(String).join(', ')}`;
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.anyOf !== undefined) return s.anyOf.map(typeOf).join(' or ');
-  if (s.type === 'array') return `list of ${s.items === undefined ? 'values' : typeOf(s.items)}`;
+  if (s.prefixItems !== undefined) return `[${s.prefixItems.map(typeOf).join(', ')}]`;
+  if (s.type === 'array') return `list of ${typeof s.items === 'object' ? typeOf(s.items) : 'values'}`;
   const base = Array.isArray(s.type) ? s.type.join(' | ') : (s.type ?? 'any');
   const bounds: string[] = [];
   if (s.exclusiveMinimum !== undefined) bounds.push(`> ${s.exclusiveMinimum}`);

@@ -1,12 +1,23 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
 import { emaCross } from './builtin/ema-cross.js';
+import { pairsMeanReversion } from './builtin/pairs-mean-reversion.js';
+import { pairsMomentum } from './builtin/pairs-momentum.js';
 import { smaCross } from './builtin/sma-cross.js';
+import { tsMomentum } from './builtin/ts-momentum.js';
+import { xsMomentum } from './builtin/xs-momentum.js';
 import type { StrategyDefinition } from './define.js';
 
 /** Built-in strategies by name (`--strategy NAME`, `strategy:` in a config file). */
 const DEFINITIONS: ReadonlyMap<string, StrategyDefinition> = new Map(
-  [smaCross as StrategyDefinition, emaCross as StrategyDefinition].map((d) => [d.name, d] as const),
+  [
+    smaCross as StrategyDefinition,
+    emaCross as StrategyDefinition,
+    tsMomentum as StrategyDefinition,
+    xsMomentum as StrategyDefinition,
+    pairsMeanReversion as StrategyDefinition,
+    pairsMomentum as StrategyDefinition,
+  ].map((d) => [d.name, d] as const),
 );
 
 /** Strategies loaded from users' files, by absolute path (orchestration/strategy-file.ts). */

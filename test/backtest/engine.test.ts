@@ -4,6 +4,7 @@ import { batchValues } from '../../src/analytics/indicators/indicator.js';
 import { Sma, sma } from '../../src/analytics/indicators/sma.js';
 import { SeriesBarSource } from '../../src/backtest/bar-source.js';
 import { BarSeries } from '../../src/core/bar.js';
+import { cryptoPair, equity } from '../../src/core/instrument.js';
 import { dateToTs, tsToDate } from '../../src/data/schema.js';
 import { LookaheadError } from '../../src/strategies/errors.js';
 import { atDates, flat, ohlc, run } from './support.js';
@@ -274,5 +275,30 @@ describe('clock and calendar', () => {
       '20:30->21:30 close',
       '21:30->22:30',
     ]);
+  });
+
+  it("ctx.calendar is each symbol's instrument calendar, so a strategy can look up later sessions", () => {
+    const a = atDates('AAA', ['2024-05-30', '2024-05-31'], [10, 11]);
+    const b = atDates('BTC', ['2024-05-30', '2024-05-31'], [10, 11]);
+    const seen: string[] = [];
+    run(
+      {
+        onSlice(ctx, slice) {
+          // The session after Friday 2024-05-31: Monday 2024-06-03 on XNYS, Saturday 2024-06-01 on 24/7.
+          for (const bar of slice.bars) {
+            const cal = ctx.calendar(bar.symbol);
+            seen.push(`${bar.symbol} ${cal.name} ${cal.nextSession(tsToDate(bar.ts))}`);
+          }
+        },
+      },
+      {
+        series: [a, b],
+        instrument: (s) => (s === 'BTC' ? cryptoPair(s) : equity(s)),
+      },
+    );
+    expect(seen.slice(2)).toEqual(['AAA XNYS 2024-06-03', 'BTC 24/7 2024-06-01']);
+    expect(() => run({ init: (ctx) => void ctx.calendar('ZZZ') }, { series: [a] })).toThrow(
+      'calendar: ZZZ is not a symbol of this run',
+    );
   });
 });

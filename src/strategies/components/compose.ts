@@ -27,7 +27,10 @@ export interface ComposeOptions {
   readonly allowShort?: boolean;
   /** Features written to each signal's meta (default: the strategy's own features). */
   readonly meta?: readonly string[];
-  /** Bars without orders at the start (default: the longest feature warm-up). */
+  /**
+   * Bars without orders at the start (default: the longest feature warm-up minus one, so the
+   * first bar with every feature ready may trade).
+   */
   readonly warmup?: number;
 }
 
@@ -124,7 +127,8 @@ class ComposedStrategy implements Strategy {
       this.#filters.push(filters.map((flt) => flt.create((f) => t.col(f, `filter ${flt.name}`))));
     });
     this.#protect.init(ctx.symbols.length, (e) => (f) => t.col(f, `exit ${e.name}`));
-    ctx.warmUp(o.warmup ?? t.maxWarmup);
+    // A feature's warm-up counts the bar of its first value (an indicator is ready at bar `warmup`).
+    ctx.warmUp(o.warmup ?? Math.max(0, t.maxWarmup - 1));
   }
 
   onBar(ctx: StrategyContext, bar: Bar): void {

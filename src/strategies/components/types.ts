@@ -11,7 +11,7 @@ import type { StrategyContext } from '../api.js';
 export interface FeatureSpec {
   /** Identity for de-duplication: two specs with the same key are one feature. */
   readonly key: string;
-  /** Bars before the first value (NaN until then). */
+  /** Bars up to and including the first value (NaN before it), as an indicator's `warmup`. */
   readonly warmup: number;
   /** Called once per symbol in `init`: registers what it needs and returns a reader of the value at the latest bar. */
   attach(ctx: StrategyContext, symbol: string): () => number;
