@@ -4,6 +4,7 @@ import { toMomenticError, UsageError, type MomenticError } from '../core/errors.
 import { CommandContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { renderErrorJson, renderErrorText } from './render-error.js';
+import { routeRunFileFlag } from './run-file-flag.js';
 import { VERSION } from './version.js';
 
 /** A command handler module is loaded only when its command runs, so `--help` starts fast. */
@@ -193,6 +194,7 @@ export function buildProgram(io: CliIo): Command {
       '--config <file>',
       'strategy run file (YAML: strategy, params, symbols, dates, costs); default config/strategy/default.yaml. (The global config layer then goes before the command: momentic --config base.yaml backtest ...)',
     )
+    .addOption(new Option('--run-file <file>', 'the run file given as --config after backtest').hideHelp())
     .option('--symbols <list>', 'comma-separated symbols (default: the run file, else the provider universe)')
     .option('--start <date>', 'first session, YYYY-MM-DD')
     .option('--end <date>', 'last session, YYYY-MM-DD')
@@ -265,7 +267,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       program.outputHelp();
       return ExitCode.Ok;
     }
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(routeRunFileFlag(argv), { from: 'user' });
     return currentRun.exitCode;
   } catch (raw) {
     if (raw instanceof CommanderError) {

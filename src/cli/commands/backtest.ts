@@ -30,7 +30,7 @@ function flagsOf(opts: Record<string, unknown>): BacktestFlags {
     .filter((s) => s !== '');
   return {
     ...(str(opts.strategy) === undefined ? {} : { strategy: String(opts.strategy) }),
-    ...(str(opts.config) === undefined ? {} : { configFile: String(opts.config) }),
+    ...(str(opts.runFile) === undefined ? {} : { configFile: String(opts.runFile) }),
     ...(symbols === undefined ? {} : { symbols }),
     ...(str(opts.start) === undefined ? {} : { start: dateFlag(str(opts.start), '--start') }),
     ...(str(opts.end) === undefined ? {} : { end: dateFlag(str(opts.end), '--end') }),
