@@ -4,4 +4,8 @@ export * from './errors.js';
 export * from './registry.js';
 export { smaCross, type SmaCrossParams } from './builtin/sma-cross.js';
 export { emaCross, type EmaCrossParams } from './builtin/ema-cross.js';
+export { intradayMeanReversion, type IntradayMeanReversionParams } from './builtin/intraday-mean-reversion.js';
+export { swingTrend, type SwingTrendParams } from './builtin/swing-trend.js';
+export { bollingerReversion, type BollingerReversionParams } from './builtin/bollinger-reversion.js';
+export { donchianBreakout, type DonchianBreakoutParams } from './builtin/donchian-breakout.js';
 export * from './components/index.js';

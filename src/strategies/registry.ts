@@ -1,12 +1,23 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
+import { bollingerReversion } from './builtin/bollinger-reversion.js';
+import { donchianBreakout } from './builtin/donchian-breakout.js';
 import { emaCross } from './builtin/ema-cross.js';
+import { intradayMeanReversion } from './builtin/intraday-mean-reversion.js';
 import { smaCross } from './builtin/sma-cross.js';
+import { swingTrend } from './builtin/swing-trend.js';
 import type { StrategyDefinition } from './define.js';
 
 /** Built-in strategies by name (`--strategy NAME`, `strategy:` in a config file). */
 const DEFINITIONS: ReadonlyMap<string, StrategyDefinition> = new Map(
-  [smaCross as StrategyDefinition, emaCross as StrategyDefinition].map((d) => [d.name, d] as const),
+  [
+    smaCross as StrategyDefinition,
+    emaCross as StrategyDefinition,
+    intradayMeanReversion as StrategyDefinition,
+    swingTrend as StrategyDefinition,
+    bollingerReversion as StrategyDefinition,
+    donchianBreakout as StrategyDefinition,
+  ].map((d) => [d.name, d] as const),
 );
 
 export function strategyNames(): string[] {

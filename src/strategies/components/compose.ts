@@ -27,7 +27,10 @@ export interface ComposeOptions {
   readonly allowShort?: boolean;
   /** Features written to each signal's meta (default: the strategy's own features). */
   readonly meta?: readonly string[];
-  /** Bars without orders at the start (default: the longest feature warm-up). */
+  /**
+   * Bars without orders at the start (default: one less than the longest feature warm-up, so the
+   * first bar on which every feature has a value can act).
+   */
   readonly warmup?: number;
 }
 
@@ -123,7 +126,8 @@ class ComposedStrategy implements Strategy {
       this.#filters.push(filters.map((flt) => flt.create((f) => t.col(f, `filter ${flt.name}`))));
     });
     this.#protect.init(ctx.symbols.length, (e) => (f) => t.col(f, `exit ${e.name}`));
-    ctx.warmUp(o.warmup ?? t.maxWarmup);
+    // A feature's warm-up counts the bars up to and including its first value.
+    ctx.warmUp(o.warmup ?? Math.max(0, t.maxWarmup - 1));
   }
 
   onBar(ctx: StrategyContext, bar: Bar): void {
