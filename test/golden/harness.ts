@@ -35,6 +35,14 @@ export interface GoldenRun {
   readonly tradesSha: string;
 }
 
+/**
+ * Client order ids are `<strategy>-<20 hex digits from the run id and symbol>-<n>` and run ids
+ * come from the clock, so the hex part is blanked before hashing (the symbol and n remain).
+ */
+export function withoutRunIds(text: string): string {
+  return text.replace(/-[0-9a-f]{20}-(\d+)/g, '-*-$1');
+}
+
 function csv(path: string): string[][] {
   const text = readFileSync(path, 'utf8').trim();
   return text === '' ? [] : text.split('\n').map((l) => l.split(','));
@@ -61,7 +69,7 @@ export async function goldenRun(
   const out = JSON.parse(r.stdout) as { run_id: string; dir: string; metrics: Record<string, number | null> };
   const sha = (f: string): string =>
     createHash('sha256')
-      .update(readFileSync(join(out.dir, f)))
+      .update(withoutRunIds(readFileSync(join(out.dir, f), 'utf8')))
       .digest('hex');
   return {
     home,
