@@ -39,10 +39,8 @@ export function intradayReference(x: MinuteInput): Trip[] {
   let cash = x.cash;
   let qty = 0;
   let entry: [string, number] | undefined;
-  let entrySession = NaN;
   let order = 0;
   let orderAtr = NaN;
-  let orderSession = NaN;
   let stop = NaN;
   let stopFrom = Infinity;
   const fill = (i: number, delta: number, raw: number): void => {
@@ -56,7 +54,6 @@ export function intradayReference(x: MinuteInput): Trip[] {
     }
     if (qty !== 0 && Math.sign(qty) !== Math.sign(before)) {
       entry = [iso(ts[i] as number), price];
-      entrySession = orderSession;
       stop = price - Math.sign(qty) * 1.5 * orderAtr;
       stopFrom = i + 1;
     }
@@ -96,7 +93,8 @@ export function intradayReference(x: MinuteInput): Trip[] {
     }
     // End of day (a bar-close exit: the signal is not evaluated on that bar).
     if (qty !== 0) {
-      const out = session === undefined || session.open !== entrySession || t + 2 * MIN >= session.close;
+      const heldOver = session !== undefined && i > 0 && (ts[i - 1] as number) < session.open;
+      const out = session === undefined || heldOver || t + 2 * MIN >= session.close;
       if (out) {
         order = -qty;
         stop = NaN;
@@ -123,7 +121,6 @@ export function intradayReference(x: MinuteInput): Trip[] {
     const delta = dir * size - qty;
     order = Math.sign(delta) * Math.floor(Math.abs(delta));
     orderAtr = a;
-    orderSession = session?.open ?? NaN;
   }
   return trips;
 }

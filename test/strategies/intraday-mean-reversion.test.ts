@@ -143,8 +143,8 @@ describe('intraday-mean-reversion', () => {
 
   it('exits at the first bar of the next session when the data of a session stops before its close', () => {
     // Day 1 has bars up to 10:06 only (the long fills at its open, 95); nothing more arrives before
-    // the 10:20 close. Day 2's first bar: the position was opened in an earlier session: exit at
-    // market, filled at the open of day 2's second bar, 100.
+    // the 10:20 close. At day 2's first bar the previous bar is before the session's open: the
+    // position was held over, exit at market, filled at the open of day 2's second bar, 100.
     const r = run(
       minutes([
         [DAY1, DIP.slice(0, 7)],
@@ -155,7 +155,7 @@ describe('intraday-mean-reversion', () => {
     expect(r.orders.at(-1)).toBe('sell 44 market @10:01 filled 100');
     expect(r.rec.signals.map((s) => `${s.direction} @${r.hhmm(s.ts)} ${String(s.meta.exit ?? '')}`)).toEqual([
       'long @10:05 ',
-      'flat @10:00 end of day: opened in an earlier session',
+      'flat @10:00 end of day: held over from an earlier session',
       // 10:01: d = 100 - 99 = 1 over (-3.714, 0, 1) (the window runs across sessions): sd 2.028, z = 0.49 < 0.5.
       'flat @10:01 ',
     ]);

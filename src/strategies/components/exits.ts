@@ -4,7 +4,7 @@
  * time and end-of-day exits act at a bar close with a market order.
  */
 import { UsageError } from '../../core/errors.js';
-import { indicator, sessionOpen } from './features.js';
+import { indicator } from './features.js';
 import type { CloseExit, Filter, OrderExit } from './types.js';
 
 function positive(name: string, x: number): number {
@@ -108,24 +108,22 @@ export function timeStop(bars: number): CloseExit {
  * market, so the order fills at the open of the session's last bar; outside a session any
  * position exits at once. Its `entryFilter` refuses entries that could not be closed in time.
  * Bars only arrive with data, so when a session's data stops before its close a position can
- * outlive it; it then exits at the first bar of a later session (opened in an earlier session).
+ * outlive it: it then exits at the first bar of the next session (whose previous bar is before
+ * the session's open).
  */
 export function endOfDay(bufferMinutes = 0): CloseExit & { readonly entryFilter: Filter } {
   const buffer = bufferMinutes * 60_000;
   return {
     kind: 'close',
     name: 'end of day',
-    features: { session_open: sessionOpen() },
-    create: (col) => {
-      const so = col('session_open');
-      return (_row, s) => {
-        const session = s.ctx.session(s.symbol);
-        if (session === undefined) return 'end of day: outside the trading session';
-        if (s.atEntry[so] !== session.open) return 'end of day: opened in an earlier session';
-        const now = s.ctx.now();
-        const barMs = now - s.bar.ts;
-        return now + barMs + buffer >= session.close ? 'end of day: flat before the session close' : undefined;
-      };
+    create: () => (_row, s) => {
+      const session = s.ctx.session(s.symbol);
+      if (session === undefined) return 'end of day: outside the trading session';
+      const h = s.ctx.history(s.symbol);
+      if (h.length > 1 && h.ts(1) < session.open) return 'end of day: held over from an earlier session';
+      const now = s.ctx.now();
+      const barMs = now - s.bar.ts;
+      return now + barMs + buffer >= session.close ? 'end of day: flat before the session close' : undefined;
     },
     entryFilter: {
       name: 'end of day',

@@ -74,19 +74,6 @@ export function price(field: PriceField = 'close'): FeatureSpec {
 }
 
 /**
- * The open (epoch ms) of the trading session of the latest bar (`ctx.session`), NaN outside
- * every session. Compared with its value at the entry, it tells whether a position was opened in
- * an earlier session.
- */
-export function sessionOpen(): FeatureSpec {
-  return {
-    key: 'session.open',
-    warmup: 1,
-    attach: (ctx, symbol) => () => ctx.session(symbol)?.open ?? NaN,
-  };
-}
-
-/**
  * The simple return from `lookback` bars ago to `skip` bars ago: close[skip] / close[lookback] - 1.
  * `returns(252, 21)` is the 12-1 month momentum of daily bars (Jegadeesh and Titman 1993).
  */

@@ -1,6 +1,6 @@
 export { composeStrategy, type ComposeOptions } from './compose.js';
 export { atrStop, atrTrailingStop, endOfDay, takeProfit, timeStop } from './exits.js';
-export { indicator, price, returns, sessionOpen, vwapZscore, type IndicatorFeatureOptions } from './features.js';
+export { indicator, price, returns, vwapZscore, type IndicatorFeatureOptions } from './features.js';
 export { liquidity, regime, schedule, type RegimeOptions, type ScheduleOptions } from './filters.js';
 export {
   breakout,
