@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import importDirection from './eslint-rules/import-direction.js';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.test-tmp/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

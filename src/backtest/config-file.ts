@@ -4,6 +4,7 @@
  * (This reader lives in backtest/, not strategies/, because strategies/ may not import config/:
  * STYLE.md's import direction, eslint-rules/import-direction.js.)
  */
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isValidIsoDate, type IsoDate } from '../core/dates.js';
@@ -12,7 +13,7 @@ import { ConfigError } from '../core/errors.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
 import type { FillTiming } from '../execution/simulated-exchange.js';
 import { validateParams, type StrategyDefinition } from '../strategies/define.js';
-import { getStrategyDefinition } from '../strategies/registry.js';
+import { getStrategyDefinition, isStrategyFile } from '../strategies/registry.js';
 import { parseFees, parseSlippage } from './costs.js';
 
 const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
@@ -47,6 +48,8 @@ export interface StrategyRunConfig {
   readonly file: string;
   readonly description?: string;
   readonly strategy: StrategyDefinition;
+  /** The built-in name, or the absolute path of a strategy file. */
+  readonly strategyKey: string;
   /** Parameters as written (to merge `--param` flags over before validating again). */
   readonly rawParams: Readonly<Record<string, unknown>>;
   /** Validated parameters with defaults filled in. */
@@ -77,7 +80,9 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     const row = y.lineOf(path);
     return row === undefined ? { file: y.file } : { file: y.file, row };
   };
-  const strategy = getStrategyDefinition(v.strategy, at(['strategy']));
+  // A strategy file is named relative to the run file; it is registered under its absolute path.
+  const strategyKey = isStrategyFile(v.strategy) ? resolve(dirname(resolve(y.file)), v.strategy) : v.strategy;
+  const strategy = getStrategyDefinition(strategyKey, at(['strategy']));
   const params = validateParams(strategy, v.params, { file: y.file, lineOf: (p) => y.lineOf(['params', p]) });
   if (v.costs?.fees !== undefined) parseFees(v.costs.fees, { key: 'costs.fees', ...at(['costs', 'fees']) });
   if (v.costs?.slippage !== undefined) {
@@ -93,6 +98,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     file: y.file,
     ...(v.description === undefined ? {} : { description: v.description }),
     strategy,
+    strategyKey,
     rawParams: v.params,
     params: params as Record<string, unknown>,
     symbols: v.symbols,

@@ -1,25 +1,15 @@
+import { performanceMetrics } from '../analytics/metrics/performance.js';
+import { mean, simpleReturns } from '../analytics/metrics/return-stats.js';
+import { tradeStats } from '../analytics/metrics/trade-stats.js';
+import { deflatedSharpe } from '../analytics/stats/dsr.js';
 import type { OrderState } from '../core/order.js';
 import type { EquityCurve, Trade } from '../portfolio/index.js';
-import {
-  alphaBeta,
-  annualVolatility,
-  cagr,
-  drawdownStats,
-  informationRatio,
-  mean,
-  moments,
-  sampleStd,
-  sharpe,
-  simpleReturns,
-  sortino,
-} from './return-stats.js';
-import { deflatedSharpe, probabilisticSharpe } from './sharpe-inference.js';
 
 /**
  * metrics.json (DESIGN.md, "Metrics"): snake_case keys, empyrical conventions (simple returns
  * from the equity curve, sample standard deviation, annualisation by periods per year, risk-free
  * 0 unless given). A metric that is undefined for the run is null, and `null_reasons` says why.
- * Definitions and edge cases: docs/results.md.
+ * Definitions and edge cases: docs/metrics.md (formulas) and docs/results.md (the file).
  */
 
 export const METRIC_KEYS = [
@@ -45,7 +35,21 @@ export const METRIC_KEYS = [
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
-export interface Metrics extends Readonly<Record<MetricKey, number | null>> {
+/** Metrics beyond DESIGN.md's list, after it in metrics.json (issue 7). */
+export const EXTRA_METRIC_KEYS = [
+  'tracking_error',
+  'max_drawdown_duration_periods',
+  'avg_win',
+  'avg_loss',
+  'expectancy',
+  'sqn',
+  'avg_bars_held',
+  'fees_paid',
+  'slippage_paid',
+] as const;
+export type ExtraMetricKey = (typeof EXTRA_METRIC_KEYS)[number];
+
+export interface Metrics extends Readonly<Record<MetricKey | ExtraMetricKey, number | null>> {
   /** Closed round trips (never null). */
   readonly trades: number;
   /** Trades still open at the end (valued at the last mark, not counted in the trade statistics). */
@@ -71,10 +75,13 @@ export interface MetricsInput {
   readonly initialCash: number;
   readonly periodsPerYear: number;
   readonly equity: EquityCurve;
-  readonly trades: readonly Pick<Trade, 'pnl' | 'isOpen'>[];
-  readonly orders: readonly Pick<OrderState, 'filledQty' | 'avgFillPrice'>[];
+  readonly trades: readonly (Pick<Trade, 'pnl' | 'isOpen'> & Partial<Pick<Trade, 'barsHeld'>>)[];
+  /** Orders; `fees` (OrderRecord) gives fees_paid. */
+  readonly orders: readonly (Pick<OrderState, 'filledQty' | 'avgFillPrice'> & { readonly fees?: number })[];
   /** Benchmark closes aligned to the equity rows. */
   readonly benchmark?: { readonly close: ArrayLike<number> };
+  /** Total slippage cost of the fills in the account currency, when the engine records it. */
+  readonly slippagePaid?: number;
 }
 
 export interface MetricsOptions {
@@ -89,10 +96,6 @@ export interface MetricsOptions {
 /** The equity.csv row count at which rolling Sharpe starts: 60 returns. */
 export const ROLLING_WINDOW = 60;
 
-const MS_PER_DAY = 86_400_000;
-/** Metrics of the trade ledger, defined whatever the equity curve holds. */
-const TRADE_KEYS: ReadonlySet<string> = new Set(['hit_rate', 'win_loss_ratio', 'profit_factor', 'time_in_market']);
-
 export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}): Metrics {
   const rf = options.riskFree ?? 0;
   const trials = options.trials ?? 1;
@@ -102,51 +105,54 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
   const gross = input.equity.column('grossExposure');
   const n = eq.length;
   const r = simpleReturns(eq, input.initialCash);
-  const reasons: Record<string, string> = {};
-  const out: Record<string, number | null> = {};
-  // A non-finite equity value poisons every statistic of the returns: those are null, with the row.
-  const bad = eq.findIndex((x) => !Number.isFinite(x));
-  const badReason =
-    bad < 0 ? '' : `equity is not a finite number at row ${bad + 1} (${new Date(ts[bad]!).toISOString()})`;
-  /** Records a value, or null with the reason when it is NaN or infinite. */
+  const close = input.benchmark?.close;
+  // The benchmark has no return on the first row (no earlier close): NaN there drops the pair.
+  const b =
+    close === undefined ? undefined : Float64Array.from(r, (_, i) => (i === 0 ? NaN : close[i]! / close[i - 1]! - 1));
+  const perf = performanceMetrics(
+    { returns: r, equity: eq, initial: input.initialCash, ts, ...(b === undefined ? {} : { benchmark: b }) },
+    { periodsPerYear: P, riskFree: rf },
+  );
+  const out: Record<string, number | null> = { ...perf.values };
+  const reasons: Record<string, string> = { ...perf.nullReasons };
   const put = (key: string, value: number, reason: string): void => {
-    const isPoisoned = bad >= 0 && !TRADE_KEYS.has(key);
-    if (Number.isFinite(value) && !isPoisoned) out[key] = Object.is(value, -0) ? 0 : value;
+    if (Number.isFinite(value)) out[key] = Object.is(value, -0) ? 0 : value;
     else {
       out[key] = null;
-      reasons[key] = isPoisoned ? badReason : reason;
+      reasons[key] = reason;
     }
   };
-  const few = n === 0 ? 'no equity rows' : 'needs at least 2 returns';
-  const flat = 'returns have zero variance';
 
-  put('total_return', n > 0 ? (eq[n - 1]! - input.initialCash) / input.initialCash : NaN, 'no equity rows');
-  const growth = n > 0 ? eq[n - 1]! / input.initialCash : NaN;
-  put('cagr', cagr(growth, n, P), n === 0 ? 'no equity rows' : 'equity ended at or below zero');
-  put('ann_volatility', annualVolatility(r, P), few);
-  put('sharpe', sharpe(r, P, rf), n < 2 ? few : flat);
-  put(
-    'sortino',
-    n < 2 ? NaN : sortino(r, P, rf),
-    n < 2 ? few : 'no return below the risk-free rate (zero downside risk)',
+  const closed = input.trades.filter((t) => !t.isOpen);
+  const hasBars = closed.every((t) => typeof t.barsHeld === 'number');
+  const trade = tradeStats(
+    closed.map((t) => t.pnl),
+    hasBars ? closed.map((t) => t.barsHeld as number) : undefined,
   );
-  const dd = drawdownStats(eq, ts, input.initialCash);
-  put('max_drawdown', n > 0 ? dd.maxDrawdown : NaN, 'no equity rows');
-  put('max_drawdown_duration_days', n > 0 ? dd.maxDurationMs / MS_PER_DAY : NaN, 'no equity rows');
-  const c = out['cagr'] ?? NaN;
-  put('calmar', dd.maxDrawdown < 0 ? c / -dd.maxDrawdown : NaN, out['cagr'] === null ? 'cagr is null' : 'no drawdown');
-
-  benchmarkMetrics(input, r, P, rf, put);
-  tradeMetrics(input.trades, put);
-  out['trades'] = input.trades.filter((t) => !t.isOpen).length;
+  for (const [k, v] of Object.entries(trade.values)) put(k, v, trade.reasons[k as keyof typeof trade.reasons] ?? '');
+  out['trades'] = closed.length;
 
   const meanEquity = mean(eq);
   let traded = 0;
-  for (const o of input.orders) if (o.filledQty > 0) traded += Math.abs(o.filledQty * o.avgFillPrice);
+  let fees = 0;
+  let hasFees = true;
+  for (const o of input.orders) {
+    if (o.filledQty > 0) traded += Math.abs(o.filledQty * o.avgFillPrice);
+    if (o.fees === undefined) hasFees = false;
+    else fees += o.fees;
+  }
+  // A non-finite equity value makes the equity-based metrics null with its row (perf.invalid).
+  const bad = perf.invalid;
   put(
     'turnover',
-    n > 0 && meanEquity > 0 ? traded / 2 / meanEquity / (n / P) : NaN,
-    n === 0 ? 'no equity rows' : 'mean equity is not positive',
+    n > 0 && meanEquity > 0 && bad === '' ? traded / 2 / meanEquity / (n / P) : NaN,
+    bad || (n === 0 ? 'no equity rows' : 'mean equity is not positive'),
+  );
+  put('fees_paid', hasFees ? fees : NaN, 'orders carry no fees');
+  put(
+    'slippage_paid',
+    input.slippagePaid ?? NaN,
+    'not recorded: the run record carries no per-fill slippage (the engine does not record it yet)',
   );
   let expSum = 0;
   let expN = 0;
@@ -158,25 +164,25 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
       expN++;
     }
   }
-  put('exposure', expN > 0 ? expSum / expN : NaN, 'no row with positive equity');
-
-  const { skew, kurtosis } = n >= 2 ? moments(r) : { skew: NaN, kurtosis: NaN };
-  const sd = sampleStd(r);
-  const srPeriod = sd > 0 ? (mean(r) - rf) / sd : NaN;
-  put(
-    'psr',
-    probabilisticSharpe(srPeriod, n, skew, kurtosis),
-    n < 2 ? few : sd > 0 ? 'PSR variance term is not positive' : flat,
-  );
-  dsrMetric(options, trials, srPeriod, n, skew, kurtosis, out['psr'] === null ? (reasons['psr'] ?? '') : '', put);
-  put('skewness', skew, n < 2 ? few : flat);
-  put('kurtosis', kurtosis, n < 2 ? few : flat);
+  put('exposure', expN > 0 && bad === '' ? expSum / expN : NaN, bad || 'no row with positive equity');
   put('time_in_market', n > 0 ? inMarket / n : NaN, 'no equity rows');
+  const skew = out['skewness'] ?? NaN;
+  const kurtosis = out['kurtosis'] ?? NaN;
+  dsrMetric(
+    options,
+    trials,
+    perf.sharpePerPeriod,
+    n,
+    skew,
+    kurtosis,
+    out['psr'] === null ? (reasons['psr'] ?? '') : '',
+    put,
+  );
 
   const metrics: Record<string, unknown> = {};
-  for (const k of METRIC_KEYS) metrics[k] = out[k] ?? null;
+  for (const k of [...METRIC_KEYS, ...EXTRA_METRIC_KEYS]) metrics[k] = out[k] ?? null;
   Object.assign(metrics, {
-    open_trades: input.trades.length - (out['trades'] as number),
+    open_trades: input.trades.length - closed.length,
     periods: n,
     periods_per_year: P,
     risk_free: rf,
@@ -191,60 +197,6 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
 }
 
 type Put = (key: string, value: number, reason: string) => void;
-
-/** information_ratio, alpha, beta on the rows where both the strategy and the benchmark have a return. */
-function benchmarkMetrics(input: MetricsInput, r: Float64Array, P: number, rf: number, put: Put): void {
-  const close = input.benchmark?.close;
-  if (close === undefined) {
-    for (const k of ['information_ratio', 'alpha', 'beta']) put(k, NaN, 'no benchmark');
-    return;
-  }
-  // The benchmark has no return on the first row (no earlier close): its return there is NaN,
-  // so the first row drops out of every pair.
-  const b = new Float64Array(r.length);
-  for (let i = 0; i < r.length; i++) b[i] = i === 0 ? NaN : close[i]! / close[i - 1]! - 1;
-  const ab = alphaBeta(r, b, P, rf);
-  const reason =
-    ab.pairs < 2 ? 'needs at least 2 returns paired with the benchmark' : 'benchmark returns have zero variance';
-  put('beta', ab.beta, reason);
-  put('alpha', ab.alpha, reason);
-  put('information_ratio', informationRatio(r, b, P), ab.pairs < 2 ? reason : 'tracking error is zero');
-}
-
-/** hit_rate, win_loss_ratio, profit_factor over closed trades (a zero-P&L trade is neither a win nor a loss). */
-function tradeMetrics(trades: readonly Pick<Trade, 'pnl' | 'isOpen'>[], put: Put): void {
-  let count = 0;
-  let wins = 0;
-  let losses = 0;
-  let won = 0;
-  let lost = 0;
-  let bad = -1;
-  for (const t of trades) {
-    if (t.isOpen) continue;
-    if (!Number.isFinite(t.pnl) && bad < 0) bad = count;
-    count++;
-    if (t.pnl > 0) {
-      wins++;
-      won += t.pnl;
-    } else if (t.pnl < 0) {
-      losses++;
-      lost -= t.pnl;
-    }
-  }
-  if (bad >= 0) {
-    for (const k of ['hit_rate', 'win_loss_ratio', 'profit_factor'])
-      put(k, NaN, `closed trade ${bad + 1} has a non-finite pnl`);
-    return;
-  }
-  put('hit_rate', count > 0 ? wins / count : NaN, 'no closed trades');
-  const wl = count === 0 ? 'no closed trades' : wins === 0 ? 'no winning trades' : 'no losing trades';
-  put('win_loss_ratio', wins > 0 && losses > 0 ? won / wins / (lost / losses) : NaN, wl);
-  put(
-    'profit_factor',
-    count > 0 && losses > 0 ? won / lost : NaN,
-    count === 0 ? 'no closed trades' : 'no losing trades',
-  );
-}
 
 function dsrMetric(
   options: MetricsOptions,

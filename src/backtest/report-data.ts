@@ -2,7 +2,7 @@ import { civilFromDays } from '../core/dates.js';
 import type { Trade } from '../portfolio/index.js';
 import { ROLLING_WINDOW } from './metrics.js';
 import { chartedSymbols } from './results-files.js';
-import { rollingSharpe, simpleReturns } from './return-stats.js';
+import { rollingSharpe, simpleReturns } from '../analytics/metrics/return-stats.js';
 import type { RunRecord } from './run-record.js';
 
 /**

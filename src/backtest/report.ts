@@ -1,5 +1,5 @@
 import { canonicalJson, formatTs } from './csv.js';
-import { METRIC_KEYS, type Metrics } from './metrics.js';
+import { EXTRA_METRIC_KEYS, METRIC_KEYS, type Metrics } from './metrics.js';
 import { chartLibrary, escapeHtml, jsonForScript } from './report-assets.js';
 import { chartData, monthlyReturns, type ReportRecord } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
@@ -24,6 +24,7 @@ const PERCENT: ReadonlySet<string> = new Set([
   'hit_rate',
   'exposure',
   'time_in_market',
+  'tracking_error',
 ]);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Trades listed in the table (all are in trades.csv). */
@@ -33,7 +34,7 @@ const TRADES_SHOWN = 200;
 export function formatMetric(key: string, value: number | null): string {
   if (value === null) return '\u2014';
   if (PERCENT.has(key)) return `${(value * 100).toFixed(2)}%`;
-  if (key === 'trades' || key === 'periods') return value.toFixed(0);
+  if (key === 'trades' || key === 'periods' || key === 'max_drawdown_duration_periods') return value.toFixed(0);
   if (key === 'max_drawdown_duration_days') return `${value.toFixed(value % 1 === 0 ? 0 : 2)} d`;
   if (key === 'psr' || key === 'dsr') return value.toFixed(3);
   return value.toFixed(2);
@@ -146,7 +147,7 @@ export function renderReport(record: ReportRecord, metrics: Metrics): string {
   const priceCharts = data.prices
     .map((p, k) => `<h3>${escapeHtml(p.symbol)}</h3><div class="chart small" id="chart-price-${k}"></div>`)
     .join('');
-  const metricKeys = [...METRIC_KEYS, 'time_in_market', 'skewness', 'kurtosis', 'periods'];
+  const metricKeys = [...METRIC_KEYS, ...EXTRA_METRIC_KEYS, 'time_in_market', 'skewness', 'kurtosis', 'periods'];
   const benchNote =
     data.benchmark === null
       ? ' (no benchmark given)'

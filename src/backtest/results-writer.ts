@@ -18,7 +18,7 @@ import {
   tradesCsv,
 } from './results-files.js';
 import { buildManifest } from './results-manifest.js';
-import { rollingSharpe, simpleReturns } from './return-stats.js';
+import { rollingSharpe, simpleReturns } from '../analytics/metrics/return-stats.js';
 import type { RunRecord } from './run-record.js';
 
 /**

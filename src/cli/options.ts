@@ -40,3 +40,37 @@ export function timestampFlag(value: string, flag: string): number {
 export function isoUtc(ts: number): string {
   return new Date(ts).toISOString().replace('.000Z', 'Z');
 }
+
+export interface NumberRule {
+  readonly integer?: boolean;
+  /** Inclusive bounds unless the matching `*Exclusive` is set. */
+  readonly min?: number;
+  readonly max?: number;
+  readonly minExclusive?: boolean;
+  readonly maxExclusive?: boolean;
+  /** What to write instead, e.g. `--partitions 16`. */
+  readonly example: string;
+}
+
+/** A numeric flag value, or a UsageError naming the flag, the value and the accepted range. */
+export function numberFlag(value: unknown, flag: string, rule: NumberRule): number {
+  const text = typeof value === 'string' ? value.trim() : String(value);
+  const x = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+  const lo = rule.min === undefined || (rule.minExclusive === true ? x > rule.min : x >= rule.min);
+  const hi = rule.max === undefined || (rule.maxExclusive === true ? x < rule.max : x <= rule.max);
+  if (Number.isFinite(x) && lo && hi && (rule.integer !== true || Number.isInteger(x))) return x;
+  const bounds = [
+    rule.min === undefined ? '' : `${rule.minExclusive === true ? '>' : '>='} ${rule.min}`,
+    rule.max === undefined ? '' : `${rule.maxExclusive === true ? '<' : '<='} ${rule.max}`,
+  ].filter((b) => b !== '');
+  const range = [rule.integer === true ? 'a whole number' : 'a number', bounds.join(' and ')].join(' ').trim();
+  throw new UsageError('USAGE_INVALID_OPTION', `${flag} "${text}" is not ${range}`, {
+    hint: `pass ${flag} as ${range}, e.g. ${rule.example}`,
+    context: { flag, value: text },
+  });
+}
+
+/** A UsageError for a missing flag, saying what to pass. */
+export function missingFlag(flag: string, hint: string): UsageError {
+  return new UsageError('USAGE_MISSING_OPTION', `${flag} is required`, { hint, context: { flag } });
+}

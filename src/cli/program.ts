@@ -4,7 +4,7 @@ import { toMomenticError, UsageError, type MomenticError } from '../core/errors.
 import { CommandContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { renderErrorJson, renderErrorText } from './render-error.js';
-import { routeRunFileFlag } from './run-file-flag.js';
+import { addStatsCommands } from './stats-program.js';
 import { VERSION } from './version.js';
 
 /** A command handler module is loaded only when its command runs, so `--help` starts fast. */
@@ -13,7 +13,16 @@ type Handler = (ctx: CommandContext, opts: Record<string, unknown>) => Promise<n
 function lazy(load: () => Promise<Handler>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
-    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    // Global options are given before the command (`momentic --config base.yaml backtest`);
+    // --home, --json and --log-level may also follow it (see `acceptGlobalsAfter`). A command's
+    // own `--config` (`backtest --config RUNFILE`) is its own, never the config layer.
+    const own = cmd.opts<GlobalOptions>();
+    const globals: GlobalOptions = {
+      ...(cmd.parent ?? cmd).optsWithGlobals<GlobalOptions>(),
+      ...(own.home === undefined ? {} : { home: own.home }),
+      ...(own.json === undefined ? {} : { json: own.json }),
+      ...(own.logLevel === undefined ? {} : { logLevel: own.logLevel }),
+    };
     const ctx = currentRun.makeContext(globals);
     const handler = await load();
     // Positional arguments join the options under their names (e.g. `report <runId>` -> runId).
@@ -54,7 +63,8 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (s) => io.stderr(s),
       outputError: () => undefined,
     })
-    .exitOverride();
+    .exitOverride()
+    .enablePositionalOptions();
 
   program
     .command('doctor')
@@ -184,17 +194,27 @@ export function buildProgram(io: CliIo): Command {
     .option('--tz <zone>', 'time zone of times without an offset')
     .action(lazy(async () => (await import('./commands/indicators.js')).indicators));
 
+  const strategies = program.command('strategies').description('built-in strategies and their parameters');
+  strategies
+    .command('ls')
+    .description('list the built-in strategies with their parameters')
+    .action(lazy(async () => (await import('./commands/strategies.js')).strategiesLs));
+  strategies
+    .command('show')
+    .description('parameters of a strategy (built-in name or ./file.ts): types, defaults and meaning')
+    .argument('<name>', 'strategy name or file')
+    .action(lazy(async () => (await import('./commands/strategies.js')).strategiesShow));
+
   program
     .command('backtest')
     .description(
       'run a strategy through the event engine and write data/results/{run_id}/ with report.html (no flags: config/strategy/default.yaml on the synthetic universe)',
     )
-    .option('--strategy <name>', 'built-in strategy, e.g. sma-cross')
+    .option('--strategy <name>', 'built-in strategy (momentic strategies ls), or your own file: ./my-strategy.ts')
     .option(
       '--config <file>',
       'strategy run file (YAML: strategy, params, symbols, dates, costs); default config/strategy/default.yaml. (The global config layer then goes before the command: momentic --config base.yaml backtest ...)',
     )
-    .addOption(new Option('--run-file <file>', 'the run file given as --config after backtest').hideHelp())
     .option('--symbols <list>', 'comma-separated symbols (default: the run file, else the provider universe)')
     .option('--start <date>', 'first session, YYYY-MM-DD')
     .option('--end <date>', 'last session, YYYY-MM-DD')
@@ -213,14 +233,126 @@ export function buildProgram(io: CliIo): Command {
     .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
     .action(lazy(async () => (await import('./commands/backtest.js')).backtest));
   program
+    .command('sweep')
+    .description(
+      'run a strategy over a grid (or a random sample) of parameters on every core; records every trial and the deflated Sharpe of the best (data/results/sweeps/{id}/)',
+    )
+    .option('--strategy <name>', 'built-in strategy or ./file.ts')
+    .option('--config <file>', 'strategy run file (YAML) giving the data, dates, costs and fixed params')
+    .option(
+      '--param <name=spec>',
+      'a swept parameter: FROM..TO:STEP (fast=5..50:5), a list (a,b,c) or one value (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--objective <metric>',
+      'metric to maximize (sharpe, total_return, calmar...; lower for volatility)',
+      'sharpe',
+    )
+    .option('--random <n>', 'draw n distinct combinations of the grid instead of all')
+    .option('--seed <n>', 'seed of the random search (default 1)')
+    .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--partitions <s>', 'CSCV blocks for the probability of backtest overfitting (even; default 16)')
+    .option('--name <id>', 'folder name under data/results/sweeps/ (default: from the sweep spec; rerun to resume)')
+    .option('--symbols <list>', 'comma-separated symbols')
+    .option('--start <date>', 'first session, YYYY-MM-DD')
+    .option('--end <date>', 'last session, YYYY-MM-DD')
+    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes))
+    .option('--cash <amount>', 'initial cash (default 100000)')
+    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
+    .addOption(
+      new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([
+        'next-open',
+        'close',
+      ]),
+    )
+    .action(lazy(async () => (await import('./commands/sweep.js')).sweep));
+  program
+    .command('walkforward')
+    .description(
+      'walk a sweep forward: optimize on each train window, trade the winner on the next test window, stitch the out-of-sample equity and check the promotion gates (exit 5 when one fails)',
+    )
+    .option(
+      '--sweep <id>',
+      'the sweep to walk forward (data/results/sweeps/{id}); without it, the sweep flags run one first',
+    )
+    .option('--train <bars>', 'train window in sessions (default 252)')
+    .option('--test <bars>', 'test window in sessions (default 63)')
+    .option('--step <bars>', 'sessions between folds (default 21)')
+    .addOption(
+      new Option('--mode <mode>', 'rolling or anchored train windows')
+        .choices(['rolling', 'anchored'])
+        .default('rolling'),
+    )
+    .option(
+      '--gate <metric op value>',
+      'a promotion gate over the defaults (sharpe>1, max_drawdown>-0.1, trades>=100, win_rate>0.45, dsr>=0.95, pbo<=0.5); metric=off drops one (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--strategy <name>', 'built-in strategy or ./file.ts (when no --sweep)')
+    .option('--config <file>', 'strategy run file (when no --sweep)')
+    .option(
+      '--param <name=spec>',
+      'swept parameter as in momentic sweep (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--objective <metric>', 'metric to optimize on each train window (default sharpe)')
+    .option('--symbols <list>', 'comma-separated symbols')
+    .option('--start <date>', 'first session, YYYY-MM-DD')
+    .option('--end <date>', 'last session, YYYY-MM-DD')
+    .option('--cash <amount>', 'initial cash (default 100000)')
+    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
+    .action(lazy(async () => (await import('./commands/walkforward.js')).walkforward));
+  program
+    .command('compare')
+    .description('compare runs: metrics side by side, and one HTML page with their equity overlaid')
+    .argument('<runIds...>', 'two or more run ids (folders of data/results/)')
+    .option('--out <file>', 'where to write the HTML page (default data/results/compare-A-vs-B.html)')
+    .action(lazy(async () => (await import('./commands/compare.js')).compare));
+  program
     .command('report')
     .description('rebuild report.html of a run from its files')
     .argument('<runId>', 'run id (a folder of data/results/)')
     .action(lazy(async () => (await import('./commands/backtest.js')).report));
 
-  for (const cmd of [program, config, calendar, data, features])
+  const stats = addStatsCommands(program, lazy);
+
+  for (const cmd of [program, config, calendar, data, features, stats])
     cmd.exitOverride().configureOutput(program.configureOutput());
+  acceptGlobalsAfter(program);
   return program;
+}
+
+/**
+ * With positional options the program's options go before the command; these three are also
+ * accepted after it (`momentic backtest --json`), on every command that runs something.
+ */
+function acceptGlobalsAfter(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    if (sub.commands.length > 0) {
+      acceptGlobalsAfter(sub);
+      continue;
+    }
+    const has = (flag: string): boolean => sub.options.some((o) => o.long === flag);
+    if (!has('--home')) sub.option('--home <dir>', 'workspace folder (as before the command)');
+    if (!has('--json')) sub.option('--json', 'machine-readable JSON on stdout');
+    if (!has('--log-level')) {
+      sub.addOption(
+        new Option('--log-level <level>', 'log verbosity').choices([
+          'fatal',
+          'error',
+          'warn',
+          'info',
+          'debug',
+          'trace',
+          'silent',
+        ]),
+      );
+    }
+  }
 }
 
 const COMMANDER_CODES: Readonly<Record<string, { code: MomenticError['code']; hint: string }>> = {
@@ -267,7 +399,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       program.outputHelp();
       return ExitCode.Ok;
     }
-    await program.parseAsync(routeRunFileFlag(argv), { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
     return currentRun.exitCode;
   } catch (raw) {
     if (raw instanceof CommanderError) {

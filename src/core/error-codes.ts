@@ -44,6 +44,11 @@ export const ERROR_CODES = {
     summary: 'a secret (API key, password) was put in a config file instead of the environment',
   },
   CONFIG_ENV_FILE: { kind: 'config', summary: 'the workspace .env file cannot be read' },
+  STRATEGY_FILE_INVALID: {
+    kind: 'config',
+    summary:
+      'a strategy file (--strategy ./file.ts) is missing, fails to load or does not export a strategy definition',
+  },
   // usage (exit 2)
   USAGE_UNKNOWN_COMMAND: { kind: 'usage', summary: 'the command or subcommand does not exist' },
   USAGE_UNKNOWN_OPTION: { kind: 'usage', summary: 'an option (flag) is not known to the command' },

@@ -1,23 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BarSeries } from '../core/bar.js';
 import type { IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
-import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import type { Config } from '../config/schema.js';
 import { loadStrategyConfig, type StrategyRunConfig } from '../backtest/config-file.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
-import { RawStore } from '../data/raw-store.js';
 import { parseParamValue } from '../strategies/define.js';
-import { createDataProvider } from '../venues/registry.js';
-import { fetchData } from './fetch-data.js';
 import { runBacktest } from './node.js';
+import { loadRunData } from './run-data.js';
+import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
 export interface BacktestSpec {
@@ -93,7 +90,7 @@ export function resolveSpec(
   const runFile = flags.configFile ?? (useFile ? defaultRunFile(home) : undefined);
   const file =
     runFile === undefined ? undefined : loadStrategyConfig(runFile, relative(process.cwd(), runFile) || runFile);
-  const strategy = flags.strategy ?? file?.strategy.name ?? 'sma-cross';
+  const strategy = flags.strategy ?? file?.strategyKey ?? 'sma-cross';
   const params = { ...(flags.strategy === undefined ? file?.rawParams : {}), ...parseParamFlags(flags.params ?? []) };
   const today = new Date().toISOString().slice(0, 10);
   return {
@@ -133,72 +130,16 @@ export async function runBacktestJob(o: {
   onProgress?: (barsDone: number, totalBars: number | undefined) => void;
 }): Promise<BacktestJobResult> {
   const { home, config, spec } = o;
-  const provider = await createDataProvider(config.data.provider, {
-    config: { ...config, venues: { ...config.venues, synthetic: { seed: spec.seed } } },
-    env: o.env,
+  // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
+  if (isStrategyFile(spec.strategy)) await loadStrategyFile(spec.strategy);
+  const { series, instrument, dataFiles, fetched } = await loadRunData({
     home,
+    config,
+    env: o.env,
+    spec,
     ...(o.logger === undefined ? {} : { logger: o.logger }),
+    ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
   });
-  const store = new RawStore(home, config.data.format);
-  const symbols = spec.symbols.length > 0 ? spec.symbols : [...(provider.defaultSymbols?.() ?? [])];
-  if (symbols.length === 0) {
-    throw new UsageError('USAGE_MISSING_OPTION', 'no symbols to backtest', {
-      hint: 'pass --symbols A,B',
-      context: { flag: '--symbols' },
-    });
-  }
-  const missing = symbols.filter((s) => store.storedFormat(s, spec.timeframe) === undefined);
-  const fetched: string[] = [];
-  if (missing.length > 0) {
-    if (config.data.provider !== 'synthetic') {
-      throw new DataError(
-        'DATA_NOT_FOUND',
-        `no ${spec.timeframe} data for ${missing.join(', ')} in ${join(home, 'data', 'raw')}`,
-        {
-          hint: `fetch or import it first: momentic data fetch --symbols ${missing.join(',')} (or momentic data import --file F --symbol S)`,
-          context: { value: missing.join(',') },
-        },
-      );
-    }
-    await fetchData({
-      home,
-      provider,
-      symbols: missing,
-      timeframe: spec.timeframe,
-      start: spec.start,
-      end: spec.end,
-      format: config.data.format,
-      ...(o.logger === undefined ? {} : { logger: o.logger }),
-      onSymbolDone: (s) => {
-        fetched.push(s);
-        o.onFetch?.(s);
-      },
-    });
-  }
-  const series: BarSeries[] = [];
-  const dataFiles: { path: string; sha256: string }[] = [];
-  const calendars = new Map<string, string>();
-  for (const s of symbols) {
-    const bars = await store.read(s, spec.timeframe);
-    if (bars === undefined)
-      throw new DataError('DATA_NOT_FOUND', `no ${spec.timeframe} data for ${s}`, {
-        hint: `momentic data fetch --symbols ${s}`,
-        context: { value: s },
-      });
-    series.push(bars);
-    const entry = store.entry(s, spec.timeframe);
-    if (entry !== undefined) {
-      calendars.set(s, entry.calendar);
-      for (const [path, f] of Object.entries(entry.files))
-        dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
-    }
-  }
-  const instrument = (s: string): Instrument => {
-    const cal = calendars.get(s) ?? 'XNYS';
-    return cal === '24/7'
-      ? { ...equity(s), assetClass: 'crypto', calendar: cal, lotSize: 0.00001, shortable: false }
-      : equity(s, { calendar: cal });
-  };
   const runId = o.runId ?? newRunId();
   const record = runBacktest({
     strategy: spec.strategy,

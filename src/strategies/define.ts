@@ -58,27 +58,43 @@ export function validateParams<P>(
   source: ParamSource = {},
 ): P {
   const known = Object.keys(def.params.shape);
+  const problems: ConfigError[] = [];
+  const short: string[] = [];
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) {
-      throw new ConfigError('CONFIG_UNKNOWN_KEY', `strategy ${def.name} has no parameter "${key}"`, {
-        hint: `${didYouMean(key, known)}parameters of ${def.name}: ${known.join(', ')}`,
-        context: where(source, key),
-      });
+      short.push(`"${key}" is not a parameter`);
+      problems.push(
+        new ConfigError('CONFIG_UNKNOWN_KEY', `strategy ${def.name} has no parameter "${key}"`, {
+          hint: `${didYouMean(key, known)}parameters of ${def.name}: ${known.join(', ')}`,
+          context: where(source, key),
+        }),
+      );
     }
   }
-  const parsed = def.params.safeParse(raw);
-  if (parsed.success) return parsed.data as P;
-  const issue = parsed.error.issues[0];
-  const name = String(issue?.path[0] ?? known[0] ?? '?');
-  const field = def.params.shape[name] as z.ZodType | undefined;
-  const help = field?.description;
+  const parsed = def.params.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))));
+  if (parsed.success && problems.length === 0) return parsed.data as P;
+  const seen = new Set<string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const name = String(issue.path[0] ?? known[0] ?? '?');
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const field = def.params.shape[name] as z.ZodType | undefined;
+    short.push(`${name}: ${issue.message}`);
+    problems.push(
+      new ConfigError(
+        'CONFIG_INVALID_VALUE',
+        `parameter ${name} of strategy ${def.name} is invalid: ${issue.message}`,
+        { hint: `set ${name} to ${field?.description ?? 'a valid value'}`, context: where(source, name, raw[name]) },
+      ),
+    );
+  }
+  if (problems.length === 1) throw problems[0] as ConfigError;
+  // Every bad parameter at once, each with its own fix, so one run shows them all.
+  const first = problems[0] as ConfigError;
   throw new ConfigError(
-    'CONFIG_INVALID_VALUE',
-    `parameter ${name} of strategy ${def.name} is invalid: ${issue?.message ?? 'rejected by its schema'}`,
-    {
-      hint: `set ${name} to ${help ?? 'a valid value'}`,
-      context: where(source, name, raw[name]),
-    },
+    first.code,
+    `${problems.length} parameters of strategy ${def.name} are invalid: ${short.join('; ')}`,
+    { hint: problems.map((p) => p.hint).join('; '), context: first.context },
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, METRIC_KEYS, type MetricsInput } from '../../src/backtest/metrics.js';
-import { normCdf } from '../../src/backtest/sharpe-inference.js';
+import { computeMetrics, EXTRA_METRIC_KEYS, METRIC_KEYS, type MetricsInput } from '../../src/backtest/metrics.js';
+import { normCdf } from '../../src/analytics/stats/normal.js';
 import { EquityCurve } from '../../src/portfolio/index.js';
 import { DAY, d } from './results-fixture.js';
 
@@ -28,18 +28,24 @@ describe('computeMetrics on a hand-computed run', () => {
   const m = computeMetrics(
     input({
       equity: curve(100, ROWS),
-      trades: [10, -5, 20, 0, -15].map((pnl) => ({ pnl, isOpen: false })).concat([{ pnl: 100, isOpen: true }]),
+      trades: [10, -5, 20, 0, -15]
+        .map((pnl, i) => ({ pnl, isOpen: false, barsHeld: [3, 1, 5, 2, 4][i]! }))
+        .concat([{ pnl: 100, isOpen: true, barsHeld: 7 }]),
       orders: [
-        { filledQty: 10, avgFillPrice: 100 },
-        { filledQty: 10, avgFillPrice: 110 },
-        { filledQty: 0, avgFillPrice: NaN },
+        { filledQty: 10, avgFillPrice: 100, fees: 1.5 },
+        { filledQty: 10, avgFillPrice: 110, fees: 2 },
+        { filledQty: 0, avgFillPrice: NaN, fees: 0 },
       ],
       benchmark: { close: [50, 55, 49.5, 54.45] },
+      slippagePaid: 0.75,
     }),
   );
 
-  it('has every key of DESIGN.md, in order', () => {
+  it('has every key of DESIGN.md, in order, then the extra metrics', () => {
     expect(Object.keys(m).slice(0, METRIC_KEYS.length)).toEqual([...METRIC_KEYS]);
+    expect(Object.keys(m).slice(METRIC_KEYS.length, METRIC_KEYS.length + EXTRA_METRIC_KEYS.length)).toEqual([
+      ...EXTRA_METRIC_KEYS,
+    ]);
   });
 
   it('computes the return metrics', () => {
@@ -67,6 +73,23 @@ describe('computeMetrics on a hand-computed run', () => {
     expect(m.hit_rate).toBe(0.4);
     expect(m.win_loss_ratio).toBe(1.5);
     expect(m.profit_factor).toBe(1.5);
+    expect(m.avg_win).toBe(15); // (10 + 20) / 2
+    expect(m.avg_loss).toBe(-10); // (-5 - 15) / 2
+    expect(m.expectancy).toBe(2); // 10 / 5
+    // deviations from 2: 8, -7, 18, -2, -17; squares sum 730; sample variance 730 / 4 = 182.5
+    expect(m.sqn).toBeCloseTo((Math.sqrt(5) * 2) / Math.sqrt(182.5), 14);
+    expect(m.avg_bars_held).toBe(3); // (3 + 1 + 5 + 2 + 4) / 5, the open trade left out
+  });
+
+  it('adds up fees and the slippage the record carries', () => {
+    expect(m.fees_paid).toBe(3.5);
+    expect(m.slippage_paid).toBe(0.75);
+  });
+
+  it('measures tracking error and the drawdown length in rows', () => {
+    // active returns -0.2, 0.2, -0.1: sample variance 0.13 / 3 (return-stats.test.ts)
+    expect(m.tracking_error).toBeCloseTo(Math.sqrt(0.13 / 3) * Math.sqrt(252), 12);
+    expect(m.max_drawdown_duration_periods).toBe(3);
   });
 
   it('computes turnover and exposure', () => {
@@ -146,7 +169,49 @@ describe('computeMetrics edge cases', () => {
     expect(m.sharpe).toBeNull();
     expect(m.total_return).toBeNull();
     expect(m.null_reasons['sharpe']).toBe('equity is not a finite number at row 2 (2024-01-02T00:00:00.000Z)');
+    expect(m.turnover).toBeNull();
+    expect(m.exposure).toBeNull();
+    expect(m.null_reasons['exposure']).toBe(m.null_reasons['sharpe']);
     expect(m.hit_rate).toBe(1);
+    expect(m.expectancy).toBe(5);
+  });
+
+  it('leaves every trade statistic null without a closed trade, and counts no fees without orders', () => {
+    const m = computeMetrics(input({ equity: curve(100, ROWS), trades: [{ pnl: 3, isOpen: true, barsHeld: 2 }] }));
+    expect(m.trades).toBe(0);
+    expect(m.open_trades).toBe(1);
+    for (const k of [
+      'hit_rate',
+      'avg_win',
+      'avg_loss',
+      'win_loss_ratio',
+      'profit_factor',
+      'expectancy',
+      'sqn',
+    ] as const) {
+      expect(m[k]).toBeNull();
+      expect(m.null_reasons[k]).toBe('no closed trades');
+    }
+    expect(m.null_reasons['avg_bars_held']).toBe('no closed trades');
+    expect(m.fees_paid).toBe(0);
+    expect(m.slippage_paid).toBeNull();
+    expect(m.null_reasons['slippage_paid']).toMatch(/does not record it yet/);
+  });
+
+  it('needs two closed trades for SQN and says when bars held or fees are missing', () => {
+    const m = computeMetrics(
+      input({
+        equity: curve(100, ROWS),
+        trades: [{ pnl: -4, isOpen: false }],
+        orders: [{ filledQty: 1, avgFillPrice: 100 }],
+      }),
+    );
+    expect(m.expectancy).toBe(-4);
+    expect(m.avg_loss).toBe(-4);
+    expect(m.null_reasons['avg_win']).toBe('no winning trades');
+    expect(m.null_reasons['sqn']).toBe('needs at least 2 closed trades');
+    expect(m.null_reasons['avg_bars_held']).toBe('bars held not recorded');
+    expect(m.null_reasons['fees_paid']).toBe('orders carry no fees');
   });
 
   it('reports why the loss-based trade ratios are null', () => {

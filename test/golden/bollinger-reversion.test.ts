@@ -50,7 +50,7 @@ function reference(b: Bars, up: number[], mid: number[], dn: number[], slip = 0)
   let cash = 100_000;
   let qty = 0;
   let side = 0;
-  let last = NaN;
+  let last = 0; // every symbol starts flat
   let order = 0;
   let entry: [string, number] | undefined;
   for (let i = 0; i < b.date.length; i++) {

@@ -29,7 +29,7 @@ function reference(b: Bars, entry: number, exit: number, slip = 0): Trip[] {
   let cash = 100_000;
   let qty = 0;
   let side = 0;
-  let last = NaN;
+  let last = 0; // every symbol starts flat
   let order = 0;
   let entered: [string, number] | undefined;
   for (let i = 0; i < b.date.length; i++) {

@@ -34,7 +34,7 @@ export function intradayReference(x: MinuteInput): Trip[] {
   let pv = 0;
   let vol = 0;
   // The strategy's last acted-on signal.
-  let last = NaN;
+  let last = 0; // every symbol starts flat
   // Position, pending market order (signed quantity), resting stop.
   let cash = x.cash;
   let qty = 0;

@@ -35,7 +35,7 @@ function reference(b: Bars, e20: number[], e50: number[], adx: number[], atr: nu
   let cash = 100_000;
   let sign = 0;
   let armed = 0;
-  let last = NaN;
+  let last = 0; // every symbol starts flat
   let qty = 0;
   let entry: [string, number] | undefined;
   let buy = 0;

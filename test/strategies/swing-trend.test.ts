@@ -61,8 +61,9 @@ describe('swing-trend', () => {
     // 10 x 1.4 = 14 stop = 400 / 14 = 28.6 -> 28 (the 5% cap, 5000 / 13 = 384, does not bind).
     // Orders are created at the signal bar's close, which indexes as that bar.
     const r = run(DOWN_CROSS, { trailAtr: 10 });
-    // The down-cross wants short; without allowShort it is recorded as flat.
-    expect(r.signals).toEqual(['flat @7', 'long @9', 'flat @11']);
+    // The up-cross bar wants flat, as the symbol is (no signal); the down-cross wants short,
+    // recorded as flat without allowShort.
+    expect(r.signals).toEqual(['long @9', 'flat @11']);
     expect(r.orders).toEqual([
       'buy 28 market @9 filled 13',
       'sell 28 trailing_stop @10 cancelled NaN',
@@ -90,8 +91,8 @@ describe('swing-trend', () => {
   it('takes entries only while ADX is above adxMin, recording a refused entry as skipped', () => {
     const r = run(DOWN_CROSS, { trailAtr: 10, adxMin: 100 });
     expect(r.orders).toEqual([]);
-    expect(r.signals).toEqual(['flat @7', 'long @9 skipped', 'flat @11']);
-    expect(String(r.rec.signals[1]?.meta.skipped)).toMatch(/^adx [\d.]+ is not above 100$/);
+    expect(r.signals).toEqual(['long @9 skipped', 'flat @11']);
+    expect(String(r.rec.signals[0]?.meta.skipped)).toMatch(/^adx [\d.]+ is not above 100$/);
   });
 
   it('goes short on a pullback after a down-cross with allowShort', () => {

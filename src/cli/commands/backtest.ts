@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
@@ -7,6 +7,7 @@ import { changedOutputs, rebuildReport } from '../../backtest/read-results.js';
 import type { ResultsManifest } from '../../backtest/results-manifest.js';
 import { runResultsDir } from '../../backtest/results-writer.js';
 import { resolveSpec, runBacktestJob, specOfRun, type BacktestFlags } from '../../orchestration/backtest-job.js';
+import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -16,7 +17,7 @@ const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 
-function flagsOf(opts: Record<string, unknown>): BacktestFlags {
+export function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
   const cash = str(opts.cash) === undefined ? undefined : Number(opts.cash);
   if (cash !== undefined && !(cash > 0)) {
     throw new UsageError('USAGE_INVALID_OPTION', `--cash "${String(opts.cash)}" is not a positive number`, {
@@ -30,7 +31,7 @@ function flagsOf(opts: Record<string, unknown>): BacktestFlags {
     .filter((s) => s !== '');
   return {
     ...(str(opts.strategy) === undefined ? {} : { strategy: String(opts.strategy) }),
-    ...(str(opts.runFile) === undefined ? {} : { configFile: String(opts.runFile) }),
+    ...(str(opts.config) === undefined ? {} : { configFile: String(opts.config) }),
     ...(symbols === undefined ? {} : { symbols }),
     ...(str(opts.start) === undefined ? {} : { start: dateFlag(str(opts.start), '--start') }),
     ...(str(opts.end) === undefined ? {} : { end: dateFlag(str(opts.end), '--end') }),
@@ -44,11 +45,18 @@ function flagsOf(opts: Record<string, unknown>): BacktestFlags {
   };
 }
 
+/** `--strategy ./file.ts` names a file relative to the working folder: made absolute for the manifest. */
+function withStrategyFile(flags: BacktestFlags, cwd: string): BacktestFlags {
+  if (flags.strategy === undefined || !isStrategyFile(flags.strategy)) return flags;
+  return { ...flags, strategy: resolve(cwd, flags.strategy) };
+}
+
 export async function backtest(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'backtest' });
   if (str(opts.replay) !== undefined) return replay(ctx, String(opts.replay));
-  const flags = flagsOf(opts);
+  const flags = withStrategyFile(backtestFlags(opts), ctx.io.cwd);
+  if (flags.configFile !== undefined) await preloadRunFileStrategy(flags.configFile);
   const { spec } = resolveSpec(loaded.home, loaded.config, flags);
   let progress: ReturnType<typeof createProgress> | undefined;
   let runBar: ReturnType<typeof createProgress> | undefined;
@@ -88,7 +96,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
       [
         [
           result.runId,
-          spec.strategy,
+          isStrategyFile(spec.strategy) ? basename(spec.strategy) : spec.strategy,
           `${spec.start}..${spec.end}`,
           String(m.trades),
           pct(m.total_return),

@@ -111,7 +111,8 @@ class ComposedStrategy implements Strategy {
     const t = this.#table;
     const n = t.specs.length;
     this.#meta = (o.meta ?? Object.keys(o.features ?? {})).map((name) => ({ name, col: t.col(name, 'meta') }));
-    this.#last = new Float64Array(ctx.symbols.length).fill(NaN);
+    // Every symbol starts flat: a first flat opinion is no change.
+    this.#last = new Float64Array(ctx.symbols.length);
     this.#rows = ctx.symbols.map(() => new Row(n));
     const universe = { rows: this.#rows };
     ctx.symbols.forEach((symbol, i) => {

@@ -1,15 +1,8 @@
 /**
- * Inference on the Sharpe ratio: the probabilistic Sharpe ratio (PSR) and the deflated Sharpe
- * ratio (DSR).
- * @see D. H. Bailey, M. López de Prado, "The Sharpe Ratio Efficient Frontier", Journal of Risk
- *   15(2), 2012 (PSR, eq. for the standard error of SR under non-normal returns).
- * @see D. H. Bailey, M. López de Prado, "The Deflated Sharpe Ratio: Correcting for Selection Bias,
- *   Backtest Overfitting and Non-Normality", Journal of Portfolio Management 40(5), 2014.
- * All Sharpe ratios here are per period (not annualised), as in both papers.
+ * The standard normal distribution: CDF and quantile, to double precision, for the Sharpe ratio
+ * inference of psr.ts and dsr.ts.
  */
 
-/** Euler–Mascheroni constant. */
-const EULER_GAMMA = 0.5772156649015329;
 const LOG_SQRT_2PI = 0.9189385332046728;
 
 /**
@@ -75,40 +68,4 @@ export function normInv(p: number): number {
     x -= u / (1 + (x * u) / 2);
   }
   return x;
-}
-
-/**
- * PSR(SR*) = Φ( (SR - SR*) √(n - 1) / √(1 - γ₃ SR + (γ₄ - 1)/4 SR²) ), with SR the per-period
- * Sharpe ratio estimated over n returns, γ₃ their skewness and γ₄ their (non-excess) kurtosis.
- * NaN when n < 2 or the variance term is not positive.
- */
-export function probabilisticSharpe(sr: number, n: number, skew: number, kurtosis: number, benchmark = 0): number {
-  const v = 1 - skew * sr + ((kurtosis - 1) / 4) * sr * sr;
-  if (n < 2 || !(v > 0) || !Number.isFinite(sr)) return NaN;
-  return normCdf(((sr - benchmark) * Math.sqrt(n - 1)) / Math.sqrt(v));
-}
-
-/**
- * Expected maximum of N per-period Sharpe ratios whose true value is 0 and whose estimates have
- * variance V (DSR paper, eq. 6): √V ((1 - γ) Φ⁻¹(1 - 1/N) + γ Φ⁻¹(1 - 1/(N e))). 0 for N = 1
- * (one trial, no selection).
- */
-export function expectedMaxSharpe(trials: number, variance: number): number {
-  if (trials === 1) return 0;
-  return (
-    Math.sqrt(variance) *
-    ((1 - EULER_GAMMA) * normInv(1 - 1 / trials) + EULER_GAMMA * normInv(1 - 1 / (trials * Math.E)))
-  );
-}
-
-/** DSR = PSR(SR₀) with SR₀ = expectedMaxSharpe(trials, variance); equals PSR(0) for one trial. */
-export function deflatedSharpe(
-  sr: number,
-  n: number,
-  skew: number,
-  kurtosis: number,
-  trials: number,
-  variance: number,
-): number {
-  return probabilisticSharpe(sr, n, skew, kurtosis, expectedMaxSharpe(trials, variance));
 }

@@ -2,7 +2,7 @@
  * Return statistics over plain arrays, in empyrical's conventions (quantopian/empyrical,
  * empyrical/stats.py): simple returns, sample standard deviation (ddof = 1), annualisation by
  * the number of periods per year, a constant per-period risk-free rate. Each function returns
- * NaN where the statistic is undefined; `metrics.ts` turns that into null with a reason.
+ * NaN where the statistic is undefined; `performance.ts` turns that into null with a reason.
  */
 
 /**
@@ -30,10 +30,18 @@ export function mean(x: ArrayLike<number>, from = 0, to = x.length): number {
   return s / n;
 }
 
-/** Sample standard deviation (ddof = 1), two-pass; NaN for fewer than two values. */
+/**
+ * Sample standard deviation (ddof = 1), two-pass; NaN for fewer than two values. Exactly 0 when
+ * every value is the same (the computed mean of equal values can be an ulp off, which would
+ * leave a spurious ~1e-18 deviation and a huge Sharpe ratio).
+ */
 export function sampleStd(x: ArrayLike<number>, from = 0, to = x.length): number {
   const n = to - from;
   if (n < 2) return NaN;
+  const first = x[from]!;
+  let isConstant = true;
+  for (let i = from + 1; i < to && isConstant; i++) isConstant = x[i] === first;
+  if (isConstant) return Number.isFinite(first) ? 0 : NaN;
   const m = mean(x, from, to);
   let ss = 0;
   for (let i = from; i < to; i++) ss += (x[i]! - m) ** 2;
@@ -92,6 +100,8 @@ export interface DrawdownStats {
   readonly maxDrawdown: number;
   /** Longest time under water, peak to recovery (or to the last row), in ms. */
   readonly maxDurationMs: number;
+  /** Longest spell under water in rows (the initial value's peak counts as row 0, like its time). */
+  readonly maxDurationPeriods: number;
 }
 
 /**
@@ -104,25 +114,32 @@ export function drawdownStats(equity: ArrayLike<number>, ts: ArrayLike<number>, 
   const n = equity.length;
   let peak = initial;
   let peakTs = n > 0 ? ts[0]! : 0;
+  let peakRow = 0;
   let maxDd = 0;
   let maxDur = 0;
+  let maxRows = 0;
   let isUnder = false;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const t = ts[i]!;
     if (e >= peak) {
-      if (isUnder && t - peakTs > maxDur) maxDur = t - peakTs;
+      if (isUnder) {
+        maxDur = Math.max(maxDur, t - peakTs);
+        maxRows = Math.max(maxRows, i - peakRow);
+      }
       isUnder = false;
       peak = e;
       peakTs = t;
+      peakRow = i;
       continue;
     }
     isUnder = true;
     const dd = e / peak - 1;
     if (dd < maxDd) maxDd = dd;
-    if (t - peakTs > maxDur) maxDur = t - peakTs;
+    maxDur = Math.max(maxDur, t - peakTs);
+    maxRows = Math.max(maxRows, i - peakRow);
   }
-  return { maxDrawdown: maxDd, maxDurationMs: maxDur };
+  return { maxDrawdown: maxDd, maxDurationMs: maxDur, maxDurationPeriods: maxRows };
 }
 
 /**
@@ -167,6 +184,15 @@ export function informationRatio(r: ArrayLike<number>, b: ArrayLike<number>, per
   return (mean(active) / sd) * Math.sqrt(periodsPerYear);
 }
 
+/**
+ * Annualised tracking error (empyrical tracking_error): std(r − b, ddof=1) · √P over the pairs
+ * where both returns are finite. NaN with fewer than two pairs.
+ */
+export function trackingError(r: ArrayLike<number>, b: ArrayLike<number>, periodsPerYear: number): number {
+  const [x, y] = pairs(r, b);
+  return sampleStd(x.map((v, i) => v - y[i]!)) * Math.sqrt(periodsPerYear);
+}
+
 /** Pairs (r[i], b[i]) where both are finite. */
 function pairs(r: ArrayLike<number>, b: ArrayLike<number>): [Float64Array, Float64Array] {
   const xs: number[] = [];
@@ -208,6 +234,6 @@ export function moments(x: ArrayLike<number>): { skew: number; kurtosis: number 
   m2 /= n;
   m3 /= n;
   m4 /= n;
-  if (!(m2 > 0)) return { skew: NaN, kurtosis: NaN };
+  if (!(m2 > 0) || sampleStd(x) === 0) return { skew: NaN, kurtosis: NaN };
   return { skew: m3 / m2 ** 1.5, kurtosis: m4 / (m2 * m2) };
 }

@@ -12,8 +12,8 @@ import {
   sharpe,
   simpleReturns,
   sortino,
-} from '../../src/backtest/return-stats.js';
-import { DAY, d, prng } from './results-fixture.js';
+} from '../../../src/analytics/metrics/return-stats.js';
+import { DAY, d, prng } from '../../backtest/results-fixture.js';
 
 // The tiny series of these tests: initial 100, equity 110, 99, 108.9, 108.9
 // => returns r = [0.1, -0.1, 0.1, 0], mean 0.025,
@@ -68,12 +68,14 @@ describe('return statistics on a hand-computed series', () => {
     expect(drawdownStats([110, 99, 108.9, 108.9], ts, 100)).toEqual({
       maxDrawdown: 99 / 110 - 1,
       maxDurationMs: 3 * DAY,
+      maxDurationPeriods: 3,
     });
     // under water from day 0 (the initial 100) to day 2 (back at 100), then a new high: 2 days
     const rec = drawdownStats([95, 97, 100, 120], ts, 100);
     expect(rec.maxDrawdown).toBeCloseTo(-0.05, 15);
     expect(rec.maxDurationMs).toBe(2 * DAY);
-    expect(drawdownStats([101, 102], ts, 100)).toEqual({ maxDrawdown: 0, maxDurationMs: 0 });
+    expect(rec.maxDurationPeriods).toBe(2);
+    expect(drawdownStats([101, 102], ts, 100)).toEqual({ maxDrawdown: 0, maxDurationMs: 0, maxDurationPeriods: 0 });
   });
 
   it('regresses on the benchmark as empyrical does (population covariance, compounded alpha)', () => {

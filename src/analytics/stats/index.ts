@@ -1,0 +1,5 @@
+export * from './normal.js';
+export * from './psr.js';
+export * from './dsr.js';
+export * from './sharpe-estimate.js';
+export * from './pbo.js';

@@ -1,0 +1,136 @@
+/**
+ * `momentic sweep`: runs a strategy over a grid (or a seeded random sample) of parameters, spread
+ * over worker threads, records every trial (params, metrics, returns) and sums up the search
+ * honestly: the best trial by the objective, and its deflated Sharpe ratio from the true number
+ * of trials and the variance of their Sharpe ratios. docs/evaluation.md.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from '../../config/schema.js';
+import { didYouMean } from '../../core/did-you-mean.js';
+import { UsageError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
+import type { BacktestSpec } from '../backtest-job.js';
+import { loadRunData } from '../run-data.js';
+import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
+import { gridSize, grid, randomSample, trialKey, type ParamAxis } from './param-space.js';
+import { summarize, type SweepSummary } from './summary.js';
+import { SweepStore, type TrialLine } from './sweep-store.js';
+import type { TrialOutcome, TrialSpec } from './trial.js';
+import { createTrialRunner } from './trial-runner.js';
+import { writeSweepOutputs } from './outputs.js';
+
+export interface SweepOptions {
+  readonly home: string;
+  readonly config: Config;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The run every trial shares; its `params` are fixed values under the axes. */
+  readonly spec: BacktestSpec;
+  readonly axes: readonly ParamAxis[];
+  /** Grid (default) or `n` random combinations of it. */
+  readonly random?: { readonly n: number; readonly seed: number };
+  readonly objective: string;
+  /** CSCV blocks for the PBO (default: 16, fewer for short runs). */
+  readonly partitions?: number;
+  /** Worker threads (default: every core); 1 runs in this thread. */
+  readonly workers?: number;
+  /** Folder name under data/results/sweeps/ (default: from the sweep's fingerprint). */
+  readonly name?: string;
+  readonly logger?: Logger;
+  readonly onFetch?: (symbol: string) => void;
+  readonly onTrial?: (done: number, total: number) => void;
+}
+
+export interface SweepResult {
+  readonly id: string;
+  readonly dir: string;
+  readonly summary: SweepSummary;
+  /** Trials run now (the rest were recorded by an earlier, interrupted run). */
+  readonly ranNow: number;
+  readonly elapsedMs: number;
+}
+
+/** Objectives that are better when lower. */
+const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['ann_volatility', 'max_drawdown_duration_days', 'turnover']);
+
+export function checkObjective(objective: string): MetricKey {
+  if ((METRIC_KEYS as readonly string[]).includes(objective)) return objective as MetricKey;
+  throw new UsageError('USAGE_INVALID_OPTION', `--objective ${objective} is not a metric`, {
+    hint: `${didYouMean(objective, METRIC_KEYS)}objectives: ${METRIC_KEYS.join(', ')}`,
+    context: { flag: '--objective', value: objective },
+  });
+}
+
+export function isLowerBetter(objective: string): boolean {
+  return LOWER_IS_BETTER.has(objective);
+}
+
+export async function runSweep(o: SweepOptions): Promise<SweepResult> {
+  const t0 = performance.now();
+  const objective = checkObjective(o.objective);
+  if (o.axes.length === 0) {
+    throw new UsageError('USAGE_MISSING_OPTION', 'a sweep needs at least one --param with several values', {
+      hint: 'e.g. --param fast=5..50:5 --param slow=20..200:10',
+      context: { flag: '--param' },
+    });
+  }
+  const swept = new Set(o.axes.map((a) => a.name));
+  const fixed = Object.fromEntries(Object.entries(o.spec.params).filter(([k]) => !swept.has(k)));
+  const combos = (o.random === undefined ? grid(o.axes) : randomSample(o.axes, o.random.n, o.random.seed)).map((p) => ({
+    ...fixed,
+    ...p,
+  }));
+  if (isStrategyFile(o.spec.strategy)) await loadStrategyFile(o.spec.strategy);
+  const data = await loadRunData({
+    home: o.home,
+    config: o.config,
+    env: o.env,
+    spec: o.spec,
+    ...(o.logger === undefined ? {} : { logger: o.logger }),
+    ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
+  });
+  const { strategy, timeframe, start, end, cash, fees, slippage, fill, seed } = o.spec;
+  const spec: TrialSpec = { strategy, symbols: data.symbols, timeframe, start, end, cash, fees, slippage, fill, seed };
+  const definition = {
+    strategy: spec.strategy,
+    axes: o.axes,
+    fixed,
+    search: o.random === undefined ? { kind: 'grid', size: gridSize(o.axes) } : { kind: 'random', ...o.random },
+    objective,
+    spec,
+    data_files: data.dataFiles,
+  };
+  const fingerprint = createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+  const id = o.name ?? `sweep-${fingerprint.slice(0, 12)}`;
+  const store = new SweepStore(join(o.home, 'data', 'results', 'sweeps', id));
+  const done = new Set(store.open({ ...definition, fingerprint }).map((l) => l.key));
+  const todo = combos
+    .map((params, index) => ({ params, index, key: trialKey(params) }))
+    .filter((t) => !done.has(t.key));
+  const total = combos.length;
+  let finished = total - todo.length;
+  o.onTrial?.(finished, total);
+  const record = (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome): TrialLine => {
+    finished++;
+    o.onTrial?.(finished, total);
+    return r.ok
+      ? store.add({ index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics }, r.returns, r.ts)
+      : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
+  };
+  const runner = createTrialRunner({
+    home: o.home,
+    format: o.config.data.format,
+    data,
+    tasks: todo.length,
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+  });
+  try {
+    await Promise.all(todo.map(async (t) => record(t, await runner.run(spec, t.params, t.index))));
+  } finally {
+    await runner.close();
+  }
+  const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
+  await writeSweepOutputs(store, summary, definition);
+  return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0 };
+}

@@ -1,0 +1,100 @@
+import { cagr, drawdownStats, mean, sharpe } from '../../analytics/metrics/return-stats.js';
+import type { ParamAxis } from '../sweep/param-space.js';
+
+export interface OosMetrics {
+  readonly periods: number;
+  readonly totalReturn: number | null;
+  readonly cagr: number | null;
+  /** Annualized (252) Sharpe of the stitched out-of-sample returns. */
+  readonly sharpe: number | null;
+  readonly maxDrawdown: number | null;
+  /** Round trips closed in the bars each fold contributes. */
+  readonly trades: number;
+  readonly winRate: number | null;
+  /**
+   * Walk-forward efficiency (Pardo): mean out-of-sample return per bar / mean in-sample return
+   * per bar of the folds' winners; null when the in-sample mean is not positive.
+   */
+  readonly wfe: number | null;
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function measureOutOfSample(
+  ts: Float64Array,
+  returns: Float64Array,
+  cash: number,
+  pnls: readonly number[],
+  folds: readonly { readonly inSampleMean: number }[],
+  periodsPerYear = 252,
+): OosMetrics {
+  const equity = new Float64Array(returns.length);
+  let e = cash;
+  for (let i = 0; i < returns.length; i++) {
+    e *= 1 + (returns[i] as number);
+    equity[i] = e;
+  }
+  const wins = pnls.filter((p) => p > 0).length;
+  const isMeans = folds.map((f) => f.inSampleMean).filter(Number.isFinite);
+  const isMean = isMeans.length === 0 ? NaN : mean(isMeans);
+  const oosMean = mean(returns);
+  return {
+    periods: returns.length,
+    totalReturn: finite(returns.length === 0 ? NaN : e / cash - 1),
+    cagr: finite(returns.length === 0 ? NaN : cagr(e / cash, returns.length, periodsPerYear)),
+    sharpe: finite(sharpe(returns, periodsPerYear)),
+    maxDrawdown: finite(returns.length === 0 ? NaN : drawdownStats(equity, ts, cash).maxDrawdown),
+    trades: pnls.length,
+    winRate: pnls.length === 0 ? null : wins / pnls.length,
+    wfe: isMean > 0 ? finite(oosMean / isMean) : null,
+  };
+}
+
+export interface ParamStability {
+  readonly name: string;
+  /** The value each fold picked, in fold order. */
+  readonly values: readonly unknown[];
+  /** The most picked value and the share of folds that picked it. */
+  readonly mode: unknown;
+  readonly modeShare: number;
+  /** Folds whose pick differs from the previous fold's. */
+  readonly changes: number;
+  /** Numeric params: mean, sample std and coefficient of variation of the picks. */
+  readonly mean: number | null;
+  readonly std: number | null;
+  readonly cv: number | null;
+}
+
+export function parameterStability(
+  axes: readonly ParamAxis[],
+  folds: readonly { readonly params: Readonly<Record<string, unknown>> }[],
+): ParamStability[] {
+  const picked = folds.filter((f) => Object.keys(f.params).length > 0);
+  return axes.map((a) => {
+    const values = picked.map((f) => f.params[a.name]);
+    const counts = new Map<string, { v: unknown; n: number }>();
+    for (const v of values) {
+      const k = JSON.stringify(v);
+      const c = counts.get(k) ?? { v, n: 0 };
+      c.n++;
+      counts.set(k, c);
+    }
+    let mode: { v: unknown; n: number } = { v: null, n: 0 };
+    for (const c of counts.values()) if (c.n > mode.n) mode = c;
+    let changes = 0;
+    for (let i = 1; i < values.length; i++) if (JSON.stringify(values[i]) !== JSON.stringify(values[i - 1])) changes++;
+    const nums = values.every((v) => typeof v === 'number') ? (values as number[]) : [];
+    const m = nums.length > 0 ? mean(nums) : NaN;
+    const sd = nums.length > 1 ? Math.sqrt(nums.reduce((s, x) => s + (x - m) ** 2, 0) / (nums.length - 1)) : NaN;
+    return {
+      name: a.name,
+      values,
+      mode: mode.v,
+      modeShare: values.length === 0 ? 0 : mode.n / values.length,
+      changes,
+      mean: finite(m),
+      std: finite(sd),
+      cv: m !== 0 ? finite(sd / Math.abs(m)) : null,
+    };
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * `momentic walkforward`: re-optimizes a sweep's parameter grid on each train window and trades
+ * the winner on the next test window, stitches the out-of-sample returns, measures them, and
+ * checks the promotion gates (with the DSR and PBO of the sweep's own trials). docs/evaluation.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../config/schema.js';
+import { DataError, UsageError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { MetricKey } from '../../backtest/metrics.js';
+import { tsToDate } from '../../data/schema.js';
+import { loadRunData } from '../run-data.js';
+import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
+import { grid, randomSample, type ParamAxis } from '../sweep/param-space.js';
+import { isLowerBetter } from '../sweep/sweep-job.js';
+import type { SweepSummary } from '../sweep/summary.js';
+import type { TrialOutcome, TrialSpec } from '../sweep/trial.js';
+import { createTrialRunner } from '../sweep/trial-runner.js';
+import { makeFolds, type Fold, type FoldOptions } from './folds.js';
+import { evaluateGates, type Gate, type GateResult } from './gates.js';
+import { measureOutOfSample, parameterStability, type OosMetrics, type ParamStability } from './oos.js';
+
+export interface SweepDefinition {
+  readonly strategy: string;
+  readonly axes: readonly ParamAxis[];
+  readonly fixed: Readonly<Record<string, unknown>>;
+  readonly search: { readonly kind: 'grid' } | { readonly kind: 'random'; readonly n: number; readonly seed: number };
+  readonly objective: MetricKey;
+  readonly spec: TrialSpec;
+}
+
+export interface FoldResult extends Fold {
+  /** First and last session of the train and test windows. */
+  readonly trainStartDate: string;
+  readonly trainEndDate: string;
+  readonly testStartDate: string;
+  readonly testEndDate: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The winner's objective on the train window. */
+  readonly inSample: number;
+  /** Mean per-bar return of the winner on the train window. */
+  readonly inSampleMean: number;
+  /** Compounded return of the bars this fold contributes to the stitched series. */
+  readonly outOfSampleReturn: number;
+}
+
+export interface WalkForwardResult {
+  readonly sweepId: string;
+  /** Initial cash of the stitched equity (the sweep's). */
+  readonly cash: number;
+  readonly objective: MetricKey;
+  readonly folds: readonly FoldResult[];
+  readonly ts: Float64Array;
+  /** Stitched out-of-sample per-bar returns over ts. */
+  readonly returns: Float64Array;
+  readonly metrics: OosMetrics;
+  readonly stability: readonly ParamStability[];
+  readonly gates: readonly GateResult[];
+  readonly passed: boolean;
+  readonly sweep: Pick<SweepSummary, 'trials' | 'dsr' | 'pbo'>;
+}
+
+function readJson<T>(file: string, what: string): T {
+  if (!existsSync(file)) {
+    throw new DataError('DATA_NOT_FOUND', `no ${what} at ${file}`, {
+      hint: 'run the sweep first (momentic sweep ...) and pass its id: momentic walkforward --sweep ID',
+      context: { file },
+    });
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+export async function runWalkForward(o: {
+  readonly home: string;
+  readonly config: Config;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly sweepId: string;
+  readonly folds: FoldOptions;
+  readonly gates: readonly Gate[];
+  readonly workers?: number;
+  readonly logger?: Logger;
+  readonly onProgress?: (done: number, total: number) => void;
+}): Promise<WalkForwardResult> {
+  const dir = join(o.home, 'data', 'results', 'sweeps', o.sweepId);
+  const def = readJson<SweepDefinition>(join(dir, 'sweep.json'), `sweep ${o.sweepId}`);
+  const summary = readJson<SweepSummary>(join(dir, 'summary.json'), `summary of sweep ${o.sweepId} (did it finish?)`);
+  if (def.spec.timeframe !== '1d') {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `walk-forward windows count daily sessions; sweep ${o.sweepId} is on ${def.spec.timeframe} bars`,
+      {
+        hint: 'walk forward a sweep of daily bars (--timeframe 1d)',
+        context: { value: def.spec.timeframe },
+      },
+    );
+  }
+  if (isStrategyFile(def.spec.strategy)) await loadStrategyFile(def.spec.strategy);
+  const data = await loadRunData({
+    home: o.home,
+    config: o.config,
+    env: o.env,
+    spec: def.spec,
+    ...(o.logger === undefined ? {} : { logger: o.logger }),
+  });
+  const tsBuf = readFileSync(join(dir, 'timestamps.f64'));
+  const timeline = new Float64Array(tsBuf.buffer.slice(tsBuf.byteOffset, tsBuf.byteOffset + tsBuf.byteLength));
+  const folds = makeFolds(timeline.length, o.folds);
+  const combos = (
+    def.search.kind === 'grid' ? grid(def.axes) : randomSample(def.axes, def.search.n, def.search.seed)
+  ).map((p) => ({ ...def.fixed, ...p }));
+  const lower = isLowerBetter(def.objective);
+  const date = (i: number): string => tsToDate(timeline[i] as number);
+  const dates = (f: Fold) => ({
+    trainStartDate: date(f.trainStart),
+    trainEndDate: date(f.trainEnd - 1),
+    testStartDate: date(f.trainEnd),
+    testEndDate: date(f.testEnd - 1),
+  });
+  const total = folds.length * (combos.length + 1);
+  let done = 0;
+  const tick = (): void => o.onProgress?.(++done, total);
+  const runner = createTrialRunner({
+    home: o.home,
+    format: o.config.data.format,
+    data,
+    tasks: total,
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+  });
+  const results: FoldResult[] = [];
+  const oosReturns = new Float64Array(timeline.length).fill(NaN);
+  const exits: number[] = [];
+  const pnls: number[] = [];
+  try {
+    // In-sample: every combination on every train window, all at once across the workers.
+    const inSample = await Promise.all(
+      folds.map((f) =>
+        Promise.all(
+          combos.map(async (p, i) => {
+            const r = await runner.run({ ...def.spec, start: date(f.trainStart), end: date(f.trainEnd - 1) }, p, i);
+            tick();
+            return r;
+          }),
+        ),
+      ),
+    );
+    const winners = folds.map((_, k) => pickWinner(inSample[k] as TrialOutcome[], def.objective, lower));
+    // Out-of-sample: the winner from the train start (no orders while warming up) to the test end.
+    const outcomes = await Promise.all(
+      folds.map(async (f, k) => {
+        const w = winners[k];
+        // No combination had an objective on the train window (no trades, say): the fold stays flat.
+        const r =
+          w === undefined
+            ? undefined
+            : await runner.run(
+                { ...def.spec, start: date(f.trainStart), end: date(f.testEnd - 1) },
+                combos[w.index] as Record<string, unknown>,
+                w.index,
+                f.trainEnd - f.trainStart,
+              );
+        tick();
+        return r;
+      }),
+    );
+    folds.forEach((f, k) => {
+      const r = outcomes[k];
+      const w = winners[k];
+      if (r === undefined || w === undefined) {
+        oosReturns.fill(0, f.useFrom, f.useTo);
+        results.push({ ...f, ...dates(f), params: {}, inSample: NaN, inSampleMean: NaN, outOfSampleReturn: 0 });
+        return;
+      }
+      if (!r.ok)
+        throw new DataError('DATA_INVALID', `walk-forward fold ${k}: the out-of-sample run failed: ${r.error}`, {
+          hint: 'check the sweep data and params',
+        });
+      const from = timeline[f.useFrom] as number;
+      const to = timeline[f.useTo - 1] as number;
+      let growth = 1;
+      const ts = r.ts as Float64Array;
+      let j = 0;
+      for (let i = f.useFrom; i < f.useTo; i++) {
+        while (j < ts.length && (ts[j] as number) < (timeline[i] as number)) j++;
+        const x = j < ts.length && ts[j] === timeline[i] ? (r.returns[j] as number) : 0;
+        oosReturns[i] = x;
+        growth *= 1 + x;
+      }
+      r.exits.forEach((e, t) => {
+        if (e >= from && e <= to) {
+          exits.push(e);
+          pnls.push(r.pnls[t] as number);
+        }
+      });
+      results.push({
+        ...f,
+        ...dates(f),
+        params: combos[w.index] as Record<string, unknown>,
+        inSample: w.value,
+        inSampleMean: w.mean,
+        outOfSampleReturn: growth - 1,
+      });
+    });
+  } finally {
+    await runner.close();
+  }
+  const first = (folds[0] as Fold).useFrom;
+  const last = (folds[folds.length - 1] as Fold).useTo;
+  const ts = timeline.slice(first, last);
+  const returns = oosReturns.slice(first, last);
+  const metrics = measureOutOfSample(ts, returns, def.spec.cash, pnls, results);
+  const gates = evaluateGates(o.gates, {
+    sharpe: metrics.sharpe,
+    max_drawdown: metrics.maxDrawdown,
+    trades: metrics.trades,
+    win_rate: metrics.winRate,
+    total_return: metrics.totalReturn,
+    cagr: metrics.cagr,
+    wfe: metrics.wfe,
+    dsr: summary.dsr,
+    pbo: summary.pbo?.pbo ?? null,
+  });
+  return {
+    sweepId: o.sweepId,
+    cash: def.spec.cash,
+    objective: def.objective,
+    folds: results,
+    ts,
+    returns,
+    metrics,
+    stability: parameterStability(def.axes, results),
+    gates,
+    passed: gates.every((g) => g.pass),
+    sweep: { trials: summary.trials, dsr: summary.dsr, pbo: summary.pbo },
+  };
+}
+
+/** The best combination of a fold's train window by the objective (ties: the lowest index); undefined when none has one. */
+function pickWinner(
+  outcomes: readonly TrialOutcome[],
+  objective: MetricKey,
+  lower: boolean,
+): { index: number; value: number; mean: number } | undefined {
+  let best: { index: number; value: number; mean: number } | undefined;
+  for (const r of outcomes) {
+    if (!r.ok) continue;
+    const v = r.metrics[objective];
+    if (v === null || !Number.isFinite(v)) continue;
+    if (best === undefined || (lower ? v < best.value : v > best.value)) {
+      let s = 0;
+      for (const x of r.returns) s += x;
+      best = { index: r.index, value: v, mean: r.returns.length > 0 ? s / r.returns.length : NaN };
+    }
+  }
+  return best;
+}
