@@ -8,4 +8,8 @@ export { tsMomentum, type TsMomentumParams } from './builtin/ts-momentum.js';
 export { xsMomentum, type XsMomentumParams } from './builtin/xs-momentum.js';
 export { pairsMeanReversion, type PairsMeanReversionParams } from './builtin/pairs-mean-reversion.js';
 export { pairsMomentum, type PairsMomentumParams } from './builtin/pairs-momentum.js';
+export { intradayMeanReversion, type IntradayMeanReversionParams } from './builtin/intraday-mean-reversion.js';
+export { swingTrend, type SwingTrendParams } from './builtin/swing-trend.js';
+export { bollingerReversion, type BollingerReversionParams } from './builtin/bollinger-reversion.js';
+export { donchianBreakout, type DonchianBreakoutParams } from './builtin/donchian-breakout.js';
 export * from './components/index.js';

@@ -1,9 +1,13 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
+import { bollingerReversion } from './builtin/bollinger-reversion.js';
+import { donchianBreakout } from './builtin/donchian-breakout.js';
 import { emaCross } from './builtin/ema-cross.js';
+import { intradayMeanReversion } from './builtin/intraday-mean-reversion.js';
 import { pairsMeanReversion } from './builtin/pairs-mean-reversion.js';
 import { pairsMomentum } from './builtin/pairs-momentum.js';
 import { smaCross } from './builtin/sma-cross.js';
+import { swingTrend } from './builtin/swing-trend.js';
 import { tsMomentum } from './builtin/ts-momentum.js';
 import { xsMomentum } from './builtin/xs-momentum.js';
 import type { StrategyDefinition } from './define.js';
@@ -17,6 +21,10 @@ const DEFINITIONS: ReadonlyMap<string, StrategyDefinition> = new Map(
     xsMomentum as StrategyDefinition,
     pairsMeanReversion as StrategyDefinition,
     pairsMomentum as StrategyDefinition,
+    intradayMeanReversion as StrategyDefinition,
+    swingTrend as StrategyDefinition,
+    bollingerReversion as StrategyDefinition,
+    donchianBreakout as StrategyDefinition,
   ].map((d) => [d.name, d] as const),
 );
 

@@ -107,6 +107,9 @@ export function timeStop(bars: number): CloseExit {
  * only one bar of the session is left (`now + bar length + buffer >= session close`), exits at
  * market, so the order fills at the open of the session's last bar; outside a session any
  * position exits at once. Its `entryFilter` refuses entries that could not be closed in time.
+ * Bars only arrive with data, so when a session's data stops before its close a position can
+ * outlive it: it then exits at the first bar of the next session (whose previous bar is before
+ * the session's open).
  */
 export function endOfDay(bufferMinutes = 0): CloseExit & { readonly entryFilter: Filter } {
   const buffer = bufferMinutes * 60_000;
@@ -116,6 +119,8 @@ export function endOfDay(bufferMinutes = 0): CloseExit & { readonly entryFilter:
     create: () => (_row, s) => {
       const session = s.ctx.session(s.symbol);
       if (session === undefined) return 'end of day: outside the trading session';
+      const h = s.ctx.history(s.symbol);
+      if (h.length > 1 && h.ts(1) < session.open) return 'end of day: held over from an earlier session';
       const now = s.ctx.now();
       const barMs = now - s.bar.ts;
       return now + barMs + buffer >= session.close ? 'end of day: flat before the session close' : undefined;

@@ -29,6 +29,8 @@ function state(
     symbols?: number;
     session?: { open: number; close: number };
     now?: number;
+    /** Start of the symbol's previous bar (default: none). */
+    prevTs?: number;
   },
 ): BarState {
   const ctx = {
@@ -36,6 +38,7 @@ function state(
     portfolio: { equity: over.equity ?? 100_000 },
     session: () => over.session,
     now: () => over.now ?? 0,
+    history: () => ({ length: over.prevTs === undefined ? 1 : 2, ts: () => over.prevTs }),
   };
   return {
     ctx,
@@ -136,6 +139,17 @@ describe('exits', () => {
     expect(gate(row(), at(386), 1)).toBeUndefined();
     expect(gate(row(), at(387), 1)).toBe('too close to the session close to exit in time');
     expect(exit(row(), state({ qty: 1 }))).toBe('end of day: outside the trading session');
+    // Held over: the previous bar started before this session's open (its data stopped early).
+    const heldOver = state({ qty: 1, session, now: minute, bar: { ts: 0 } as never, prevTs: -10 * minute });
+    expect(exit(row(), heldOver)).toBe('end of day: held over from an earlier session');
+    const inside = state({
+      qty: 1,
+      session,
+      now: 101 * minute,
+      bar: { ts: 100 * minute } as never,
+      prevTs: 99 * minute,
+    });
+    expect(exit(row(), inside)).toBeUndefined();
   });
 });
 
