@@ -1,7 +1,6 @@
 import type { TradingCalendar } from '../calendar/types.js';
 import { toDayNumber } from '../core/dates.js';
 import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
-import { tsToDate } from '../data/schema.js';
 
 const DAY_MS = TIMEFRAME_MS['1d'];
 
@@ -76,12 +75,7 @@ export class SliceTimes {
   #lookupDay(c: CalendarCache, ts: number): void {
     c.forTs = ts;
     const day = Math.floor(ts / DAY_MS);
-    const date = tsToDate(ts);
-    if (day >= c.firstDay && day <= c.lastDay && c.cal.isTradingDay(date)) {
-      const s = c.cal.session(date);
-      c.open = s.open;
-      c.close = s.close;
-    } else {
+    if (!(day >= c.firstDay && day <= c.lastDay && c.cal.sessionOfDay(day, c))) {
       c.open = ts;
       c.close = ts + DAY_MS;
     }
@@ -113,10 +107,6 @@ export class SliceTimes {
     const day = Math.floor(ts / DAY_MS);
     // Exchange-local dates differ from UTC ones by less than a day.
     if (day <= c.firstDay || day >= c.lastDay) return;
-    const date = c.cal.sessionDate(ts);
-    if (date === undefined) return;
-    const s = c.cal.session(date);
-    c.open = s.open;
-    c.close = s.close;
+    c.cal.sessionOfDay(c.cal.localDay(ts), c);
   }
 }
