@@ -107,20 +107,19 @@ export class EngineContext implements StrategyContext {
   }
 
   buy(symbol: string, qty: number, options?: OrderOptions): string {
-    return this.#place(symbol, 'buy', qty, options);
+    return this.#place(this.#slot(symbol, 'buy'), symbol, 'buy', qty, options);
   }
 
   sell(symbol: string, qty: number, options?: OrderOptions): string {
-    return this.#place(symbol, 'sell', qty, options);
+    return this.#place(this.#slot(symbol, 'sell'), symbol, 'sell', qty, options);
   }
 
   submit(order: OrderInput): string {
-    return this.#place(order.symbol, order.side, order.qty, order);
+    return this.#place(this.#slot(order.symbol, order.side), order.symbol, order.side, order.qty, order);
   }
 
   /** Order entry: an id, then the gates (reused id, warm-up, risk), then the venue. */
-  #place(symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
-    const slot = this.#slot(symbol, side);
+  #place(slot: number, symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
     const host = this.#host;
     const clientOrderId = options?.clientOrderId ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
@@ -144,26 +143,45 @@ export class EngineContext implements StrategyContext {
 
   targetWeights(weights: Weights): readonly string[] {
     const host = this.#host;
-    const entries = (weights instanceof Map ? [...weights] : Object.entries(weights)) as [string, number][];
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // Default sort: UTF-16 code unit order, the order of `<` on strings.
+    const symbols =
+      weights instanceof Map ? [...(weights as ReadonlyMap<string, number>).keys()] : Object.keys(weights);
+    if (symbols.length > 1) symbols.sort();
     const equity = host.portfolio.equity;
-    const sells: [string, number][] = [];
-    const buys: [string, number][] = [];
-    for (const [symbol, w] of entries) {
-      const slot = this.#slot(symbol, 'targetWeights');
-      if (!Number.isFinite(w)) throw usage(`targetWeights: the weight of ${symbol} is ${w}`, 'give finite weights');
-      const h = host.histories[slot] as BarHistory;
-      if (h.length === 0) {
-        throw usage(`targetWeights: ${symbol} has no bar yet, so no price to size it`, 'wait for its first bar');
-      }
-      const lot = (host.instruments[slot] as Instrument).lotSize;
-      // Down to the lot, toward zero (floorToTick: no string formatting, unlike core's roundToLot).
-      const target = Math.sign(w) * floorToTick((Math.abs(w) * Math.max(0, equity)) / h.close(0), lot);
-      const projected = host.portfolio.qty(symbol) + host.tracker.pendingQty(slot);
-      const qty = floorToTick(Math.abs(target - projected), lot);
-      if (qty > 0) (target > projected ? buys : sells).push([symbol, qty]);
+    // Every quantity is sized before the first order goes out; signed: buys > 0, sells < 0.
+    const deltas: number[] = [];
+    for (let i = 0; i < symbols.length; i++) {
+      const symbol = symbols[i] as string;
+      const w = weights instanceof Map ? (weights.get(symbol) as number) : (weights as Record<string, number>)[symbol];
+      deltas.push(this.#delta(symbol, w as number, equity));
     }
-    return [...sells.map(([s, q]) => this.sell(s, q)), ...buys.map(([s, q]) => this.buy(s, q))];
+    const ids: string[] = [];
+    for (let i = 0; i < symbols.length; i++) {
+      const d = deltas[i] as number;
+      if (d < 0) ids.push(this.sell(symbols[i] as string, -d));
+    }
+    for (let i = 0; i < symbols.length; i++) {
+      const d = deltas[i] as number;
+      if (d > 0) ids.push(this.buy(symbols[i] as string, d));
+    }
+    return ids;
+  }
+
+  /** The signed quantity that takes a symbol to weight `w` of `equity`, counting open market orders. */
+  #delta(symbol: string, w: number, equity: number): number {
+    const host = this.#host;
+    const slot = this.#slot(symbol, 'targetWeights');
+    if (!Number.isFinite(w)) throw usage(`targetWeights: the weight of ${symbol} is ${w}`, 'give finite weights');
+    const h = host.histories[slot] as BarHistory;
+    if (h.length === 0) {
+      throw usage(`targetWeights: ${symbol} has no bar yet, so no price to size it`, 'wait for its first bar');
+    }
+    const lot = (host.instruments[slot] as Instrument).lotSize;
+    // Down to the lot, toward zero (floorToTick: no string formatting, unlike core's roundToLot).
+    const target = Math.sign(w) * floorToTick((Math.abs(w) * Math.max(0, equity)) / h.close(0), lot);
+    const projected = host.portfolio.qty(symbol) + host.tracker.pendingQty(slot);
+    const qty = floorToTick(Math.abs(target - projected), lot);
+    return qty > 0 ? (target > projected ? qty : -qty) : 0;
   }
 
   flatten(symbol?: string): readonly string[] {

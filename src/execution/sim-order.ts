@@ -122,6 +122,18 @@ export class SimOrder {
 
   /** The order as the outside world sees it now (a copy). */
   snapshot(): OrderState {
+    return this.#state() as unknown as OrderState;
+  }
+
+  /** The snapshot with fees and a copy of the history. */
+  record(): OrderRecord {
+    const out = this.#state();
+    out.fees = this.fees;
+    out.history = this.#history.slice();
+    return out as unknown as OrderRecord;
+  }
+
+  #state(): Record<string, unknown> {
     // Built field by field: object spread of the request measured 0.6-4 us per order on Node 20,
     // the bulk of the exchange's cost per order.
     const r = this.request;
@@ -152,10 +164,6 @@ export class SimOrder {
     if (r.tag !== undefined) out.tag = r.tag;
     if (this.reason !== undefined) out.reason = this.reason;
     if (this.parentId !== undefined) out.parentId = this.parentId;
-    return out as unknown as OrderState;
-  }
-
-  record(): OrderRecord {
-    return { ...this.snapshot(), fees: this.fees, history: [...this.#history] };
+    return out;
   }
 }

@@ -209,13 +209,14 @@ export class SimulatedExchange implements ExecutionClient {
       const reason = `${req.symbol} is not shortable: selling ${v.request.qty} with a position of ${book.position} would open a short`;
       return { ok: false, code: 'not_shortable', reason };
     }
-    const taken = v.legs.find((l) => this.#life.has(l.clientOrderId));
-    if (taken !== undefined) {
-      return {
-        ok: false,
-        code: 'duplicate_client_order_id',
-        reason: `leg id ${taken.clientOrderId} is already in use`,
-      };
+    for (const leg of v.legs) {
+      if (this.#life.has(leg.clientOrderId)) {
+        return {
+          ok: false,
+          code: 'duplicate_client_order_id',
+          reason: `leg id ${leg.clientOrderId} is already in use`,
+        };
+      }
     }
     return v;
   }
