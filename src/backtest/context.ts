@@ -60,11 +60,14 @@ export class EngineContext implements StrategyContext {
   readonly #counters: Int32Array;
   /** Per symbol: deterministic from run id, strategy and symbol; the order counter is appended. */
   readonly #idBase: readonly string[];
+  /** Distinct bases make generated ids unique (a hash clash of two symbols' bases would not). */
+  readonly #hasDistinctBases: boolean;
 
   constructor(host: ContextHost) {
     this.#host = host;
     this.#counters = new Int32Array(host.symbols.length);
     this.#idBase = host.symbols.map((s) => deterministicId(host.strategy, host.runId, host.strategy, s));
+    this.#hasDistinctBases = new Set(this.#idBase).size === this.#idBase.length;
   }
 
   get runId(): string {
@@ -121,13 +124,15 @@ export class EngineContext implements StrategyContext {
   /** Order entry: an id, then the gates (reused id, warm-up, risk), then the venue. */
   #place(slot: number, symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
     const host = this.#host;
-    const clientOrderId = options?.clientOrderId ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
+    const custom = options?.clientOrderId;
+    const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
-    const reason = host.tracker.isKnown(clientOrderId)
+    const isGenerated = custom === undefined && this.#hasDistinctBases;
+    const reason = host.tracker.isKnown(clientOrderId, isGenerated)
       ? `client order id ${clientOrderId} was already used in this run`
       : (host.orderGate() ?? host.risk?.check(req, host.portfolio));
     if (reason === undefined) {
-      host.tracker.submitted(req, slot);
+      host.tracker.submitted(req, slot, isGenerated);
       host.execution.submit(req);
     } else {
       const rejection: OrderRejection = { clientOrderId, symbol, reason, source: 'risk', ts: host.now() };

@@ -25,7 +25,10 @@ export class OrderTracker {
   readonly #pendingQty: Float64Array;
   /** Client order ids to look up at the venue, or records the engine made itself. */
   readonly #entries: (string | OrderRecord)[] = [];
-  readonly #seen = new Set<string>();
+  /** The string entries (ids used in this run), built on first need: most runs never need it. */
+  #seen: Set<string> | undefined;
+  /** Whether an id the engine did not generate was used (a strategy's own id, a venue's leg). */
+  #hasOtherIds = false;
   #denied = 0;
 
   constructor(symbols: number, slotOf: (symbol: string) => number) {
@@ -54,14 +57,19 @@ export class OrderTracker {
     return out;
   }
 
-  /** Whether the id was ever used in this run. */
-  isKnown(clientOrderId: string): boolean {
-    return this.#seen.has(clientOrderId);
+  /**
+   * Whether the id was ever used in this run. `isGenerated`: the engine generated it from a
+   * counter that only goes up, so only an id it did not generate can have taken it before.
+   */
+  isKnown(clientOrderId: string, isGenerated = false): boolean {
+    if (isGenerated && !this.#hasOtherIds) return false;
+    return this.#seenIds().has(clientOrderId);
   }
 
-  /** An order is about to go to the venue. */
-  submitted(req: OrderRequest, slot: number): void {
-    this.#seen.add(req.clientOrderId);
+  /** An order is about to go to the venue; `isGenerated` as in `isKnown`. */
+  submitted(req: OrderRequest, slot: number, isGenerated = false): void {
+    if (!isGenerated) this.#hasOtherIds = true;
+    this.#seen?.add(req.clientOrderId);
     this.#entries.push(req.clientOrderId);
     this.#add(req.clientOrderId, slot, req.side === 'buy' ? req.qty : -req.qty, MARKET_TYPES.has(req.type));
   }
@@ -96,19 +104,21 @@ export class OrderTracker {
     }
     const id = order.clientOrderId;
     switch (e.kind) {
-      case 'accepted':
-        // Legs of brackets and OCO groups are created by the venue, not submitted by the engine.
-        if (!this.#seen.has(id)) {
-          this.#seen.add(id);
+      case 'accepted': {
+        const o = this.#open.get(id);
+        if (o !== undefined) {
+          // The venue may have rounded the quantity down to the lot.
+          this.#setRemaining(o, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
+        } else if (!this.#seenIds().has(id)) {
+          // Legs of brackets and OCO groups are created by the venue, not submitted by the engine.
+          this.#hasOtherIds = true;
+          this.#seenIds().add(id);
           this.#entries.push(id);
           const signed = order.side === 'buy' ? order.qty : -order.qty;
           this.#add(id, this.#slotOf(order.symbol), signed, MARKET_TYPES.has(order.type));
-        } else {
-          // The venue may have rounded the quantity down to the lot.
-          const o = this.#open.get(id);
-          if (o !== undefined) this.#setRemaining(o, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
         }
         return;
+      }
       case 'partially_filled':
       case 'filled': {
         const o = this.#open.get(id);
@@ -132,6 +142,14 @@ export class OrderTracker {
       }
     }
     return out;
+  }
+
+  #seenIds(): Set<string> {
+    if (this.#seen === undefined) {
+      this.#seen = new Set();
+      for (const e of this.#entries) if (typeof e === 'string') this.#seen.add(e);
+    }
+    return this.#seen;
   }
 
   #add(id: string, slot: number, signedQty: number, isMarket: boolean): void {

@@ -157,8 +157,14 @@ export class BarMatcher {
     const side = o.side;
     const slip = this.#cfg.slippage.slippage({ symbol: o.symbol, side, price: r.price, qty, volume: bar.volume });
     const price = executionPrice(side, r.price, slip, r.limit, book.tick);
-    const prior = { priorQty: o.filledQty, priorNotional: o.notional };
-    const fee = this.#cfg.fees.fee({ side, qty, price, liquidity: r.liquidity, ...prior });
+    const fee = this.#cfg.fees.fee({
+      side,
+      qty,
+      price,
+      liquidity: r.liquidity,
+      priorQty: o.filledQty,
+      priorNotional: o.notional,
+    });
     o.filledQty = roundToStep(o.filledQty + qty, lot);
     o.remaining = Math.max(0, roundToStep(o.qty - o.filledQty, lot));
     o.notional += qty * price;
