@@ -134,6 +134,32 @@ describe('rejections', () => {
       'mine sell rejected',
     ]);
   });
+
+  it('refuses a generated id that a strategy already gave as its own', () => {
+    const s = flat('AAA', [10, 11, 12, 13]);
+    const denied: string[] = [];
+    let first = '';
+    const rec = run(
+      {
+        onBar(ctx, bar) {
+          if (bar.ts === s.ts[0]) first = ctx.buy('AAA', 1);
+          // The engine's next id for AAA is the first one with its counter at 2.
+          if (bar.ts === s.ts[1]) ctx.buy('AAA', 1, { clientOrderId: first.replace(/-1$/, '-2') });
+          if (bar.ts === s.ts[2]) ctx.sell('AAA', 2);
+        },
+        onOrderRejected: (_ctx, r) => void denied.push(r.reason),
+      },
+      { series: [s] },
+    );
+    const taken = first.replace(/-1$/, '-2');
+    expect(denied).toEqual([`client order id ${taken} was already used in this run`]);
+    expect(
+      rec.orders.map(
+        (o) =>
+          `${o.clientOrderId === first ? 'first' : o.clientOrderId === taken ? 'taken' : o.clientOrderId} ${o.side} ${o.status}`,
+      ),
+    ).toEqual(['first buy filled', 'taken buy filled', 'taken sell rejected']);
+  });
 });
 
 describe('order entry', () => {
