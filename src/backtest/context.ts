@@ -154,20 +154,23 @@ export class EngineContext implements StrategyContext {
     if (symbols.length > 1) symbols.sort();
     const equity = host.portfolio.equity;
     // Every quantity is sized before the first order goes out; signed: buys > 0, sells < 0.
-    const deltas: number[] = [];
+    const deltas = new Float64Array(symbols.length);
+    let orders = 0;
     for (let i = 0; i < symbols.length; i++) {
       const symbol = symbols[i] as string;
       const w = weights instanceof Map ? (weights.get(symbol) as number) : (weights as Record<string, number>)[symbol];
-      deltas.push(this.#delta(symbol, w as number, equity));
+      deltas[i] = this.#delta(symbol, w as number, equity);
+      if (deltas[i] !== 0) orders++;
     }
-    const ids: string[] = [];
+    const ids = new Array<string>(orders);
+    let k = 0;
     for (let i = 0; i < symbols.length; i++) {
       const d = deltas[i] as number;
-      if (d < 0) ids.push(this.sell(symbols[i] as string, -d));
+      if (d < 0) ids[k++] = this.sell(symbols[i] as string, -d);
     }
     for (let i = 0; i < symbols.length; i++) {
       const d = deltas[i] as number;
-      if (d > 0) ids.push(this.buy(symbols[i] as string, d));
+      if (d > 0) ids[k++] = this.buy(symbols[i] as string, d);
     }
     return ids;
   }

@@ -122,8 +122,9 @@ export class OrderTracker {
       case 'partially_filled':
       case 'filled': {
         const o = this.#open.get(id);
-        if (o !== undefined) this.#setRemaining(o, o.remaining - (e.fill.side === 'buy' ? e.fill.qty : -e.fill.qty));
-        if (e.kind === 'filled') this.#close(id);
+        if (o === undefined) return;
+        this.#setRemaining(o, o.remaining - (e.fill.side === 'buy' ? e.fill.qty : -e.fill.qty));
+        if (e.kind === 'filled') this.#closeOpen(id, o);
         return;
       }
       default:
@@ -167,7 +168,10 @@ export class OrderTracker {
 
   #close(id: string): void {
     const o = this.#open.get(id);
-    if (o === undefined) return;
+    if (o !== undefined) this.#closeOpen(id, o);
+  }
+
+  #closeOpen(id: string, o: OpenOrder): void {
     this.#open.delete(id);
     this.#setRemaining(o, 0);
     this.#count[o.slot] = (this.#count[o.slot] as number) - 1;

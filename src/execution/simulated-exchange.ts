@@ -148,8 +148,9 @@ export class SimulatedExchange implements ExecutionClient {
    * while it was processed fill at its close; with `next-open` nothing happens.
    */
   onBarEnd(bar: Bar): void {
+    if (this.#fill !== 'close') return;
     const book = this.#books.get(bar.symbol);
-    if (this.#fill !== 'close' || book === undefined || book.working.length === 0) return;
+    if (book === undefined || book.working.length === 0) return;
     this.#matcher.fillAtClose(book, bar);
     this.#life.events.drain();
   }
