@@ -25,6 +25,11 @@ export interface EngineClock extends Clock {
 
 /** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */
 export interface BarDrivenVenue {
+  /** The venue's side of one symbol's bars, resolved once so no bar pays a symbol lookup. */
+  barsOf(symbol: string): VenueBars;
+}
+
+export interface VenueBars {
   onBar(bar: Bar): void;
   /** After strategies reacted to the bar (`fill: 'close'` fills happen here). */
   onBarEnd(bar: Bar): void;
@@ -69,6 +74,8 @@ export class Engine {
   readonly #bars: MutableBar[];
   readonly #count: Int32Array;
   readonly #pfSlot: Int32Array;
+  /** The venue's handler of each slot's bars; empty without a bar-driven venue. */
+  readonly #venue: readonly VenueBars[];
   readonly #regs: Registration[][];
   readonly #signals: SignalRecord[] = [];
   readonly #queue: Delivery[] = [];
@@ -88,6 +95,8 @@ export class Engine {
     this.#bars = symbols.map((s) => new MutableBar(s));
     this.#count = new Int32Array(symbols.length);
     this.#pfSlot = Int32Array.from(symbols, (s) => options.portfolio.ensure(s));
+    const market = options.market;
+    this.#venue = market === undefined ? [] : symbols.map((s) => market.barsOf(s));
     this.#regs = symbols.map(() => []);
     this.#warmup = options.warmup ?? 0;
     this.#tracker = new OrderTracker(symbols.length, (s) => this.#slotOf.get(s) ?? -1);
@@ -140,7 +149,8 @@ export class Engine {
     const n = c.n;
     const slots = c.slots;
     const ts = c.ts;
-    const market = o.market;
+    const venue = this.#venue;
+    const hasVenue = venue.length !== 0;
     const bars = this.#bars;
     const count = this.#count;
     const times = this.#times;
@@ -158,7 +168,7 @@ export class Engine {
       b.low = cols.low[i] as number;
       b.close = cols.close[i] as number;
       b.volume = cols.volume[i] as number;
-      if (market !== undefined) market.onBar(b);
+      if (hasVenue) (venue[slot] as VenueBars).onBar(b);
     }
     this.#advance(times.close);
     const pf = o.portfolio;
@@ -183,7 +193,12 @@ export class Engine {
       }
     }
     if (strategy.onSlice !== undefined) this.#onSlice(strategy, c, times);
-    if (market !== undefined) for (let k = 0; k < n; k++) market.onBarEnd(bars[slots[k] as number] as MutableBar);
+    if (hasVenue) {
+      for (let k = 0; k < n; k++) {
+        const slot = slots[k] as number;
+        (venue[slot] as VenueBars).onBarEnd(bars[slot] as MutableBar);
+      }
+    }
     pf.recordBar(ts);
     this.#barsDone += n;
     this.#step++;

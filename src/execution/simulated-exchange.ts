@@ -130,7 +130,31 @@ export class SimulatedExchange implements ExecutionClient {
 
   /** Matches the working orders of the bar's symbol against the bar; bars of a symbol come in time order. */
   onBar(bar: Bar): void {
-    const book = this.#books.get(bar.symbol) ?? this.#book(bar.symbol);
+    this.#onBar(this.#books.get(bar.symbol) ?? this.#book(bar.symbol), bar);
+  }
+
+  /**
+   * The end of `bar`, after strategies reacted to it. With `fill: 'close'`, market orders placed
+   * while it was processed fill at its close; with `next-open` nothing happens.
+   */
+  onBarEnd(bar: Bar): void {
+    if (this.#fill !== 'close') return;
+    const book = this.#books.get(bar.symbol);
+    if (book !== undefined) this.#onBarEnd(book, bar);
+  }
+
+  /** `onBar` and `onBarEnd` of one symbol's bars, its book looked up once (the engine's per-slot handlers). */
+  barsOf(symbol: string): { onBar(bar: Bar): void; onBarEnd(bar: Bar): void } {
+    const book = this.#book(symbol);
+    return {
+      onBar: (bar) => this.#onBar(book, bar),
+      onBarEnd: (bar) => {
+        if (this.#fill === 'close') this.#onBarEnd(book, bar);
+      },
+    };
+  }
+
+  #onBar(book: SymbolBook, bar: Bar): void {
     if (!(bar.ts > book.lastTs)) {
       throw new InternalError(
         `bars of ${bar.symbol} reached the exchange out of order (${bar.ts} after ${book.lastTs})`,
@@ -143,14 +167,8 @@ export class SimulatedExchange implements ExecutionClient {
     this.#life.events.drain();
   }
 
-  /**
-   * The end of `bar`, after strategies reacted to it. With `fill: 'close'`, market orders placed
-   * while it was processed fill at its close; with `next-open` nothing happens.
-   */
-  onBarEnd(bar: Bar): void {
-    if (this.#fill !== 'close') return;
-    const book = this.#books.get(bar.symbol);
-    if (book === undefined || book.working.length === 0) return;
+  #onBarEnd(book: SymbolBook, bar: Bar): void {
+    if (book.working.length === 0) return;
     this.#matcher.fillAtClose(book, bar);
     this.#life.events.drain();
   }
