@@ -271,7 +271,8 @@ export class Engine {
         else s.onFill?.(this.#ctx, d.fill);
       }
     } finally {
-      q.length = 0;
+      // pop, not `length = 0`, which drops the array's storage (reallocated on the next push).
+      while (q.length > 0) q.pop();
       this.#inHook = false;
     }
   }
