@@ -154,7 +154,8 @@ export class EngineContext implements StrategyContext {
     if (symbols.length > 1) symbols.sort();
     const equity = host.portfolio.equity;
     // Every quantity is sized before the first order goes out; signed: buys > 0, sells < 0.
-    const deltas = new Float64Array(symbols.length);
+    // An Array, not a Float64Array: a typed array costs about 200 bytes even for one element.
+    const deltas = new Array<number>(symbols.length);
     let orders = 0;
     for (let i = 0; i < symbols.length; i++) {
       const symbol = symbols[i] as string;
