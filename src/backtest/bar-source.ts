@@ -2,7 +2,7 @@ import type { BarSeries } from '../core/bar.js';
 import { UsageError } from '../core/errors.js';
 import type { BarColumns } from './history.js';
 
-/** One timestamp of the merged stream: its ts and the slots (symbol indices) with a bar there. */
+/** One timestamp of the merged stream: its ts and the slots (symbol indices) with a bar starting at it. */
 export interface SliceCursor {
   ts: number;
   /** Slots written to `slots[0..n)`, ascending (so in symbol-name order). */

@@ -162,7 +162,7 @@ export class Engine {
       const cols = o.source.columns(slot);
       const i = count[slot] as number;
       const b = bars[slot] as MutableBar;
-      b.ts = cols.ts[i] as number;
+      b.ts = ts; // every bar of a slice starts at its ts (bar-source.ts); one column fewer to read
       b.open = cols.open[i] as number;
       b.high = cols.high[i] as number;
       b.low = cols.low[i] as number;
