@@ -58,6 +58,8 @@ class SmaCross implements Strategy {
   /** Last nonzero sign of fast - slow per symbol; 0 until the first ready bar with a difference. */
   #sign = new Int8Array(0);
   #weight = NaN;
+  /** One symbol's target for `targetWeights`, reused: an object literal with a computed key costs about 1 us. */
+  readonly #target = new Map<string, number>();
 
   constructor(p: SmaCrossParams) {
     this.#p = p;
@@ -98,7 +100,9 @@ class SmaCross implements Strategy {
     }
     if (p.qty === undefined) {
       ctx.signal(bar.symbol, direction, { targetWeight: unit * this.#weight, meta });
-      ctx.targetWeights({ [bar.symbol]: unit * this.#weight });
+      this.#target.clear();
+      this.#target.set(bar.symbol, unit * this.#weight);
+      ctx.targetWeights(this.#target);
       return;
     }
     const delta = unit * p.qty - ctx.portfolio.qty(bar.symbol);
