@@ -58,16 +58,24 @@ export class SliceTimes {
   }
 
   #updateDaily(ts: number, slots: Int32Array, n: number): void {
-    let open = Infinity;
-    let close = -Infinity;
-    for (let k = 0; k < n; k++) {
-      const c = this.#caches[this.#calOfSlot[slots[k] as number] as number] as CalendarCache;
+    if (this.#caches.length === 1 && n > 0) {
+      // One calendar for every symbol (the usual case): its session is the slice's.
+      const c = this.#caches[0] as CalendarCache;
       if (c.forTs !== ts) this.#lookupDay(c, ts);
-      if (c.open < open) open = c.open;
-      if (c.close > close) close = c.close;
+      this.open = c.open;
+      this.close = c.close;
+    } else {
+      let open = Infinity;
+      let close = -Infinity;
+      for (let k = 0; k < n; k++) {
+        const c = this.#caches[this.#calOfSlot[slots[k] as number] as number] as CalendarCache;
+        if (c.forTs !== ts) this.#lookupDay(c, ts);
+        if (c.open < open) open = c.open;
+        if (c.close > close) close = c.close;
+      }
+      this.open = open;
+      this.close = close;
     }
-    this.open = open;
-    this.close = close;
     this.isSessionOpen = true;
     this.isSessionClose = true;
   }
