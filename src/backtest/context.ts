@@ -60,6 +60,9 @@ export class EngineContext implements StrategyContext {
   readonly #counters: Int32Array;
   /** Per symbol: deterministic from run id, strategy and symbol; the order counter is appended. */
   readonly #idBase: readonly string[];
+  /** The symbol `#slot` last resolved, and its slot. */
+  #lastSymbol: string | undefined;
+  #lastSlot = -1;
   /** Distinct bases make generated ids unique (a hash clash of two symbols' bases would not). */
   readonly #hasDistinctBases: boolean;
 
@@ -237,10 +240,14 @@ export class EngineContext implements StrategyContext {
   }
 
   #slot(symbol: string, what: string): number {
+    // A strategy asks about one symbol several times in a row (open orders, signal, order).
+    if (symbol === this.#lastSymbol) return this.#lastSlot;
     const slot = this.#host.slotOf(symbol);
     if (slot < 0) {
       throw usage(`${what}: ${symbol} is not a symbol of this run`, `use one of ${this.#host.symbols.join(', ')}`);
     }
+    this.#lastSymbol = symbol;
+    this.#lastSlot = slot;
     return slot;
   }
 }
