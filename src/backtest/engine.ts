@@ -1,58 +1,18 @@
 import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
-import type { TradingCalendar } from '../calendar/types.js';
 import type { Bar } from '../core/bar.js';
-import type { Clock } from '../core/clock.js';
-import type { Timeframe } from '../core/enums.js';
 import { UsageError } from '../core/errors.js';
-import type { Instrument } from '../core/instrument.js';
 import type { Fill, OrderRejection } from '../core/order.js';
-import type { ExecutionClient, ExecutionEvent } from '../execution/ports.js';
-import type { Portfolio } from '../portfolio/portfolio.js';
+import type { ExecutionEvent } from '../execution/ports.js';
 import type { PriceField, Slice, Strategy } from '../strategies/api.js';
 import { feed, MutableBar, registration, type Registration } from './bar-feed.js';
-import type { BarSource, SliceCursor } from './bar-source.js';
-import { EngineContext, type ContextHost, type PreTradeCheck } from './context.js';
+import type { SliceCursor } from './bar-source.js';
+import { EngineContext, type ContextHost } from './context.js';
+import type { EngineOptions, VenueBars } from './engine-options.js';
 import { BarHistory } from './history.js';
 import { OrderTracker } from './order-tracker.js';
 import { PortfolioReadView } from './portfolio-view.js';
 import type { SignalRecord } from './run-record.js';
 import { SliceTimes } from './slice-times.js';
-
-/** The engine's clock: a backtest moves it bar by bar; a live clock ignores `advanceTo`. */
-export interface EngineClock extends Clock {
-  advanceTo(ts: number): void;
-}
-
-/** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */
-export interface BarDrivenVenue {
-  /** The venue's side of one symbol's bars, resolved once so no bar pays a symbol lookup. */
-  barsOf(symbol: string): VenueBars;
-}
-
-export interface VenueBars {
-  onBar(bar: Bar): void;
-  /** After strategies reacted to the bar (`fill: 'close'` fills happen here). */
-  onBarEnd(bar: Bar): void;
-}
-
-export interface EngineOptions {
-  readonly runId: string;
-  readonly strategy: Strategy;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly clock: EngineClock;
-  readonly source: BarSource;
-  readonly execution: ExecutionClient;
-  /** The simulated exchange when it is the execution client; absent for a live venue. */
-  readonly market?: BarDrivenVenue;
-  /** Books fills and marks; its symbols must include the source's. */
-  readonly portfolio: Portfolio;
-  readonly instrument: (symbol: string) => Instrument;
-  readonly calendar: (symbol: string) => TradingCalendar;
-  readonly timeframe: Timeframe;
-  /** Timestamps without orders at the start (the strategy may declare more with `ctx.warmUp`). */
-  readonly warmup?: number;
-  readonly risk?: PreTradeCheck;
-}
 
 type Delivery = { readonly fill: Fill; readonly rejection?: never } | { readonly rejection: OrderRejection };
 
