@@ -152,8 +152,7 @@ export class EngineContext implements StrategyContext {
   targetWeights(weights: Weights): readonly string[] {
     const host = this.#host;
     // Default sort: UTF-16 code unit order, the order of `<` on strings.
-    const symbols =
-      weights instanceof Map ? [...(weights as ReadonlyMap<string, number>).keys()] : Object.keys(weights);
+    const symbols = weights instanceof Map ? keysOf(weights as ReadonlyMap<string, number>) : Object.keys(weights);
     if (symbols.length > 1) symbols.sort();
     const equity = host.portfolio.equity;
     // Every quantity is sized before the first order goes out; signed: buys > 0, sells < 0.
@@ -285,6 +284,14 @@ function orderRequest(
   if (o.stopLoss !== undefined) r.stopLoss = o.stopLoss;
   if (o.tag !== undefined) r.tag = o.tag;
   return r;
+}
+
+/** A map's keys in an array, by a loop (a spread allocates an iterator result per key). */
+function keysOf(m: ReadonlyMap<string, number>): string[] {
+  const out = new Array<string>(m.size);
+  let i = 0;
+  for (const k of m.keys()) out[i++] = k;
+  return out;
 }
 
 function usage(message: string, hint: string): UsageError {

@@ -228,7 +228,8 @@ export class SimulatedExchange implements ExecutionClient {
       const reason = `${req.symbol} is not shortable: selling ${v.request.qty} with a position of ${book.position} would open a short`;
       return { ok: false, code: 'not_shortable', reason };
     }
-    for (const leg of v.legs) {
+    for (let i = 0; i < v.legs.length; i++) {
+      const leg = v.legs[i] as OrderRequest;
       if (this.#life.has(leg.clientOrderId)) {
         return {
           ok: false,

@@ -58,8 +58,8 @@ class SmaCross implements Strategy {
   /** Last nonzero sign of fast - slow per symbol; 0 until the first ready bar with a difference. */
   #sign = new Int8Array(0);
   #weight = NaN;
-  /** One symbol's target for `targetWeights`, reused: an object literal with a computed key costs about 1 us. */
-  readonly #target = new Map<string, number>();
+  /** Per symbol, its one-entry target for `targetWeights`, reused: a literal with a computed key costs about 1 us. */
+  #targets: Map<string, number>[] = [];
 
   constructor(p: SmaCrossParams) {
     this.#p = p;
@@ -73,6 +73,7 @@ class SmaCross implements Strategy {
       this.#index.set(s, i);
       this.#fast.push(ctx.indicator(s, new Sma(this.#p.fast)));
       this.#slow.push(ctx.indicator(s, new Sma(this.#p.slow)));
+      this.#targets.push(new Map());
     });
     ctx.warmUp(this.#p.slow);
   }
@@ -100,9 +101,9 @@ class SmaCross implements Strategy {
     }
     if (p.qty === undefined) {
       ctx.signal(bar.symbol, direction, { targetWeight: unit * this.#weight, meta });
-      this.#target.clear();
-      this.#target.set(bar.symbol, unit * this.#weight);
-      ctx.targetWeights(this.#target);
+      const target = this.#targets[i] as Map<string, number>;
+      target.set(bar.symbol, unit * this.#weight);
+      ctx.targetWeights(target);
       return;
     }
     const delta = unit * p.qty - ctx.portfolio.qty(bar.symbol);
