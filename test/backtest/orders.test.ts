@@ -163,6 +163,40 @@ describe('rejections', () => {
 });
 
 describe('order entry', () => {
+  it('lists open orders in submission order over all symbols, or of one symbol', () => {
+    const a = flat('AAA', [10, 10, 10]);
+    const b = flat('BBB', [20, 20, 20]);
+    const seen: string[][] = [];
+    run(
+      {
+        onSlice(ctx, slice) {
+          if (slice.ts === a.ts[0]) {
+            // Limits far below the prices: they stay open.
+            ctx.buy('BBB', 1, { type: 'limit', limitPrice: 1, clientOrderId: 'b1' });
+            ctx.buy('AAA', 1, { type: 'limit', limitPrice: 1, clientOrderId: 'a1' });
+            ctx.buy('BBB', 1, { type: 'limit', limitPrice: 1, clientOrderId: 'b2' });
+          }
+          if (slice.ts === a.ts[1]) {
+            seen.push(ctx.openOrders().map((o) => o.clientOrderId));
+            ctx.cancel('b1');
+          }
+          if (slice.ts === a.ts[2]) {
+            seen.push(ctx.openOrders().map((o) => o.clientOrderId));
+            seen.push(ctx.openOrders('BBB').map((o) => o.clientOrderId));
+            seen.push([String(ctx.hasOpenOrders()), String(ctx.hasOpenOrders('AAA'))]);
+          }
+        },
+      },
+      { series: [a, b] },
+    );
+    expect(seen).toEqual([
+      ['b1', 'a1', 'b2'], // submission order, not symbol order
+      ['a1', 'b2'],
+      ['b2'],
+      ['true', 'true'],
+    ]);
+  });
+
   it('makes deterministic client order ids from run, strategy and symbol, plus a per-symbol counter', () => {
     const ids = (runId: string): string[] => {
       const s = flat('AAA', [10, 11, 12]);
