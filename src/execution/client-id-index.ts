@@ -10,6 +10,9 @@ export class ClientIdIndex {
   #slots = new Int32Array(2 * 1024);
   #size = 0;
   readonly #idOf: (index: number) => string;
+  /** The last id hashed and its hash: the exchange looks an id up, then sets it. */
+  #lastId = '';
+  #lastHash = hashOf('');
 
   /** `idOf(i)`: the client order id of the order at index i. */
   constructor(idOf: (index: number) => string) {
@@ -22,12 +25,12 @@ export class ClientIdIndex {
 
   /** The index set for `id`, or -1. */
   get(id: string): number {
-    const slot = this.#find(id, hashOf(id));
+    const slot = this.#find(id, this.#hash(id));
     return slot < 0 ? -1 : (this.#slots[slot + 1] as number) - 1;
   }
 
   set(id: string, index: number): void {
-    const h = hashOf(id);
+    const h = this.#hash(id);
     const slot = this.#find(id, h);
     if (slot >= 0) {
       this.#slots[slot + 1] = index + 1;
@@ -36,6 +39,14 @@ export class ClientIdIndex {
     if (2 * (this.#size + 1) > this.#slots.length / 2) this.#grow();
     this.#put(h, index + 1);
     this.#size++;
+  }
+
+  #hash(id: string): number {
+    if (id !== this.#lastId) {
+      this.#lastId = id;
+      this.#lastHash = hashOf(id);
+    }
+    return this.#lastHash;
   }
 
   /** The slot (even offset) holding `id`, or -1. */
