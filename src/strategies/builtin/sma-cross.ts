@@ -53,6 +53,9 @@ class SmaCross implements Strategy {
   readonly name = 'sma-cross';
   readonly #p: SmaCrossParams;
   readonly #index = new Map<string, number>();
+  /** Symbols by index, and the index the next bar most likely has: bars come in symbol order. */
+  #symbols: readonly string[] = [];
+  #next = 0;
   #fast: Sma[] = [];
   #slow: Sma[] = [];
   /** Last nonzero sign of fast - slow per symbol; 0 until the first ready bar with a difference. */
@@ -68,6 +71,7 @@ class SmaCross implements Strategy {
   init(ctx: StrategyContext): void {
     const n = ctx.symbols.length;
     this.#sign = new Int8Array(n);
+    this.#symbols = ctx.symbols;
     this.#weight = this.#p.weight ?? 1 / Math.max(1, n);
     ctx.symbols.forEach((s, i) => {
       this.#index.set(s, i);
@@ -79,7 +83,7 @@ class SmaCross implements Strategy {
   }
 
   onBar(ctx: StrategyContext, bar: Bar): void {
-    const i = this.#index.get(bar.symbol) as number;
+    const i = this.#indexOf(bar.symbol);
     const fast = this.#fast[i] as Sma;
     const slow = this.#slow[i] as Sma;
     if (!fast.isReady || !slow.isReady) return;
@@ -111,6 +115,14 @@ class SmaCross implements Strategy {
     ctx.signal(bar.symbol, direction, { targetWeight: (unit * p.qty * bar.close) / equity, meta });
     if (delta > 0) ctx.buy(bar.symbol, delta);
     else if (delta < 0) ctx.sell(bar.symbol, -delta);
+  }
+
+  /** The symbol's index: the guess when right (a comparison), else the map. */
+  #indexOf(symbol: string): number {
+    let i = this.#next;
+    if (this.#symbols[i] !== symbol) i = this.#index.get(symbol) as number;
+    this.#next = i + 1 === this.#symbols.length ? 0 : i + 1;
+    return i;
   }
 }
 
