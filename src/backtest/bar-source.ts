@@ -2,7 +2,7 @@ import type { BarSeries } from '../core/bar.js';
 import { UsageError } from '../core/errors.js';
 import type { BarColumns } from './history.js';
 
-/** One timestamp of the merged stream: its ts and the slots (symbol indices) with a bar there. */
+/** One timestamp of the merged stream: its ts and the slots (symbol indices) with a bar starting at it. */
 export interface SliceCursor {
   ts: number;
   /** Slots written to `slots[0..n)`, ascending (so in symbol-name order). */
@@ -40,6 +40,8 @@ export class SeriesBarSource implements BarSource {
   readonly totalBars: number;
   readonly #series: readonly BarSeries[];
   readonly #pos: Int32Array;
+  /** Per slot, the ts of its next bar (Infinity when done): the scan reads one small array. */
+  readonly #nextTs: Float64Array;
 
   constructor(series: readonly BarSeries[]) {
     const sorted = [...series].sort((a, b) => compareSymbols(a.symbol, b.symbol));
@@ -55,6 +57,7 @@ export class SeriesBarSource implements BarSource {
     this.symbols = sorted.map((s) => s.symbol);
     this.totalBars = sorted.reduce((n, s) => n + s.length, 0);
     this.#pos = new Int32Array(sorted.length);
+    this.#nextTs = Float64Array.from(sorted, (sr) => (sr.length > 0 ? (sr.ts[0] as number) : Infinity));
   }
 
   /** A cursor sized for this source. */
@@ -67,26 +70,21 @@ export class SeriesBarSource implements BarSource {
   }
 
   next(out: SliceCursor): boolean {
-    const series = this.#series;
-    const pos = this.#pos;
+    const nextTs = this.#nextTs;
     let min = Infinity;
-    for (let s = 0; s < series.length; s++) {
-      const sr = series[s] as BarSeries;
-      const p = pos[s] as number;
-      if (p < sr.length) {
-        const t = sr.ts[p] as number;
-        if (t < min) min = t;
-      }
+    for (let s = 0; s < nextTs.length; s++) {
+      const t = nextTs[s] as number;
+      if (t < min) min = t;
     }
     if (min === Infinity) return false;
     let n = 0;
-    for (let s = 0; s < series.length; s++) {
-      const sr = series[s] as BarSeries;
-      const p = pos[s] as number;
-      if (p < sr.length && sr.ts[p] === min) {
-        out.slots[n++] = s;
-        pos[s] = p + 1;
-      }
+    for (let s = 0; s < nextTs.length; s++) {
+      if (nextTs[s] !== min) continue;
+      const sr = this.#series[s] as BarSeries;
+      const p = (this.#pos[s] as number) + 1;
+      this.#pos[s] = p;
+      nextTs[s] = p < sr.length ? (sr.ts[p] as number) : Infinity;
+      out.slots[n++] = s;
     }
     out.ts = min;
     out.n = n;

@@ -66,11 +66,17 @@ export class EngineContext implements StrategyContext {
   readonly #counters: Int32Array;
   /** Per symbol: deterministic from run id, strategy and symbol; the order counter is appended. */
   readonly #idBase: readonly string[];
+  /** The symbol `#slot` last resolved, and its slot. */
+  #lastSymbol: string | undefined;
+  #lastSlot = -1;
+  /** Distinct bases make generated ids unique (a hash clash of two symbols' bases would not). */
+  readonly #hasDistinctBases: boolean;
 
   constructor(host: ContextHost) {
     this.#host = host;
     this.#counters = new Int32Array(host.symbols.length);
     this.#idBase = host.symbols.map((s) => deterministicId(host.strategy, host.runId, host.strategy, s));
+    this.#hasDistinctBases = new Set(this.#idBase).size === this.#idBase.length;
   }
 
   get runId(): string {
@@ -123,28 +129,29 @@ export class EngineContext implements StrategyContext {
   }
 
   buy(symbol: string, qty: number, options?: OrderOptions): string {
-    return this.#place(symbol, 'buy', qty, options);
+    return this.#place(this.#slot(symbol, 'buy'), symbol, 'buy', qty, options);
   }
 
   sell(symbol: string, qty: number, options?: OrderOptions): string {
-    return this.#place(symbol, 'sell', qty, options);
+    return this.#place(this.#slot(symbol, 'sell'), symbol, 'sell', qty, options);
   }
 
   submit(order: OrderInput): string {
-    return this.#place(order.symbol, order.side, order.qty, order);
+    return this.#place(this.#slot(order.symbol, order.side), order.symbol, order.side, order.qty, order);
   }
 
   /** Order entry: an id, then the gates (reused id, warm-up, risk), then the venue. */
-  #place(symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
-    const slot = this.#slot(symbol, side);
+  #place(slot: number, symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
     const host = this.#host;
-    const clientOrderId = options?.clientOrderId ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
+    const custom = options?.clientOrderId;
+    const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
-    const reason = host.tracker.isKnown(clientOrderId)
+    const isGenerated = custom === undefined && this.#hasDistinctBases;
+    const reason = host.tracker.isKnown(clientOrderId, isGenerated)
       ? `client order id ${clientOrderId} was already used in this run`
       : (host.orderGate() ?? host.risk?.check(req, host.portfolio));
     if (reason === undefined) {
-      host.tracker.submitted(req, slot);
+      host.tracker.submitted(req, slot, isGenerated);
       host.execution.submit(req);
     } else {
       const rejection: OrderRejection = { clientOrderId, symbol, reason, source: 'risk', ts: host.now() };
@@ -160,26 +167,48 @@ export class EngineContext implements StrategyContext {
 
   targetWeights(weights: Weights): readonly string[] {
     const host = this.#host;
-    const entries = (weights instanceof Map ? [...weights] : Object.entries(weights)) as [string, number][];
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // Default sort: UTF-16 code unit order, the order of `<` on strings.
+    const symbols = weights instanceof Map ? keysOf(weights as ReadonlyMap<string, number>) : Object.keys(weights);
+    if (symbols.length > 1) symbols.sort();
     const equity = host.portfolio.equity;
-    const sells: [string, number][] = [];
-    const buys: [string, number][] = [];
-    for (const [symbol, w] of entries) {
-      const slot = this.#slot(symbol, 'targetWeights');
-      if (!Number.isFinite(w)) throw usage(`targetWeights: the weight of ${symbol} is ${w}`, 'give finite weights');
-      const h = host.histories[slot] as BarHistory;
-      if (h.length === 0) {
-        throw usage(`targetWeights: ${symbol} has no bar yet, so no price to size it`, 'wait for its first bar');
-      }
-      const lot = (host.instruments[slot] as Instrument).lotSize;
-      // Down to the lot, toward zero (floorToTick: no string formatting, unlike core's roundToLot).
-      const target = Math.sign(w) * floorToTick((Math.abs(w) * Math.max(0, equity)) / h.close(0), lot);
-      const projected = host.portfolio.qty(symbol) + host.tracker.pendingQty(slot);
-      const qty = floorToTick(Math.abs(target - projected), lot);
-      if (qty > 0) (target > projected ? buys : sells).push([symbol, qty]);
+    // Every quantity is sized before the first order goes out; signed: buys > 0, sells < 0.
+    // An Array, not a Float64Array: a typed array costs about 200 bytes even for one element.
+    const deltas = new Array<number>(symbols.length);
+    let orders = 0;
+    for (let i = 0; i < symbols.length; i++) {
+      const symbol = symbols[i] as string;
+      const w = weights instanceof Map ? (weights.get(symbol) as number) : (weights as Record<string, number>)[symbol];
+      deltas[i] = this.#delta(symbol, w as number, equity);
+      if (deltas[i] !== 0) orders++;
     }
-    return [...sells.map(([s, q]) => this.sell(s, q)), ...buys.map(([s, q]) => this.buy(s, q))];
+    const ids = new Array<string>(orders);
+    let k = 0;
+    for (let i = 0; i < symbols.length; i++) {
+      const d = deltas[i] as number;
+      if (d < 0) ids[k++] = this.sell(symbols[i] as string, -d);
+    }
+    for (let i = 0; i < symbols.length; i++) {
+      const d = deltas[i] as number;
+      if (d > 0) ids[k++] = this.buy(symbols[i] as string, d);
+    }
+    return ids;
+  }
+
+  /** The signed quantity that takes a symbol to weight `w` of `equity`, counting open market orders. */
+  #delta(symbol: string, w: number, equity: number): number {
+    const host = this.#host;
+    const slot = this.#slot(symbol, 'targetWeights');
+    if (!Number.isFinite(w)) throw usage(`targetWeights: the weight of ${symbol} is ${w}`, 'give finite weights');
+    const h = host.histories[slot] as BarHistory;
+    if (h.length === 0) {
+      throw usage(`targetWeights: ${symbol} has no bar yet, so no price to size it`, 'wait for its first bar');
+    }
+    const lot = (host.instruments[slot] as Instrument).lotSize;
+    // Down to the lot, toward zero (floorToTick: no string formatting, unlike core's roundToLot).
+    const target = Math.sign(w) * floorToTick((Math.abs(w) * Math.max(0, equity)) / h.close(0), lot);
+    const projected = host.portfolio.qty(symbol) + host.tracker.pendingQty(slot);
+    const qty = floorToTick(Math.abs(target - projected), lot);
+    return qty > 0 ? (target > projected ? qty : -qty) : 0;
   }
 
   flatten(symbol?: string): readonly string[] {
@@ -226,10 +255,14 @@ export class EngineContext implements StrategyContext {
   }
 
   #slot(symbol: string, what: string): number {
+    // A strategy asks about one symbol several times in a row (open orders, signal, order).
+    if (symbol === this.#lastSymbol) return this.#lastSlot;
     const slot = this.#host.slotOf(symbol);
     if (slot < 0) {
       throw usage(`${what}: ${symbol} is not a symbol of this run`, `use one of ${this.#host.symbols.join(', ')}`);
     }
+    this.#lastSymbol = symbol;
+    this.#lastSlot = slot;
     return slot;
   }
 }
@@ -267,6 +300,14 @@ function orderRequest(
   if (o.stopLoss !== undefined) r.stopLoss = o.stopLoss;
   if (o.tag !== undefined) r.tag = o.tag;
   return r;
+}
+
+/** A map's keys in an array, by a loop (a spread allocates an iterator result per key). */
+function keysOf(m: ReadonlyMap<string, number>): string[] {
+  const out = new Array<string>(m.size);
+  let i = 0;
+  for (const k of m.keys()) out[i++] = k;
+  return out;
 }
 
 function usage(message: string, hint: string): UsageError {

@@ -1,54 +1,20 @@
 import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
 import type { TradingCalendar } from '../calendar/types.js';
 import type { Bar } from '../core/bar.js';
-import type { Clock } from '../core/clock.js';
-import type { Timeframe } from '../core/enums.js';
 import { UsageError } from '../core/errors.js';
-import type { Instrument } from '../core/instrument.js';
 import type { Fill, OrderRejection } from '../core/order.js';
-import type { ExecutionClient, ExecutionEvent } from '../execution/ports.js';
-import type { Portfolio } from '../portfolio/portfolio.js';
+import type { ExecutionEvent } from '../execution/ports.js';
 import type { PriceField, Slice, Strategy } from '../strategies/api.js';
 import { feed, MutableBar, registration, type Registration } from './bar-feed.js';
-import type { BarSource, SliceCursor } from './bar-source.js';
-import { EngineContext, type ContextHost, type PreTradeCheck } from './context.js';
+import type { SliceCursor } from './bar-source.js';
+import { EngineContext, type ContextHost } from './context.js';
+import type { EngineOptions, VenueBars } from './engine-options.js';
 import { BarHistory } from './history.js';
 import { OrderTracker } from './order-tracker.js';
 import { PortfolioReadView } from './portfolio-view.js';
 import type { SignalRecord } from './run-record.js';
 import { SessionLookup } from './session-lookup.js';
 import { SliceTimes } from './slice-times.js';
-
-/** The engine's clock: a backtest moves it bar by bar; a live clock ignores `advanceTo`. */
-export interface EngineClock extends Clock {
-  advanceTo(ts: number): void;
-}
-
-/** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */
-export interface BarDrivenVenue {
-  onBar(bar: Bar): void;
-  /** After strategies reacted to the bar (`fill: 'close'` fills happen here). */
-  onBarEnd(bar: Bar): void;
-}
-
-export interface EngineOptions {
-  readonly runId: string;
-  readonly strategy: Strategy;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly clock: EngineClock;
-  readonly source: BarSource;
-  readonly execution: ExecutionClient;
-  /** The simulated exchange when it is the execution client; absent for a live venue. */
-  readonly market?: BarDrivenVenue;
-  /** Books fills and marks; its symbols must include the source's. */
-  readonly portfolio: Portfolio;
-  readonly instrument: (symbol: string) => Instrument;
-  readonly calendar: (symbol: string) => TradingCalendar;
-  readonly timeframe: Timeframe;
-  /** Timestamps without orders at the start (the strategy may declare more with `ctx.warmUp`). */
-  readonly warmup?: number;
-  readonly risk?: PreTradeCheck;
-}
 
 type Delivery = { readonly fill: Fill; readonly rejection?: never } | { readonly rejection: OrderRejection };
 
@@ -72,6 +38,8 @@ export class Engine {
   readonly #bars: MutableBar[];
   readonly #count: Int32Array;
   readonly #pfSlot: Int32Array;
+  /** The venue's handler of each slot's bars; empty without a bar-driven venue. */
+  readonly #venue: readonly VenueBars[];
   readonly #regs: Registration[][];
   readonly #signals: SignalRecord[] = [];
   readonly #queue: Delivery[] = [];
@@ -91,6 +59,8 @@ export class Engine {
     this.#bars = symbols.map((s) => new MutableBar(s));
     this.#count = new Int32Array(symbols.length);
     this.#pfSlot = Int32Array.from(symbols, (s) => options.portfolio.ensure(s));
+    const market = options.market;
+    this.#venue = market === undefined ? [] : symbols.map((s) => market.barsOf(s));
     this.#regs = symbols.map(() => []);
     this.#warmup = options.warmup ?? 0;
     this.#tracker = new OrderTracker(symbols.length, (s) => this.#slotOf.get(s) ?? -1);
@@ -142,7 +112,8 @@ export class Engine {
     const n = c.n;
     const slots = c.slots;
     const ts = c.ts;
-    const market = o.market;
+    const venue = this.#venue;
+    const hasVenue = venue.length !== 0;
     const bars = this.#bars;
     const count = this.#count;
     const times = this.#times;
@@ -154,13 +125,13 @@ export class Engine {
       const cols = o.source.columns(slot);
       const i = count[slot] as number;
       const b = bars[slot] as MutableBar;
-      b.ts = cols.ts[i] as number;
+      b.ts = ts; // every bar of a slice starts at its ts (bar-source.ts); one column fewer to read
       b.open = cols.open[i] as number;
       b.high = cols.high[i] as number;
       b.low = cols.low[i] as number;
       b.close = cols.close[i] as number;
       b.volume = cols.volume[i] as number;
-      if (market !== undefined) market.onBar(b);
+      if (hasVenue) (venue[slot] as VenueBars).onBar(b);
     }
     this.#advance(times.close);
     const pf = o.portfolio;
@@ -185,7 +156,12 @@ export class Engine {
       }
     }
     if (strategy.onSlice !== undefined) this.#onSlice(strategy, c, times);
-    if (market !== undefined) for (let k = 0; k < n; k++) market.onBarEnd(bars[slots[k] as number] as MutableBar);
+    if (hasVenue) {
+      for (let k = 0; k < n; k++) {
+        const slot = slots[k] as number;
+        (venue[slot] as VenueBars).onBarEnd(bars[slot] as MutableBar);
+      }
+    }
     pf.recordBar(ts);
     this.#barsDone += n;
     this.#step++;
@@ -258,7 +234,8 @@ export class Engine {
         else s.onFill?.(this.#ctx, d.fill);
       }
     } finally {
-      q.length = 0;
+      // pop, not `length = 0`, which drops the array's storage (reallocated on the next push).
+      while (q.length > 0) q.pop();
       this.#inHook = false;
     }
   }

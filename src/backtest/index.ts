@@ -1,5 +1,6 @@
 export * from './run-record.js';
 export * from './engine.js';
+export * from './engine-options.js';
 export * from './results-writer.js';
 export * from './metrics.js';
 export * from './report.js';

@@ -2,7 +2,10 @@ import type { OrderRejection, OrderRequest } from '../core/order.js';
 import type { ExecutionClient, ExecutionEvent, OrderRecord } from '../execution/ports.js';
 
 interface OpenOrder {
+  readonly id: string;
   readonly slot: number;
+  /** Submission order over all slots. */
+  readonly seq: number;
   /** Signed quantity still to fill (buys > 0). */
   remaining: number;
   /** Market orders count toward the pending quantity; conditional ones (limit, stop, legs) do not. */
@@ -20,26 +23,34 @@ const MARKET_TYPES: ReadonlySet<string> = new Set(['market', 'market_on_open', '
  */
 export class OrderTracker {
   readonly #slotOf: (symbol: string) => number;
-  readonly #open = new Map<string, OpenOrder>();
-  readonly #count: Int32Array;
+  /**
+   * Open orders per slot, in submission order: a symbol has a few, found by id with `===` on
+   * the id string the order was submitted with (a Map would hash every fresh id string).
+   */
+  readonly #open: OpenOrder[][];
+  #openCount = 0;
+  #seq = 0;
   readonly #pendingQty: Float64Array;
   /** Client order ids to look up at the venue, or records the engine made itself. */
   readonly #entries: (string | OrderRecord)[] = [];
-  readonly #seen = new Set<string>();
+  /** The string entries (ids used in this run), built on first need: most runs never need it. */
+  #seen: Set<string> | undefined;
+  /** Whether an id the engine did not generate was used (a strategy's own id, a venue's leg). */
+  #hasOtherIds = false;
   #denied = 0;
 
   constructor(symbols: number, slotOf: (symbol: string) => number) {
     this.#slotOf = slotOf;
-    this.#count = new Int32Array(symbols);
+    this.#open = Array.from({ length: symbols }, () => []);
     this.#pendingQty = new Float64Array(symbols);
   }
 
   hasOpen(slot: number): boolean {
-    return (this.#count[slot] as number) > 0;
+    return (this.#open[slot] as OpenOrder[]).length > 0;
   }
 
   get openCount(): number {
-    return this.#open.size;
+    return this.#openCount;
   }
 
   /** Signed quantity of the symbol's open orders not filled yet. */
@@ -49,19 +60,26 @@ export class OrderTracker {
 
   /** Client order ids of open orders, optionally of one slot, in submission order. */
   openIds(slot?: number): string[] {
-    const out: string[] = [];
-    for (const [id, o] of this.#open) if (slot === undefined || o.slot === slot) out.push(id);
-    return out;
+    if (slot !== undefined) return (this.#open[slot] ?? []).map((o) => o.id);
+    return this.#open
+      .flat()
+      .sort((a, b) => a.seq - b.seq)
+      .map((o) => o.id);
   }
 
-  /** Whether the id was ever used in this run. */
-  isKnown(clientOrderId: string): boolean {
-    return this.#seen.has(clientOrderId);
+  /**
+   * Whether the id was ever used in this run. `isGenerated`: the engine generated it from a
+   * counter that only goes up, so only an id it did not generate can have taken it before.
+   */
+  isKnown(clientOrderId: string, isGenerated = false): boolean {
+    if (isGenerated && !this.#hasOtherIds) return false;
+    return this.#seenIds().has(clientOrderId);
   }
 
-  /** An order is about to go to the venue. */
-  submitted(req: OrderRequest, slot: number): void {
-    this.#seen.add(req.clientOrderId);
+  /** An order is about to go to the venue; `isGenerated` as in `isKnown`. */
+  submitted(req: OrderRequest, slot: number, isGenerated = false): void {
+    if (!isGenerated) this.#hasOtherIds = true;
+    this.#seen?.add(req.clientOrderId);
     this.#entries.push(req.clientOrderId);
     this.#add(req.clientOrderId, slot, req.side === 'buy' ? req.qty : -req.qty, MARKET_TYPES.has(req.type));
   }
@@ -91,33 +109,36 @@ export class OrderTracker {
     const order = e.order;
     if (order === undefined) {
       // A duplicate id the venue knew and this run did not (a restart): ours never became an order.
-      if (e.kind === 'rejected') this.#close(e.rejection.clientOrderId);
+      if (e.kind === 'rejected') this.#close(e.rejection.clientOrderId, e.rejection.symbol);
       return;
     }
     const id = order.clientOrderId;
     switch (e.kind) {
-      case 'accepted':
-        // Legs of brackets and OCO groups are created by the venue, not submitted by the engine.
-        if (!this.#seen.has(id)) {
-          this.#seen.add(id);
+      case 'accepted': {
+        const o = this.#find(id, order.symbol);
+        if (o !== undefined) {
+          // The venue may have rounded the quantity down to the lot.
+          this.#setRemaining(o, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
+        } else if (!this.#seenIds().has(id)) {
+          // Legs of brackets and OCO groups are created by the venue, not submitted by the engine.
+          this.#hasOtherIds = true;
+          this.#seenIds().add(id);
           this.#entries.push(id);
           const signed = order.side === 'buy' ? order.qty : -order.qty;
           this.#add(id, this.#slotOf(order.symbol), signed, MARKET_TYPES.has(order.type));
-        } else {
-          // The venue may have rounded the quantity down to the lot.
-          const o = this.#open.get(id);
-          if (o !== undefined) this.#setRemaining(o, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
         }
         return;
+      }
       case 'partially_filled':
       case 'filled': {
-        const o = this.#open.get(id);
-        if (o !== undefined) this.#setRemaining(o, o.remaining - (e.fill.side === 'buy' ? e.fill.qty : -e.fill.qty));
-        if (e.kind === 'filled') this.#close(id);
+        const o = this.#find(id, order.symbol);
+        if (o === undefined) return;
+        this.#setRemaining(o, o.remaining - (e.fill.side === 'buy' ? e.fill.qty : -e.fill.qty));
+        if (e.kind === 'filled') this.#closeOpen(o);
         return;
       }
       default:
-        this.#close(id);
+        this.#close(id, order.symbol);
     }
   }
 
@@ -134,11 +155,19 @@ export class OrderTracker {
     return out;
   }
 
+  #seenIds(): Set<string> {
+    if (this.#seen === undefined) {
+      this.#seen = new Set();
+      for (const e of this.#entries) if (typeof e === 'string') this.#seen.add(e);
+    }
+    return this.#seen;
+  }
+
   #add(id: string, slot: number, signedQty: number, isMarket: boolean): void {
     if (slot < 0) return;
-    const o: OpenOrder = { slot, remaining: 0, isMarket };
-    this.#open.set(id, o);
-    this.#count[slot] = (this.#count[slot] as number) + 1;
+    const o: OpenOrder = { id, slot, seq: this.#seq++, remaining: 0, isMarket };
+    (this.#open[slot] as OpenOrder[]).push(o);
+    this.#openCount++;
     this.#setRemaining(o, signedQty);
   }
 
@@ -147,13 +176,29 @@ export class OrderTracker {
     o.remaining = remaining;
   }
 
-  #close(id: string): void {
-    const o = this.#open.get(id);
-    if (o === undefined) return;
-    this.#open.delete(id);
+  /** The open order with this id, looked up among its symbol's. */
+  #find(id: string, symbol: string): OpenOrder | undefined {
+    const slot = this.#slotOf(symbol);
+    if (slot < 0) return undefined;
+    const open = this.#open[slot] as OpenOrder[];
+    for (let i = 0; i < open.length; i++) if ((open[i] as OpenOrder).id === id) return open[i];
+    return undefined;
+  }
+
+  #close(id: string, symbol: string): void {
+    const o = this.#find(id, symbol);
+    if (o !== undefined) this.#closeOpen(o);
+  }
+
+  #closeOpen(o: OpenOrder): void {
+    // Remove in place, keeping the order of the rest (no splice: it allocates the removed part).
+    const open = this.#open[o.slot] as OpenOrder[];
+    let j = 0;
+    for (let i = 0; i < open.length; i++) if (open[i] !== o) open[j++] = open[i] as OpenOrder;
+    while (open.length > j) open.pop();
+    this.#openCount--;
     this.#setRemaining(o, 0);
-    this.#count[o.slot] = (this.#count[o.slot] as number) - 1;
     // No float residue once a symbol has no open order.
-    if (this.#count[o.slot] === 0) this.#pendingQty[o.slot] = 0;
+    if (open.length === 0) this.#pendingQty[o.slot] = 0;
   }
 }

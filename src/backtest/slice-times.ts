@@ -1,7 +1,6 @@
 import type { TradingCalendar } from '../calendar/types.js';
 import { toDayNumber } from '../core/dates.js';
 import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
-import { tsToDate } from '../data/schema.js';
 
 const DAY_MS = TIMEFRAME_MS['1d'];
 
@@ -59,16 +58,24 @@ export class SliceTimes {
   }
 
   #updateDaily(ts: number, slots: Int32Array, n: number): void {
-    let open = Infinity;
-    let close = -Infinity;
-    for (let k = 0; k < n; k++) {
-      const c = this.#caches[this.#calOfSlot[slots[k] as number] as number] as CalendarCache;
+    if (this.#caches.length === 1 && n > 0) {
+      // One calendar for every symbol (the usual case): its session is the slice's.
+      const c = this.#caches[0] as CalendarCache;
       if (c.forTs !== ts) this.#lookupDay(c, ts);
-      if (c.open < open) open = c.open;
-      if (c.close > close) close = c.close;
+      this.open = c.open;
+      this.close = c.close;
+    } else {
+      let open = Infinity;
+      let close = -Infinity;
+      for (let k = 0; k < n; k++) {
+        const c = this.#caches[this.#calOfSlot[slots[k] as number] as number] as CalendarCache;
+        if (c.forTs !== ts) this.#lookupDay(c, ts);
+        if (c.open < open) open = c.open;
+        if (c.close > close) close = c.close;
+      }
+      this.open = open;
+      this.close = close;
     }
-    this.open = open;
-    this.close = close;
     this.isSessionOpen = true;
     this.isSessionClose = true;
   }
@@ -76,12 +83,7 @@ export class SliceTimes {
   #lookupDay(c: CalendarCache, ts: number): void {
     c.forTs = ts;
     const day = Math.floor(ts / DAY_MS);
-    const date = tsToDate(ts);
-    if (day >= c.firstDay && day <= c.lastDay && c.cal.isTradingDay(date)) {
-      const s = c.cal.session(date);
-      c.open = s.open;
-      c.close = s.close;
-    } else {
+    if (!(day >= c.firstDay && day <= c.lastDay && c.cal.sessionOfDay(day, c))) {
       c.open = ts;
       c.close = ts + DAY_MS;
     }
@@ -113,10 +115,6 @@ export class SliceTimes {
     const day = Math.floor(ts / DAY_MS);
     // Exchange-local dates differ from UTC ones by less than a day.
     if (day <= c.firstDay || day >= c.lastDay) return;
-    const date = c.cal.sessionDate(ts);
-    if (date === undefined) return;
-    const s = c.cal.session(date);
-    c.open = s.open;
-    c.close = s.close;
+    c.cal.sessionOfDay(c.cal.localDay(ts), c);
   }
 }

@@ -1,12 +1,6 @@
 import { fromDayNumber, toDayNumber, type IsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
-import type { CalendarEvent, Session, TradingCalendar } from './types.js';
-
-interface DayBounds {
-  readonly open: number;
-  readonly close: number;
-  readonly isEarlyClose: boolean;
-}
+import type { CalendarEvent, Session, SessionBounds, TradingCalendar } from './types.js';
 
 /**
  * Shared bookkeeping for calendars whose sessions are whole local days: range checks, date
@@ -29,8 +23,10 @@ export abstract class DayCalendar implements TradingCalendar {
 
   /** True when the day (inside the range) is a session. */
   protected abstract isSessionDay(day: number): boolean;
-  /** UTC bounds of a session day. */
-  protected abstract boundsOfDay(day: number): DayBounds;
+  /** UTC open of a session day. */
+  protected abstract openOf(day: number): number;
+  /** UTC close of a session day. */
+  protected abstract closeOf(day: number): number;
   /** Exchange-local day number of an instant. */
   protected abstract localDayOf(ts: number): number;
   protected abstract closureOf(day: number): string | undefined;
@@ -65,14 +61,14 @@ export abstract class DayCalendar implements TradingCalendar {
         context: { value: date, market: this.name },
       });
     }
-    return { date, ...this.boundsOfDay(day) };
+    return this.#session(date, day);
   }
 
   sessions(from: IsoDate, to: IsoDate): Session[] {
     const [a, b] = this.#range(from, to);
     const out: Session[] = [];
     for (let d = a; d <= b; d++) {
-      if (this.isSessionDay(d)) out.push({ date: fromDayNumber(d), ...this.boundsOfDay(d) });
+      if (this.isSessionDay(d)) out.push(this.#session(fromDayNumber(d), d));
     }
     return out;
   }
@@ -99,9 +95,27 @@ export abstract class DayCalendar implements TradingCalendar {
 
   isOpen(ts: number): boolean {
     const day = this.#instantDay(ts);
-    if (!this.isSessionDay(day)) return false;
-    const b = this.boundsOfDay(day);
-    return ts >= b.open && ts < b.close;
+    return this.isSessionDay(day) && ts >= this.openOf(day) && ts < this.closeOf(day);
+  }
+
+  localDay(ts: number): number {
+    return this.localDayOf(ts);
+  }
+
+  sessionOfDay(day: number, out: SessionBounds): boolean {
+    if (!(day >= this.#firstDay && day <= this.#lastDay && this.isSessionDay(day))) return false;
+    out.open = this.openOf(day);
+    out.close = this.closeOf(day);
+    return true;
+  }
+
+  #session(date: IsoDate, day: number): Session {
+    return {
+      date,
+      open: this.openOf(day),
+      close: this.closeOf(day),
+      isEarlyClose: this.earlyCloseOf(day) !== undefined,
+    };
   }
 
   /** Exchange-local day of an instant, range-checked. */

@@ -31,10 +31,17 @@ export class SessionHoursCalendar extends DayCalendar {
     return wd !== Weekday.Saturday && wd !== Weekday.Sunday;
   }
 
-  protected boundsOfDay(day: number): { open: number; close: number; isEarlyClose: boolean } {
+  protected openOf(day: number): number {
+    return this.#at(day, this.#openMin);
+  }
+
+  protected closeOf(day: number): number {
+    return this.#at(day, this.#closeMin);
+  }
+
+  #at(day: number, minutes: number): number {
     const [y, m, d] = civilFromDays(day);
-    const at = (min: number): number => localToUtcMs(this.timezone, y, m, d, Math.floor(min / 60), min % 60);
-    return { open: at(this.#openMin), close: at(this.#closeMin), isEarlyClose: false };
+    return localToUtcMs(this.timezone, y, m, d, Math.floor(minutes / 60), minutes % 60);
   }
 
   protected localDayOf(ts: number): number {

@@ -8,6 +8,12 @@ export interface Session {
   readonly isEarlyClose: boolean;
 }
 
+/** UTC bounds of a session, `open <= ts < close` (mutable: lookups fill one in, allocation-free). */
+export interface SessionBounds {
+  open: number;
+  close: number;
+}
+
 /** A weekday on which the market is closed, or closes early, and why. */
 export interface CalendarEvent {
   readonly date: IsoDate;
@@ -36,6 +42,14 @@ export interface TradingCalendar {
   sessionDate(ts: number): IsoDate | undefined;
   /** True when `open <= ts < close` for some session. */
   isOpen(ts: number): boolean;
+  /** Exchange-local day number (days since 1970-01-01) of an instant, unchecked against the range. */
+  localDay(ts: number): number;
+  /**
+   * The session of day number `day` (`localDay`), allocation-free for hot paths: writes its UTC
+   * bounds into `out` and returns true; false, leaving `out` as it was, on a closed day or outside
+   * the calendar.
+   */
+  sessionOfDay(day: number, out: SessionBounds): boolean;
   /** Weekday closures (holidays and special closures) in a range. */
   closures(from: IsoDate, to: IsoDate): CalendarEvent[];
   /** Early closes in a range. */

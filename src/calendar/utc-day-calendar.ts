@@ -13,8 +13,12 @@ export abstract class UtcDayCalendar extends DayCalendar {
     super('1970-01-01', '2099-12-31');
   }
 
-  protected boundsOfDay(day: number): { open: number; close: number; isEarlyClose: boolean } {
-    return { open: day * MS_PER_DAY, close: (day + 1) * MS_PER_DAY, isEarlyClose: false };
+  protected openOf(day: number): number {
+    return day * MS_PER_DAY;
+  }
+
+  protected closeOf(day: number): number {
+    return (day + 1) * MS_PER_DAY;
   }
 
   protected localDayOf(ts: number): number {

@@ -1,43 +1,38 @@
-import { DateTime } from 'luxon';
-import { civilFromDays, toDayNumber, Weekday, weekday, yearOf } from '../core/dates.js';
+import { toDayNumber, Weekday, weekday, yearOf } from '../core/dates.js';
 import { DayCalendar } from './day-calendar.js';
+import { NEW_YORK, newYorkOffsetMs, newYorkToUtc } from './new-york-time.js';
 import { EARLY_CLOSE, REGULAR_CLOSE, REGULAR_OPEN, xnysClosures, xnysEarlyCloses } from './xnys-rules.js';
 
 const MS_PER_DAY = 86_400_000;
-const MS_PER_HOUR = 3_600_000;
-const ZONE = 'America/New_York';
 const FIRST = '1995-01-01';
 const LAST = '2050-12-31';
 
 const DayKind = { Session: 0, Weekend: 1, Closed: 2, EarlyClose: 3 } as const;
 type DayKind = (typeof DayKind)[keyof typeof DayKind];
 
-interface Bounds {
-  readonly open: number;
-  readonly close: number;
-  readonly isEarlyClose: boolean;
-}
-
 /**
  * New York Stock Exchange regular trading hours: 09:30-16:00 America/New_York, 13:00 on early
  * closes, no sessions on weekends, holidays or special closures. Covers 1995-01-01 .. 2050-12-31;
  * dates after the last published NYSE schedule follow the holiday rules.
- * Day kinds are precomputed into a typed array so lookups on hot paths allocate nothing.
+ * Day kinds are precomputed into a typed array, session bounds cached in typed arrays on first
+ * use, so lookups on hot paths allocate nothing.
  */
 export class XnysCalendar extends DayCalendar {
   readonly name = 'XNYS';
-  readonly timezone = ZONE;
+  readonly timezone = NEW_YORK;
   readonly #first = toDayNumber(FIRST);
   readonly #kinds: Uint8Array;
   readonly #names = new Map<number, string>();
-  readonly #bounds = new Map<number, Bounds>();
-  /** UTC offset in ms by UTC hour; DST changes happen on the hour. */
-  readonly #offsets = new Map<number, number>();
+  /** UTC open and close by day (index day - first), NaN until first asked for. */
+  readonly #opens: Float64Array;
+  readonly #closes: Float64Array;
 
   constructor() {
     super(FIRST, LAST);
     const last = toDayNumber(LAST);
     this.#kinds = new Uint8Array(last - this.#first + 1);
+    this.#opens = new Float64Array(this.#kinds.length).fill(NaN);
+    this.#closes = new Float64Array(this.#kinds.length).fill(NaN);
     for (let d = this.#first; d <= last; d++) {
       const wd = weekday(d);
       if (wd === Weekday.Saturday || wd === Weekday.Sunday) this.#kinds[d - this.#first] = DayKind.Weekend;
@@ -65,28 +60,28 @@ export class XnysCalendar extends DayCalendar {
     return k === DayKind.Session || k === DayKind.EarlyClose;
   }
 
-  protected boundsOfDay(day: number): Bounds {
-    let b = this.#bounds.get(day);
-    if (b === undefined) {
-      const isEarlyClose = this.#kind(day) === DayKind.EarlyClose;
-      b = {
-        open: localToUtc(day, REGULAR_OPEN),
-        close: localToUtc(day, isEarlyClose ? EARLY_CLOSE : REGULAR_CLOSE),
-        isEarlyClose,
-      };
-      this.#bounds.set(day, b);
+  protected openOf(day: number): number {
+    const i = day - this.#first;
+    let t = this.#opens[i] as number;
+    if (Number.isNaN(t)) {
+      t = newYorkToUtc(day, REGULAR_OPEN);
+      this.#opens[i] = t;
     }
-    return b;
+    return t;
+  }
+
+  protected closeOf(day: number): number {
+    const i = day - this.#first;
+    let t = this.#closes[i] as number;
+    if (Number.isNaN(t)) {
+      t = newYorkToUtc(day, this.#kind(day) === DayKind.EarlyClose ? EARLY_CLOSE : REGULAR_CLOSE);
+      this.#closes[i] = t;
+    }
+    return t;
   }
 
   protected localDayOf(ts: number): number {
-    const hour = Math.floor(ts / MS_PER_HOUR);
-    let offset = this.#offsets.get(hour);
-    if (offset === undefined) {
-      offset = DateTime.fromMillis(hour * MS_PER_HOUR, { zone: ZONE }).offset * 60_000;
-      this.#offsets.set(hour, offset);
-    }
-    return Math.floor((ts + offset) / MS_PER_DAY);
+    return Math.floor((ts + newYorkOffsetMs(ts)) / MS_PER_DAY);
   }
 
   protected closureOf(day: number): string | undefined {
@@ -96,12 +91,4 @@ export class XnysCalendar extends DayCalendar {
   protected earlyCloseOf(day: number): string | undefined {
     return this.#kind(day) === DayKind.EarlyClose ? this.#names.get(day) : undefined;
   }
-}
-
-function localToUtc(day: number, minutes: number): number {
-  const [year, month, d] = civilFromDays(day);
-  return DateTime.fromObject(
-    { year, month, day: d, hour: Math.floor(minutes / 60), minute: minutes % 60 },
-    { zone: ZONE },
-  ).toMillis();
 }

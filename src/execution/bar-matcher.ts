@@ -1,6 +1,6 @@
 import type { Bar } from '../core/bar.js';
 import type { Instrument } from '../core/instrument.js';
-import type { FeeModel } from './fees.js';
+import { NO_FEES, type FeeModel } from './fees.js';
 import { executionPrice } from './fill-rules.js';
 import type { OrderLifecycle } from './lifecycle.js';
 import { matchOrder, type RuleFill } from './matching.js';
@@ -8,7 +8,7 @@ import type { SymbolBook } from './order-book.js';
 import { floorToTick, roundToStep } from './rounding.js';
 import type { SessionModel } from './sessions.js';
 import type { SimOrder } from './sim-order.js';
-import type { SlippageModel } from './slippage.js';
+import { NO_SLIPPAGE, type SlippageModel } from './slippage.js';
 
 export interface BarMatcherConfig {
   readonly fees: FeeModel;
@@ -134,10 +134,9 @@ export class BarMatcher {
     const longQty = Math.max(0, book.position);
     // Fill-time guard: another order may have shrunk the long position since submission.
     const isShortBound = o.side === 'sell' && !inst.shortable && longQty < want;
-    const notShortable = `${o.symbol} is not shortable: selling more than the long position of ${longQty}`;
     if (o.tif === 'fok' && (o.remaining > cap || isShortBound)) {
       const why = isShortBound
-        ? notShortable
+        ? notShortable(o, longQty)
         : `fok: ${o.remaining} exceeds the ${cap} the volume cap allows on this bar`;
       this.#life.end(o, 'cancelled', bar.ts, why);
       return;
@@ -147,7 +146,7 @@ export class BarMatcher {
       this.#book(o, book, bar, qty);
       book.useCap(qty, lot);
     }
-    if (isShortBound && !o.isTerminal) this.#life.end(o, 'cancelled', bar.ts, notShortable);
+    if (isShortBound && !o.isTerminal) this.#life.end(o, 'cancelled', bar.ts, notShortable(o, longQty));
   }
 
   /** Prices one fill (slippage, limit cap, tick rounding), charges its fee and books it. */
@@ -155,10 +154,17 @@ export class BarMatcher {
     const r = this.#rule;
     const lot = (book.instrument as Instrument).lotSize;
     const side = o.side;
-    const slip = this.#cfg.slippage.slippage({ symbol: o.symbol, side, price: r.price, qty, volume: bar.volume });
+    const { slippage, fees } = this.#cfg;
+    // The default models need no input (and its allocation).
+    const slip =
+      slippage === NO_SLIPPAGE
+        ? 0
+        : slippage.slippage({ symbol: o.symbol, side, price: r.price, qty, volume: bar.volume });
     const price = executionPrice(side, r.price, slip, r.limit, book.tick);
-    const prior = { priorQty: o.filledQty, priorNotional: o.notional };
-    const fee = this.#cfg.fees.fee({ side, qty, price, liquidity: r.liquidity, ...prior });
+    const fee =
+      fees === NO_FEES
+        ? 0
+        : fees.fee({ side, qty, price, liquidity: r.liquidity, priorQty: o.filledQty, priorNotional: o.notional });
     o.filledQty = roundToStep(o.filledQty + qty, lot);
     o.remaining = Math.max(0, roundToStep(o.qty - o.filledQty, lot));
     o.notional += qty * price;
@@ -177,4 +183,8 @@ export class BarMatcher {
     };
     this.#life.filled(o, fill, side === 'buy' ? price - r.price : r.price - price);
   }
+}
+
+function notShortable(o: SimOrder, longQty: number): string {
+  return `${o.symbol} is not shortable: selling more than the long position of ${longQty}`;
 }

@@ -8,7 +8,12 @@ import type { ExecutionEvent, ExecutionListener } from './ports.js';
  */
 export class EventQueue {
   readonly #listeners: ExecutionListener[] = [];
-  readonly #queue: ExecutionEvent[] = [];
+  /**
+   * Events to deliver are `#queue[0..#size)`. The array keeps its capacity between drains
+   * (emptying it with `length = 0` would drop its storage and reallocate it on the next push).
+   */
+  readonly #queue: (ExecutionEvent | undefined)[] = [];
+  #size = 0;
   #isDraining = false;
 
   subscribe(listener: ExecutionListener): () => void {
@@ -20,24 +25,30 @@ export class EventQueue {
   }
 
   push(event: ExecutionEvent): void {
-    this.#queue.push(event);
+    const q = this.#queue;
+    if (this.#size < q.length) q[this.#size] = event;
+    else q.push(event);
+    this.#size++;
   }
 
   /** Delivers every queued event; a no-op when nothing is queued or a delivery is under way. */
   drain(): void {
     const q = this.#queue;
-    if (this.#isDraining || q.length === 0) return;
+    if (this.#isDraining || this.#size === 0) return;
     this.#isDraining = true;
     let i = 0;
     try {
-      for (; i < q.length; i++) {
+      for (; i < this.#size; i++) {
         const event = q[i] as ExecutionEvent;
         for (let j = 0; j < this.#listeners.length; j++) (this.#listeners[j] as ExecutionListener)(event);
       }
     } finally {
       // A listener that throws leaves the undelivered events queued for the next call.
-      if (i >= q.length) q.length = 0;
-      else q.splice(0, i + 1);
+      const end = this.#size;
+      const done = Math.min(i + 1, end);
+      q.copyWithin(0, done, end);
+      this.#size = end - done;
+      q.fill(undefined, this.#size, end);
       this.#isDraining = false;
     }
   }

@@ -1,4 +1,5 @@
 import type { Fill, OrderRequest } from '../core/order.js';
+import { ClientIdIndex } from './client-id-index.js';
 import { EventQueue } from './event-queue.js';
 import type { SymbolBook } from './order-book.js';
 import type { OrderRecord, RejectCode } from './ports.js';
@@ -12,8 +13,9 @@ export class OrderLifecycle {
   readonly events = new EventQueue();
   /** Whether legs created now may stop out on the current bar (false at a bar's close). */
   isIntrabar = false;
-  readonly #byClientId = new Map<string, SimOrder>();
   readonly #all: SimOrder[] = [];
+  /** Client order id -> index in #all (the latest order created with the id). */
+  readonly #byClientId = new ClientIdIndex((i) => (this.#all[i] as SimOrder).request.clientOrderId);
   readonly #idPrefix: string;
   readonly #bookOf: (symbol: string) => SymbolBook;
   #seq = 0;
@@ -24,11 +26,12 @@ export class OrderLifecycle {
   }
 
   get(clientOrderId: string): SimOrder | undefined {
-    return this.#byClientId.get(clientOrderId);
+    const i = this.#byClientId.get(clientOrderId);
+    return i < 0 ? undefined : this.#all[i];
   }
 
   has(clientOrderId: string): boolean {
-    return this.#byClientId.has(clientOrderId);
+    return this.#byClientId.get(clientOrderId) >= 0;
   }
 
   records(): OrderRecord[] {
@@ -48,8 +51,8 @@ export class OrderLifecycle {
     liveFrom: number,
   ): SimOrder {
     const o = new SimOrder(`${this.#idPrefix}-${++this.#seq}`, req, role, parentId, ts, afterBarTs, liveFrom);
-    this.#byClientId.set(req.clientOrderId, o);
     this.#all.push(o);
+    this.#byClientId.set(req.clientOrderId, this.#all.length - 1);
     return o;
   }
 

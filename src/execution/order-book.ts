@@ -84,6 +84,7 @@ export class SymbolBook {
       const o = w[i] as SimOrder;
       if (!o.isTerminal) w[j++] = o;
     }
-    w.length = j;
+    // pop, not `length = j`: a shorter length may drop the array's storage (reallocated on the next push).
+    while (w.length > j) w.pop();
   }
 }

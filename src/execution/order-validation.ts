@@ -1,6 +1,7 @@
 import { OrderClass, OrderType, TimeInForce, type Side } from '../core/enums.js';
 import { roundToLot, type Instrument } from '../core/instrument.js';
 import type { OrderRequest } from '../core/order.js';
+import { checkTypeFields } from './order-type-rules.js';
 import { roundPassive } from './rounding.js';
 import type { RejectCode } from './ports.js';
 
@@ -22,10 +23,7 @@ export interface InvalidOrder {
 const TYPES = new Set<string>(Object.values(OrderType));
 const TIFS = new Set<string>(Object.values(TimeInForce));
 const CLASSES = new Set<string>(Object.values(OrderClass));
-const USES_LIMIT = new Set<string>(['limit', 'stop_limit']);
-const USES_STOP = new Set<string>(['stop', 'stop_limit']);
-/** Order types that may take the auction TIFs opg / cls. */
-const AUCTION_TYPES = new Set<string>(['market', 'limit', 'market_on_open', 'market_on_close']);
+const NO_LEGS: readonly OrderRequest[] = Object.freeze([]);
 
 /**
  * Checks a request against the instrument and normalizes it: quantity rounded down to the lot,
@@ -40,7 +38,7 @@ export function validateOrder(
   if (!(Number.isFinite(req.qty) && req.qty > 0)) {
     return invalid('invalid_qty', `qty must be a positive number, got ${req.qty}`);
   }
-  const qty = roundToLot(req.qty, instrument.lotSize);
+  const qty = toLot(req.qty, instrument.lotSize);
   if (qty <= 0) {
     return invalid('invalid_qty', `qty ${req.qty} is below the lot size ${instrument.lotSize} of ${req.symbol}`);
   }
@@ -50,16 +48,14 @@ export function validateOrder(
   if (!CLASSES.has(cls)) return invalid('invalid_order', `unknown order class "${cls}"`);
 
   const tick = roundPrices ? instrument.tickSize : NaN;
-  const price = (side: Side, kind: 'limit' | 'stop', p: number): number =>
-    Number.isNaN(tick) ? p : roundPassive(side, kind, p, tick);
 
   const typeProblem = checkTypeFields(req, cls);
   if (typeProblem !== undefined) return typeProblem;
 
   let limitPrice = req.limitPrice;
   let stopPrice = req.stopPrice;
-  if (limitPrice !== undefined) limitPrice = price(req.side, 'limit', limitPrice);
-  if (stopPrice !== undefined) stopPrice = price(req.side, 'stop', stopPrice);
+  if (limitPrice !== undefined) limitPrice = price(req.side, 'limit', limitPrice, tick);
+  if (stopPrice !== undefined) stopPrice = price(req.side, 'stop', stopPrice, tick);
   if (limitPrice !== undefined && !(limitPrice > 0)) {
     return invalid('invalid_price', `limitPrice ${req.limitPrice} rounds to ${limitPrice}`);
   }
@@ -68,16 +64,17 @@ export function validateOrder(
   }
 
   const base = normalized(req, qty, limitPrice, stopPrice);
-  if (cls === 'simple') return { ok: true, request: base, legs: [] };
+  if (cls === 'simple') return { ok: true, request: base, legs: NO_LEGS };
 
   // Linked orders: legs exit on the opposite side of a bracket/OTO entry, on the OCO's own side.
   if (req.tif !== 'day' && req.tif !== 'gtc') {
     return invalid('invalid_order', `${cls} orders take tif day or gtc, got ${req.tif}`);
   }
   const legSide: Side = cls === 'oco' ? req.side : req.side === 'buy' ? 'sell' : 'buy';
-  const tp = req.takeProfit === undefined ? undefined : price(legSide, 'limit', req.takeProfit.limitPrice);
-  const slStop = req.stopLoss === undefined ? undefined : price(legSide, 'stop', req.stopLoss.stopPrice);
-  const slLimit = req.stopLoss?.limitPrice === undefined ? undefined : price(legSide, 'limit', req.stopLoss.limitPrice);
+  const tp = req.takeProfit === undefined ? undefined : price(legSide, 'limit', req.takeProfit.limitPrice, tick);
+  const slStop = req.stopLoss === undefined ? undefined : price(legSide, 'stop', req.stopLoss.stopPrice, tick);
+  const slLimit =
+    req.stopLoss?.limitPrice === undefined ? undefined : price(legSide, 'limit', req.stopLoss.limitPrice, tick);
   for (const [name, p] of [
     ['takeProfit.limitPrice', tp],
     ['stopLoss.stopPrice', slStop],
@@ -154,65 +151,14 @@ export function validateOrder(
   return { ok: true, request: { ...base, ...linked }, legs };
 }
 
-/** Price fields each order type needs or must not carry, and the TIFs it accepts: the first broken rule. */
-function checkTypeFields(req: OrderRequest, cls: string): InvalidOrder | undefined {
-  const t = req.type;
-  const { limitPrice, stopPrice, trailAmount, trailPercent, tif } = req;
-  const isTrailing = t === 'trailing_stop';
-  const hasTrail = trailAmount !== undefined || trailPercent !== undefined;
-  const rules: readonly (readonly [broken: boolean, code: RejectCode, reason: string])[] = [
-    [
-      USES_LIMIT.has(t) && cls !== 'oco' && !isPrice(limitPrice),
-      'invalid_price',
-      `a ${t} order needs a positive limitPrice, got ${limitPrice}`,
-    ],
-    [!USES_LIMIT.has(t) && limitPrice !== undefined, 'invalid_order', `limitPrice is not used by ${t} orders`],
-    [
-      limitPrice !== undefined && !isPrice(limitPrice),
-      'invalid_price',
-      `limitPrice must be a positive price, got ${limitPrice}`,
-    ],
-    [
-      USES_STOP.has(t) && !isPrice(stopPrice),
-      'invalid_price',
-      `a ${t} order needs a positive stopPrice, got ${stopPrice}`,
-    ],
-    [!USES_STOP.has(t) && stopPrice !== undefined, 'invalid_order', `stopPrice is not used by ${t} orders`],
-    [!isTrailing && hasTrail, 'invalid_order', 'trailAmount and trailPercent are only used by trailing_stop orders'],
-    [
-      isTrailing && (trailAmount === undefined) === (trailPercent === undefined),
-      'invalid_order',
-      'a trailing_stop order takes exactly one of trailAmount or trailPercent',
-    ],
-    [
-      isTrailing && trailAmount !== undefined && !isPrice(trailAmount),
-      'invalid_price',
-      `trailAmount must be positive, got ${trailAmount}`,
-    ],
-    [
-      isTrailing && trailPercent !== undefined && !(trailPercent > 0 && trailPercent < 100),
-      'invalid_price',
-      `trailPercent must be between 0 and 100 (exclusive), got ${trailPercent}`,
-    ],
-    [t === 'market_on_open' && tif !== 'opg', 'invalid_order', `market_on_open orders take tif opg, got ${tif}`],
-    [t === 'market_on_close' && tif !== 'cls', 'invalid_order', `market_on_close orders take tif cls, got ${tif}`],
-    [
-      (tif === 'opg' || tif === 'cls') && !AUCTION_TYPES.has(t),
-      'invalid_order',
-      `tif ${tif} applies to market and limit orders only, not ${t}`,
-    ],
-    [
-      cls === 'simple' && (req.takeProfit !== undefined || req.stopLoss !== undefined),
-      'invalid_order',
-      'takeProfit and stopLoss need orderClass bracket, oco or oto',
-    ],
-  ];
-  const broken = rules.find(([isBroken]) => isBroken);
-  return broken === undefined ? undefined : invalid(broken[1], broken[2]);
+/** A limit or stop price rounded passively to the tick; as given when the tick is NaN (no rounding). */
+function price(side: Side, kind: 'limit' | 'stop', p: number, tick: number): number {
+  return Number.isNaN(tick) ? p : roundPassive(side, kind, p, tick);
 }
 
-function isPrice(p: number | undefined): boolean {
-  return p !== undefined && Number.isFinite(p) && p > 0;
+/** Lots are whole shares: a whole quantity needs no rounding (roundToLot would return it unchanged). */
+function toLot(qty: number, lotSize: number): number {
+  return lotSize === 1 && Number.isInteger(qty) ? qty : roundToLot(qty, lotSize);
 }
 
 function invalid(code: RejectCode, reason: string): InvalidOrder {

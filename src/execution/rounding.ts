@@ -6,15 +6,22 @@
 import type { Side } from '../core/enums.js';
 
 const scales = new Map<number, number>();
+/** The last fractional step asked for and its scale: a run rounds to few ticks, so most calls skip the map. */
+let lastStep = NaN;
+let lastScale = NaN;
 
 /** 10^d for the d decimals a step has (0.01 -> 100, 0.25 -> 100, 1e-5 -> 100000, 5 -> 1), cached per step. */
 function scaleOf(step: number): number {
+  if (Number.isInteger(step)) return 1;
+  if (step === lastStep) return lastScale;
   let scale = scales.get(step);
   if (scale === undefined) {
     scale = 1;
     while (scale < 1e15 && Math.abs(Math.round(step * scale) - step * scale) > 1e-9 * scale) scale *= 10;
     scales.set(step, scale);
   }
+  lastStep = step;
+  lastScale = scale;
   return scale;
 }
 

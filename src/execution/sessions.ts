@@ -46,12 +46,10 @@ export function calendarSessions(timeframe: Timeframe, calendarOf: (symbol: stri
         cal = getCalendar(calendarOf(symbol));
         calendars.set(symbol, cal);
       }
-      const date = cal.sessionDate(ts);
-      if (date === undefined) return false;
-      const s = cal.session(date);
-      out.open = s.open;
-      out.close = s.close;
-      return true;
+      if (cal.sessionOfDay(cal.localDay(ts), out)) return true;
+      // Not a session: sessionDate throws CALENDAR_OUT_OF_RANGE outside the calendar.
+      cal.sessionDate(ts);
+      return false;
     },
   };
 }

@@ -69,7 +69,13 @@ export class SimOrder {
   best = NaN;
   /** Close of the session a day or cls order lives in, once known. */
   sessionClose = NaN;
-  readonly #history: OrderTransition[] = [];
+  /**
+   * Transitions after `new` (which is at createdAt): the first two in fields, since most orders
+   * have just two (accepted, filled), and the rest in an array.
+   */
+  #first: OrderTransition | undefined;
+  #second: OrderTransition | undefined;
+  #more: OrderTransition[] | undefined;
   #isTerminal = false;
 
   constructor(
@@ -99,7 +105,6 @@ export class SimOrder {
     this.stop = request.stopPrice ?? NaN;
     this.trailAmount = request.trailAmount ?? NaN;
     this.trailPercent = request.trailPercent ?? NaN;
-    this.#history.push({ status: 'new', ts });
   }
 
   /** Filled, cancelled, rejected or expired. */
@@ -112,16 +117,42 @@ export class SimOrder {
     this.status = status;
     this.#isTerminal = TERMINAL_ORDER_STATUSES.has(status);
     this.updatedAt = ts;
+    let t: OrderTransition;
     if (reason === undefined) {
-      this.#history.push({ status, ts });
+      t = { status, ts };
     } else {
       this.reason = reason;
-      this.#history.push({ status, ts, reason });
+      t = { status, ts, reason };
     }
+    if (this.#first === undefined) this.#first = t;
+    else if (this.#second === undefined) this.#second = t;
+    else if (this.#more === undefined) this.#more = [t];
+    else this.#more.push(t);
   }
 
   /** The order as the outside world sees it now (a copy). */
   snapshot(): OrderState {
+    return this.#state() as unknown as OrderState;
+  }
+
+  /** The snapshot with fees and the history. */
+  record(): OrderRecord {
+    const out = this.#state();
+    out.fees = this.fees;
+    out.history = this.#history();
+    return out as unknown as OrderRecord;
+  }
+
+  /** Every transition, `new` first. */
+  #history(): OrderTransition[] {
+    const created: OrderTransition = { status: 'new', ts: this.createdAt };
+    if (this.#first === undefined) return [created];
+    if (this.#second === undefined) return [created, this.#first];
+    if (this.#more === undefined) return [created, this.#first, this.#second];
+    return [created, this.#first, this.#second, ...this.#more];
+  }
+
+  #state(): Record<string, unknown> {
     // Built field by field: object spread of the request measured 0.6-4 us per order on Node 20,
     // the bulk of the exchange's cost per order.
     const r = this.request;
@@ -152,10 +183,6 @@ export class SimOrder {
     if (r.tag !== undefined) out.tag = r.tag;
     if (this.reason !== undefined) out.reason = this.reason;
     if (this.parentId !== undefined) out.parentId = this.parentId;
-    return out as unknown as OrderState;
-  }
-
-  record(): OrderRecord {
-    return { ...this.snapshot(), fees: this.fees, history: [...this.#history] };
+    return out;
   }
 }

@@ -130,7 +130,31 @@ export class SimulatedExchange implements ExecutionClient {
 
   /** Matches the working orders of the bar's symbol against the bar; bars of a symbol come in time order. */
   onBar(bar: Bar): void {
-    const book = this.#books.get(bar.symbol) ?? this.#book(bar.symbol);
+    this.#onBar(this.#books.get(bar.symbol) ?? this.#book(bar.symbol), bar);
+  }
+
+  /**
+   * The end of `bar`, after strategies reacted to it. With `fill: 'close'`, market orders placed
+   * while it was processed fill at its close; with `next-open` nothing happens.
+   */
+  onBarEnd(bar: Bar): void {
+    if (this.#fill !== 'close') return;
+    const book = this.#books.get(bar.symbol);
+    if (book !== undefined) this.#onBarEnd(book, bar);
+  }
+
+  /** `onBar` and `onBarEnd` of one symbol's bars, its book looked up once (the engine's per-slot handlers). */
+  barsOf(symbol: string): { onBar(bar: Bar): void; onBarEnd(bar: Bar): void } {
+    const book = this.#book(symbol);
+    return {
+      onBar: (bar) => this.#onBar(book, bar),
+      onBarEnd: (bar) => {
+        if (this.#fill === 'close') this.#onBarEnd(book, bar);
+      },
+    };
+  }
+
+  #onBar(book: SymbolBook, bar: Bar): void {
     if (!(bar.ts > book.lastTs)) {
       throw new InternalError(
         `bars of ${bar.symbol} reached the exchange out of order (${bar.ts} after ${book.lastTs})`,
@@ -143,13 +167,8 @@ export class SimulatedExchange implements ExecutionClient {
     this.#life.events.drain();
   }
 
-  /**
-   * The end of `bar`, after strategies reacted to it. With `fill: 'close'`, market orders placed
-   * while it was processed fill at its close; with `next-open` nothing happens.
-   */
-  onBarEnd(bar: Bar): void {
-    const book = this.#books.get(bar.symbol);
-    if (this.#fill !== 'close' || book === undefined || book.working.length === 0) return;
+  #onBarEnd(book: SymbolBook, bar: Bar): void {
+    if (book.working.length === 0) return;
     this.#matcher.fillAtClose(book, bar);
     this.#life.events.drain();
   }
@@ -209,13 +228,15 @@ export class SimulatedExchange implements ExecutionClient {
       const reason = `${req.symbol} is not shortable: selling ${v.request.qty} with a position of ${book.position} would open a short`;
       return { ok: false, code: 'not_shortable', reason };
     }
-    const taken = v.legs.find((l) => this.#life.has(l.clientOrderId));
-    if (taken !== undefined) {
-      return {
-        ok: false,
-        code: 'duplicate_client_order_id',
-        reason: `leg id ${taken.clientOrderId} is already in use`,
-      };
+    for (let i = 0; i < v.legs.length; i++) {
+      const leg = v.legs[i] as OrderRequest;
+      if (this.#life.has(leg.clientOrderId)) {
+        return {
+          ok: false,
+          code: 'duplicate_client_order_id',
+          reason: `leg id ${leg.clientOrderId} is already in use`,
+        };
+      }
     }
     return v;
   }

@@ -134,9 +134,69 @@ describe('rejections', () => {
       'mine sell rejected',
     ]);
   });
+
+  it('refuses a generated id that a strategy already gave as its own', () => {
+    const s = flat('AAA', [10, 11, 12, 13]);
+    const denied: string[] = [];
+    let first = '';
+    const rec = run(
+      {
+        onBar(ctx, bar) {
+          if (bar.ts === s.ts[0]) first = ctx.buy('AAA', 1);
+          // The engine's next id for AAA is the first one with its counter at 2.
+          if (bar.ts === s.ts[1]) ctx.buy('AAA', 1, { clientOrderId: first.replace(/-1$/, '-2') });
+          if (bar.ts === s.ts[2]) ctx.sell('AAA', 2);
+        },
+        onOrderRejected: (_ctx, r) => void denied.push(r.reason),
+      },
+      { series: [s] },
+    );
+    const taken = first.replace(/-1$/, '-2');
+    expect(denied).toEqual([`client order id ${taken} was already used in this run`]);
+    expect(
+      rec.orders.map(
+        (o) =>
+          `${o.clientOrderId === first ? 'first' : o.clientOrderId === taken ? 'taken' : o.clientOrderId} ${o.side} ${o.status}`,
+      ),
+    ).toEqual(['first buy filled', 'taken buy filled', 'taken sell rejected']);
+  });
 });
 
 describe('order entry', () => {
+  it('lists open orders in submission order over all symbols, or of one symbol', () => {
+    const a = flat('AAA', [10, 10, 10]);
+    const b = flat('BBB', [20, 20, 20]);
+    const seen: string[][] = [];
+    run(
+      {
+        onSlice(ctx, slice) {
+          if (slice.ts === a.ts[0]) {
+            // Limits far below the prices: they stay open.
+            ctx.buy('BBB', 1, { type: 'limit', limitPrice: 1, clientOrderId: 'b1' });
+            ctx.buy('AAA', 1, { type: 'limit', limitPrice: 1, clientOrderId: 'a1' });
+            ctx.buy('BBB', 1, { type: 'limit', limitPrice: 1, clientOrderId: 'b2' });
+          }
+          if (slice.ts === a.ts[1]) {
+            seen.push(ctx.openOrders().map((o) => o.clientOrderId));
+            ctx.cancel('b1');
+          }
+          if (slice.ts === a.ts[2]) {
+            seen.push(ctx.openOrders().map((o) => o.clientOrderId));
+            seen.push(ctx.openOrders('BBB').map((o) => o.clientOrderId));
+            seen.push([String(ctx.hasOpenOrders()), String(ctx.hasOpenOrders('AAA'))]);
+          }
+        },
+      },
+      { series: [a, b] },
+    );
+    expect(seen).toEqual([
+      ['b1', 'a1', 'b2'], // submission order, not symbol order
+      ['a1', 'b2'],
+      ['b2'],
+      ['true', 'true'],
+    ]);
+  });
+
   it('makes deterministic client order ids from run, strategy and symbol, plus a per-symbol counter', () => {
     const ids = (runId: string): string[] => {
       const s = flat('AAA', [10, 11, 12]);

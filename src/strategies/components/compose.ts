@@ -88,6 +88,8 @@ class ComposedStrategy implements Strategy {
   #filters: FilterFn[][] = [];
   #last = new Float64Array(0);
   #meta: { readonly name: string; readonly col: number }[] = [];
+  /** One single-entry target map per symbol, reused (an object literal with a computed key costs about 1 us per order). */
+  #targets: Map<string, number>[] = [];
   readonly #protect: ProtectiveOrders;
 
   constructor(o: ComposeOptions) {
@@ -118,6 +120,7 @@ class ComposedStrategy implements Strategy {
     ctx.symbols.forEach((symbol, i) => {
       this.#index.set(symbol, i);
       this.#states.push(new SymbolState(symbol, i, n));
+      this.#targets.push(new Map([[symbol, 0]]));
       this.#readers.push(t.specs.map((spec) => spec.attach(ctx, symbol)));
       this.#signals.push(o.signal.create((f) => t.col(f, `signal ${o.signal.name}`)));
       this.#sizers.push(o.sizer.create((f) => t.col(f, `sizer ${o.sizer.name}`), universe));
@@ -181,7 +184,9 @@ class ComposedStrategy implements Strategy {
     if (this.#o.sizer.unit === 'weight') {
       const w = dir * size;
       ctx.signal(bar.symbol, direction, { targetWeight: w, meta });
-      ctx.targetWeights({ [bar.symbol]: w });
+      const target = this.#targets[i] as Map<string, number>;
+      target.set(bar.symbol, w);
+      ctx.targetWeights(target);
       return;
     }
     const target = dir * size;
