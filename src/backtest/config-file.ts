@@ -10,6 +10,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { isValidIsoDate, type IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
 import { ConfigError } from '../core/errors.js';
+import { configSchema, type Config } from '../config/schema.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
 import type { FillTiming } from '../execution/simulated-exchange.js';
 import { validateParams, type StrategyDefinition } from '../strategies/define.js';
@@ -31,6 +32,8 @@ const fileSchema = z.strictObject({
   participation: z.number().gt(0).lte(1).optional(),
   benchmark: z.string().min(1).optional(),
   costs: z.strictObject({ fees: z.string().optional(), slippage: z.string().optional() }).optional(),
+  /** Risk limits of this run over the config's `risk:` section (docs/risk.md). */
+  risk: configSchema.shape.risk.partial().optional(),
 });
 
 const KEY_HINTS: Readonly<Record<string, string>> = {
@@ -66,6 +69,8 @@ export interface StrategyRunConfig {
   /** Validated cost specs (src/backtest/costs.ts). */
   readonly fees?: string;
   readonly slippage?: string;
+  /** Risk limits over the config's. */
+  readonly risk?: Partial<Config['risk']>;
   /** Line of a key path, for errors found later (e.g. a symbol without data). */
   lineOf(path: readonly string[]): number | undefined;
 }
@@ -111,6 +116,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     ...(v.benchmark === undefined ? {} : { benchmark: v.benchmark }),
     ...(v.costs?.fees === undefined ? {} : { fees: v.costs.fees }),
     ...(v.costs?.slippage === undefined ? {} : { slippage: v.costs.slippage }),
+    ...(v.risk === undefined ? {} : { risk: v.risk as Partial<Config['risk']> }),
     lineOf: (path) => y.lineOf(path),
   };
 }

@@ -18,13 +18,30 @@ import type {
   SignalOptions,
   StrategyContext,
 } from '../strategies/api.js';
+import type { Trade } from '../portfolio/trade-ledger.js';
 import type { BarHistory } from './history.js';
 import type { OrderTracker } from './order-tracker.js';
 import type { SignalRecord } from './run-record.js';
 
-/** A pre-trade check between the strategy and the venue (the risk manager): a reason denies. */
+/** What a pre-trade check reads of the account, beside the order. */
+export interface PreTradeAccount {
+  readonly portfolio: PortfolioView;
+  /** Latest close of a symbol of the run; NaN before its first bar or for another symbol. */
+  price(symbol: string): number;
+  /** Signed quantity of the symbol's open market orders not filled yet. */
+  pendingQty(symbol: string): number;
+}
+
+/**
+ * A pre-trade check between the strategy and the venue (the risk manager): a reason denies.
+ * The engine also tells it the equity at every bar close (before the strategy's hooks run), with
+ * the round trips closed so far, and flattens the account when it asks to (a halted kill switch).
+ */
 export interface PreTradeCheck {
-  check(order: OrderRequest, portfolio: PortfolioView): string | undefined;
+  check(order: OrderRequest, account: PreTradeAccount): string | undefined;
+  onMark?(ts: number, equity: number, trades: readonly Trade[]): void;
+  /** True once when every position must be closed now (orders tagged `kill-switch`). */
+  takeFlatten?(): boolean;
 }
 
 /** What the context needs from the engine that owns it. */
@@ -71,12 +88,26 @@ export class EngineContext implements StrategyContext {
   #lastSlot = -1;
   /** Distinct bases make generated ids unique (a hash clash of two symbols' bases would not). */
   readonly #hasDistinctBases: boolean;
+  /** The account as the risk check sees it (one object, made once). */
+  readonly #account: PreTradeAccount;
 
   constructor(host: ContextHost) {
     this.#host = host;
     this.#counters = new Int32Array(host.symbols.length);
     this.#idBase = host.symbols.map((s) => deterministicId(host.strategy, host.runId, host.strategy, s));
     this.#hasDistinctBases = new Set(this.#idBase).size === this.#idBase.length;
+    this.#account = {
+      portfolio: host.portfolio,
+      price: (symbol) => {
+        const slot = host.slotOf(symbol);
+        const h = slot < 0 ? undefined : host.histories[slot];
+        return h === undefined || h.length === 0 ? NaN : h.close(0);
+      },
+      pendingQty: (symbol) => {
+        const slot = host.slotOf(symbol);
+        return slot < 0 ? 0 : host.tracker.pendingQty(slot);
+      },
+    };
   }
 
   get runId(): string {
@@ -149,7 +180,7 @@ export class EngineContext implements StrategyContext {
     const isGenerated = custom === undefined && this.#hasDistinctBases;
     const reason = host.tracker.isKnown(clientOrderId, isGenerated)
       ? `client order id ${clientOrderId} was already used in this run`
-      : (host.orderGate() ?? host.risk?.check(req, host.portfolio));
+      : (host.orderGate() ?? host.risk?.check(req, this.#account));
     if (reason === undefined) {
       host.tracker.submitted(req, slot, isGenerated);
       host.execution.submit(req);
@@ -213,14 +244,26 @@ export class EngineContext implements StrategyContext {
 
   flatten(symbol?: string): readonly string[] {
     const host = this.#host;
-    const slots = symbol === undefined ? host.symbols.map((_, i) => i) : [this.#slot(symbol, 'flatten')];
+    return this.#flatten(symbol === undefined ? host.symbols.map((_, i) => i) : [this.#slot(symbol, 'flatten')]);
+  }
+
+  /** Closes every position with orders tagged `tag` (the engine's kill-switch flatten). */
+  flattenAll(tag: string): readonly string[] {
+    return this.#flatten(
+      this.#host.symbols.map((_, i) => i),
+      { tag },
+    );
+  }
+
+  #flatten(slots: readonly number[], options?: OrderOptions): string[] {
+    const host = this.#host;
     const ids: string[] = [];
     for (const slot of slots) {
       for (const id of host.tracker.openIds(slot)) host.execution.cancel(id);
       const s = host.symbols[slot] as string;
       const q = host.portfolio.qty(s);
-      if (q > 0) ids.push(this.sell(s, q));
-      else if (q < 0) ids.push(this.buy(s, -q));
+      if (q > 0) ids.push(this.sell(s, q, options));
+      else if (q < 0) ids.push(this.buy(s, -q, options));
     }
     return ids;
   }

@@ -143,6 +143,11 @@ export class Engine {
       const regs = this.#regs[slot] as Registration[];
       for (let r = 0; r < regs.length; r++) feed(regs[r] as Registration, b);
     }
+    const risk = o.risk;
+    if (risk?.onMark !== undefined) {
+      risk.onMark(ts, pf.equity, pf.trades);
+      if (risk.takeFlatten?.() === true && this.#phase === 'running') this.#ctx.flattenAll('kill-switch');
+    }
     const strategy = this.#strategy;
     if (strategy.onBar !== undefined) {
       for (let k = 0; k < n; k++) {

@@ -230,6 +230,7 @@ export function buildProgram(io: CliIo): Command {
       ]),
     )
     .option('--out <dir>', 'write the results here instead of data/results/{run_id}')
+    .option('--risk', 'run every order through the risk manager with the config limits (docs/risk.md)')
     .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
     .action(lazy(async () => (await import('./commands/backtest.js')).backtest));
   program

@@ -13,6 +13,7 @@ import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
 import { runBacktest } from './node.js';
+import { RiskGate } from './risk-gate.js';
 import { loadRunData } from './run-data.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
@@ -30,6 +31,8 @@ export interface BacktestSpec {
   readonly fill: 'next-open' | 'close';
   readonly seed: number;
   readonly configFile?: string;
+  /** Risk limits of the run over the config's `risk:` section (from the run file). */
+  readonly risk?: Partial<Config['risk']>;
 }
 
 export interface BacktestFlags {
@@ -46,6 +49,8 @@ export interface BacktestFlags {
   readonly slippage?: string;
   readonly fill?: 'next-open' | 'close';
   readonly out?: string;
+  /** Run with the risk manager and the config's limits (a run file's `risk:` adds its own). */
+  readonly risk?: boolean;
 }
 
 export interface BacktestJobResult {
@@ -107,6 +112,7 @@ export function resolveSpec(
       fill: flags.fill ?? file?.fill ?? 'next-open',
       seed: config.venues.synthetic.seed,
       ...(runFile === undefined ? {} : { configFile: runFile }),
+      ...(file?.risk !== undefined ? { risk: file.risk } : flags.risk === true ? { risk: {} } : {}),
     },
     ...(file === undefined ? {} : { file }),
   };
@@ -141,6 +147,16 @@ export async function runBacktestJob(o: {
     ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
   });
   const runId = o.runId ?? newRunId();
+  // With `risk:` in the run file (or --risk) every order passes the risk manager, with the
+  // config's limits under the run's own (docs/risk.md). Paper and live trading always use it.
+  const risk =
+    spec.risk === undefined
+      ? undefined
+      : new RiskGate(
+          { ...config.risk, ...spec.risk },
+          spec.timeframe === '1d' ? 'swing' : 'intraday',
+          (s) => instrument(s).shortable !== false,
+        );
   const record = runBacktest({
     strategy: spec.strategy,
     params: spec.params,
@@ -160,8 +176,11 @@ export async function runBacktestJob(o: {
     seed: spec.seed,
     dataFiles,
     config: { run: spec },
+    ...(risk === undefined ? {} : { risk }),
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
+  for (const e of risk?.events ?? [])
+    if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
   const written = await writeResults(dir, record);
   return {

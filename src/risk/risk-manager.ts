@@ -76,7 +76,8 @@ export class RiskManager {
   onEquity(ts: number, day: string, equity: number): void {
     if (day !== this.#day) {
       this.#day = day;
-      this.#dayHigh = equity;
+      // The day starts from the last equity of the day before (a daily bar's close is its only mark).
+      this.#dayHigh = Number.isNaN(this.#equity) ? equity : Math.max(this.#equity, equity);
       this.#tradesToday = 0;
       this.#losses = 0;
     }

@@ -42,6 +42,7 @@ export function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
     ...(str(opts.slippage) === undefined ? {} : { slippage: String(opts.slippage) }),
     ...(str(opts.fill) === undefined ? {} : { fill: opts.fill as 'next-open' | 'close' }),
     ...(str(opts.out) === undefined ? {} : { out: String(opts.out) }),
+    ...(opts.risk === true ? { risk: true } : {}),
   };
 }
 
