@@ -74,13 +74,13 @@ export class OrderOutbox {
     const outcome = await this.#sender.send(order);
     const ts = this.#now();
     await this.#ledger.markSent(order.runId, order.clientOrderId, ts, outcome.venueOrderId);
-    if (outcome.kind === 'rejected') {
-      await this.#ledger.transitionOrder(order.runId, order.clientOrderId, {
-        status: 'rejected',
-        ts,
-        reason: outcome.reason,
-      });
-    }
+    // The venue holds the order (taken now, or before a crash): it is accepted; fills and
+    // cancels arrive later as events. A rejection ends it with the venue's reason.
+    await this.#ledger.transitionOrder(
+      order.runId,
+      order.clientOrderId,
+      outcome.kind === 'rejected' ? { status: 'rejected', ts, reason: outcome.reason } : { status: 'accepted', ts },
+    );
     return outcome.kind;
   }
 }
