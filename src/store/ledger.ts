@@ -105,7 +105,7 @@ class SqlLedger implements Ledger {
   getRun = (id: string) => runs.getRun(this.#db, id);
   listRuns = (o?: { limit?: number; kind?: string }) => runs.listRuns(this.#db, o);
   runCounts = (id: string) => runs.runCounts(this.#db, id);
-  recordRun = (rec: RunRecording) => recordRun(this.#db, rec);
+  recordRun = (rec: RunRecording) => recordRun(this.#db, this.dialect, rec);
 
   persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
   markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>

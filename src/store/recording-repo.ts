@@ -1,6 +1,7 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { DataError } from '../core/errors.js';
 import { isUniqueViolation } from './db-errors.js';
+import type { LedgerDialect } from './migrations.js';
 import { applyFill, FLAT, type PositionFigures } from './position-math.js';
 import { fillToRow, json, ms, orderToRow, positionToRow } from './rows.js';
 import type { LedgerTables } from './tables.js';
@@ -9,19 +10,59 @@ import type { RunRecording } from './types.js';
 type Db = Kysely<LedgerTables>;
 
 /**
- * Bound parameters per statement. SQLite allows 32,766 and PostgreSQL 65,535; chunks of about
- * 8,000 parameters keep statements small and their count low.
+ * Bound parameters per SQLite statement (it allows 32,766); 2,000 to 30,000 all took about the
+ * same time for a 20,000-order backtest.
  */
 const MAX_PARAMS = 8_000;
 
+/** PostgreSQL types of the columns written in bulk, for `unnest` (below). */
+const PG_TYPES: Readonly<Record<string, string>> = {
+  id: 'bigint',
+  qty: 'double precision',
+  limit_price: 'double precision',
+  stop_price: 'double precision',
+  filled_qty: 'double precision',
+  avg_price: 'double precision',
+  fees: 'double precision',
+  fee: 'double precision',
+  price: 'double precision',
+  realized_pnl: 'double precision',
+  equity: 'double precision',
+  cash: 'double precision',
+  gross_exposure: 'double precision',
+  net_exposure: 'double precision',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  sent_at: 'bigint',
+  ts: 'bigint',
+  sent: 'integer',
+};
+
+/**
+ * Inserts many rows. SQLite: multi-row VALUES in chunks. PostgreSQL: one `INSERT ... SELECT FROM
+ * unnest(...)` per table with one array parameter per column, which spares the server from
+ * parsing statements with thousands of parameters (2.4 s -> well under 1 s for a 20,000-order
+ * backtest; bench/ledger.ts).
+ */
 async function insertAll<T extends keyof LedgerTables & string>(
   trx: Db,
+  dialect: LedgerDialect,
   table: T,
   rows: readonly Insertable<LedgerTables[T]>[],
 ): Promise<void> {
   const first = rows[0];
   if (first === undefined) return;
-  const size = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(first).length));
+  const columns = Object.keys(first);
+  if (dialect === 'postgres') {
+    const arrays = columns.map(
+      (c) => sql`${rows.map((r) => (r as Record<string, unknown>)[c] ?? null)}::${sql.raw(PG_TYPES[c] ?? 'text')}[]`,
+    );
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(
+      trx,
+    );
+    return;
+  }
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let i = 0; i < rows.length; i += size) {
     await trx
       .insertInto(table)
@@ -42,7 +83,7 @@ function conflict(message: string, value: string): DataError {
  * order's transitions, the fills, the positions the fills leave (average cost, in fill order)
  * and optional equity snapshots. All or nothing: a failure leaves no trace of the run.
  */
-export async function recordRun(db: Db, rec: RunRecording): Promise<void> {
+export async function recordRun(db: Db, dialect: LedgerDialect, rec: RunRecording): Promise<void> {
   const { run } = rec;
   const ids = new Set<string>();
   for (const { order } of rec.orders) {
@@ -95,11 +136,11 @@ export async function recordRun(db: Db, rec: RunRecording): Promise<void> {
           result_dir: run.resultDir ?? null,
         })
         .execute();
-      await insertAll(trx, 'orders', orderRows);
-      await insertAll(trx, 'order_events', eventRows);
-      await insertAll(trx, 'fills', fillRows);
-      await insertAll(trx, 'positions', positionRows);
-      await insertAll(trx, 'equity_snapshots', equityRows);
+      await insertAll(trx, dialect, 'orders', orderRows);
+      await insertAll(trx, dialect, 'order_events', eventRows);
+      await insertAll(trx, dialect, 'fills', fillRows);
+      await insertAll(trx, dialect, 'positions', positionRows);
+      await insertAll(trx, dialect, 'equity_snapshots', equityRows);
     });
   } catch (e) {
     if (isUniqueViolation(e)) {

@@ -4,6 +4,9 @@ import { createLedger, type Ledger, type RunRecording } from '../../src/store/in
 import { prng } from '../portfolio/support.js';
 import type { Backend } from './backends.js';
 
+/** Text that array and CSV-style encodings must escape. */
+const REASON = 'risk: max positions (30), "hard" \\ {limit} NULL';
+
 /** A time with milliseconds, so a lost millisecond shows. */
 const T0 = 1_700_000_000_123;
 
@@ -424,14 +427,14 @@ export function ledgerContract(backend: Backend): void {
         },
         orders: [
           {
-            order: { ...req('b1', { qty: 2 }), status: 'filled', filledQty: 2, avgPrice: 10.5, fees: 0.2,
+            order: { ...req('b1', { qty: 2, type: 'limit', limitPrice: 1 / 3 }), status: 'filled', filledQty: 2, avgPrice: 10.5, fees: 0.2,
               createdAt: T0, updatedAt: T0 + 2, sent: true, sentAt: T0, venueOrderId: 'sim-1' },
             events: [{ status: 'new', ts: T0 }, { status: 'accepted', ts: T0 }, { status: 'partially_filled', ts: T0 + 1 }, { status: 'filled', ts: T0 + 2 }],
           },
           {
             order: { ...req('b2', { side: 'sell', qty: 1 }), status: 'rejected', filledQty: 0, avgPrice: NaN, fees: 0,
-              reason: 'risk: max positions', createdAt: T0 + 3, updatedAt: T0 + 3, sent: false },
-            events: [{ status: 'new', ts: T0 + 3 }, { status: 'rejected', ts: T0 + 3, reason: 'risk: max positions' }],
+              reason: REASON, createdAt: T0 + 3, updatedAt: T0 + 3, sent: false },
+            events: [{ status: 'new', ts: T0 + 3 }, { status: 'rejected', ts: T0 + 3, reason: REASON }],
           },
         ],
         fills: [
@@ -452,12 +455,20 @@ export function ledgerContract(backend: Backend): void {
         }); // prettier-ignore
         expect(await ledger.orderEvents('rec-1', 'b2')).toEqual([
           { status: 'new', ts: T0 + 3 },
-          { status: 'rejected', ts: T0 + 3, reason: 'risk: max positions' },
+          { status: 'rejected', ts: T0 + 3, reason: REASON },
         ]);
         // Two buys of 1 at 10 and 11: 2 held at an average of 10.5, fees 0.2.
         const [pos] = await ledger.positions('rec-1');
         expect(pos).toMatchObject({ symbol: 'AAPL', qty: 2, avgPrice: 10.5, fees: 0.2, updatedAt: T0 + 2 });
         expect((await ledger.getOrder('rec-1', 'b2'))?.avgPrice).toBeNaN();
+        // The bulk path keeps doubles and times as exactly as the one-row path.
+        const b1 = await ledger.getOrder('rec-1', 'b1');
+        expect(Object.is(b1?.limitPrice, 1 / 3)).toBe(true);
+        expect(b1).toMatchObject({ createdAt: T0, updatedAt: T0 + 2, sentAt: T0, sent: true, venueOrderId: 'sim-1' });
+        expect((await ledger.listFills('rec-1')).map((f) => [f.price, f.ts])).toEqual([
+          [10, T0 + 1],
+          [11, T0 + 2],
+        ]);
       });
 
       it('refuses a run recorded twice and leaves nothing of a recording that fails midway', async () => {
