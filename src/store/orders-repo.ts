@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { TERMINAL_ORDER_STATUSES, type OrderStatus } from '../core/enums.js';
+import type { OrderStatus } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import type { OrderRequest } from '../core/order.js';
 import { isForeignKeyViolation } from './db-errors.js';
@@ -10,7 +10,6 @@ import type { LedgerOrder, OrderEvent, OrderFilter, PersistResult, StatusChange,
 
 type Db = Kysely<LedgerTables>;
 
-const TERMINAL = [...TERMINAL_ORDER_STATUSES];
 const OPEN: readonly OrderStatus[] = ['new', 'accepted', 'partially_filled'];
 
 export function orderNotFound(runId: string, clientOrderId: string): DataError {
@@ -93,10 +92,19 @@ export async function persistOrder(db: Db, runId: string, req: OrderRequest, ts:
   });
 }
 
+/** The statuses an order may move to `status` from: the lifecycle only goes forward. */
+function statusesBefore(status: OrderStatus): OrderStatus[] {
+  if (status === 'new') return [];
+  if (status === 'accepted') return ['new'];
+  if (status === 'partially_filled') return ['new', 'accepted'];
+  return [...OPEN];
+}
+
 /**
- * Moves an order to a new status and records the transition, in one transaction. An order that
- * has ended (filled, cancelled, rejected, expired) never changes status again, and a change to
- * its present status is not a transition: both come back with `applied: false`.
+ * Moves an order to a new status and records the transition, in one transaction. The lifecycle
+ * only goes forward (new -> accepted -> partially_filled -> an end): an order that has ended
+ * never changes status again, and a change to the present or an earlier status is not a
+ * transition; both come back with `applied: false`.
  */
 export async function transitionOrder(
   db: Db,
@@ -105,9 +113,10 @@ export async function transitionOrder(
   change: StatusChange,
 ): Promise<TransitionResult> {
   ms(change.ts, 'ts');
+  const from = statusesBefore(change.status);
   return db.transaction().execute(async (trx) => {
     const r =
-      change.status === 'new'
+      from.length === 0
         ? { numUpdatedRows: 0n }
         : await trx
             .updateTable('orders')
@@ -119,8 +128,7 @@ export async function transitionOrder(
             }))
             .where('run_id', '=', runId)
             .where('client_order_id', '=', clientOrderId)
-            .where('status', 'not in', TERMINAL)
-            .where('status', '!=', change.status)
+            .where('status', 'in', from)
             .executeTakeFirst();
     const applied = Number(r.numUpdatedRows) === 1;
     if (applied) {

@@ -212,6 +212,20 @@ export function ledgerContract(backend: Backend): void {
           { status: 'accepted', ts: T0 + 1 },
           { status: 'cancelled', ts: T0 + 3, reason: 'unfilled after 60 s' },
         ]);
+        // The lifecycle only goes forward: a late `accepted` after a partial fill is not applied.
+        await ledger.persistOrder(runId, req('t2', { qty: 5 }), T0);
+        await ledger.recordFill(runId, {
+          clientOrderId: 't2',
+          symbol: 'AAPL',
+          side: 'buy',
+          qty: 2,
+          price: 1,
+          fee: 0,
+          ts: T0 + 1,
+        });
+        expect((await ledger.transitionOrder(runId, 't2', { status: 'accepted', ts: T0 + 2 })).applied).toBe(false);
+        expect((await ledger.transitionOrder(runId, 't2', { status: 'new', ts: T0 + 2 })).applied).toBe(false);
+        expect((await ledger.getOrder(runId, 't2'))?.status).toBe('partially_filled');
         expect(await codeOf(ledger.transitionOrder(runId, 'ghost', { status: 'accepted', ts: T0 }))).toBe(
           'LEDGER_NOT_FOUND',
         );
@@ -296,6 +310,25 @@ export function ledgerContract(backend: Backend): void {
             }),
           ),
         ).toBe('LEDGER_NOT_FOUND');
+      });
+
+      it('a position written directly round-trips and a second write replaces it', async () => {
+        const runId = await newRun();
+        const p = {
+          runId,
+          symbol: 'ETH/USD',
+          qty: -0.125,
+          avgPrice: 3012.55,
+          realizedPnl: -1 / 3,
+          fees: 0.07,
+          updatedAt: T0,
+        };
+        await ledger.upsertPosition(p);
+        expect(await ledger.positions(runId)).toEqual([p]);
+        const flat = { ...p, qty: 0, avgPrice: NaN, updatedAt: T0 + 1 };
+        await ledger.upsertPosition(flat);
+        expect(await ledger.positions(runId)).toEqual([flat]);
+        expect((await ledger.loadOpenState(runId)).positions).toEqual([]);
       });
 
       it('positions stay equal to the sum of their fills over a random sequence', async () => {
