@@ -9,6 +9,7 @@ import { getHolidays } from 'nyse-holidays';
 import { getCalendar } from '../src/calendar/index.js';
 import { rowsFlag, runDataIoBench } from './data-io.js';
 import { engineSymbolsFlag, runEngineBench, runMinuteEngineBench } from './engine.js';
+import { runLedgerBench } from './ledger.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { combosFlag, runSweepBench } from './sweep.js';
 import { runVectorizedBench } from './vectorized.js';
@@ -65,3 +66,5 @@ await runMinuteEngineBench();
 runVectorizedBench();
 
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
+
+await runLedgerBench(100);

@@ -6,3 +6,4 @@ export * from './portfolio/index.js';
 export * from './execution/index.js';
 export * from './strategies/index.js';
 export * from './backtest/index.js';
+export * from './store/index.js';

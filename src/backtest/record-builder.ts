@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { BarSeries } from '../core/bar.js';
 import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
 import { formatTime } from '../data/schema.js';
+import type { Fill } from '../core/order.js';
 import type { OrderRecord } from '../execution/ports.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Trade } from '../portfolio/trade-ledger.js';
@@ -55,6 +56,7 @@ export interface RunParts {
   readonly timeframe: Timeframe;
   readonly portfolio: Portfolio;
   readonly orders: readonly OrderRecord[];
+  readonly fills?: readonly Fill[];
   readonly signals: readonly SignalRecord[];
   readonly prices: ReadonlyMap<string, BarSeries>;
   readonly benchmark?: BarSeries;
@@ -84,6 +86,7 @@ export function buildRunRecord(p: RunParts): RunRecord {
     equity: curve,
     trades,
     orders: p.orders,
+    ...(p.fills === undefined ? {} : { fills: p.fills }),
     signals: p.signals,
     prices: p.prices,
     ...(p.benchmark === undefined

@@ -1,5 +1,6 @@
 import type { BarSeries } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
+import type { Fill } from '../core/order.js';
 import type { OrderRecord } from '../execution/index.js';
 import type { EquityCurve, Trade } from '../portfolio/index.js';
 
@@ -34,6 +35,8 @@ export interface RunRecord {
   readonly equity: EquityCurve;
   readonly trades: readonly Trade[];
   readonly orders: readonly OrderRecord[];
+  /** Every fill in booking order (runs made by the engine; absent when read back from files). */
+  readonly fills?: readonly Fill[];
   readonly signals: readonly SignalRecord[];
   /** Bars of the traded symbols, for the price chart with trade markers. */
   readonly prices: ReadonlyMap<string, BarSeries>;

@@ -325,9 +325,42 @@ export function buildProgram(io: CliIo): Command {
     .argument('<runId>', 'run id (a folder of data/results/)')
     .action(lazy(async () => (await import('./commands/backtest.js')).report));
 
+  const runs = program.command('runs').description('runs recorded in the ledger (backtests, paper and live)');
+  runs
+    .command('ls')
+    .description('list runs, most recently started first: id, kind, strategy, period, status, trades, total return')
+    .option('--limit <n>', 'at most this many runs (default 20)')
+    .addOption(new Option('--kind <kind>', 'only runs of this kind').choices(['backtest', 'paper', 'live']))
+    .action(lazy(async () => (await import('./commands/runs.js')).runsLs));
+  runs
+    .command('show')
+    .description("a run's spec, params, metrics, counts of orders, events and fills, and its results folder")
+    .argument('<runId>', 'run id (momentic runs ls)')
+    .action(lazy(async () => (await import('./commands/runs.js')).runsShow));
+
+  const orders = program.command('orders').description('orders recorded in the ledger');
+  orders
+    .command('ls')
+    .description('list orders, most recent first, with their status, fills and reason')
+    .option('--run <runId>', 'only the orders of this run')
+    .addOption(
+      new Option('--status <status>', 'only orders in this status').choices([
+        'new',
+        'accepted',
+        'partially_filled',
+        'filled',
+        'cancelled',
+        'rejected',
+        'expired',
+      ]),
+    )
+    .option('--symbol <sym>', 'only orders of this symbol')
+    .option('--limit <n>', 'at most this many orders (default 50)')
+    .action(lazy(async () => (await import('./commands/orders.js')).ordersLs));
+
   const stats = addStatsCommands(program, lazy);
 
-  for (const cmd of [program, config, calendar, data, features, stats])
+  for (const cmd of [program, config, calendar, data, features, stats, runs, orders])
     cmd.exitOverride().configureOutput(program.configureOutput());
   acceptGlobalsAfter(program);
   return program;

@@ -67,6 +67,15 @@ export const ERROR_CODES = {
     kind: 'data',
     summary: 'a data file could not be written (disk full, permissions); the previous file is intact',
   },
+  LEDGER_NOT_FOUND: { kind: 'data', summary: 'a run or order id is not in the ledger' },
+  LEDGER_CONFLICT: {
+    kind: 'data',
+    summary: 'a ledger write contradicts what is recorded (an id reused for a different order or run)',
+  },
+  LEDGER_SCHEMA: {
+    kind: 'data',
+    summary: 'the ledger database has migrations this version does not know, or a migration failed',
+  },
   // venue (exit 4)
   VENUE_AUTH: {
     kind: 'venue',
@@ -75,6 +84,10 @@ export const ERROR_CODES = {
   VENUE_UNAVAILABLE: {
     kind: 'venue',
     summary: 'a venue, database or cache could not be reached or answered with a server error',
+  },
+  LEDGER_UNAVAILABLE: {
+    kind: 'venue',
+    summary: 'the ledger database (SQLite file or PostgreSQL) cannot be opened or reached',
   },
   VENUE_RATE_LIMITED: { kind: 'venue', summary: 'the venue asked us to slow down (429/418) and retries ran out' },
   VENUE_BAD_RESPONSE: {

@@ -12,6 +12,7 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
+import { recordBacktest, recordingOf, type LedgerOutcome } from './backtest-ledger.js';
 import { runBacktest } from './node.js';
 import { RiskGate } from './risk-gate.js';
 import { loadRunData } from './run-data.js';
@@ -61,6 +62,8 @@ export interface BacktestJobResult {
   readonly trades: number;
   readonly orders: number;
   readonly fetched: readonly string[];
+  /** Whether the run reached the ledger; absent when recording was not asked for (a replay). */
+  readonly ledger?: LedgerOutcome;
 }
 
 /** The shipped `config/strategy/default.yaml` (or the workspace's own copy). */
@@ -134,8 +137,11 @@ export async function runBacktestJob(o: {
   onFetch?: (symbol: string) => void;
   /** Engine progress: bars processed so far and in all. */
   onProgress?: (barsDone: number, totalBars: number | undefined) => void;
+  /** Record the run, its orders and fills in the ledger (default true; a replay does not). */
+  ledger?: boolean;
 }): Promise<BacktestJobResult> {
   const { home, config, spec } = o;
+  const startedAt = Date.now();
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
   if (isStrategyFile(spec.strategy)) await loadStrategyFile(spec.strategy);
   const { series, instrument, dataFiles, fetched } = await loadRunData({
@@ -183,6 +189,20 @@ export async function runBacktestJob(o: {
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
   const written = await writeResults(dir, record);
+  // The results folder is the run's contract and is written first; the ledger indexes it. A
+  // ledger that cannot be reached is reported in the result (`ledger.recorded: false`, which the
+  // CLI prints as a warning), never fatal: docs/ledger.md, "Backtests in the ledger".
+  let ledger: LedgerOutcome | undefined;
+  if (o.ledger !== false) {
+    const recording = recordingOf(record, {
+      spec: spec as unknown as Record<string, unknown>,
+      metrics: written.metrics as unknown as Record<string, unknown>,
+      dir,
+      startedAt,
+      finishedAt: Date.now(),
+    });
+    ledger = await recordBacktest(config, home, recording);
+  }
   return {
     runId,
     dir,
@@ -191,6 +211,7 @@ export async function runBacktestJob(o: {
     trades: record.trades.length,
     orders: record.orders.length,
     fetched,
+    ...(ledger === undefined ? {} : { ledger }),
   };
 }
 

@@ -15,6 +15,7 @@ import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
 import { UsageError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import { equity, type Instrument } from '../core/instrument.js';
+import type { Fill } from '../core/order.js';
 import { SeriesBarSource, type BarSource } from '../backtest/bar-source.js';
 import type { PreTradeCheck } from '../backtest/context.js';
 import { Engine } from '../backtest/engine.js';
@@ -192,6 +193,11 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       ...(o.risk === undefined ? {} : { risk: o.risk }),
     },
   );
+  // Every fill in booking order, for the ledger (the events carry a fresh Fill each).
+  const fills: Fill[] = [];
+  exchange.subscribe((e) => {
+    if (e.kind === 'filled' || e.kind === 'partially_filled') fills.push(e.fill);
+  });
   const t1 = performance.now();
   node.run(o.onProgress);
   const t2 = performance.now();
@@ -216,6 +222,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     timeframe,
     portfolio,
     orders: engine.tracker.records(exchange),
+    fills,
     signals: engine.signals,
     prices: new Map(source.symbols.map((s) => [s, series.find((x) => x.symbol === s) as BarSeries] as const)),
     ...(o.benchmark === undefined ? {} : { benchmark: o.benchmark }),

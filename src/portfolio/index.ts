@@ -4,3 +4,4 @@ export * from './portfolio-options.js';
 export * from './portfolio.js';
 export * from './position-book.js';
 export * from './trade-ledger.js';
+export * from './reconcile.js';

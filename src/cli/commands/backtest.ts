@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
 import { UsageError } from '../../core/errors.js';
+import { secretScrubber } from '../../core/secrets.js';
 import { formatTable } from '../../core/text-table.js';
 import { changedOutputs, rebuildReport } from '../../backtest/read-results.js';
 import type { ResultsManifest } from '../../backtest/results-manifest.js';
@@ -10,6 +11,7 @@ import { resolveSpec, runBacktestJob, specOfRun, type BacktestFlags } from '../.
 import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag } from '../options.js';
+import { renderErrorText } from '../render-error.js';
 import { createProgress } from '../progress.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -86,8 +88,32 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   });
   progress?.stop();
   runBar?.stop();
+  const ledger = result.ledger;
+  if (ledger !== undefined && !ledger.recorded) {
+    ctx.io.stderr(
+      secretScrubber.scrub(
+        `warning: run ${result.runId} was written to ${result.dir} but not recorded in the ledger` +
+          `${ledger.location === undefined ? '' : ` at ${ledger.location}`}:\n`,
+      ) + renderErrorText(ledger.error),
+    );
+  }
   if (ctx.json) {
-    ctx.outJson({ run_id: result.runId, dir: result.dir, metrics: result.metrics });
+    ctx.outJson({
+      run_id: result.runId,
+      dir: result.dir,
+      metrics: result.metrics,
+      ...(ledger === undefined
+        ? {}
+        : {
+            ledger: ledger.recorded
+              ? { recorded: true, location: ledger.location }
+              : {
+                  recorded: false,
+                  location: ledger.location ?? null,
+                  error: JSON.parse(secretScrubber.scrub(JSON.stringify(ledger.error.toJSON()))) as unknown,
+                },
+          }),
+    });
     return 0;
   }
   const m = result.metrics;
@@ -123,7 +149,7 @@ async function replay(ctx: CommandContext, runId: string): Promise<number> {
   };
   const out = join(loaded.home, 'data', 'results', `.replay-${runId}`);
   rmSync(out, { recursive: true, force: true });
-  await runBacktestJob({ home: loaded.home, config: loaded.config, env: loaded.env, spec, out, runId });
+  await runBacktestJob({ home: loaded.home, config: loaded.config, env: loaded.env, spec, out, runId, ledger: false });
   const differing = changedOutputs(out, original);
   rmSync(out, { recursive: true, force: true });
   if (ctx.json) ctx.outJson({ run_id: runId, identical: differing.length === 0, differing });

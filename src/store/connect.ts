@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { ConfigError, VenueError } from '../core/errors.js';
+import { redactUrl } from '../core/secrets.js';
+import type { LedgerTables } from './tables.js';
+
+/** Where the ledger lives: the workspace's SQLite file, or a PostgreSQL database. */
+export type LedgerTarget =
+  { readonly dialect: 'sqlite'; readonly file: string } | { readonly dialect: 'postgres'; readonly url: string };
+
+/** `{home}/state/momentic.db`, the embedded default. */
+export function defaultLedgerFile(home: string): string {
+  return join(home, 'state', 'momentic.db');
+}
+
+/**
+ * The target of a `database.url` (config key, or `MOMENTIC_DATABASE_URL`): empty for the SQLite
+ * file in the workspace, a `postgres://` or `postgresql://` URL for PostgreSQL. A schema other
+ * than `public` is chosen in the URL: `?options=-c%20search_path%3Dmomentic`.
+ */
+export function ledgerTarget(url: string, home: string): LedgerTarget {
+  if (url === '') return { dialect: 'sqlite', file: defaultLedgerFile(home) };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
+  throw new ConfigError('CONFIG_INVALID_VALUE', `database.url ${redactUrl(url)} is not a PostgreSQL URL`, {
+    hint: 'set MOMENTIC_DATABASE_URL to postgres://user@host:5432/db, or leave it empty for the SQLite file state/momentic.db',
+    context: { key: 'database.url', value: redactUrl(url) },
+  });
+}
+
+/** How the target is shown in messages and output: the file, or the URL without its password. */
+export function describeTarget(t: LedgerTarget): string {
+  return t.dialect === 'sqlite' ? t.file : redactUrl(t.url);
+}
+
+/** PostgreSQL `bigint` (oid 20) arrives as text by default; epoch ms and counts fit a double exactly. */
+const INT8_OID = 20;
+
+/** A new connection to the SQLite file (created with its folder when missing). */
+export async function openSqlite(file: string): Promise<Kysely<LedgerTables>> {
+  const { default: Database } = await import('better-sqlite3');
+  let sqlite: InstanceType<typeof Database>;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    sqlite = new Database(file, { timeout: 10_000 });
+    // WAL lets `runs ls` read while a run writes; FULL syncs each commit, so an order persisted
+    // before it is sent survives a power cut as well as a process crash.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (e) {
+    throw new VenueError('LEDGER_UNAVAILABLE', `cannot open the ledger ${file}: ${(e as Error).message}`, {
+      hint: 'check that the state/ folder of the workspace is writable (momentic doctor), or set MOMENTIC_DATABASE_URL',
+      context: { file },
+      cause: e,
+    });
+  }
+  return new Kysely<LedgerTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** A pool of connections to PostgreSQL (nothing is connected until the first query). */
+export async function openPostgres(url: string): Promise<Kysely<LedgerTables>> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return new Kysely<LedgerTables>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,170 @@
+import type { Kysely } from 'kysely';
+import type { OrderRequest } from '../core/order.js';
+import type { Config } from '../config/schema.js';
+import { describeTarget, ledgerTarget, openPostgres, type LedgerTarget } from './connect.js';
+import * as fills from './fills-repo.js';
+import * as journal from './journal-repo.js';
+import { migrateLedger, type MigrationReport } from './migrate.js';
+import type { LedgerDialect } from './migrations.js';
+import * as orders from './orders-repo.js';
+import { recordRun } from './recording-repo.js';
+import { acquireSqlite } from './sqlite-shared.js';
+import * as runs from './runs-repo.js';
+import type { LedgerTables } from './tables.js';
+import type {
+  AuditEntry,
+  EquitySnapshot,
+  FillResult,
+  LedgerFill,
+  LedgerOrder,
+  LedgerPosition,
+  LedgerRun,
+  NewFill,
+  NewRun,
+  OpenState,
+  OrderEvent,
+  OrderFilter,
+  PersistResult,
+  RiskEvent,
+  RunCounts,
+  RunEnd,
+  RunRecording,
+  StatusChange,
+  TransitionResult,
+} from './types.js';
+
+/**
+ * The durable ledger (docs/ledger.md): runs, orders and their transitions, fills, positions,
+ * equity, risk events and the audit log, on SQLite or PostgreSQL through one query layer.
+ * Callers use these functions, never SQL. Every multi-row change is one transaction.
+ */
+export interface Ledger {
+  readonly dialect: LedgerDialect;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
+  /** What opening the ledger migrated. */
+  readonly migration: MigrationReport;
+
+  startRun(run: NewRun): Promise<{ created: boolean; run: LedgerRun }>;
+  endRun(runId: string, end: RunEnd): Promise<LedgerRun>;
+  getRun(runId: string): Promise<LedgerRun | undefined>;
+  listRuns(o?: { limit?: number; kind?: string }): Promise<LedgerRun[]>;
+  runCounts(runId: string): Promise<RunCounts>;
+  /** A finished run (a backtest) with its orders, transitions and fills, in one transaction. */
+  recordRun(rec: RunRecording): Promise<void>;
+
+  /** Persists an order as `new`, not sent: call before sending it. Idempotent by client order id. */
+  persistOrder(runId: string, order: OrderRequest, ts: number): Promise<PersistResult>;
+  markSent(runId: string, clientOrderId: string, ts: number, venueOrderId?: string): Promise<LedgerOrder>;
+  transitionOrder(runId: string, clientOrderId: string, change: StatusChange): Promise<TransitionResult>;
+  recordFill(runId: string, fill: NewFill): Promise<FillResult>;
+  getOrder(runId: string, clientOrderId: string): Promise<LedgerOrder | undefined>;
+  listOrders(filter?: OrderFilter): Promise<LedgerOrder[]>;
+  orderEvents(runId: string, clientOrderId: string): Promise<OrderEvent[]>;
+  listFills(runId: string, clientOrderId?: string): Promise<LedgerFill[]>;
+  /** Persisted orders never sent (of one run, or all): a restart sends these once. */
+  pendingSends(runId?: string): Promise<LedgerOrder[]>;
+  /** What a restarted run resumes from: its orders not yet ended (sent or not) and its open positions. */
+  loadOpenState(runId: string): Promise<OpenState>;
+
+  positions(runId: string): Promise<LedgerPosition[]>;
+  upsertPosition(position: LedgerPosition): Promise<void>;
+  recordEquity(snapshot: EquitySnapshot): Promise<void>;
+  equity(runId: string): Promise<EquitySnapshot[]>;
+  recordRiskEvent(event: RiskEvent): Promise<void>;
+  riskEvents(runId?: string): Promise<RiskEvent[]>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditLog(limit?: number): Promise<AuditEntry[]>;
+
+  close(): Promise<void>;
+}
+
+class SqlLedger implements Ledger {
+  readonly dialect: LedgerDialect;
+  readonly location: string;
+  readonly migration: MigrationReport;
+  readonly #db: Kysely<LedgerTables>;
+  readonly #release: () => Promise<void>;
+
+  constructor(
+    db: Kysely<LedgerTables>,
+    dialect: LedgerDialect,
+    location: string,
+    migration: MigrationReport,
+    release: () => Promise<void>,
+  ) {
+    this.#db = db;
+    this.#release = release;
+    this.dialect = dialect;
+    this.location = location;
+    this.migration = migration;
+  }
+
+  startRun = (run: NewRun) => runs.insertRun(this.#db, run);
+  endRun = (id: string, end: RunEnd) => runs.endRun(this.#db, id, end);
+  getRun = (id: string) => runs.getRun(this.#db, id);
+  listRuns = (o?: { limit?: number; kind?: string }) => runs.listRuns(this.#db, o);
+  runCounts = (id: string) => runs.runCounts(this.#db, id);
+  recordRun = (rec: RunRecording) => recordRun(this.#db, this.dialect, rec);
+
+  persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
+  markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>
+    orders.markSent(this.#db, runId, id, ts, venueOrderId);
+  transitionOrder = (runId: string, id: string, change: StatusChange) =>
+    orders.transitionOrder(this.#db, runId, id, change);
+  recordFill = (runId: string, fill: NewFill) => fills.recordFill(this.#db, runId, fill);
+  getOrder = (runId: string, id: string) => orders.getOrder(this.#db, runId, id);
+  listOrders = (filter: OrderFilter = {}) => orders.listOrders(this.#db, filter);
+  orderEvents = (runId: string, id: string) => orders.orderEvents(this.#db, runId, id);
+  listFills = (runId: string, id?: string) => fills.listFills(this.#db, runId, id);
+  pendingSends = (runId?: string) => orders.pendingSends(this.#db, runId);
+
+  async loadOpenState(runId: string): Promise<OpenState> {
+    await runs.requireRun(this.#db, runId);
+    return {
+      orders: await orders.openOrders(this.#db, runId),
+      positions: await fills.listPositions(this.#db, runId, true),
+    };
+  }
+
+  positions = (runId: string) => fills.listPositions(this.#db, runId);
+  upsertPosition = (p: LedgerPosition) => fills.upsertPosition(this.#db, p);
+  recordEquity = (s: EquitySnapshot) => journal.recordEquity(this.#db, s);
+  equity = (runId: string) => journal.listEquity(this.#db, runId);
+  recordRiskEvent = (e: RiskEvent) => journal.recordRiskEvent(this.#db, e);
+  riskEvents = (runId?: string) => journal.listRiskEvents(this.#db, runId);
+  audit = (a: AuditEntry) => journal.audit(this.#db, a);
+  auditLog = (limit?: number) => journal.listAudit(this.#db, limit);
+
+  #closed = false;
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#release();
+  }
+}
+
+/** Opens a ledger at a target and migrates it to the latest schema. */
+export async function openLedger(target: LedgerTarget): Promise<Ledger> {
+  const location = describeTarget(target);
+  if (target.dialect === 'sqlite') {
+    const { db, migration, release } = await acquireSqlite(target.file);
+    return new SqlLedger(db, 'sqlite', location, migration, release);
+  }
+  const db = await openPostgres(target.url);
+  try {
+    const migration = await migrateLedger(db, 'postgres', location);
+    return new SqlLedger(db, 'postgres', location, migration, () => db.destroy());
+  } catch (e) {
+    await db.destroy().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The workspace's ledger: `{home}/state/momentic.db` (SQLite), or PostgreSQL when
+ * `database.url` (`MOMENTIC_DATABASE_URL`) is set. Close it when done.
+ */
+export function createLedger(config: Pick<Config, 'database'>, home: string): Promise<Ledger> {
+  return openLedger(ledgerTarget(config.database.url, home));
+}

@@ -1,0 +1,124 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of the ledger tables as the query layer sees them (docs/ledger.md, "Schema").
+ * The same columns on SQLite and PostgreSQL: times are epoch-ms integers (`bigint`), quantities
+ * and prices doubles (NULL where the domain has NaN), JSON documents text, flags 0/1 integers.
+ */
+export interface RunsTable {
+  id: string;
+  kind: string;
+  strategy: string;
+  params: string;
+  spec: string;
+  started_at: number;
+  finished_at: number | null;
+  status: string;
+  metrics: string | null;
+  result_dir: string | null;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  run_id: string;
+  client_order_id: string;
+  venue_order_id: string | null;
+  symbol: string;
+  side: string;
+  type: string;
+  qty: number;
+  limit_price: number | null;
+  stop_price: number | null;
+  tif: string;
+  status: string;
+  filled_qty: number;
+  avg_price: number | null;
+  fees: number;
+  reason: string | null;
+  strategy: string | null;
+  tag: string | null;
+  /** Fields of rarer order kinds (trail, bracket legs, class, parent) as JSON, or NULL. */
+  extra: string | null;
+  created_at: number;
+  updated_at: number;
+  sent: number;
+  sent_at: number | null;
+}
+
+export interface OrderEventsTable {
+  id: Generated<number>;
+  run_id: string;
+  client_order_id: string;
+  status: string;
+  ts: number;
+  reason: string | null;
+}
+
+export interface FillsTable {
+  id: Generated<number>;
+  run_id: string;
+  client_order_id: string;
+  /** The venue's execution id, unique per run when given (a replayed fill is not booked twice). */
+  exec_id: string | null;
+  symbol: string;
+  side: string;
+  qty: number;
+  price: number;
+  fee: number;
+  ts: number;
+  liquidity: string | null;
+}
+
+export interface PositionsTable {
+  run_id: string;
+  symbol: string;
+  qty: number;
+  avg_price: number | null;
+  realized_pnl: number;
+  fees: number;
+  updated_at: number;
+}
+
+export interface EquitySnapshotsTable {
+  id: Generated<number>;
+  run_id: string;
+  ts: number;
+  equity: number;
+  cash: number;
+  gross_exposure: number;
+  net_exposure: number;
+}
+
+export interface RiskEventsTable {
+  id: Generated<number>;
+  run_id: string | null;
+  ts: number;
+  kind: string;
+  check_name: string | null;
+  symbol: string | null;
+  client_order_id: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string;
+  detail: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: number;
+  actor: string;
+  action: string;
+  subject: string | null;
+  detail: string | null;
+}
+
+export interface LedgerTables {
+  runs: RunsTable;
+  orders: OrdersTable;
+  order_events: OrderEventsTable;
+  fills: FillsTable;
+  positions: PositionsTable;
+  equity_snapshots: EquitySnapshotsTable;
+  risk_events: RiskEventsTable;
+  audit_log: AuditLogTable;
+}

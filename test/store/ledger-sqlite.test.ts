@@ -1,0 +1,5 @@
+import { ledgerContract } from './ledger.contract.js';
+import { sqliteBackend } from './backends.js';
+
+// The ledger contract on the embedded default: a temp workspace's state/momentic.db.
+ledgerContract(sqliteBackend());
