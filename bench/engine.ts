@@ -93,6 +93,7 @@ export async function runEngineBench(options: { readonly symbols: number }): Pro
   const results = [
     measure('loop only (2 SMAs per symbol, no orders)', series, loopOnly),
     measure('sma-cross 50/200, equal weights', series, () => 'sma-cross', { fast: 50, slow: 200 }),
+    measure('sma-cross 20/50 (default.yaml), equal weights', series, () => 'sma-cross', { fast: 20, slow: 50 }),
     measure('sma-cross 10/30, equal weights', series, () => 'sma-cross', { fast: 10, slow: 30 }),
   ];
   console.log(
@@ -104,11 +105,12 @@ export async function runEngineBench(options: { readonly symbols: number }): Pro
       `${r.name.padEnd(44)}${fmt(r.orders).padStart(9)}${fmt(r.bestMs, 1).padStart(9)}${fmt(rate).padStart(13)}${fmt((1e6 * r.bestMs) / r.bars, 0).padStart(9)}`,
     );
   }
-  const worst = results[results.length - 1] as CaseResult;
-  const rate = worst.bars / (worst.bestMs / 1000);
-  console.log(
-    `target >= ${fmt(TARGET)} bar events/s with orders: ${rate >= TARGET ? 'met' : 'NOT met'} (${fmt(rate)})`,
-  );
+  for (const r of results.slice(1)) {
+    const rate = r.bars / (r.bestMs / 1000);
+    console.log(
+      `target >= ${fmt(TARGET)} bar events/s with orders, ${r.name}: ${rate >= TARGET ? 'met' : 'NOT met'} (${fmt(rate)})`,
+    );
+  }
 }
 
 /** `--symbols N` from the command line (default 100). */

@@ -78,6 +78,8 @@ class ComposedStrategy implements Strategy {
   readonly name: string;
   readonly #o: ComposeOptions;
   readonly #index = new Map<string, number>();
+  #symbols: readonly string[] = [];
+  #guess = 0;
   #table!: FeatureTable;
   #rows: Row[] = [];
   #states: SymbolState[] = [];
@@ -87,7 +89,8 @@ class ComposedStrategy implements Strategy {
   #closeExits: CheckFn[][] = [];
   #filters: FilterFn[][] = [];
   #last = new Float64Array(0);
-  #meta: { readonly name: string; readonly col: number }[] = [];
+  /** Builds a signal's meta from the feature row: an object literal with fixed keys, compiled once. */
+  #metaOf: (row: FeatureRow) => Record<string, number> = () => ({});
   /** One single-entry target map per symbol, reused (an object literal with a computed key costs about 1 us per order). */
   #targets: Map<string, number>[] = [];
   readonly #protect: ProtectiveOrders;
@@ -112,11 +115,12 @@ class ComposedStrategy implements Strategy {
     ]);
     const t = this.#table;
     const n = t.specs.length;
-    this.#meta = (o.meta ?? Object.keys(o.features ?? {})).map((name) => ({ name, col: t.col(name, 'meta') }));
+    this.#metaOf = metaBuilder((o.meta ?? Object.keys(o.features ?? {})).map((name) => [name, t.col(name, 'meta')]));
     // Every symbol starts flat: a first flat opinion is no change.
     this.#last = new Float64Array(ctx.symbols.length);
     this.#rows = ctx.symbols.map(() => new Row(n));
     const universe = { rows: this.#rows };
+    this.#symbols = ctx.symbols;
     ctx.symbols.forEach((symbol, i) => {
       this.#index.set(symbol, i);
       this.#states.push(new SymbolState(symbol, i, n));
@@ -135,7 +139,10 @@ class ComposedStrategy implements Strategy {
   }
 
   onBar(ctx: StrategyContext, bar: Bar): void {
-    const i = this.#index.get(bar.symbol) as number;
+    // Bars come in symbol order: guess the next slot, the map only on a miss.
+    let i = this.#guess;
+    if (this.#symbols[i] !== bar.symbol) i = this.#index.get(bar.symbol) as number;
+    this.#guess = i + 1 === this.#symbols.length ? 0 : i + 1;
     const row = this.#rows[i] as Row;
     const readers = this.#readers[i] as (() => number)[];
     row.swap();
@@ -245,11 +252,16 @@ class ComposedStrategy implements Strategy {
     return false;
   }
 
-  #metaOf(row: Row): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const m of this.#meta) out[m.name] = row.cur[m.col] as number;
-    return out;
-  }
+}
+
+/**
+ * `(row) => ({ "fast": row.cur[0], "slow": row.cur[1] })` for the given names and columns: a
+ * literal with constant keys allocates on V8's fast path, a loop of computed keys does not (about
+ * a microsecond per signal). Names are JSON-quoted, so any feature name is safe.
+ */
+function metaBuilder(fields: readonly (readonly [string, number])[]): (row: FeatureRow) => Record<string, number> {
+  const body = fields.map(([name, col]) => `${JSON.stringify(name)}: row.cur[${col}]`).join(', ');
+  return new Function('row', `return { ${body} };`) as (row: FeatureRow) => Record<string, number>;
 }
 
 /** Builds a strategy from components; see ComposeOptions. */

@@ -23,7 +23,8 @@ export class ProtectiveOrders {
   }
 
   owns(slot: number, clientOrderId: string): boolean {
-    return (this.#ids[slot] as Set<string>).has(clientOrderId);
+    const ids = this.#ids[slot] as Set<string>;
+    return ids.size !== 0 && ids.has(clientOrderId);
   }
 
   /** Whether the symbol has an open order that is not one of its resting exits. */
@@ -35,6 +36,7 @@ export class ProtectiveOrders {
 
   cancelAll(ctx: StrategyContext, slot: number): void {
     const ids = this.#ids[slot] as Set<string>;
+    if (ids.size === 0) return;
     for (const id of ids) ctx.cancel(id);
     ids.clear();
   }
