@@ -251,7 +251,6 @@ class ComposedStrategy implements Strategy {
     }
     return false;
   }
-
 }
 
 /**
