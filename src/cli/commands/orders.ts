@@ -8,7 +8,8 @@ import { isoUtc } from '../options.js';
 import { limitFlag } from './runs.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const n = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(x));
+/** A number for the table: at most 8 decimals (float noise such as 250.56522000000004 dropped; --json keeps it). */
+const n = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(Number(x.toFixed(8))));
 
 function orderJson(o: LedgerOrder) {
   return {
