@@ -49,6 +49,8 @@ export interface SweepResult {
   /** Trials run now (the rest were recorded by an earlier, interrupted run). */
   readonly ranNow: number;
   readonly elapsedMs: number;
+  /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
+  readonly trialsMs: number;
 }
 
 /** Objectives that are better when lower. */
@@ -118,6 +120,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       ? store.add({ index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics }, r.returns, r.ts)
       : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
   };
+  const tTrials = performance.now();
   const runner = createTrialRunner({
     home: o.home,
     format: o.config.data.format,
@@ -130,7 +133,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   } finally {
     await runner.close();
   }
+  const trialsMs = performance.now() - tTrials;
   const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
   await writeSweepOutputs(store, summary, definition);
-  return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0 };
+  return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0, trialsMs };
 }
