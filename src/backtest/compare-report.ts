@@ -2,6 +2,7 @@
  * `momentic compare`: several runs' metrics side by side and their equity curves overlaid
  * (each normalized to 1 at its start), in one self-contained HTML page (inline SVG, no script).
  */
+import { escapeHtml as esc } from './report-assets.js';
 import type { Metrics, MetricKey } from './metrics.js';
 
 export interface CompareRun {
@@ -20,8 +21,6 @@ export const COMPARE_KEYS: readonly MetricKey[] = [
 ]; // prettier-ignore
 
 const COLOURS = ['#1f6feb', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7a87', '#57606a'];
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const num = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 1000 ? x.toFixed(0) : x.toFixed(4);
 

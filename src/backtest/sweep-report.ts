@@ -3,6 +3,7 @@
  * ratio from the sweep's own trial count, a heatmap of the objective over the first two swept
  * parameters (best value over the others), and the trials ranked by the objective.
  */
+import { escapeHtml as esc } from './report-assets.js';
 import type { Metrics, MetricKey } from './metrics.js';
 
 interface Line {
@@ -36,8 +37,6 @@ export interface SweepReportInput {
   readonly lines: readonly Line[];
 }
 
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const num = (x: number | null | undefined, d = 4): string =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 

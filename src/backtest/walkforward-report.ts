@@ -2,6 +2,7 @@
  * The walk-forward report (self-contained, no script): the gate table with pass/fail, the stitched
  * out-of-sample equity, the folds and the parameter stability.
  */
+import { escapeHtml as esc } from './report-assets.js';
 interface Input {
   readonly sweepId: string;
   readonly objective: string;
@@ -42,8 +43,6 @@ interface Input {
   }[];
 }
 
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const num = (x: number | null | undefined, d = 4): string =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 

@@ -103,7 +103,6 @@ export function buildProgram(io: CliIo): Command {
     .action(lazy(async () => (await import('./commands/calendar.js')).calendarHolidays));
 
   const data = program.command('data').description('market data: fetch, import, validate and list the raw zone');
-  const timeframes = ['1d', '1h', '15m', '5m', '1m'];
   data
     .command('fetch')
     .description('fetch bars into data/raw, only what is missing (an interrupted fetch resumes on rerun)')
@@ -114,7 +113,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--symbols <list>', 'comma-separated symbols (default data.symbols, else the provider universe)')
     .option('--start <date>', 'first session, YYYY-MM-DD (default five years before --end)')
     .option('--end <date>', 'last session, YYYY-MM-DD (default the last completed session)')
-    .addOption(new Option('--timeframe <tf>', 'bar size (default data.timeframe)').choices(timeframes))
+    .addOption(new Option('--timeframe <tf>', 'bar size (default data.timeframe)').choices(TIMEFRAMES))
     .addOption(new Option('--format <fmt>', 'raw file format (default data.format)').choices(['csv', 'parquet']))
     .option('--force', 'refetch the whole range and replace rows that differ (old files are backed up)')
     .action(lazy(async () => (await import('./commands/data.js')).dataFetch));
@@ -130,7 +129,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--tz <zone>', 'IANA zone of times without an offset (default: the calendar time zone)')
     .option('--adjusted', 'use the adjusted close (open, high and low scaled alike)')
     .option('--calendar <code>', 'trading calendar for gap checks: XNYS, 24/7 or 24/5 (default: market)')
-    .addOption(new Option('--timeframe <tf>', 'bar size (default: inferred from the data)').choices(timeframes))
+    .addOption(new Option('--timeframe <tf>', 'bar size (default: inferred from the data)').choices(TIMEFRAMES))
     .addOption(new Option('--format <fmt>', 'raw file format (default data.format)').choices(['csv', 'parquet']))
     .addOption(
       new Option(
@@ -146,7 +145,7 @@ export function buildProgram(io: CliIo): Command {
       'quality report of the raw zone per symbol (rows, coverage, gaps, rejected rows, outliers); exit 3 when a gate fails',
     )
     .option('--symbols <list>', 'only these symbols')
-    .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(timeframes))
+    .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(TIMEFRAMES))
     .option('--file <path>', 'check a CSV file instead (nothing is written); needs --symbol')
     .option('--symbol <sym>', 'symbol for --file')
     .option('--map <pairs>', 'column mapping for --file')
@@ -156,7 +155,7 @@ export function buildProgram(io: CliIo): Command {
   data
     .command('ls')
     .description('list the raw zone: symbols, ranges, rows, format and providers')
-    .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(timeframes))
+    .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(TIMEFRAMES))
     .action(lazy(async () => (await import('./commands/data.js')).dataLs));
 
   const features = program.command('features').description('engineered features and processed datasets');
@@ -176,7 +175,7 @@ export function buildProgram(io: CliIo): Command {
         .default('rolling'),
     )
     .option('--benchmark <symbol>', 'raw symbol used as benchmark for cross-asset features')
-    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes).default('1d'))
+    .addOption(new Option('--timeframe <tf>', 'bar size').choices(TIMEFRAMES).default('1d'))
     .option('--force', 'rebuild even when inputs and definitions are unchanged')
     .action(lazy(async () => (await import('./commands/features.js')).featuresBuild));
 
@@ -184,11 +183,7 @@ export function buildProgram(io: CliIo): Command {
     .command('indicators')
     .description('compute indicators over a bars CSV and print one row per bar (csv or json)')
     .requiredOption('--input <file>', 'bars CSV (any layout data import accepts)')
-    .option(
-      '--indicator <spec>',
-      'key:params, e.g. rsi:14, macd:12,26,9, bbands:20,2,2 (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
+    .option('--indicator <spec>', 'key:params, e.g. rsi:14, macd:12,26,9, bbands:20,2,2 (repeatable)', repeatable)
     .addOption(new Option('--format <fmt>', 'output format').choices(['csv', 'json']).default('csv'))
     .option('--map <pairs>', 'column mapping, as for data import')
     .option('--tz <zone>', 'time zone of times without an offset')
@@ -205,7 +200,7 @@ export function buildProgram(io: CliIo): Command {
     .argument('<name>', 'strategy name or file')
     .action(lazy(async () => (await import('./commands/strategies.js')).strategiesShow));
 
-  program
+  const backtest = program
     .command('backtest')
     .description(
       'run a strategy through the event engine and write data/results/{run_id}/ with report.html (no flags: config/strategy/default.yaml on the synthetic universe)',
@@ -215,25 +210,13 @@ export function buildProgram(io: CliIo): Command {
       '--config <file>',
       'strategy run file (YAML: strategy, params, symbols, dates, costs); default config/strategy/default.yaml. (The global config layer then goes before the command: momentic --config base.yaml backtest ...)',
     )
-    .option('--symbols <list>', 'comma-separated symbols (default: the run file, else the provider universe)')
-    .option('--start <date>', 'first session, YYYY-MM-DD')
-    .option('--end <date>', 'last session, YYYY-MM-DD')
-    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes))
-    .option('--param <key=value>', 'strategy parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--cash <amount>', 'initial cash (default 100000)')
-    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
-    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
-    .addOption(
-      new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([
-        'next-open',
-        'close',
-      ]),
-    )
+    .option('--param <key=value>', 'strategy parameter (repeatable)', repeatable);
+  withRunOptions(backtest, true)
     .option('--out <dir>', 'write the results here instead of data/results/{run_id}')
     .option('--risk', 'run every order through the risk manager with the config limits (docs/risk.md)')
     .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
     .action(lazy(async () => (await import('./commands/backtest.js')).backtest));
-  program
+  const sweep = program
     .command('sweep')
     .description(
       'run a strategy over a grid (or a random sample) of parameters on every core; records every trial and the deflated Sharpe of the best (data/results/sweeps/{id}/)',
@@ -243,7 +226,7 @@ export function buildProgram(io: CliIo): Command {
     .option(
       '--param <name=spec>',
       'a swept parameter: FROM..TO:STEP (fast=5..50:5), a list (a,b,c) or one value (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
+      repeatable,
     )
     .option(
       '--objective <metric>',
@@ -254,22 +237,9 @@ export function buildProgram(io: CliIo): Command {
     .option('--seed <n>', 'seed of the random search (default 1)')
     .option('--workers <n>', 'worker threads (default: every core)')
     .option('--partitions <s>', 'CSCV blocks for the probability of backtest overfitting (even; default 16)')
-    .option('--name <id>', 'folder name under data/results/sweeps/ (default: from the sweep spec; rerun to resume)')
-    .option('--symbols <list>', 'comma-separated symbols')
-    .option('--start <date>', 'first session, YYYY-MM-DD')
-    .option('--end <date>', 'last session, YYYY-MM-DD')
-    .addOption(new Option('--timeframe <tf>', 'bar size').choices(timeframes))
-    .option('--cash <amount>', 'initial cash (default 100000)')
-    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
-    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
-    .addOption(
-      new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([
-        'next-open',
-        'close',
-      ]),
-    )
-    .action(lazy(async () => (await import('./commands/sweep.js')).sweep));
-  program
+    .option('--name <id>', 'folder name under data/results/sweeps/ (default: from the sweep spec; rerun to resume)');
+  withRunOptions(sweep, true).action(lazy(async () => (await import('./commands/sweep.js')).sweep));
+  const walkforward = program
     .command('walkforward')
     .description(
       'walk a sweep forward: optimize on each train window, trade the winner on the next test window, stitch the out-of-sample equity and check the promotion gates (exit 5 when one fails)',
@@ -289,24 +259,14 @@ export function buildProgram(io: CliIo): Command {
     .option(
       '--gate <metric op value>',
       'a promotion gate over the defaults (sharpe>1, max_drawdown>-0.1, trades>=100, win_rate>0.45, dsr>=0.95, pbo<=0.5); metric=off drops one (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
+      repeatable,
     )
     .option('--workers <n>', 'worker threads (default: every core)')
     .option('--strategy <name>', 'built-in strategy or ./file.ts (when no --sweep)')
     .option('--config <file>', 'strategy run file (when no --sweep)')
-    .option(
-      '--param <name=spec>',
-      'swept parameter as in momentic sweep (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .option('--objective <metric>', 'metric to optimize on each train window (default sharpe)')
-    .option('--symbols <list>', 'comma-separated symbols')
-    .option('--start <date>', 'first session, YYYY-MM-DD')
-    .option('--end <date>', 'last session, YYYY-MM-DD')
-    .option('--cash <amount>', 'initial cash (default 100000)')
-    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
-    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
-    .action(lazy(async () => (await import('./commands/walkforward.js')).walkforward));
+    .option('--param <name=spec>', 'swept parameter as in momentic sweep (repeatable)', repeatable)
+    .option('--objective <metric>', 'metric to optimize on each train window (default sharpe)');
+  withRunOptions(walkforward, false).action(lazy(async () => (await import('./commands/walkforward.js')).walkforward));
   program
     .command('compare')
     .description('compare runs: metrics side by side, and one HTML page with their equity overlaid')
@@ -364,6 +324,38 @@ export function buildProgram(io: CliIo): Command {
     cmd.exitOverride().configureOutput(program.configureOutput());
   acceptGlobalsAfter(program);
   return program;
+}
+
+/** Collects a repeatable option's values. */
+function repeatable(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+const TIMEFRAMES = ['1d', '1h', '15m', '5m', '1m'];
+
+/**
+ * The data and cost options shared by backtest, sweep and walkforward; `bars` adds the bar size
+ * and fill timing (walk-forward windows are daily sessions with the sweep's fills).
+ */
+function withRunOptions(cmd: Command, bars: boolean): Command {
+  cmd
+    .option('--symbols <list>', 'comma-separated symbols (default: the run file, else the provider universe)')
+    .option('--start <date>', 'first session, YYYY-MM-DD')
+    .option('--end <date>', 'last session, YYYY-MM-DD');
+  if (bars) cmd.addOption(new Option('--timeframe <tf>', 'bar size').choices(TIMEFRAMES));
+  cmd
+    .option('--cash <amount>', 'initial cash (default 100000)')
+    .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N');
+  if (bars) {
+    cmd.addOption(
+      new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([
+        'next-open',
+        'close',
+      ]),
+    );
+  }
+  return cmd;
 }
 
 /**

@@ -67,19 +67,7 @@ export class RiskGate implements PreTradeCheck {
     const view = { equity: account.portfolio.equity, positions, pending, prices };
     if (order.tag === KILL_SWITCH_TAG) {
       // The kill switch's own flatten: it must get out whatever the state, and only get out.
-      const reduce = isReducing(
-        { symbol: order.symbol, side: order.side, qty: order.qty, type: order.type, price },
-        {
-          ...view,
-          dayHigh: view.equity,
-          strategyGross: new Map(),
-          consecutiveLosses: 0,
-          tradesToday: 0,
-          horizon: 'swing',
-          killSwitch: 'ACTIVE',
-          isShortable: () => true,
-        },
-      );
+      const reduce = isReducing(order, view);
       return reduce ? undefined : 'risk kill_switch: a kill-switch order must only reduce a position';
     }
     const d = this.manager.check(order, view, price, this.#now);

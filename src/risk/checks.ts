@@ -12,18 +12,22 @@ const deny = (check: RiskCheckName, reason: string): RiskDecision => ({ ok: fals
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const money = (x: number): string => x.toFixed(2);
 
-export function signedQty(o: RiskOrder): number {
+/** What the position arithmetic reads of an order and of the account. */
+type Sized = Pick<RiskOrder, 'symbol' | 'side' | 'qty'>;
+type Held = Pick<RiskState, 'positions' | 'pending'>;
+
+export function signedQty(o: Sized): number {
   return o.side === 'buy' ? o.qty : -o.qty;
 }
 
 /** Held plus pending quantity of the order's symbol, before and after it. */
-export function projected(o: RiskOrder, s: RiskState): { before: number; after: number } {
+export function projected(o: Sized, s: Held): { before: number; after: number } {
   const before = (s.positions.get(o.symbol) ?? 0) + (s.pending.get(o.symbol) ?? 0);
   return { before, after: before + signedQty(o) };
 }
 
 /** The order moves the position toward zero without crossing it. */
-export function isReducing(o: RiskOrder, s: RiskState): boolean {
+export function isReducing(o: Sized, s: Held): boolean {
   const { before, after } = projected(o, s);
   return before !== 0 && Math.abs(after) < Math.abs(before) && Math.sign(after) !== -Math.sign(before);
 }

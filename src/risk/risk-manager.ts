@@ -136,9 +136,4 @@ export class RiskManager {
       });
     return d;
   }
-
-  /** The last equity seen (NaN before the first mark). */
-  get equity(): number {
-    return this.#equity;
-  }
 }

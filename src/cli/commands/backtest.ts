@@ -19,7 +19,7 @@ const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 
-export function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
+function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
   const cash = str(opts.cash) === undefined ? undefined : Number(opts.cash);
   if (cash !== undefined && !(cash > 0)) {
     throw new UsageError('USAGE_INVALID_OPTION', `--cash "${String(opts.cash)}" is not a positive number`, {
@@ -48,18 +48,25 @@ export function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
   };
 }
 
-/** `--strategy ./file.ts` names a file relative to the working folder: made absolute for the manifest. */
-function withStrategyFile(flags: BacktestFlags, cwd: string): BacktestFlags {
-  if (flags.strategy === undefined || !isStrategyFile(flags.strategy)) return flags;
-  return { ...flags, strategy: resolve(cwd, flags.strategy) };
+/**
+ * The run flags of backtest, sweep and walkforward, ready for `resolveSpec`: `--strategy ./file.ts`
+ * made absolute (it is recorded in the manifest) and the strategy file of a run file loaded.
+ */
+export async function runFlags(opts: Record<string, unknown>, cwd: string): Promise<BacktestFlags> {
+  const flags = backtestFlags(opts);
+  const out =
+    flags.strategy === undefined || !isStrategyFile(flags.strategy)
+      ? flags
+      : { ...flags, strategy: resolve(cwd, flags.strategy) };
+  if (out.configFile !== undefined) await preloadRunFileStrategy(out.configFile);
+  return out;
 }
 
 export async function backtest(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'backtest' });
   if (str(opts.replay) !== undefined) return replay(ctx, String(opts.replay));
-  const flags = withStrategyFile(backtestFlags(opts), ctx.io.cwd);
-  if (flags.configFile !== undefined) await preloadRunFileStrategy(flags.configFile);
+  const flags = await runFlags(opts, ctx.io.cwd);
   const { spec } = resolveSpec(loaded.home, loaded.config, flags);
   let progress: ReturnType<typeof createProgress> | undefined;
   let runBar: ReturnType<typeof createProgress> | undefined;

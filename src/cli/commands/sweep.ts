@@ -1,24 +1,16 @@
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
 import { resolveSpec } from '../../orchestration/backtest-job.js';
-import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import { parseAxis } from '../../orchestration/sweep/param-space.js';
 import { runSweep } from '../../orchestration/sweep/sweep-job.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
-import { backtestFlags } from './backtest.js';
-import { resolve } from 'node:path';
+import { numberFlag } from '../options.js';
+import { runFlags } from './backtest.js';
 
+/** An optional whole-number flag >= 1. */
 function positiveInt(v: unknown, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError('USAGE_INVALID_OPTION', `${flag} "${String(v)}" is not a whole number >= 1`, {
-      hint: `e.g. ${flag} 4`,
-      context: { flag, value: String(v) },
-    });
-  }
-  return n;
+  return v === undefined ? undefined : numberFlag(v, flag, { integer: true, min: 1, example: `${flag} 4` });
 }
 
 const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
@@ -27,12 +19,7 @@ const fmt = (x: number | null | undefined, d = 4): string => (x === null || x ==
 export async function sweep(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'sweep' });
-  const { params: paramTexts = [], ...flags } = backtestFlags(opts);
-  const base =
-    flags.strategy !== undefined && isStrategyFile(flags.strategy)
-      ? { ...flags, strategy: resolve(ctx.io.cwd, flags.strategy) }
-      : flags;
-  if (base.configFile !== undefined) await preloadRunFileStrategy(base.configFile);
+  const { params: paramTexts = [], ...base } = await runFlags(opts, ctx.io.cwd);
   const { spec } = resolveSpec(loaded.home, loaded.config, base);
   const axes = paramTexts.map(parseAxis);
   if (!axes.some((a) => a.values.length > 1)) {

@@ -1,9 +1,8 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ExitCode } from '../../core/error-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
 import { resolveSpec } from '../../orchestration/backtest-job.js';
-import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import { parseAxis } from '../../orchestration/sweep/param-space.js';
 import { runSweep } from '../../orchestration/sweep/sweep-job.js';
 import { FOLD_DEFAULTS, type FoldOptions } from '../../orchestration/walkforward/folds.js';
@@ -12,22 +11,16 @@ import { writeWalkForward } from '../../orchestration/walkforward/outputs.js';
 import { runWalkForward } from '../../orchestration/walkforward/walkforward-job.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
-import { backtestFlags } from './backtest.js';
+import { numberFlag } from '../options.js';
+import { runFlags } from './backtest.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 const fmt = (x: number | null | undefined, d = 4): string =>
   x === null || x === undefined ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 
+/** A whole number of bars >= 1, or the default. */
 function bars(v: unknown, flag: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError('USAGE_INVALID_OPTION', `${flag} "${String(v)}" is not a whole number of bars >= 1`, {
-      hint: `e.g. ${flag} ${fallback}`,
-      context: { flag, value: String(v) },
-    });
-  }
-  return n;
+  return v === undefined ? fallback : numberFlag(v, flag, { integer: true, min: 1, example: `${flag} ${fallback}` });
 }
 
 /**
@@ -47,12 +40,7 @@ export async function walkforward(ctx: CommandContext, opts: Record<string, unkn
   const workers = opts.workers === undefined ? undefined : bars(opts.workers, '--workers', 1);
   let sweepId = typeof opts.sweep === 'string' ? opts.sweep : undefined;
   if (sweepId === undefined) {
-    const { params: paramTexts = [], ...flags } = backtestFlags(opts);
-    const base =
-      flags.strategy !== undefined && isStrategyFile(flags.strategy)
-        ? { ...flags, strategy: resolve(ctx.io.cwd, flags.strategy) }
-        : flags;
-    if (base.configFile !== undefined) await preloadRunFileStrategy(base.configFile);
+    const { params: paramTexts = [], ...base } = await runFlags(opts, ctx.io.cwd);
     if (base.strategy === undefined && base.configFile === undefined) {
       throw new UsageError(
         'USAGE_MISSING_OPTION',

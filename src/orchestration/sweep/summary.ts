@@ -1,6 +1,6 @@
-import { mean, sampleStd } from '../../analytics/metrics/return-stats.js';
 import { deflatedSharpeFromTrials } from '../../analytics/stats/dsr.js';
 import { probabilityOfBacktestOverfitting } from '../../analytics/stats/pbo.js';
+import { estimateSharpe } from '../../analytics/stats/sharpe-estimate.js';
 import type { Metrics, MetricKey } from '../../backtest/metrics.js';
 import type { SweepStore, TrialLine } from './sweep-store.js';
 
@@ -44,12 +44,6 @@ export function defaultPartitions(bars: number): number {
   return s - (s % 2);
 }
 
-/** Per-period Sharpe ratio (mean / sample std) of one trial's returns; NaN when undefined. */
-export function perPeriodSharpe(r: ArrayLike<number>): number {
-  const sd = sampleStd(r);
-  return sd > 0 ? mean(r) / sd : NaN;
-}
-
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
@@ -75,7 +69,7 @@ export function summarize(
   }
   const { bars, matrix } = store.returns();
   const columns = ok.map((l) => matrix[l.row] as Float64Array);
-  const sharpes = columns.map(perPeriodSharpe).filter(Number.isFinite);
+  const sharpes = columns.map((r) => estimateSharpe(r).sharpe).filter(Number.isFinite);
   let dsr = NaN;
   let sr = NaN;
   let emax = NaN;

@@ -36,6 +36,8 @@ export class SweepStore {
   readonly #lines: TrialLine[] = [];
   #rows = 0;
   #bars = -1;
+  /** returns() read once, until the next trial is added (the summary and the output files both need it). */
+  #returns: { bars: number; matrix: Float64Array[]; ts: Float64Array | undefined } | undefined;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -103,6 +105,7 @@ export class SweepStore {
       closeSync(fd);
       row = this.#rows++;
     }
+    this.#returns = undefined;
     const full: TrialLine = row === undefined ? line : { ...line, row };
     appendFileSync(join(this.dir, 'trials.jsonl'), `${JSON.stringify(full)}\n`);
     this.#lines.push(full);
@@ -115,6 +118,11 @@ export class SweepStore {
 
   /** Returns of every successful trial: rows in `row` order, each `bars` long. */
   returns(): { bars: number; matrix: Float64Array[]; ts: Float64Array | undefined } {
+    this.#returns ??= this.#readReturns();
+    return this.#returns;
+  }
+
+  #readReturns(): { bars: number; matrix: Float64Array[]; ts: Float64Array | undefined } {
     if (this.#bars < 0) return { bars: 0, matrix: [], ts: undefined };
     const buf = readFileSync(join(this.dir, 'returns.f64'));
     const all = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));

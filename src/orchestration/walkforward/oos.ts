@@ -1,4 +1,4 @@
-import { cagr, drawdownStats, mean, sharpe } from '../../analytics/metrics/return-stats.js';
+import { cagr, drawdownStats, mean, sampleStd, sharpe } from '../../analytics/metrics/return-stats.js';
 import type { ParamAxis } from '../sweep/param-space.js';
 
 export interface OosMetrics {
@@ -85,7 +85,7 @@ export function parameterStability(
     for (let i = 1; i < values.length; i++) if (JSON.stringify(values[i]) !== JSON.stringify(values[i - 1])) changes++;
     const nums = values.every((v) => typeof v === 'number') ? (values as number[]) : [];
     const m = nums.length > 0 ? mean(nums) : NaN;
-    const sd = nums.length > 1 ? Math.sqrt(nums.reduce((s, x) => s + (x - m) ** 2, 0) / (nums.length - 1)) : NaN;
+    const sd = sampleStd(nums);
     return {
       name: a.name,
       values,

@@ -9,6 +9,7 @@ import type { Config } from '../../config/schema.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { MetricKey } from '../../backtest/metrics.js';
+import { mean } from '../../analytics/metrics/return-stats.js';
 import { tsToDate } from '../../data/schema.js';
 import { loadRunData } from '../run-data.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
@@ -247,9 +248,7 @@ function pickWinner(
     const v = r.metrics[objective];
     if (v === null || !Number.isFinite(v)) continue;
     if (best === undefined || (lower ? v < best.value : v > best.value)) {
-      let s = 0;
-      for (const x of r.returns) s += x;
-      best = { index: r.index, value: v, mean: r.returns.length > 0 ? s / r.returns.length : NaN };
+      best = { index: r.index, value: v, mean: mean(r.returns) };
     }
   }
   return best;
