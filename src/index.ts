@@ -4,6 +4,7 @@ export * from './config/index.js';
 export * from './analytics/index.js';
 export * from './portfolio/index.js';
 export * from './execution/index.js';
+export * from './engine/index.js';
 export * from './strategies/index.js';
 export * from './backtest/index.js';
 export * from './store/index.js';

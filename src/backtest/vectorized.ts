@@ -10,7 +10,7 @@
 import { UsageError } from '../core/errors.js';
 import type { Side } from '../core/enums.js';
 import { NO_FEES, type FeeInput, type FeeModel } from '../execution/fees.js';
-import { ceilToTick, floorToTick } from '../execution/rounding.js';
+import { ceilToTick, floorToTick } from '../core/rounding.js';
 import { NO_SLIPPAGE, type SlippageInput, type SlippageModel } from '../execution/slippage.js';
 import { FLAT_TOLERANCE } from '../portfolio/position-book.js';
 

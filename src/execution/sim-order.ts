@@ -7,7 +7,7 @@ import {
   type TimeInForce,
 } from '../core/enums.js';
 import type { OrderRequest, OrderState } from '../core/order.js';
-import type { OrderRecord, OrderTransition } from './ports.js';
+import type { OrderRecord, OrderTransition } from '../engine/ports.js';
 
 /** What an order is within its group: a lone order, a bracket/OTO entry, or an exit leg. */
 export type OrderRole = 'single' | 'entry' | 'take_profit' | 'stop_loss';

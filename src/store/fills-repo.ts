@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { TERMINAL_ORDER_STATUSES } from '../core/enums.js';
 import { isForeignKeyViolation } from './db-errors.js';
 import { orderNotFound, getOrder } from './orders-repo.js';
-import { applyFill, FLAT } from './position-math.js';
+import { applyFill, FLAT } from '../portfolio/position-math.js';
 import { fillFromRow, fillToRow, positionFromRow, positionToRow, toDb } from './rows.js';
 import type { LedgerTables } from './tables.js';
 import type { FillResult, LedgerFill, LedgerOrder, LedgerPosition, NewFill } from './types.js';

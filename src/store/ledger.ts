@@ -38,7 +38,7 @@ import type {
  * equity, risk events and the audit log, on SQLite or PostgreSQL through one query layer.
  * Callers use these functions, never SQL. Every multi-row change is one transaction.
  */
-export interface Ledger {
+export interface LedgerStore {
   readonly dialect: LedgerDialect;
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
@@ -79,7 +79,7 @@ export interface Ledger {
   close(): Promise<void>;
 }
 
-class SqlLedger implements Ledger {
+class SqlLedger implements LedgerStore {
   readonly dialect: LedgerDialect;
   readonly location: string;
   readonly migration: MigrationReport;
@@ -145,7 +145,7 @@ class SqlLedger implements Ledger {
 }
 
 /** Opens a ledger at a target and migrates it to the latest schema. */
-export async function openLedger(target: LedgerTarget): Promise<Ledger> {
+export async function openLedger(target: LedgerTarget): Promise<LedgerStore> {
   const location = describeTarget(target);
   if (target.dialect === 'sqlite') {
     const { db, migration, release } = await acquireSqlite(target.file);
@@ -165,6 +165,6 @@ export async function openLedger(target: LedgerTarget): Promise<Ledger> {
  * The workspace's ledger: `{home}/state/momentic.db` (SQLite), or PostgreSQL when
  * `database.url` (`MOMENTIC_DATABASE_URL`) is set. Close it when done.
  */
-export function createLedger(config: Pick<Config, 'database'>, home: string): Promise<Ledger> {
+export function createLedger(config: Pick<Config, 'database'>, home: string): Promise<LedgerStore> {
   return openLedger(ledgerTarget(config.database.url, home));
 }

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { DataError } from '../core/errors.js';
 import { isUniqueViolation } from './db-errors.js';
 import type { LedgerDialect } from './migrations.js';
-import { applyFill, FLAT, type PositionFigures } from './position-math.js';
+import { applyFill, FLAT, type PositionFigures } from '../portfolio/position-math.js';
 import { fillToRow, json, ms, orderToRow, positionToRow } from './rows.js';
 import type { LedgerTables } from './tables.js';
 import type { RunRecording } from './types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PositionBook } from '../../src/portfolio/position-book.js';
-import { applyFill, FLAT } from '../../src/store/position-math.js';
-import { prng } from '../portfolio/support.js';
+import { applyFill, FLAT } from '../../src/portfolio/position-math.js';
+import { prng } from './support.js';
 
 describe('position math of the ledger', () => {
   it('adds at the weighted mean, realizes on reductions and reopens at the fill price through zero', () => {

@@ -5,8 +5,8 @@ import { deterministicId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Side } from '../core/enums.js';
 import type { OrderRejection, OrderRequest, OrderState } from '../core/order.js';
-import type { ExecutionClient } from '../execution/ports.js';
-import { floorToTick } from '../execution/rounding.js';
+import type { ExecutionClient, PreTradeAccount, PreTradeCheck } from './ports.js';
+import { floorToTick } from '../core/rounding.js';
 import type {
   History,
   OrderInput,
@@ -18,31 +18,9 @@ import type {
   SignalOptions,
   StrategyContext,
 } from '../strategies/api.js';
-import type { Trade } from '../portfolio/trade-ledger.js';
 import type { BarHistory } from './history.js';
 import type { OrderTracker } from './order-tracker.js';
-import type { SignalRecord } from './run-record.js';
-
-/** What a pre-trade check reads of the account, beside the order. */
-export interface PreTradeAccount {
-  readonly portfolio: PortfolioView;
-  /** Latest close of a symbol of the run; NaN before its first bar or for another symbol. */
-  price(symbol: string): number;
-  /** Signed quantity of the symbol's open market orders not filled yet. */
-  pendingQty(symbol: string): number;
-}
-
-/**
- * A pre-trade check between the strategy and the venue (the risk manager): a reason denies.
- * The engine also tells it the equity at every bar close (before the strategy's hooks run), with
- * the round trips closed so far, and flattens the account when it asks to (a halted kill switch).
- */
-export interface PreTradeCheck {
-  check(order: OrderRequest, account: PreTradeAccount): string | undefined;
-  onMark?(ts: number, equity: number, trades: readonly Trade[]): void;
-  /** True once when every position must be closed now (orders tagged `kill-switch`). */
-  takeFlatten?(): boolean;
-}
+import type { SignalRecord } from './signal-record.js';
 
 /** What the context needs from the engine that owns it. */
 export interface ContextHost {

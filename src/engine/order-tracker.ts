@@ -1,5 +1,5 @@
 import type { OrderRejection, OrderRequest } from '../core/order.js';
-import type { ExecutionClient, ExecutionEvent, OrderRecord } from '../execution/ports.js';
+import type { ExecutionClient, ExecutionEvent, OrderRecord } from './ports.js';
 
 interface OpenOrder {
   readonly id: string;

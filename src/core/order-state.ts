@@ -3,7 +3,7 @@
  * filled | cancelled | rejected | expired. A venue may skip steps (a market order can fill at
  * once), never go back, and never leave a terminal state.
  */
-import { OrderStatus, TERMINAL_ORDER_STATUSES } from '../core/enums.js';
+import { OrderStatus, TERMINAL_ORDER_STATUSES } from './enums.js';
 
 const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   new: ['accepted', 'partially_filled', 'filled', 'cancelled', 'rejected', 'expired'],

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Fill, OrderRequest, OrderState } from '../../src/core/order.js';
-import { OrderManager, type OrderJournal, type OrderPolicies } from '../../src/execution/order-manager.js';
-import { isTerminal } from '../../src/execution/order-state.js';
-import type { ExecutionClient, ExecutionEvent, ExecutionListener, OrderRecord } from '../../src/execution/ports.js';
+import { OrderManager, type OrderJournal, type OrderPolicies } from '../../src/engine/order-manager.js';
+import { isTerminal } from '../../src/core/order-state.js';
+import type { ExecutionClient, ExecutionEvent, ExecutionListener, OrderRecord } from '../../src/engine/ports.js';
 
 class Clock {
   now = 0;

@@ -9,7 +9,7 @@
  */
 import type { OrderStatus } from '../core/enums.js';
 import type { Fill, OrderRequest } from '../core/order.js';
-import { canTransition, isTerminal } from './order-state.js';
+import { canTransition, isTerminal } from '../core/order-state.js';
 import type { ExecutionClient, ExecutionEvent } from './ports.js';
 
 /** Where orders are persisted (the ledger). Every call happens before the effect it records. */
