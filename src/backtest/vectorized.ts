@@ -12,7 +12,7 @@ import type { Side } from '../core/enums.js';
 import { NO_FEES, type FeeInput, type FeeModel } from '../execution/fees.js';
 import { ceilToTick, floorToTick } from '../core/rounding.js';
 import { NO_SLIPPAGE, type SlippageInput, type SlippageModel } from '../execution/slippage.js';
-import { FLAT_TOLERANCE } from '../portfolio/position-book.js';
+import { FLAT_TOLERANCE } from '../portfolio/position-math.js';
 
 /** Prices of every symbol at every bar (no missing bars: each cell finite and > 0). */
 export interface VectorizedMarket {
