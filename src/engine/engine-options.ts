@@ -3,7 +3,8 @@ import type { Timeframe } from '../core/enums.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Strategy } from '../strategies/api.js';
-import type { BarDrivenVenue, BarSource, EngineClock, ExecutionClient, PreTradeCheck } from './ports.js';
+import type { OrderPolicies } from './order-manager.js';
+import type { BarDrivenVenue, BarSource, EngineClock, ExecutionClient, Ledger, PreTradeCheck } from './ports.js';
 
 export interface EngineOptions {
   readonly runId: string;
@@ -22,4 +23,8 @@ export interface EngineOptions {
   /** Timestamps without orders at the start (the strategy may declare more with `ctx.warmUp`). */
   readonly warmup?: number;
   readonly risk?: PreTradeCheck;
+  /** Where the OrderManager journals orders before they are sent (the ledger in paper and live). */
+  readonly journal?: Ledger;
+  /** The OrderManager's execution policies (timeouts, retries, quiet windows); default: retries only. */
+  readonly policies?: Partial<OrderPolicies>;
 }

@@ -220,7 +220,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     calendars: source.symbols.map((s) => instrument(s).calendar),
     timeframe,
     portfolio,
-    orders: engine.tracker.records(exchange),
+    orders: engine.orders.records(),
     fills,
     signals: engine.signals,
     prices: new Map(source.symbols.map((s) => [s, series.find((x) => x.symbol === s) as BarSeries] as const)),
