@@ -215,6 +215,10 @@ export function buildProgram(io: CliIo): Command {
     .option('--out <dir>', 'write the results here instead of data/results/{run_id}')
     .option('--risk', 'run every order through the risk manager with the config limits (docs/risk.md)')
     .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
+    .option(
+      '--explain-config',
+      'print every value of the run and where it came from (default, run file:line, flag); run nothing',
+    )
     .action(lazy(async () => (await import('./commands/backtest.js')).backtest));
   const sweep = program
     .command('sweep')
@@ -340,13 +344,24 @@ const TIMEFRAMES = ['1d', '1h', '15m', '5m', '1m'];
 function withRunOptions(cmd: Command, bars: boolean): Command {
   cmd
     .option('--symbols <list>', 'comma-separated symbols (default: the run file, else the provider universe)')
-    .option('--start <date>', 'first session, YYYY-MM-DD')
-    .option('--end <date>', 'last session, YYYY-MM-DD');
+    .option('--start <date>', "first session, YYYY-MM-DD (default: the first session all symbols' data share)")
+    .option('--end <date>', "last session, YYYY-MM-DD (default: the last session all symbols' data share)")
+    .option('--benchmark <symbol>', 'symbol to measure alpha, beta and the information ratio against');
   if (bars) cmd.addOption(new Option('--timeframe <tf>', 'bar size').choices(TIMEFRAMES));
   cmd
     .option('--cash <amount>', 'initial cash (default 100000)')
     .option('--fees <spec>', 'none | ibkr | bps:N | per-share:U[,MIN] | maker-taker:M,T')
-    .option('--slippage <spec>', 'none | bps:N | half-spread:N');
+    .option('--slippage <spec>', 'none | bps:N | half-spread:N')
+    .option(
+      '--participation <fraction>',
+      "most of a bar's volume a symbol's orders may fill, in (0, 1] (default: no cap)",
+    )
+    .addOption(
+      new Option(
+        '--price-rounding <mode>',
+        'fill prices as the rule gives them, or rounded to the tick against you',
+      ).choices(['none', 'conservative']),
+    );
   if (bars) {
     cmd.addOption(
       new Option('--fill <when>', 'market orders fill at the next open or at the signal bar close').choices([

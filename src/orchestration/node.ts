@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { getCalendar } from '../calendar/registry.js';
+import { RUN_DEFAULTS } from '../config/run-config.js';
 import type { BarSeries } from '../core/bar.js';
 import { BacktestClock } from '../core/clock.js';
 import { toDayNumber, type IsoDate } from '../core/dates.js';
@@ -100,6 +101,7 @@ export interface BacktestOptions {
   readonly slippage?: SlippageModel;
   readonly latency?: LatencyModel;
   readonly participation?: number;
+  /** Default `none`, as every run (RUN_DEFAULTS): prices are used as the data has them. */
   readonly priceRounding?: 'conservative' | 'none';
   readonly portfolio?: Omit<PortfolioOptions, 'initialCash' | 'symbols'>;
   readonly warmup?: number;
@@ -164,7 +166,8 @@ export function runBacktest(o: BacktestOptions): RunRecord {
   const fees = o.fees ?? NO_FEES;
   const slippage = o.slippage ?? NO_SLIPPAGE;
   const latency = o.latency ?? NO_LATENCY;
-  const fill = o.fill ?? 'next-open';
+  const fill = o.fill ?? RUN_DEFAULTS.venue.fill;
+  const priceRounding = o.priceRounding ?? RUN_DEFAULTS.venue.price_rounding;
   const exchange = new SimulatedExchange({
     instrument: (s) => (source.symbols.includes(s) ? instrument(s) : undefined),
     clock,
@@ -174,9 +177,9 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     latency,
     timeframe,
     ...(o.participation === undefined ? {} : { participation: o.participation }),
-    ...(o.priceRounding === undefined ? {} : { priceRounding: o.priceRounding }),
+    priceRounding,
   });
-  const cash = o.cash ?? 100_000;
+  const cash = o.cash ?? RUN_DEFAULTS.venue.cash;
   const portfolio = new Portfolio({ ...o.portfolio, initialCash: cash, symbols: source.symbols });
   const runId = o.runId ?? newRunId();
   const node = new TradingNode(
@@ -212,7 +215,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       slippage: slippage.name,
       latency_ms: latency.delayMs,
       participation: o.participation ?? null,
-      price_rounding: o.priceRounding ?? 'conservative',
+      price_rounding: priceRounding,
       warmup: engine.warmup,
       ...o.config,
     },
