@@ -2,7 +2,7 @@
  * Vectorized engine for target-weight strategies (issue 5, item 8): equity curves from a
  * time x symbol target-weight matrix with the event engine's fee and slippage models, for many
  * parameter columns in one call. It reproduces what `ctx.targetWeights` does in the event engine
- * (src/backtest/context.ts) with `fill: 'next-open'`: targets decided at bar t's close are sized
+ * (src/engine/context.ts) with `fill: 'next-open'`: targets decided at bar t's close are sized
  * from the equity and close of bar t and filled at bar t+1's open. docs/vectorized.md.
  *
  * Matrices are flat, row-major Float64Arrays: cell (t, s) is at `t * symbols.length + s`.
