@@ -18,7 +18,8 @@ import { newRunId } from '../core/ids.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Fill } from '../core/order.js';
 import { SeriesBarSource } from '../backtest/series-bar-source.js';
-import type { BarDrivenVenue, BarSource, EngineClock, PreTradeCheck } from '../engine/ports.js';
+import type { OrderPolicies } from '../engine/order-manager.js';
+import type { BarDrivenVenue, BarSource, EngineClock, Ledger, PreTradeCheck } from '../engine/ports.js';
 import { Engine } from '../engine/engine.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
@@ -51,9 +52,16 @@ export interface NodeSetup {
   readonly timeframe: Timeframe;
   readonly warmup?: number;
   readonly risk?: PreTradeCheck;
+  /** Where the OrderManager journals every order before it is sent. */
+  readonly journal?: Ledger;
+  readonly policies?: Partial<OrderPolicies>;
 }
 
-/** One strategy run over a bar source; `run` pumps a source that has every bar at hand. */
+/**
+ * One strategy run over a bar source. `run` pumps a source that has every bar at hand (a
+ * backtest); `attach` follows a source that is pushed to (paper, live): each timestamp is
+ * stepped as soon as it is ready, and `detach` stops the strategy.
+ */
 export class TradingNode {
   readonly engine: Engine;
   readonly #source: BarSource;
@@ -79,6 +87,39 @@ export class TradingNode {
     }
     engine.stop();
     onProgress?.(engine.barsProcessed, this.#source.totalBars);
+  }
+
+  #detach: (() => void) | undefined;
+
+  /** Starts the strategy and steps every timestamp the pushed source makes ready, as it does. */
+  attach(): void {
+    const source = this.#source;
+    if (source.onReady === undefined) {
+      throw new UsageError('USAGE_INVALID_OPTION', 'attach() follows a pushed bar source; this one is pulled', {
+        hint: 'call run() for a source that has every bar at hand',
+      });
+    }
+    const engine = this.engine;
+    const cursor = { ts: NaN, n: 0, slots: new Int32Array(Math.max(1, source.symbols.length)) };
+    engine.start();
+    const drain = (): void => {
+      while (source.next(cursor)) engine.step(cursor);
+      engine.tick();
+    };
+    this.#detach = source.onReady(drain);
+    drain();
+  }
+
+  /** Runs the OrderManager's timers due by now (call it between bars, e.g. every second). */
+  tick(): void {
+    this.engine.tick();
+  }
+
+  /** Stops following the source and runs the strategy's `onStop`. */
+  detach(): void {
+    this.#detach?.();
+    this.#detach = undefined;
+    this.engine.stop();
   }
 }
 
@@ -106,6 +147,10 @@ export interface BacktestOptions {
   readonly portfolio?: Omit<PortfolioOptions, 'initialCash' | 'symbols'>;
   readonly warmup?: number;
   readonly risk?: PreTradeCheck;
+  /** Where the OrderManager journals every order before it is sent (e.g. a ledger). */
+  readonly journal?: Ledger;
+  /** The OrderManager's execution policies; default: transient errors retried, no timed cancels. */
+  readonly policies?: Partial<OrderPolicies>;
   readonly runId?: string;
   readonly benchmark?: BarSeries;
   readonly dataFiles?: readonly { readonly path: string; readonly sha256: string }[];
@@ -193,6 +238,8 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       timeframe,
       ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
       ...(o.risk === undefined ? {} : { risk: o.risk }),
+      ...(o.journal === undefined ? {} : { journal: o.journal }),
+      ...(o.policies === undefined ? {} : { policies: o.policies }),
     },
   );
   // Every fill in booking order, for the ledger (the events carry a fresh Fill each).
