@@ -80,7 +80,8 @@ export class PushBarSource implements BarSource {
   }
 
   /** Adds a closed bar; a bar older than or equal to the symbol's last one is refused. */
-  push(symbol: string, bar: Bar): void {
+  push(bar: Bar): void {
+    const symbol = bar.symbol;
     const slot = this.#slotOf.get(symbol);
     if (slot === undefined) {
       throw new UsageError('USAGE_INVALID_OPTION', `the feed sent a bar of ${symbol}, not a symbol of this run`, {

@@ -43,10 +43,10 @@ function roundTrip(): Strategy {
 }
 
 /** Bars whose open is 100 + 10 x index, so a fill price names the bar it happened on. */
-function bars(n: number, ts0: number, step: number): Bar[] {
+function bars(n: number, ts0: number, step: number, symbol = 'AAA'): Bar[] {
   return Array.from({ length: n }, (_, i) => {
     const o = 100 + 10 * i;
-    return { ts: ts0 + i * step, open: o, high: o + 5, low: o - 5, close: o + 1, volume: 1_000 };
+    return { symbol, ts: ts0 + i * step, open: o, high: o + 5, low: o - 5, close: o + 1, volume: 1_000 };
   });
 }
 
@@ -108,12 +108,12 @@ describe('the order path', () => {
     // Minute bars that start after the orders are placed, as the next live bar does.
     const minute = 60_000;
     const t0 = Math.ceil(Date.now() / minute) * minute + minute;
-    const feed = bars(6, t0, minute);
-    for (const b of feed.slice(0, 3)) source.push('BTCUSD', b);
+    const feed = bars(6, t0, minute, 'BTCUSD');
+    for (const b of feed.slice(0, 3)) source.push(b);
     // Every symbol has printed bar 3, so bars 1-3 are stepped: the buy (bar 2) filled at bar 3's open.
     expect(node.engine.barsProcessed).toBe(3);
     expect(portfolio.qty('BTCUSD')).toBe(1);
-    for (const b of feed.slice(3)) source.push('BTCUSD', b);
+    for (const b of feed.slice(3)) source.push(b);
     source.end();
     node.detach();
     expect(log).toEqual([
@@ -135,8 +135,8 @@ describe('the order path', () => {
   it('refuses a pushed bar that comes late, naming the symbol', () => {
     const source = new PushBarSource(['AAA', 'BBB']);
     const [b1, b2] = bars(2, Date.UTC(2024, 0, 2), DAY) as [Bar, Bar];
-    source.push('AAA', b2);
-    expect(() => source.push('AAA', b1)).toThrow(/a bar of AAA at 2024-01-02T00:00:00.000Z came late/);
-    expect(() => source.push('CCC', b1)).toThrow(/CCC, not a symbol of this run/);
+    source.push(b2);
+    expect(() => source.push(b1)).toThrow(/a bar of AAA at 2024-01-02T00:00:00.000Z came late/);
+    expect(() => source.push({ ...b1, symbol: 'CCC' })).toThrow(/CCC, not a symbol of this run/);
   });
 });
