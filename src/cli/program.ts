@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { LOG_LEVELS, TIMEFRAMES } from '../core/enums.js';
 import { ExitCode } from '../core/error-codes.js';
 import { toMomenticError, UsageError, type MomenticError } from '../core/errors.js';
 import { CommandContext, type GlobalOptions } from './context.js';
@@ -46,17 +47,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--home <dir>', 'workspace folder (data/, state/, config/); default MOMENTIC_HOME or the current folder')
     .option('--config <file>', 'extra YAML config layered over config/base.yaml')
     .option('--json', 'machine-readable JSON on stdout')
-    .addOption(
-      new Option('--log-level <level>', 'log verbosity (logs go to stderr)').choices([
-        'fatal',
-        'error',
-        'warn',
-        'info',
-        'debug',
-        'trace',
-        'silent',
-      ]),
-    )
+    .addOption(new Option('--log-level <level>', 'log verbosity (logs go to stderr)').choices(LOG_LEVELS))
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => io.stdout(s),
@@ -335,8 +326,6 @@ function repeatable(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
-const TIMEFRAMES = ['1d', '1h', '15m', '5m', '1m'];
-
 /**
  * The data and cost options shared by backtest, sweep and walkforward; `bars` adds the bar size
  * and fill timing (walk-forward windows are daily sessions with the sweep's fills).
@@ -387,17 +376,7 @@ function acceptGlobalsAfter(cmd: Command): void {
     if (!has('--home')) sub.option('--home <dir>', 'workspace folder (as before the command)');
     if (!has('--json')) sub.option('--json', 'machine-readable JSON on stdout');
     if (!has('--log-level')) {
-      sub.addOption(
-        new Option('--log-level <level>', 'log verbosity').choices([
-          'fatal',
-          'error',
-          'warn',
-          'info',
-          'debug',
-          'trace',
-          'silent',
-        ]),
-      );
+      sub.addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS));
     }
   }
 }

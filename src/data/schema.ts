@@ -4,14 +4,14 @@
  * date at 00:00 UTC, for intraday bars the bar start.
  */
 import { dateToTs, formatInstant, parseDayNumber, tsToDate } from '../core/dates.js';
-import type { Timeframe } from '../core/enums.js';
+import { TIMEFRAMES, type Timeframe } from '../core/enums.js';
 
 export const SCHEMA_VERSION = 1;
 
 export const DAILY_COLUMNS = ['symbol', 'date', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const INTRADAY_COLUMNS = ['symbol', 'timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 
-export const TIMEFRAMES: readonly Timeframe[] = ['1d', '1h', '15m', '5m', '1m'];
+export { TIMEFRAMES };
 
 export { dateToTs, formatInstant, tsToDate };
 

@@ -25,7 +25,7 @@ import type {
   OrderEvent,
   OrderFilter,
   PersistResult,
-  RiskEvent,
+  LedgerRiskEvent,
   RunCounts,
   RunEnd,
   RunRecording,
@@ -71,8 +71,8 @@ export interface LedgerStore {
   upsertPosition(position: LedgerPosition): Promise<void>;
   recordEquity(snapshot: EquitySnapshot): Promise<void>;
   equity(runId: string): Promise<EquitySnapshot[]>;
-  recordRiskEvent(event: RiskEvent): Promise<void>;
-  riskEvents(runId?: string): Promise<RiskEvent[]>;
+  recordRiskEvent(event: LedgerRiskEvent): Promise<void>;
+  riskEvents(runId?: string): Promise<LedgerRiskEvent[]>;
   audit(entry: AuditEntry): Promise<void>;
   auditLog(limit?: number): Promise<AuditEntry[]>;
 
@@ -131,7 +131,7 @@ class SqlLedger implements LedgerStore {
   upsertPosition = (p: LedgerPosition) => fills.upsertPosition(this.#db, p);
   recordEquity = (s: EquitySnapshot) => journal.recordEquity(this.#db, s);
   equity = (runId: string) => journal.listEquity(this.#db, runId);
-  recordRiskEvent = (e: RiskEvent) => journal.recordRiskEvent(this.#db, e);
+  recordRiskEvent = (e: LedgerRiskEvent) => journal.recordRiskEvent(this.#db, e);
   riskEvents = (runId?: string) => journal.listRiskEvents(this.#db, runId);
   audit = (a: AuditEntry) => journal.audit(this.#db, a);
   auditLog = (limit?: number) => journal.listAudit(this.#db, limit);
