@@ -40,6 +40,7 @@ const fileSchema = z.strictObject({
   latency_ms: z.number().min(0).optional(),
   warmup: z.number().int().min(0).optional(),
   seed: z.number().int().optional(),
+  orders: runConfigSchema.shape.orders.partial().optional(),
   live: runConfigSchema.shape.live.partial().optional(),
 });
 
@@ -58,6 +59,8 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   warmup: 'a whole number of bars without orders, e.g. 60',
   seed: 'a whole number, e.g. 42',
   live: 'a section: venue (e.g. alpaca) and paper (true or false)',
+  orders:
+    'a section: cancel_after_ms, min_fill_ratio (0..1), retries (>= 1), retry_base_ms, quiet_open_ms, quiet_close_ms',
 };
 
 export interface StrategyRunConfig {
@@ -89,6 +92,8 @@ export interface StrategyRunConfig {
   readonly warmup?: number;
   readonly seed?: number;
   readonly live?: Partial<RunConfig['live']>;
+  /** The OrderManager's policies over the defaults. */
+  readonly orders?: Partial<RunConfig['orders']>;
   /** Line of a key path, for errors found later (e.g. a symbol without data). */
   lineOf(path: readonly string[]): number | undefined;
 }
@@ -140,6 +145,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     ...(v.warmup === undefined ? {} : { warmup: v.warmup }),
     ...(v.seed === undefined ? {} : { seed: v.seed }),
     ...(v.live === undefined ? {} : { live: v.live as Partial<RunConfig['live']> }),
+    ...(v.orders === undefined ? {} : { orders: v.orders as Partial<RunConfig['orders']> }),
     lineOf: (path) => y.lineOf(path),
   };
 }
@@ -155,9 +161,11 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
         ? fileSchema.shape.costs.unwrap().shape
         : path[0] === 'live'
           ? runConfigSchema.shape.live.shape
-          : path[0] === 'risk'
-            ? configSchema.shape.risk.shape
-            : fileSchema.shape,
+          : path[0] === 'orders'
+            ? runConfigSchema.shape.orders.shape
+            : path[0] === 'risk'
+              ? configSchema.shape.risk.shape
+              : fileSchema.shape,
     );
     const row = y.lineOf(full);
     return new ConfigError('CONFIG_UNKNOWN_KEY', `${y.file}: unknown key ${full.join('.')}`, {
@@ -192,6 +200,7 @@ const FILE_KEYS: ReadonlyMap<string, string> = new Map([
   ['risk.enabled', 'risk'],
   ['risk.limits', 'risk'],
   ['live', 'live'],
+  ['orders', 'orders'],
   ['warmup', 'warmup'],
   ['seed', 'seed'],
 ]);
@@ -222,6 +231,7 @@ export function runFileLayer(f: StrategyRunConfig, withParams = true): ConfigLay
     },
     ...(f.risk === undefined ? {} : { risk: { enabled: true, limits: { ...f.risk } } }),
     ...(f.live === undefined ? {} : { live: { ...f.live } }),
+    ...(f.orders === undefined ? {} : { orders: { ...f.orders } }),
     ...(f.warmup === undefined ? {} : { warmup: f.warmup }),
     ...(f.seed === undefined ? {} : { seed: f.seed }),
   };

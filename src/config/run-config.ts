@@ -47,6 +47,19 @@ export const runConfigSchema = z.strictObject({
     limits: configSchema.shape.risk,
   }),
   /**
+   * The OrderManager's execution policies (docs/orders.md). Timed cancels and quiet windows are
+   * off unless set: a 60 s timer means nothing to a daily bar, whose next chance to fill is a
+   * day later; seed 004's values (60 s, 80%, 5 min) suit minute bars and live trading.
+   */
+  orders: z.strictObject({
+    cancel_after_ms: z.number().min(0),
+    min_fill_ratio: z.number().min(0).max(1),
+    retries: z.number().int().min(1),
+    retry_base_ms: z.number().min(0),
+    quiet_open_ms: z.number().min(0),
+    quiet_close_ms: z.number().min(0),
+  }),
+  /**
    * Where the strategy trades outside a backtest. Only a placeholder today: paper and live
    * read it once they build their node from a RunConfig; a backtest ignores it.
    */
@@ -80,6 +93,14 @@ export const RUN_DEFAULTS: RunConfig = {
     latency_ms: 0,
   },
   risk: { enabled: false, limits: DEFAULTS.risk },
+  orders: {
+    cancel_after_ms: 0,
+    min_fill_ratio: 0.8,
+    retries: 3,
+    retry_base_ms: 500,
+    quiet_open_ms: 0,
+    quiet_close_ms: 0,
+  },
   live: { venue: 'simulated', paper: true },
   warmup: null,
   seed: DEFAULTS.venues.synthetic.seed,

@@ -293,9 +293,9 @@ export class OrderManager {
     const now = this.#o.now();
     const s = this.#o.session(req.symbol, now);
     if (s === undefined) return undefined;
-    if (now < s.open + p.quietOpenMs)
+    if (p.quietOpenMs > 0 && now < s.open + p.quietOpenMs)
       return `no new entries in the first ${p.quietOpenMs / 60_000} minutes of the session`;
-    if (now >= s.close - p.quietCloseMs)
+    if (p.quietCloseMs > 0 && now >= s.close - p.quietCloseMs)
       return `no new entries in the last ${p.quietCloseMs / 60_000} minutes of the session`;
     return undefined;
   }

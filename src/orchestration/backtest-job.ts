@@ -227,13 +227,15 @@ export function specOfRun(dir: string): BacktestSpec {
 /**
  * A recorded run (a manifest's `config.run`, a sweep's `spec`) as a RunConfig. Runs recorded
  * before the RunConfig kept a flat spec (strategy, symbols, cash, ... side by side): its keys
- * map one to one, and what it did not record takes the defaults it ran with.
+ * map one to one, and what it did not record takes the defaults it ran with (runs recorded before
+ * the `orders` section ran without timed cancels or quiet windows, the defaults).
  */
 export function runConfigOf(recorded: unknown, file: string): RunConfig {
   const r = recorded as Record<string, unknown>;
   const flat = typeof r.strategy === 'string';
+  // A section added since (the OrderManager's `orders`) takes the defaults the run had.
   const value = !flat
-    ? r
+    ? { orders: RUN_DEFAULTS.orders, ...r }
     : {
         strategy: { name: r.strategy, params: r.params ?? {} },
         data: { symbols: r.symbols, timeframe: r.timeframe, start: r.start, end: r.end, benchmark: null },
@@ -242,6 +244,7 @@ export function runConfigOf(recorded: unknown, file: string): RunConfig {
           enabled: r.risk !== undefined,
           limits: { ...RUN_DEFAULTS.risk.limits, ...(r.risk as Record<string, unknown> | undefined) },
         },
+        orders: RUN_DEFAULTS.orders,
         live: RUN_DEFAULTS.live,
         warmup: null,
         seed: r.seed,

@@ -77,6 +77,35 @@ describe('run file keys reach the run', () => {
     expect(bought).toBeLessThan(a.reduce((s, o) => s + o.filled, 0));
   });
 
+  it('gives the OrderManager the run file’s order policies: a 1 ms timeout cancels every order before it can fill', async () => {
+    const plain = await backtest(home, ['--config', runFile(home, 'plain.yaml', `${BASE}symbols: [ZNTX]\n`)]);
+    const timed = await backtest(home, [
+      '--config',
+      runFile(home, 'timed.yaml', `${BASE}symbols: [ZNTX]\norders: {cancel_after_ms: 1}\n`),
+    ]);
+    const statuses = (dir: string) => {
+      const o = rows(join(dir, 'orders.csv'));
+      const h = o[0] as string[];
+      return o.slice(1).map((r) => r[h.indexOf('status')]);
+    };
+    // Market orders decided at a close fill at the next open; a cancel due 1 ms after the close
+    // reaches the venue first (the clock passes it on its way to that open).
+    expect(statuses(plain.dir).every((s) => s === 'filled')).toBe(true);
+    const cancelled = statuses(timed.dir);
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(cancelled.every((s) => s === 'cancelled')).toBe(true);
+    expect(timed.metrics['total_return']).toBe(0);
+  });
+
+  it('names the file and line of an unknown order policy', async () => {
+    const file = runFile(home, 'bad-orders.yaml', `${BASE}orders:\n  cancel_after: 5\n`);
+    const r = await cli(['--home', home, 'backtest', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown key orders.cancel_after');
+    expect(r.stderr).toMatch(/bad-orders\.yaml:6\b/);
+    expect(r.stderr).toContain('did you mean "cancel_after_ms"');
+  });
+
   it('measures alpha and beta against the run file’s benchmark, as computed here from the two return series', async () => {
     const r = await backtest(home, [
       '--config',

@@ -261,4 +261,13 @@ describe('OrderManager', () => {
     expect(om.submit(req('late')).ok).toBe(false);
     expect(om.submit(req('exit', 100, 'sell')).ok).toBe(true);
   });
+
+  it('keeps a quiet window of 0 minutes open: only the configured side of the session is quiet', () => {
+    const session = { open: 0, close: 390 * 60_000 };
+    const { clock, om } = setup({ quietOpenMs: 5 * 60_000, quietCloseMs: 0 }, { session: () => session });
+    clock.now = 390 * 60_000; // the close itself: no close window configured
+    expect(om.submit(req('at-close')).ok).toBe(true);
+    clock.now = 4 * 60_000;
+    expect(om.submit(req('early')).ok).toBe(false);
+  });
 });
