@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { canTransition } from '../../src/core/order-state.js';
 import type { OrderRequest } from '../../src/core/order.js';
-import type { ExecutionClient, ExecutionEvent } from '../../src/engine/ports.js';
+import type { ExecutionClient, ExecutionEvent, OrderFilledEvent } from '../../src/engine/ports.js';
 
 export interface ExecutionHarness {
   readonly client: ExecutionClient;
@@ -51,7 +51,7 @@ export function executionClientContract(name: string, make: () => Promise<Execut
       await h.trade(h.price);
       const kinds = of('m1').map((e) => e.kind);
       expect(kinds[kinds.length - 1]).toBe('filled');
-      const filled = of('m1').at(-1) as Extract<ExecutionEvent, { kind: 'filled' }>;
+      const filled = of('m1').at(-1) as OrderFilledEvent;
       expect(filled.fill).toMatchObject({ clientOrderId: 'm1', symbol: h.symbol, side: 'buy', qty: 1 });
       expect(filled.order.filledQty).toBe(1);
     });
