@@ -18,11 +18,15 @@ const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
 };
 
 const ALL = Object.keys(NEXT) as OrderStatus[];
+/** NEXT as a lookup table: every order event asks, so no list is scanned. */
+const ALLOWED = Object.fromEntries(
+  ALL.map((from) => [from, Object.fromEntries(ALL.map((to) => [to, NEXT[from].includes(to)]))]),
+) as Readonly<Record<OrderStatus, Readonly<Record<OrderStatus, boolean>>>>;
 const OPEN_STATUSES: readonly OrderStatus[] = ALL.filter((s) => !TERMINAL_ORDER_STATUSES.has(s));
 
 /** Whether an order in `from` may move to `to` (a repeated partial fill counts). */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return NEXT[from].includes(to);
+  return ALLOWED[from][to];
 }
 
 export function isTerminal(status: OrderStatus): boolean {

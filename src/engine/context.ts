@@ -140,8 +140,9 @@ export class EngineContext implements StrategyContext {
     const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
     const isGenerated = custom === undefined && this.#hasDistinctBases;
-    const r = host.orders.submit(req, { slot, isGenerated, gate: host.orderGate() });
-    if (!r.ok) host.deliverRejection({ clientOrderId, symbol, reason: r.reason, source: 'risk', ts: host.now() });
+    const denied = host.orders.place(req, slot, isGenerated, host.orderGate());
+    if (denied !== undefined)
+      host.deliverRejection({ clientOrderId, symbol, reason: denied, source: 'risk', ts: host.now() });
     return clientOrderId;
   }
 

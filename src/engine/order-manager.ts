@@ -21,74 +21,15 @@ import type {
   PreTradeAccount,
   PreTradeCheck,
 } from './ports.js';
+import { ManagedOrder } from './managed-order.js';
+import { DEFAULT_POLICIES, isTransient, type OrderPolicies } from './order-policies.js';
+import { OpenOrders } from './open-orders.js';
+
+export { ManagedOrder };
+export * from './order-policies.js';
 
 /** Where orders are journaled: the engine's `Ledger` port. */
 export type OrderJournal = Ledger;
-
-export interface OrderPolicies {
-  /** Cancel an order still working this long after it was sent (seed 004: 60 s); 0: never. */
-  readonly cancelAfterMs: number;
-  /**
-   * When an order times out partly filled: at least this share filled is accepted (the rest is
-   * cancelled); under it, the rest is cancelled and the filled part unwound at market (seed 004: 0.8).
-   */
-  readonly minFillRatio: number;
-  /** Attempts for a transient venue error, and the first backoff (doubling each time). */
-  readonly retries: number;
-  readonly retryBaseMs: number;
-  /** No new entries this long after a session opens and before it closes (seed 004: 5 min); 0: off. */
-  readonly quietOpenMs: number;
-  readonly quietCloseMs: number;
-}
-
-/** Seed 004's execution policies, for a run that asks for them (`orders:` in a run file). */
-export const SEED_POLICIES: OrderPolicies = {
-  cancelAfterMs: 60_000,
-  minFillRatio: 0.8,
-  retries: 3,
-  retryBaseMs: 500,
-  quietOpenMs: 5 * 60_000,
-  quietCloseMs: 5 * 60_000,
-};
-
-/**
- * What a run gets unless it configures policies: transient errors retried, no timed
- * cancellation and no quiet windows. A timer of 60 s means nothing to a daily bar (the next
- * chance to fill is a day later), so timing policies are a choice of the run, not of a mode.
- */
-export const DEFAULT_POLICIES: OrderPolicies = {
-  ...SEED_POLICIES,
-  cancelAfterMs: 0,
-  quietOpenMs: 0,
-  quietCloseMs: 0,
-};
-
-/** A venue error worth retrying (timeouts, 5xx, 429); anything else is final. */
-export interface TransientError {
-  readonly transient: true;
-}
-
-export function isTransient(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { transient?: unknown }).transient === true;
-}
-
-export interface ManagedOrder {
-  readonly request: OrderRequest;
-  /** The symbol's slot in the manager's books. */
-  readonly slot: number;
-  /** Creation order over all symbols. */
-  readonly seq: number;
-  status: OrderStatus;
-  filledQty: number;
-  /** Signed quantity still to fill while open (buys > 0); 0 once ended. */
-  remaining: number;
-  /** Market orders count toward the pending quantity; conditional ones (limit, stop, legs) do not. */
-  readonly isMarket: boolean;
-  sentAt: number;
-  readonly history: { status: OrderStatus; ts: number; reason?: string }[];
-  /** Set when the manager itself ended or unwound it (timeout, policy). */
-  outcome?: 'timed_out' | 'accepted_partial' | 'unwound';
-}
 
 export interface OrderManagerOptions {
   readonly client: ExecutionClient;
@@ -112,34 +53,12 @@ export interface OrderManagerOptions {
 export type SubmitResult =
   { readonly ok: true; readonly clientOrderId: string } | { readonly ok: false; readonly reason: string };
 
-/** How the engine submits: the symbol's slot, a gate reason, and whether the id came from its counter. */
-export interface SubmitOptions {
-  readonly slot?: number;
-  /** Why the engine takes no orders now (before the first bar, warm-up): the order is denied. */
-  readonly gate?: string | undefined;
-  /**
-   * The id came from the engine's per-symbol counter, which only goes up: only an id the engine
-   * did not generate can have taken it before, so the lookup is skipped while there is none.
-   */
-  readonly isGenerated?: boolean;
-}
-
-const MARKET_TYPES: ReadonlySet<string> = new Set(['market', 'market_on_open', 'market_on_close']);
-
 export class OrderManager {
   readonly policies: OrderPolicies;
   /** Transitions the venue reported that the lifecycle does not allow (kept for audit, never applied). */
   readonly anomalies: string[] = [];
   readonly #o: OrderManagerOptions;
-  readonly #slots = new Map<string, number>();
-  /**
-   * Open orders per slot, in creation order: a symbol has a few, found by id with `===` on the
-   * id string the order was submitted with (a Map would hash every fresh id string).
-   */
-  readonly #open: ManagedOrder[][] = [];
-  #openCount = 0;
-  #pendingQty = new Float64Array(16);
-  #positions = new Float64Array(16);
+  readonly #books = new OpenOrders();
   /** Every order (managed, or denied before the venue), in creation order. */
   readonly #entries: (ManagedOrder | OrderRecord)[] = [];
   /** Ids of managed orders, built on first need: most runs never need it. */
@@ -153,7 +72,7 @@ export class OrderManager {
   constructor(o: OrderManagerOptions) {
     this.#o = o;
     this.policies = { ...DEFAULT_POLICIES, ...o.policies };
-    for (const s of o.symbols ?? []) this.#slot(s);
+    for (const s of o.symbols ?? []) this.#books.slotOf(s);
     o.client.subscribe((e) => this.#onEvent(e));
   }
 
@@ -175,35 +94,30 @@ export class OrderManager {
   }
 
   get orders(): readonly ManagedOrder[] {
-    return this.#entries.filter((e): e is ManagedOrder => 'request' in e);
+    return this.#entries.filter((e): e is ManagedOrder => e instanceof ManagedOrder);
   }
 
   /** Signed quantity of a symbol: the sum of its fills. */
   position(symbol: string): number {
-    const slot = this.#slots.get(symbol);
-    return slot === undefined ? 0 : (this.#positions[slot] as number);
+    return this.#books.position(this.#books.find(symbol));
   }
 
   hasOpen(slot: number): boolean {
-    return (this.#open[slot]?.length ?? 0) > 0;
+    return this.#books.has(slot);
   }
 
   get openCount(): number {
-    return this.#openCount;
+    return this.#books.count;
   }
 
   /** Signed quantity of the symbol's open market orders not filled yet. */
   pendingQty(slot: number): number {
-    return this.#pendingQty[slot] ?? 0;
+    return this.#books.pendingQty(slot);
   }
 
   /** Client order ids of open orders, optionally of one slot, in creation order. */
   openIds(slot?: number): string[] {
-    if (slot !== undefined) return (this.#open[slot] ?? []).map((o) => o.request.clientOrderId);
-    return this.#open
-      .flat()
-      .sort((a, b) => a.seq - b.seq)
-      .map((o) => o.request.clientOrderId);
+    return this.#books.ids(slot);
   }
 
   /**
@@ -211,30 +125,32 @@ export class OrderManager {
    * denial refuses it (recorded as a rejected order, never sent); else it is journaled, then
    * sent (retrying transient errors).
    */
-  submit(req: OrderRequest, so: SubmitOptions = {}): SubmitResult {
+  submit(req: OrderRequest): SubmitResult {
+    const reason = this.place(req);
+    return reason === undefined ? { ok: true, clientOrderId: req.clientOrderId } : { ok: false, reason };
+  }
+
+  /**
+   * The engine's order entry: `submit` with the symbol's slot known, the engine's gate reason
+   * (warm-up, before the first bar) and whether the id came from the engine's per-symbol counter,
+   * which only goes up (only an id the engine did not generate can have taken it before, so the
+   * lookup is skipped while there is none). Returns the denial's reason, undefined when sent.
+   */
+  place(req: OrderRequest, slot = -1, isGenerated = false, gate?: string): string | undefined {
     const id = req.clientOrderId;
-    const isGenerated = so.isGenerated === true;
     const known = !(isGenerated && !this.#hasOtherIds) && this.#seenIds().has(id);
     const reason = known
       ? `client order id ${id} was already used in this run`
-      : (so.gate ?? this.#quietWindow(req) ?? this.#o.risk?.check(req, this.#o.account as PreTradeAccount));
+      : (gate ?? this.#quietWindow(req) ?? this.#o.risk?.check(req, this.#o.account as PreTradeAccount));
+    const now = this.#o.now();
     if (reason !== undefined) {
-      const rejection: OrderRejection = {
-        clientOrderId: id,
-        symbol: req.symbol,
-        reason,
-        source: 'risk',
-        ts: this.#o.now(),
-      };
-      this.#deny(req, rejection);
-      return { ok: false, reason };
+      this.#deny(req, { clientOrderId: id, symbol: req.symbol, reason, source: 'risk', ts: now });
+      return reason;
     }
     if (!isGenerated) this.#hasOtherIds = true;
-    const now = this.#o.now();
     this.#o.journal?.persist(req, now);
-    const m = this.#add(req, so.slot ?? this.#slot(req.symbol), 'new', now);
-    this.#send(m, 1);
-    return { ok: true, clientOrderId: id };
+    this.#send(this.#add(req, slot >= 0 ? slot : this.#books.slotOf(req.symbol), now), 1);
+    return undefined;
   }
 
   /** Resends persisted orders that were never sent (after a restart): each exactly once. */
@@ -242,7 +158,7 @@ export class OrderManager {
     for (const req of unsent) {
       if (this.#seenIds().has(req.clientOrderId)) continue;
       this.#hasOtherIds = true;
-      this.#send(this.#add(req, this.#slot(req.symbol), 'new', this.#o.now()), 1);
+      this.#send(this.#add(req, this.#books.slotOf(req.symbol), this.#o.now()), 1);
     }
   }
 
@@ -274,7 +190,7 @@ export class OrderManager {
     const out: OrderRecord[] = [];
     const client = this.#o.client;
     for (const e of this.#entries) {
-      if (!('request' in e)) out.push(e);
+      if (!(e instanceof ManagedOrder)) out.push(e);
       else {
         const r = client.order(e.request.clientOrderId);
         if (r !== undefined) out.push(r);
@@ -365,7 +281,7 @@ export class OrderManager {
     const order = e.order;
     if (order === undefined) return; // a duplicate id the venue knew: the first order stands
     const id = order.clientOrderId;
-    let m = this.#find(id, order.symbol);
+    let m = this.#books.get(id, order.symbol);
     if (m === undefined) {
       const known = this.#hasOtherIds ? this.#seenIds().get(id) : undefined;
       if (known !== undefined) {
@@ -378,23 +294,23 @@ export class OrderManager {
       this.#hasOtherIds = true;
       this.#o.journal?.persist(order, e.ts);
       this.#o.journal?.markSent(id, e.ts);
-      m = this.#add(order, this.#slot(order.symbol), 'new', e.ts);
+      m = this.#add(order, this.#books.slotOf(order.symbol), e.ts);
       m.sentAt = e.ts;
     }
     switch (e.kind) {
       case 'accepted':
         // The venue may have rounded the quantity down to the lot.
-        this.#setRemaining(m, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
+        this.#books.setRemaining(m, (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty));
         this.#apply(m, 'accepted', e.ts, undefined);
         return;
       case 'partially_filled':
       case 'filled': {
         const f = e.fill;
         const signed = f.side === 'buy' ? f.qty : -f.qty;
-        this.#positions[m.slot] = (this.#positions[m.slot] as number) + signed;
+        this.#books.addFill(m.slot, signed);
         m.filledQty += f.qty;
         this.#o.journal?.fill(f);
-        this.#setRemaining(m, m.remaining - signed);
+        this.#books.setRemaining(m, m.remaining - signed);
         this.#apply(m, e.kind, e.ts, undefined);
         return;
       }
@@ -412,9 +328,9 @@ export class OrderManager {
       return;
     }
     m.status = to;
-    m.history.push(reason === undefined ? { status: to, ts } : { status: to, ts, reason });
+    m.record(to, ts, reason);
     this.#o.journal?.transition(m.request.clientOrderId, to, ts, reason);
-    if (isTerminal(to)) this.#closeOpen(m);
+    if (isTerminal(to)) this.#books.close(m);
   }
 
   #deny(req: OrderRequest, rejection: OrderRejection): void {
@@ -436,77 +352,19 @@ export class OrderManager {
     });
   }
 
-  #slot(symbol: string): number {
-    let slot = this.#slots.get(symbol);
-    if (slot === undefined) {
-      slot = this.#open.length;
-      this.#slots.set(symbol, slot);
-      this.#open.push([]);
-      if (slot === this.#pendingQty.length) {
-        const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
-          const b = new Float64Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.#pendingQty = grow(this.#pendingQty);
-        this.#positions = grow(this.#positions);
-      }
-    }
-    return slot;
-  }
-
   #seenIds(): Map<string, ManagedOrder> {
     if (this.#seen === undefined) {
       this.#seen = new Map();
-      for (const e of this.#entries) if ('request' in e) this.#seen.set(e.request.clientOrderId, e);
+      for (const e of this.#entries) if (e instanceof ManagedOrder) this.#seen.set(e.request.clientOrderId, e);
     }
     return this.#seen;
   }
 
-  #add(req: OrderRequest, slot: number, status: OrderStatus, ts: number): ManagedOrder {
-    const m: ManagedOrder = {
-      request: req,
-      slot,
-      seq: this.#seq++,
-      status,
-      filledQty: 0,
-      remaining: 0,
-      isMarket: MARKET_TYPES.has(req.type),
-      sentAt: NaN,
-      history: [{ status, ts }],
-    };
+  #add(req: OrderRequest, slot: number, ts: number): ManagedOrder {
+    const m = new ManagedOrder(req, slot, this.#seq++, ts);
     this.#entries.push(m);
     this.#seen?.set(req.clientOrderId, m);
-    (this.#open[slot] as ManagedOrder[]).push(m);
-    this.#openCount++;
-    this.#setRemaining(m, req.side === 'buy' ? req.qty : -req.qty);
+    this.#books.open(m);
     return m;
-  }
-
-  #setRemaining(m: ManagedOrder, remaining: number): void {
-    if (m.isMarket) this.#pendingQty[m.slot] = (this.#pendingQty[m.slot] as number) + remaining - m.remaining;
-    m.remaining = remaining;
-  }
-
-  /** The open order with this id, looked up among its symbol's. */
-  #find(id: string, symbol: string): ManagedOrder | undefined {
-    const slot = this.#slots.get(symbol);
-    if (slot === undefined) return undefined;
-    const open = this.#open[slot] as ManagedOrder[];
-    for (let i = 0; i < open.length; i++) if ((open[i] as ManagedOrder).request.clientOrderId === id) return open[i];
-    return undefined;
-  }
-
-  #closeOpen(m: ManagedOrder): void {
-    // Remove in place, keeping the order of the rest (no splice: it allocates the removed part).
-    const open = this.#open[m.slot] as ManagedOrder[];
-    let j = 0;
-    for (let i = 0; i < open.length; i++) if (open[i] !== m) open[j++] = open[i] as ManagedOrder;
-    if (j === open.length) return;
-    while (open.length > j) open.pop();
-    this.#openCount--;
-    this.#setRemaining(m, 0);
-    // No float residue once a symbol has no open order.
-    if (open.length === 0) this.#pendingQty[m.slot] = 0;
   }
 }
