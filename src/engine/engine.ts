@@ -20,12 +20,14 @@ import { SliceTimes } from './slice-times.js';
 type Delivery = { readonly fill: Fill; readonly rejection?: never } | { readonly rejection: OrderRejection };
 
 /**
- * The event kernel shared by every mode (STYLE.md, nautilus_trader): per timestamp, (1) the
+ * The event kernel shared by every mode (STYLE.md, nautilus_trader; docs/engine.md): per
+ * timestamp, (0) the clock reaches the bars' open and the OrderManager's due timers run; (1) the
  * venue matches working orders against each new bar and fills reach the portfolio and
  * `onFill`; (2) the bars close: history grows, the portfolio marks, registered indicators
  * update, `onBar` runs per symbol in name order, then `onSlice`; (3) the venue's end-of-bar
  * (`fill: 'close'`) and the equity row. Execution events raised while a hook runs are
- * delivered after it returns. docs/strategy-api.md.
+ * delivered after it returns. Every order of the strategy goes through the OrderManager, whose
+ * booked events reach the engine. docs/strategy-api.md.
  */
 export class Engine {
   readonly #o: EngineOptions;
@@ -138,7 +140,7 @@ export class Engine {
       const cols = o.source.columns(slot);
       const i = count[slot] as number;
       const b = bars[slot] as MutableBar;
-      b.ts = ts; // every bar of a slice starts at its ts (bar-source.ts); one column fewer to read
+      b.ts = ts; // every bar of a slice starts at its ts (the BarSource contract); one column fewer to read
       b.open = cols.open[i] as number;
       b.high = cols.high[i] as number;
       b.low = cols.low[i] as number;
