@@ -19,13 +19,13 @@ import { equity, type Instrument } from '../core/instrument.js';
 import type { Fill } from '../core/order.js';
 import { SeriesBarSource } from '../backtest/series-bar-source.js';
 import type { OrderPolicies } from '../engine/order-manager.js';
-import type { BarDrivenVenue, BarSource, EngineClock, Ledger, PreTradeCheck } from '../engine/ports.js';
+import type { BarSource, Ledger, PreTradeCheck } from '../engine/ports.js';
 import { Engine } from '../engine/engine.js';
+import type { EngineOptions } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { NO_FEES, type FeeModel } from '../execution/fees.js';
 import { NO_LATENCY, type LatencyModel } from '../execution/latency.js';
-import type { ExecutionClient } from '../engine/ports.js';
 import { SimulatedExchange, type FillTiming } from '../execution/simulated-exchange.js';
 import { NO_SLIPPAGE, type SlippageModel } from '../execution/slippage.js';
 import { Portfolio } from '../portfolio/portfolio.js';
@@ -34,28 +34,11 @@ import type { Strategy } from '../strategies/api.js';
 import { validateParams, type ParamSource, type StrategyDefinition } from '../strategies/define.js';
 import { getStrategyDefinition } from '../strategies/registry.js';
 
-/** What differs between modes. */
-export interface NodeComponents {
-  readonly clock: EngineClock;
-  readonly source: BarSource;
-  readonly execution: ExecutionClient;
-  /** The simulated exchange (backtest, paper); absent for a live venue. */
-  readonly market?: BarDrivenVenue;
-}
+/** What differs between modes: the clock, the bar source and the execution client. */
+export type NodeComponents = Pick<EngineOptions, 'clock' | 'source' | 'execution' | 'market'>;
 
-export interface NodeSetup {
-  readonly runId: string;
-  readonly strategy: Strategy;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly portfolio: Portfolio;
-  readonly instrument: (symbol: string) => Instrument;
-  readonly timeframe: Timeframe;
-  readonly warmup?: number;
-  readonly risk?: PreTradeCheck;
-  /** Where the OrderManager journals every order before it is sent. */
-  readonly journal?: Ledger;
-  readonly policies?: Partial<OrderPolicies>;
-}
+/** What a run is, whatever the mode (the node finds each symbol's calendar from its instrument). */
+export type NodeSetup = Omit<EngineOptions, keyof NodeComponents | 'calendar'>;
 
 /**
  * One strategy run over a bar source. `run` pumps a source that has every bar at hand (a
