@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isValidIsoDate } from '../core/dates.js';
+import { ORDER_DEFAULTS, VENUE_DEFAULTS } from './run-defaults.js';
 import { configSchema, DEFAULTS, TIMEFRAMES } from './schema.js';
 
 const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
@@ -83,24 +84,9 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 export const RUN_DEFAULTS: RunConfig = {
   strategy: { name: 'sma-cross', params: {} },
   data: { symbols: [], timeframe: DEFAULTS.data.timeframe, start: null, end: null, benchmark: null },
-  venue: {
-    cash: 100_000,
-    fees: 'none',
-    slippage: 'none',
-    fill: 'next-open',
-    participation: null,
-    price_rounding: 'none',
-    latency_ms: 0,
-  },
+  venue: VENUE_DEFAULTS,
   risk: { enabled: false, limits: DEFAULTS.risk },
-  orders: {
-    cancel_after_ms: 0,
-    min_fill_ratio: 0.8,
-    retries: 3,
-    retry_base_ms: 500,
-    quiet_open_ms: 0,
-    quiet_close_ms: 0,
-  },
+  orders: ORDER_DEFAULTS,
   live: { venue: 'simulated', paper: true },
   warmup: null,
   seed: DEFAULTS.venues.synthetic.seed,

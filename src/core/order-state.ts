@@ -18,19 +18,42 @@ const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
 };
 
 const ALL = Object.keys(NEXT) as OrderStatus[];
-/** NEXT as a lookup table: every order event asks, so no list is scanned. */
-const ALLOWED = Object.fromEntries(
-  ALL.map((from) => [from, Object.fromEntries(ALL.map((to) => [to, NEXT[from].includes(to)]))]),
-) as Readonly<Record<OrderStatus, Readonly<Record<OrderStatus, boolean>>>>;
 const OPEN_STATUSES: readonly OrderStatus[] = ALL.filter((s) => !TERMINAL_ORDER_STATUSES.has(s));
+
+/** A status as a small number: every order event asks the machine, so it answers from bits. */
+function code(s: OrderStatus): number {
+  switch (s) {
+    case 'new':
+      return 0;
+    case 'accepted':
+      return 1;
+    case 'partially_filled':
+      return 2;
+    case 'filled':
+      return 3;
+    case 'cancelled':
+      return 4;
+    case 'rejected':
+      return 5;
+    default:
+      return 6; // expired
+  }
+}
+
+/** Per status code, the bit set of the codes it may move to. */
+const NEXT_BITS = ALL.reduce((bits, from) => {
+  bits[code(from)] = NEXT[from].reduce((m, to) => m | (1 << code(to)), 0);
+  return bits;
+}, new Int32Array(ALL.length));
+const TERMINAL_BITS = [...TERMINAL_ORDER_STATUSES].reduce((m, s) => m | (1 << code(s)), 0);
 
 /** Whether an order in `from` may move to `to` (a repeated partial fill counts). */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return ALLOWED[from][to];
+  return ((NEXT_BITS[code(from)] as number) & (1 << code(to))) !== 0;
 }
 
 export function isTerminal(status: OrderStatus): boolean {
-  return TERMINAL_ORDER_STATUSES.has(status);
+  return (TERMINAL_BITS & (1 << code(status))) !== 0;
 }
 
 /** Statuses of orders that have not ended. */

@@ -83,7 +83,6 @@ export class Engine {
     const portfolio = new PortfolioReadView(options.portfolio);
     this.#orders = this.#orderManager(symbols, portfolio);
     this.#ctx = new EngineContext(this.#host(symbols, portfolio));
-    this.#orders.subscribe((e) => this.#onEvent(e));
   }
 
   /** Bars handled so far. */
@@ -256,6 +255,8 @@ export class Engine {
       client: o.execution,
       now: () => o.clock.now(),
       schedule: (ms, fn) => this.#timers.at(o.clock.now() + ms, fn),
+      onEvent: (e) => this.#onEvent(e),
+      keepEnded: false,
       symbols,
       account,
       session: (symbol, ts) => {

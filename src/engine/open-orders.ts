@@ -60,13 +60,21 @@ export class OpenOrders {
     this.#positions[slot] = (this.#positions[slot] as number) + signedQty;
   }
 
+  /** Every open order, in creation order. */
+  all(): ManagedOrder[] {
+    return this.#open.flat().sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The open order with this id, of any symbol. */
+  byId(id: string): ManagedOrder | undefined {
+    for (const open of this.#open) for (const o of open) if (o.request.clientOrderId === id) return o;
+    return undefined;
+  }
+
   /** Open orders of a slot, or of every slot, in creation order. */
   ids(slot?: number): string[] {
     if (slot !== undefined) return (this.#open[slot] ?? []).map((o) => o.request.clientOrderId);
-    return this.#open
-      .flat()
-      .sort((a, b) => a.seq - b.seq)
-      .map((o) => o.request.clientOrderId);
+    return this.all().map((o) => o.request.clientOrderId);
   }
 
   open(m: ManagedOrder): void {

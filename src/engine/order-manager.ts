@@ -45,6 +45,13 @@ export interface OrderManagerOptions {
   readonly account?: PreTradeAccount;
   /** The session of a symbol at a time, for the quiet windows (undefined: outside or unknown). */
   readonly session?: (symbol: string, ts: number) => { readonly open: number; readonly close: number } | undefined;
+  /**
+   * Keep ended orders for `order()` and `orders` (default true). The engine keeps only open ones:
+   * a run's ended orders are the venue's records and the journal's rows.
+   */
+  readonly keepEnded?: boolean;
+  /** The owner's handler of every booked event (the engine's); `subscribe` adds more. */
+  readonly onEvent?: ExecutionListener;
   /** Called with a final venue error (after retries), e.g. the kill switch's venueError. */
   readonly onVenueError?: (message: string, ts: number) => void;
   readonly onVenueOk?: () => void;
@@ -60,9 +67,10 @@ export class OrderManager {
   readonly #o: OrderManagerOptions;
   readonly #books = new OpenOrders();
   /** Every order (managed, or denied before the venue), in creation order. */
-  readonly #entries: (ManagedOrder | OrderRecord)[] = [];
-  /** Ids of managed orders, built on first need: most runs never need it. */
-  #seen: Map<string, ManagedOrder> | undefined;
+  readonly #entries: (string | OrderRecord)[] = [];
+  #seen: Set<string> | undefined;
+  /** Every order by id, ended ones too, when the owner keeps them (`keepEnded`). */
+  readonly #kept: Map<string, ManagedOrder> | undefined;
   /** Whether an id the engine did not generate was used (a strategy's own id, a venue's leg). */
   #hasOtherIds = false;
   #seq = 0;
@@ -72,6 +80,7 @@ export class OrderManager {
   constructor(o: OrderManagerOptions) {
     this.#o = o;
     this.policies = { ...DEFAULT_POLICIES, ...o.policies };
+    this.#kept = o.keepEnded === false ? undefined : new Map();
     for (const s of o.symbols ?? []) this.#books.slotOf(s);
     o.client.subscribe((e) => this.#onEvent(e));
   }
@@ -89,12 +98,15 @@ export class OrderManager {
     return this.#o.client;
   }
 
+  /** The order behind an id: an open one, or an ended one when the manager keeps them. */
   order(clientOrderId: string): ManagedOrder | undefined {
-    return this.#seenIds().get(clientOrderId);
+    return this.#kept?.get(clientOrderId) ?? this.#books.byId(clientOrderId);
   }
 
+  /** The orders kept (every order with `keepEnded`, else the open ones), in creation order. */
   get orders(): readonly ManagedOrder[] {
-    return this.#entries.filter((e): e is ManagedOrder => e instanceof ManagedOrder);
+    if (this.#kept !== undefined) return [...this.#kept.values()];
+    return this.#books.all();
   }
 
   /** Signed quantity of a symbol: the sum of its fills. */
@@ -190,9 +202,9 @@ export class OrderManager {
     const out: OrderRecord[] = [];
     const client = this.#o.client;
     for (const e of this.#entries) {
-      if (!(e instanceof ManagedOrder)) out.push(e);
+      if (typeof e !== 'string') out.push(e);
       else {
-        const r = client.order(e.request.clientOrderId);
+        const r = client.order(e);
         if (r !== undefined) out.push(r);
       }
     }
@@ -273,6 +285,8 @@ export class OrderManager {
   }
 
   #emit(e: ExecutionEvent): void {
+    // The engine's handler first, called directly: every fill of a run passes here.
+    this.#o.onEvent?.(e);
     const ls = this.#listeners;
     for (let i = 0; i < ls.length; i++) (ls[i] as ExecutionListener)(e);
   }
@@ -283,10 +297,9 @@ export class OrderManager {
     const id = order.clientOrderId;
     let m = this.#books.get(id, order.symbol);
     if (m === undefined) {
-      const known = this.#hasOtherIds ? this.#seenIds().get(id) : undefined;
-      if (known !== undefined) {
+      if (this.#hasOtherIds && this.#seenIds().has(id)) {
         // An order that has ended hears of it again: kept for audit, never applied.
-        this.anomalies.push(`${id}: ${e.kind} after ${known.status}`);
+        this.anomalies.push(`${id}: ${e.kind} after ${this.#kept?.get(id)?.status ?? 'it ended'}`);
         return;
       }
       if (e.kind !== 'accepted') return;
@@ -352,18 +365,22 @@ export class OrderManager {
     });
   }
 
-  #seenIds(): Map<string, ManagedOrder> {
+  /** Ids of the orders managed so far, built on first need: most runs never need it. */
+  #seenIds(): Set<string> {
     if (this.#seen === undefined) {
-      this.#seen = new Map();
-      for (const e of this.#entries) if (e instanceof ManagedOrder) this.#seen.set(e.request.clientOrderId, e);
+      this.#seen = new Set();
+      for (const e of this.#entries) if (typeof e === 'string') this.#seen.add(e);
     }
     return this.#seen;
   }
 
   #add(req: OrderRequest, slot: number, ts: number): ManagedOrder {
     const m = new ManagedOrder(req, slot, this.#seq++, ts);
-    this.#entries.push(m);
-    this.#seen?.set(req.clientOrderId, m);
+    // The id, not the order: an ended order is the venue's record (and the journal's), so a long
+    // run does not keep one object per order alive unless asked to (`keepEnded`).
+    this.#entries.push(req.clientOrderId);
+    this.#seen?.add(req.clientOrderId);
+    this.#kept?.set(req.clientOrderId, m);
     this.#books.open(m);
     return m;
   }

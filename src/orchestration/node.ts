@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { getCalendar } from '../calendar/registry.js';
-import { RUN_DEFAULTS } from '../config/run-config.js';
+import { VENUE_DEFAULTS } from '../config/run-defaults.js';
 import type { BarSeries } from '../core/bar.js';
 import { BacktestClock } from '../core/clock.js';
 import { toDayNumber, type IsoDate } from '../core/dates.js';
@@ -125,7 +125,7 @@ export interface BacktestOptions {
   readonly slippage?: SlippageModel;
   readonly latency?: LatencyModel;
   readonly participation?: number;
-  /** Default `none`, as every run (RUN_DEFAULTS): prices are used as the data has them. */
+  /** Default `none`, as every run (VENUE_DEFAULTS): prices are used as the data has them. */
   readonly priceRounding?: 'conservative' | 'none';
   readonly portfolio?: Omit<PortfolioOptions, 'initialCash' | 'symbols'>;
   readonly warmup?: number;
@@ -194,8 +194,8 @@ export function runBacktest(o: BacktestOptions): RunRecord {
   const fees = o.fees ?? NO_FEES;
   const slippage = o.slippage ?? NO_SLIPPAGE;
   const latency = o.latency ?? NO_LATENCY;
-  const fill = o.fill ?? RUN_DEFAULTS.venue.fill;
-  const priceRounding = o.priceRounding ?? RUN_DEFAULTS.venue.price_rounding;
+  const fill = o.fill ?? VENUE_DEFAULTS.fill;
+  const priceRounding = o.priceRounding ?? VENUE_DEFAULTS.price_rounding;
   const exchange = new SimulatedExchange({
     instrument: (s) => (source.symbols.includes(s) ? instrument(s) : undefined),
     clock,
@@ -207,7 +207,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     ...(o.participation === undefined ? {} : { participation: o.participation }),
     priceRounding,
   });
-  const cash = o.cash ?? RUN_DEFAULTS.venue.cash;
+  const cash = o.cash ?? VENUE_DEFAULTS.cash;
   const portfolio = new Portfolio({ ...o.portfolio, initialCash: cash, symbols: source.symbols });
   const runId = o.runId ?? newRunId();
   const node = new TradingNode(
