@@ -41,8 +41,56 @@ export function parseTs(text: string): number {
   return Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Characters per piece when a file is produced piece by piece (results-files.ts). */
+export const CSV_CHUNK_CHARS = 64 * 1024;
+
+/** Distinct times kept by `timeCells` before it starts over (bounded for minute bars). */
+const TIME_CELLS_KEPT = 4_096;
+
+/**
+ * `formatTs` for one file, remembering recent answers: rows of a run repeat the same few times
+ * (every order of a bar, each transition of an order), and formatting an instant allocates a Date.
+ */
+export function timeCells(tf: Timeframe): (ts: number) => string {
+  const seen = new Map<number, string>();
+  return (ts) => {
+    let text = seen.get(ts);
+    if (text === undefined) {
+      if (seen.size === TIME_CELLS_KEPT) seen.clear();
+      text = formatTs(tf, ts);
+      seen.set(ts, text);
+    }
+    return text;
+  };
+}
+
+/**
+ * `canonicalJson(value, 0)` for the usual signal meta, a flat object of numbers, strings,
+ * booleans and nulls, without copying it; anything else (nested values, keys that JSON would
+ * order as array indices) goes through canonicalJson.
+ */
+export function jsonCell(value: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(value).sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = value[k];
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || k === '__proto__') return canonicalJson(value, 0);
+    let cell: string;
+    if (typeof v === 'number') cell = Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    else if (typeof v === 'string' || typeof v === 'boolean' || v === null) cell = JSON.stringify(v);
+    else if (v === undefined) continue;
+    else return canonicalJson(value, 0);
+    text += `${text.length === 1 ? '' : ','}${JSON.stringify(k)}:${cell}`;
+  }
+  return `${text}}`;
 }
 
 export function csvLine(cells: readonly string[]): string {
