@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
@@ -64,6 +65,11 @@ export interface BacktestJobResult {
   readonly fetched: readonly string[];
   /** Whether the run reached the ledger; absent when recording was not asked for (a replay). */
   readonly ledger?: LedgerOutcome;
+  /**
+   * Wall-clock ms of each part: `load_ms` (data), `setup_ms` and `run_ms` (engine), `files_ms`
+   * (metrics, data files, manifest), `report_ms` (report.html), `ledger_ms` (when recorded).
+   */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /** The shipped `config/strategy/default.yaml` (or the workspace's own copy). */
@@ -144,6 +150,7 @@ export async function runBacktestJob(o: {
   const startedAt = Date.now();
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
   if (isStrategyFile(spec.strategy)) await loadStrategyFile(spec.strategy);
+  const loadStart = performance.now();
   const { series, instrument, dataFiles, fetched } = await loadRunData({
     home,
     config,
@@ -152,6 +159,7 @@ export async function runBacktestJob(o: {
     ...(o.logger === undefined ? {} : { logger: o.logger }),
     ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
   });
+  const loadMs = performance.now() - loadStart;
   const runId = o.runId ?? newRunId();
   // With `risk:` in the run file (or --risk) every order passes the risk manager, with the
   // config's limits under the run's own (docs/risk.md). Paper and live trading always use it.
@@ -188,7 +196,7 @@ export async function runBacktestJob(o: {
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
-  const written = await writeResults(dir, record);
+  const written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });
   // The results folder is the run's contract and is written first; the ledger indexes it. A
   // ledger that cannot be reached is reported in the result (`ledger.recorded: false`, which the
   // CLI prints as a warning), never fatal: docs/ledger.md, "Backtests in the ledger".
@@ -212,6 +220,13 @@ export async function runBacktestJob(o: {
     orders: record.orders.length,
     fetched,
     ...(ledger === undefined ? {} : { ledger }),
+    timings: {
+      load_ms: loadMs,
+      setup_ms: record.timings.setup_ms ?? NaN,
+      run_ms: record.timings.run_ms ?? NaN,
+      ...written.timings,
+      ...(ledger?.recorded === true ? { ledger_ms: ledger.ms } : {}),
+    },
   };
 }
 
