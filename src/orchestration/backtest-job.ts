@@ -13,7 +13,7 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
-import { recordBacktest, recordingOf, type LedgerOutcome } from './backtest-ledger.js';
+import { startBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runBacktest } from './node.js';
 import { RiskGate } from './risk-gate.js';
 import { loadRunData } from './run-data.js';
@@ -196,21 +196,26 @@ export async function runBacktestJob(o: {
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
-  const written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });
-  // The results folder is the run's contract and is written first; the ledger indexes it. A
-  // ledger that cannot be reached is reported in the result (`ledger.recorded: false`, which the
-  // CLI prints as a warning), never fatal: docs/ledger.md, "Backtests in the ledger".
-  let ledger: LedgerOutcome | undefined;
-  if (o.ledger !== false) {
-    const recording = recordingOf(record, {
-      spec: spec as unknown as Record<string, unknown>,
-      metrics: written.metrics as unknown as Record<string, unknown>,
-      dir,
-      startedAt,
-      finishedAt: Date.now(),
-    });
-    ledger = await recordBacktest(config, home, recording);
+  // The results folder is the run's contract; the ledger indexes it. The run's rows are inserted
+  // while the files are written and committed only after them, so the ledger never lists a run
+  // whose folder is incomplete. A ledger that cannot be reached is reported in the result
+  // (`ledger.recorded: false`, which the CLI prints as a warning), never fatal: docs/ledger.md,
+  // "Backtests in the ledger".
+  const recording = o.ledger === false ? undefined : await startBacktestRecording(config, home, record);
+  let written: Awaited<ReturnType<typeof writeResults>>;
+  try {
+    written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });
+  } catch (e) {
+    recording?.abandon();
+    throw e;
   }
+  const ledger: LedgerOutcome | undefined = await recording?.finish({
+    spec: spec as unknown as Record<string, unknown>,
+    metrics: written.metrics as unknown as Record<string, unknown>,
+    dir,
+    startedAt,
+    finishedAt: Date.now(),
+  });
   return {
     runId,
     dir,

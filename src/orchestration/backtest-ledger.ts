@@ -57,44 +57,48 @@ function ledgerOrderOf(r: RunRecord['orders'][number], use: number): Omit<Ledger
   return o;
 }
 
-/**
- * A finished backtest as the ledger records it: the run, every order in its final state with
- * its transitions, and the fills. An order the simulated venue never had (denied before it) is
- * not `sent`. A client order id used twice in one run (the second use is denied) is stored the
- * second time as `ID#2` (then `#3`...), so the ledger keeps one order per id.
- */
-export function recordingOf(
-  record: RunRecord,
-  o: {
-    readonly spec: Readonly<Record<string, unknown>>;
-    readonly metrics: Readonly<Record<string, unknown>>;
-    readonly dir: string;
-    readonly startedAt: number;
-    readonly finishedAt: number;
-  },
-): RunRecording {
+interface RunFacts {
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  readonly dir: string;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** The orders (with their transitions) and fills of a finished backtest, as the ledger keeps them. */
+function contentOf(record: RunRecord): Omit<RunRecording, 'run'> {
   const uses = new Map<string, number>();
   const orders = record.orders.map((r) => {
     const n = (uses.get(r.clientOrderId) ?? 0) + 1;
     uses.set(r.clientOrderId, n);
     return { order: ledgerOrderOf(r, n), events: r.history };
   });
+  return { orders, fills: record.fills ?? [] };
+}
+
+function runOf(record: RunRecord, o: RunFacts): RunRecording['run'] {
   return {
-    run: {
-      id: record.runId,
-      kind: 'backtest',
-      strategy: typeof o.spec.strategy === 'string' ? o.spec.strategy : record.strategy,
-      params: record.params,
-      spec: o.spec,
-      startedAt: o.startedAt,
-      finishedAt: o.finishedAt,
-      status: 'finished',
-      metrics: o.metrics,
-      resultDir: resolve(o.dir),
-    },
-    orders,
-    fills: record.fills ?? [],
+    id: record.runId,
+    kind: 'backtest',
+    strategy: typeof o.spec.strategy === 'string' ? o.spec.strategy : record.strategy,
+    params: record.params,
+    spec: o.spec,
+    startedAt: o.startedAt,
+    finishedAt: o.finishedAt,
+    status: 'finished',
+    metrics: o.metrics,
+    resultDir: resolve(o.dir),
   };
+}
+
+/**
+ * A finished backtest as the ledger records it: the run, every order in its final state with
+ * its transitions, and the fills. An order the simulated venue never had (denied before it) is
+ * not `sent`. A client order id used twice in one run (the second use is denied) is stored the
+ * second time as `ID#2` (then `#3`...), so the ledger keeps one order per id.
+ */
+export function recordingOf(record: RunRecord, o: RunFacts): RunRecording {
+  return { run: runOf(record, o), ...contentOf(record) };
 }
 
 /** Records a finished backtest (one transaction); any failure comes back as a value with the error. */
@@ -114,5 +118,58 @@ export async function recordBacktest(
     return { recorded: true, location, ms: performance.now() - t0 };
   } catch (e) {
     return { recorded: false, ...(location === undefined ? {} : { location }), error: toMomenticError(e) };
+  }
+}
+
+/** A backtest's recording under way (`startBacktestRecording`). */
+export interface PendingBacktestRecording {
+  /** Completes and commits it with the facts known once the results files are written. */
+  finish(o: RunFacts): Promise<LedgerOutcome>;
+  /** Gives it up (the results files could not be written): nothing is recorded. */
+  abandon(): void;
+}
+
+/**
+ * Starts recording a finished backtest before its results files are written, so that its rows
+ * are inserted (on the SQLite file, by a worker thread) while the files are: `finish` adds the
+ * run's row with its metrics and end time and commits, after the files. The ledger still never
+ * lists a run before its results folder is complete, and a failure is still a value, never fatal.
+ * `ms` in the outcome is what recording adds to the run: the start here, then the wait from
+ * `finish` to the commit.
+ */
+export async function startBacktestRecording(
+  config: Pick<Config, 'database'>,
+  home: string,
+  record: RunRecord,
+): Promise<PendingBacktestRecording> {
+  let location: string | undefined;
+  const failed = (e: unknown): LedgerOutcome => ({
+    recorded: false,
+    ...(location === undefined ? {} : { location }),
+    error: toMomenticError(e),
+  });
+  try {
+    const started = performance.now();
+    const target = ledgerTarget(config.database.url, home);
+    location = describeTarget(target);
+    const where = location;
+    const { startRecordingAt } = await import('../store/record-run.js');
+    const pending = startRecordingAt(target, record.runId, contentOf(record));
+    const startMs = performance.now() - started;
+    return {
+      async finish(o) {
+        const t0 = performance.now();
+        try {
+          await pending.finish(runOf(record, o));
+          return { recorded: true, location: where, ms: startMs + performance.now() - t0 };
+        } catch (e) {
+          return failed(e);
+        }
+      },
+      abandon: () => pending.abandon(),
+    };
+  } catch (e) {
+    const outcome = failed(e);
+    return { finish: async () => outcome, abandon: () => undefined };
   }
 }

@@ -43,15 +43,24 @@ export function conflict(message: string, value: string): DataError {
 export const runConflict = (runId: string): DataError =>
   conflict(`run ${runId} is already in the ledger (or repeats a fill's execution id)`, runId);
 
+/** The run's own row. */
+export function runRow(run: RunRecording['run']): TableRows {
+  const values = [
+    run.id, run.kind, run.strategy, json(run.params), json(run.spec), ms(run.startedAt, 'startedAt'),
+    ms(run.finishedAt, 'finishedAt'), run.status, run.metrics === undefined ? null : json(run.metrics),
+    run.resultDir ?? null,
+  ]; // prettier-ignore
+  return { table: 'runs', columns: RUN_COLUMNS, values };
+}
+
 /**
- * Every row of a recording, in insertion order: the run, its orders in their final state, each
- * order's transitions, the fills, the positions the fills leave (average cost, in fill order) and
- * the optional equity snapshots. Throws LEDGER_CONFLICT for a client order id listed twice and
+ * The rows under a run, in insertion order: its orders in their final state, each order's
+ * transitions, the fills, the positions the fills leave (average cost, in fill order) and the
+ * optional equity snapshots. Throws LEDGER_CONFLICT for a client order id listed twice and
  * DATA_INVALID for a time that is not whole epoch milliseconds, before anything is written.
  */
-export function recordingRows(rec: RunRecording): TableRows[] {
-  const { run } = rec;
-  const id = run.id;
+export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): TableRows[] {
+  const id = runId;
   const ids = new Set<string>();
   const orders: unknown[] = [];
   const events: unknown[] = [];
@@ -85,17 +94,17 @@ export function recordingRows(rec: RunRecording): TableRows[] {
   for (const s of rec.equity ?? []) {
     equity.push(id, ms(s.ts, 'equity ts'), s.equity, s.cash, s.grossExposure, s.netExposure);
   }
-  const runValues = [
-    id, run.kind, run.strategy, json(run.params), json(run.spec), ms(run.startedAt, 'startedAt'),
-    ms(run.finishedAt, 'finishedAt'), run.status, run.metrics === undefined ? null : json(run.metrics),
-    run.resultDir ?? null,
-  ]; // prettier-ignore
   return [
-    { table: 'runs', columns: RUN_COLUMNS, values: runValues },
     { table: 'orders', columns: ORDER_COLUMNS, values: orders },
     { table: 'order_events', columns: EVENT_COLUMNS, values: events },
     { table: 'fills', columns: FILL_COLUMNS, values: fills },
     { table: 'positions', columns: POSITION_COLUMNS, values: positionValues },
     { table: 'equity_snapshots', columns: EQUITY_COLUMNS, values: equity },
   ];
+}
+
+/** Every row of a recording, the run's first (see runContentRows). */
+export function recordingRows(rec: RunRecording): TableRows[] {
+  const content = runContentRows(rec.run.id, rec);
+  return [runRow(rec.run), ...content];
 }

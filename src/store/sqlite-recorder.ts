@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { isUniqueViolation } from './db-errors.js';
 import { recordingRows, runConflict, type TableRows } from './record-rows.js';
+import { LATEST_MIGRATION, MIGRATION_TABLE } from './schema-version.js';
 import type { RunRecording } from './types.js';
 
 /**
@@ -15,7 +16,8 @@ function insertText(t: TableRows, rows: number): string {
   return `insert into ${t.table} (${t.columns.join(',')}) values ${Array(rows).fill(one).join(',')}`;
 }
 
-function insertRows(db: BetterSqlite3.Database, t: TableRows): void {
+/** Inserts a table's rows with prepared multi-row statements (inside the caller's transaction). */
+export function insertRows(db: BetterSqlite3.Database, t: TableRows): void {
   const width = t.columns.length;
   const total = t.values.length / width;
   if (total === 0) return;
@@ -26,6 +28,14 @@ function insertRows(db: BetterSqlite3.Database, t: TableRows): void {
     full.run(t.values.slice(row * width, (row + perStatement) * width));
   }
   if (row < total) db.prepare(insertText(t, total - row)).run(t.values.slice(row * width));
+}
+
+/** Whether the file's applied migrations end with the one this code writes rows for. */
+export function isCurrentSchema(db: BetterSqlite3.Database): boolean {
+  const table = db.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
+  if (table === undefined) return false;
+  const last = db.prepare(`select max(name) as name from ${MIGRATION_TABLE}`).get() as { name: string | null };
+  return last.name === LATEST_MIGRATION;
 }
 
 /**

@@ -8,6 +8,10 @@
  * The runs: the golden ORCL sma-cross run (749 market orders, test/golden/sma-cross-orcl.test.ts)
  * and a short run with the rarer shapes (a limit with a tag, a bracket and its legs, a trailing
  * stop, partial fills, a client order id used twice, a cancel) recorded with its equity curve.
+ * On SQLite the first run goes through the ledger (new file: migrated, then prepared statements
+ * on its shared connection), the second through a connection of its own; a third case records
+ * both through the compiled worker thread that overlaps the results files (run `npm run build`
+ * first).
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -20,7 +24,8 @@ import { importFile } from '../../src/data/import-file.js';
 import { RawStore } from '../../src/data/raw-store.js';
 import { recordBacktest, recordingOf } from '../../src/orchestration/backtest-ledger.js';
 import { runBacktest } from '../../src/orchestration/node.js';
-import type { RunRecording } from '../../src/store/index.js';
+import { createLedger, type RunRecording } from '../../src/store/index.js';
+import { startRecordingAt } from '../../src/store/record-run.js';
 import { ohlc, run } from '../backtest/support.js';
 import { tempDir } from '../support/cli.js';
 import { SHARED_DATA } from '../support/paths.js';
@@ -213,6 +218,31 @@ describe('rows a recorded backtest leaves in the ledger', () => {
       }
     });
   }
+
+  it('on sqlite through the compiled ledger worker, the same rows', async () => {
+    const workerUrl = new URL('../../dist/store/ledger-worker.js', import.meta.url);
+    const db = await backends[0]!.fresh();
+    await (await createLedger(db.config, db.home)).close();
+    const target = { dialect: 'sqlite', file: join(db.home, 'state', 'momentic.db') } as const;
+    for (const { run, ...content } of recordings) {
+      const pending = startRecordingAt(target, run.id, content, { workerUrl });
+      expect(pending.isOverlapped).toBe(true);
+      await pending.finish(run);
+    }
+    const rows = await dump('sqlite', db);
+    expect(createHash('sha256').update(rows.join('\n')).digest('hex')).toBe(ROWS_SHA256);
+    const types = await dump('sqlite', db, true);
+    expect(createHash('sha256').update(types.join('\n')).digest('hex')).toBe(SQLITE_TYPES_SHA256);
+    // A run recorded twice is refused, and an abandoned one leaves nothing.
+    const [{ run, ...content }] = recordings as [RunRecording];
+    await expect(startRecordingAt(target, run.id, content, { workerUrl }).finish(run)).rejects.toMatchObject({
+      code: 'LEDGER_CONFLICT',
+    });
+    const other = { ...run, id: 'rows-abandoned' };
+    startRecordingAt(target, other.id, content, { workerUrl }).abandon();
+    const again = startRecordingAt(target, other.id, content, { workerUrl });
+    await again.finish(other);
+  });
 
   it('SQLite and PostgreSQL hold the same rows', () => {
     expect(hashes.get('sqlite')).toBeDefined();
