@@ -70,27 +70,43 @@ export function timeCells(tf: Timeframe): (ts: number) => string {
   };
 }
 
+/** `"key":` as it appears inside a quoted CSV cell (quotes doubled), per key. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(k: string): string {
+  let text = quotedKeys.get(k);
+  if (text === undefined) {
+    text = `${JSON.stringify(k).replaceAll('"', '""')}:`;
+    if (quotedKeys.size < 1_024) quotedKeys.set(k, text);
+  }
+  return text;
+}
+
 /**
- * `canonicalJson(value, 0)` for the usual signal meta, a flat object of numbers, strings,
- * booleans and nulls, without copying it; anything else (nested values, keys that JSON would
- * order as array indices) goes through canonicalJson.
+ * `csvCell(canonicalJson(value, 0))`, built directly in its quoted form for the usual signal
+ * meta, a flat object of numbers, strings, booleans and nulls: no copy of the object and no
+ * second pass to double the quotes. Anything else (nested values, keys that JSON would order as
+ * array indices) goes through canonicalJson.
  */
 export function jsonCell(value: Readonly<Record<string, unknown>>): string {
   const keys = Object.keys(value).sort();
-  let text = '{';
+  let text = '"{';
+  let entries = 0;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = value[k];
     const c = k.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || k === '__proto__') return canonicalJson(value, 0);
+    if ((c >= 48 && c <= 57) || k === '__proto__') return csvCell(canonicalJson(value, 0));
     let cell: string;
     if (typeof v === 'number') cell = Number.isFinite(v) ? JSON.stringify(v) : 'null';
-    else if (typeof v === 'string' || typeof v === 'boolean' || v === null) cell = JSON.stringify(v);
+    else if (typeof v === 'boolean' || v === null) cell = String(v);
+    else if (typeof v === 'string') cell = JSON.stringify(v).replaceAll('"', '""');
     else if (v === undefined) continue;
-    else return canonicalJson(value, 0);
-    text += `${text.length === 1 ? '' : ','}${JSON.stringify(k)}:${cell}`;
+    else return csvCell(canonicalJson(value, 0));
+    text += `${entries++ === 0 ? '' : ','}${quotedKey(k)}${cell}`;
   }
-  return `${text}}`;
+  // A JSON object with members always holds a quote, so its cell is always quoted; `{}` is not.
+  return entries === 0 ? '{}' : `${text}}"`;
 }
 
 export function csvLine(cells: readonly string[]): string {

@@ -127,17 +127,19 @@ export function orderReason(o: OrderRecord): string {
 }
 
 /**
- * The history cell: the JSON of `[{status, time, reason?}...]`, spelled as JSON.stringify spells
- * it (keys in that order), built without an object per transition.
+ * The history cell: `csvCell` of the JSON of `[{status, time, reason?}...]` as JSON.stringify
+ * spells it (keys in that order), built directly in its quoted form (every quote doubled) without
+ * an object per transition. Statuses and time cells hold no quote, comma or line break.
  */
-function historyJson(history: OrderRecord['history'], time: (ts: number) => string): string {
-  let json = '[';
+function historyCell(history: OrderRecord['history'], time: (ts: number) => string): string {
+  if (history.length === 0) return '[]';
+  let cell = '"[';
   for (let i = 0; i < history.length; i++) {
     const h = history[i]!;
-    json += `${i === 0 ? '' : ','}{"status":${JSON.stringify(h.status)},"time":${JSON.stringify(time(h.ts))}`;
-    json += h.reason === undefined ? '}' : `,"reason":${JSON.stringify(h.reason)}}`;
+    cell += `${i === 0 ? '' : ','}{""status"":""${h.status}"",""time"":""${time(h.ts)}""`;
+    cell += h.reason === undefined ? '}' : `,""reason"":${JSON.stringify(h.reason).replaceAll('"', '""')}}`;
   }
-  return `${json}]`;
+  return `${cell}]"`;
 }
 
 export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
@@ -152,7 +154,7 @@ export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Gener
       `${opt(o.limitPrice)},${opt(o.stopPrice)},${opt(o.trailAmount)},${opt(o.trailPercent)},${csvCell(o.status)},` +
       `${formatNum(o.filledQty)},${formatNum(o.avgFillPrice)},${formatNum(o.fees)},${time(o.createdAt)},` +
       `${isFinal ? time(last?.ts ?? o.updatedAt) : ''},${csvCell(orderReason(o))},${optText(o.strategy)},` +
-      `${optText(o.tag)},${csvCell(historyJson(o.history, time))}\n`;
+      `${optText(o.tag)},${historyCell(o.history, time)}\n`;
     if (isFull(text)) {
       yield text;
       text = '';
@@ -167,7 +169,7 @@ export function* signalsCsv(tf: Timeframe, signals: readonly SignalRecord[]): Ge
   for (const s of signals) {
     text +=
       `${time(s.ts)},${csvCell(s.strategy)},${csvCell(s.symbol)},${csvCell(s.direction)},` +
-      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${csvCell(jsonCell(s.meta))}\n`;
+      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`;
     if (isFull(text)) {
       yield text;
       text = '';

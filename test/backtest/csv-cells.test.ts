@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, formatTs, jsonCell, timeCells } from '../../src/backtest/csv.js';
+import { canonicalJson, csvCell, formatTs, jsonCell, timeCells } from '../../src/backtest/csv.js';
 import { EquityCurve } from '../../src/portfolio/index.js';
 import { equityCsv } from '../../src/backtest/results-files.js';
 
 describe('results cells built without intermediate objects', () => {
-  it('jsonCell spells signal meta exactly as canonicalJson(meta, 0)', () => {
+  it('jsonCell spells signal meta exactly as the cell of canonicalJson(meta, 0)', () => {
     const metas: Record<string, unknown>[] = [
       {},
+      { only: undefined },
+      { 'a,b': 'x', 'q"': 1 },
       { slow: 2.1337447999999997, fast: 2.160494 },
       { b: -0, a: NaN, c: Infinity, d: null, e: true, f: 'say "hi", then\nleave', g: undefined },
       { 10: 1, 9: 2, x: 3 },
       { nested: { z: 1, a: [1, 2] }, ü: 'ünï' },
       { __proto__: null, list: new Float64Array([1.5, 2]) },
     ];
-    for (const m of metas) expect(jsonCell(m)).toBe(canonicalJson(m, 0));
+    for (const m of metas) expect(jsonCell(m)).toBe(csvCell(canonicalJson(m, 0)));
   });
 
   it('timeCells gives formatTs for daily dates, instants and missing times, past its memory bound', () => {
