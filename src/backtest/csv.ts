@@ -47,25 +47,33 @@ export function csvCell(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Characters per piece when a file is produced piece by piece (results-files.ts). */
-export const CSV_CHUNK_CHARS = 64 * 1024;
-
 /** Distinct times kept by `timeCells` before it starts over (bounded for minute bars). */
 const TIME_CELLS_KEPT = 4_096;
 
 /**
- * `formatTs` for one file, remembering recent answers: rows of a run repeat the same few times
+ * `formatTs` for one file, remembering recent instants: rows of a run repeat the same few times
  * (every order of a bar, each transition of an order), and formatting an instant allocates a Date.
+ * A daily date is cheap to spell and is not remembered, only compared with the last one.
  */
 export function timeCells(tf: Timeframe): (ts: number) => string {
   const seen = new Map<number, string>();
+  const daily = isDaily(tf);
+  let lastTs = NaN;
+  let lastText = '';
   return (ts) => {
-    let text = seen.get(ts);
-    if (text === undefined) {
-      if (seen.size === TIME_CELLS_KEPT) seen.clear();
-      text = formatTs(tf, ts);
-      seen.set(ts, text);
+    if (ts === lastTs) return lastText;
+    let text: string | undefined;
+    if (daily && ts % MS_PER_DAY === 0) text = tsToDate(ts);
+    else {
+      text = seen.get(ts);
+      if (text === undefined) {
+        if (seen.size === TIME_CELLS_KEPT) seen.clear();
+        text = formatTs(tf, ts);
+        seen.set(ts, text);
+      }
     }
+    lastTs = ts;
+    lastText = text;
     return text;
   };
 }

@@ -2,14 +2,14 @@ import type { Timeframe } from '../core/enums.js';
 import { TERMINAL_ORDER_STATUSES } from '../core/enums.js';
 import type { OrderRecord } from '../execution/index.js';
 import { EQUITY_CSV_COLUMNS, type EquityCurve, type Trade } from '../portfolio/index.js';
-import { csvCell, csvLine, CSV_CHUNK_CHARS, formatNum, jsonCell, timeCells } from './csv.js';
+import { csvCell, csvLine, formatNum, jsonCell, timeCells } from './csv.js';
 import type { RunRecord, SignalRecord } from './run-record.js';
 
 /**
  * The text of each CSV file of a run folder (DESIGN.md, "File contracts"; every column is
  * described in docs/results.md). Pure functions of the record, so the same record gives the
- * same bytes. Each yields the file in pieces of about CSV_CHUNK_CHARS characters, written and
- * hashed as they come: a long run's orders.csv is tens of megabytes, never built as one string
+ * same bytes. Each yields the file line by line, encoded, hashed and written as the lines come
+ * (results-writer.ts): a long run's orders.csv is tens of megabytes, never built as one string
  * nor as an array of row arrays. Cells that are numbers or times never need quoting (csv.ts).
  */
 
@@ -74,9 +74,6 @@ export const PRICES_CSV_COLUMNS = ['symbol', 'timestamp', 'open', 'high', 'low',
 /** How many symbols the report draws a price chart for (and prices.csv keeps): the first ones of the run. */
 export const CHARTED_SYMBOLS = 4;
 
-/** Chars of `text` so far, ready to hand out when they reach a chunk's size. */
-const isFull = (text: string): boolean => text.length >= CSV_CHUNK_CHARS;
-
 export function* equityCsv(tf: Timeframe, curve: EquityCurve): Generator<string> {
   const time = timeCells(tf);
   const ts = curve.column('ts');
@@ -85,32 +82,23 @@ export function* equityCsv(tf: Timeframe, curve: EquityCurve): Generator<string>
   const gross = curve.column('grossExposure');
   const net = curve.column('netExposure');
   const drawdown = curve.column('drawdown');
-  let text = csvLine(EQUITY_CSV_COLUMNS);
+  yield csvLine(EQUITY_CSV_COLUMNS);
   for (let i = 0; i < ts.length; i++) {
-    text += `${time(ts[i]!)},${formatNum(equity[i]!)},${formatNum(cash[i]!)},${formatNum(gross[i]!)},${formatNum(net[i]!)},${formatNum(drawdown[i]!)}\n`;
-    if (isFull(text)) {
-      yield text;
-      text = '';
-    }
+    yield `${time(ts[i]!)},${formatNum(equity[i]!)},${formatNum(cash[i]!)},${formatNum(gross[i]!)},${formatNum(net[i]!)},${formatNum(drawdown[i]!)}\n`;
   }
-  yield text;
 }
 
 export function* tradesCsv(tf: Timeframe, trades: readonly Trade[]): Generator<string> {
   const time = timeCells(tf);
-  let text = csvLine(TRADES_CSV_COLUMNS);
+  yield csvLine(TRADES_CSV_COLUMNS);
   for (const t of trades) {
-    text +=
+    yield (
       `${csvCell(t.symbol)},${csvCell(t.direction)},${time(t.entryTs)},${formatNum(t.entryPrice)},` +
       `${time(t.exitTs)},${formatNum(t.exitPrice)},${formatNum(t.qty)},${formatNum(t.pnl)},` +
       `${formatNum(t.return)},${formatNum(t.fees)},${formatNum(t.borrow)},${formatNum(t.barsHeld)},` +
-      `${t.isOpen ? 'open' : 'closed'}\n`;
-    if (isFull(text)) {
-      yield text;
-      text = '';
-    }
+      `${t.isOpen ? 'open' : 'closed'}\n`
+    );
   }
-  yield text;
 }
 
 const opt = (x: number | undefined): string => (x === undefined ? '' : formatNum(x));
@@ -144,51 +132,38 @@ function historyCell(history: OrderRecord['history'], time: (ts: number) => stri
 
 export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
   const time = timeCells(tf);
-  let text = csvLine(ORDERS_CSV_COLUMNS);
+  yield csvLine(ORDERS_CSV_COLUMNS);
   for (const o of orders) {
     const last = o.history[o.history.length - 1];
     const isFinal = TERMINAL_ORDER_STATUSES.has(o.status);
-    text +=
+    yield (
       `${csvCell(o.clientOrderId)},${csvCell(o.id)},${optText(o.parentId)},${csvCell(o.orderClass ?? 'simple')},` +
       `${csvCell(o.symbol)},${csvCell(o.side)},${csvCell(o.type)},${csvCell(o.tif)},${formatNum(o.qty)},` +
       `${opt(o.limitPrice)},${opt(o.stopPrice)},${opt(o.trailAmount)},${opt(o.trailPercent)},${csvCell(o.status)},` +
       `${formatNum(o.filledQty)},${formatNum(o.avgFillPrice)},${formatNum(o.fees)},${time(o.createdAt)},` +
       `${isFinal ? time(last?.ts ?? o.updatedAt) : ''},${csvCell(orderReason(o))},${optText(o.strategy)},` +
-      `${optText(o.tag)},${historyCell(o.history, time)}\n`;
-    if (isFull(text)) {
-      yield text;
-      text = '';
-    }
+      `${optText(o.tag)},${historyCell(o.history, time)}\n`
+    );
   }
-  yield text;
 }
 
 export function* signalsCsv(tf: Timeframe, signals: readonly SignalRecord[]): Generator<string> {
   const time = timeCells(tf);
-  let text = csvLine(SIGNALS_CSV_COLUMNS);
+  yield csvLine(SIGNALS_CSV_COLUMNS);
   for (const s of signals) {
-    text +=
+    yield (
       `${time(s.ts)},${csvCell(s.strategy)},${csvCell(s.symbol)},${csvCell(s.direction)},` +
-      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`;
-    if (isFull(text)) {
-      yield text;
-      text = '';
-    }
+      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`
+    );
   }
-  yield text;
 }
 
 export function* rollingCsv(tf: Timeframe, ts: ArrayLike<number>, rolling: ArrayLike<number>): Generator<string> {
   const time = timeCells(tf);
-  let text = csvLine(ROLLING_CSV_COLUMNS);
+  yield csvLine(ROLLING_CSV_COLUMNS);
   for (let i = 0; i < ts.length; i++) {
-    text += `${time(ts[i]!)},${formatNum(rolling[i]!)}\n`;
-    if (isFull(text)) {
-      yield text;
-      text = '';
-    }
+    yield `${time(ts[i]!)},${formatNum(rolling[i]!)}\n`;
   }
-  yield text;
 }
 
 export function* benchmarkCsv(
@@ -199,15 +174,10 @@ export function* benchmarkCsv(
 ): Generator<string> {
   const time = timeCells(tf);
   const cell = csvCell(symbol);
-  let text = csvLine(BENCHMARK_CSV_COLUMNS);
+  yield csvLine(BENCHMARK_CSV_COLUMNS);
   for (let i = 0; i < ts.length; i++) {
-    text += `${time(ts[i]!)},${cell},${formatNum(close[i] ?? NaN)}\n`;
-    if (isFull(text)) {
-      yield text;
-      text = '';
-    }
+    yield `${time(ts[i]!)},${cell},${formatNum(close[i] ?? NaN)}\n`;
   }
-  yield text;
 }
 
 /** The symbols with a price chart: the run's first CHARTED_SYMBOLS symbols that have bars. */
@@ -217,19 +187,15 @@ export function chartedSymbols(record: Pick<RunRecord, 'symbols' | 'prices'>): s
 
 export function* pricesCsv(tf: Timeframe, record: Pick<RunRecord, 'symbols' | 'prices'>): Generator<string> {
   const time = timeCells(tf);
-  let text = csvLine(PRICES_CSV_COLUMNS);
+  yield csvLine(PRICES_CSV_COLUMNS);
   for (const s of chartedSymbols(record)) {
     const b = record.prices.get(s)!;
     const cell = csvCell(s);
     for (let i = 0; i < b.length; i++) {
-      text +=
+      yield (
         `${cell},${time(b.ts[i]!)},${formatNum(b.open[i]!)},${formatNum(b.high[i]!)},` +
-        `${formatNum(b.low[i]!)},${formatNum(b.close[i]!)},${formatNum(b.volume[i]!)}\n`;
-      if (isFull(text)) {
-        yield text;
-        text = '';
-      }
+        `${formatNum(b.low[i]!)},${formatNum(b.close[i]!)},${formatNum(b.volume[i]!)}\n`
+      );
     }
   }
-  yield text;
 }

@@ -119,13 +119,49 @@ export async function writeResults(
   return { dir, files: outputs, metrics, timings: { files_ms: t1 - t0, report_ms: performance.now() - t1 } };
 }
 
-/** The text's pieces as UTF-8, each added to `hash` on the way to the file. */
-function* hashed(text: string | Iterable<string>, hash: ReturnType<typeof createHash>): Generator<Uint8Array> {
-  for (const piece of typeof text === 'string' ? [text] : text) {
-    const bytes = Buffer.from(piece, 'utf8');
-    hash.update(bytes);
-    yield bytes;
+/** Bytes per write of a results file. */
+const WRITE_BYTES = 256 * 1024;
+/** Characters of lines gathered before they are encoded (one encoding call per batch). */
+const BATCH_CHARS = 8 * 1024;
+
+/**
+ * The text's pieces (a file's lines) encoded as UTF-8 into one buffer reused for the whole file,
+ * handed out each time it fills and added to `hash` on the way: no string or buffer as large as
+ * the file, and lines die young. Each piece handed out is valid until the next is asked for, which
+ * suits writeFileAtomic (it writes each before pulling the next).
+ */
+export function* encoded(text: string | Iterable<string>, hash: ReturnType<typeof createHash>): Generator<Uint8Array> {
+  const buf = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
+  const flush = (): Uint8Array => {
+    const out = buf.subarray(0, used);
+    hash.update(out);
+    used = 0;
+    return out;
+  };
+  function* put(chars: string): Generator<Uint8Array> {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (used + chars.length * 3 > WRITE_BYTES) {
+      if (used > 0) yield flush();
+      if (chars.length * 3 > WRITE_BYTES) {
+        const big = Buffer.from(chars, 'utf8');
+        hash.update(big);
+        yield big;
+        return;
+      }
+    }
+    used += buf.write(chars, used, 'utf8');
   }
+  let batch = '';
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    batch += piece;
+    if (batch.length >= BATCH_CHARS) {
+      yield* put(batch);
+      batch = '';
+    }
+  }
+  if (batch !== '') yield* put(batch);
+  if (used > 0) yield flush();
 }
 
 /** Writes one file of the folder atomically, piece by piece; returns its sha256 (hex). */
@@ -133,7 +169,7 @@ function write(dir: string, name: string, text: string | Iterable<string>): stri
   const file = join(dir, name);
   const hash = createHash('sha256');
   try {
-    writeFileAtomic(file, hashed(text, hash));
+    writeFileAtomic(file, encoded(text, hash));
   } catch (e) {
     throw new DataError('DATA_WRITE_FAILED', `cannot write ${file}: ${(e as Error).message}`, {
       hint: 'check that the results folder is writable and the disk has space; earlier files of the run are intact',
