@@ -99,11 +99,11 @@ export async function runWholeProcessBench(options: { readonly copies: number })
     ours(home, symbols); // creates and migrates state/momentic.db, as in a workspace in use
     const best = bestOf(Array.from({ length: REPEATS }, () => ours(home, symbols)));
     const t = best.timings;
-    const parts = ['load_ms', 'setup_ms', 'run_ms', 'files_ms', 'report_ms', 'ledger_ms'];
+    const parts = ['load_ms', 'engine_ms', 'files_ms', 'report_ms', 'ledger_ms'];
     const inside = parts.reduce((sum, k) => sum + (t[k] ?? 0), 0);
     console.log(`${'momentic backtest'.padEnd(44)}${fmt(best.ms, 0).padStart(9)} ms`);
     console.log(
-      `  parts: load ${fmt(t.load_ms ?? NaN)} + engine ${fmt((t.setup_ms ?? 0) + (t.run_ms ?? NaN))} + files ${fmt(t.files_ms ?? NaN)} + report ${fmt(t.report_ms ?? NaN)} + ledger ${fmt(t.ledger_ms ?? NaN)} ms; process start, modules, config and exit ${fmt(best.ms - inside)} ms`,
+      `  parts: load ${fmt(t.load_ms ?? NaN)} + engine ${fmt(t.engine_ms ?? NaN)} (event loop ${fmt(t.run_ms ?? NaN)}) + files ${fmt(t.files_ms ?? NaN)} + report ${fmt(t.report_ms ?? NaN)} + ledger ${fmt(t.ledger_ms ?? NaN)} ms; process start, modules, config, run setup and exit ${fmt(best.ms - inside)} ms`,
     );
     console.log(`  final equity ${best.finalEquity.toFixed(4)} (${fmt(best.trades)} closed trades)`);
     const src = process.env.BACKTRADER_SRC;

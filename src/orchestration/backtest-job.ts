@@ -66,8 +66,9 @@ export interface BacktestJobResult {
   /** Whether the run reached the ledger; absent when recording was not asked for (a replay). */
   readonly ledger?: LedgerOutcome;
   /**
-   * Wall-clock ms of each part: `load_ms` (data), `setup_ms` and `run_ms` (engine), `files_ms`
-   * (metrics, data files, manifest), `report_ms` (report.html), `ledger_ms` (when recorded).
+   * Wall-clock ms of each part: `load_ms` (data), `engine_ms` (the whole engine call: `setup_ms`,
+   * the event loop's `run_ms`, then the run's records), `files_ms` (metrics, data files,
+   * manifest), `report_ms` (report.html), `ledger_ms` (what recording added, when recorded).
    */
   readonly timings: Readonly<Record<string, number>>;
 }
@@ -171,6 +172,7 @@ export async function runBacktestJob(o: {
           spec.timeframe === '1d' ? 'swing' : 'intraday',
           (s) => instrument(s).shortable !== false,
         );
+  const engineStart = performance.now();
   const record = runBacktest({
     strategy: spec.strategy,
     params: spec.params,
@@ -193,6 +195,7 @@ export async function runBacktestJob(o: {
     ...(risk === undefined ? {} : { risk }),
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
   });
+  const engineMs = performance.now() - engineStart;
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
@@ -227,6 +230,7 @@ export async function runBacktestJob(o: {
     ...(ledger === undefined ? {} : { ledger }),
     timings: {
       load_ms: loadMs,
+      engine_ms: engineMs,
       setup_ms: record.timings.setup_ms ?? NaN,
       run_ms: record.timings.run_ms ?? NaN,
       ...written.timings,
