@@ -13,7 +13,8 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
-import { startBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
+import type { RunRecord } from '../backtest/run-record.js';
+import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runBacktest } from './node.js';
 import { RiskGate } from './risk-gate.js';
 import { loadRunData } from './run-data.js';
@@ -172,29 +173,37 @@ export async function runBacktestJob(o: {
           spec.timeframe === '1d' ? 'swing' : 'intraday',
           (s) => instrument(s).shortable !== false,
         );
+  // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
+  const recorder = o.ledger === false ? undefined : await prepareBacktestRecording(config, home);
   const engineStart = performance.now();
-  const record = runBacktest({
-    strategy: spec.strategy,
-    params: spec.params,
-    paramSource: spec.configFile === undefined ? { flag: '--param' } : { file: spec.configFile },
-    series,
-    instrument,
-    timeframe: spec.timeframe,
-    start: spec.start,
-    end: spec.end,
-    cash: spec.cash,
-    fill: spec.fill,
-    fees: parseFees(spec.fees),
-    slippage: parseSlippage(spec.slippage),
-    // Prices from the data are used as they are (imported adjusted prices are not on a tick).
-    priceRounding: 'none',
-    runId,
-    seed: spec.seed,
-    dataFiles,
-    config: { run: spec },
-    ...(risk === undefined ? {} : { risk }),
-    ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
-  });
+  let record: RunRecord;
+  try {
+    record = runBacktest({
+      strategy: spec.strategy,
+      params: spec.params,
+      paramSource: spec.configFile === undefined ? { flag: '--param' } : { file: spec.configFile },
+      series,
+      instrument,
+      timeframe: spec.timeframe,
+      start: spec.start,
+      end: spec.end,
+      cash: spec.cash,
+      fill: spec.fill,
+      fees: parseFees(spec.fees),
+      slippage: parseSlippage(spec.slippage),
+      // Prices from the data are used as they are (imported adjusted prices are not on a tick).
+      priceRounding: 'none',
+      runId,
+      seed: spec.seed,
+      dataFiles,
+      config: { run: spec },
+      ...(risk === undefined ? {} : { risk }),
+      ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+    });
+  } catch (e) {
+    recorder?.close();
+    throw e;
+  }
   const engineMs = performance.now() - engineStart;
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
@@ -204,7 +213,7 @@ export async function runBacktestJob(o: {
   // whose folder is incomplete. A ledger that cannot be reached is reported in the result
   // (`ledger.recorded: false`, which the CLI prints as a warning), never fatal: docs/ledger.md,
   // "Backtests in the ledger".
-  const recording = o.ledger === false ? undefined : await startBacktestRecording(config, home, record);
+  const recording = recorder?.start(record);
   let written: Awaited<ReturnType<typeof writeResults>>;
   try {
     written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });

@@ -121,7 +121,7 @@ export async function recordBacktest(
   }
 }
 
-/** A backtest's recording under way (`startBacktestRecording`). */
+/** A backtest's recording under way (`BacktestRecorder.start`). */
 export interface PendingBacktestRecording {
   /** Completes and commits it with the facts known once the results files are written. */
   finish(o: RunFacts): Promise<LedgerOutcome>;
@@ -129,47 +129,71 @@ export interface PendingBacktestRecording {
   abandon(): void;
 }
 
+/** Where a backtest will be recorded, made ready while it runs (`prepareBacktestRecording`). */
+export interface BacktestRecorder {
+  /** Starts recording the finished run: its rows are written while the results files are. */
+  start(record: RunRecord): PendingBacktestRecording;
+  /** Gives the recorder up when the run failed before `start`. */
+  close(): void;
+}
+
 /**
- * Starts recording a finished backtest before its results files are written, so that its rows
- * are inserted (on the SQLite file, by a worker thread) while the files are: `finish` adds the
- * run's row with its metrics and end time and commits, after the files. The ledger still never
- * lists a run before its results folder is complete, and a failure is still a value, never fatal.
- * `ms` in the outcome is what recording adds to the run: the start here, then the wait from
- * `finish` to the commit.
+ * Makes the workspace's ledger ready to record a backtest that is still running (on the SQLite
+ * file, the worker thread that will write it starts now), so that recording overlaps the results
+ * files: `start` hands it the orders and fills as soon as the engine is done, and the returned
+ * recording's `finish` adds the run's row with its metrics and end time and commits, after the
+ * files. The ledger still never lists a run before its results folder is complete, and a failure
+ * is still a value, never fatal. `ms` in the outcome is what recording adds to the run: `start`,
+ * then the wait from `finish` to the commit.
  */
-export async function startBacktestRecording(
+export async function prepareBacktestRecording(
   config: Pick<Config, 'database'>,
   home: string,
-  record: RunRecord,
-): Promise<PendingBacktestRecording> {
+): Promise<BacktestRecorder> {
   let location: string | undefined;
   const failed = (e: unknown): LedgerOutcome => ({
     recorded: false,
     ...(location === undefined ? {} : { location }),
     error: toMomenticError(e),
   });
+  const failedRecorder = (e: unknown): BacktestRecorder => {
+    const outcome = failed(e);
+    return {
+      start: () => ({ finish: async () => outcome, abandon: () => undefined }),
+      close: () => undefined,
+    };
+  };
   try {
-    const started = performance.now();
     const target = ledgerTarget(config.database.url, home);
     location = describeTarget(target);
     const where = location;
-    const { startRecordingAt } = await import('../store/record-run.js');
-    const pending = startRecordingAt(target, record.runId, contentOf(record));
-    const startMs = performance.now() - started;
+    const { prepareRecordingAt } = await import('../store/record-run.js');
+    const slot = prepareRecordingAt(target);
     return {
-      async finish(o) {
-        const t0 = performance.now();
+      start(record) {
+        const started = performance.now();
         try {
-          await pending.finish(runOf(record, o));
-          return { recorded: true, location: where, ms: startMs + performance.now() - t0 };
+          const pending = slot.start(record.runId, contentOf(record));
+          const startMs = performance.now() - started;
+          return {
+            async finish(o) {
+              const t0 = performance.now();
+              try {
+                await pending.finish(runOf(record, o));
+                return { recorded: true, location: where, ms: startMs + performance.now() - t0 };
+              } catch (e) {
+                return failed(e);
+              }
+            },
+            abandon: () => pending.abandon(),
+          };
         } catch (e) {
-          return failed(e);
+          return failedRecorder(e).start(record);
         }
       },
-      abandon: () => pending.abandon(),
+      close: () => slot.close(),
     };
   } catch (e) {
-    const outcome = failed(e);
-    return { finish: async () => outcome, abandon: () => undefined };
+    return failedRecorder(e);
   }
 }

@@ -15,22 +15,27 @@ export interface TableRows {
   readonly columns: readonly string[];
   /** `rows x columns.length` values. */
   readonly values: unknown[];
+  /**
+   * The `run_id` of every row, bound once per statement rather than carried in `values` (it is
+   * the same for all; not in `columns`). Absent for the runs table itself.
+   */
+  readonly runId?: string;
 }
 
 const RUN_COLUMNS = [
   'id', 'kind', 'strategy', 'params', 'spec', 'started_at', 'finished_at', 'status', 'metrics', 'result_dir',
 ] as const; // prettier-ignore
 const ORDER_COLUMNS = [
-  'run_id', 'client_order_id', 'venue_order_id', 'symbol', 'side', 'type', 'qty', 'limit_price', 'stop_price',
+  'client_order_id', 'venue_order_id', 'symbol', 'side', 'type', 'qty', 'limit_price', 'stop_price',
   'tif', 'status', 'filled_qty', 'avg_price', 'fees', 'reason', 'strategy', 'tag', 'extra', 'created_at',
   'updated_at', 'sent', 'sent_at',
 ] as const; // prettier-ignore
-const EVENT_COLUMNS = ['run_id', 'client_order_id', 'status', 'ts', 'reason'] as const;
+const EVENT_COLUMNS = ['client_order_id', 'status', 'ts', 'reason'] as const;
 const FILL_COLUMNS = [
-  'run_id', 'client_order_id', 'exec_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts', 'liquidity',
+  'client_order_id', 'exec_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts', 'liquidity',
 ] as const; // prettier-ignore
-const POSITION_COLUMNS = ['run_id', 'symbol', 'qty', 'avg_price', 'realized_pnl', 'fees', 'updated_at'] as const;
-const EQUITY_COLUMNS = ['run_id', 'ts', 'equity', 'cash', 'gross_exposure', 'net_exposure'] as const;
+const POSITION_COLUMNS = ['symbol', 'qty', 'avg_price', 'realized_pnl', 'fees', 'updated_at'] as const;
+const EQUITY_COLUMNS = ['ts', 'equity', 'cash', 'gross_exposure', 'net_exposure'] as const;
 
 export function conflict(message: string, value: string): DataError {
   return new DataError('LEDGER_CONFLICT', message, {
@@ -69,18 +74,18 @@ export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): T
     if (ids.has(cid)) throw conflict(`run ${id} lists client order id ${cid} twice`, cid);
     ids.add(cid);
     orders.push(
-      id, cid, o.venueOrderId ?? null, o.symbol, o.side, o.type, o.qty, o.limitPrice ?? null, o.stopPrice ?? null,
+      cid, o.venueOrderId ?? null, o.symbol, o.side, o.type, o.qty, o.limitPrice ?? null, o.stopPrice ?? null,
       o.tif, o.status, o.filledQty, toDb(o.avgPrice), o.fees, o.reason ?? null, o.strategy ?? null, o.tag ?? null,
       extraOf(o), ms(o.createdAt, 'createdAt'), ms(o.updatedAt, 'updatedAt'), o.sent ? 1 : 0,
       o.sentAt === undefined ? null : ms(o.sentAt, 'sentAt'),
     ); // prettier-ignore
-    for (const e of history) events.push(id, cid, e.status, ms(e.ts, 'event ts'), e.reason ?? null);
+    for (const e of history) events.push(cid, e.status, ms(e.ts, 'event ts'), e.reason ?? null);
   }
   const fills: unknown[] = [];
   const positions = new Map<string, { figures: PositionFigures; ts: number }>();
   for (const f of rec.fills) {
     fills.push(
-      id, f.clientOrderId, f.execId ?? null, f.symbol, f.side, f.qty, f.price, f.fee, ms(f.ts, 'fill ts'),
+      f.clientOrderId, f.execId ?? null, f.symbol, f.side, f.qty, f.price, f.fee, ms(f.ts, 'fill ts'),
       f.liquidity ?? null,
     ); // prettier-ignore
     const p = positions.get(f.symbol)?.figures ?? FLAT;
@@ -88,18 +93,18 @@ export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): T
   }
   const positionValues: unknown[] = [];
   for (const [symbol, { figures: p, ts }] of positions) {
-    positionValues.push(id, symbol, p.qty, toDb(p.avgPrice), p.realizedPnl, p.fees, ms(ts, 'updatedAt'));
+    positionValues.push(symbol, p.qty, toDb(p.avgPrice), p.realizedPnl, p.fees, ms(ts, 'updatedAt'));
   }
   const equity: unknown[] = [];
   for (const s of rec.equity ?? []) {
-    equity.push(id, ms(s.ts, 'equity ts'), s.equity, s.cash, s.grossExposure, s.netExposure);
+    equity.push(ms(s.ts, 'equity ts'), s.equity, s.cash, s.grossExposure, s.netExposure);
   }
   return [
-    { table: 'orders', columns: ORDER_COLUMNS, values: orders },
-    { table: 'order_events', columns: EVENT_COLUMNS, values: events },
-    { table: 'fills', columns: FILL_COLUMNS, values: fills },
-    { table: 'positions', columns: POSITION_COLUMNS, values: positionValues },
-    { table: 'equity_snapshots', columns: EQUITY_COLUMNS, values: equity },
+    { table: 'orders', columns: ORDER_COLUMNS, values: orders, runId: id },
+    { table: 'order_events', columns: EVENT_COLUMNS, values: events, runId: id },
+    { table: 'fills', columns: FILL_COLUMNS, values: fills, runId: id },
+    { table: 'positions', columns: POSITION_COLUMNS, values: positionValues, runId: id },
+    { table: 'equity_snapshots', columns: EQUITY_COLUMNS, values: equity, runId: id },
   ];
 }
 

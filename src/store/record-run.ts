@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { LedgerTarget } from './connect.js';
 import { openSqliteDatabase } from './connect.js';
 import type { LedgerWorkerCommand, LedgerWorkerData, LedgerWorkerReply } from './ledger-worker.js';
-import { runConflict, runContentRows, runRow } from './record-rows.js';
+import { runConflict, runContentRows, runRow, type TableRows } from './record-rows.js';
 import { isSharedSqliteOpen } from './sqlite-shared.js';
 import { isCurrentSchema, writeRunSqlite } from './sqlite-recorder.js';
 import type { RunRecording } from './types.js';
@@ -53,32 +53,37 @@ function workerError(reply: Extract<LedgerWorkerReply, { kind: 'failed' }>, runI
   return Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code });
 }
 
+/** Where a run will be recorded, made ready before the run ends (`prepareRecordingAt`). */
+export interface RecordingSlot {
+  /** Starts recording the run's orders, transitions and fills (see `startRecordingAt`). */
+  start(runId: string, content: Omit<RunRecording, 'run'>): PendingRecording;
+  /** Gives the slot up when no run will be recorded in it (the run failed). */
+  close(): void;
+}
+
 /**
- * Starts recording a finished run whose own row (metrics, end time) is not known yet, so that
- * the bulk of the writing overlaps other work (the results files). On a SQLite file with a
- * current schema not held open by this process, a worker thread inserts the rows at once inside
- * a transaction that `finish` completes and commits; elsewhere `finish` records everything then,
- * through `recordRunAt`. Either way nothing is committed before `finish`. `workerUrl` is for
- * tests that run the compiled worker from the TypeScript sources.
+ * Makes a ledger target ready to record a run that has not ended yet. On a SQLite file with a
+ * current schema not held open by this process, a worker thread is started now, so that its
+ * start-up (a new V8 isolate, the SQLite driver, opening the file: about as long as the engine
+ * takes for a 100,000-bar daily run) is over when the run ends; an idle worker never keeps the
+ * process alive. Elsewhere nothing happens until `finish`. `workerUrl` is for tests that run the
+ * compiled worker from the TypeScript sources.
  */
-export function startRecordingAt(
-  target: LedgerTarget,
-  runId: string,
-  content: Omit<RunRecording, 'run'>,
-  options: { readonly workerUrl?: URL } = {},
-): PendingRecording {
+export function prepareRecordingAt(target: LedgerTarget, options: { readonly workerUrl?: URL } = {}): RecordingSlot {
   const url = options.workerUrl ?? WORKER;
-  const later: PendingRecording = {
-    isOverlapped: false,
-    finish: (run) => recordRunAt(target, { ...content, run }),
-    abandon: () => undefined,
+  const later: RecordingSlot = {
+    start: (_runId, content) => ({
+      isOverlapped: false,
+      finish: (run) => recordRunAt(target, { ...content, run }),
+      abandon: () => undefined,
+    }),
+    close: () => undefined,
   };
   if (target.dialect !== 'sqlite' || !existsSync(target.file) || isSharedSqliteOpen(target.file)) return later;
   if (!existsSync(fileURLToPath(url))) return later;
-  // Bad content (a reused order id, a time that is not whole ms) is refused here, before any work.
-  const tables = runContentRows(runId, content);
-  const data: LedgerWorkerData = { file: target.file, tables };
+  const data: LedgerWorkerData = { file: target.file };
   const worker = new Worker(url, { workerData: data });
+  worker.unref();
   const replies: LedgerWorkerReply[] = [];
   let wake: (() => void) | undefined;
   const failed = new Promise<never>((_, reject) => {
@@ -96,23 +101,56 @@ export function startRecordingAt(
   };
   const send = (command: LedgerWorkerCommand): void => worker.postMessage(command);
   return {
-    isOverlapped: true,
-    async finish(run) {
+    start(runId, content) {
+      let tables: TableRows[];
       try {
-        const row = runRow(run);
-        const first = await next();
-        if (first.kind === 'stale') return await recordRunAt(target, { ...content, run });
-        if (first.kind === 'failed') throw workerError(first, runId);
-        send({ kind: 'commit', run: row });
-        const last = await next();
-        if (last.kind === 'failed') throw workerError(last, runId);
-      } finally {
-        await worker.terminate();
+        // Bad content (a reused order id, a time that is not whole ms) is refused before any work.
+        tables = runContentRows(runId, content);
+      } catch (e) {
+        void worker.terminate();
+        throw e;
       }
+      worker.ref();
+      send({ kind: 'rows', tables });
+      return {
+        isOverlapped: true,
+        async finish(run) {
+          try {
+            const row = runRow(run);
+            const first = await next();
+            if (first.kind === 'stale') return await recordRunAt(target, { ...content, run });
+            if (first.kind === 'failed') throw workerError(first, runId);
+            send({ kind: 'commit', run: row });
+            const last = await next();
+            if (last.kind === 'failed') throw workerError(last, runId);
+          } finally {
+            await worker.terminate();
+          }
+        },
+        abandon() {
+          send({ kind: 'abort' });
+          void worker.terminate();
+        },
+      };
     },
-    abandon() {
-      send({ kind: 'abort' });
+    close() {
       void worker.terminate();
     },
   };
+}
+
+/**
+ * Starts recording a finished run whose own row (metrics, end time) is not known yet, so that
+ * the bulk of the writing overlaps other work (the results files). On a SQLite file with a
+ * current schema not held open by this process, a worker thread inserts the rows at once inside
+ * a transaction that `finish` completes and commits; elsewhere `finish` records everything then,
+ * through `recordRunAt`. Either way nothing is committed before `finish`.
+ */
+export function startRecordingAt(
+  target: LedgerTarget,
+  runId: string,
+  content: Omit<RunRecording, 'run'>,
+  options: { readonly workerUrl?: URL } = {},
+): PendingRecording {
+  return prepareRecordingAt(target, options).start(runId, content);
 }

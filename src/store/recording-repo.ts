@@ -44,7 +44,9 @@ async function insertAll(trx: Db, t: TableRows): Promise<void> {
     for (let i = 0; i < total; i++) column[i] = t.values[i * width + j];
     return sql`${column}::${sql.raw(PG_TYPES[c] ?? 'text')}[]`;
   });
-  await sql`insert into ${sql.table(t.table)} (${sql.join(t.columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(
+  const columns = sql.join((t.runId === undefined ? t.columns : ['run_id', ...t.columns]).map((c) => sql.ref(c)));
+  const run = t.runId === undefined ? sql`` : sql`${t.runId}::text, `;
+  await sql`insert into ${sql.table(t.table)} (${columns}) select ${run}* from unnest(${sql.join(arrays)})`.execute(
     trx,
   );
 }

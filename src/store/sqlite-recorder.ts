@@ -12,8 +12,10 @@ import type { RunRecording } from './types.js';
 const PARAMS_PER_STATEMENT = 1_000;
 
 function insertText(t: TableRows, rows: number): string {
-  const one = `(${t.columns.map(() => '?').join(',')})`;
-  return `insert into ${t.table} (${t.columns.join(',')}) values ${Array(rows).fill(one).join(',')}`;
+  const run = t.runId === undefined ? '' : '@run,';
+  const one = `(${run}${t.columns.map(() => '?').join(',')})`;
+  const columns = `${t.runId === undefined ? '' : 'run_id,'}${t.columns.join(',')}`;
+  return `insert into ${t.table} (${columns}) values ${Array(rows).fill(one).join(',')}`;
 }
 
 /** Inserts a table's rows with prepared multi-row statements (inside the caller's transaction). */
@@ -21,13 +23,14 @@ export function insertRows(db: BetterSqlite3.Database, t: TableRows): void {
   const width = t.columns.length;
   const total = t.values.length / width;
   if (total === 0) return;
+  const named = t.runId === undefined ? [] : [{ run: t.runId }];
   const perStatement = Math.max(1, Math.min(total, Math.floor(PARAMS_PER_STATEMENT / width)));
   const full = db.prepare(insertText(t, perStatement));
   let row = 0;
   for (; row + perStatement <= total; row += perStatement) {
-    full.run(t.values.slice(row * width, (row + perStatement) * width));
+    full.run(t.values.slice(row * width, (row + perStatement) * width), ...named);
   }
-  if (row < total) db.prepare(insertText(t, total - row)).run(t.values.slice(row * width));
+  if (row < total) db.prepare(insertText(t, total - row)).run(t.values.slice(row * width), ...named);
 }
 
 /** Whether the file's applied migrations end with the one this code writes rows for. */

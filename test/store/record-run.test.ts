@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger, ledgerMigrations, type RunRecording } from '../../src/store/index.js';
-import { recordRunAt } from '../../src/store/record-run.js';
+import { prepareRecordingAt, recordRunAt } from '../../src/store/record-run.js';
 import { LATEST_MIGRATION } from '../../src/store/schema-version.js';
 import { sqliteBackend } from './backends.js';
 
@@ -80,6 +80,27 @@ describe('recordRunAt on SQLite', () => {
       expect(file.prepare('select count(*) as n from runs').get()).toEqual({ n: 0 });
     } finally {
       file.close();
+    }
+  });
+
+  it('a worker made ready for a run that then fails is given up, and holds nothing (compiled worker: npm run build)', async () => {
+    const workerUrl = new URL('../../dist/store/ledger-worker.js', import.meta.url);
+    const db = await backend.fresh();
+    await (await createLedger(db.config, db.home)).close();
+    const target = { dialect: 'sqlite', file: fileOf(db.home) } as const;
+    prepareRecordingAt(target, { workerUrl }).close();
+    const { run, ...content } = recording('after-close');
+    const twice = { ...content, orders: [content.orders[0]!, content.orders[0]!] };
+    expect(() => prepareRecordingAt(target, { workerUrl }).start(run.id, twice)).toThrow(/twice/);
+    const slot = prepareRecordingAt(target, { workerUrl });
+    const pending = slot.start(run.id, content);
+    expect(pending.isOverlapped).toBe(true);
+    await pending.finish(run);
+    const ledger = await createLedger(db.config, db.home);
+    try {
+      expect(await ledger.runCounts('after-close')).toMatchObject({ orders: 1, orderEvents: 2, fills: 1 });
+    } finally {
+      await ledger.close();
     }
   });
 });
