@@ -25,7 +25,12 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
       start: '2010-01-04',
       end: '2019-12-31',
     });
-    const data = await loadRunData({ home, config: loaded.config, env: {}, spec: { ...spec, symbols: [] } });
+    const data = await loadRunData({
+      home,
+      config: loaded.config,
+      env: {},
+      spec: { ...spec, data: { ...spec.data, symbols: [] } },
+    });
     const symbols = data.symbols.slice(0, 10);
     const bars = data.series
       .slice(0, 10)
@@ -45,7 +50,7 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
         home,
         config: loaded.config,
         env: {},
-        spec: { ...spec, symbols },
+        spec: { ...spec, data: { ...spec.data, symbols } },
         axes,
         objective: 'sharpe',
         workers,

@@ -10,6 +10,8 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { isValidIsoDate, type IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
 import { ConfigError } from '../core/errors.js';
+import type { ConfigLayer } from '../config/layers.js';
+import { PRICE_ROUNDINGS, runConfigSchema, type RunConfig } from '../config/run-config.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
 import type { FillTiming } from '../execution/simulated-exchange.js';
@@ -34,6 +36,12 @@ const fileSchema = z.strictObject({
   costs: z.strictObject({ fees: z.string().optional(), slippage: z.string().optional() }).optional(),
   /** Risk limits of this run over the config's `risk:` section (docs/risk.md). */
   risk: configSchema.shape.risk.partial().optional(),
+  price_rounding: z.enum(PRICE_ROUNDINGS).optional(),
+  latency_ms: z.number().min(0).optional(),
+  warmup: z.number().int().min(0).optional(),
+  seed: z.number().int().optional(),
+  orders: runConfigSchema.shape.orders.partial().optional(),
+  live: runConfigSchema.shape.live.partial().optional(),
 });
 
 const KEY_HINTS: Readonly<Record<string, string>> = {
@@ -45,6 +53,14 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   fill: 'next-open (default) or close',
   participation: 'a fraction of bar volume in (0, 1], e.g. 0.1',
   timeframe: 'one of 1d, 1h, 15m, 5m, 1m',
+  benchmark: 'a symbol with data, e.g. SPY',
+  price_rounding: 'none (default: prices as the data has them) or conservative (to the tick, against you)',
+  latency_ms: 'milliseconds from an order to the market, e.g. 50',
+  warmup: 'a whole number of bars without orders, e.g. 60',
+  seed: 'a whole number, e.g. 42',
+  live: 'a section: venue (e.g. alpaca) and paper (true or false)',
+  orders:
+    'a section: cancel_after_ms, min_fill_ratio (0..1), retries (>= 1), retry_base_ms, quiet_open_ms, quiet_close_ms',
 };
 
 export interface StrategyRunConfig {
@@ -71,6 +87,13 @@ export interface StrategyRunConfig {
   readonly slippage?: string;
   /** Risk limits over the config's. */
   readonly risk?: Partial<Config['risk']>;
+  readonly priceRounding?: RunConfig['venue']['price_rounding'];
+  readonly latencyMs?: number;
+  readonly warmup?: number;
+  readonly seed?: number;
+  readonly live?: Partial<RunConfig['live']>;
+  /** The OrderManager's policies over the defaults. */
+  readonly orders?: Partial<RunConfig['orders']>;
   /** Line of a key path, for errors found later (e.g. a symbol without data). */
   lineOf(path: readonly string[]): number | undefined;
 }
@@ -117,6 +140,12 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     ...(v.costs?.fees === undefined ? {} : { fees: v.costs.fees }),
     ...(v.costs?.slippage === undefined ? {} : { slippage: v.costs.slippage }),
     ...(v.risk === undefined ? {} : { risk: v.risk as Partial<Config['risk']> }),
+    ...(v.price_rounding === undefined ? {} : { priceRounding: v.price_rounding }),
+    ...(v.latency_ms === undefined ? {} : { latencyMs: v.latency_ms }),
+    ...(v.warmup === undefined ? {} : { warmup: v.warmup }),
+    ...(v.seed === undefined ? {} : { seed: v.seed }),
+    ...(v.live === undefined ? {} : { live: v.live as Partial<RunConfig['live']> }),
+    ...(v.orders === undefined ? {} : { orders: v.orders as Partial<RunConfig['orders']> }),
     lineOf: (path) => y.lineOf(path),
   };
 }
@@ -127,7 +156,17 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
   if (issue?.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '?';
     const full = [...path, key];
-    const known = Object.keys(path[0] === 'costs' ? fileSchema.shape.costs.unwrap().shape : fileSchema.shape);
+    const known = Object.keys(
+      path[0] === 'costs'
+        ? fileSchema.shape.costs.unwrap().shape
+        : path[0] === 'live'
+          ? runConfigSchema.shape.live.shape
+          : path[0] === 'orders'
+            ? runConfigSchema.shape.orders.shape
+            : path[0] === 'risk'
+              ? configSchema.shape.risk.shape
+              : fileSchema.shape,
+    );
     const row = y.lineOf(full);
     return new ConfigError('CONFIG_UNKNOWN_KEY', `${y.file}: unknown key ${full.join('.')}`, {
       hint: `${didYouMean(key, known)}known keys${path.length > 0 ? ` of ${path.join('.')}` : ''}: ${known.join(', ')}`,
@@ -140,4 +179,80 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
     hint: `set ${key} to ${KEY_HINTS[path[0] ?? ''] ?? 'a valid value'}`,
     context: { file: y.file, key, ...(row === undefined ? {} : { row }) },
   });
+}
+
+/** The run file key of each RunConfig path (params and risk limits map key by key below them). */
+const FILE_KEYS: ReadonlyMap<string, string> = new Map([
+  ['strategy.name', 'strategy'],
+  ['strategy.params', 'params'],
+  ['data.symbols', 'symbols'],
+  ['data.timeframe', 'timeframe'],
+  ['data.start', 'start'],
+  ['data.end', 'end'],
+  ['data.benchmark', 'benchmark'],
+  ['venue.cash', 'cash'],
+  ['venue.fees', 'costs.fees'],
+  ['venue.slippage', 'costs.slippage'],
+  ['venue.fill', 'fill'],
+  ['venue.participation', 'participation'],
+  ['venue.price_rounding', 'price_rounding'],
+  ['venue.latency_ms', 'latency_ms'],
+  ['risk.enabled', 'risk'],
+  ['risk.limits', 'risk'],
+  ['live', 'live'],
+  ['orders', 'orders'],
+  ['warmup', 'warmup'],
+  ['seed', 'seed'],
+]);
+
+/**
+ * A run file as a RunConfig layer; each value's source names the file and line. `withParams`
+ * false leaves the file's parameters out (they belong to its strategy, not one given by a flag).
+ * A `risk:` section turns the risk manager on, with its limits over the app config's.
+ */
+export function runFileLayer(f: StrategyRunConfig, withParams = true): ConfigLayer {
+  const values: Record<string, unknown> = {
+    strategy: { name: f.strategyKey, ...(withParams ? { params: { ...f.rawParams } } : {}) },
+    data: {
+      ...(f.lineOf(['symbols']) === undefined ? {} : { symbols: f.symbols }),
+      ...(f.timeframe === undefined ? {} : { timeframe: f.timeframe }),
+      ...(f.start === undefined ? {} : { start: f.start }),
+      ...(f.end === undefined ? {} : { end: f.end }),
+      ...(f.benchmark === undefined ? {} : { benchmark: f.benchmark }),
+    },
+    venue: {
+      ...(f.cash === undefined ? {} : { cash: f.cash }),
+      ...(f.fees === undefined ? {} : { fees: f.fees }),
+      ...(f.slippage === undefined ? {} : { slippage: f.slippage }),
+      ...(f.fill === undefined ? {} : { fill: f.fill }),
+      ...(f.participation === undefined ? {} : { participation: f.participation }),
+      ...(f.priceRounding === undefined ? {} : { price_rounding: f.priceRounding }),
+      ...(f.latencyMs === undefined ? {} : { latency_ms: f.latencyMs }),
+    },
+    ...(f.risk === undefined ? {} : { risk: { enabled: true, limits: { ...f.risk } } }),
+    ...(f.live === undefined ? {} : { live: { ...f.live } }),
+    ...(f.orders === undefined ? {} : { orders: { ...f.orders } }),
+    ...(f.warmup === undefined ? {} : { warmup: f.warmup }),
+    ...(f.seed === undefined ? {} : { seed: f.seed }),
+  };
+  const filePath = (path: readonly string[]): string[] => {
+    for (let n = path.length; n > 0; n--) {
+      const key = FILE_KEYS.get(path.slice(0, n).join('.'));
+      if (key !== undefined) return [...key.split('.'), ...path.slice(n)];
+    }
+    return [...path];
+  };
+  const at = (path: readonly string[]): { file: string; row?: number } => {
+    const row = f.lineOf(filePath(path));
+    return row === undefined ? { file: f.file } : { file: f.file, row };
+  };
+  return {
+    values,
+    isFile: true,
+    source: (path) => {
+      const { file, row } = at(path);
+      return `file:${file}${row === undefined ? '' : `:${row}`}`;
+    },
+    locate: (path) => ({ ...at(path), key: filePath(path).join('.') }),
+  };
 }

@@ -1,6 +1,4 @@
 export * from './run-record.js';
-export * from './engine.js';
-export * from './engine-options.js';
 export * from './results-writer.js';
 export * from './metrics.js';
 export * from './report.js';
@@ -9,3 +7,4 @@ export * from './costs.js';
 export * from './config-file.js';
 export * from './orders-hash.js';
 export * from './vectorized.js';
+export * from './series-bar-source.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OrderRecord } from '../execution/ports.js';
+import type { OrderRecord } from '../engine/ports.js';
 
 /**
  * The canonical form of an orders list for golden tests and replays: one array per order, in

@@ -5,7 +5,7 @@ import { BarSeries, type Bar } from '../core/bar.js';
 import type { OrderClass, OrderStatus, OrderType, Side, TimeInForce, Timeframe } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import type { OrderRecord, OrderTransition } from '../execution/index.js';
+import type { OrderRecord, OrderTransition } from '../engine/ports.js';
 import { EquityCurve, type Trade, type TradeDirection } from '../portfolio/index.js';
 import { parseCsv, parseNum, parseTs } from './csv.js';
 import type { Metrics } from './metrics.js';

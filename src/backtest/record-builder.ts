@@ -3,7 +3,7 @@ import type { BarSeries } from '../core/bar.js';
 import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
 import { formatTime } from '../data/schema.js';
 import type { Fill } from '../core/order.js';
-import type { OrderRecord } from '../execution/ports.js';
+import type { OrderRecord } from '../engine/ports.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Trade } from '../portfolio/trade-ledger.js';
 import type { RunRecord, SignalRecord } from './run-record.js';

@@ -1,6 +1,6 @@
 import type { Timeframe } from '../core/enums.js';
 import { TERMINAL_ORDER_STATUSES } from '../core/enums.js';
-import type { OrderRecord } from '../execution/index.js';
+import type { OrderRecord } from '../engine/ports.js';
 import { EQUITY_CSV_COLUMNS, type EquityCurve, type Trade } from '../portfolio/index.js';
 import { csvCell, csvLine, formatNum, jsonCell, timeCells } from './csv.js';
 import type { RunRecord, SignalRecord } from './run-record.js';

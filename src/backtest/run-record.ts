@@ -1,21 +1,11 @@
 import type { BarSeries } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import type { Fill } from '../core/order.js';
-import type { OrderRecord } from '../execution/index.js';
+import type { OrderRecord } from '../engine/ports.js';
+import type { SignalRecord } from '../engine/signal-record.js';
 import type { EquityCurve, Trade } from '../portfolio/index.js';
 
-/** A signal as `signals.csv` records it (DESIGN.md). */
-export interface SignalRecord {
-  readonly ts: number;
-  readonly strategy: string;
-  readonly symbol: string;
-  /** `long`, `short` or `flat`. */
-  readonly direction: 'long' | 'short' | 'flat';
-  readonly targetWeight: number;
-  readonly confidence: number;
-  /** Free-form, serialised as JSON in the file. */
-  readonly meta: Readonly<Record<string, unknown>>;
-}
+export type { SignalRecord } from '../engine/signal-record.js';
 
 /** Everything a finished run hands to the results writer and the report. */
 export interface RunRecord {

@@ -2,7 +2,7 @@
  * Vectorized engine for target-weight strategies (issue 5, item 8): equity curves from a
  * time x symbol target-weight matrix with the event engine's fee and slippage models, for many
  * parameter columns in one call. It reproduces what `ctx.targetWeights` does in the event engine
- * (src/backtest/context.ts) with `fill: 'next-open'`: targets decided at bar t's close are sized
+ * (src/engine/context.ts) with `fill: 'next-open'`: targets decided at bar t's close are sized
  * from the equity and close of bar t and filled at bar t+1's open. docs/vectorized.md.
  *
  * Matrices are flat, row-major Float64Arrays: cell (t, s) is at `t * symbols.length + s`.
@@ -10,9 +10,9 @@
 import { UsageError } from '../core/errors.js';
 import type { Side } from '../core/enums.js';
 import { NO_FEES, type FeeInput, type FeeModel } from '../execution/fees.js';
-import { ceilToTick, floorToTick } from '../execution/rounding.js';
+import { ceilToTick, floorToTick } from '../core/rounding.js';
 import { NO_SLIPPAGE, type SlippageInput, type SlippageModel } from '../execution/slippage.js';
-import { FLAT_TOLERANCE } from '../portfolio/position-book.js';
+import { FLAT_TOLERANCE } from '../portfolio/position-math.js';
 
 /** Prices of every symbol at every bar (no missing bars: each cell finite and > 0). */
 export interface VectorizedMarket {

@@ -1,4 +1,4 @@
-export { configSchema, DEFAULTS, PROVIDERS, TIMEFRAMES, type Config } from './schema.js';
+export { configSchema, DEFAULTS, PROVIDERS, type Config } from './schema.js';
 export { loadConfig, type FlagValue, type LoadedConfig, type LoadOptions } from './loader.js';
 export { envNameOf } from './env-layer.js';
 export { credentialStatus, VENUE_CREDENTIALS, type CredentialStatus, type Venue } from './credentials.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIMEFRAMES } from '../core/enums.js';
 import { LOG_LEVELS } from '../core/logger.js';
 
 const url = z
@@ -8,7 +9,7 @@ const fraction = z.number().gt(0).lte(1);
 const count = z.number().int().min(0);
 
 export const PROVIDERS = ['synthetic', 'csv', 'alpaca', 'polygon', 'binance', 'failover'] as const;
-export const TIMEFRAMES = ['1d', '1h', '15m', '5m', '1m'] as const;
+export { TIMEFRAMES };
 
 /** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
 export const configSchema = z.strictObject({

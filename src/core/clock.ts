@@ -1,19 +1,17 @@
 import { InternalError } from './errors.js';
 
-/** The one source of "now" for every component (epoch ms). */
-export interface Clock {
-  now(): number;
-}
-
-/** Real time, for paper and live trading. */
-export class WallClock implements Clock {
+/** Real time, for paper and live trading (the engine's `EngineClock`: it moves by itself). */
+export class WallClock {
   now(): number {
     return Date.now();
   }
+
+  /** Real time cannot be moved: the engine's request is a no-op. */
+  advanceTo(_ts: number): void {}
 }
 
 /** Simulated time for backtests: only moves forward, and only when the engine says so. */
-export class BacktestClock implements Clock {
+export class BacktestClock {
   #now: number;
 
   constructor(start: number) {

@@ -81,3 +81,20 @@ export const Weekday = {
   Friday: 5,
   Saturday: 6,
 } as const;
+
+/** Daily bars: the session date at 00:00 UTC. */
+export function dateToTs(date: IsoDate): number {
+  const d = parseDayNumber(date);
+  if (d === undefined) throw new RangeError(`not a date: ${date}`);
+  return d * MS_PER_DAY;
+}
+
+export function tsToDate(ts: number): IsoDate {
+  return fromDayNumber(Math.floor(ts / MS_PER_DAY));
+}
+
+/** ISO-8601 UTC without milliseconds when they are zero: `2024-01-02T14:30:00Z`. */
+export function formatInstant(ts: number): string {
+  const iso = new Date(ts).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+}

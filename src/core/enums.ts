@@ -54,6 +54,9 @@ export type OrderClass = ValueOf<typeof OrderClass>;
 export const Timeframe = { Day: '1d', Hour: '1h', Min15: '15m', Min5: '5m', Min1: '1m' } as const;
 export type Timeframe = ValueOf<typeof Timeframe>;
 
+/** Every bar size, longest first (flags, schemas and file layouts list them from here). */
+export const TIMEFRAMES = ['1d', '1h', '15m', '5m', '1m'] as const satisfies readonly Timeframe[];
+
 /** Bar length in milliseconds (a day bar is one session, whose length varies; 24 h is nominal). */
 export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
   '1d': 86_400_000,
@@ -68,3 +71,7 @@ export type TradingMode = ValueOf<typeof TradingMode>;
 
 export const Liquidity = { Maker: 'maker', Taker: 'taker' } as const;
 export type Liquidity = ValueOf<typeof Liquidity>;
+
+/** Log verbosities, most severe first (pino's levels). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

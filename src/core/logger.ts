@@ -3,8 +3,9 @@ import { secretScrubber, type SecretScrubber } from './secrets.js';
 
 export type { Logger } from 'pino';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from './enums.js';
+
+export { LOG_LEVELS, type LogLevel } from './enums.js';
 
 /** Object keys whose values are always masked in log lines, wherever they appear. */
 export const REDACT_PATHS = [

@@ -5,7 +5,7 @@ import { executionPrice } from './fill-rules.js';
 import type { OrderLifecycle } from './lifecycle.js';
 import { matchOrder, type RuleFill } from './matching.js';
 import type { SymbolBook } from './order-book.js';
-import { floorToTick, roundToStep } from './rounding.js';
+import { floorToTick, roundToStep } from '../core/rounding.js';
 import type { SessionModel } from './sessions.js';
 import type { SimOrder } from './sim-order.js';
 import { NO_SLIPPAGE, type SlippageModel } from './slippage.js';

@@ -1,4 +1,4 @@
-import type { ExecutionEvent, ExecutionListener } from './ports.js';
+import type { ExecutionEvent, ExecutionListener } from '../engine/ports.js';
 
 /**
  * Delivers execution events in the order they happened, after the exchange has finished the

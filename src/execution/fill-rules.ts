@@ -5,7 +5,7 @@
  * assumed, so a rule never relies on the high coming before the low or the reverse.
  */
 import type { Side } from '../core/enums.js';
-import { roundAgainst } from './rounding.js';
+import { roundAgainst } from '../core/rounding.js';
 
 /** Limit: a buy fills when `low <= limit`, at the open when the bar opens at or below it. */
 export function limitFillPrice(side: Side, limit: number, open: number, high: number, low: number): number {

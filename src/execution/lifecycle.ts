@@ -2,7 +2,7 @@ import type { Fill, OrderRequest } from '../core/order.js';
 import { ClientIdIndex } from './client-id-index.js';
 import { EventQueue } from './event-queue.js';
 import type { SymbolBook } from './order-book.js';
-import type { OrderRecord, RejectCode } from './ports.js';
+import type { OrderRecord, RejectCode } from '../engine/ports.js';
 import { SimOrder, type OrderGroup, type OrderRole } from './sim-order.js';
 
 /**

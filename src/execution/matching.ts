@@ -9,7 +9,7 @@ import {
   stopLimitTriggerBarPrice,
   trailingStopPrice,
 } from './fill-rules.js';
-import { roundPassive } from './rounding.js';
+import { roundPassive } from '../core/rounding.js';
 import type { SymbolBook } from './order-book.js';
 import type { SimOrder } from './sim-order.js';
 

@@ -1,6 +1,6 @@
 import type { Bar } from '../core/bar.js';
 import type { Instrument } from '../core/instrument.js';
-import { floorToTick, roundToStep } from './rounding.js';
+import { floorToTick, roundToStep } from '../core/rounding.js';
 import type { SessionModel, SessionSpan } from './sessions.js';
 import type { SimOrder } from './sim-order.js';
 

@@ -1,6 +1,6 @@
 import type { OrderRequest } from '../core/order.js';
 import type { InvalidOrder } from './order-validation.js';
-import type { RejectCode } from './ports.js';
+import type { RejectCode } from '../engine/ports.js';
 
 const USES_LIMIT = new Set<string>(['limit', 'stop_limit']);
 const USES_STOP = new Set<string>(['stop', 'stop_limit']);

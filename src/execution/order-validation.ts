@@ -2,8 +2,8 @@ import { OrderClass, OrderType, TimeInForce, type Side } from '../core/enums.js'
 import { roundToLot, type Instrument } from '../core/instrument.js';
 import type { OrderRequest } from '../core/order.js';
 import { checkTypeFields } from './order-type-rules.js';
-import { roundPassive } from './rounding.js';
-import type { RejectCode } from './ports.js';
+import { roundPassive } from '../core/rounding.js';
+import type { RejectCode } from '../engine/ports.js';
 
 /** A request the exchange accepts: the order itself and the legs it carries. */
 export interface ValidOrder {

@@ -6,8 +6,10 @@ import {
   type Side,
   type TimeInForce,
 } from '../core/enums.js';
+import { InternalError } from '../core/errors.js';
 import type { OrderRequest, OrderState } from '../core/order.js';
-import type { OrderRecord, OrderTransition } from './ports.js';
+import { canTransition } from '../core/order-state.js';
+import type { OrderRecord, OrderTransition } from '../engine/ports.js';
 
 /** What an order is within its group: a lone order, a bracket/OTO entry, or an exit leg. */
 export type OrderRole = 'single' | 'entry' | 'take_profit' | 'stop_loss';
@@ -114,6 +116,11 @@ export class SimOrder {
 
   /** Records a lifecycle step (DESIGN.md: every transition recorded with its timestamp). */
   transition(status: OrderStatus, ts: number, reason?: string): void {
+    if (!canTransition(this.status, status)) {
+      throw new InternalError(
+        `order ${this.request.clientOrderId}: ${this.status} -> ${status} breaks the order lifecycle`,
+      );
+    }
     this.status = status;
     this.#isTerminal = TERMINAL_ORDER_STATUSES.has(status);
     this.updatedAt = ts;

@@ -1,5 +1,5 @@
 import type { Bar } from '../core/bar.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../engine/ports.js';
 import type { Timeframe } from '../core/enums.js';
 import { ConfigError, InternalError } from '../core/errors.js';
 import type { Instrument } from '../core/instrument.js';
@@ -11,7 +11,7 @@ import { OrderLifecycle } from './lifecycle.js';
 import { trailStop } from './matching.js';
 import { SymbolBook } from './order-book.js';
 import { validateOrder, type InvalidOrder, type ValidOrder } from './order-validation.js';
-import type { ExecutionClient, ExecutionListener, OrderRecord } from './ports.js';
+import type { ExecutionClient, ExecutionListener, OrderRecord } from '../engine/ports.js';
 import { sessionsFor, type SessionModel } from './sessions.js';
 import type { OrderRole } from './sim-order.js';
 import { NO_SLIPPAGE, type SlippageModel } from './slippage.js';

@@ -7,36 +7,22 @@ import type { Timeframe } from '../core/enums.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
+import { setAt, type ConfigLayer } from '../config/layers.js';
+import { appConfigLayer, byPrefix, layerRunConfig } from '../config/run-config-layers.js';
+import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
-import { loadStrategyConfig, type StrategyRunConfig } from '../backtest/config-file.js';
+import { loadStrategyConfig, runFileLayer, type StrategyRunConfig } from '../backtest/config-file.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
-import type { RunRecord } from '../backtest/run-record.js';
 import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
-import { runBacktest } from './node.js';
-import { RiskGate } from './risk-gate.js';
-import { loadRunData } from './run-data.js';
+import { runConfigured } from './configured-run.js';
+import { loadRunData, withDataRange } from './run-data.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
-export interface BacktestSpec {
-  readonly strategy: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly symbols: readonly string[];
-  readonly timeframe: Timeframe;
-  readonly start: IsoDate;
-  readonly end: IsoDate;
-  readonly cash: number;
-  readonly fees: string;
-  readonly slippage: string;
-  readonly fill: 'next-open' | 'close';
-  readonly seed: number;
-  readonly configFile?: string;
-  /** Risk limits of the run over the config's `risk:` section (from the run file). */
-  readonly risk?: Partial<Config['risk']>;
-}
+export type BacktestSpec = RunConfig;
 
 export interface BacktestFlags {
   readonly strategy?: string;
@@ -51,6 +37,9 @@ export interface BacktestFlags {
   readonly fees?: string;
   readonly slippage?: string;
   readonly fill?: 'next-open' | 'close';
+  readonly participation?: number;
+  readonly benchmark?: string;
+  readonly priceRounding?: RunConfig['venue']['price_rounding'];
   readonly out?: string;
   /** Run with the risk manager and the config's limits (a run file's `risk:` adds its own). */
   readonly risk?: boolean;
@@ -96,37 +85,57 @@ function parseParamFlags(texts: readonly string[]): Record<string, unknown> {
   return out;
 }
 
-/** Resolves flags over the run file (or the default one) into the spec of a run. */
+/** The flags as a RunConfig layer, each value's source naming its flag. */
+function flagLayer(flags: BacktestFlags): ConfigLayer {
+  const values: Record<string, unknown> = {};
+  const flagOf = new Map<string, string>();
+  const set = (path: string, value: unknown, flag: string): void => {
+    if (value === undefined) return;
+    setAt(values, path.split('.'), value);
+    flagOf.set(path, flag);
+  };
+  set('strategy.name', flags.strategy, '--strategy');
+  const params = parseParamFlags(flags.params ?? []);
+  if (Object.keys(params).length > 0) set('strategy.params', params, '--param');
+  set('data.symbols', flags.symbols, '--symbols');
+  set('data.timeframe', flags.timeframe, '--timeframe');
+  set('data.start', flags.start, '--start');
+  set('data.end', flags.end, '--end');
+  set('data.benchmark', flags.benchmark, '--benchmark');
+  set('venue.cash', flags.cash, '--cash');
+  set('venue.fees', flags.fees, '--fees');
+  set('venue.slippage', flags.slippage, '--slippage');
+  set('venue.fill', flags.fill, '--fill');
+  set('venue.participation', flags.participation, '--participation');
+  set('venue.price_rounding', flags.priceRounding, '--price-rounding');
+  if (flags.risk === true) set('risk.enabled', true, '--risk');
+  const flag = (path: readonly string[]): string => byPrefix(flagOf, path) ?? path.join('.');
+  return { values, isFile: false, source: (p) => `flag:${flag(p)}`, locate: (p) => ({ flag: flag(p) }) };
+}
+
+/**
+ * Layers a run: defaults <- the app config <- the run file (`--config`, else the default one when
+ * no `--strategy` is given) <- flags. The run file's params apply only to its own strategy.
+ */
 export function resolveSpec(
   home: string,
   config: Config,
   flags: BacktestFlags,
-): { spec: BacktestSpec; file?: StrategyRunConfig } {
+  appSources?: ReadonlyMap<string, string>,
+): { spec: RunConfig; sources: ReadonlyMap<string, string>; file?: StrategyRunConfig } {
   const useFile = flags.strategy === undefined;
   const runFile = flags.configFile ?? (useFile ? defaultRunFile(home) : undefined);
   const file =
     runFile === undefined ? undefined : loadStrategyConfig(runFile, relative(process.cwd(), runFile) || runFile);
-  const strategy = flags.strategy ?? file?.strategyKey ?? 'sma-cross';
-  const params = { ...(flags.strategy === undefined ? file?.rawParams : {}), ...parseParamFlags(flags.params ?? []) };
-  const today = new Date().toISOString().slice(0, 10);
-  return {
-    spec: {
-      strategy,
-      params,
-      symbols: flags.symbols ?? file?.symbols ?? [],
-      timeframe: flags.timeframe ?? file?.timeframe ?? (config.data.timeframe as Timeframe),
-      start: flags.start ?? file?.start ?? '2015-01-02',
-      end: flags.end ?? file?.end ?? today,
-      cash: flags.cash ?? file?.cash ?? 100_000,
-      fees: flags.fees ?? file?.fees ?? 'none',
-      slippage: flags.slippage ?? file?.slippage ?? 'none',
-      fill: flags.fill ?? file?.fill ?? 'next-open',
-      seed: config.venues.synthetic.seed,
-      ...(runFile === undefined ? {} : { configFile: runFile }),
-      ...(file?.risk !== undefined ? { risk: file.risk } : flags.risk === true ? { risk: {} } : {}),
-    },
-    ...(file === undefined ? {} : { file }),
-  };
+  if (flags.fees !== undefined) parseFees(flags.fees, { flag: '--fees' });
+  if (flags.slippage !== undefined) parseSlippage(flags.slippage, { flag: '--slippage' });
+  const layers = [
+    appConfigLayer(config, appSources),
+    ...(file === undefined ? [] : [runFileLayer(file, useFile)]),
+    flagLayer(flags),
+  ];
+  const { config: spec, sources } = layerRunConfig(layers);
+  return { spec, sources, ...(file === undefined ? {} : { file }) };
 }
 
 /**
@@ -147,63 +156,43 @@ export async function runBacktestJob(o: {
   onProgress?: (barsDone: number, totalBars: number | undefined) => void;
   /** Record the run, its orders and fills in the ledger (default true; a replay does not). */
   ledger?: boolean;
+  /** The run file the run was layered from, recorded in the manifest and named by parameter errors. */
+  runFile?: string;
 }): Promise<BacktestJobResult> {
-  const { home, config, spec } = o;
+  const { home, config } = o;
   const startedAt = Date.now();
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
-  if (isStrategyFile(spec.strategy)) await loadStrategyFile(spec.strategy);
+  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
   const loadStart = performance.now();
-  const { series, instrument, dataFiles, fetched } = await loadRunData({
+  const data = await loadRunData({
     home,
     config,
     env: o.env,
-    spec,
+    spec: o.spec,
     ...(o.logger === undefined ? {} : { logger: o.logger }),
     ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
   });
   const loadMs = performance.now() - loadStart;
+  // Dates left open are the data's own range; the manifest records the dates the run used.
+  const spec = withDataRange(o.spec, data);
   const runId = o.runId ?? newRunId();
-  // With `risk:` in the run file (or --risk) every order passes the risk manager, with the
-  // config's limits under the run's own (docs/risk.md). Paper and live trading always use it.
-  const risk =
-    spec.risk === undefined
-      ? undefined
-      : new RiskGate(
-          { ...config.risk, ...spec.risk },
-          spec.timeframe === '1d' ? 'swing' : 'intraday',
-          (s) => instrument(s).shortable !== false,
-        );
   // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
   const recorder = o.ledger === false ? undefined : await prepareBacktestRecording(config, home);
   const engineStart = performance.now();
-  let record: RunRecord;
+  let configured: ReturnType<typeof runConfigured>;
   try {
-    record = runBacktest({
-      strategy: spec.strategy,
-      params: spec.params,
-      paramSource: spec.configFile === undefined ? { flag: '--param' } : { file: spec.configFile },
-      series,
-      instrument,
-      timeframe: spec.timeframe,
-      start: spec.start,
-      end: spec.end,
-      cash: spec.cash,
-      fill: spec.fill,
-      fees: parseFees(spec.fees),
-      slippage: parseSlippage(spec.slippage),
-      // Prices from the data are used as they are (imported adjusted prices are not on a tick).
-      priceRounding: 'none',
+    configured = runConfigured(spec, data, {
       runId,
-      seed: spec.seed,
-      dataFiles,
-      config: { run: spec },
-      ...(risk === undefined ? {} : { risk }),
+      dataFiles: data.dataFiles,
+      paramSource: o.runFile === undefined ? { flag: '--param' } : { file: o.runFile },
+      config: { run: spec, ...(o.runFile === undefined ? {} : { run_file: o.runFile }) },
       ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
     });
   } catch (e) {
     recorder?.close();
     throw e;
   }
+  const { record, risk } = configured;
   const engineMs = performance.now() - engineStart;
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
@@ -235,7 +224,7 @@ export async function runBacktestJob(o: {
     spec,
     trades: record.trades.length,
     orders: record.orders.length,
-    fetched,
+    fetched: data.fetched,
     ...(ledger === undefined ? {} : { ledger }),
     timings: {
       load_ms: loadMs,
@@ -257,13 +246,53 @@ export function specOfRun(dir: string): BacktestSpec {
       context: { file },
     });
   }
-  const m = JSON.parse(readFileSync(file, 'utf8')) as { config?: { run?: BacktestSpec } };
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { config?: { run?: unknown } };
   const spec = m.config?.run;
-  if (spec === undefined) {
+  if (spec === undefined || spec === null) {
     throw new DataError('DATA_INVALID', `${file} has no run spec (config.run)`, {
       hint: 'only runs made by momentic backtest can be replayed',
       context: { file },
     });
   }
-  return spec;
+  return runConfigOf(spec, file);
+}
+
+/**
+ * A recorded run (a manifest's `config.run`, a sweep's `spec`) as a RunConfig. Runs recorded
+ * before the RunConfig kept a flat spec (strategy, symbols, cash, ... side by side): its keys
+ * map one to one, and what it did not record takes the defaults it ran with (runs recorded before
+ * the `orders` section ran without timed cancels or quiet windows, the defaults).
+ */
+export function runConfigOf(recorded: unknown, file: string): RunConfig {
+  const r = recorded as Record<string, unknown>;
+  const flat = typeof r.strategy === 'string';
+  // A section added since (the OrderManager's `orders`) takes the defaults the run had.
+  const value = !flat
+    ? { orders: RUN_DEFAULTS.orders, ...r }
+    : {
+        strategy: { name: r.strategy, params: r.params ?? {} },
+        data: { symbols: r.symbols, timeframe: r.timeframe, start: r.start, end: r.end, benchmark: null },
+        venue: { ...RUN_DEFAULTS.venue, cash: r.cash, fees: r.fees, slippage: r.slippage, fill: r.fill },
+        risk: {
+          enabled: r.risk !== undefined,
+          limits: { ...RUN_DEFAULTS.risk.limits, ...(r.risk as Record<string, unknown> | undefined) },
+        },
+        orders: RUN_DEFAULTS.orders,
+        live: RUN_DEFAULTS.live,
+        warmup: null,
+        seed: r.seed,
+      };
+  const parsed = runConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(
+      'DATA_INVALID',
+      `${file} holds an invalid run: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+      {
+        hint: 'rerun it from its run file or flags instead',
+        context: { file, key: issue?.path.join('.') ?? '' },
+      },
+    );
+  }
+  return parsed.data;
 }

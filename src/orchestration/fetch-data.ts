@@ -11,7 +11,7 @@ import { writeQuarantine } from '../data/quarantine.js';
 import { checkQuality, type Rejection } from '../data/quality.js';
 import { RawStore } from '../data/raw-store.js';
 import { dateToTs, isDaily, tsToDate } from '../data/schema.js';
-import type { DataProvider } from '../venues/ports.js';
+import type { DataProvider } from '../engine/ports.js';
 
 const MS_PER_DAY = 86_400_000;
 

@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { getCalendar } from '../calendar/registry.js';
+import { RUN_DEFAULTS } from '../config/run-config.js';
 import type { BarSeries } from '../core/bar.js';
 import { BacktestClock } from '../core/clock.js';
 import { toDayNumber, type IsoDate } from '../core/dates.js';
@@ -16,15 +17,15 @@ import { UsageError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Fill } from '../core/order.js';
-import { SeriesBarSource, type BarSource } from '../backtest/bar-source.js';
-import type { PreTradeCheck } from '../backtest/context.js';
-import { Engine } from '../backtest/engine.js';
-import type { BarDrivenVenue, EngineClock } from '../backtest/engine-options.js';
+import { SeriesBarSource } from '../backtest/series-bar-source.js';
+import type { OrderPolicies } from '../engine/order-manager.js';
+import type { BarSource, Ledger, PreTradeCheck } from '../engine/ports.js';
+import { Engine } from '../engine/engine.js';
+import type { EngineOptions } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { NO_FEES, type FeeModel } from '../execution/fees.js';
 import { NO_LATENCY, type LatencyModel } from '../execution/latency.js';
-import type { ExecutionClient } from '../execution/ports.js';
 import { SimulatedExchange, type FillTiming } from '../execution/simulated-exchange.js';
 import { NO_SLIPPAGE, type SlippageModel } from '../execution/slippage.js';
 import { Portfolio } from '../portfolio/portfolio.js';
@@ -33,27 +34,17 @@ import type { Strategy } from '../strategies/api.js';
 import { validateParams, type ParamSource, type StrategyDefinition } from '../strategies/define.js';
 import { getStrategyDefinition } from '../strategies/registry.js';
 
-/** What differs between modes. */
-export interface NodeComponents {
-  readonly clock: EngineClock;
-  readonly source: BarSource;
-  readonly execution: ExecutionClient;
-  /** The simulated exchange (backtest, paper); absent for a live venue. */
-  readonly market?: BarDrivenVenue;
-}
+/** What differs between modes: the clock, the bar source and the execution client. */
+export type NodeComponents = Pick<EngineOptions, 'clock' | 'source' | 'execution' | 'market'>;
 
-export interface NodeSetup {
-  readonly runId: string;
-  readonly strategy: Strategy;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly portfolio: Portfolio;
-  readonly instrument: (symbol: string) => Instrument;
-  readonly timeframe: Timeframe;
-  readonly warmup?: number;
-  readonly risk?: PreTradeCheck;
-}
+/** What a run is, whatever the mode (the node finds each symbol's calendar from its instrument). */
+export type NodeSetup = Omit<EngineOptions, keyof NodeComponents | 'calendar'>;
 
-/** One strategy run over a bar source; `run` pumps a source that has every bar at hand. */
+/**
+ * One strategy run over a bar source. `run` pumps a source that has every bar at hand (a
+ * backtest); `attach` follows a source that is pushed to (paper, live): each timestamp is
+ * stepped as soon as it is ready, and `detach` stops the strategy.
+ */
 export class TradingNode {
   readonly engine: Engine;
   readonly #source: BarSource;
@@ -80,6 +71,39 @@ export class TradingNode {
     engine.stop();
     onProgress?.(engine.barsProcessed, this.#source.totalBars);
   }
+
+  #detach: (() => void) | undefined;
+
+  /** Starts the strategy and steps every timestamp the pushed source makes ready, as it does. */
+  attach(): void {
+    const source = this.#source;
+    if (source.onReady === undefined) {
+      throw new UsageError('USAGE_INVALID_OPTION', 'attach() follows a pushed bar source; this one is pulled', {
+        hint: 'call run() for a source that has every bar at hand',
+      });
+    }
+    const engine = this.engine;
+    const cursor = { ts: NaN, n: 0, slots: new Int32Array(Math.max(1, source.symbols.length)) };
+    engine.start();
+    const drain = (): void => {
+      while (source.next(cursor)) engine.step(cursor);
+      engine.tick();
+    };
+    this.#detach = source.onReady(drain);
+    drain();
+  }
+
+  /** Runs the OrderManager's timers due by now (call it between bars, e.g. every second). */
+  tick(): void {
+    this.engine.tick();
+  }
+
+  /** Stops following the source and runs the strategy's `onStop`. */
+  detach(): void {
+    this.#detach?.();
+    this.#detach = undefined;
+    this.engine.stop();
+  }
 }
 
 export interface BacktestOptions {
@@ -101,10 +125,15 @@ export interface BacktestOptions {
   readonly slippage?: SlippageModel;
   readonly latency?: LatencyModel;
   readonly participation?: number;
+  /** Default `none`, as every run (RUN_DEFAULTS): prices are used as the data has them. */
   readonly priceRounding?: 'conservative' | 'none';
   readonly portfolio?: Omit<PortfolioOptions, 'initialCash' | 'symbols'>;
   readonly warmup?: number;
   readonly risk?: PreTradeCheck;
+  /** Where the OrderManager journals every order before it is sent (e.g. a ledger). */
+  readonly journal?: Ledger;
+  /** The OrderManager's execution policies; default: transient errors retried, no timed cancels. */
+  readonly policies?: Partial<OrderPolicies>;
   readonly runId?: string;
   readonly benchmark?: BarSeries;
   readonly dataFiles?: readonly { readonly path: string; readonly sha256: string }[];
@@ -165,7 +194,8 @@ export function runBacktest(o: BacktestOptions): RunRecord {
   const fees = o.fees ?? NO_FEES;
   const slippage = o.slippage ?? NO_SLIPPAGE;
   const latency = o.latency ?? NO_LATENCY;
-  const fill = o.fill ?? 'next-open';
+  const fill = o.fill ?? RUN_DEFAULTS.venue.fill;
+  const priceRounding = o.priceRounding ?? RUN_DEFAULTS.venue.price_rounding;
   const exchange = new SimulatedExchange({
     instrument: (s) => (source.symbols.includes(s) ? instrument(s) : undefined),
     clock,
@@ -175,9 +205,9 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     latency,
     timeframe,
     ...(o.participation === undefined ? {} : { participation: o.participation }),
-    ...(o.priceRounding === undefined ? {} : { priceRounding: o.priceRounding }),
+    priceRounding,
   });
-  const cash = o.cash ?? 100_000;
+  const cash = o.cash ?? RUN_DEFAULTS.venue.cash;
   const portfolio = new Portfolio({ ...o.portfolio, initialCash: cash, symbols: source.symbols });
   const runId = o.runId ?? newRunId();
   const node = new TradingNode(
@@ -191,6 +221,8 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       timeframe,
       ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
       ...(o.risk === undefined ? {} : { risk: o.risk }),
+      ...(o.journal === undefined ? {} : { journal: o.journal }),
+      ...(o.policies === undefined ? {} : { policies: o.policies }),
     },
   );
   // Every fill in booking order, for the ledger (the events carry a fresh Fill each).
@@ -213,7 +245,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       slippage: slippage.name,
       latency_ms: latency.delayMs,
       participation: o.participation ?? null,
-      price_rounding: o.priceRounding ?? 'conservative',
+      price_rounding: priceRounding,
       warmup: engine.warmup,
       ...o.config,
     },
@@ -221,7 +253,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     calendars: source.symbols.map((s) => instrument(s).calendar),
     timeframe,
     portfolio,
-    orders: engine.tracker.records(exchange),
+    orders: engine.orders.records(),
     fills,
     signals: engine.signals,
     prices: new Map(source.symbols.map((s) => [s, series.find((x) => x.symbol === s) as BarSeries] as const)),

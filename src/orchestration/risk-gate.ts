@@ -4,7 +4,7 @@
  * round trips closed so far, and asks the engine to flatten when the kill switch halts. Orders
  * tagged `kill-switch` (that flatten) pass every state. docs/risk.md.
  */
-import type { PreTradeAccount, PreTradeCheck } from '../backtest/context.js';
+import type { PreTradeAccount, PreTradeCheck } from '../engine/ports.js';
 import type { Config } from '../config/schema.js';
 import type { OrderRequest } from '../core/order.js';
 import { tsToDate } from '../data/schema.js';

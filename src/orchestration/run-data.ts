@@ -1,12 +1,13 @@
 import { join } from 'node:path';
+import type { RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import { RawStore } from '../data/raw-store.js';
+import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
-import type { BacktestSpec } from './backtest-job.js';
 import { fetchData } from './fetch-data.js';
 
 /** The bars a run reads, how to make its instruments, and the files they came from. */
@@ -19,7 +20,15 @@ export interface RunData {
   readonly dataFiles: readonly { readonly path: string; readonly sha256: string }[];
   /** Symbols fetched first (synthetic provider, data missing). */
   readonly fetched: readonly string[];
+  /** The bars of the run's benchmark, when it names one. */
+  readonly benchmark?: BarSeries;
 }
+
+/**
+ * The range the synthetic universe is generated over when a run leaves its dates open and the
+ * data is missing (the range `momentic backtest` with no arguments has always covered).
+ */
+export const SYNTHETIC_RANGE = { start: '2015-01-02', end: '2024-12-31' } as const;
 
 /** Instruments from the calendar stored with the data: 24/7 symbols are crypto pairs, others equities. */
 export function instrumentOf(calendars: ReadonlyMap<string, string>): (symbol: string) => Instrument {
@@ -39,13 +48,14 @@ export async function loadRunData(o: {
   readonly home: string;
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly spec: Pick<BacktestSpec, 'symbols' | 'timeframe' | 'start' | 'end' | 'seed'>;
+  readonly spec: Pick<RunConfig, 'data' | 'seed'>;
   readonly logger?: Logger;
   readonly onFetch?: (symbol: string) => void;
 }): Promise<RunData> {
-  const { home, config, spec } = o;
+  const { home, config } = o;
+  const spec = o.spec.data;
   const provider = await createDataProvider(config.data.provider, {
-    config: { ...config, venues: { ...config.venues, synthetic: { seed: spec.seed } } },
+    config: { ...config, venues: { ...config.venues, synthetic: { seed: o.spec.seed } } },
     env: o.env,
     home,
     ...(o.logger === undefined ? {} : { logger: o.logger }),
@@ -58,7 +68,9 @@ export async function loadRunData(o: {
       context: { flag: '--symbols' },
     });
   }
-  const missing = symbols.filter((s) => store.storedFormat(s, spec.timeframe) === undefined);
+  const benchmark = spec.benchmark ?? undefined;
+  const needed = benchmark === undefined || symbols.includes(benchmark) ? symbols : [...symbols, benchmark];
+  const missing = needed.filter((s) => store.storedFormat(s, spec.timeframe) === undefined);
   const fetched: string[] = [];
   if (missing.length > 0) {
     if (config.data.provider !== 'synthetic') {
@@ -76,8 +88,8 @@ export async function loadRunData(o: {
       provider,
       symbols: missing,
       timeframe: spec.timeframe,
-      start: spec.start,
-      end: spec.end,
+      start: spec.start ?? SYNTHETIC_RANGE.start,
+      end: spec.end ?? (spec.start !== null && spec.start > SYNTHETIC_RANGE.end ? spec.start : SYNTHETIC_RANGE.end),
       format: config.data.format,
       ...(o.logger === undefined ? {} : { logger: o.logger }),
       onSymbolDone: (s) => {
@@ -104,5 +116,42 @@ export async function loadRunData(o: {
         dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
     }
   }
-  return { symbols, series, instrument: instrumentOf(calendars), calendars, dataFiles, fetched };
+  const bench = benchmark === undefined ? undefined : await store.read(benchmark, spec.timeframe);
+  if (benchmark !== undefined && !symbols.includes(benchmark)) {
+    for (const [path, f] of Object.entries(store.entry(benchmark, spec.timeframe)?.files ?? {}))
+      dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
+  }
+  return {
+    symbols,
+    series,
+    instrument: instrumentOf(calendars),
+    calendars,
+    dataFiles,
+    fetched,
+    ...(bench === undefined ? {} : { benchmark: bench }),
+  };
+}
+
+/**
+ * The run with its open dates set to its data's: from the first session every symbol has data
+ * for to the last one (the intersection of their ranges).
+ */
+export function withDataRange(run: RunConfig, data: Pick<RunData, 'series' | 'symbols'>): RunConfig {
+  if (run.data.start !== null && run.data.end !== null) return run;
+  const ranges = data.series.map((s) =>
+    s.length === 0 ? undefined : { from: tsToDate(s.ts[0] as number), to: tsToDate(s.ts[s.length - 1] as number) },
+  );
+  const known = ranges.filter((r) => r !== undefined);
+  const start = run.data.start ?? known.map((r) => r.from).reduce((a, b) => (a > b ? a : b), '');
+  const end = run.data.end ?? known.map((r) => r.to).reduce((a, b) => (a < b ? a : b), '9999-12-31');
+  if (known.length === 0 || start > end) {
+    const list = data.symbols.map(
+      (s, i) => `${s} ${ranges[i] === undefined ? 'none' : `${ranges[i].from}..${ranges[i].to}`}`,
+    );
+    throw new UsageError('USAGE_INVALID_RANGE', `the symbols' data have no sessions in common (${list.join(', ')})`, {
+      hint: 'pick symbols whose data overlap, or give --start and --end inside one of them (momentic data ls)',
+      context: { flag: '--symbols', value: data.symbols.join(',') },
+    });
+  }
+  return { ...run, data: { ...run.data, start, end } };
 }

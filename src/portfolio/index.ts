@@ -5,3 +5,4 @@ export * from './portfolio.js';
 export * from './position-book.js';
 export * from './trade-ledger.js';
 export * from './reconcile.js';
+export * from './position-math.js';

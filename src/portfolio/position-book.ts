@@ -1,46 +1,20 @@
 import { InternalError } from '../core/errors.js';
 import type { Position } from '../core/position.js';
 import { accrual } from './financing.js';
+import { bookFill, newFillEffect, type FillEffect, type MutableFillEffect } from './position-math.js';
 
 /**
  * Positions with average cost, one slot per symbol in typed columns so that marking a price
- * allocates nothing. Conventions (docs/portfolio.md):
- * - quantities are signed (short < 0); adding in the position's direction moves the average
- *   cost to the quantity-weighted mean; reducing leaves it unchanged and realizes
- *   `sign(qty) x closedQty x (price - avgCost)`; a fill through zero closes the whole position
- *   at the fill price and opens the remainder at the fill price;
- * - realized P&L here is gross: fees and borrow are kept in their own columns and subtracted
- *   only in net figures (total P&L, trade P&L), never folded into the average cost.
+ * allocates nothing. The arithmetic of a fill is position-math.ts's (shared with the ledger);
+ * fees and borrow are kept in their own columns and subtracted only in net figures (total P&L,
+ * trade P&L), never folded into the average cost.
  */
-
-/** Closes within this fraction of the larger quantity count as exactly flat (float residue). */
-export const FLAT_TOLERANCE = 1e-9;
-
-/** What one fill did to a position; the book reuses one instance, valid until the next fill. */
-export interface FillEffect {
-  readonly prevQty: number;
-  readonly newQty: number;
-  /** Units that reduced the old position (absolute). */
-  readonly closedQty: number;
-  /** Units that added to or opened a position in the fill's direction (absolute). */
-  readonly openedQty: number;
-  /** Gross realized P&L of the closed units. */
-  readonly realized: number;
-}
 
 /** A position with its fees and borrow (core `Position.realizedPnl` is gross, as here). */
 export interface PositionView extends Position {
   readonly fees: number;
   readonly borrowCost: number;
   readonly marketValue: number;
-}
-
-interface MutableEffect {
-  prevQty: number;
-  newQty: number;
-  closedQty: number;
-  openedQty: number;
-  realized: number;
 }
 
 function grow(a: Float64Array, capacity: number, fill = 0): Float64Array<ArrayBuffer> {
@@ -68,7 +42,7 @@ export class PositionBook {
   #realizedTotal = 0;
   #feesTotal = 0;
   #borrowTotal = 0;
-  readonly #effect: MutableEffect = { prevQty: 0, newQty: 0, closedQty: 0, openedQty: 0, realized: 0 };
+  readonly #effect: MutableFillEffect = newFillEffect();
 
   get size(): number {
     return this.#symbols.length;
@@ -175,30 +149,9 @@ export class PositionBook {
     if (Number.isNaN(this.#price[i]!)) this.#price[i] = price;
     const p = this.#price[i]!;
     const e = this.#effect;
-    let n: number;
-    let avg: number;
-    e.realized = 0;
-    if (q === 0 || q > 0 === signedQty > 0) {
-      n = q + signedQty;
-      avg = q === 0 ? price : (q * a + signedQty * price) / n;
-      e.closedQty = 0;
-      e.openedQty = Math.abs(signedQty);
-    } else {
-      const absQ = Math.abs(q);
-      const absS = Math.abs(signedQty);
-      n = q + signedQty;
-      if (Math.abs(n) <= FLAT_TOLERANCE * Math.max(absQ, absS)) n = 0;
-      if (n === 0 || n > 0 === q > 0) {
-        e.closedQty = n === 0 ? absQ : absS;
-        e.openedQty = 0;
-        avg = n === 0 ? 0 : a;
-      } else {
-        e.closedQty = absQ;
-        e.openedQty = Math.abs(n);
-        avg = price;
-      }
-      e.realized = (q > 0 ? 1 : -1) * e.closedQty * (price - a);
-    }
+    bookFill(q, a, signedQty, price, e);
+    const n = e.newQty;
+    const avg = e.avgPrice;
     this.#removeValue(q, p);
     this.#addValue(n, p);
     this.#cost += n * avg - q * a;
@@ -214,8 +167,6 @@ export class PositionBook {
     this.#realizedTotal += e.realized;
     this.#fees[i]! += fee;
     this.#feesTotal += fee;
-    e.prevQty = q;
-    e.newQty = n;
     return e;
   }
 

@@ -1,4 +1,4 @@
-import type { FillEffect } from './position-book.js';
+import type { FillEffect } from './position-math.js';
 
 /**
  * Round trips (trades.csv): a trade opens when a symbol's position leaves zero and closes when

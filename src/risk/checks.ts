@@ -3,6 +3,7 @@
  * returning allow or deny with a reason. Orders that only reduce a position pass every check but
  * the kill switch's HALTED state (so a breached account can still get out). docs/risk.md.
  */
+import { signedQty } from '../core/order.js';
 import type { RiskCheckName, RiskDecision, RiskLimits, RiskOrder, RiskState } from './types.js';
 
 export type RiskCheck = (o: RiskOrder, s: RiskState, l: RiskLimits) => RiskDecision;
@@ -16,14 +17,10 @@ const money = (x: number): string => x.toFixed(2);
 type Sized = Pick<RiskOrder, 'symbol' | 'side' | 'qty'>;
 type Held = Pick<RiskState, 'positions' | 'pending'>;
 
-export function signedQty(o: Sized): number {
-  return o.side === 'buy' ? o.qty : -o.qty;
-}
-
 /** Held plus pending quantity of the order's symbol, before and after it. */
 export function projected(o: Sized, s: Held): { before: number; after: number } {
   const before = (s.positions.get(o.symbol) ?? 0) + (s.pending.get(o.symbol) ?? 0);
-  return { before, after: before + signedQty(o) };
+  return { before, after: before + signedQty(o.side, o.qty) };
 }
 
 /** The order moves the position toward zero without crossing it. */

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { TERMINAL_ORDER_STATUSES } from '../core/enums.js';
+import { isTerminal } from '../core/order-state.js';
 import { isForeignKeyViolation } from './db-errors.js';
 import { orderNotFound, getOrder } from './orders-repo.js';
-import { applyFill, FLAT } from './position-math.js';
+import { applyFill, FLAT } from '../portfolio/position-math.js';
 import { fillFromRow, fillToRow, positionFromRow, positionToRow, toDb } from './rows.js';
 import type { LedgerTables } from './tables.js';
 import type { FillResult, LedgerFill, LedgerOrder, LedgerPosition, NewFill } from './types.js';
@@ -72,7 +72,7 @@ export async function recordFill(db: Db, runId: string, fill: NewFill): Promise<
     const filledQty = order.filledQty + fill.qty;
     const avgPrice =
       order.filledQty === 0 ? fill.price : (order.avgPrice * order.filledQty + fill.price * fill.qty) / filledQty;
-    const ended = TERMINAL_ORDER_STATUSES.has(order.status);
+    const ended = isTerminal(order.status);
     const status = ended
       ? order.status
       : filledQty >= order.qty * (1 - FILLED_TOLERANCE)

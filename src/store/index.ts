@@ -2,6 +2,5 @@ export * from './connect.js';
 export * from './ledger.js';
 export * from './migrate.js';
 export * from './migrations.js';
-export * from './position-math.js';
 export * from './types.js';
 export * from './outbox.js';

@@ -3,7 +3,7 @@ import { isForeignKeyViolation } from './db-errors.js';
 import { json, ms, opt, parseJson } from './rows.js';
 import { runNotFound } from './runs-repo.js';
 import type { LedgerTables } from './tables.js';
-import type { AuditEntry, EquitySnapshot, RiskEvent } from './types.js';
+import type { AuditEntry, EquitySnapshot, LedgerRiskEvent } from './types.js';
 
 /** Equity snapshots, risk events and the audit log: append-only journals. */
 type Db = Kysely<LedgerTables>;
@@ -55,7 +55,7 @@ export async function listEquity(db: Db, runId: string): Promise<EquitySnapshot[
   }));
 }
 
-export async function recordRiskEvent(db: Db, e: RiskEvent): Promise<void> {
+export async function recordRiskEvent(db: Db, e: LedgerRiskEvent): Promise<void> {
   await orRunNotFound(e.runId, () =>
     db
       .insertInto('risk_events')
@@ -76,14 +76,14 @@ export async function recordRiskEvent(db: Db, e: RiskEvent): Promise<void> {
 }
 
 /** Risk events of a run (or all), in the order they were recorded. */
-export async function listRiskEvents(db: Db, runId?: string): Promise<RiskEvent[]> {
+export async function listRiskEvents(db: Db, runId?: string): Promise<LedgerRiskEvent[]> {
   let q = db.selectFrom('risk_events').selectAll();
   if (runId !== undefined) q = q.where('run_id', '=', runId);
   const rows = await q.orderBy('id').execute();
   return rows.map((r) => ({
     ...opt('runId', r.run_id),
     ts: Number(r.ts),
-    kind: r.kind as RiskEvent['kind'],
+    kind: r.kind as LedgerRiskEvent['kind'],
     ...opt('check', r.check_name),
     ...opt('symbol', r.symbol),
     ...opt('clientOrderId', r.client_order_id),

@@ -27,7 +27,7 @@ import type {
   OrderEvent,
   OrderFilter,
   PersistResult,
-  RiskEvent,
+  LedgerRiskEvent,
   RunCounts,
   RunEnd,
   RunRecording,
@@ -40,7 +40,7 @@ import type {
  * equity, risk events and the audit log, on SQLite or PostgreSQL through one query layer.
  * Callers use these functions, never SQL. Every multi-row change is one transaction.
  */
-export interface Ledger {
+export interface LedgerStore {
   readonly dialect: LedgerDialect;
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
@@ -73,15 +73,15 @@ export interface Ledger {
   upsertPosition(position: LedgerPosition): Promise<void>;
   recordEquity(snapshot: EquitySnapshot): Promise<void>;
   equity(runId: string): Promise<EquitySnapshot[]>;
-  recordRiskEvent(event: RiskEvent): Promise<void>;
-  riskEvents(runId?: string): Promise<RiskEvent[]>;
+  recordRiskEvent(event: LedgerRiskEvent): Promise<void>;
+  riskEvents(runId?: string): Promise<LedgerRiskEvent[]>;
   audit(entry: AuditEntry): Promise<void>;
   auditLog(limit?: number): Promise<AuditEntry[]>;
 
   close(): Promise<void>;
 }
 
-class SqlLedger implements Ledger {
+class SqlLedger implements LedgerStore {
   readonly dialect: LedgerDialect;
   readonly location: string;
   readonly migration: MigrationReport;
@@ -143,7 +143,7 @@ class SqlLedger implements Ledger {
   upsertPosition = (p: LedgerPosition) => fills.upsertPosition(this.#db, p);
   recordEquity = (s: EquitySnapshot) => journal.recordEquity(this.#db, s);
   equity = (runId: string) => journal.listEquity(this.#db, runId);
-  recordRiskEvent = (e: RiskEvent) => journal.recordRiskEvent(this.#db, e);
+  recordRiskEvent = (e: LedgerRiskEvent) => journal.recordRiskEvent(this.#db, e);
   riskEvents = (runId?: string) => journal.listRiskEvents(this.#db, runId);
   audit = (a: AuditEntry) => journal.audit(this.#db, a);
   auditLog = (limit?: number) => journal.listAudit(this.#db, limit);
@@ -157,7 +157,7 @@ class SqlLedger implements Ledger {
 }
 
 /** Opens a ledger at a target and migrates it to the latest schema. */
-export async function openLedger(target: LedgerTarget): Promise<Ledger> {
+export async function openLedger(target: LedgerTarget): Promise<LedgerStore> {
   const location = describeTarget(target);
   if (target.dialect === 'sqlite') {
     const { db, sqlite, migration, release } = await acquireSqlite(target.file);
@@ -177,6 +177,6 @@ export async function openLedger(target: LedgerTarget): Promise<Ledger> {
  * The workspace's ledger: `{home}/state/momentic.db` (SQLite), or PostgreSQL when
  * `database.url` (`MOMENTIC_DATABASE_URL`) is set. Close it when done.
  */
-export function createLedger(config: Pick<Config, 'database'>, home: string): Promise<Ledger> {
+export function createLedger(config: Pick<Config, 'database'>, home: string): Promise<LedgerStore> {
   return openLedger(ledgerTarget(config.database.url, home));
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { OrderStatus } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
+import { openStatuses, statusesBefore } from '../core/order-state.js';
 import type { OrderRequest } from '../core/order.js';
 import { isForeignKeyViolation } from './db-errors.js';
 import { ms, orderFromRow, orderToRow } from './rows.js';
@@ -10,7 +11,7 @@ import type { LedgerOrder, OrderEvent, OrderFilter, PersistResult, StatusChange,
 
 type Db = Kysely<LedgerTables>;
 
-const OPEN: readonly OrderStatus[] = ['new', 'accepted', 'partially_filled'];
+const OPEN = openStatuses();
 
 export function orderNotFound(runId: string, clientOrderId: string): DataError {
   return new DataError('LEDGER_NOT_FOUND', `no order ${clientOrderId} in run ${runId}`, {
@@ -90,14 +91,6 @@ export async function persistOrder(db: Db, runId: string, req: OrderRequest, ts:
     }
     return { created: false, order: existing };
   });
-}
-
-/** The statuses an order may move to `status` from: the lifecycle only goes forward. */
-function statusesBefore(status: OrderStatus): OrderStatus[] {
-  if (status === 'new') return [];
-  if (status === 'accepted') return ['new'];
-  if (status === 'partially_filled') return ['new', 'accepted'];
-  return [...OPEN];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { OrderRequest } from '../core/order.js';
-import type { Ledger } from './ledger.js';
+import type { LedgerStore } from './ledger.js';
 import type { LedgerOrder } from './types.js';
 
 /**
@@ -33,11 +33,11 @@ export interface FlushReport {
  * has. Either way the venue holds one order per client order id.
  */
 export class OrderOutbox {
-  readonly #ledger: Ledger;
+  readonly #ledger: LedgerStore;
   readonly #sender: OrderSender;
   readonly #now: () => number;
 
-  constructor(ledger: Ledger, sender: OrderSender, now: () => number = Date.now) {
+  constructor(ledger: LedgerStore, sender: OrderSender, now: () => number = Date.now) {
     this.#ledger = ledger;
     this.#sender = sender;
     this.#now = now;

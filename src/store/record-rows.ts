@@ -1,5 +1,5 @@
 import { DataError } from '../core/errors.js';
-import { applyFill, FLAT, type PositionFigures } from './position-math.js';
+import { applyFill, FLAT, type PositionFigures } from '../portfolio/position-math.js';
 import { extraOf, json, ms, toDb } from './rows.js';
 import type { RunRecording } from './types.js';
 

@@ -6,7 +6,7 @@ import type { MigrationReport } from './migrate.js';
 import type { LedgerTables } from './tables.js';
 
 /**
- * One SQLite connection per file and process, shared by every Ledger opened on it.
+ * One SQLite connection per file and process, shared by every LedgerStore opened on it.
  * better-sqlite3 waits for a locked file synchronously, so two connections of one process would
  * block each other for the whole busy timeout; one shared connection is serialised by Kysely.
  * The first opener migrates the file on a connection of its own under `BEGIN IMMEDIATE`, which

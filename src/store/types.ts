@@ -122,7 +122,7 @@ export interface EquitySnapshot {
 }
 
 /** A risk denial, or a kill-switch transition (`fromState` -> `toState`). */
-export interface RiskEvent {
+export interface LedgerRiskEvent {
   readonly runId?: string;
   readonly ts: number;
   readonly kind: 'denial' | 'kill_switch';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UsageError } from '../core/errors.js';
 import type { ProviderContext } from './context.js';
-import type { DataProvider } from './ports.js';
+import type { DataProvider } from '../engine/ports.js';
 
 /** Adapters by name; each module is loaded only when asked for. */
 const FACTORIES: Readonly<Record<string, (ctx: ProviderContext) => Promise<DataProvider>>> = {

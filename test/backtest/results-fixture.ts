@@ -1,5 +1,5 @@
 import { BarSeries } from '../../src/core/bar.js';
-import type { OrderRecord } from '../../src/execution/index.js';
+import type { OrderRecord } from '../../src/engine/ports.js';
 import { EquityCurve, type Trade } from '../../src/portfolio/index.js';
 import type { RunRecord, SignalRecord } from '../../src/backtest/run-record.js';
 

@@ -33,9 +33,10 @@ describe('strategy run files', () => {
     expect(d.strategy.name).toBe('sma-cross');
     expect(d.params).toEqual({ fast: 20, slow: 50, allowShort: false });
     expect(d.symbols).toEqual([]);
+    // No dates: the run covers its symbols' common data range.
     expect([d.start, d.end, d.cash, d.fill, d.fees, d.slippage]).toEqual([
-      '2015-01-02',
-      '2024-12-31',
+      undefined,
+      undefined,
       100_000,
       'next-open',
       'bps:1',
@@ -57,6 +58,17 @@ describe('strategy run files', () => {
     const nested = caught(() => loadStrategyConfig(yaml('strategy: sma-cross\ncosts:\n  fee: ibkr\n'), 'my.yaml'));
     expect(nested.message).toBe('my.yaml: unknown key costs.fee');
     expect(nested.context).toMatchObject({ row: 3, key: 'costs.fee' });
+  });
+
+  it('names the file and line of a bad run key added with the RunConfig, with the accepted values', () => {
+    const rounding = caught(() => loadStrategyConfig(yaml('strategy: sma-cross\nprice_rounding: up\n'), 'my.yaml'));
+    expect(rounding.code).toBe('CONFIG_INVALID_VALUE');
+    expect(rounding.context).toMatchObject({ file: 'my.yaml', row: 2, key: 'price_rounding' });
+    expect(rounding.hint).toContain('conservative');
+    const live = caught(() => loadStrategyConfig(yaml('strategy: sma-cross\nlive:\n  papr: true\n'), 'my.yaml'));
+    expect(live.message).toBe('my.yaml: unknown key live.papr');
+    expect(live.hint).toMatch(/^did you mean "paper"\?/);
+    expect(live.context).toMatchObject({ file: 'my.yaml', row: 3 });
   });
 
   it('names the file and line of a bad parameter, value or cost model', () => {

@@ -153,7 +153,7 @@ describe('vectorized engine against the event engine', () => {
           slippage: c.slippage,
           instrument: (symbol) =>
             equity(symbol, { lotSize: c.lotSize, tickSize: c.tickSize === 0 ? 0.01 : c.tickSize }),
-          ...(c.tickSize === 0 ? { priceRounding: 'none' as const } : {}),
+          priceRounding: c.tickSize === 0 ? 'none' : 'conservative',
         });
         const v = results[p]!;
         const eq = record.equity.column('equity');

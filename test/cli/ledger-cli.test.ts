@@ -79,10 +79,9 @@ describe('momentic runs and orders (SQLite in the workspace)', () => {
     expect(r.code, r.stderr).toBe(0);
     const show = JSON.parse(r.stdout);
     expect(show.spec).toMatchObject({
-      strategy: 'sma-cross',
-      symbols: ['ORCL'],
-      cash: 10000,
-      params: { fast: 1, slow: 15, qty: 1 },
+      strategy: { name: 'sma-cross', params: { fast: 1, slow: 15, qty: 1 } },
+      data: { symbols: ['ORCL'], start: '1995-01-01', end: '2014-12-31' },
+      venue: { cash: 10000 },
     });
     expect(show.metrics.trades).toBe(golden.metrics.trades);
     expect(show.result_dir).toBe(run.dir);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Bar } from '../../src/core/bar.js';
-import type { BarRequest, DataProvider } from '../../src/venues/ports.js';
+import type { BarRequest, DataProvider } from '../../src/engine/ports.js';
 
 /** Every bar of a request, with the page sizes seen. */
 export async function collect(provider: DataProvider, request: BarRequest): Promise<{ bars: Bar[]; pages: number[] }> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bpsFees, makerTakerFees } from '../../src/execution/fees.js';
-import type { OrderFilledEvent } from '../../src/execution/ports.js';
+import type { OrderFilledEvent } from '../../src/engine/ports.js';
 import { fixedBpsSlippage, sqrtImpactSlippage, volatilitySlippage } from '../../src/execution/slippage.js';
 import { bar, day, fillsOf, harness, order } from './support.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from '../../src/execution/event-queue.js';
-import type { ExecutionEvent } from '../../src/execution/ports.js';
+import type { ExecutionEvent } from '../../src/engine/ports.js';
 
 /** A minimal event whose `ts` names it (listeners here read nothing else). */
 const ev = (ts: number): ExecutionEvent => ({ kind: 'cancelled', ts, reason: 'test' }) as unknown as ExecutionEvent;

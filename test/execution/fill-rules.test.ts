@@ -8,7 +8,7 @@ import {
   stopLimitTriggerBarPrice,
   trailingStopPrice,
 } from '../../src/execution/fill-rules.js';
-import { ceilToTick, floorToTick, roundPassive, roundToStep } from '../../src/execution/rounding.js';
+import { ceilToTick, floorToTick, roundPassive, roundToStep } from '../../src/core/rounding.js';
 
 describe('limit fill rule', () => {
   it('fills a buy at the limit when the low reaches it, at the open when the bar opens below it', () => {

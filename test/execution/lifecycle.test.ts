@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../src/core/bar.js';
 import type { OrderRequest } from '../../src/core/order.js';
 import { ibkrFixedFees } from '../../src/execution/fees.js';
-import type { ExecutionEvent } from '../../src/execution/ports.js';
+import type { ExecutionEvent } from '../../src/engine/ports.js';
 import { fixedBpsSlippage } from '../../src/execution/slippage.js';
 import { bar, day, fillsOf, harness, order } from './support.js';
 

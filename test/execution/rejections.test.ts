@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../src/core/order.js';
-import type { OrderRejectedEvent } from '../../src/execution/ports.js';
+import type { OrderRejectedEvent } from '../../src/engine/ports.js';
 import { bar, day, fillsOf, harness, order } from './support.js';
 
 /** Submits one request after a bar and returns the rejection event (undefined when accepted). */

@@ -2,7 +2,7 @@ import type { Bar } from '../../src/core/bar.js';
 import { cryptoPair, equity, type Instrument } from '../../src/core/instrument.js';
 import type { Fill, OrderRequest } from '../../src/core/order.js';
 import { dateToTs } from '../../src/data/schema.js';
-import type { ExecutionEvent } from '../../src/execution/ports.js';
+import type { ExecutionEvent } from '../../src/engine/ports.js';
 import { SimulatedExchange, type SimulatedExchangeOptions } from '../../src/execution/simulated-exchange.js';
 
 export const DAY = 86_400_000;

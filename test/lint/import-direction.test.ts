@@ -42,7 +42,9 @@ describe('momentic/import-direction lint rule (STYLE.md)', () => {
 
   it('stops venues from importing strategies', async () => {
     const msgs = await problems('src/venues/alpaca/mapper.ts', "export { s } from '../../strategies/api.js';\n");
-    expect(msgs).toEqual(["src/venues/ must not import src/strategies/ ('../../strategies/api.js')"]);
+    expect(msgs).toEqual([
+      "src/venues/ may import only core/, calendar/, config/, data/, engine/, venues/; '../../strategies/api.js' reaches src/strategies/",
+    ]);
   });
 
   it('lets only orchestration, cli and server import the venue registry', async () => {
@@ -62,5 +64,80 @@ describe('momentic/import-direction lint rule (STYLE.md)', () => {
         "import { getCalendar } from '../calendar/registry.js';\nexport const g = getCalendar;\n",
       ),
     ).toHaveLength(1);
+  });
+
+  // The whole matrix of DESIGN.md's folders, from below: each lower layer is kept from every
+  // folder above it.
+  const ABOVE: Readonly<Record<string, readonly string[]>> = {
+    core: ['calendar', 'config', 'data', 'analytics', 'strategies', 'portfolio', 'risk', 'engine', 'execution'],
+    analytics: ['data', 'portfolio', 'engine', 'execution', 'venues', 'store', 'backtest'],
+    strategies: ['engine', 'execution', 'venues', 'store', 'backtest', 'orchestration'],
+    engine: ['venues', 'execution', 'store', 'backtest', 'risk', 'data', 'config', 'orchestration', 'server', 'cli'],
+    execution: ['venues', 'store', 'backtest', 'orchestration', 'cli'],
+    portfolio: ['engine', 'execution', 'store', 'risk', 'backtest'],
+    store: ['orchestration', 'backtest', 'cli', 'server'],
+    backtest: ['orchestration', 'cli', 'server'],
+  };
+
+  it('lets no folder import a folder above it (the whole layering)', async () => {
+    const lower = Object.keys(ABOVE);
+    for (const from of lower) {
+      for (const to of ABOVE[from] ?? []) {
+        const msgs = await problems(`src/${from}/x.ts`, `import { y } from '../${to}/y.js';\nexport const z = y;\n`);
+        expect(msgs, `src/${from}/ -> src/${to}/`).toHaveLength(1);
+      }
+    }
+  });
+
+  it('keeps everything below orchestration from reaching orchestration, server and cli', async () => {
+    const below = ['core', 'calendar', 'config', 'data', 'analytics', 'strategies', 'portfolio', 'risk', 'engine'];
+    for (const from of [...below, 'execution', 'venues', 'store', 'backtest', 'ml', 'universe']) {
+      for (const to of ['orchestration', 'server', 'cli']) {
+        const msgs = await problems(`src/${from}/x.ts`, `export { y } from '../${to}/y.js';\n`);
+        expect(msgs, `src/${from}/ -> src/${to}/`).toHaveLength(1);
+      }
+    }
+  });
+
+  it('keeps the engine on its ports: no venue, no simulated exchange, no store', async () => {
+    for (const source of ['../venues/alpaca/provider.js', '../execution/simulated-exchange.js', '../store/ledger.js']) {
+      const msgs = await problems('src/engine/engine.ts', `import { x } from '${source}';\nexport const y = x;\n`);
+      expect(msgs[0], source).toContain(
+        'src/engine/ may import only core/, calendar/, analytics/, strategies/, portfolio/, engine/',
+      );
+    }
+    expect(
+      await problems(
+        'src/engine/engine.ts',
+        "import { Sma } from '../analytics/indicators/sma.js';\nexport const s = Sma;\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('lets each layer reach what it builds on', async () => {
+    const ok: readonly [string, string][] = [
+      ['execution', 'engine'],
+      ['venues', 'engine'],
+      ['store', 'portfolio'],
+      ['risk', 'engine'],
+      ['backtest', 'engine'],
+      ['backtest', 'store'],
+      ['orchestration', 'venues'],
+      ['server', 'orchestration'],
+      ['cli', 'server'],
+    ];
+    for (const [from, to] of ok) {
+      expect(
+        await problems(`src/${from}/x.ts`, `import { y } from '../${to}/y.js';\nexport const z = y;\n`),
+        `${from} -> ${to}`,
+      ).toEqual([]);
+    }
+  });
+
+  it('reports a folder the matrix does not know, so a new folder gets its place in the layering', async () => {
+    const msgs = await problems('src/gadgets/x.ts', "import { y } from '../core/y.js';\nexport const z = y;\n");
+    expect(msgs).toEqual([
+      'src/gadgets/ is not in the import-direction matrix: add it to eslint-rules/import-direction.js with the folders it may import',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { readManifest } from '../../src/data/manifest.js';
 import { dateToTs } from '../../src/data/schema.js';
 import { fetchData } from '../../src/orchestration/fetch-data.js';
 import { FailoverProvider } from '../../src/venues/failover/provider.js';
-import type { BarRequest, DataProvider } from '../../src/venues/ports.js';
+import type { BarRequest, DataProvider } from '../../src/engine/ports.js';
 import { tempDir } from '../support/cli.js';
 
 const xnys = getCalendar('XNYS');

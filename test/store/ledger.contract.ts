@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../src/core/order.js';
-import { createLedger, type Ledger, type RunRecording } from '../../src/store/index.js';
+import { createLedger, type LedgerStore, type RunRecording } from '../../src/store/index.js';
 import { prng } from '../portfolio/support.js';
 import type { Backend } from './backends.js';
 
@@ -29,7 +29,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
  */
 export function ledgerContract(backend: Backend): void {
   describe(`ledger on ${backend.name}`, () => {
-    let ledger: Ledger;
+    let ledger: LedgerStore;
     let runSeq = 0;
     /** A new running run for one test. */
     const newRun = async (strategy = 'sma-cross'): Promise<string> => {
@@ -239,7 +239,7 @@ export function ledgerContract(backend: Backend): void {
         await ledger.persistOrder(runId, req('l3', { symbol: 'AAPL' }), T0 + 3);
         await ledger.persistOrder(other, req('l4', { symbol: 'AAPL' }), T0 + 4);
         await ledger.transitionOrder(runId, 'l3', { status: 'rejected', ts: T0 + 5, reason: 'risk: position' });
-        const ids = async (f: Parameters<Ledger['listOrders']>[0]) =>
+        const ids = async (f: Parameters<LedgerStore['listOrders']>[0]) =>
           (await ledger.listOrders(f)).map((o) => o.clientOrderId);
         expect(await ids({ runId })).toEqual(['l3', 'l2', 'l1']);
         expect(await ids({ runId, symbol: 'AAPL' })).toEqual(['l3', 'l1']);
@@ -385,7 +385,7 @@ export function ledgerContract(backend: Backend): void {
         const marked = await ledger.markSent(runId, 'A', T0 + 99, 'other');
         expect(marked).toMatchObject({ sent: true, sentAt: T0 + 2, venueOrderId: 'venue-A' });
 
-        const check = async (l: Ledger) => {
+        const check = async (l: LedgerStore) => {
           expect((await l.pendingSends(runId)).map((o) => o.clientOrderId)).toEqual(['B']);
           const state = await l.loadOpenState(runId);
           expect(state.orders.map((o) => [o.clientOrderId, o.sent])).toEqual([

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../src/core/order.js';
-import { createLedger, OrderOutbox, type Ledger, type LedgerOrder, type SendOutcome } from '../../src/store/index.js';
+import {
+  createLedger,
+  OrderOutbox,
+  type LedgerStore,
+  type LedgerOrder,
+  type SendOutcome,
+} from '../../src/store/index.js';
 import { sqliteBackend } from './backends.js';
 
 const backend = sqliteBackend();
@@ -14,7 +20,7 @@ const order = (id: string): OrderRequest => ({
 });
 
 describe('OrderOutbox', () => {
-  let ledger: Ledger;
+  let ledger: LedgerStore;
   let clock = 1_700_000_000_000;
   const now = () => ++clock;
   beforeAll(async () => {

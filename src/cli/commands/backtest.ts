@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
+import { formatRunConfig, runConfigEntries, type LayeredRunConfig } from '../../config/run-config-layers.js';
 import { UsageError } from '../../core/errors.js';
 import { secretScrubber } from '../../core/secrets.js';
 import { formatTable } from '../../core/text-table.js';
@@ -10,7 +11,7 @@ import { runResultsDir } from '../../backtest/results-writer.js';
 import { resolveSpec, runBacktestJob, specOfRun, type BacktestFlags } from '../../orchestration/backtest-job.js';
 import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
-import { dateFlag } from '../options.js';
+import { dateFlag, numberFlag } from '../options.js';
 import { renderErrorText } from '../render-error.js';
 import { createProgress } from '../progress.js';
 
@@ -43,6 +44,18 @@ function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
     ...(str(opts.fees) === undefined ? {} : { fees: String(opts.fees) }),
     ...(str(opts.slippage) === undefined ? {} : { slippage: String(opts.slippage) }),
     ...(str(opts.fill) === undefined ? {} : { fill: opts.fill as 'next-open' | 'close' }),
+    ...(opts.participation === undefined
+      ? {}
+      : {
+          participation: numberFlag(opts.participation, '--participation', {
+            min: 0,
+            minExclusive: true,
+            max: 1,
+            example: '--participation 0.1',
+          }),
+        }),
+    ...(str(opts.benchmark) === undefined ? {} : { benchmark: String(opts.benchmark).trim().toUpperCase() }),
+    ...(str(opts.priceRounding) === undefined ? {} : { priceRounding: opts.priceRounding as 'none' | 'conservative' }),
     ...(str(opts.out) === undefined ? {} : { out: String(opts.out) }),
     ...(opts.risk === true ? { risk: true } : {}),
   };
@@ -67,7 +80,8 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   const log = (await ctx.logger()).child({ component: 'backtest' });
   if (str(opts.replay) !== undefined) return replay(ctx, String(opts.replay));
   const flags = await runFlags(opts, ctx.io.cwd);
-  const { spec } = resolveSpec(loaded.home, loaded.config, flags);
+  const { spec, sources, file } = resolveSpec(loaded.home, loaded.config, flags, loaded.sources);
+  if (opts.explainConfig === true) return explainConfig(ctx, { config: spec, sources });
   let progress: ReturnType<typeof createProgress> | undefined;
   let runBar: ReturnType<typeof createProgress> | undefined;
   let barsShown = 0;
@@ -77,9 +91,14 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     env: loaded.env,
     spec,
     ...(flags.out === undefined ? {} : { out: flags.out }),
+    ...(file === undefined ? {} : { runFile: file.file }),
     logger: log,
     onFetch: (s) => {
-      progress ??= createProgress(ctx.io, { total: spec.symbols.length || 20, label: 'fetching data', json: ctx.json });
+      progress ??= createProgress(ctx.io, {
+        total: spec.data.symbols.length || 20,
+        label: 'fetching data',
+        json: ctx.json,
+      });
       progress.tick(1, s);
     },
     onProgress: (done, total) => {
@@ -125,14 +144,15 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     return 0;
   }
   const m = result.metrics;
+  const run = result.spec;
   ctx.out(
     formatTable(
       ['run', 'strategy', 'period', 'trades', 'total return', 'CAGR', 'Sharpe', 'max drawdown'],
       [
         [
           result.runId,
-          isStrategyFile(spec.strategy) ? basename(spec.strategy) : spec.strategy,
-          `${spec.start}..${spec.end}`,
+          isStrategyFile(run.strategy.name) ? basename(run.strategy.name) : run.strategy.name,
+          `${run.data.start ?? ''}..${run.data.end ?? ''}`,
           String(m.trades),
           pct(m.total_return),
           pct(m.cagr),
@@ -145,6 +165,27 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   if (result.fetched.length > 0)
     ctx.out(`fetched ${result.fetched.length} symbols from ${loaded.config.data.provider} first`);
   ctx.out(`report: ${join(result.dir, 'report.html')}`);
+  return 0;
+}
+
+/**
+ * `backtest --explain-config`: every value of the run and where it came from (a default, the app
+ * config, the run file and line, a flag), as `momentic config show` does for the app config.
+ */
+function explainConfig(ctx: CommandContext, layered: LayeredRunConfig): number {
+  const entries = runConfigEntries(layered).map((e) =>
+    (e.key === 'data.start' || e.key === 'data.end') && e.value === null
+      ? { ...e, source: `${e.source}: the data's own range (the symbols' common sessions)` }
+      : e,
+  );
+  if (ctx.json) {
+    ctx.outJson({
+      run: layered.config,
+      sources: Object.fromEntries(entries.map((e) => [e.key, e.source])),
+    });
+  } else {
+    ctx.out(formatRunConfig(entries));
+  }
   return 0;
 }
 

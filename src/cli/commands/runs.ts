@@ -12,8 +12,10 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 /** A strategy file is shown by its name, as `backtest` prints it. */
 const strategyName = (s: string): string => (/[/\\]/.test(s) ? basename(s) : s);
 
+/** The run's dates: a RunConfig keeps them under `data`, older flat specs at the top. */
 function period(run: LedgerRun): { start: string | null; end: string | null } {
-  return { start: str(run.spec.start) ?? null, end: str(run.spec.end) ?? null };
+  const data = (run.spec.data ?? run.spec) as Record<string, unknown>;
+  return { start: str(data.start) ?? null, end: str(data.end) ?? null };
 }
 
 export function limitFlag(v: unknown, fallback: number): number {

@@ -35,7 +35,7 @@ export async function writeSweepOutputs(
     readonly axes: readonly ParamAxis[];
     readonly strategy: string;
     readonly objective: string;
-    readonly spec: { readonly timeframe: Timeframe };
+    readonly spec: { readonly data: { readonly timeframe: Timeframe } };
   },
 ): Promise<void> {
   const names = definition.axes.map((a) => a.name);
@@ -54,7 +54,7 @@ export async function writeSweepOutputs(
   const ok = lines.filter((l) => l.ok && l.row !== undefined);
   const out: string[] = [['timestamp', ...ok.map((l) => `trial_${l.index}`)].join(',')];
   for (let t = 0; t < bars; t++) {
-    const stamp = ts === undefined ? String(t) : formatTime(definition.spec.timeframe, ts[t] as number);
+    const stamp = ts === undefined ? String(t) : formatTime(definition.spec.data.timeframe, ts[t] as number);
     out.push([stamp, ...ok.map((l) => formatNumber((matrix[l.row as number] as Float64Array)[t] as number))].join(','));
   }
   await writeFile(join(store.dir, 'returns.csv'), out.join('\n') + '\n');

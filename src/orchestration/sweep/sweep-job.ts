@@ -12,7 +12,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
-import { loadRunData } from '../run-data.js';
+import { loadRunData, withDataRange } from '../run-data.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { gridSize, grid, randomSample, trialKey, type ParamAxis } from './param-space.js';
 import { summarize, type SweepSummary } from './summary.js';
@@ -78,12 +78,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     });
   }
   const swept = new Set(o.axes.map((a) => a.name));
-  const fixed = Object.fromEntries(Object.entries(o.spec.params).filter(([k]) => !swept.has(k)));
+  const fixed = Object.fromEntries(Object.entries(o.spec.strategy.params).filter(([k]) => !swept.has(k)));
   const combos = (o.random === undefined ? grid(o.axes) : randomSample(o.axes, o.random.n, o.random.seed)).map((p) => ({
     ...fixed,
     ...p,
   }));
-  if (isStrategyFile(o.spec.strategy)) await loadStrategyFile(o.spec.strategy);
+  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -92,10 +92,15 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     ...(o.logger === undefined ? {} : { logger: o.logger }),
     ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
   });
-  const { strategy, timeframe, start, end, cash, fees, slippage, fill, seed } = o.spec;
-  const spec: TrialSpec = { strategy, symbols: data.symbols, timeframe, start, end, cash, fees, slippage, fill, seed };
+  // Every trial is the sweep's run with its own params, over the dates the data gives when open.
+  const ranged = withDataRange(o.spec, data);
+  const spec: TrialSpec = {
+    ...ranged,
+    strategy: { name: ranged.strategy.name, params: {} },
+    data: { ...ranged.data, symbols: [...data.symbols] },
+  };
   const definition = {
-    strategy: spec.strategy,
+    strategy: spec.strategy.name,
     axes: o.axes,
     fixed,
     search: o.random === undefined ? { kind: 'grid', size: gridSize(o.axes) } : { kind: 'random', ...o.random },

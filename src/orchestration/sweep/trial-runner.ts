@@ -32,8 +32,7 @@ export function createTrialRunner(o: {
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.tasks));
   if (workers === 1) {
     return {
-      run: async (spec, params, index, warmup) =>
-        runTrial(spec, o.data.series, o.data.instrument, params, index, true, warmup),
+      run: async (spec, params, index, warmup) => runTrial(spec, o.data, params, index, true, warmup),
       close: async () => undefined,
     };
   }

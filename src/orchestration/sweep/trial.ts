@@ -1,12 +1,10 @@
-import type { BarSeries } from '../../core/bar.js';
-import type { Instrument } from '../../core/instrument.js';
-import { computeMetrics, type Metrics } from '../../backtest/metrics.js';
-import { parseFees, parseSlippage } from '../../backtest/costs.js';
-import type { BacktestSpec } from '../backtest-job.js';
-import { runBacktest } from '../node.js';
+import type { RunConfig } from '../../config/run-config.js';
+import { computeMetrics } from '../../backtest/metrics.js';
+import type { Metrics } from '../../backtest/metrics.js';
+import { runConfigured, type LoadedBars } from '../configured-run.js';
 
-/** What every trial of a sweep shares: the run spec without params. */
-export type TrialSpec = Omit<BacktestSpec, 'params' | 'configFile'>;
+/** What every trial of a sweep shares: the whole run, its `strategy.params` the fixed values under the axes. */
+export type TrialSpec = RunConfig;
 
 export type TrialOutcome =
   | {
@@ -24,37 +22,24 @@ export type TrialOutcome =
     }
   | { readonly index: number; readonly ok: false; readonly error: string; readonly ms: number };
 
-/** Runs one trial in this thread: the event engine on loaded series, metrics and per-bar returns. */
+/** Runs one trial in this thread: the run with these params over loaded bars, its metrics and per-bar returns. */
 export function runTrial(
   spec: TrialSpec,
-  series: readonly BarSeries[],
-  instrument: (s: string) => Instrument,
+  bars: LoadedBars,
   params: Readonly<Record<string, unknown>>,
   index: number,
   withTs: boolean,
-  /** Bars at the start without orders (indicators warm up on them). */
+  /** Bars at the start without orders (indicators warm up on them); default the run's. */
   warmup?: number,
 ): TrialOutcome {
   const t0 = performance.now();
   try {
-    const rec = runBacktest({
-      strategy: spec.strategy,
-      params,
-      paramSource: { flag: '--param' },
-      series,
-      instrument,
-      timeframe: spec.timeframe,
-      start: spec.start,
-      end: spec.end,
-      cash: spec.cash,
-      fill: spec.fill,
-      fees: parseFees(spec.fees),
-      slippage: parseSlippage(spec.slippage),
-      priceRounding: 'none',
-      runId: `trial-${index}`,
-      seed: spec.seed,
+    const run: RunConfig = {
+      ...spec,
+      strategy: { ...spec.strategy, params },
       ...(warmup === undefined ? {} : { warmup }),
-    });
+    };
+    const { record: rec } = runConfigured(run, bars, { runId: `trial-${index}` });
     const equity = rec.equity.column('equity');
     const returns = new Float64Array(equity.length);
     let prev = rec.initialCash;

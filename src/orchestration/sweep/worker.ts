@@ -3,7 +3,6 @@
  * Strategy files are compiled once per thread too.
  */
 import type { BarSeries } from '../../core/bar.js';
-import type { Timeframe } from '../../core/enums.js';
 import { RawStore } from '../../data/raw-store.js';
 import { instrumentOf } from '../run-data.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
@@ -21,28 +20,36 @@ export interface TrialTask {
   readonly warmup?: number;
 }
 
-let loaded: { key: string; series: BarSeries[] } | undefined;
+let loaded: { key: string; series: BarSeries[]; benchmark?: BarSeries } | undefined;
 const strategyFiles = new Set<string>();
 
-async function seriesOf(t: TrialTask): Promise<BarSeries[]> {
-  const key = JSON.stringify([t.home, t.format, t.symbols, t.spec.timeframe]);
-  if (loaded?.key === key) return loaded.series;
+async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
+  const { timeframe, benchmark } = t.spec.data;
+  const key = JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark]);
+  if (loaded?.key === key) return loaded;
   const store = new RawStore(t.home, t.format);
+  const read = async (s: string): Promise<BarSeries> => {
+    const bars = await store.read(s, timeframe);
+    if (bars === undefined) throw new Error(`no ${timeframe} data for ${s} in ${t.home}`);
+    return bars;
+  };
   const series: BarSeries[] = [];
-  for (const s of t.symbols) {
-    const bars = await store.read(s, t.spec.timeframe as Timeframe);
-    if (bars === undefined) throw new Error(`no ${t.spec.timeframe} data for ${s} in ${t.home}`);
-    series.push(bars);
-  }
-  loaded = { key, series };
-  return series;
+  for (const s of t.symbols) series.push(await read(s));
+  loaded = { key, series, ...(benchmark === null ? {} : { benchmark: await read(benchmark) }) };
+  return loaded;
 }
 
 export default async function trial(t: TrialTask): Promise<TrialOutcome> {
-  if (isStrategyFile(t.spec.strategy) && !strategyFiles.has(t.spec.strategy)) {
-    await loadStrategyFile(t.spec.strategy);
-    strategyFiles.add(t.spec.strategy);
+  const strategy = t.spec.strategy.name;
+  if (isStrategyFile(strategy) && !strategyFiles.has(strategy)) {
+    await loadStrategyFile(strategy);
+    strategyFiles.add(strategy);
   }
-  const series = await seriesOf(t);
-  return runTrial(t.spec, series, instrumentOf(new Map(t.calendars)), t.params, t.index, t.withTs, t.warmup);
+  const { series, benchmark } = await seriesOf(t);
+  const bars = {
+    series,
+    instrument: instrumentOf(new Map(t.calendars)),
+    ...(benchmark === undefined ? {} : { benchmark }),
+  };
+  return runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup);
 }

@@ -5,12 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunConfig } from '../../config/run-config.js';
 import type { Config } from '../../config/schema.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { MetricKey } from '../../backtest/metrics.js';
 import { mean } from '../../analytics/metrics/return-stats.js';
 import { tsToDate } from '../../data/schema.js';
+import { runConfigOf } from '../backtest-job.js';
 import { loadRunData } from '../run-data.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { grid, randomSample, type ParamAxis } from '../sweep/param-space.js';
@@ -84,19 +86,23 @@ export async function runWalkForward(o: {
   readonly onProgress?: (done: number, total: number) => void;
 }): Promise<WalkForwardResult> {
   const dir = join(o.home, 'data', 'results', 'sweeps', o.sweepId);
-  const def = readJson<SweepDefinition>(join(dir, 'sweep.json'), `sweep ${o.sweepId}`);
+  const file = join(dir, 'sweep.json');
+  const raw = readJson<SweepDefinition>(file, `sweep ${o.sweepId}`);
+  // A sweep recorded before the RunConfig kept a flat spec: read as the run it was.
+  const def: SweepDefinition = { ...raw, spec: runConfigOf(raw.spec, file) };
+  const { timeframe } = def.spec.data;
   const summary = readJson<SweepSummary>(join(dir, 'summary.json'), `summary of sweep ${o.sweepId} (did it finish?)`);
-  if (def.spec.timeframe !== '1d') {
+  if (timeframe !== '1d') {
     throw new UsageError(
       'USAGE_INVALID_OPTION',
-      `walk-forward windows count daily sessions; sweep ${o.sweepId} is on ${def.spec.timeframe} bars`,
+      `walk-forward windows count daily sessions; sweep ${o.sweepId} is on ${timeframe} bars`,
       {
         hint: 'walk forward a sweep of daily bars (--timeframe 1d)',
-        context: { value: def.spec.timeframe },
+        context: { value: timeframe },
       },
     );
   }
-  if (isStrategyFile(def.spec.strategy)) await loadStrategyFile(def.spec.strategy);
+  if (isStrategyFile(def.spec.strategy.name)) await loadStrategyFile(def.spec.strategy.name);
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -118,6 +124,8 @@ export async function runWalkForward(o: {
     testStartDate: date(f.trainEnd),
     testEndDate: date(f.testEnd - 1),
   });
+  // Each fold window is the sweep's run (costs, risk limits, benchmark...) over other dates.
+  const foldRun = (start: string, end: string): RunConfig => ({ ...def.spec, data: { ...def.spec.data, start, end } });
   const total = folds.length * (combos.length + 1);
   let done = 0;
   const tick = (): void => o.onProgress?.(++done, total);
@@ -138,7 +146,7 @@ export async function runWalkForward(o: {
       folds.map((f) =>
         Promise.all(
           combos.map(async (p, i) => {
-            const r = await runner.run({ ...def.spec, start: date(f.trainStart), end: date(f.trainEnd - 1) }, p, i);
+            const r = await runner.run(foldRun(date(f.trainStart), date(f.trainEnd - 1)), p, i);
             tick();
             return r;
           }),
@@ -155,7 +163,7 @@ export async function runWalkForward(o: {
           w === undefined
             ? undefined
             : await runner.run(
-                { ...def.spec, start: date(f.trainStart), end: date(f.testEnd - 1) },
+                foldRun(date(f.trainStart), date(f.testEnd - 1)),
                 combos[w.index] as Record<string, unknown>,
                 w.index,
                 f.trainEnd - f.trainStart,
@@ -209,7 +217,7 @@ export async function runWalkForward(o: {
   const last = (folds[folds.length - 1] as Fold).useTo;
   const ts = timeline.slice(first, last);
   const returns = oosReturns.slice(first, last);
-  const metrics = measureOutOfSample(ts, returns, def.spec.cash, pnls, results);
+  const metrics = measureOutOfSample(ts, returns, def.spec.venue.cash, pnls, results);
   const gates = evaluateGates(o.gates, {
     sharpe: metrics.sharpe,
     max_drawdown: metrics.maxDrawdown,
@@ -223,7 +231,7 @@ export async function runWalkForward(o: {
   });
   return {
     sweepId: o.sweepId,
-    cash: def.spec.cash,
+    cash: def.spec.venue.cash,
     objective: def.objective,
     folds: results,
     ts,

@@ -12,7 +12,7 @@ import { getCalendar } from '../../calendar/registry.js';
 import { requireCredentials, type ProviderContext } from '../context.js';
 import { HttpClient, type HttpResponse } from '../http/http-client.js';
 import type { RateLimit } from '../http/rate-limiter.js';
-import type { BarRequest, DataProvider, FetchOptions } from '../ports.js';
+import type { BarRequest, DataProvider, FetchOptions } from '../../engine/ports.js';
 import { describeIssues, isCryptoSymbol, queryRange, toAlpacaTimeframe, toBars } from './mapper.js';
 import {
   ALPACA_MAX_PAGE_LIMIT,

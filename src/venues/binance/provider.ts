@@ -14,7 +14,7 @@ import { secretScrubber } from '../../core/secrets.js';
 import type { ProviderContext } from '../context.js';
 import { HttpClient } from '../http/http-client.js';
 import { realSleep, type Sleep } from '../http/rate-limiter.js';
-import type { BarRequest, DataProvider, FetchOptions } from '../ports.js';
+import type { BarRequest, DataProvider, FetchOptions } from '../../engine/ports.js';
 import { BINANCE_INTERVAL, barFromKline, klineProblem, klineTs, quoteAssetOf, toBinanceSymbol } from './mapper.js';
 import { parseBinanceKlines, type BinanceKline } from './schemas.js';
 

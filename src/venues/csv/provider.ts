@@ -5,7 +5,7 @@ import { DataError } from '../../core/errors.js';
 import { equity, type Instrument } from '../../core/instrument.js';
 import { fileSymbol } from '../../data/paths.js';
 import { parseUserCsv } from '../../data/user-csv.js';
-import type { BarRequest, DataProvider } from '../ports.js';
+import type { BarRequest, DataProvider } from '../../engine/ports.js';
 
 export interface CsvProviderOptions {
   /** Folder holding `{SYMBOL}.csv` (or `.txt`) files; default `{home}/data/import`. */

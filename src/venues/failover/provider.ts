@@ -2,7 +2,7 @@ import type { Bar } from '../../core/bar.js';
 import { isMomenticError, VenueError } from '../../core/errors.js';
 import type { Instrument } from '../../core/instrument.js';
 import type { Logger } from '../../core/logger.js';
-import type { BarRequest, DataProvider, FetchOptions } from '../ports.js';
+import type { BarRequest, DataProvider, FetchOptions } from '../../engine/ports.js';
 
 /**
  * An ordered chain of providers (seed 004: primary, then fallbacks). When one fails, after its

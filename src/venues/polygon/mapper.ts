@@ -4,7 +4,7 @@ import type { Timeframe } from '../../core/enums.js';
 import { cryptoPair, equity, type Instrument } from '../../core/instrument.js';
 import { tsToDate } from '../../data/schema.js';
 import { dailyTsFromInstant } from '../context.js';
-import type { BarRequest } from '../ports.js';
+import type { BarRequest } from '../../engine/ports.js';
 import { PolygonTimespan, type PolygonAgg } from './schemas.js';
 
 /** Polygon's crypto tickers are `X:` + base + quote, e.g. `X:BTCUSD`. */

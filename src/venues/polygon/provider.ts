@@ -9,7 +9,7 @@ import type { Instrument } from '../../core/instrument.js';
 import { REDACTED } from '../../core/secrets.js';
 import type { ProviderContext } from '../context.js';
 import { HttpClient } from '../http/http-client.js';
-import type { BarRequest, DataProvider, FetchOptions } from '../ports.js';
+import type { BarRequest, DataProvider, FetchOptions } from '../../engine/ports.js';
 import { mapPolygonAggs, polygonAggsPath, polygonInstrument } from './mapper.js';
 import {
   POLYGON_OK_STATUSES,

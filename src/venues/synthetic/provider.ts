@@ -10,7 +10,7 @@ import { TIMEFRAME_MS } from '../../core/enums.js';
 import { UsageError } from '../../core/errors.js';
 import { cryptoPair, equity, type Instrument } from '../../core/instrument.js';
 import type { ProviderContext } from '../context.js';
-import type { BarRequest, DataProvider, FetchOptions } from '../ports.js';
+import type { BarRequest, DataProvider, FetchOptions } from '../../engine/ports.js';
 import { DailySeries } from './daily-model.js';
 import { SessionPathBuilder, type MinuteBars } from './intraday.js';
 import { Regime } from './parameters.js';

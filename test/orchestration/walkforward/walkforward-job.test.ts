@@ -82,7 +82,7 @@ describe('momentic walkforward', () => {
             instrument: data.instrument,
             start: fold.trainStartDate,
             end: fold.trainEndDate,
-            cash: spec.cash,
+            cash: spec.venue.cash,
             priceRounding: 'none',
           });
           return { fast, slow, total: computeMetrics(rec).total_return as number };

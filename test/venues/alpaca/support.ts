@@ -2,7 +2,7 @@
 import { DEFAULTS, type Config } from '../../../src/config/schema.js';
 import type { Bar } from '../../../src/core/bar.js';
 import type { ProviderContext } from '../../../src/venues/context.js';
-import type { BarRequest, DataProvider } from '../../../src/venues/ports.js';
+import type { BarRequest, DataProvider } from '../../../src/engine/ports.js';
 import { FAKE_KEY_ID, FAKE_SECRET_KEY } from '../../fakes/alpaca/server.js';
 
 export const KEYS = { APCA_API_KEY_ID: FAKE_KEY_ID, APCA_API_SECRET_KEY: FAKE_SECRET_KEY } as const;

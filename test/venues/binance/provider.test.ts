@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VenueError } from '../../../src/core/errors.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { BinanceProvider, createBinanceProvider } from '../../../src/venues/binance/index.js';
-import type { BarRequest } from '../../../src/venues/ports.js';
+import type { BarRequest } from '../../../src/engine/ports.js';
 import { collect, expectDataProviderContract } from '../../contracts/data-provider.contract.js';
 import { fakeKline, startFakeBinance, type FakeBinance, type FakeBinanceOptions } from '../../fakes/binance/server.js';
 import { binanceContext, NOW, rejectionOf, VirtualClock, type ContextSetup } from './context.js';

@@ -5,7 +5,7 @@ import { createLogger } from '../../../src/core/logger.js';
 import { SecretScrubber } from '../../../src/core/secrets.js';
 import { collect } from '../../contracts/data-provider.contract.js';
 import { createPolygonProvider } from '../../../src/venues/polygon/index.js';
-import type { BarRequest, DataProvider } from '../../../src/venues/ports.js';
+import type { BarRequest, DataProvider } from '../../../src/engine/ports.js';
 import { FAKE_POLYGON_KEY, startFakePolygon, type FakePolygon } from '../../fakes/polygon/server.js';
 import { testContext } from './support.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, expectDataProviderContract } from '../../contracts/data-provider.contract.js';
 import { createPolygonProvider } from '../../../src/venues/polygon/index.js';
-import type { BarRequest } from '../../../src/venues/ports.js';
+import type { BarRequest } from '../../../src/engine/ports.js';
 import { FAKE_POLYGON_KEY, fakeAgg, startFakePolygon, type FakePolygon } from '../../fakes/polygon/server.js';
 import { DAY, MINUTE, testContext } from './support.js';
 

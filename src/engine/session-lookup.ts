@@ -1,6 +1,6 @@
 import type { TradingCalendar } from '../calendar/types.js';
 import type { SessionBounds } from '../strategies/api.js';
-import { tsToDate } from '../data/schema.js';
+import { tsToDate } from '../core/dates.js';
 
 /**
  * The trading session a symbol's bar belongs to (`ctx.session`), cached per symbol while bars stay

@@ -5,8 +5,7 @@ import { deterministicId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Side } from '../core/enums.js';
 import type { OrderRejection, OrderRequest, OrderState } from '../core/order.js';
-import type { ExecutionClient } from '../execution/ports.js';
-import { floorToTick } from '../execution/rounding.js';
+import { floorToTick } from '../core/rounding.js';
 import type {
   History,
   OrderInput,
@@ -18,31 +17,9 @@ import type {
   SignalOptions,
   StrategyContext,
 } from '../strategies/api.js';
-import type { Trade } from '../portfolio/trade-ledger.js';
 import type { BarHistory } from './history.js';
-import type { OrderTracker } from './order-tracker.js';
-import type { SignalRecord } from './run-record.js';
-
-/** What a pre-trade check reads of the account, beside the order. */
-export interface PreTradeAccount {
-  readonly portfolio: PortfolioView;
-  /** Latest close of a symbol of the run; NaN before its first bar or for another symbol. */
-  price(symbol: string): number;
-  /** Signed quantity of the symbol's open market orders not filled yet. */
-  pendingQty(symbol: string): number;
-}
-
-/**
- * A pre-trade check between the strategy and the venue (the risk manager): a reason denies.
- * The engine also tells it the equity at every bar close (before the strategy's hooks run), with
- * the round trips closed so far, and flattens the account when it asks to (a halted kill switch).
- */
-export interface PreTradeCheck {
-  check(order: OrderRequest, account: PreTradeAccount): string | undefined;
-  onMark?(ts: number, equity: number, trades: readonly Trade[]): void;
-  /** True once when every position must be closed now (orders tagged `kill-switch`). */
-  takeFlatten?(): boolean;
-}
+import type { OrderManager } from './order-manager.js';
+import type { SignalRecord } from './signal-record.js';
 
 /** What the context needs from the engine that owns it. */
 export interface ContextHost {
@@ -50,12 +27,11 @@ export interface ContextHost {
   readonly strategy: string;
   readonly symbols: readonly string[];
   readonly params: Readonly<Record<string, unknown>>;
-  readonly execution: ExecutionClient;
-  readonly tracker: OrderTracker;
+  /** Every order goes through the OrderManager (gates, risk, journal, the venue). */
+  readonly orders: OrderManager;
   readonly histories: readonly BarHistory[];
   readonly instruments: readonly Instrument[];
   readonly portfolio: PortfolioView;
-  readonly risk: PreTradeCheck | undefined;
   isWarmingUp(): boolean;
   now(): number;
   /** Symbol slot, -1 when the symbol is not in the run. */
@@ -88,26 +64,12 @@ export class EngineContext implements StrategyContext {
   #lastSlot = -1;
   /** Distinct bases make generated ids unique (a hash clash of two symbols' bases would not). */
   readonly #hasDistinctBases: boolean;
-  /** The account as the risk check sees it (one object, made once). */
-  readonly #account: PreTradeAccount;
 
   constructor(host: ContextHost) {
     this.#host = host;
     this.#counters = new Int32Array(host.symbols.length);
     this.#idBase = host.symbols.map((s) => deterministicId(host.strategy, host.runId, host.strategy, s));
     this.#hasDistinctBases = new Set(this.#idBase).size === this.#idBase.length;
-    this.#account = {
-      portfolio: host.portfolio,
-      price: (symbol) => {
-        const slot = host.slotOf(symbol);
-        const h = slot < 0 ? undefined : host.histories[slot];
-        return h === undefined || h.length === 0 ? NaN : h.close(0);
-      },
-      pendingQty: (symbol) => {
-        const slot = host.slotOf(symbol);
-        return slot < 0 ? 0 : host.tracker.pendingQty(slot);
-      },
-    };
   }
 
   get runId(): string {
@@ -171,29 +133,21 @@ export class EngineContext implements StrategyContext {
     return this.#place(this.#slot(order.symbol, order.side), order.symbol, order.side, order.qty, order);
   }
 
-  /** Order entry: an id, then the gates (reused id, warm-up, risk), then the venue. */
+  /** Order entry: an id, then the OrderManager (reused id, warm-up, risk, the venue). */
   #place(slot: number, symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
     const host = this.#host;
     const custom = options?.clientOrderId;
     const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
     const isGenerated = custom === undefined && this.#hasDistinctBases;
-    const reason = host.tracker.isKnown(clientOrderId, isGenerated)
-      ? `client order id ${clientOrderId} was already used in this run`
-      : (host.orderGate() ?? host.risk?.check(req, this.#account));
-    if (reason === undefined) {
-      host.tracker.submitted(req, slot, isGenerated);
-      host.execution.submit(req);
-    } else {
-      const rejection: OrderRejection = { clientOrderId, symbol, reason, source: 'risk', ts: host.now() };
-      host.tracker.denied(req, rejection);
-      host.deliverRejection(rejection);
-    }
+    const denied = host.orders.place(req, slot, isGenerated, host.orderGate());
+    if (denied !== undefined)
+      host.deliverRejection({ clientOrderId, symbol, reason: denied, source: 'risk', ts: host.now() });
     return clientOrderId;
   }
 
   cancel(clientOrderId: string): void {
-    this.#host.execution.cancel(clientOrderId);
+    this.#host.orders.cancel(clientOrderId);
   }
 
   targetWeights(weights: Weights): readonly string[] {
@@ -237,7 +191,7 @@ export class EngineContext implements StrategyContext {
     const lot = (host.instruments[slot] as Instrument).lotSize;
     // Down to the lot, toward zero (floorToTick: no string formatting, unlike core's roundToLot).
     const target = Math.sign(w) * floorToTick((Math.abs(w) * Math.max(0, equity)) / h.close(0), lot);
-    const projected = host.portfolio.qty(symbol) + host.tracker.pendingQty(slot);
+    const projected = host.portfolio.qty(symbol) + host.orders.pendingQty(slot);
     const qty = floorToTick(Math.abs(target - projected), lot);
     return qty > 0 ? (target > projected ? qty : -qty) : 0;
   }
@@ -259,7 +213,7 @@ export class EngineContext implements StrategyContext {
     const host = this.#host;
     const ids: string[] = [];
     for (const slot of slots) {
-      for (const id of host.tracker.openIds(slot)) host.execution.cancel(id);
+      for (const id of host.orders.openIds(slot)) host.orders.cancel(id);
       const s = host.symbols[slot] as string;
       const q = host.portfolio.qty(s);
       if (q > 0) ids.push(this.sell(s, q, options));
@@ -269,15 +223,16 @@ export class EngineContext implements StrategyContext {
   }
 
   hasOpenOrders(symbol?: string): boolean {
-    const t = this.#host.tracker;
+    const t = this.#host.orders;
     return symbol === undefined ? t.openCount > 0 : t.hasOpen(this.#slot(symbol, 'hasOpenOrders'));
   }
 
   openOrders(symbol?: string): readonly OrderState[] {
     const slot = symbol === undefined ? undefined : this.#slot(symbol, 'openOrders');
     const out: OrderState[] = [];
-    for (const id of this.#host.tracker.openIds(slot)) {
-      const o = this.#host.execution.order(id);
+    const orders = this.#host.orders;
+    for (const id of orders.openIds(slot)) {
+      const o = orders.client.order(id);
       if (o !== undefined) out.push(o);
     }
     return out;

@@ -3,7 +3,7 @@
  * of a step is brought back to the nearest double of its decimal value by dividing an integer
  * by 10^decimals, the same result as `Number(x.toFixed(decimals))`.
  */
-import type { Side } from '../core/enums.js';
+import type { Side } from './enums.js';
 
 const scales = new Map<number, number>();
 /** The last fractional step asked for and its scale: a run rounds to few ticks, so most calls skip the map. */

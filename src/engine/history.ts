@@ -1,19 +1,9 @@
 import type { Bar } from '../core/bar.js';
 import { UsageError } from '../core/errors.js';
-import { formatInstant } from '../data/schema.js';
+import { formatInstant } from '../core/dates.js';
 import type { History, PriceField } from '../strategies/api.js';
+import type { BarColumns } from './ports.js';
 import { LookaheadError } from '../strategies/errors.js';
-
-/** Columns of one symbol's bars; a BarSeries is one. Bars past the visible count may exist. */
-export interface BarColumns {
-  readonly symbol: string;
-  readonly ts: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
 
 /**
  * The strategy's view of one symbol's past. The columns may hold later bars (a backtest loads the

@@ -1,29 +1,6 @@
 import type { BarSeries } from '../core/bar.js';
 import { UsageError } from '../core/errors.js';
-import type { BarColumns } from './history.js';
-
-/** One timestamp of the merged stream: its ts and the slots (symbol indices) with a bar starting at it. */
-export interface SliceCursor {
-  ts: number;
-  /** Slots written to `slots[0..n)`, ascending (so in symbol-name order). */
-  n: number;
-  readonly slots: Int32Array;
-}
-
-/**
- * Where bars come from, one timestamp at a time (a backtest's loaded series, or a live feed
- * buffering bars as they close). Symbols are in slot order, sorted by name (code-unit order), so
- * bars of one timestamp are always delivered in the same order. The bar of slot s at the k-th
- * slice containing s is `columns(s)` at index k.
- */
-export interface BarSource {
-  readonly symbols: readonly string[];
-  /** Total bars over all symbols when known up front (progress), else undefined. */
-  readonly totalBars: number | undefined;
-  columns(slot: number): BarColumns;
-  /** Fills `out` with the next timestamp; false when there is none. */
-  next(out: SliceCursor): boolean;
-}
+import type { BarColumns, BarSource, SliceCursor } from '../engine/ports.js';
 
 /** Symbols in the engine's order: by code units, so the order never depends on a locale. */
 export function compareSymbols(a: string, b: string): number {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PositionBook } from '../../src/portfolio/position-book.js';
-import { applyFill, FLAT } from '../../src/store/position-math.js';
-import { prng } from '../portfolio/support.js';
+import { applyFill, FLAT } from '../../src/portfolio/position-math.js';
+import { prng } from './support.js';
 
-describe('position math of the ledger', () => {
+describe('position math (PositionBook and ledger)', () => {
   it('adds at the weighted mean, realizes on reductions and reopens at the fill price through zero', () => {
     // Buy 10 @ 100, buy 10 @ 110: 20 @ 105. Sell 5 @ 120: realizes 5 x 15 = 75, avg stays 105.
     // Sell 25 @ 90: closes 15 (15 x -15 = -225, total -150) and opens 10 short @ 90.
@@ -27,7 +27,7 @@ describe('position math of the ledger', () => {
     expect(p.avgPrice).toBeNaN();
   });
 
-  it('agrees with the PositionBook (an independent implementation) over 2,000 random fills', () => {
+  it('gives the ledger the same figures as the PositionBook (one arithmetic, two bookkeepers) over 2,000 random fills', () => {
     const rand = prng(11);
     const book = new PositionBook();
     const figures = new Map<string, ReturnType<typeof applyFill>>();

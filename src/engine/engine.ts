@@ -3,34 +3,39 @@ import type { TradingCalendar } from '../calendar/types.js';
 import type { Bar } from '../core/bar.js';
 import { UsageError } from '../core/errors.js';
 import type { Fill, OrderRejection } from '../core/order.js';
-import type { ExecutionEvent } from '../execution/ports.js';
+import type { ExecutionEvent } from './ports.js';
 import type { PriceField, Slice, Strategy } from '../strategies/api.js';
 import { feed, MutableBar, registration, type Registration } from './bar-feed.js';
-import type { SliceCursor } from './bar-source.js';
+import type { PreTradeAccount, SliceCursor, VenueBars } from './ports.js';
 import { EngineContext, type ContextHost } from './context.js';
-import type { EngineOptions, VenueBars } from './engine-options.js';
+import type { EngineOptions } from './engine-options.js';
 import { BarHistory } from './history.js';
-import { OrderTracker } from './order-tracker.js';
+import { OrderManager } from './order-manager.js';
+import { Timers } from './timers.js';
 import { PortfolioReadView } from './portfolio-view.js';
-import type { SignalRecord } from './run-record.js';
+import type { SignalRecord } from './signal-record.js';
 import { SessionLookup } from './session-lookup.js';
 import { SliceTimes } from './slice-times.js';
 
 type Delivery = { readonly fill: Fill; readonly rejection?: never } | { readonly rejection: OrderRejection };
 
 /**
- * The event kernel shared by every mode (STYLE.md, nautilus_trader): per timestamp, (1) the
+ * The event kernel shared by every mode (STYLE.md, nautilus_trader; docs/engine.md): per
+ * timestamp, (0) the clock reaches the bars' open and the OrderManager's due timers run; (1) the
  * venue matches working orders against each new bar and fills reach the portfolio and
  * `onFill`; (2) the bars close: history grows, the portfolio marks, registered indicators
  * update, `onBar` runs per symbol in name order, then `onSlice`; (3) the venue's end-of-bar
  * (`fill: 'close'`) and the equity row. Execution events raised while a hook runs are
- * delivered after it returns. docs/strategy-api.md.
+ * delivered after it returns. Every order of the strategy goes through the OrderManager, whose
+ * booked events reach the engine. docs/strategy-api.md.
  */
 export class Engine {
   readonly #o: EngineOptions;
   readonly #strategy: Strategy;
   readonly #ctx: EngineContext;
-  readonly #tracker: OrderTracker;
+  readonly #orders: OrderManager;
+  readonly #timers = new Timers();
+  readonly #histories: readonly BarHistory[];
   readonly #times: SliceTimes;
   readonly #sessions: SessionLookup;
   readonly #calendars: readonly TradingCalendar[];
@@ -63,13 +68,22 @@ export class Engine {
     this.#venue = market === undefined ? [] : symbols.map((s) => market.barsOf(s));
     this.#regs = symbols.map(() => []);
     this.#warmup = options.warmup ?? 0;
-    this.#tracker = new OrderTracker(symbols.length, (s) => this.#slotOf.get(s) ?? -1);
     this.#calendars = symbols.map((s) => options.calendar(s));
     this.#times = new SliceTimes(options.timeframe, this.#calendars);
     this.#sessions = new SessionLookup(this.#calendars, options.timeframe === '1d');
     this.#slice = { ts: NaN, bars: [], isSessionOpen: false, isSessionClose: false };
-    this.#ctx = new EngineContext(this.#host(symbols));
-    options.execution.subscribe((e) => this.#onEvent(e));
+    this.#histories = symbols.map(
+      (s, slot) =>
+        new BarHistory(
+          s,
+          () => options.source.columns(slot),
+          () => this.#count[slot] as number,
+        ),
+    );
+    const portfolio = new PortfolioReadView(options.portfolio);
+    this.#orders = this.#orderManager(symbols, portfolio);
+    this.#ctx = new EngineContext(this.#host(symbols, portfolio));
+    this.#orders.subscribe((e) => this.#onEvent(e));
   }
 
   /** Bars handled so far. */
@@ -83,8 +97,9 @@ export class Engine {
   get signals(): readonly SignalRecord[] {
     return this.#signals;
   }
-  get tracker(): OrderTracker {
-    return this.#tracker;
+  /** The run's OrderManager: every order of the strategy went through it. */
+  get orders(): OrderManager {
+    return this.#orders;
   }
   get warmup(): number {
     return this.#warmup;
@@ -125,7 +140,7 @@ export class Engine {
       const cols = o.source.columns(slot);
       const i = count[slot] as number;
       const b = bars[slot] as MutableBar;
-      b.ts = ts; // every bar of a slice starts at its ts (bar-source.ts); one column fewer to read
+      b.ts = ts; // every bar of a slice starts at its ts (the BarSource contract); one column fewer to read
       b.open = cols.open[i] as number;
       b.high = cols.high[i] as number;
       b.low = cols.low[i] as number;
@@ -213,10 +228,47 @@ export class Engine {
   #advance(t: number): void {
     const clock = this.#o.clock;
     if (t > clock.now()) clock.advanceTo(t);
+    if (this.#timers.size !== 0) this.#timers.runDue(clock.now());
+  }
+
+  /** Runs the OrderManager's timers due by now (a live node calls this between bars too). */
+  tick(): void {
+    if (this.#timers.size !== 0) this.#timers.runDue(this.#o.clock.now());
+    this.#flush();
+  }
+
+  #orderManager(symbols: readonly string[], portfolio: PortfolioReadView): OrderManager {
+    const o = this.#o;
+    const slotOf = this.#slotOf;
+    const histories = this.#histories;
+    const account: PreTradeAccount = {
+      portfolio,
+      price: (symbol) => {
+        const h = histories[slotOf.get(symbol) ?? -1];
+        return h === undefined || h.length === 0 ? NaN : h.close(0);
+      },
+      pendingQty: (symbol) => {
+        const slot = slotOf.get(symbol);
+        return slot === undefined ? 0 : this.#orders.pendingQty(slot);
+      },
+    };
+    return new OrderManager({
+      client: o.execution,
+      now: () => o.clock.now(),
+      schedule: (ms, fn) => this.#timers.at(o.clock.now() + ms, fn),
+      symbols,
+      account,
+      session: (symbol, ts) => {
+        const slot = slotOf.get(symbol);
+        return slot === undefined ? undefined : this.#sessions.of(slot, ts);
+      },
+      ...(o.risk === undefined ? {} : { risk: o.risk }),
+      ...(o.journal === undefined ? {} : { journal: o.journal }),
+      ...(o.policies === undefined ? {} : { policies: o.policies }),
+    });
   }
 
   #onEvent(e: ExecutionEvent): void {
-    this.#tracker.onEvent(e);
     if (e.kind === 'filled' || e.kind === 'partially_filled') {
       this.#o.portfolio.apply(e.fill);
       if (this.#strategy.onFill !== undefined) this.#queue.push({ fill: e.fill });
@@ -245,27 +297,17 @@ export class Engine {
     }
   }
 
-  #host(symbols: readonly string[]): ContextHost {
+  #host(symbols: readonly string[], portfolio: PortfolioReadView): ContextHost {
     const o = this.#o;
-    const histories = symbols.map(
-      (s, slot) =>
-        new BarHistory(
-          s,
-          () => o.source.columns(slot),
-          () => this.#count[slot] as number,
-        ),
-    );
     return {
       runId: o.runId,
       strategy: this.#strategy.name,
       symbols,
       params: o.params,
-      execution: o.execution,
-      tracker: this.#tracker,
-      histories,
+      orders: this.#orders,
+      histories: this.#histories,
       instruments: symbols.map((s) => o.instrument(s)),
-      portfolio: new PortfolioReadView(o.portfolio),
-      risk: o.risk,
+      portfolio,
       isWarmingUp: () => this.#step < this.#warmup,
       now: () => o.clock.now(),
       slotOf: (s) => this.#slotOf.get(s) ?? -1,

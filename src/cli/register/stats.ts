@@ -1,17 +1,12 @@
 import { type Command, Option } from 'commander';
-import type { CommandContext } from './context.js';
-
-/** Wraps a lazily loaded handler as a commander action (program.ts's `lazy`). */
-export type Lazy = (
-  load: () => Promise<(ctx: CommandContext, opts: Record<string, unknown>) => Promise<number | void>>,
-) => (...args: unknown[]) => Promise<void>;
+import type { Lazy } from './lazy.js';
 
 /** `momentic stats metrics|psr|mintrl|dsr|pbo` (docs/statistics.md, docs/metrics.md). */
-export function addStatsCommands(program: Command, lazy: Lazy): Command {
+export function registerStats(program: Command, lazy: Lazy): void {
   const stats = program
     .command('stats')
     .description('performance metrics and overfitting statistics: PSR, MinTRL, DSR, PBO');
-  const load = async () => import('./commands/stats-sharpe.js');
+  const load = async () => import('../commands/stats-sharpe.js');
   stats
     .command('metrics')
     .description('return metrics of a CSV of date,return rows (simple returns as fractions)')
@@ -19,7 +14,7 @@ export function addStatsCommands(program: Command, lazy: Lazy): Command {
     .option('--benchmark <file>', 'benchmark CSV of date,return rows, paired by date')
     .option('--periods-per-year <n>', 'annualisation: 252 for equities (default), 365 for 24/7 markets')
     .option('--risk-free <r>', 'risk-free return per period (default 0)')
-    .action(lazy(async () => (await import('./commands/stats-metrics.js')).statsMetrics));
+    .action(lazy(async () => (await import('../commands/stats-metrics.js')).statsMetrics));
   const sharpeFlags = (cmd: Command, benchmark: boolean): Command => {
     cmd
       .option('--sharpe <sr>', 'Sharpe ratio (per period; annualised with --periods-per-year)')
@@ -54,6 +49,5 @@ export function addStatsCommands(program: Command, lazy: Lazy): Command {
         .choices(['sharpe', 'mean'])
         .default('sharpe'),
     )
-    .action(lazy(async () => (await import('./commands/stats-pbo.js')).statsPbo));
-  return stats;
+    .action(lazy(async () => (await import('../commands/stats-pbo.js')).statsPbo));
 }

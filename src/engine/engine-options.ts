@@ -1,30 +1,10 @@
 import type { TradingCalendar } from '../calendar/types.js';
-import type { Bar } from '../core/bar.js';
-import type { Clock } from '../core/clock.js';
 import type { Timeframe } from '../core/enums.js';
 import type { Instrument } from '../core/instrument.js';
-import type { ExecutionClient } from '../execution/ports.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Strategy } from '../strategies/api.js';
-import type { BarSource } from './bar-source.js';
-import type { PreTradeCheck } from './context.js';
-
-/** The engine's clock: a backtest moves it bar by bar; a live clock ignores `advanceTo`. */
-export interface EngineClock extends Clock {
-  advanceTo(ts: number): void;
-}
-
-/** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */
-export interface BarDrivenVenue {
-  /** The venue's side of one symbol's bars, resolved once so no bar pays a symbol lookup. */
-  barsOf(symbol: string): VenueBars;
-}
-
-export interface VenueBars {
-  onBar(bar: Bar): void;
-  /** After strategies reacted to the bar (`fill: 'close'` fills happen here). */
-  onBarEnd(bar: Bar): void;
-}
+import type { OrderPolicies } from './order-manager.js';
+import type { BarDrivenVenue, BarSource, EngineClock, ExecutionClient, Ledger, PreTradeCheck } from './ports.js';
 
 export interface EngineOptions {
   readonly runId: string;
@@ -43,4 +23,8 @@ export interface EngineOptions {
   /** Timestamps without orders at the start (the strategy may declare more with `ctx.warmUp`). */
   readonly warmup?: number;
   readonly risk?: PreTradeCheck;
+  /** Where the OrderManager journals orders before they are sent (the ledger in paper and live). */
+  readonly journal?: Ledger;
+  /** The OrderManager's execution policies (timeouts, retries, quiet windows); default: retries only. */
+  readonly policies?: Partial<OrderPolicies>;
 }

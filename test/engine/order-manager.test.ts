@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Fill, OrderRequest, OrderState } from '../../src/core/order.js';
-import { OrderManager, type OrderJournal, type OrderPolicies } from '../../src/execution/order-manager.js';
-import { isTerminal } from '../../src/execution/order-state.js';
-import type { ExecutionClient, ExecutionEvent, ExecutionListener, OrderRecord } from '../../src/execution/ports.js';
+import { OrderManager, type OrderJournal, type OrderPolicies } from '../../src/engine/order-manager.js';
+import { isTerminal } from '../../src/core/order-state.js';
+import type { ExecutionClient, ExecutionEvent, ExecutionListener, OrderRecord } from '../../src/engine/ports.js';
 
 class Clock {
   now = 0;
@@ -260,5 +260,14 @@ describe('OrderManager', () => {
     clock.now = 387 * 60_000;
     expect(om.submit(req('late')).ok).toBe(false);
     expect(om.submit(req('exit', 100, 'sell')).ok).toBe(true);
+  });
+
+  it('keeps a quiet window of 0 minutes open: only the configured side of the session is quiet', () => {
+    const session = { open: 0, close: 390 * 60_000 };
+    const { clock, om } = setup({ quietOpenMs: 5 * 60_000, quietCloseMs: 0 }, { session: () => session });
+    clock.now = 390 * 60_000; // the close itself: no close window configured
+    expect(om.submit(req('at-close')).ok).toBe(true);
+    clock.now = 4 * 60_000;
+    expect(om.submit(req('early')).ok).toBe(false);
   });
 });

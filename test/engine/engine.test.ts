@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Atr, atr } from '../../src/analytics/indicators/atr.js';
 import { batchValues } from '../../src/analytics/indicators/indicator.js';
 import { Sma, sma } from '../../src/analytics/indicators/sma.js';
-import { SeriesBarSource } from '../../src/backtest/bar-source.js';
+import { SeriesBarSource } from '../../src/backtest/series-bar-source.js';
 import { BarSeries } from '../../src/core/bar.js';
 import { cryptoPair, equity } from '../../src/core/instrument.js';
 import { dateToTs, tsToDate } from '../../src/data/schema.js';
 import { LookaheadError } from '../../src/strategies/errors.js';
-import { atDates, flat, ohlc, run } from './support.js';
+import { atDates, flat, ohlc, run } from '../backtest/support.js';
 
 const CLOSES = [10, 11, 12, 11, 10, 9, 10, 12, 13, 12];
 

@@ -1,0 +1,39 @@
+import { ExitCode } from '../core/error-codes.js';
+import { CommandContext, type GlobalOptions } from './context.js';
+import type { CliIo } from './io.js';
+
+/**
+ * The state of one `runCli` call. Each call makes its own and the command actions reach it
+ * through their closure, so runs in one process (tests, even concurrent ones) never share it.
+ */
+export class CliRun {
+  readonly #io: CliIo;
+  #exitCode: number = ExitCode.Ok;
+  #isJson: boolean;
+
+  /** `argv` gives a first guess at `--json`, so a parse error before any action renders right. */
+  constructor(io: CliIo, argv: readonly string[]) {
+    this.#io = io;
+    this.#isJson = argv.includes('--json');
+  }
+
+  get exitCode(): number {
+    return this.#exitCode;
+  }
+
+  /** Whether errors render as JSON on stdout. */
+  get isJson(): boolean {
+    return this.#isJson;
+  }
+
+  /** The handler's context; the parsed globals also settle how errors render. */
+  context(globals: GlobalOptions): CommandContext {
+    this.#isJson = globals.json === true;
+    return new CommandContext(this.#io, globals);
+  }
+
+  /** Records what the handler returned; nothing means success. */
+  finish(code: number | void): void {
+    this.#exitCode = typeof code === 'number' ? code : ExitCode.Ok;
+  }
+}

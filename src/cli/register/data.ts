@@ -1,0 +1,62 @@
+import { type Command, Option } from 'commander';
+import { TIMEFRAMES } from '../../core/enums.js';
+import type { Lazy } from './lazy.js';
+
+/** `momentic data fetch|import|validate|ls`: the raw zone of market data. */
+export function registerData(program: Command, lazy: Lazy): void {
+  const data = program.command('data').description('market data: fetch, import, validate and list the raw zone');
+  data
+    .command('fetch')
+    .description('fetch bars into data/raw, only what is missing (an interrupted fetch resumes on rerun)')
+    .option(
+      '--provider <name>',
+      'synthetic, csv, alpaca, polygon, binance, failover, or a chain like alpaca,polygon (default data.provider)',
+    )
+    .option('--symbols <list>', 'comma-separated symbols (default data.symbols, else the provider universe)')
+    .option('--start <date>', 'first session, YYYY-MM-DD (default five years before --end)')
+    .option('--end <date>', 'last session, YYYY-MM-DD (default the last completed session)')
+    .addOption(new Option('--timeframe <tf>', 'bar size (default data.timeframe)').choices(TIMEFRAMES))
+    .addOption(new Option('--format <fmt>', 'raw file format (default data.format)').choices(['csv', 'parquet']))
+    .option('--force', 'refetch the whole range and replace rows that differ (old files are backed up)')
+    .action(lazy(async () => (await import('../commands/data.js')).dataFetch));
+  data
+    .command('import')
+    .description('import a CSV file of bars: good rows into data/raw, bad rows into data/quarantine with the reason')
+    .requiredOption(
+      '--file <path>',
+      'CSV file (Date,Open,High,Low,Close[,Adj Close],Volume; Date,Time,...; or canonical)',
+    )
+    .requiredOption('--symbol <sym>', 'symbol to file the bars under')
+    .option('--map <pairs>', 'column mapping, e.g. "date=Date,close=Close,adj_close=Adj Close"')
+    .option('--tz <zone>', 'IANA zone of times without an offset (default: the calendar time zone)')
+    .option('--adjusted', 'use the adjusted close (open, high and low scaled alike)')
+    .option('--calendar <code>', 'trading calendar for gap checks: XNYS, 24/7 or 24/5 (default: market)')
+    .addOption(new Option('--timeframe <tf>', 'bar size (default: inferred from the data)').choices(TIMEFRAMES))
+    .addOption(new Option('--format <fmt>', 'raw file format (default data.format)').choices(['csv', 'parquet']))
+    .addOption(
+      new Option(
+        '--layout <kind>',
+        'file layout: auto (default), csv, or binance (kline dump, also detected by its file name)',
+      ).choices(['auto', 'csv', 'binance']),
+    )
+    .option('--force', 'replace rows that differ from the raw zone (old files are backed up)')
+    .action(lazy(async () => (await import('../commands/data.js')).dataImport));
+  data
+    .command('validate')
+    .description(
+      'quality report of the raw zone per symbol (rows, coverage, gaps, rejected rows, outliers); exit 3 when a gate fails',
+    )
+    .option('--symbols <list>', 'only these symbols')
+    .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(TIMEFRAMES))
+    .option('--file <path>', 'check a CSV file instead (nothing is written); needs --symbol')
+    .option('--symbol <sym>', 'symbol for --file')
+    .option('--map <pairs>', 'column mapping for --file')
+    .option('--tz <zone>', 'time zone for --file')
+    .option('--calendar <code>', 'calendar for --file')
+    .action(lazy(async () => (await import('../commands/data.js')).dataValidate));
+  data
+    .command('ls')
+    .description('list the raw zone: symbols, ranges, rows, format and providers')
+    .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(TIMEFRAMES))
+    .action(lazy(async () => (await import('../commands/data.js')).dataLs));
+}

@@ -1,0 +1,16 @@
+export { registerBacktest, registerReport } from './backtest.js';
+export { registerCalendar } from './calendar.js';
+export { registerCompare } from './compare.js';
+export { registerConfig } from './config.js';
+export { registerData } from './data.js';
+export { registerDoctor } from './doctor.js';
+export { registerFeatures } from './features.js';
+export { registerIndicators } from './indicators.js';
+export { lazyActions, type Handler, type Lazy, type Registration } from './lazy.js';
+export { registerOrders } from './orders.js';
+export { registerRisk } from './risk.js';
+export { registerRuns } from './runs.js';
+export { registerStats } from './stats.js';
+export { registerStrategies } from './strategies.js';
+export { registerSweep } from './sweep.js';
+export { registerWalkforward } from './walkforward.js';

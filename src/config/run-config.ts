@@ -1,0 +1,107 @@
+/**
+ * One run's configuration (nautilus_trader's BacktestRunConfig; DESIGN.md "A run's
+ * configuration"): what runs (strategy), on what (data), against which simulated venue (venue),
+ * under which limits (risk), and where it would trade for real (live). A backtest, each sweep
+ * trial and each walk-forward fold consume the same RunConfig; defaults live here only.
+ * Layering (defaults <- app config <- run file <- flags) is in run-config-layers.ts.
+ */
+import { z } from 'zod';
+import { isValidIsoDate } from '../core/dates.js';
+import { configSchema, DEFAULTS, TIMEFRAMES } from './schema.js';
+
+const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
+
+export const FILL_TIMINGS = ['next-open', 'close'] as const;
+export const PRICE_ROUNDINGS = ['none', 'conservative'] as const;
+
+export const runConfigSchema = z.strictObject({
+  strategy: z.strictObject({
+    /** A built-in name, or the absolute path of a strategy file. */
+    name: z.string().min(1),
+    params: z.record(z.string(), z.unknown()),
+  }),
+  data: z.strictObject({
+    /** Empty: the data provider's default universe. */
+    symbols: z.array(z.string().min(1)),
+    timeframe: z.enum(TIMEFRAMES),
+    /** Inclusive session dates; null: the first (last) session every chosen symbol has data for. */
+    start: isoDate.nullable(),
+    end: isoDate.nullable(),
+    /** Symbol whose returns alpha, beta and the information ratio are measured against. */
+    benchmark: z.string().min(1).nullable(),
+  }),
+  venue: z.strictObject({
+    cash: z.number().positive(),
+    /** Cost specs (src/backtest/costs.ts): `none`, `ibkr`, `bps:N`, ... */
+    fees: z.string().min(1),
+    slippage: z.string().min(1),
+    fill: z.enum(FILL_TIMINGS),
+    /** Largest fraction of a bar's volume the orders of a symbol may fill; null: no cap. */
+    participation: z.number().gt(0).lte(1).nullable(),
+    price_rounding: z.enum(PRICE_ROUNDINGS),
+    latency_ms: z.number().min(0),
+  }),
+  risk: z.strictObject({
+    /** Every order passes the risk manager (always in paper and live). */
+    enabled: z.boolean(),
+    limits: configSchema.shape.risk,
+  }),
+  /**
+   * The OrderManager's execution policies (docs/orders.md). Timed cancels and quiet windows are
+   * off unless set: a 60 s timer means nothing to a daily bar, whose next chance to fill is a
+   * day later; seed 004's values (60 s, 80%, 5 min) suit minute bars and live trading.
+   */
+  orders: z.strictObject({
+    cancel_after_ms: z.number().min(0),
+    min_fill_ratio: z.number().min(0).max(1),
+    retries: z.number().int().min(1),
+    retry_base_ms: z.number().min(0),
+    quiet_open_ms: z.number().min(0),
+    quiet_close_ms: z.number().min(0),
+  }),
+  /**
+   * Where the strategy trades outside a backtest. Only a placeholder today: paper and live
+   * read it once they build their node from a RunConfig; a backtest ignores it.
+   */
+  live: z.strictObject({
+    venue: z.string().min(1),
+    paper: z.boolean(),
+  }),
+  /** Bars at the start without orders (indicators warm up on them); null: the strategy's own. */
+  warmup: z.number().int().min(0).nullable(),
+  /** Seed of every random choice of the run (the synthetic data provider's universe). */
+  seed: z.number().int(),
+});
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/**
+ * Every default of a run. Prices are used as they come (`price_rounding: none`): imported
+ * adjusted prices are not on a tick, and rounding them would move fills away from the data; the
+ * golden runs are made that way. `conservative` rounds buys up and sells down to the tick.
+ */
+export const RUN_DEFAULTS: RunConfig = {
+  strategy: { name: 'sma-cross', params: {} },
+  data: { symbols: [], timeframe: DEFAULTS.data.timeframe, start: null, end: null, benchmark: null },
+  venue: {
+    cash: 100_000,
+    fees: 'none',
+    slippage: 'none',
+    fill: 'next-open',
+    participation: null,
+    price_rounding: 'none',
+    latency_ms: 0,
+  },
+  risk: { enabled: false, limits: DEFAULTS.risk },
+  orders: {
+    cancel_after_ms: 0,
+    min_fill_ratio: 0.8,
+    retries: 3,
+    retry_base_ms: 500,
+    quiet_open_ms: 0,
+    quiet_close_ms: 0,
+  },
+  live: { venue: 'simulated', paper: true },
+  warmup: null,
+  seed: DEFAULTS.venues.synthetic.seed,
+};

@@ -1,0 +1,15 @@
+export {
+  TradingNode,
+  runBacktest,
+  resolveStrategy,
+  type BacktestOptions,
+  type NodeComponents,
+  type NodeSetup,
+} from './node.js';
+export * from './push-bar-source.js';
+export * from './configured-run.js';
+export { runBacktestJob, type BacktestJobResult } from './backtest-job.js';
+export * from './fetch-data.js';
+export * from './risk-gate.js';
+export { runSweep, type SweepOptions, type SweepResult } from './sweep/sweep-job.js';
+export { runWalkForward } from './walkforward/walkforward-job.js';

@@ -1,0 +1,142 @@
+/**
+ * One order path in every mode: a backtest and a paper node (wall clock, bars pushed as they
+ * close, the simulated exchange) both send the strategy's orders through the OrderManager, which
+ * journals each order before it goes to the venue, then its transitions and fills.
+ */
+import { describe, expect, it } from 'vitest';
+import { BarSeries, type Bar } from '../../src/core/bar.js';
+import { WallClock } from '../../src/core/clock.js';
+import { cryptoPair } from '../../src/core/instrument.js';
+import type { OrderStatus } from '../../src/core/enums.js';
+import type { Ledger } from '../../src/engine/ports.js';
+import { SimulatedExchange } from '../../src/execution/simulated-exchange.js';
+import { TradingNode, runBacktest } from '../../src/orchestration/node.js';
+import { PushBarSource } from '../../src/orchestration/push-bar-source.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
+import type { Strategy } from '../../src/strategies/api.js';
+
+const DAY = 86_400_000;
+
+/** A journal that keeps every call in order. */
+function recordingJournal(): { journal: Ledger; log: string[] } {
+  const log: string[] = [];
+  const journal: Ledger = {
+    persist: (o) => log.push(`persist ${o.side} ${o.qty}`),
+    markSent: () => log.push('sent'),
+    transition: (_id, s: OrderStatus, _ts, reason) => log.push(reason === undefined ? s : `${s}: ${reason}`),
+    fill: (f) => log.push(`fill ${f.side} ${f.qty} @ ${f.price}`),
+  };
+  return { journal, log };
+}
+
+/** Buys one unit on its 2nd bar and sells it on its 4th. */
+function roundTrip(): Strategy {
+  let bars = 0;
+  return {
+    name: 'round-trip',
+    onBar(ctx, bar) {
+      bars++;
+      if (bars === 2) ctx.buy(bar.symbol, 1);
+      if (bars === 4) ctx.sell(bar.symbol, 1);
+    },
+  };
+}
+
+/** Bars whose open is 100 + 10 x index, so a fill price names the bar it happened on. */
+function bars(n: number, ts0: number, step: number, symbol = 'AAA'): Bar[] {
+  return Array.from({ length: n }, (_, i) => {
+    const o = 100 + 10 * i;
+    return { symbol, ts: ts0 + i * step, open: o, high: o + 5, low: o - 5, close: o + 1, volume: 1_000 };
+  });
+}
+
+describe('the order path', () => {
+  it('journals a backtest order before it is sent, then its transitions and fills', () => {
+    const { journal, log } = recordingJournal();
+    const series = BarSeries.fromBars('AAA', bars(6, Date.UTC(2024, 0, 2), DAY));
+    const rec = runBacktest({
+      strategy: roundTrip(),
+      series: [series],
+      instrument: (s) => cryptoPair(s),
+      journal,
+    });
+    // Buy decided at bar 2's close fills at bar 3's open (120); the sell at bar 5's open (140).
+    expect(log).toEqual([
+      'persist buy 1',
+      'accepted',
+      'sent',
+      'fill buy 1 @ 120',
+      'filled',
+      'persist sell 1',
+      'accepted',
+      'sent',
+      'fill sell 1 @ 140',
+      'filled',
+    ]);
+    expect(rec.orders.map((o) => o.status)).toEqual(['filled', 'filled']);
+  });
+
+  it('journals nothing for an order the pre-trade check denies, and records the denial', () => {
+    const { journal, log } = recordingJournal();
+    const series = BarSeries.fromBars('AAA', bars(6, Date.UTC(2024, 0, 2), DAY));
+    const rec = runBacktest({
+      strategy: roundTrip(),
+      series: [series],
+      instrument: (s) => cryptoPair(s),
+      journal,
+      risk: { check: (o) => (o.side === 'sell' ? 'no selling today' : undefined) },
+    });
+    expect(log.filter((l) => l.startsWith('persist'))).toEqual(['persist buy 1']);
+    expect(rec.orders.map((o) => [o.side, o.status, o.reason])).toEqual([
+      ['buy', 'filled', undefined],
+      ['sell', 'rejected', 'no selling today'],
+    ]);
+  });
+
+  it('runs a paper node (wall clock, pushed bars, simulated exchange) through the same OrderManager', () => {
+    const { journal, log } = recordingJournal();
+    const clock = new WallClock();
+    const source = new PushBarSource(['BTCUSD']);
+    const instrument = (s: string) => cryptoPair(s);
+    const exchange = new SimulatedExchange({ instrument, clock, timeframe: '1m', priceRounding: 'none' });
+    const portfolio = new Portfolio({ initialCash: 10_000, symbols: source.symbols });
+    const node = new TradingNode(
+      { clock, source, execution: exchange, market: exchange },
+      { runId: 'paper-1', strategy: roundTrip(), params: {}, portfolio, instrument, timeframe: '1m', journal },
+    );
+    node.attach();
+    // Minute bars that start after the orders are placed, as the next live bar does.
+    const minute = 60_000;
+    const t0 = Math.ceil(Date.now() / minute) * minute + minute;
+    const feed = bars(6, t0, minute, 'BTCUSD');
+    for (const b of feed.slice(0, 3)) source.push(b);
+    // Every symbol has printed bar 3, so bars 1-3 are stepped: the buy (bar 2) filled at bar 3's open.
+    expect(node.engine.barsProcessed).toBe(3);
+    expect(portfolio.qty('BTCUSD')).toBe(1);
+    for (const b of feed.slice(3)) source.push(b);
+    source.end();
+    node.detach();
+    expect(log).toEqual([
+      'persist buy 1',
+      'accepted',
+      'sent',
+      'fill buy 1 @ 120',
+      'filled',
+      'persist sell 1',
+      'accepted',
+      'sent',
+      'fill sell 1 @ 140',
+      'filled',
+    ]);
+    expect(portfolio.qty('BTCUSD')).toBe(0);
+    expect(node.engine.orders.records().map((o) => o.status)).toEqual(['filled', 'filled']);
+  });
+
+  it('refuses a pushed bar that comes late, naming the symbol', () => {
+    const source = new PushBarSource(['AAA', 'BBB']);
+    const [b1, b2] = bars(2, Date.UTC(2024, 0, 2), DAY) as [Bar, Bar];
+    source.push(b2);
+    expect(() => source.push(b1)).toThrow(/a bar of AAA at 2024-01-02T00:00:00.000Z came late/);
+    expect(() => source.push({ ...b1, symbol: 'CCC' })).toThrow(/CCC, not a symbol of this run/);
+  });
+});
