@@ -67,12 +67,11 @@ export function runRow(run: RunRecording['run']): TableRows {
 export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): TableRows[] {
   const id = runId;
   const ids = new Set<string>();
-  // Sized up front and filled by index: pushing ~20 values a row onto growing arrays cost more
-  // than the inserts' binding for a 15,000-order run.
-  let eventCount = 0;
-  for (const { events: history } of rec.orders) eventCount += history.length;
-  const orders = new Array<unknown>(rec.orders.length * ORDER_COLUMNS.length);
-  const events = new Array<unknown>(eventCount * EVENT_COLUMNS.length);
+  // Filled by appending at the next index: a push of ~20 values per row cost more than the
+  // inserts' binding for a 15,000-order run, and arrays sized up front (`new Array(n)`) are
+  // holey, which the structured clone to the worker copies as slow sparse arrays.
+  const orders: unknown[] = [];
+  const events: unknown[] = [];
   let at = 0;
   let e = 0;
   for (const { order: o, events: history } of rec.orders) {
@@ -107,7 +106,7 @@ export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): T
       events[e++] = h.reason ?? null;
     }
   }
-  const fills = new Array<unknown>(rec.fills.length * FILL_COLUMNS.length);
+  const fills: unknown[] = [];
   const positions = new Map<string, { figures: PositionFigures; ts: number }>();
   let f = 0;
   for (const fill of rec.fills) {
