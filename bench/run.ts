@@ -2,7 +2,9 @@
  * Benchmarks: prints figures, and ratios against peers measured in the same run.
  * Run with `npm run bench` (add `-- --rows N` to run the data IO section on fewer bars than
  * its default 10,000,000, and `-- --points N` to run the indicator section on fewer points than
- * its default 10,000,000; its peers install with `npm run bench:peers`).
+ * its default 10,000,000; its peers install with `npm run bench:peers`). The whole-process case
+ * runs backtrader beside the CLI when BACKTRADER_SRC points at a checkout of it (`-- --copies N`
+ * changes its 20 copies of the ORCL file).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -13,6 +15,7 @@ import { runLedgerBench } from './ledger.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { combosFlag, runSweepBench } from './sweep.js';
 import { runVectorizedBench } from './vectorized.js';
+import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -68,3 +71,5 @@ runVectorizedBench();
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 
 await runLedgerBench(100);
+
+await runWholeProcessBench({ copies: copiesFlag(process.argv.slice(2)) });

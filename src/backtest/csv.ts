@@ -41,8 +41,80 @@ export function parseTs(text: string): number {
   return Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Distinct times kept by `timeCells` before it starts over (bounded for minute bars). */
+const TIME_CELLS_KEPT = 4_096;
+
+/**
+ * `formatTs` for one file, remembering recent instants: rows of a run repeat the same few times
+ * (every order of a bar, each transition of an order), and formatting an instant allocates a Date.
+ * A daily date is cheap to spell and is not remembered, only compared with the last one.
+ */
+export function timeCells(tf: Timeframe): (ts: number) => string {
+  const seen = new Map<number, string>();
+  const daily = isDaily(tf);
+  let lastTs = NaN;
+  let lastText = '';
+  return (ts) => {
+    if (ts === lastTs) return lastText;
+    let text: string | undefined;
+    if (daily && ts % MS_PER_DAY === 0) text = tsToDate(ts);
+    else {
+      text = seen.get(ts);
+      if (text === undefined) {
+        if (seen.size === TIME_CELLS_KEPT) seen.clear();
+        text = formatTs(tf, ts);
+        seen.set(ts, text);
+      }
+    }
+    lastTs = ts;
+    lastText = text;
+    return text;
+  };
+}
+
+/** `"key":` as it appears inside a quoted CSV cell (quotes doubled), per key. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(k: string): string {
+  let text = quotedKeys.get(k);
+  if (text === undefined) {
+    text = `${JSON.stringify(k).replaceAll('"', '""')}:`;
+    if (quotedKeys.size < 1_024) quotedKeys.set(k, text);
+  }
+  return text;
+}
+
+/**
+ * `csvCell(canonicalJson(value, 0))`, built directly in its quoted form for the usual signal
+ * meta, a flat object of numbers, strings, booleans and nulls: no copy of the object and no
+ * second pass to double the quotes. Anything else (nested values, keys that JSON would order as
+ * array indices) goes through canonicalJson.
+ */
+export function jsonCell(value: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(value).sort();
+  let text = '"{';
+  let entries = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = value[k];
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || k === '__proto__') return csvCell(canonicalJson(value, 0));
+    let cell: string;
+    if (typeof v === 'number') cell = Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    else if (typeof v === 'boolean' || v === null) cell = String(v);
+    else if (typeof v === 'string') cell = JSON.stringify(v).replaceAll('"', '""');
+    else if (v === undefined) continue;
+    else return csvCell(canonicalJson(value, 0));
+    text += `${entries++ === 0 ? '' : ','}${quotedKey(k)}${cell}`;
+  }
+  // A JSON object with members always holds a quote, so its cell is always quoted; `{}` is not.
+  return entries === 0 ? '{}' : `${text}}"`;
 }
 
 export function csvLine(cells: readonly string[]): string {

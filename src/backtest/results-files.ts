@@ -2,13 +2,15 @@ import type { Timeframe } from '../core/enums.js';
 import { TERMINAL_ORDER_STATUSES } from '../core/enums.js';
 import type { OrderRecord } from '../engine/ports.js';
 import { EQUITY_CSV_COLUMNS, type EquityCurve, type Trade } from '../portfolio/index.js';
-import { canonicalJson, csvText, formatNum, formatTs } from './csv.js';
+import { csvCell, csvLine, formatNum, jsonCell, timeCells } from './csv.js';
 import type { RunRecord, SignalRecord } from './run-record.js';
 
 /**
  * The text of each CSV file of a run folder (DESIGN.md, "File contracts"; every column is
  * described in docs/results.md). Pure functions of the record, so the same record gives the
- * same bytes.
+ * same bytes. Each yields the file line by line, encoded, hashed and written as the lines come
+ * (results-writer.ts): a long run's orders.csv is tens of megabytes, never built as one string
+ * nor as an array of row arrays. Cells that are numbers or times never need quoting (csv.ts).
  */
 
 export { EQUITY_CSV_COLUMNS };
@@ -72,44 +74,35 @@ export const PRICES_CSV_COLUMNS = ['symbol', 'timestamp', 'open', 'high', 'low',
 /** How many symbols the report draws a price chart for (and prices.csv keeps): the first ones of the run. */
 export const CHARTED_SYMBOLS = 4;
 
-export function equityCsv(tf: Timeframe, curve: EquityCurve): string {
-  const rows: string[][] = [];
-  for (const p of curve) {
-    rows.push([
-      formatTs(tf, p.ts),
-      formatNum(p.equity),
-      formatNum(p.cash),
-      formatNum(p.grossExposure),
-      formatNum(p.netExposure),
-      formatNum(p.drawdown),
-    ]);
+export function* equityCsv(tf: Timeframe, curve: EquityCurve): Generator<string> {
+  const time = timeCells(tf);
+  const ts = curve.column('ts');
+  const equity = curve.column('equity');
+  const cash = curve.column('cash');
+  const gross = curve.column('grossExposure');
+  const net = curve.column('netExposure');
+  const drawdown = curve.column('drawdown');
+  yield csvLine(EQUITY_CSV_COLUMNS);
+  for (let i = 0; i < ts.length; i++) {
+    yield `${time(ts[i]!)},${formatNum(equity[i]!)},${formatNum(cash[i]!)},${formatNum(gross[i]!)},${formatNum(net[i]!)},${formatNum(drawdown[i]!)}\n`;
   }
-  return csvText(EQUITY_CSV_COLUMNS, rows);
 }
 
-export function tradesCsv(tf: Timeframe, trades: readonly Trade[]): string {
-  return csvText(
-    TRADES_CSV_COLUMNS,
-    trades.map((t) => [
-      t.symbol,
-      t.direction,
-      formatTs(tf, t.entryTs),
-      formatNum(t.entryPrice),
-      formatTs(tf, t.exitTs),
-      formatNum(t.exitPrice),
-      formatNum(t.qty),
-      formatNum(t.pnl),
-      formatNum(t.return),
-      formatNum(t.fees),
-      formatNum(t.borrow),
-      formatNum(t.barsHeld),
-      t.isOpen ? 'open' : 'closed',
-    ]),
-  );
+export function* tradesCsv(tf: Timeframe, trades: readonly Trade[]): Generator<string> {
+  const time = timeCells(tf);
+  yield csvLine(TRADES_CSV_COLUMNS);
+  for (const t of trades) {
+    yield (
+      `${csvCell(t.symbol)},${csvCell(t.direction)},${time(t.entryTs)},${formatNum(t.entryPrice)},` +
+      `${time(t.exitTs)},${formatNum(t.exitPrice)},${formatNum(t.qty)},${formatNum(t.pnl)},` +
+      `${formatNum(t.return)},${formatNum(t.fees)},${formatNum(t.borrow)},${formatNum(t.barsHeld)},` +
+      `${t.isOpen ? 'open' : 'closed'}\n`
+    );
+  }
 }
 
 const opt = (x: number | undefined): string => (x === undefined ? '' : formatNum(x));
-const optText = (x: string | undefined): string => x ?? '';
+const optText = (x: string | undefined): string => (x === undefined ? '' : csvCell(x));
 
 /** The reason an order ended (rejection, cancel, expiry): its own, or the last one in its history. */
 export function orderReason(o: OrderRecord): string {
@@ -121,72 +114,70 @@ export function orderReason(o: OrderRecord): string {
   return '';
 }
 
-export function ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): string {
-  return csvText(
-    ORDERS_CSV_COLUMNS,
-    orders.map((o) => {
-      const last = o.history[o.history.length - 1];
-      const isFinal = TERMINAL_ORDER_STATUSES.has(o.status);
-      return [
-        o.clientOrderId,
-        o.id,
-        optText(o.parentId),
-        o.orderClass ?? 'simple',
-        o.symbol,
-        o.side,
-        o.type,
-        o.tif,
-        formatNum(o.qty),
-        opt(o.limitPrice),
-        opt(o.stopPrice),
-        opt(o.trailAmount),
-        opt(o.trailPercent),
-        o.status,
-        formatNum(o.filledQty),
-        formatNum(o.avgFillPrice),
-        formatNum(o.fees),
-        formatTs(tf, o.createdAt),
-        isFinal ? formatTs(tf, last?.ts ?? o.updatedAt) : '',
-        orderReason(o),
-        optText(o.strategy),
-        optText(o.tag),
-        JSON.stringify(
-          o.history.map((h) => ({
-            status: h.status,
-            time: formatTs(tf, h.ts),
-            ...(h.reason === undefined ? {} : { reason: h.reason }),
-          })),
-        ),
-      ];
-    }),
-  );
+/**
+ * The history cell: `csvCell` of the JSON of `[{status, time, reason?}...]` as JSON.stringify
+ * spells it (keys in that order), built directly in its quoted form (every quote doubled) without
+ * an object per transition. Statuses and time cells hold no quote, comma or line break.
+ */
+function historyCell(history: OrderRecord['history'], time: (ts: number) => string): string {
+  if (history.length === 0) return '[]';
+  let cell = '"[';
+  for (let i = 0; i < history.length; i++) {
+    const h = history[i]!;
+    cell += `${i === 0 ? '' : ','}{""status"":""${h.status}"",""time"":""${time(h.ts)}""`;
+    cell += h.reason === undefined ? '}' : `,""reason"":${JSON.stringify(h.reason).replaceAll('"', '""')}}`;
+  }
+  return `${cell}]"`;
 }
 
-export function signalsCsv(tf: Timeframe, signals: readonly SignalRecord[]): string {
-  return csvText(
-    SIGNALS_CSV_COLUMNS,
-    signals.map((s) => [
-      formatTs(tf, s.ts),
-      s.strategy,
-      s.symbol,
-      s.direction,
-      formatNum(s.targetWeight),
-      formatNum(s.confidence),
-      canonicalJson(s.meta, 0),
-    ]),
-  );
+export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
+  const time = timeCells(tf);
+  yield csvLine(ORDERS_CSV_COLUMNS);
+  for (const o of orders) {
+    const last = o.history[o.history.length - 1];
+    const isFinal = TERMINAL_ORDER_STATUSES.has(o.status);
+    yield (
+      `${csvCell(o.clientOrderId)},${csvCell(o.id)},${optText(o.parentId)},${csvCell(o.orderClass ?? 'simple')},` +
+      `${csvCell(o.symbol)},${csvCell(o.side)},${csvCell(o.type)},${csvCell(o.tif)},${formatNum(o.qty)},` +
+      `${opt(o.limitPrice)},${opt(o.stopPrice)},${opt(o.trailAmount)},${opt(o.trailPercent)},${csvCell(o.status)},` +
+      `${formatNum(o.filledQty)},${formatNum(o.avgFillPrice)},${formatNum(o.fees)},${time(o.createdAt)},` +
+      `${isFinal ? time(last?.ts ?? o.updatedAt) : ''},${csvCell(orderReason(o))},${optText(o.strategy)},` +
+      `${optText(o.tag)},${historyCell(o.history, time)}\n`
+    );
+  }
 }
 
-export function rollingCsv(tf: Timeframe, ts: ArrayLike<number>, rolling: ArrayLike<number>): string {
-  const rows: string[][] = [];
-  for (let i = 0; i < ts.length; i++) rows.push([formatTs(tf, ts[i]!), formatNum(rolling[i]!)]);
-  return csvText(ROLLING_CSV_COLUMNS, rows);
+export function* signalsCsv(tf: Timeframe, signals: readonly SignalRecord[]): Generator<string> {
+  const time = timeCells(tf);
+  yield csvLine(SIGNALS_CSV_COLUMNS);
+  for (const s of signals) {
+    yield (
+      `${time(s.ts)},${csvCell(s.strategy)},${csvCell(s.symbol)},${csvCell(s.direction)},` +
+      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`
+    );
+  }
 }
 
-export function benchmarkCsv(tf: Timeframe, ts: ArrayLike<number>, symbol: string, close: ArrayLike<number>): string {
-  const rows: string[][] = [];
-  for (let i = 0; i < ts.length; i++) rows.push([formatTs(tf, ts[i]!), symbol, formatNum(close[i] ?? NaN)]);
-  return csvText(BENCHMARK_CSV_COLUMNS, rows);
+export function* rollingCsv(tf: Timeframe, ts: ArrayLike<number>, rolling: ArrayLike<number>): Generator<string> {
+  const time = timeCells(tf);
+  yield csvLine(ROLLING_CSV_COLUMNS);
+  for (let i = 0; i < ts.length; i++) {
+    yield `${time(ts[i]!)},${formatNum(rolling[i]!)}\n`;
+  }
+}
+
+export function* benchmarkCsv(
+  tf: Timeframe,
+  ts: ArrayLike<number>,
+  symbol: string,
+  close: ArrayLike<number>,
+): Generator<string> {
+  const time = timeCells(tf);
+  const cell = csvCell(symbol);
+  yield csvLine(BENCHMARK_CSV_COLUMNS);
+  for (let i = 0; i < ts.length; i++) {
+    yield `${time(ts[i]!)},${cell},${formatNum(close[i] ?? NaN)}\n`;
+  }
 }
 
 /** The symbols with a price chart: the run's first CHARTED_SYMBOLS symbols that have bars. */
@@ -194,21 +185,17 @@ export function chartedSymbols(record: Pick<RunRecord, 'symbols' | 'prices'>): s
   return record.symbols.filter((s) => record.prices.has(s)).slice(0, CHARTED_SYMBOLS);
 }
 
-export function pricesCsv(tf: Timeframe, record: Pick<RunRecord, 'symbols' | 'prices'>): string {
-  const rows: string[][] = [];
+export function* pricesCsv(tf: Timeframe, record: Pick<RunRecord, 'symbols' | 'prices'>): Generator<string> {
+  const time = timeCells(tf);
+  yield csvLine(PRICES_CSV_COLUMNS);
   for (const s of chartedSymbols(record)) {
     const b = record.prices.get(s)!;
+    const cell = csvCell(s);
     for (let i = 0; i < b.length; i++) {
-      rows.push([
-        s,
-        formatTs(tf, b.ts[i]!),
-        formatNum(b.open[i]!),
-        formatNum(b.high[i]!),
-        formatNum(b.low[i]!),
-        formatNum(b.close[i]!),
-        formatNum(b.volume[i]!),
-      ]);
+      yield (
+        `${cell},${time(b.ts[i]!)},${formatNum(b.open[i]!)},${formatNum(b.high[i]!)},` +
+        `${formatNum(b.low[i]!)},${formatNum(b.close[i]!)},${formatNum(b.volume[i]!)}\n`
+      );
     }
   }
-  return csvText(PRICES_CSV_COLUMNS, rows);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
@@ -53,6 +54,8 @@ export interface WrittenResults {
   /** sha256 (hex) of every file written, by file name (manifest.json and report.html included). */
   readonly files: Record<string, string>;
   readonly metrics: Metrics;
+  /** Wall-clock ms: metrics and the data files with manifest.json (`files_ms`), report.html (`report_ms`). */
+  readonly timings: { readonly files_ms: number; readonly report_ms: number };
 }
 
 /** `{home}/data/results/{runId}`; throws a UsageError for a run id that is not a safe folder name. */
@@ -76,6 +79,7 @@ export async function writeResults(
   record: RunRecord,
   options: WriteResultsOptions = {},
 ): Promise<WrittenResults> {
+  const t0 = performance.now();
   const tf = record.timeframe;
   const metrics = computeMetrics(record, options);
   const ts = record.equity.column('ts');
@@ -85,44 +89,87 @@ export async function writeResults(
     record.periodsPerYear,
     options.riskFree ?? 0,
   );
-  const texts: [string, string][] = [
-    [RESULT_FILES.equity, equityCsv(tf, record.equity)],
-    [RESULT_FILES.trades, tradesCsv(tf, record.trades)],
-    [RESULT_FILES.orders, ordersCsv(tf, record.orders)],
-    [RESULT_FILES.signals, signalsCsv(tf, record.signals)],
-    [RESULT_FILES.rolling, rollingCsv(tf, ts, rolling)],
-    [RESULT_FILES.prices, pricesCsv(tf, record)],
-  ];
+  const files: Record<string, string> = {};
+  const put = (name: string, text: string | Iterable<string>): void => {
+    files[name] = write(dir, name, text);
+  };
+  put(RESULT_FILES.equity, equityCsv(tf, record.equity));
+  put(RESULT_FILES.trades, tradesCsv(tf, record.trades));
+  put(RESULT_FILES.orders, ordersCsv(tf, record.orders));
+  put(RESULT_FILES.signals, signalsCsv(tf, record.signals));
+  put(RESULT_FILES.rolling, rollingCsv(tf, ts, rolling));
+  put(RESULT_FILES.prices, pricesCsv(tf, record));
   if (record.benchmark !== undefined) {
-    texts.push([RESULT_FILES.benchmark, benchmarkCsv(tf, ts, record.benchmark.symbol, record.benchmark.close)]);
+    put(RESULT_FILES.benchmark, benchmarkCsv(tf, ts, record.benchmark.symbol, record.benchmark.close));
   }
   // Keys in the order computeMetrics builds them (DESIGN.md's list first), so the text is stable.
-  texts.push([RESULT_FILES.metrics, `${JSON.stringify(metrics, null, 2)}\n`]);
-
-  const files: Record<string, string> = {};
-  for (const [name, text] of texts) {
-    write(dir, name, text);
-    files[name] = sha256Text(text);
-  }
+  put(RESULT_FILES.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
   // A folder written again without a benchmark must not keep an old benchmark.csv.
   if (record.benchmark === undefined) rmSync(join(dir, RESULT_FILES.benchmark), { force: true });
 
   const manifest = buildManifest(record, options, chartedSymbols(record), files);
-  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-  write(dir, RESULT_FILES.manifest, manifestText);
-  const outputs: Record<string, string> = { ...files, [RESULT_FILES.manifest]: sha256Text(manifestText) };
+  const outputs: Record<string, string> = {
+    ...files,
+    [RESULT_FILES.manifest]: write(dir, RESULT_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`),
+  };
+  const t1 = performance.now();
   if (options.report !== false) {
-    const html = renderReport(record, metrics);
-    write(dir, RESULT_FILES.report, html);
-    outputs[RESULT_FILES.report] = sha256Text(html);
+    outputs[RESULT_FILES.report] = write(dir, RESULT_FILES.report, renderReport(record, metrics));
   }
-  return { dir, files: outputs, metrics };
+  return { dir, files: outputs, metrics, timings: { files_ms: t1 - t0, report_ms: performance.now() - t1 } };
 }
 
-function write(dir: string, name: string, text: string): void {
+/** Bytes per write of a results file. */
+const WRITE_BYTES = 256 * 1024;
+/** Characters of lines gathered before they are encoded (one encoding call per batch). */
+const BATCH_CHARS = 8 * 1024;
+
+/**
+ * The text's pieces (a file's lines) encoded as UTF-8 into one buffer reused for the whole file,
+ * handed out each time it fills and added to `hash` on the way: no string or buffer as large as
+ * the file, and lines die young. Each piece handed out is valid until the next is asked for, which
+ * suits writeFileAtomic (it writes each before pulling the next).
+ */
+export function* encoded(text: string | Iterable<string>, hash: ReturnType<typeof createHash>): Generator<Uint8Array> {
+  const buf = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
+  const flush = (): Uint8Array => {
+    const out = buf.subarray(0, used);
+    hash.update(out);
+    used = 0;
+    return out;
+  };
+  function* put(chars: string): Generator<Uint8Array> {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (used + chars.length * 3 > WRITE_BYTES) {
+      if (used > 0) yield flush();
+      if (chars.length * 3 > WRITE_BYTES) {
+        const big = Buffer.from(chars, 'utf8');
+        hash.update(big);
+        yield big;
+        return;
+      }
+    }
+    used += buf.write(chars, used, 'utf8');
+  }
+  let batch = '';
+  for (const piece of typeof text === 'string' ? [text] : text) {
+    batch += piece;
+    if (batch.length >= BATCH_CHARS) {
+      yield* put(batch);
+      batch = '';
+    }
+  }
+  if (batch !== '') yield* put(batch);
+  if (used > 0) yield flush();
+}
+
+/** Writes one file of the folder atomically, piece by piece; returns its sha256 (hex). */
+function write(dir: string, name: string, text: string | Iterable<string>): string {
   const file = join(dir, name);
+  const hash = createHash('sha256');
   try {
-    writeFileAtomic(file, text);
+    writeFileAtomic(file, encoded(text, hash));
   } catch (e) {
     throw new DataError('DATA_WRITE_FAILED', `cannot write ${file}: ${(e as Error).message}`, {
       hint: 'check that the results folder is writable and the disk has space; earlier files of the run are intact',
@@ -130,4 +177,5 @@ function write(dir: string, name: string, text: string): void {
       cause: e,
     });
   }
+  return hash.digest('hex');
 }

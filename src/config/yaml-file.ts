@@ -1,6 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlApi from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ConfigError } from '../core/errors.js';
+
+/**
+ * The YAML parser, loaded when a file is first read (its CommonJS build, the one Node resolves
+ * for `import 'yaml'` too): a command given all it needs as flags reads no YAML file, and loading
+ * the parser costs about as much as the rest of the config.
+ */
+let yamlApi: typeof YamlApi | undefined;
+const yaml = (): typeof YamlApi => (yamlApi ??= createRequire(import.meta.url)('yaml') as typeof YamlApi);
 
 /** A parsed YAML config file that can say on which line a key path stands. */
 export interface YamlFile {
@@ -17,6 +27,7 @@ export function readYamlFile(file: string, displayName: string = file): YamlFile
     });
   }
   const text = readFileSync(file, 'utf8');
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const err = doc.errors[0];
@@ -49,6 +60,7 @@ export function readYamlFile(file: string, displayName: string = file): YamlFile
 }
 
 function keyLine(doc: Document, lc: LineCounter, path: readonly string[]): number | undefined {
+  const { isMap, isScalar } = yaml();
   let node: unknown = doc.contents;
   let line: number | undefined;
   for (const key of path) {

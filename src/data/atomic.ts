@@ -10,14 +10,17 @@ export function tempPathFor(file: string): string {
 /**
  * Writes a file so that readers see either the old or the new content, never a torn one:
  * write a temp file beside it, fsync, rename over. `chunks` may be a string or an iterable of
- * strings (large files are written piecewise).
+ * strings or bytes (large files are written piecewise).
  */
-export function writeFileAtomic(file: string, chunks: string | Iterable<string>): void {
+export function writeFileAtomic(file: string, chunks: string | Iterable<string | Uint8Array>): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, 'w');
   try {
-    for (const c of typeof chunks === 'string' ? [chunks] : chunks) writeSync(fd, c);
+    for (const c of typeof chunks === 'string' ? [chunks] : chunks) {
+      if (typeof c === 'string') writeSync(fd, c);
+      else for (let at = 0; at < c.length;) at += writeSync(fd, c, at);
+    }
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);

@@ -247,18 +247,20 @@ export function readCsvBars(file: string, tf: Timeframe): CsvReadResult {
     if (cols.n === cols.capacity) cols.resize(Math.max(cols.n + 1024, Math.ceil(((cols.n + 1) * size * 1.05) / seen)));
     cols.push(t, o, h, lo, cl, v);
   };
-  const hadTornTail = forEachLine(file, row);
+  const hadTornTail = forEachLine(file, row, size);
   return { series: cols.series(symbol), hadTornTail };
 }
 
 /**
  * Calls `onLine(bytes, start, end)` for every complete line of `file` (without its newline),
- * reading CHUNK bytes at a time; returns true when the file ends in a piece without a newline
+ * reading CHUNK bytes at a time (one read for a file smaller than that: a run reads many small
+ * daily files, and an 8 MiB buffer each is external memory that triggers collections); returns
+ * true when the file ends in a piece without a newline
  * (a torn append: ignored here, cut by the next append).
  */
-function forEachLine(file: string, onLine: (b: Buffer, start: number, end: number) => void): boolean {
+function forEachLine(file: string, onLine: (b: Buffer, start: number, end: number) => void, size: number): boolean {
   const fd = openSync(file, 'r');
-  let buf = Buffer.allocUnsafe(CHUNK);
+  let buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size + 1)));
   let filled = 0;
   try {
     for (;;) {

@@ -5,13 +5,22 @@
  * automatic extension installs are switched off.
  * @see https://duckdb.org/docs/stable/clients/node_neo/overview
  */
-import { DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBVector, type DuckDBConnection } from '@duckdb/node-api';
+import type * as DuckDbApi from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/**
+ * The native package, loaded on first use: it takes longer to load than a whole daily backtest
+ * of one symbol, and runs on CSV data never need it.
+ */
+const duckDbApi = (): Promise<typeof DuckDbApi> => import('@duckdb/node-api');
 
 let instance: Promise<DuckDBInstance> | undefined;
 
 function duckDb(): Promise<DuckDBInstance> {
   if (instance === undefined) {
-    const created = DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+    const created = duckDbApi().then(({ DuckDBInstance }) =>
+      DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' }),
+    );
     // A failed start is not cached: the next call tries again.
     created.catch(() => {
       if (instance === created) instance = undefined;
@@ -56,6 +65,7 @@ export async function appendDoubleColumns(
   names: readonly string[],
   columns: readonly Float64Array[],
 ): Promise<void> {
+  const { DOUBLE, DuckDBDataChunk, DuckDBVector } = await duckDbApi();
   await con.run(`CREATE TEMP TABLE ${table} (${names.map((n) => `"${n}" DOUBLE`).join(', ')})`);
   const appender = await con.createAppender(table);
   const n = columns[0]?.length ?? 0;

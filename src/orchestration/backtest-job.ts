@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
@@ -15,7 +16,7 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
-import { recordBacktest, recordingOf, type LedgerOutcome } from './backtest-ledger.js';
+import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runConfigured } from './configured-run.js';
 import { loadRunData, withDataRange } from './run-data.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
@@ -54,6 +55,12 @@ export interface BacktestJobResult {
   readonly fetched: readonly string[];
   /** Whether the run reached the ledger; absent when recording was not asked for (a replay). */
   readonly ledger?: LedgerOutcome;
+  /**
+   * Wall-clock ms of each part: `load_ms` (data), `engine_ms` (the whole engine call: `setup_ms`,
+   * the event loop's `run_ms`, then the run's records), `files_ms` (metrics, data files,
+   * manifest), `report_ms` (report.html), `ledger_ms` (what recording added, when recorded).
+   */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /** The shipped `config/strategy/default.yaml` (or the workspace's own copy). */
@@ -156,6 +163,7 @@ export async function runBacktestJob(o: {
   const startedAt = Date.now();
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
   if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
+  const loadStart = performance.now();
   const data = await loadRunData({
     home,
     config,
@@ -164,34 +172,51 @@ export async function runBacktestJob(o: {
     ...(o.logger === undefined ? {} : { logger: o.logger }),
     ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
   });
+  const loadMs = performance.now() - loadStart;
   // Dates left open are the data's own range; the manifest records the dates the run used.
   const spec = withDataRange(o.spec, data);
   const runId = o.runId ?? newRunId();
-  const { record, risk } = runConfigured(spec, data, {
-    runId,
-    dataFiles: data.dataFiles,
-    paramSource: o.runFile === undefined ? { flag: '--param' } : { file: o.runFile },
-    config: { run: spec, ...(o.runFile === undefined ? {} : { run_file: o.runFile }) },
-    ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
-  });
+  // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
+  const recorder = o.ledger === false ? undefined : await prepareBacktestRecording(config, home);
+  const engineStart = performance.now();
+  let configured: ReturnType<typeof runConfigured>;
+  try {
+    configured = runConfigured(spec, data, {
+      runId,
+      dataFiles: data.dataFiles,
+      paramSource: o.runFile === undefined ? { flag: '--param' } : { file: o.runFile },
+      config: { run: spec, ...(o.runFile === undefined ? {} : { run_file: o.runFile }) },
+      ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+    });
+  } catch (e) {
+    recorder?.close();
+    throw e;
+  }
+  const { record, risk } = configured;
+  const engineMs = performance.now() - engineStart;
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
-  const written = await writeResults(dir, record);
-  // The results folder is the run's contract and is written first; the ledger indexes it. A
-  // ledger that cannot be reached is reported in the result (`ledger.recorded: false`, which the
-  // CLI prints as a warning), never fatal: docs/ledger.md, "Backtests in the ledger".
-  let ledger: LedgerOutcome | undefined;
-  if (o.ledger !== false) {
-    const recording = recordingOf(record, {
-      spec: spec as unknown as Record<string, unknown>,
-      metrics: written.metrics as unknown as Record<string, unknown>,
-      dir,
-      startedAt,
-      finishedAt: Date.now(),
-    });
-    ledger = await recordBacktest(config, home, recording);
+  // The results folder is the run's contract; the ledger indexes it. The run's rows are inserted
+  // while the files are written and committed only after them, so the ledger never lists a run
+  // whose folder is incomplete. A ledger that cannot be reached is reported in the result
+  // (`ledger.recorded: false`, which the CLI prints as a warning), never fatal: docs/ledger.md,
+  // "Backtests in the ledger".
+  const recording = recorder?.start(record);
+  let written: Awaited<ReturnType<typeof writeResults>>;
+  try {
+    written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });
+  } catch (e) {
+    recording?.abandon();
+    throw e;
   }
+  const ledger: LedgerOutcome | undefined = await recording?.finish({
+    spec: spec as unknown as Record<string, unknown>,
+    metrics: written.metrics as unknown as Record<string, unknown>,
+    dir,
+    startedAt,
+    finishedAt: Date.now(),
+  });
   return {
     runId,
     dir,
@@ -201,6 +226,14 @@ export async function runBacktestJob(o: {
     orders: record.orders.length,
     fetched: data.fetched,
     ...(ledger === undefined ? {} : { ledger }),
+    timings: {
+      load_ms: loadMs,
+      engine_ms: engineMs,
+      setup_ms: record.timings.setup_ms ?? NaN,
+      run_ms: record.timings.run_ms ?? NaN,
+      ...written.timings,
+      ...(ledger?.recorded === true ? { ledger_ms: ledger.ms } : {}),
+    },
   };
 }
 

@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { toMomenticError, type MomenticError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import type { RunRecord } from '../backtest/run-record.js';
-import { createLedger, describeTarget, ledgerTarget, type RunRecording } from '../store/index.js';
+import { describeTarget, ledgerTarget } from '../store/connect.js';
+import type { LedgerOrder, RunRecording } from '../store/types.js';
 
 /** What recording a backtest in the ledger came to; a failure never costs the results files. */
 export type LedgerOutcome =
@@ -13,55 +14,91 @@ export type LedgerOutcome =
 /** The OrderTracker's records of orders denied before the venue (risk, warm-up, a reused id) have ids `denied-N`. */
 const isDenied = (venueId: string): boolean => venueId.startsWith('denied-');
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The order as the ledger keeps it: every field of the record but its venue id (as
+ * `venueOrderId` when sent), average fill price (as `avgPrice`) and history. Built field by field
+ * (optional ones only when set) rather than by copying the record, which is measurable over the
+ * tens of thousands of orders of a long backtest.
+ */
+function ledgerOrderOf(r: RunRecord['orders'][number], use: number): Omit<LedgerOrder, 'runId'> {
+  const sent = !isDenied(r.id);
+  const o: Writable<Omit<LedgerOrder, 'runId'>> = {
+    clientOrderId: use === 1 ? r.clientOrderId : `${r.clientOrderId}#${use}`,
+    symbol: r.symbol,
+    side: r.side,
+    type: r.type,
+    qty: r.qty,
+    tif: r.tif,
+    status: r.status,
+    filledQty: r.filledQty,
+    avgPrice: r.avgFillPrice,
+    fees: r.fees,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    sent,
+  };
+  if (sent) {
+    o.venueOrderId = r.id;
+    o.sentAt = r.createdAt;
+  }
+  if (r.limitPrice !== undefined) o.limitPrice = r.limitPrice;
+  if (r.stopPrice !== undefined) o.stopPrice = r.stopPrice;
+  if (r.trailAmount !== undefined) o.trailAmount = r.trailAmount;
+  if (r.trailPercent !== undefined) o.trailPercent = r.trailPercent;
+  if (r.orderClass !== undefined) o.orderClass = r.orderClass;
+  if (r.takeProfit !== undefined) o.takeProfit = r.takeProfit;
+  if (r.stopLoss !== undefined) o.stopLoss = r.stopLoss;
+  if (r.strategy !== undefined) o.strategy = r.strategy;
+  if (r.tag !== undefined) o.tag = r.tag;
+  if (r.reason !== undefined) o.reason = r.reason;
+  if (r.parentId !== undefined) o.parentId = r.parentId;
+  return o;
+}
+
+interface RunFacts {
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  readonly dir: string;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** The orders (with their transitions) and fills of a finished backtest, as the ledger keeps them. */
+function contentOf(record: RunRecord): Omit<RunRecording, 'run'> {
+  const uses = new Map<string, number>();
+  const orders = record.orders.map((r) => {
+    const n = (uses.get(r.clientOrderId) ?? 0) + 1;
+    uses.set(r.clientOrderId, n);
+    return { order: ledgerOrderOf(r, n), events: r.history };
+  });
+  return { orders, fills: record.fills ?? [] };
+}
+
+function runOf(record: RunRecord, o: RunFacts): RunRecording['run'] {
+  return {
+    id: record.runId,
+    kind: 'backtest',
+    strategy: typeof o.spec.strategy === 'string' ? o.spec.strategy : record.strategy,
+    params: record.params,
+    spec: o.spec,
+    startedAt: o.startedAt,
+    finishedAt: o.finishedAt,
+    status: 'finished',
+    metrics: o.metrics,
+    resultDir: resolve(o.dir),
+  };
+}
+
 /**
  * A finished backtest as the ledger records it: the run, every order in its final state with
  * its transitions, and the fills. An order the simulated venue never had (denied before it) is
  * not `sent`. A client order id used twice in one run (the second use is denied) is stored the
  * second time as `ID#2` (then `#3`...), so the ledger keeps one order per id.
  */
-export function recordingOf(
-  record: RunRecord,
-  o: {
-    readonly spec: Readonly<Record<string, unknown>>;
-    readonly metrics: Readonly<Record<string, unknown>>;
-    readonly dir: string;
-    readonly startedAt: number;
-    readonly finishedAt: number;
-  },
-): RunRecording {
-  const uses = new Map<string, number>();
-  const orders = record.orders.map((r) => {
-    const n = (uses.get(r.clientOrderId) ?? 0) + 1;
-    uses.set(r.clientOrderId, n);
-    const sent = !isDenied(r.id);
-    const { id, avgFillPrice, history, ...rest } = r;
-    return {
-      order: {
-        ...rest,
-        clientOrderId: n === 1 ? r.clientOrderId : `${r.clientOrderId}#${n}`,
-        avgPrice: avgFillPrice,
-        ...(sent ? { venueOrderId: id, sentAt: r.createdAt } : {}),
-        sent,
-      },
-      events: history,
-    };
-  });
-  return {
-    run: {
-      id: record.runId,
-      kind: 'backtest',
-      strategy: typeof o.spec.strategy === 'string' ? o.spec.strategy : record.strategy,
-      params: record.params,
-      spec: o.spec,
-      startedAt: o.startedAt,
-      finishedAt: o.finishedAt,
-      status: 'finished',
-      metrics: o.metrics,
-      resultDir: resolve(o.dir),
-    },
-    orders,
-    fills: record.fills ?? [],
-  };
+export function recordingOf(record: RunRecord, o: RunFacts): RunRecording {
+  return { run: runOf(record, o), ...contentOf(record) };
 }
 
 /** Records a finished backtest (one transaction); any failure comes back as a value with the error. */
@@ -73,15 +110,90 @@ export async function recordBacktest(
   let location: string | undefined;
   const t0 = performance.now();
   try {
-    location = describeTarget(ledgerTarget(config.database.url, home));
-    const ledger = await createLedger(config, home);
-    try {
-      await ledger.recordRun(recording);
-    } finally {
-      await ledger.close();
-    }
+    const target = ledgerTarget(config.database.url, home);
+    location = describeTarget(target);
+    // Loaded here: a run that records nothing (a replay) never loads the ledger's drivers.
+    const { recordRunAt } = await import('../store/record-run.js');
+    await recordRunAt(target, recording);
     return { recorded: true, location, ms: performance.now() - t0 };
   } catch (e) {
     return { recorded: false, ...(location === undefined ? {} : { location }), error: toMomenticError(e) };
+  }
+}
+
+/** A backtest's recording under way (`BacktestRecorder.start`). */
+export interface PendingBacktestRecording {
+  /** Completes and commits it with the facts known once the results files are written. */
+  finish(o: RunFacts): Promise<LedgerOutcome>;
+  /** Gives it up (the results files could not be written): nothing is recorded. */
+  abandon(): void;
+}
+
+/** Where a backtest will be recorded, made ready while it runs (`prepareBacktestRecording`). */
+export interface BacktestRecorder {
+  /** Starts recording the finished run: its rows are written while the results files are. */
+  start(record: RunRecord): PendingBacktestRecording;
+  /** Gives the recorder up when the run failed before `start`. */
+  close(): void;
+}
+
+/**
+ * Makes the workspace's ledger ready to record a backtest that is still running (on the SQLite
+ * file, the worker thread that will write it starts now), so that recording overlaps the results
+ * files: `start` hands it the orders and fills as soon as the engine is done, and the returned
+ * recording's `finish` adds the run's row with its metrics and end time and commits, after the
+ * files. The ledger still never lists a run before its results folder is complete, and a failure
+ * is still a value, never fatal. `ms` in the outcome is what recording adds to the run: `start`,
+ * then the wait from `finish` to the commit.
+ */
+export async function prepareBacktestRecording(
+  config: Pick<Config, 'database'>,
+  home: string,
+): Promise<BacktestRecorder> {
+  let location: string | undefined;
+  const failed = (e: unknown): LedgerOutcome => ({
+    recorded: false,
+    ...(location === undefined ? {} : { location }),
+    error: toMomenticError(e),
+  });
+  const failedRecorder = (e: unknown): BacktestRecorder => {
+    const outcome = failed(e);
+    return {
+      start: () => ({ finish: async () => outcome, abandon: () => undefined }),
+      close: () => undefined,
+    };
+  };
+  try {
+    const target = ledgerTarget(config.database.url, home);
+    location = describeTarget(target);
+    const where = location;
+    const { prepareRecordingAt } = await import('../store/record-run.js');
+    const slot = prepareRecordingAt(target);
+    return {
+      start(record) {
+        const started = performance.now();
+        try {
+          const pending = slot.start(record.runId, contentOf(record));
+          const startMs = performance.now() - started;
+          return {
+            async finish(o) {
+              const t0 = performance.now();
+              try {
+                await pending.finish(runOf(record, o));
+                return { recorded: true, location: where, ms: startMs + performance.now() - t0 };
+              } catch (e) {
+                return failed(e);
+              }
+            },
+            abandon: () => pending.abandon(),
+          };
+        } catch (e) {
+          return failedRecorder(e).start(record);
+        }
+      },
+      close: () => slot.close(),
+    };
+  } catch (e) {
+    return failedRecorder(e);
   }
 }

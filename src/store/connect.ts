@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { ConfigError, VenueError } from '../core/errors.js';
 import { redactUrl } from '../core/secrets.js';
 import type { LedgerTables } from './tables.js';
@@ -36,10 +37,13 @@ export function describeTarget(t: LedgerTarget): string {
 /** PostgreSQL `bigint` (oid 20) arrives as text by default; epoch ms and counts fit a double exactly. */
 const INT8_OID = 20;
 
-/** A new connection to the SQLite file (created with its folder when missing). */
-export async function openSqlite(file: string): Promise<Kysely<LedgerTables>> {
+/**
+ * A new better-sqlite3 connection to the SQLite file (created with its folder when missing),
+ * without the query builder: recording a backtest writes through it directly.
+ */
+export async function openSqliteDatabase(file: string): Promise<BetterSqlite3.Database> {
   const { default: Database } = await import('better-sqlite3');
-  let sqlite: InstanceType<typeof Database>;
+  let sqlite: BetterSqlite3.Database | undefined;
   try {
     mkdirSync(dirname(file), { recursive: true });
     sqlite = new Database(file, { timeout: 10_000 });
@@ -48,19 +52,31 @@ export async function openSqlite(file: string): Promise<Kysely<LedgerTables>> {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    return sqlite;
   } catch (e) {
+    sqlite?.close();
     throw new VenueError('LEDGER_UNAVAILABLE', `cannot open the ledger ${file}: ${(e as Error).message}`, {
       hint: 'check that the state/ folder of the workspace is writable (momentic doctor), or set MOMENTIC_DATABASE_URL',
       context: { file },
       cause: e,
     });
   }
+}
+
+/** The query layer over a SQLite connection (Kysely is loaded on first use, not with this module). */
+export async function sqliteKysely(sqlite: BetterSqlite3.Database): Promise<Kysely<LedgerTables>> {
+  const { Kysely, SqliteDialect } = await import('kysely');
   return new Kysely<LedgerTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** A new connection to the SQLite file, through the query layer. */
+export async function openSqlite(file: string): Promise<Kysely<LedgerTables>> {
+  return sqliteKysely(await openSqliteDatabase(file));
 }
 
 /** A pool of connections to PostgreSQL (nothing is connected until the first query). */
 export async function openPostgres(url: string): Promise<Kysely<LedgerTables>> {
-  const { default: pg } = await import('pg');
+  const [{ default: pg }, { Kysely, PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { OrderRequest } from '../core/order.js';
 import type { Config } from '../config/schema.js';
@@ -7,9 +8,10 @@ import * as journal from './journal-repo.js';
 import { migrateLedger, type MigrationReport } from './migrate.js';
 import type { LedgerDialect } from './migrations.js';
 import * as orders from './orders-repo.js';
-import { recordRun } from './recording-repo.js';
+import { recordRunPostgres } from './recording-repo.js';
 import { acquireSqlite } from './sqlite-shared.js';
 import * as runs from './runs-repo.js';
+import { writeRunSqlite } from './sqlite-recorder.js';
 import type { LedgerTables } from './tables.js';
 import type {
   AuditEntry,
@@ -84,6 +86,8 @@ class SqlLedger implements LedgerStore {
   readonly location: string;
   readonly migration: MigrationReport;
   readonly #db: Kysely<LedgerTables>;
+  /** SQLite's connection under `#db`, for bulk writes while holding `#db`'s one connection. */
+  readonly #sqlite: BetterSqlite3.Database | undefined;
   readonly #release: () => Promise<void>;
 
   constructor(
@@ -92,8 +96,10 @@ class SqlLedger implements LedgerStore {
     location: string,
     migration: MigrationReport,
     release: () => Promise<void>,
+    sqlite?: BetterSqlite3.Database,
   ) {
     this.#db = db;
+    this.#sqlite = sqlite;
     this.#release = release;
     this.dialect = dialect;
     this.location = location;
@@ -105,7 +111,13 @@ class SqlLedger implements LedgerStore {
   getRun = (id: string) => runs.getRun(this.#db, id);
   listRuns = (o?: { limit?: number; kind?: string }) => runs.listRuns(this.#db, o);
   runCounts = (id: string) => runs.runCounts(this.#db, id);
-  recordRun = (rec: RunRecording) => recordRun(this.#db, this.dialect, rec);
+  recordRun = async (rec: RunRecording): Promise<void> => {
+    const sqlite = this.#sqlite;
+    if (sqlite === undefined) return recordRunPostgres(this.#db, rec);
+    // Holding the query layer's one connection keeps its other users out while the prepared
+    // statements run (better-sqlite3 is synchronous, the transaction is whole).
+    await this.#db.connection().execute(async () => writeRunSqlite(sqlite, rec));
+  };
 
   persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
   markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>
@@ -148,8 +160,8 @@ class SqlLedger implements LedgerStore {
 export async function openLedger(target: LedgerTarget): Promise<LedgerStore> {
   const location = describeTarget(target);
   if (target.dialect === 'sqlite') {
-    const { db, migration, release } = await acquireSqlite(target.file);
-    return new SqlLedger(db, 'sqlite', location, migration, release);
+    const { db, sqlite, migration, release } = await acquireSqlite(target.file);
+    return new SqlLedger(db, 'sqlite', location, migration, release, sqlite);
   }
   const db = await openPostgres(target.url);
   try {

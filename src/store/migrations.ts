@@ -2,9 +2,7 @@ import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type Mi
 
 export type LedgerDialect = 'sqlite' | 'postgres';
 
-/** Kysely's bookkeeping tables (the applied migrations and the lock), named for this project. */
-export const MIGRATION_TABLE = 'momentic_migration';
-export const MIGRATION_LOCK_TABLE = 'momentic_migration_lock';
+export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from './schema-version.js';
 
 type Db = Kysely<unknown>;
 type Col = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;

@@ -46,7 +46,17 @@ type OrderExtra = Pick<
   'trailAmount' | 'trailPercent' | 'orderClass' | 'takeProfit' | 'stopLoss' | 'parentId'
 >;
 
-function extraOf(o: Omit<LedgerOrder, 'runId'>): string | null {
+export function extraOf(o: Omit<LedgerOrder, 'runId'>): string | null {
+  // Most orders are simple: skip building an empty object for each of them.
+  if (
+    o.trailAmount == null &&
+    o.trailPercent == null &&
+    o.orderClass == null &&
+    o.takeProfit == null &&
+    o.stopLoss == null &&
+    o.parentId == null
+  )
+    return null;
   const e: OrderExtra = {
     ...opt('trailAmount', o.trailAmount),
     ...opt('trailPercent', o.trailPercent),

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { openSqlite } from './connect.js';
-import { migrateLedger, type MigrationReport } from './migrate.js';
+import { openSqlite, openSqliteDatabase, sqliteKysely } from './connect.js';
+import type { MigrationReport } from './migrate.js';
 import type { LedgerTables } from './tables.js';
 
 /**
@@ -11,20 +12,34 @@ import type { LedgerTables } from './tables.js';
  * The first opener migrates the file on a connection of its own under `BEGIN IMMEDIATE`, which
  * other processes wait for.
  */
+interface Opened {
+  readonly db: Kysely<LedgerTables>;
+  /** The connection under `db`, for bulk writes made while holding `db`'s connection. */
+  readonly sqlite: BetterSqlite3.Database;
+  readonly migration: MigrationReport;
+}
+
 interface Entry {
   refs: number;
-  readonly ready: Promise<{ db: Kysely<LedgerTables>; migration: MigrationReport }>;
+  readonly ready: Promise<Opened>;
 }
 
 const shared = new Map<string, Entry>();
 
 export interface SharedSqlite {
   readonly db: Kysely<LedgerTables>;
+  readonly sqlite: BetterSqlite3.Database;
   readonly migration: MigrationReport;
   release(): Promise<void>;
 }
 
+/** Whether this process has the file open as a shared ledger connection. */
+export function isSharedSqliteOpen(file: string): boolean {
+  return shared.has(resolve(file));
+}
+
 async function migrateFile(file: string): Promise<MigrationReport> {
+  const { migrateLedger } = await import('./migrate.js');
   const own = await openSqlite(file);
   try {
     return await migrateLedger(own, 'sqlite', file);
@@ -42,7 +57,8 @@ export async function acquireSqlite(file: string): Promise<SharedSqlite> {
       refs: 0,
       ready: (async () => {
         const migration = await migrateFile(key);
-        return { db: await openSqlite(key), migration };
+        const sqlite = await openSqliteDatabase(key);
+        return { db: await sqliteKysely(sqlite), sqlite, migration };
       })(),
     };
     created.ready.catch(() => shared.delete(key));
@@ -51,7 +67,7 @@ export async function acquireSqlite(file: string): Promise<SharedSqlite> {
   }
   entry.refs++;
   const e = entry;
-  let opened: { db: Kysely<LedgerTables>; migration: MigrationReport };
+  let opened: Opened;
   try {
     opened = await e.ready;
   } catch (err) {
@@ -61,6 +77,7 @@ export async function acquireSqlite(file: string): Promise<SharedSqlite> {
   let released = false;
   return {
     db: opened.db,
+    sqlite: opened.sqlite,
     migration: first ? opened.migration : { applied: [], version: opened.migration.version },
     release: async () => {
       if (released) return;

@@ -128,6 +128,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
       run_id: result.runId,
       dir: result.dir,
       metrics: result.metrics,
+      timings: result.timings,
       ...(ledger === undefined
         ? {}
         : {

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LedgerTarget } from './connect.js';
+import { openSqliteDatabase } from './connect.js';
+import type { LedgerWorkerCommand, LedgerWorkerData, LedgerWorkerReply } from './ledger-worker.js';
+import { runConflict, runContentRows, runRow, type TableRows } from './record-rows.js';
+import { isSharedSqliteOpen } from './sqlite-shared.js';
+import { isCurrentSchema, writeRunSqlite } from './sqlite-recorder.js';
+import type { RunRecording } from './types.js';
+
+/**
+ * Records a finished run (one transaction, all or nothing) at a ledger target, opening and
+ * closing the ledger around it. On a SQLite file whose schema is already current and that this
+ * process does not hold open, the rows go through prepared statements on a connection of their
+ * own, without loading the query builder or running the migrator; anything else (a new file, an
+ * older or newer schema, PostgreSQL) goes through `openLedger`, which migrates or refuses.
+ */
+export async function recordRunAt(target: LedgerTarget, rec: RunRecording): Promise<void> {
+  if (target.dialect === 'sqlite' && existsSync(target.file) && !isSharedSqliteOpen(target.file)) {
+    const db = await openSqliteDatabase(target.file);
+    try {
+      if (writeRunSqlite(db, rec, isCurrentSchema)) return;
+    } finally {
+      db.close();
+    }
+  }
+  const { openLedger } = await import('./ledger.js');
+  const ledger = await openLedger(target);
+  try {
+    await ledger.recordRun(rec);
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** A recording under way: its rows are being written, the run's own row is still to come. */
+export interface PendingRecording {
+  /** Whether a worker thread is writing the rows now (otherwise `finish` writes them all). */
+  readonly isOverlapped: boolean;
+  /** Adds the run's row and commits; rejects as `recordRunAt` would. */
+  finish(run: RunRecording['run']): Promise<void>;
+  /** Drops everything written so far (the run will not be recorded). */
+  abandon(): void;
+}
+
+/** The compiled worker beside this module (absent when running from the TypeScript sources). */
+const WORKER = new URL('./ledger-worker.js', import.meta.url);
+
+function workerError(reply: Extract<LedgerWorkerReply, { kind: 'failed' }>, runId: string): Error {
+  if (reply.code === 'SQLITE_CONSTRAINT_UNIQUE' || reply.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    return runConflict(runId);
+  return Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code });
+}
+
+/** Where a run will be recorded, made ready before the run ends (`prepareRecordingAt`). */
+export interface RecordingSlot {
+  /** Starts recording the run's orders, transitions and fills (see `startRecordingAt`). */
+  start(runId: string, content: Omit<RunRecording, 'run'>): PendingRecording;
+  /** Gives the slot up when no run will be recorded in it (the run failed). */
+  close(): void;
+}
+
+/**
+ * Makes a ledger target ready to record a run that has not ended yet. On a SQLite file with a
+ * current schema not held open by this process, a worker thread is started now, so that its
+ * start-up (a new V8 isolate, the SQLite driver, opening the file: about as long as the engine
+ * takes for a 100,000-bar daily run) is over when the run ends; an idle worker never keeps the
+ * process alive. Elsewhere nothing happens until `finish`. `workerUrl` is for tests that run the
+ * compiled worker from the TypeScript sources.
+ */
+export function prepareRecordingAt(target: LedgerTarget, options: { readonly workerUrl?: URL } = {}): RecordingSlot {
+  const url = options.workerUrl ?? WORKER;
+  const later: RecordingSlot = {
+    start: (_runId, content) => ({
+      isOverlapped: false,
+      finish: (run) => recordRunAt(target, { ...content, run }),
+      abandon: () => undefined,
+    }),
+    close: () => undefined,
+  };
+  if (target.dialect !== 'sqlite' || !existsSync(target.file) || isSharedSqliteOpen(target.file)) return later;
+  if (!existsSync(fileURLToPath(url))) return later;
+  const data: LedgerWorkerData = { file: target.file };
+  const worker = new Worker(url, { workerData: data });
+  worker.unref();
+  const replies: LedgerWorkerReply[] = [];
+  let wake: (() => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the ledger worker stopped (exit code ${code})`)));
+  });
+  failed.catch(() => undefined);
+  worker.on('message', (m: LedgerWorkerReply) => {
+    replies.push(m);
+    wake?.();
+  });
+  const next = async (): Promise<LedgerWorkerReply> => {
+    while (replies.length === 0) await Promise.race([new Promise<void>((r) => (wake = r)), failed]);
+    return replies.shift()!;
+  };
+  const send = (command: LedgerWorkerCommand): void => worker.postMessage(command);
+  return {
+    start(runId, content) {
+      let tables: TableRows[];
+      try {
+        // Bad content (a reused order id, a time that is not whole ms) is refused before any work.
+        tables = runContentRows(runId, content);
+      } catch (e) {
+        void worker.terminate();
+        throw e;
+      }
+      worker.ref();
+      send({ kind: 'rows', tables });
+      return {
+        isOverlapped: true,
+        async finish(run) {
+          try {
+            const row = runRow(run);
+            const first = await next();
+            if (first.kind === 'stale') return await recordRunAt(target, { ...content, run });
+            if (first.kind === 'failed') throw workerError(first, runId);
+            send({ kind: 'commit', run: row });
+            const last = await next();
+            if (last.kind === 'failed') throw workerError(last, runId);
+          } finally {
+            await worker.terminate();
+          }
+        },
+        abandon() {
+          send({ kind: 'abort' });
+          void worker.terminate();
+        },
+      };
+    },
+    close() {
+      void worker.terminate();
+    },
+  };
+}
+
+/**
+ * Starts recording a finished run whose own row (metrics, end time) is not known yet, so that
+ * the bulk of the writing overlaps other work (the results files). On a SQLite file with a
+ * current schema not held open by this process, a worker thread inserts the rows at once inside
+ * a transaction that `finish` completes and commits; elsewhere `finish` records everything then,
+ * through `recordRunAt`. Either way nothing is committed before `finish`.
+ */
+export function startRecordingAt(
+  target: LedgerTarget,
+  runId: string,
+  content: Omit<RunRecording, 'run'>,
+  options: { readonly workerUrl?: URL } = {},
+): PendingRecording {
+  return prepareRecordingAt(target, options).start(runId, content);
+}

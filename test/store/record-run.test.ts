@@ -1,0 +1,106 @@
+/**
+ * recordRunAt on the SQLite file: the prepared-statement path without the query builder is taken
+ * only when the schema is current and this process does not hold the file open; every other case
+ * goes through the ledger (which migrates, or refuses a newer schema).
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLedger, ledgerMigrations, type RunRecording } from '../../src/store/index.js';
+import { prepareRecordingAt, recordRunAt } from '../../src/store/record-run.js';
+import { LATEST_MIGRATION } from '../../src/store/schema-version.js';
+import { sqliteBackend } from './backends.js';
+
+const backend = sqliteBackend();
+afterAll(() => backend.cleanup());
+
+const T0 = 1_700_000_000_123;
+
+function recording(id: string): RunRecording {
+  return {
+    run: { id, kind: 'backtest', strategy: 's', params: {}, spec: {}, startedAt: T0, status: 'finished', finishedAt: T0 + 1 },
+    orders: [
+      {
+        order: { clientOrderId: 'a', symbol: 'AAPL', side: 'buy', type: 'market', qty: 1, tif: 'day', status: 'filled',
+          filledQty: 1, avgPrice: 10, fees: 0, createdAt: T0, updatedAt: T0, sent: true, sentAt: T0, venueOrderId: 'sim-1' },
+        events: [{ status: 'new', ts: T0 }, { status: 'filled', ts: T0 }],
+      },
+    ],
+    fills: [{ clientOrderId: 'a', symbol: 'AAPL', side: 'buy', qty: 1, price: 10, fee: 0, ts: T0 }],
+  }; // prettier-ignore
+}
+
+const fileOf = (home: string): string => join(home, 'state', 'momentic.db');
+
+describe('recordRunAt on SQLite', () => {
+  it('knows the latest migration without loading the migrations', () => {
+    expect(Object.keys(ledgerMigrations('sqlite')).at(-1)).toBe(LATEST_MIGRATION);
+  });
+
+  it('creates and migrates a new file, then records into the current one directly', async () => {
+    const db = await backend.fresh();
+    const target = { dialect: 'sqlite', file: fileOf(db.home) } as const;
+    await recordRunAt(target, recording('first'));
+    await recordRunAt(target, recording('second'));
+    const ledger = await createLedger(db.config, db.home);
+    try {
+      for (const id of ['first', 'second']) {
+        expect(await ledger.runCounts(id)).toMatchObject({ orders: 1, orderEvents: 2, fills: 1, positions: 1 });
+      }
+      expect((await recordRunAt(target, recording('first')).catch((e: { code: string }) => e))?.code).toBe(
+        'LEDGER_CONFLICT',
+      );
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('writes through the connection this process already holds on the file', async () => {
+    const db = await backend.fresh();
+    const ledger = await createLedger(db.config, db.home);
+    try {
+      await ledger.startRun({ id: 'live', kind: 'live', strategy: 's', params: {}, spec: {}, startedAt: T0 });
+      await recordRunAt({ dialect: 'sqlite', file: fileOf(db.home) }, recording('held'));
+      expect((await ledger.getRun('held'))?.status).toBe('finished');
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('refuses a file migrated by a newer version and writes nothing to it', async () => {
+    const db = await backend.fresh();
+    await (await createLedger(db.config, db.home)).close();
+    await backend.exec(db, `insert into momentic_migration (name, timestamp) values ('9999_future', '2099-01-01')`);
+    const error = await recordRunAt({ dialect: 'sqlite', file: fileOf(db.home) }, recording('late')).catch(
+      (e: { code: string }) => e,
+    );
+    expect(error?.code).toBe('LEDGER_SCHEMA');
+    const file = new Database(fileOf(db.home), { readonly: true });
+    try {
+      expect(file.prepare('select count(*) as n from runs').get()).toEqual({ n: 0 });
+    } finally {
+      file.close();
+    }
+  });
+
+  it('a worker made ready for a run that then fails is given up, and holds nothing (compiled worker: npm run build)', async () => {
+    const workerUrl = new URL('../../dist/store/ledger-worker.js', import.meta.url);
+    const db = await backend.fresh();
+    await (await createLedger(db.config, db.home)).close();
+    const target = { dialect: 'sqlite', file: fileOf(db.home) } as const;
+    prepareRecordingAt(target, { workerUrl }).close();
+    const { run, ...content } = recording('after-close');
+    const twice = { ...content, orders: [content.orders[0]!, content.orders[0]!] };
+    expect(() => prepareRecordingAt(target, { workerUrl }).start(run.id, twice)).toThrow(/twice/);
+    const slot = prepareRecordingAt(target, { workerUrl });
+    const pending = slot.start(run.id, content);
+    expect(pending.isOverlapped).toBe(true);
+    await pending.finish(run);
+    const ledger = await createLedger(db.config, db.home);
+    try {
+      expect(await ledger.runCounts('after-close')).toMatchObject({ orders: 1, orderEvents: 2, fills: 1 });
+    } finally {
+      await ledger.close();
+    }
+  });
+});
