@@ -11,7 +11,7 @@ export type LedgerOutcome =
   | { readonly recorded: true; readonly location: string; readonly ms: number }
   | { readonly recorded: false; readonly location?: string; readonly error: MomenticError };
 
-/** The OrderTracker's records of orders denied before the venue (risk, warm-up, a reused id) have ids `denied-N`. */
+/** The OrderManager's records of orders denied before the venue (risk, warm-up, a reused id) have ids `denied-N`. */
 const isDenied = (venueId: string): boolean => venueId.startsWith('denied-');
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
