@@ -10,6 +10,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { isValidIsoDate, type IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
 import { ConfigError } from '../core/errors.js';
+import { checkSymbol } from '../core/symbol.js';
 import type { ConfigLayer } from '../config/layers.js';
 import { PRICE_ROUNDINGS, runConfigSchema, type RunConfig } from '../config/run-config.js';
 import { configSchema, type Config } from '../config/schema.js';
@@ -25,14 +26,14 @@ const fileSchema = z.strictObject({
   description: z.string().optional(),
   strategy: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
-  symbols: z.array(z.string().min(1)).default([]),
+  symbols: z.array(z.string()).default([]),
   timeframe: z.enum(['1d', '1h', '15m', '5m', '1m']).optional(),
   start: isoDate.optional(),
   end: isoDate.optional(),
   cash: z.number().positive().optional(),
   fill: z.enum(['next-open', 'close']).optional(),
   participation: z.number().gt(0).lte(1).optional(),
-  benchmark: z.string().min(1).optional(),
+  benchmark: z.string().optional(),
   costs: z.strictObject({ fees: z.string().optional(), slippage: z.string().optional() }).optional(),
   /** Risk limits of this run over the config's `risk:` section (docs/risk.md). */
   risk: configSchema.shape.risk.partial().optional(),
@@ -116,6 +117,8 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
   if (v.costs?.slippage !== undefined) {
     parseSlippage(v.costs.slippage, { key: 'costs.slippage', ...at(['costs', 'slippage']) });
   }
+  v.symbols.forEach((s, i) => checkSymbol(s, { key: `symbols[${i}]`, ...at(['symbols', String(i)]) }));
+  if (v.benchmark !== undefined) checkSymbol(v.benchmark, { key: 'benchmark', ...at(['benchmark']) });
   if (v.start !== undefined && v.end !== undefined && v.start > v.end) {
     throw new ConfigError('CONFIG_INVALID_VALUE', `${y.file}: start ${v.start} is after end ${v.end}`, {
       hint: 'give a start date on or before the end date',

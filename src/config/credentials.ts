@@ -7,6 +7,20 @@ export const VENUE_CREDENTIALS = {
 
 export type Venue = keyof typeof VENUE_CREDENTIALS;
 
+/**
+ * The environment variable that holds the secret a config key path names
+ * (`venues.alpaca.api_secret_key` -> APCA_API_SECRET_KEY), for CONFIG_SECRET_IN_FILE's hint.
+ */
+export function secretEnvVar(path: readonly string[]): string {
+  const key = (path[path.length - 1] ?? '').toLowerCase();
+  if (path[0] === 'database') return 'MOMENTIC_DATABASE_URL';
+  if (path[0] === 'redis') return 'MOMENTIC_REDIS_URL';
+  const venue = path.find((p): p is Venue => p in VENUE_CREDENTIALS);
+  if (venue === undefined) return 'MOMENTIC_API_TOKEN (the API) or the venue variables in docs/configuration.md';
+  const [first, second] = VENUE_CREDENTIALS[venue] as readonly string[];
+  return /secret|password|passphrase|private/.test(key) && second !== undefined ? second : (first as string);
+}
+
 export interface CredentialStatus {
   readonly venue: Venue;
   readonly variables: readonly { readonly name: string; readonly isSet: boolean }[];

@@ -1,6 +1,7 @@
 import { closest } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
 import { isSecretName, urlPassword } from '../core/secrets.js';
+import { secretEnvVar } from './credentials.js';
 import { DEFAULTS } from './schema.js';
 
 /** One source of config values, with a way to say where a key path came from. */
@@ -56,6 +57,9 @@ export function checkKnownKeys(
   if (!isPlainObject(known)) return;
   for (const [key, value] of Object.entries(values)) {
     const path = [...prefix, key];
+    // A secret is refused before the key is looked up: `api_secret_key` is not a schema key, and
+    // calling it unknown would hide that its value must never be in a file.
+    if (layer.isFile && !isPlainObject(known[key])) checkNoSecret(layer, path, value);
     if (!(key in known)) {
       const siblings = Object.keys(known);
       const guess = closest(key, siblings);
@@ -76,8 +80,6 @@ export function checkKnownKeys(
         });
       }
       checkKnownKeys(layer, value, path);
-    } else if (layer.isFile) {
-      checkNoSecret(layer, path, value);
     }
   }
 }
@@ -86,12 +88,7 @@ function checkNoSecret(layer: ConfigLayer, path: readonly string[], value: unkno
   const key = path[path.length - 1] ?? '';
   const hasUrlPassword = typeof value === 'string' && key.endsWith('url') && urlPassword(value) !== undefined;
   if (isSecretName(key) || hasUrlPassword) {
-    const envName =
-      path[0] === 'database'
-        ? 'MOMENTIC_DATABASE_URL'
-        : path[0] === 'redis'
-          ? 'MOMENTIC_REDIS_URL'
-          : 'the venue key variable';
+    const envName = secretEnvVar(path);
     throw new ConfigError(
       'CONFIG_SECRET_IN_FILE',
       `config key "${path.join('.')}" holds a secret; secrets are read only from the environment`,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isValidIsoDate } from '../core/dates.js';
+import { isValidSymbol } from '../core/symbol.js';
 import { ORDER_DEFAULTS, VENUE_DEFAULTS } from './run-defaults.js';
 import { configSchema, DEFAULTS, TIMEFRAMES } from './schema.js';
 
@@ -23,7 +24,7 @@ export const runConfigSchema = z.strictObject({
   }),
   data: z.strictObject({
     /** Empty: the data provider's default universe. */
-    symbols: z.array(z.string().min(1)),
+    symbols: z.array(z.string().refine(isValidSymbol, 'symbols are letters, digits and . - _ / :')),
     timeframe: z.enum(TIMEFRAMES),
     /** Inclusive session dates; null: the first (last) session every chosen symbol has data for. */
     start: isoDate.nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../core/enums.js';
 import { LOG_LEVELS } from '../core/logger.js';
+import { isValidSymbol } from '../core/symbol.js';
 
 const url = z
   .string()
@@ -22,7 +23,7 @@ export const configSchema = z.strictObject({
     fallbacks: z.array(z.enum(PROVIDERS)),
     timeframe: z.enum(TIMEFRAMES),
     format: z.enum(['csv', 'parquet']),
-    symbols: z.array(z.string().regex(/^[A-Za-z0-9.\-/:_]+$/, 'symbols are letters, digits and . - / : _')),
+    symbols: z.array(z.string().refine(isValidSymbol, 'symbols are letters, digits and . - _ / :')),
   }),
   database: z.strictObject({ url }),
   redis: z.strictObject({ url }),

@@ -11,5 +11,6 @@ export * from './logger.js';
 export * from './order.js';
 export * from './position.js';
 export * from './secrets.js';
+export * from './symbol.js';
 export * from './zones.js';
 export * from './text-table.js';

@@ -29,7 +29,21 @@ export function rawParquetDir(home: string, tf: Timeframe, symbol: string): stri
   return join(zonePaths(home).raw, tf, fileSymbol(symbol));
 }
 
-/** Symbols such as `BTC/USD` or `X:BTCUSD` become safe file names (`BTC-USD`, `X_BTCUSD`). */
+/**
+ * Symbols such as `BTC/USD` or `X:BTCUSD` become safe file names (`BTC+USD`, `X=BTCUSD`). `+` and
+ * `=` are not symbol characters (src/core/symbol.ts), so the mapping is reversible: `BTC/USD` and
+ * `BTC-USD` are different files.
+ */
 export function fileSymbol(symbol: string): string {
+  return symbol.replace(/\//g, '+').replace(/:/g, '=');
+}
+
+/** The symbol a file name stands for (the inverse of `fileSymbol`). */
+export function symbolOfFile(name: string): string {
+  return name.replace(/\+/g, '/').replace(/=/g, ':');
+}
+
+/** The names a symbol's file had before `fileSymbol` was reversible (`BTC-USD`, `X_BTCUSD`). */
+export function legacyFileSymbol(symbol: string): string {
   return symbol.replace(/\//g, '-').replace(/:/g, '_');
 }

@@ -111,6 +111,7 @@ describe('momentic backtest', () => {
     const badFees = await cli(['--home', home, 'backtest', '--fees', 'lots']);
     expect(badFees.code).toBe(2);
     const badReport = await cli(['--home', home, 'report', 'nope']);
-    expect(badReport.code).toBe(2);
+    expect(badReport.code).toBe(3);
+    expect(badReport.stderr).toContain('DATA_NOT_FOUND');
   });
 });

@@ -97,7 +97,7 @@ describe('data fetch against the fake vendor servers', () => {
       );
       expect(ok.code, ok.stderr).toBe(0);
       expect(read(join(home, 'data/raw/1d/AAPL.csv')).trimEnd().split('\n')).toHaveLength(1 + 21);
-      expect(read(join(home, 'data/raw/1d/BTC-USD.csv')).trimEnd().split('\n')).toHaveLength(1 + 30);
+      expect(read(join(home, 'data/raw/1d/BTC+USD.csv')).trimEnd().split('\n')).toHaveLength(1 + 30);
       const bad = await cli(
         [
           '--home',

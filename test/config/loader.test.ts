@@ -161,8 +161,14 @@ describe('config errors', () => {
         configFile: 'c.yaml',
       }),
     );
-    // api_key is not a schema key, so it is unknown; a known URL key with a password is a secret.
-    expect(e.code).toBe('CONFIG_UNKNOWN_KEY');
+    // api_key is not a schema key: it is refused as a secret, not as an unknown key.
+    expect(e).toMatchObject({
+      code: 'CONFIG_SECRET_IN_FILE',
+      exitCode: 2,
+      context: { file: 'c.yaml', row: 4, key: 'venues.alpaca.api_key' },
+    });
+    expect(e.hint).toContain('APCA_API_KEY_ID');
+    expect(JSON.stringify(e)).not.toContain('PKABCDEF123');
     const f = thrown(() =>
       loadConfig({
         cwd: workspace({ 'c.yaml': 'database:\n  url: postgres://trader:s3cretpw@db:5432/prod\n' }),
@@ -177,6 +183,25 @@ describe('config errors', () => {
     expect(f.hint).toContain('MOMENTIC_DATABASE_URL');
     expect(JSON.stringify(f)).not.toContain('s3cretpw');
   });
+
+  it.each([
+    ['venues:\n  alpaca:\n    api_secret_key: abc123456\n', 3, 'venues.alpaca.api_secret_key', 'APCA_API_SECRET_KEY'],
+    [
+      'venues:\n  binance:\n    testnet: true\n    secret: abc123456\n',
+      4,
+      'venues.binance.secret',
+      'BINANCE_API_SECRET',
+    ],
+    ['venues:\n  polygon:\n    token: abc123456\n', 3, 'venues.polygon.token', 'POLYGON_API_KEY'],
+    ['http:\n  password: abc123456\n', 2, 'http.password', 'MOMENTIC_API_TOKEN'],
+  ])(
+    'refuses a secret-looking key that the schema does not know as CONFIG_SECRET_IN_FILE (%#)',
+    (text, row, key, env) => {
+      const e = thrown(() => loadConfig({ cwd: workspace({ 'c.yaml': text }), env: {}, configFile: 'c.yaml' }));
+      expect(e).toMatchObject({ code: 'CONFIG_SECRET_IN_FILE', context: { file: 'c.yaml', row, key } });
+      expect(e.hint).toContain(env);
+    },
+  );
 });
 
 describe('config report', () => {

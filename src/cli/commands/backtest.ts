@@ -1,13 +1,15 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
 import { formatRunConfig, runConfigEntries, type LayeredRunConfig } from '../../config/run-config-layers.js';
 import { UsageError } from '../../core/errors.js';
+import { checkSymbol, parseSymbolList } from '../../core/symbol.js';
 import { secretScrubber } from '../../core/secrets.js';
 import { formatTable } from '../../core/text-table.js';
 import { changedOutputs, rebuildReport } from '../../backtest/read-results.js';
 import type { ResultsManifest } from '../../backtest/results-manifest.js';
-import { runResultsDir } from '../../backtest/results-writer.js';
+import { existingRunDir } from '../../backtest/run-folder.js';
+import { checkOutputPath } from '../../data/output-path.js';
 import { resolveSpec, runBacktestJob, specOfRun, type BacktestFlags } from '../../orchestration/backtest-job.js';
 import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
@@ -28,10 +30,10 @@ function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
       context: { flag: '--cash' },
     });
   }
-  const symbols = str(opts.symbols)
-    ?.split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter((s) => s !== '');
+  const symbols =
+    str(opts.symbols) === undefined
+      ? undefined
+      : parseSymbolList(String(opts.symbols), '--symbols').map((s) => s.toUpperCase());
   return {
     ...(str(opts.strategy) === undefined ? {} : { strategy: String(opts.strategy) }),
     ...(str(opts.config) === undefined ? {} : { configFile: String(opts.config) }),
@@ -54,7 +56,9 @@ function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
             example: '--participation 0.1',
           }),
         }),
-    ...(str(opts.benchmark) === undefined ? {} : { benchmark: String(opts.benchmark).trim().toUpperCase() }),
+    ...(str(opts.benchmark) === undefined
+      ? {}
+      : { benchmark: checkSymbol(String(opts.benchmark).trim(), { flag: '--benchmark' }).toUpperCase() }),
     ...(str(opts.priceRounding) === undefined ? {} : { priceRounding: opts.priceRounding as 'none' | 'conservative' }),
     ...(str(opts.out) === undefined ? {} : { out: String(opts.out) }),
     ...(opts.risk === true ? { risk: true } : {}),
@@ -80,6 +84,10 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   const log = (await ctx.logger()).child({ component: 'backtest' });
   if (str(opts.replay) !== undefined) return replay(ctx, String(opts.replay));
   const flags = await runFlags(opts, ctx.io.cwd);
+  const out =
+    flags.out === undefined
+      ? undefined
+      : checkOutputPath(loaded.home, flags.out, { flag: '--out', kind: 'dir', cwd: ctx.io.cwd });
   const { spec, sources, file } = resolveSpec(loaded.home, loaded.config, flags, loaded.sources);
   if (opts.explainConfig === true) return explainConfig(ctx, { config: spec, sources });
   let progress: ReturnType<typeof createProgress> | undefined;
@@ -90,7 +98,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     config: loaded.config,
     env: loaded.env,
     spec,
-    ...(flags.out === undefined ? {} : { out: flags.out }),
+    ...(out === undefined ? {} : { out }),
     ...(file === undefined ? {} : { runFile: file.file }),
     logger: log,
     onFetch: (s) => {
@@ -191,7 +199,7 @@ function explainConfig(ctx: CommandContext, layered: LayeredRunConfig): number {
 
 async function replay(ctx: CommandContext, runId: string): Promise<number> {
   const loaded = await ctx.config();
-  const dir = runResultsDir(loaded.home, runId);
+  const dir = existingRunDir(loaded.home, runId);
   const spec = specOfRun(dir);
   const original = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ResultsManifest & {
     outputs: Record<string, string>;
@@ -211,13 +219,7 @@ async function replay(ctx: CommandContext, runId: string): Promise<number> {
 export async function report(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const runId = String(opts.runId);
-  const dir = runResultsDir(loaded.home, runId);
-  if (!existsSync(join(dir, 'manifest.json'))) {
-    throw new UsageError('USAGE_INVALID_OPTION', `no run ${runId} in ${join(loaded.home, 'data', 'results')}`, {
-      hint: 'pass a run id that momentic backtest printed (ls data/results/)',
-      context: { value: runId },
-    });
-  }
+  const dir = existingRunDir(loaded.home, runId);
   const file = rebuildReport(dir);
   if (ctx.json) ctx.outJson({ run_id: runId, report: file });
   else ctx.out(`report: ${file}`);

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { compareHtml, COMPARE_KEYS, type CompareRun } from '../../backtest/compare-report.js';
 import { readResults } from '../../backtest/read-results.js';
-import { runResultsDir } from '../../backtest/results-writer.js';
+import { existingRunDir } from '../../backtest/run-folder.js';
+import { checkOutputPath } from '../../data/output-path.js';
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
 import type { CommandContext } from '../context.js';
@@ -20,7 +21,7 @@ export async function compare(ctx: CommandContext, opts: Record<string, unknown>
     });
   }
   const runs: CompareRun[] = ids.map((id) => {
-    const r = readResults(runResultsDir(loaded.home, id));
+    const r = readResults(existingRunDir(loaded.home, id));
     return {
       runId: id,
       strategy: r.record.strategy,
@@ -33,7 +34,7 @@ export async function compare(ctx: CommandContext, opts: Record<string, unknown>
   });
   const out =
     typeof opts.out === 'string'
-      ? resolve(ctx.io.cwd, opts.out)
+      ? checkOutputPath(loaded.home, opts.out, { flag: '--out', kind: 'file', cwd: ctx.io.cwd })
       : join(loaded.home, 'data', 'results', `compare-${ids.join('-vs-').slice(0, 180)}.html`);
   writeFileSync(out, compareHtml(runs));
   if (ctx.json) {

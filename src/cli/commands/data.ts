@@ -3,6 +3,7 @@ import { getCalendar } from '../../calendar/registry.js';
 import type { TradingCalendar } from '../../calendar/types.js';
 import type { Timeframe } from '../../core/enums.js';
 import { isMomenticError, UsageError } from '../../core/errors.js';
+import { checkSymbol, parseSymbolList } from '../../core/symbol.js';
 import { formatTable } from '../../core/text-table.js';
 import type { FlagValue } from '../../config/loader.js';
 import { importFile } from '../../data/import-file.js';
@@ -25,7 +26,10 @@ function configFlags(opts: Record<string, unknown>): FlagValue[] {
   if (str(opts.timeframe) !== undefined)
     out.push({ path: 'data.timeframe', value: opts.timeframe, flag: '--timeframe' });
   if (str(opts.format) !== undefined) out.push({ path: 'data.format', value: opts.format, flag: '--format' });
-  if (str(opts.symbols) !== undefined) out.push({ path: 'data.symbols', value: opts.symbols, flag: '--symbols' });
+  if (str(opts.symbols) !== undefined) {
+    parseSymbolList(String(opts.symbols), '--symbols');
+    out.push({ path: 'data.symbols', value: opts.symbols, flag: '--symbols' });
+  }
   return out;
 }
 
@@ -112,7 +116,7 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
 export async function dataImport(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config(configFlags(opts));
   const file = resolve(ctx.io.cwd, String(opts.file));
-  const symbol = String(opts.symbol).toUpperCase();
+  const symbol = checkSymbol(String(opts.symbol ?? ''), { flag: '--symbol' }).toUpperCase();
   const layout = str(opts.layout) ?? 'auto';
   const { inferDumpName } = await import('../../venues/binance/dump.js');
   const dump = layout === 'binance' || (layout === 'auto' && inferDumpName(file) !== undefined);
@@ -184,10 +188,7 @@ export async function dataValidate(ctx: CommandContext, opts: Record<string, unk
     }
     return dataImport(ctx, { ...opts, dryRun: true });
   }
-  const symbols = str(opts.symbols)
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const symbols = str(opts.symbols) === undefined ? undefined : parseSymbolList(String(opts.symbols), '--symbols');
   const entries = await validateRaw({
     home: loaded.home,
     ...(symbols === undefined ? {} : { symbols }),

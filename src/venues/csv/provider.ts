@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Bar } from '../../core/bar.js';
 import { DataError } from '../../core/errors.js';
 import { equity, type Instrument } from '../../core/instrument.js';
-import { fileSymbol } from '../../data/paths.js';
+import { fileSymbol, legacyFileSymbol } from '../../data/paths.js';
 import { parseUserCsv } from '../../data/user-csv.js';
 import type { BarRequest, DataProvider } from '../../engine/ports.js';
 
@@ -34,7 +34,10 @@ export class CsvFileProvider implements DataProvider {
   }
 
   async *fetchBars(request: BarRequest): AsyncIterable<readonly Bar[]> {
-    const file = [`${fileSymbol(request.symbol)}.csv`, `${fileSymbol(request.symbol)}.txt`]
+    // Files named the way earlier versions named them (`BTC-USD.csv` for BTC/USD) are still found.
+    const names = [...new Set([fileSymbol(request.symbol), legacyFileSymbol(request.symbol)])];
+    const file = names
+      .flatMap((n) => [`${n}.csv`, `${n}.txt`])
       .map((f) => join(this.#o.dir, f))
       .find((f) => existsSync(f));
     if (file === undefined) {
