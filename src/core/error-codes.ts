@@ -57,6 +57,10 @@ export const ERROR_CODES = {
   USAGE_INVALID_DATE: { kind: 'usage', summary: 'a date is not a real YYYY-MM-DD date' },
   USAGE_INVALID_TIMESTAMP: { kind: 'usage', summary: 'a timestamp is not valid ISO-8601 with a time zone or offset' },
   USAGE_INVALID_RANGE: { kind: 'usage', summary: 'a range has its start after its end' },
+  USAGE_INVALID_ORDER: {
+    kind: 'usage',
+    summary: 'a strategy placed an order with a non-finite or non-positive quantity, or a non-finite price',
+  },
   CALENDAR_UNKNOWN_MARKET: { kind: 'usage', summary: 'no trading calendar is registered under that market code' },
   CALENDAR_OUT_OF_RANGE: { kind: 'usage', summary: 'a date lies outside the years a calendar covers' },
   CALENDAR_NOT_A_SESSION: { kind: 'usage', summary: 'a date asked for session times is not a trading day' },
