@@ -66,6 +66,10 @@ export const ERROR_CODES = {
     summary:
       'an output path (--out) is inside a data zone, state/ or another run folder, or is a folder that is not empty',
   },
+  USAGE_INVALID_ORDER: {
+    kind: 'usage',
+    summary: 'a strategy placed an order with a non-finite or non-positive quantity, or a non-finite price',
+  },
   CALENDAR_UNKNOWN_MARKET: { kind: 'usage', summary: 'no trading calendar is registered under that market code' },
   CALENDAR_OUT_OF_RANGE: { kind: 'usage', summary: 'a date lies outside the years a calendar covers' },
   CALENDAR_NOT_A_SESSION: { kind: 'usage', summary: 'a date asked for session times is not a trading day' },

@@ -1,5 +1,6 @@
 import type { Indicator, OhlcvBar } from '../analytics/indicators/indicator.js';
 import type { TradingCalendar } from '../calendar/types.js';
+import { formatInstant } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { deterministicId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
@@ -136,6 +137,8 @@ export class EngineContext implements StrategyContext {
   /** Order entry: an id, then the OrderManager (reused id, warm-up, risk, the venue). */
   #place(slot: number, symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
     const host = this.#host;
+    if (!(qty > 0 && qty < Infinity)) this.#badOrder(symbol, side, 'qty', qty, 'a positive, finite quantity');
+    if (options !== undefined) this.#checkPrices(symbol, side, options);
     const custom = options?.clientOrderId;
     const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
@@ -144,6 +147,42 @@ export class EngineContext implements StrategyContext {
     if (denied !== undefined)
       host.deliverRejection({ clientOrderId, symbol, reason: denied, source: 'risk', ts: host.now() });
     return clientOrderId;
+  }
+
+  /** Order prices must be finite numbers (a non-positive one is the venue's `invalid_price`). */
+  #checkPrices(symbol: string, side: Side, o: OrderOptions): void {
+    this.#checkPrice(symbol, side, 'limitPrice', o.limitPrice);
+    this.#checkPrice(symbol, side, 'stopPrice', o.stopPrice);
+    this.#checkPrice(symbol, side, 'trailAmount', o.trailAmount);
+    this.#checkPrice(symbol, side, 'trailPercent', o.trailPercent);
+    this.#checkPrice(symbol, side, 'takeProfit.limitPrice', o.takeProfit?.limitPrice);
+    this.#checkPrice(symbol, side, 'stopLoss.stopPrice', o.stopLoss?.stopPrice);
+    this.#checkPrice(symbol, side, 'stopLoss.limitPrice', o.stopLoss?.limitPrice);
+  }
+
+  #checkPrice(symbol: string, side: Side, field: string, p: number | undefined): void {
+    if (p !== undefined && !Number.isFinite(p)) this.#badOrder(symbol, side, field, p, 'a finite price');
+  }
+
+  /** A quantity or price no venue could take: a bug in the strategy, so it stops the run (exit 2). */
+  #badOrder(symbol: string, side: Side, field: string, value: number, want: string): never {
+    const host = this.#host;
+    const ts = host.barTs();
+    const at = Number.isFinite(ts) ? `the bar of ${formatInstant(ts)}` : 'before the first bar';
+    throw new UsageError(
+      'USAGE_INVALID_ORDER',
+      `strategy ${host.strategy} ordered to ${side} ${symbol} with ${field} ${value} at ${at}; an order needs ${want}`,
+      {
+        hint: `size the order to ${want} (check the sizing for NaN, zero and division by zero; skip the order when there is nothing to trade)`,
+        context: {
+          key: field,
+          value: String(value),
+          strategy: host.strategy,
+          symbol,
+          bar: Number.isFinite(ts) ? formatInstant(ts) : '',
+        },
+      },
+    );
   }
 
   cancel(clientOrderId: string): void {

@@ -191,6 +191,15 @@ export interface ExecutionClient {
 
 export type ExecutionListener = (event: ExecutionEvent) => void;
 
+/**
+ * What a simulated venue reads of the account it trades for, to check buying power: the equity
+ * now (the portfolio's, marked at the latest close). A callback, so the venue never holds the
+ * portfolio and the engine never imports the venue.
+ */
+export interface VenueAccount {
+  equity(): number;
+}
+
 /** Stable codes of venue rejections, for the order manager and `orders.csv`. */
 export const RejectCode = {
   DuplicateClientOrderId: 'duplicate_client_order_id',
@@ -200,6 +209,8 @@ export const RejectCode = {
   /** A field combination the venue does not support (a stop with tif opg, a bracket without legs). */
   InvalidOrder: 'invalid_order',
   NotShortable: 'not_shortable',
+  /** The order would take gross exposure beyond the account's buying power (a multiple of equity). */
+  InsufficientBuyingPower: 'insufficient_buying_power',
 } as const;
 export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 

@@ -5,3 +5,4 @@ export * from './sessions.js';
 export * from './fill-rules.js';
 export { validateOrder, type InvalidOrder, type ValidOrder } from './order-validation.js';
 export * from './simulated-exchange.js';
+export * from './buying-power.js';

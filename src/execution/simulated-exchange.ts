@@ -5,6 +5,7 @@ import { ConfigError, InternalError } from '../core/errors.js';
 import type { Instrument } from '../core/instrument.js';
 import type { OrderRequest, OrderState } from '../core/order.js';
 import { BarMatcher } from './bar-matcher.js';
+import { exceedsBuyingPower, type BuyingPower } from './buying-power.js';
 import { NO_FEES, type FeeModel } from './fees.js';
 import { liveFrom, NO_LATENCY, type LatencyModel } from './latency.js';
 import { OrderLifecycle } from './lifecycle.js';
@@ -40,6 +41,12 @@ export interface SimulatedExchangeOptions {
   /** Positions held before the first order (paper trading: the account's). */
   readonly positions?: Readonly<Record<string, number>>;
   readonly idPrefix?: string;
+  /**
+   * Rejects (`insufficient_buying_power`) an order that would take gross exposure beyond
+   * `leverage` x the account's equity, checked at submission (docs/execution.md, "Buying
+   * power"); unset: no check.
+   */
+  readonly buyingPower?: BuyingPower;
 }
 
 /**
@@ -55,6 +62,7 @@ export class SimulatedExchange implements ExecutionClient {
   readonly #latency: LatencyModel;
   readonly #roundPrices: boolean;
   readonly #positions: Readonly<Record<string, number>>;
+  readonly #buyingPower: BuyingPower | undefined;
   readonly #books = new Map<string, SymbolBook>();
   readonly #life: OrderLifecycle;
   readonly #matcher: BarMatcher;
@@ -69,6 +77,14 @@ export class SimulatedExchange implements ExecutionClient {
         context: { key: 'participation', value: String(p) },
       });
     }
+    const lev = options.buyingPower?.leverage;
+    if (lev !== undefined && !(lev > 0 && Number.isFinite(lev))) {
+      throw new ConfigError('CONFIG_INVALID_VALUE', `buying power leverage must be a positive number, got ${lev}`, {
+        hint: 'give the multiple of equity gross exposure may reach, e.g. 1 for a cash account, 2 for Reg T margin',
+        context: { key: 'leverage', value: String(lev) },
+      });
+    }
+    this.#buyingPower = options.buyingPower;
     this.#instrument = options.instrument;
     this.#clock = options.clock;
     this.#fill = options.fill ?? 'next-open';
@@ -237,6 +253,10 @@ export class SimulatedExchange implements ExecutionClient {
           reason: `leg id ${leg.clientOrderId} is already in use`,
         };
       }
+    }
+    if (this.#buyingPower !== undefined) {
+      const reason = exceedsBuyingPower(v.request, this.#books, this.#buyingPower);
+      if (reason !== undefined) return { ok: false, code: 'insufficient_buying_power', reason };
     }
     return v;
   }

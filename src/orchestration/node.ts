@@ -24,6 +24,7 @@ import { Engine } from '../engine/engine.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
+import { DEFAULT_LEVERAGE } from '../execution/buying-power.js';
 import { NO_FEES, type FeeModel } from '../execution/fees.js';
 import { NO_LATENCY, type LatencyModel } from '../execution/latency.js';
 import { SimulatedExchange, type FillTiming } from '../execution/simulated-exchange.js';
@@ -196,8 +197,13 @@ export function runBacktest(o: BacktestOptions): RunRecord {
   const latency = o.latency ?? NO_LATENCY;
   const fill = o.fill ?? VENUE_DEFAULTS.fill;
   const priceRounding = o.priceRounding ?? VENUE_DEFAULTS.price_rounding;
+  const cash = o.cash ?? VENUE_DEFAULTS.cash;
+  // One buying power for the venue's check and the portfolio's `buyingPower`: Reg T margin by default.
+  const maxLeverage = o.portfolio?.maxLeverage ?? DEFAULT_LEVERAGE;
+  const portfolio = new Portfolio({ ...o.portfolio, maxLeverage, initialCash: cash, symbols: source.symbols });
   const exchange = new SimulatedExchange({
     instrument: (s) => (source.symbols.includes(s) ? instrument(s) : undefined),
+    buyingPower: { account: { equity: () => portfolio.equity }, leverage: maxLeverage },
     clock,
     fill,
     fees,
@@ -207,8 +213,6 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     ...(o.participation === undefined ? {} : { participation: o.participation }),
     priceRounding,
   });
-  const cash = o.cash ?? VENUE_DEFAULTS.cash;
-  const portfolio = new Portfolio({ ...o.portfolio, initialCash: cash, symbols: source.symbols });
   const runId = o.runId ?? newRunId();
   const node = new TradingNode(
     { clock, source, execution: exchange, market: exchange },

@@ -21,6 +21,11 @@ export interface ExecutionHarness {
   trade(price: number): Promise<void>;
   /** Resolves once the events of the requests made so far have arrived (async venues). */
   settle(): Promise<void>;
+  /**
+   * The notional the account can add at `price` when the venue checks buying power; the
+   * buying-power case runs only when it is given.
+   */
+  readonly buyingPower?: number;
 }
 
 export function executionClientContract(name: string, make: () => Promise<ExecutionHarness>): void {
@@ -114,6 +119,20 @@ export function executionClientContract(name: string, make: () => Promise<Execut
       const rec = h.client.order('x3');
       expect(rec?.history.map((t) => t.status)).toEqual(['new', 'accepted', 'filled']);
       expect(h.client.order('unknown')).toBeUndefined();
+    });
+
+    it('rejects an order beyond buying power with insufficient_buying_power, and never fills it', async (t) => {
+      const { h, req, of } = await start();
+      if (h.buyingPower === undefined) return t.skip();
+      // Ten times what the account can buy: no rounding of price or lot can make it fit.
+      const qty = Math.ceil((h.buyingPower / h.price) * 10);
+      expect(() => h.client.submit(req('big', { qty }))).not.toThrow();
+      await h.settle();
+      await h.trade(h.price);
+      expect(of('big').map((e) => e.kind)).toEqual(['rejected']);
+      expect(of('big')[0]).toMatchObject({ code: 'insufficient_buying_power' });
+      expect(h.client.order('big')?.status).toBe('rejected');
+      expect(h.client.order('big')?.filledQty).toBe(0);
     });
 
     it('stops sending events to a listener that unsubscribed', async () => {

@@ -6,7 +6,13 @@ import { INSTRUMENTS, day } from './support.js';
 
 executionClientContract('SimulatedExchange', async () => {
   const clock = new BacktestClock(day(0));
-  const ex = new SimulatedExchange({ instrument: (s) => INSTRUMENTS.get(s), clock, priceRounding: 'none' });
+  // A cash account of 100,000 (1x): the contract's orders of one share fit, ten times the account does not.
+  const ex = new SimulatedExchange({
+    instrument: (s) => INSTRUMENTS.get(s),
+    clock,
+    priceRounding: 'none',
+    buyingPower: { account: { equity: () => 100_000 }, leverage: 1 },
+  });
   let i = 0;
   const bars = ex.barsOf('AAA');
   // The day before the first trade closes, so orders placed now work from the next bar on.
@@ -24,5 +30,6 @@ executionClientContract('SimulatedExchange', async () => {
       bars.onBarEnd(bar);
     },
     settle: async () => undefined,
+    buyingPower: 100_000,
   };
 });
