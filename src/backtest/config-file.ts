@@ -39,6 +39,7 @@ const fileSchema = z.strictObject({
   risk: configSchema.shape.risk.partial().optional(),
   price_rounding: z.enum(PRICE_ROUNDINGS).optional(),
   latency_ms: z.number().min(0).optional(),
+  max_leverage: z.number().positive().optional(),
   warmup: z.number().int().min(0).optional(),
   seed: z.number().int().optional(),
   orders: runConfigSchema.shape.orders.partial().optional(),
@@ -57,6 +58,7 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   benchmark: 'a symbol with data, e.g. SPY',
   price_rounding: 'none (default: prices as the data has them) or conservative (to the tick, against you)',
   latency_ms: 'milliseconds from an order to the market, e.g. 50',
+  max_leverage: 'buying power as a multiple of equity, > 0: 2 (default, margin) or 1 (cash)',
   warmup: 'a whole number of bars without orders, e.g. 60',
   seed: 'a whole number, e.g. 42',
   live: 'a section: venue (e.g. alpaca) and paper (true or false)',
@@ -90,6 +92,7 @@ export interface StrategyRunConfig {
   readonly risk?: Partial<Config['risk']>;
   readonly priceRounding?: RunConfig['venue']['price_rounding'];
   readonly latencyMs?: number;
+  readonly maxLeverage?: number;
   readonly warmup?: number;
   readonly seed?: number;
   readonly live?: Partial<RunConfig['live']>;
@@ -145,6 +148,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     ...(v.risk === undefined ? {} : { risk: v.risk as Partial<Config['risk']> }),
     ...(v.price_rounding === undefined ? {} : { priceRounding: v.price_rounding }),
     ...(v.latency_ms === undefined ? {} : { latencyMs: v.latency_ms }),
+    ...(v.max_leverage === undefined ? {} : { maxLeverage: v.max_leverage }),
     ...(v.warmup === undefined ? {} : { warmup: v.warmup }),
     ...(v.seed === undefined ? {} : { seed: v.seed }),
     ...(v.live === undefined ? {} : { live: v.live as Partial<RunConfig['live']> }),
@@ -200,6 +204,7 @@ const FILE_KEYS: ReadonlyMap<string, string> = new Map([
   ['venue.participation', 'participation'],
   ['venue.price_rounding', 'price_rounding'],
   ['venue.latency_ms', 'latency_ms'],
+  ['venue.max_leverage', 'max_leverage'],
   ['risk.enabled', 'risk'],
   ['risk.limits', 'risk'],
   ['live', 'live'],
@@ -231,6 +236,7 @@ export function runFileLayer(f: StrategyRunConfig, withParams = true): ConfigLay
       ...(f.participation === undefined ? {} : { participation: f.participation }),
       ...(f.priceRounding === undefined ? {} : { price_rounding: f.priceRounding }),
       ...(f.latencyMs === undefined ? {} : { latency_ms: f.latencyMs }),
+      ...(f.maxLeverage === undefined ? {} : { max_leverage: f.maxLeverage }),
     },
     ...(f.risk === undefined ? {} : { risk: { enabled: true, limits: { ...f.risk } } }),
     ...(f.live === undefined ? {} : { live: { ...f.live } }),

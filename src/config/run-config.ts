@@ -42,6 +42,8 @@ export const runConfigSchema = z.strictObject({
     participation: z.number().gt(0).lte(1).nullable(),
     price_rounding: z.enum(PRICE_ROUNDINGS),
     latency_ms: z.number().min(0),
+    /** Buying power as a multiple of equity; orders beyond it are rejected (insufficient_buying_power). */
+    max_leverage: z.number().positive(),
   }),
   risk: z.strictObject({
     /** Every order passes the risk manager (always in paper and live). */

@@ -10,6 +10,13 @@ export const VENUE_DEFAULTS = {
   participation: null,
   price_rounding: 'none',
   latency_ms: 0,
+  /**
+   * Buying power as a multiple of equity: 2 is a Reg T margin account's overnight buying power
+   * (FINRA Rule 4210 / Regulation T 50% initial margin), room for pairs strategies that short one
+   * leg and for a rebalance whose buys go out while its sells still work; 1 is a cash account.
+   * The simulated exchange rejects orders beyond it (insufficient_buying_power).
+   */
+  max_leverage: 2,
 } as const;
 
 export const ORDER_DEFAULTS = {

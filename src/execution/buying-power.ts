@@ -2,18 +2,13 @@ import type { OrderRequest } from '../core/order.js';
 import type { VenueAccount } from '../engine/ports.js';
 import type { SymbolBook } from './order-book.js';
 
-/**
- * The default multiple of equity that gross exposure may reach: 2, a Reg T margin account's
- * overnight buying power (Alpaca's margin accounts; FINRA Rule 4210 / Regulation T 50% initial
- * margin). A margin account, not a cash one: pairs strategies short one leg, and a rebalance
- * submits its buys while its sells still work (docs/execution.md, "Buying power").
- */
-export const DEFAULT_LEVERAGE = 2;
-
 /** Buying power of a simulated venue: gross exposure may reach `leverage` x the account's equity. */
 export interface BuyingPower {
   readonly account: VenueAccount;
-  /** Multiple of equity, > 0 (1: a cash account, 2: Reg T margin, 4: day-trading margin). */
+  /**
+   * Multiple of equity, > 0 (1: a cash account, 2: Reg T margin, 4: day-trading margin; a run's
+   * `venue.max_leverage`, default 2: docs/execution.md, "Buying power").
+   */
   readonly leverage: number;
 }
 

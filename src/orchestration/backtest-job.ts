@@ -40,6 +40,7 @@ export interface BacktestFlags {
   readonly participation?: number;
   readonly benchmark?: string;
   readonly priceRounding?: RunConfig['venue']['price_rounding'];
+  readonly maxLeverage?: number;
   readonly out?: string;
   /** Run with the risk manager and the config's limits (a run file's `risk:` adds its own). */
   readonly risk?: boolean;
@@ -108,6 +109,7 @@ function flagLayer(flags: BacktestFlags): ConfigLayer {
   set('venue.fill', flags.fill, '--fill');
   set('venue.participation', flags.participation, '--participation');
   set('venue.price_rounding', flags.priceRounding, '--price-rounding');
+  set('venue.max_leverage', flags.maxLeverage, '--max-leverage');
   if (flags.risk === true) set('risk.enabled', true, '--risk');
   const flag = (path: readonly string[]): string => byPrefix(flagOf, path) ?? path.join('.');
   return { values, isFile: false, source: (p) => `flag:${flag(p)}`, locate: (p) => ({ flag: flag(p) }) };
@@ -268,7 +270,11 @@ export function runConfigOf(recorded: unknown, file: string): RunConfig {
   const flat = typeof r.strategy === 'string';
   // A section added since (the OrderManager's `orders`) takes the defaults the run had.
   const value = !flat
-    ? { orders: RUN_DEFAULTS.orders, ...r }
+    ? {
+        orders: RUN_DEFAULTS.orders,
+        ...r,
+        venue: { max_leverage: RUN_DEFAULTS.venue.max_leverage, ...(r.venue as Record<string, unknown>) },
+      }
     : {
         strategy: { name: r.strategy, params: r.params ?? {} },
         data: { symbols: r.symbols, timeframe: r.timeframe, start: r.start, end: r.end, benchmark: null },

@@ -62,6 +62,7 @@ export function runConfigured(
     latency: venue.latency_ms === 0 ? NO_LATENCY : fixedLatency(venue.latency_ms),
     ...(venue.participation === null ? {} : { participation: venue.participation }),
     priceRounding: venue.price_rounding,
+    portfolio: { maxLeverage: venue.max_leverage },
     ...(run.warmup === null ? {} : { warmup: run.warmup }),
     ...(risk === undefined ? {} : { risk }),
     policies: {

@@ -24,7 +24,6 @@ import { Engine } from '../engine/engine.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
-import { DEFAULT_LEVERAGE } from '../execution/buying-power.js';
 import { NO_FEES, type FeeModel } from '../execution/fees.js';
 import { NO_LATENCY, type LatencyModel } from '../execution/latency.js';
 import { SimulatedExchange, type FillTiming } from '../execution/simulated-exchange.js';
@@ -199,7 +198,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
   const priceRounding = o.priceRounding ?? VENUE_DEFAULTS.price_rounding;
   const cash = o.cash ?? VENUE_DEFAULTS.cash;
   // One buying power for the venue's check and the portfolio's `buyingPower`: Reg T margin by default.
-  const maxLeverage = o.portfolio?.maxLeverage ?? DEFAULT_LEVERAGE;
+  const maxLeverage = o.portfolio?.maxLeverage ?? VENUE_DEFAULTS.max_leverage;
   const portfolio = new Portfolio({ ...o.portfolio, maxLeverage, initialCash: cash, symbols: source.symbols });
   const exchange = new SimulatedExchange({
     instrument: (s) => (source.symbols.includes(s) ? instrument(s) : undefined),

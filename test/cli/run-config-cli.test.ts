@@ -97,6 +97,38 @@ describe('run file keys reach the run', () => {
     expect(timed.metrics['total_return']).toBe(0);
   });
 
+  it('gives the simulated exchange the run’s buying power: at 0.1x equity every full-weight buy is rejected', async () => {
+    const plain = await backtest(home, ['--config', runFile(home, 'lev-plain.yaml', `${BASE}symbols: [ZNTX]\n`)]);
+    const cash = await backtest(home, [
+      '--config',
+      runFile(home, 'lev-tenth.yaml', `${BASE}symbols: [ZNTX]\nmax_leverage: 0.1\n`),
+    ]);
+    const flag = await backtest(home, [
+      '--config',
+      runFile(home, 'lev-flag.yaml', `${BASE}symbols: [ZNTX]\n`),
+      '--max-leverage',
+      '0.1',
+    ]);
+    const statuses = (dir: string) => {
+      const o = rows(join(dir, 'orders.csv'));
+      const h = o[0] as string[];
+      return o.slice(1).map((r) => [r[h.indexOf('status')], r[h.indexOf('reason')] ?? '']);
+    };
+    // sma-cross puts all of the equity into one symbol: about 100,000 of exposure, far above
+    // 0.1 x 100,000 of buying power, and well within the default 2x.
+    expect(statuses(plain.dir).every(([s]) => s === 'filled')).toBe(true);
+    for (const dir of [cash.dir, flag.dir]) {
+      // The reason cell is quoted CSV with commas: read the file's lines, one order each.
+      const lines = readFileSync(join(dir, 'orders.csv'), 'utf8').trim().split('\n').slice(1);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(line).toContain(',rejected,');
+        expect(line).toMatch(/beyond the buying power of 0\.1x equity 100000 \(10000\)/);
+      }
+    }
+    expect(cash.metrics['total_return']).toBe(0);
+  });
+
   it('names the file and line of an unknown order policy', async () => {
     const file = runFile(home, 'bad-orders.yaml', `${BASE}orders:\n  cancel_after: 5\n`);
     const r = await cli(['--home', home, 'backtest', '--config', file]);

@@ -60,6 +60,15 @@ function backtestFlags(opts: Record<string, unknown>): BacktestFlags {
       ? {}
       : { benchmark: checkSymbol(String(opts.benchmark).trim(), { flag: '--benchmark' }).toUpperCase() }),
     ...(str(opts.priceRounding) === undefined ? {} : { priceRounding: opts.priceRounding as 'none' | 'conservative' }),
+    ...(opts.maxLeverage === undefined
+      ? {}
+      : {
+          maxLeverage: numberFlag(opts.maxLeverage, '--max-leverage', {
+            min: 0,
+            minExclusive: true,
+            example: '--max-leverage 1',
+          }),
+        }),
     ...(str(opts.out) === undefined ? {} : { out: String(opts.out) }),
     ...(opts.risk === true ? { risk: true } : {}),
   };

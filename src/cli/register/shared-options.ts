@@ -30,6 +30,10 @@ export function withRunOptions(cmd: Command, bars: boolean): Command {
         '--price-rounding <mode>',
         'fill prices as the rule gives them, or rounded to the tick against you',
       ).choices(['none', 'conservative']),
+    )
+    .option(
+      '--max-leverage <multiple>',
+      'buying power as a multiple of equity: orders beyond it are rejected (default 2, margin; 1 for cash)',
     );
   if (bars) {
     cmd.addOption(
