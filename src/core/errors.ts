@@ -57,6 +57,12 @@ export class ConfigError extends MomenticError {}
 export class UsageError extends MomenticError {}
 export class DataError extends MomenticError {}
 export class RiskError extends MomenticError {}
+/** A user's strategy file threw while running (STRATEGY_RUNTIME_ERROR); the thrown error is the cause. */
+export class StrategyError extends MomenticError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('STRATEGY_RUNTIME_ERROR', message, options);
+  }
+}
 export class InternalError extends MomenticError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('INTERNAL', message, {

@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import type { StrategyDefinition } from '../strategies/define.js';
 import { isStrategyFile, registerStrategy } from '../strategies/registry.js';
+import { guardDefinition } from './strategy-guard.js';
 
 export { isStrategyFile };
 
@@ -115,8 +116,9 @@ export async function loadStrategyFile(
       'end the file with: export default defineStrategy({ name, params: z.object({...}), create: (p) => strategy })',
     );
   }
-  registerStrategy(file, def as StrategyDefinition);
-  return { key: file, definition: def as StrategyDefinition };
+  const guarded = guardDefinition(def as StrategyDefinition, file, path);
+  registerStrategy(file, guarded);
+  return { key: file, definition: guarded };
 }
 
 /**
