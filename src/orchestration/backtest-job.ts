@@ -163,7 +163,9 @@ export async function runBacktestJob(o: {
   const { home, config } = o;
   const startedAt = Date.now();
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
-  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
+  if (isStrategyFile(o.spec.strategy.name)) {
+    await loadStrategyFile(o.spec.strategy.name, undefined, { hookTimeoutMs: config.engine.hook_timeout_ms });
+  }
   // The strategy, its params and the symbols it needs are checked before any data is loaded.
   checkStrategy(o.spec, o.runFile === undefined ? { flag: '--param' } : { file: o.runFile });
   const loadStart = performance.now();

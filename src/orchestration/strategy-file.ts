@@ -66,10 +66,15 @@ function compileError(path: string, file: string, message: string): ConfigError 
   );
 }
 
-/** Loads a strategy file (an absolute path, or relative to `base`) and registers it under its absolute path. */
+/**
+ * Loads a strategy file (an absolute path, or relative to `base`) and registers it under its
+ * absolute path, its hooks guarded (orchestration/strategy-guard.ts) with `hookTimeoutMs`
+ * (`engine.hook_timeout_ms`; 0 = no limit).
+ */
 export async function loadStrategyFile(
   path: string,
   base = process.cwd(),
+  options: { readonly hookTimeoutMs?: number } = {},
 ): Promise<{ key: string; definition: StrategyDefinition }> {
   const file = isAbsolute(path) ? path : resolve(base, path);
   if (!existsSync(file)) {
@@ -116,7 +121,7 @@ export async function loadStrategyFile(
       'end the file with: export default defineStrategy({ name, params: z.object({...}), create: (p) => strategy })',
     );
   }
-  const guarded = guardDefinition(def as StrategyDefinition, file, path);
+  const guarded = guardDefinition(def as StrategyDefinition, file, path, options.hookTimeoutMs);
   registerStrategy(file, guarded);
   return { key: file, definition: guarded };
 }

@@ -132,4 +132,55 @@ describe('a broken strategy file', () => {
       expect(line).toMatch(/sweep-throws\.ts:14:\d+/);
     }
   });
+
+  const LOOPING = [
+    "import { defineStrategy, type Strategy } from 'momentic';",
+    "import { z } from 'zod';",
+    '',
+    'export default defineStrategy({',
+    "  name: 'looper',",
+    '  params: z.object({ k: z.number().default(1) }),',
+    '  create: (): Strategy => ({',
+    "    name: 'looper',",
+    '    onBar() {',
+    '      let n = 0;',
+    '      while (true) {',
+    '        n++;',
+    '      }',
+    '    },',
+    '  }),',
+    '});',
+    '',
+  ].join('\n');
+
+  it('whose onBar loops forever is stopped after engine.hook_timeout_ms with STRATEGY_HOOK_TIMEOUT', async () => {
+    writeFileSync(join(dir, 'loops.ts'), LOOPING);
+    const t0 = Date.now();
+    const r = await cli(['--home', home, 'backtest', '--strategy', './loops.ts', '--symbols', 'ZNTX', ...period], {
+      cwd: dir,
+      env: { MOMENTIC_ENGINE__HOOK_TIMEOUT_MS: '300' },
+    });
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^StrategyError STRATEGY_HOOK_TIMEOUT at \S*\/loops\.ts/);
+    expect(r.stderr).toContain('onBar for ZNTX at bar 2021-01-04T');
+    expect(r.stderr).toContain('300 ms');
+    expect(r.stderr).toContain('engine.hook_timeout_ms');
+  }, 15_000);
+
+  it('whose onBar loops forever stops each sweep trial on worker threads too', async () => {
+    writeFileSync(join(dir, 'loops-sweep.ts'), LOOPING);
+    const args = ['--home', home, 'sweep', '--strategy', './loops-sweep.ts', '--symbols', 'ZNTX', '--param', 'k=1,2'];
+    const r = await cli([...args, '--workers', '2', ...period], {
+      cwd: dir,
+      env: { MOMENTIC_ENGINE__HOOK_TIMEOUT_MS: '300' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const trials = /^trials: (.+)$/m.exec(r.stdout)?.[1] ?? '';
+    const failed = readFileSync(trials, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(',failed,'));
+    expect(failed).toHaveLength(2);
+    for (const line of failed) expect(line).toContain('STRATEGY_HOOK_TIMEOUT: strategy onBar for ZNTX');
+  }, 30_000);
 });

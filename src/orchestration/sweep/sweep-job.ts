@@ -83,7 +83,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     ...fixed,
     ...p,
   }));
-  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
+  const hookTimeoutMs = o.config.engine.hook_timeout_ms;
+  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name, undefined, { hookTimeoutMs });
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -131,6 +132,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     format: o.config.data.format,
     data,
     tasks: todo.length,
+    hookTimeoutMs,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
   });
   try {
