@@ -4,13 +4,29 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { RunConfig } from '../config/run-config.js';
-import { validateParams, type ParamSource } from '../strategies/define.js';
+import { validateParams, type ParamSource, type StrategyDefinition } from '../strategies/define.js';
 import { getStrategyDefinition } from '../strategies/registry.js';
 
 export function checkStrategy(run: RunConfig, source: ParamSource): void {
   const def = getStrategyDefinition(run.strategy.name, { key: 'strategy' });
-  const params = validateParams(def, run.strategy.params, source);
-  const symbols = run.data.symbols;
+  checkSymbols(def, validateParams(def, run.strategy.params, source), run.data.symbols);
+}
+
+/**
+ * The same for a sweep's combinations: the name, and the symbols each combination needs. A
+ * combination the schema refuses is a failed trial with its reason (docs/evaluation.md), not an
+ * error of the sweep.
+ */
+export function checkSweepStrategy(run: RunConfig, combos: readonly Readonly<Record<string, unknown>>[]): void {
+  const def = getStrategyDefinition(run.strategy.name, { key: 'strategy' });
+  if (def.symbols === undefined) return;
+  for (const raw of combos) {
+    const parsed = def.params.safeParse(raw);
+    if (parsed.success) checkSymbols(def, parsed.data, run.data.symbols);
+  }
+}
+
+function checkSymbols(def: StrategyDefinition, params: Record<string, unknown>, symbols: readonly string[]): void {
   // No symbols given means the ones the data has; they are checked when the strategy starts.
   if (symbols.length === 0 || def.symbols === undefined) return;
   const needed = def.symbols(params);
