@@ -5,6 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StrategyError, toMomenticError } from '../../src/core/errors.js';
+import { flat, run } from '../backtest/support.js';
 import { cli, tempDir } from '../support/cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -183,4 +185,25 @@ describe('a broken strategy file', () => {
     expect(failed).toHaveLength(2);
     for (const line of failed) expect(line).toContain('STRATEGY_HOOK_TIMEOUT: strategy onBar for ZNTX');
   }, 30_000);
+});
+
+describe('a strategy of momentic itself (not from a file) that throws', () => {
+  it('stays an InternalError: only strategy files are guarded', () => {
+    let thrown: unknown;
+    try {
+      run(
+        {
+          onBar() {
+            throw new TypeError('a bug of ours');
+          },
+        },
+        { series: [flat('AAA', [1, 2, 3])] },
+      );
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(thrown).not.toBeInstanceOf(StrategyError);
+    expect(toMomenticError(thrown).code).toBe('INTERNAL');
+  });
 });
