@@ -10,6 +10,7 @@ export class CliRun {
   readonly #io: CliIo;
   #exitCode: number = ExitCode.Ok;
   #isJson: boolean;
+  #logLevel: string | undefined;
 
   /** `argv` gives a first guess at `--json`, so a parse error before any action renders right. */
   constructor(io: CliIo, argv: readonly string[]) {
@@ -26,9 +27,15 @@ export class CliRun {
     return this.#isJson;
   }
 
+  /** `--log-level` as parsed (undefined before a command's action runs, or when not given). */
+  get logLevel(): string | undefined {
+    return this.#logLevel;
+  }
+
   /** The handler's context; the parsed globals also settle how errors render. */
   context(globals: GlobalOptions): CommandContext {
     this.#isJson = globals.json === true;
+    this.#logLevel = globals.logLevel;
     return new CommandContext(this.#io, globals);
   }
 

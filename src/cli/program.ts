@@ -152,6 +152,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e.kind === 'internal' && raw instanceof Error && raw.stack !== undefined && io.env.MOMENTIC_DEBUG === '1') {
       io.stderr(raw.stack + '\n');
     }
+    // A user's strategy threw: its own stack (source-mapped to the .ts file) at --log-level debug.
+    const level = run.logLevel ?? io.env.MOMENTIC_LOG_LEVEL;
+    const cause = e.code === 'STRATEGY_RUNTIME_ERROR' ? e.cause : undefined;
+    if (cause instanceof Error && cause.stack !== undefined && (level === 'debug' || level === 'trace')) {
+      io.stderr(`stack trace of the strategy:\n${cause.stack}\n`);
+    }
     return e.exitCode;
   }
 }

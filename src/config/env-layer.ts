@@ -12,8 +12,16 @@ const ALIASES: Readonly<Record<string, string>> = {
   MOMENTIC_MARKET: 'market',
 };
 
-/** MOMENTIC_* variables that are not config keys. */
-export const NON_KEY_VARS: ReadonlySet<string> = new Set(['MOMENTIC_HOME', 'MOMENTIC_CONFIG', 'MOMENTIC_API_TOKEN']);
+/**
+ * MOMENTIC_* variables that are not config keys (docs/configuration.md): the workspace, the config
+ * file, the server token, and MOMENTIC_DEBUG=1 (stack traces of internal errors, read by the CLI).
+ */
+export const NON_KEY_VARS: ReadonlySet<string> = new Set([
+  'MOMENTIC_HOME',
+  'MOMENTIC_CONFIG',
+  'MOMENTIC_API_TOKEN',
+  'MOMENTIC_DEBUG',
+]);
 
 /** `data.provider` -> `MOMENTIC_DATA__PROVIDER`. */
 export function envNameOf(path: readonly string[]): string {

@@ -49,6 +49,14 @@ export const ERROR_CODES = {
     summary:
       'a strategy file (--strategy ./file.ts) is missing, fails to load or does not export a strategy definition',
   },
+  STRATEGY_RUNTIME_ERROR: {
+    kind: 'config',
+    summary: "a user's strategy file threw in create or a hook (init, onBar, onSlice, onFill, onOrderRejected, onStop)",
+  },
+  STRATEGY_HOOK_TIMEOUT: {
+    kind: 'config',
+    summary: "a hook of a user's strategy file ran longer than engine.hook_timeout_ms and was stopped",
+  },
   // usage (exit 2)
   USAGE_UNKNOWN_COMMAND: { kind: 'usage', summary: 'the command or subcommand does not exist' },
   USAGE_UNKNOWN_OPTION: { kind: 'usage', summary: 'an option (flag) is not known to the command' },

@@ -57,6 +57,15 @@ export class ConfigError extends MomenticError {}
 export class UsageError extends MomenticError {}
 export class DataError extends MomenticError {}
 export class RiskError extends MomenticError {}
+/**
+ * A user's strategy file failed while running: it threw (STRATEGY_RUNTIME_ERROR, the thrown error
+ * is the cause) or a hook ran past its time budget (STRATEGY_HOOK_TIMEOUT).
+ */
+export class StrategyError extends MomenticError {
+  constructor(code: 'STRATEGY_RUNTIME_ERROR' | 'STRATEGY_HOOK_TIMEOUT', message: string, options: ErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 export class InternalError extends MomenticError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('INTERNAL', message, {

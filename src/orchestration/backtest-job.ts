@@ -19,6 +19,7 @@ import { parseParamValue } from '../strategies/define.js';
 import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runConfigured } from './configured-run.js';
 import { loadRunData, withDataRange } from './run-data.js';
+import { checkStrategy } from './strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
@@ -164,7 +165,11 @@ export async function runBacktestJob(o: {
   const { home, config } = o;
   const startedAt = Date.now();
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
-  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
+  if (isStrategyFile(o.spec.strategy.name)) {
+    await loadStrategyFile(o.spec.strategy.name, undefined, { hookTimeoutMs: config.engine.hook_timeout_ms });
+  }
+  // The strategy, its params and the symbols it needs are checked before any data is loaded.
+  checkStrategy(o.spec, o.runFile === undefined ? { flag: '--param' } : { file: o.runFile });
   const loadStart = performance.now();
   const data = await loadRunData({
     home,

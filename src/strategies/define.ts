@@ -11,6 +11,8 @@ export interface StrategyDefinition<P = Record<string, unknown>> {
   /** A zod object schema; `.describe()` on a field becomes the hint of its errors. */
   readonly params: z.ZodObject;
   create(params: P): Strategy;
+  /** The symbols the strategy needs in the run (a pair's two legs), checked before data is loaded. */
+  symbols?(params: P): readonly string[];
 }
 
 export interface StrategyDefinitionInput<S extends z.ZodObject> {
@@ -18,6 +20,7 @@ export interface StrategyDefinitionInput<S extends z.ZodObject> {
   readonly description?: string;
   readonly params: S;
   create(params: z.output<S>): Strategy;
+  symbols?(params: z.output<S>): readonly string[];
 }
 
 /** Declares a strategy: `defineStrategy({ name, description, params: z.object({...}), create })`. */

@@ -107,7 +107,7 @@ describe('a strategy in a user file', () => {
 
   it.each([
     ['missing.ts', null, 'no such strategy file'],
-    ['broken.ts', 'export default {', 'cannot be loaded'],
+    ['broken.ts', 'export default {', 'does not compile: '],
     ['empty.ts', 'export const x = 1;\n', 'does not export a strategy definition (no default export)'],
     ['noparams.ts', "export default { name: 'x', create: () => ({ name: 'x' }) };\n", 'params is not a zod object'],
   ])('rejects %s with STRATEGY_FILE_INVALID and exit 2', async (file, text, why) => {

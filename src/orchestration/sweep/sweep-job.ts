@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger.js';
 import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
 import { loadRunData, withDataRange } from '../run-data.js';
+import { checkSweepStrategy } from '../strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { gridSize, grid, randomSample, trialKey, type ParamAxis } from './param-space.js';
 import { summarize, type SweepSummary } from './summary.js';
@@ -83,7 +84,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     ...fixed,
     ...p,
   }));
-  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name);
+  const hookTimeoutMs = o.config.engine.hook_timeout_ms;
+  if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name, undefined, { hookTimeoutMs });
+  // The strategy and the symbols its combinations need are checked before any data is loaded.
+  checkSweepStrategy(o.spec, combos);
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -131,6 +135,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     format: o.config.data.format,
     data,
     tasks: todo.length,
+    hookTimeoutMs,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
   });
   try {

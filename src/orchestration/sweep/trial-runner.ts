@@ -28,6 +28,8 @@ export function createTrialRunner(o: {
   readonly workers?: number;
   /** Trials to come, to not start more threads than useful. */
   readonly tasks: number;
+  /** `engine.hook_timeout_ms` for a strategy file's hooks on the worker threads. */
+  readonly hookTimeoutMs?: number;
 }): TrialRunner {
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.tasks));
   if (workers === 1) {
@@ -43,7 +45,13 @@ export function createTrialRunner(o: {
     maxThreads: workers,
     ...(file.pathname.endsWith('.ts') ? { execArgv: ['--import', 'tsx'] } : {}),
   });
-  const base = { home: o.home, format: o.format, symbols: o.data.symbols, calendars: [...o.data.calendars] };
+  const base = {
+    home: o.home,
+    format: o.format,
+    symbols: o.data.symbols,
+    calendars: [...o.data.calendars],
+    ...(o.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: o.hookTimeoutMs }),
+  };
   return {
     run: async (spec, params, index, warmup) => {
       const task: TrialTask = {

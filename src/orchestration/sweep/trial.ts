@@ -1,4 +1,5 @@
 import type { RunConfig } from '../../config/run-config.js';
+import { isMomenticError } from '../../core/errors.js';
 import { computeMetrics } from '../../backtest/metrics.js';
 import type { Metrics } from '../../backtest/metrics.js';
 import { runConfigured, type LoadedBars } from '../configured-run.js';
@@ -61,7 +62,8 @@ export function runTrial(
       ms: performance.now() - t0,
     };
   } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
+    // The code too, so a strategy file's error reads in trials.csv as it would from a backtest.
+    const error = isMomenticError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
     return { index, ok: false, error, ms: performance.now() - t0 };
   }
 }

@@ -18,6 +18,8 @@ export interface TrialTask {
   readonly index: number;
   readonly withTs: boolean;
   readonly warmup?: number;
+  /** `engine.hook_timeout_ms` for a strategy file's hooks. */
+  readonly hookTimeoutMs?: number;
 }
 
 let loaded: { key: string; series: BarSeries[]; benchmark?: BarSeries } | undefined;
@@ -42,7 +44,11 @@ async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
 export default async function trial(t: TrialTask): Promise<TrialOutcome> {
   const strategy = t.spec.strategy.name;
   if (isStrategyFile(strategy) && !strategyFiles.has(strategy)) {
-    await loadStrategyFile(strategy);
+    await loadStrategyFile(
+      strategy,
+      undefined,
+      t.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: t.hookTimeoutMs },
+    );
     strategyFiles.add(strategy);
   }
   const { series, benchmark } = await seriesOf(t);

@@ -102,7 +102,9 @@ export async function runWalkForward(o: {
       },
     );
   }
-  if (isStrategyFile(def.spec.strategy.name)) await loadStrategyFile(def.spec.strategy.name);
+  const hookTimeoutMs = o.config.engine.hook_timeout_ms;
+  if (isStrategyFile(def.spec.strategy.name))
+    await loadStrategyFile(def.spec.strategy.name, undefined, { hookTimeoutMs });
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -134,6 +136,7 @@ export async function runWalkForward(o: {
     format: o.config.data.format,
     data,
     tasks: total,
+    hookTimeoutMs,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
   });
   const results: FoldResult[] = [];

@@ -17,4 +17,5 @@ export const pairsMeanReversion = defineStrategy({
   description: 'pairs trading: short the spread A - beta x B when its z-score is above entry, long below -entry',
   params,
   create: (p) => new PairsStrategy('pairs-mean-reversion', 'mean-reversion', p as PairsParams),
+  symbols: (p) => (p as PairsParams).pair,
 });

@@ -18,4 +18,5 @@ export const pairsMomentum = defineStrategy({
   description: "pairs momentum: follow the spread A - beta x B when its z-score breaks out past entry, in the pair's relative momentum's direction", // prettier-ignore
   params,
   create: (p) => new PairsStrategy('pairs-momentum', 'momentum', p as PairsParams),
+  symbols: (p) => (p as PairsParams).pair,
 });
