@@ -95,7 +95,7 @@ export const DEFAULTS: Config = {
   data: { provider: 'synthetic', fallbacks: [], timeframe: '1d', format: 'csv', symbols: [] },
   database: { url: '' },
   redis: { url: '' },
-  engine: { hook_timeout_ms: 10_000 },
+  engine: { hook_timeout_ms: 0 },
   http: { timeout_ms: 10_000, retries: 5, backoff_ms: 500 },
   venues: {
     synthetic: { seed: 42 },
