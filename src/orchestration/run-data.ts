@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
+import type { DataProvider } from '../engine/ports.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
@@ -54,14 +55,18 @@ export async function loadRunData(o: {
 }): Promise<RunData> {
   const { home, config } = o;
   const spec = o.spec.data;
-  const provider = await createDataProvider(config.data.provider, {
-    config: { ...config, venues: { ...config.venues, synthetic: { seed: o.spec.seed } } },
-    env: o.env,
-    home,
-    ...(o.logger === undefined ? {} : { logger: o.logger }),
-  });
+  // Made only when needed (no symbols given, or data to fetch): the synthetic provider builds its
+  // market model when made, which a run on stored data would pay for nothing.
+  let made: Promise<DataProvider> | undefined;
+  const provider = (): Promise<DataProvider> =>
+    (made ??= createDataProvider(config.data.provider, {
+      config: { ...config, venues: { ...config.venues, synthetic: { seed: o.spec.seed } } },
+      env: o.env,
+      home,
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+    }));
   const store = new RawStore(home, config.data.format);
-  const symbols = spec.symbols.length > 0 ? spec.symbols : [...(provider.defaultSymbols?.() ?? [])];
+  const symbols = spec.symbols.length > 0 ? spec.symbols : [...((await provider()).defaultSymbols?.() ?? [])];
   if (symbols.length === 0) {
     throw new UsageError('USAGE_MISSING_OPTION', 'no symbols to backtest', {
       hint: 'pass --symbols A,B',
@@ -85,7 +90,7 @@ export async function loadRunData(o: {
     }
     await fetchData({
       home,
-      provider,
+      provider: await provider(),
       symbols: missing,
       timeframe: spec.timeframe,
       start: spec.start ?? SYNTHETIC_RANGE.start,

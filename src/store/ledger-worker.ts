@@ -1,12 +1,13 @@
 /**
  * A worker thread that records a finished backtest on the SQLite file while the main thread
  * writes the results files (record-run.ts, `prepareRecordingAt`). Started while the run is still
- * going, it opens the file and waits. When the run's rows arrive it takes the file's write lock
- * (`BEGIN IMMEDIATE`), checks the schema is current, inserts the orders, transitions, fills,
- * positions and equity, and reports `ready`; it commits only when the main thread sends the
- * run's own row, after the results folder is complete, so the ledger never lists a run whose
- * files are not all there. An abort, a failure or the process ending before then rolls back.
- * Foreign keys are checked at the commit (the run row comes last).
+ * going, it opens the file and waits. When the first piece of the run's rows arrives it takes the
+ * file's write lock (`BEGIN IMMEDIATE`) and checks the schema is current; it inserts each piece
+ * of orders, transitions, fills, positions and equity as it comes, while the main thread builds
+ * the next. It commits only when the main thread sends the run's own row, after the results
+ * folder is complete, so the ledger never lists a run whose files are not all there, and replies
+ * once: `committed`, `stale` or `failed`. An abort, a failure or the process ending before then
+ * rolls back. Foreign keys are checked at the commit (the run row comes last).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -20,18 +21,15 @@ export interface LedgerWorkerData {
 
 /** Worker to main thread. */
 export type LedgerWorkerReply =
-  | { readonly kind: 'ready' }
   | { readonly kind: 'stale' }
   | { readonly kind: 'committed' }
   | { readonly kind: 'failed'; readonly message: string; readonly code?: string };
 
-/** Main thread to worker: the run's rows, then its own row to add and commit; or an abort. */
+/** Main thread to worker: the run's rows in pieces, then its own row to add and commit; or an abort. */
 export type LedgerWorkerCommand =
   | { readonly kind: 'rows'; readonly tables: readonly TableRows[] }
   | { readonly kind: 'commit'; readonly run: TableRows }
   | { readonly kind: 'abort' };
-
-const port = parentPort;
 
 function failure(e: unknown): LedgerWorkerReply {
   const code = (e as { code?: unknown } | null)?.code;
@@ -42,11 +40,7 @@ function rollback(db: BetterSqlite3.Database): void {
   if (db.inTransaction) db.exec('rollback');
 }
 
-/** The next command from the main thread (messages wait in the port until a listener is set). */
-const command = (p: MessagePort): Promise<LedgerWorkerCommand> => new Promise((resolve) => p.once('message', resolve));
-
-async function main(): Promise<void> {
-  if (port === null) return;
+async function serve(port: MessagePort): Promise<void> {
   const { file } = workerData as LedgerWorkerData;
   let db: BetterSqlite3.Database;
   try {
@@ -56,32 +50,36 @@ async function main(): Promise<void> {
     port.close();
     return;
   }
+  let state: 'waiting' | 'writing' | 'done' = 'waiting';
   const done = (reply: LedgerWorkerReply): void => {
+    state = 'done';
     rollback(db);
     db.close();
     port.postMessage(reply);
     port.close();
   };
-  const rows = await command(port);
-  if (rows.kind !== 'rows') return done({ kind: 'failed', message: 'aborted' });
-  try {
-    db.exec('begin immediate');
-    if (!isCurrentSchema(db)) return done({ kind: 'stale' });
-    db.pragma('defer_foreign_keys = on');
-    for (const t of rows.tables) insertRows(db, t);
-  } catch (e) {
-    return done(failure(e));
-  }
-  port.postMessage({ kind: 'ready' });
-  const last = await command(port);
-  if (last.kind !== 'commit') return done({ kind: 'failed', message: 'aborted' });
-  try {
-    insertRows(db, last.run);
-    db.exec('commit');
-    done({ kind: 'committed' });
-  } catch (e) {
-    done(failure(e));
-  }
+  // Commands that arrived while the file was being opened wait in the port until this listener.
+  port.on('message', (c: LedgerWorkerCommand) => {
+    if (state === 'done') return;
+    if (c.kind === 'abort') return done({ kind: 'failed', message: 'aborted' });
+    try {
+      if (state === 'waiting') {
+        db.exec('begin immediate');
+        if (!isCurrentSchema(db)) return done({ kind: 'stale' });
+        db.pragma('defer_foreign_keys = on');
+        state = 'writing';
+      }
+      if (c.kind === 'rows') {
+        for (const t of c.tables) insertRows(db, t);
+        return undefined;
+      }
+      insertRows(db, c.run);
+      db.exec('commit');
+      return done({ kind: 'committed' });
+    } catch (e) {
+      return done(failure(e));
+    }
+  });
 }
 
-await main();
+if (parentPort !== null) await serve(parentPort);

@@ -65,15 +65,32 @@ export function runRow(run: RunRecording['run']): TableRows {
  * DATA_INVALID for a time that is not whole epoch milliseconds, before anything is written.
  */
 export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): TableRows[] {
+  return runContentPieces(runId, rec).next().value ?? [];
+}
+
+/**
+ * The same rows in pieces of at most `perPiece` orders (with their transitions) or fills each,
+ * the last piece ending with the positions and equity: a writer in another thread can insert one
+ * piece while the next is built, rather than wait for the whole run's rows. Within each table
+ * the rows keep the recording's order (auto-numbered ids are per table). A piece is built only
+ * when asked for, so a conflict or bad time in a later piece throws after earlier pieces were
+ * handed out: their writer must then roll back. With no `perPiece`, there is one piece.
+ */
+export function* runContentPieces(
+  runId: string,
+  rec: Omit<RunRecording, 'run'>,
+  perPiece = Infinity,
+): Generator<TableRows[], undefined> {
   const id = runId;
   const ids = new Set<string>();
   // Filled by appending at the next index: a push of ~20 values per row cost more than the
   // inserts' binding for a 15,000-order run, and arrays sized up front (`new Array(n)`) are
   // holey, which the structured clone to the worker copies as slow sparse arrays.
-  const orders: unknown[] = [];
-  const events: unknown[] = [];
+  let orders: unknown[] = [];
+  let events: unknown[] = [];
   let at = 0;
   let e = 0;
+  let inPiece = 0;
   for (const { order: o, events: history } of rec.orders) {
     const cid = o.clientOrderId;
     if (ids.has(cid)) throw conflict(`run ${id} lists client order id ${cid} twice`, cid);
@@ -105,10 +122,20 @@ export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): T
       events[e++] = ms(h.ts, 'event ts');
       events[e++] = h.reason ?? null;
     }
+    if (++inPiece === perPiece) {
+      yield [
+        { table: 'orders', columns: ORDER_COLUMNS, values: orders, runId: id },
+        { table: 'order_events', columns: EVENT_COLUMNS, values: events, runId: id },
+      ];
+      orders = [];
+      events = [];
+      at = e = inPiece = 0;
+    }
   }
-  const fills: unknown[] = [];
+  let fills: unknown[] = [];
   const positions = new Map<string, { figures: PositionFigures; ts: number }>();
   let f = 0;
+  inPiece = 0;
   for (const fill of rec.fills) {
     fills[f++] = fill.clientOrderId;
     fills[f++] = fill.execId ?? null;
@@ -121,6 +148,11 @@ export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): T
     fills[f++] = fill.liquidity ?? null;
     const p = positions.get(fill.symbol)?.figures ?? FLAT;
     positions.set(fill.symbol, { figures: applyFill(p, fill.side, fill.qty, fill.price, fill.fee), ts: fill.ts });
+    if (++inPiece === perPiece) {
+      yield [{ table: 'fills', columns: FILL_COLUMNS, values: fills, runId: id }];
+      fills = [];
+      f = inPiece = 0;
+    }
   }
   const positionValues: unknown[] = [];
   for (const [symbol, { figures: p, ts }] of positions) {
@@ -130,13 +162,14 @@ export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): T
   for (const s of rec.equity ?? []) {
     equity.push(ms(s.ts, 'equity ts'), s.equity, s.cash, s.grossExposure, s.netExposure);
   }
-  return [
+  yield [
     { table: 'orders', columns: ORDER_COLUMNS, values: orders, runId: id },
     { table: 'order_events', columns: EVENT_COLUMNS, values: events, runId: id },
     { table: 'fills', columns: FILL_COLUMNS, values: fills, runId: id },
     { table: 'positions', columns: POSITION_COLUMNS, values: positionValues, runId: id },
     { table: 'equity_snapshots', columns: EQUITY_COLUMNS, values: equity, runId: id },
   ];
+  return undefined;
 }
 
 /** Every row of a recording, the run's first (see runContentRows). */

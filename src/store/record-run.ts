@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { LedgerTarget } from './connect.js';
 import { openSqliteDatabase } from './connect.js';
 import type { LedgerWorkerCommand, LedgerWorkerData, LedgerWorkerReply } from './ledger-worker.js';
-import { runConflict, runContentRows, runRow, type TableRows } from './record-rows.js';
+import { runConflict, runContentPieces, runRow } from './record-rows.js';
 import { isSharedSqliteOpen } from './sqlite-shared.js';
 import { isCurrentSchema, writeRunSqlite } from './sqlite-recorder.js';
 import type { RunRecording } from './types.js';
@@ -43,6 +43,13 @@ export interface PendingRecording {
   /** Drops everything written so far (the run will not be recorded). */
   abandon(): void;
 }
+
+/**
+ * Orders (or fills) per piece of rows handed to the worker: small enough that it starts
+ * inserting within a few ms of the run's end, large enough that the messages cost little
+ * (a 15,000-order run is about 60 pieces).
+ */
+const ROWS_PER_PIECE = 500;
 
 /** The compiled worker beside this module (absent when running from the TypeScript sources). */
 const WORKER = new URL('./ledger-worker.js', import.meta.url);
@@ -102,27 +109,25 @@ export function prepareRecordingAt(target: LedgerTarget, options: { readonly wor
   const send = (command: LedgerWorkerCommand): void => worker.postMessage(command);
   return {
     start(runId, content) {
-      let tables: TableRows[];
+      worker.ref();
       try {
-        // Bad content (a reused order id, a time that is not whole ms) is refused before any work.
-        tables = runContentRows(runId, content);
+        // Piece by piece, so the worker inserts the first orders while the rest are built. Bad
+        // content (a reused order id, a time that is not whole ms) throws here, and the worker
+        // rolls back whatever pieces it had.
+        for (const tables of runContentPieces(runId, content, ROWS_PER_PIECE)) send({ kind: 'rows', tables });
       } catch (e) {
+        send({ kind: 'abort' });
         void worker.terminate();
         throw e;
       }
-      worker.ref();
-      send({ kind: 'rows', tables });
       return {
         isOverlapped: true,
         async finish(run) {
           try {
-            const row = runRow(run);
-            const first = await next();
-            if (first.kind === 'stale') return await recordRunAt(target, { ...content, run });
-            if (first.kind === 'failed') throw workerError(first, runId);
-            send({ kind: 'commit', run: row });
-            const last = await next();
-            if (last.kind === 'failed') throw workerError(last, runId);
+            send({ kind: 'commit', run: runRow(run) });
+            const reply = await next();
+            if (reply.kind === 'stale') return await recordRunAt(target, { ...content, run });
+            if (reply.kind === 'failed') throw workerError(reply, runId);
           } finally {
             await worker.terminate();
           }

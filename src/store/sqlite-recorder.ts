@@ -18,6 +18,28 @@ function insertText(t: TableRows, rows: number): string {
   return `insert into ${t.table} (${columns}) values ${Array(rows).fill(one).join(',')}`;
 }
 
+/**
+ * Prepared inserts by connection, table and rows per statement. A run handed to the ledger worker
+ * in pieces inserts each table many times with the same statement sizes; preparing a statement
+ * of 1,000 bound values costs about 1 ms (the orders table's checks and keys), which over the
+ * pieces of a 15,000-order run would cost more than the pieces save. A long-lived connection (a
+ * server's) sees many remainder sizes, so the cache starts over past `MAX_PREPARED` statements.
+ */
+const MAX_PREPARED = 64;
+const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+function statement(db: BetterSqlite3.Database, t: TableRows, rows: number): BetterSqlite3.Statement {
+  let byKey = prepared.get(db);
+  if (byKey === undefined) prepared.set(db, (byKey = new Map()));
+  const key = `${t.table} ${rows} ${t.runId === undefined ? 0 : 1}`;
+  let s = byKey.get(key);
+  if (s === undefined) {
+    if (byKey.size >= MAX_PREPARED) byKey.clear();
+    byKey.set(key, (s = db.prepare(insertText(t, rows))));
+  }
+  return s;
+}
+
 /** Inserts a table's rows with prepared multi-row statements (inside the caller's transaction). */
 export function insertRows(db: BetterSqlite3.Database, t: TableRows): void {
   const width = t.columns.length;
@@ -25,12 +47,12 @@ export function insertRows(db: BetterSqlite3.Database, t: TableRows): void {
   if (total === 0) return;
   const named = t.runId === undefined ? [] : [{ run: t.runId }];
   const perStatement = Math.max(1, Math.min(total, Math.floor(PARAMS_PER_STATEMENT / width)));
-  const full = db.prepare(insertText(t, perStatement));
+  const full = statement(db, t, perStatement);
   let row = 0;
   for (; row + perStatement <= total; row += perStatement) {
     full.run(t.values.slice(row * width, (row + perStatement) * width), ...named);
   }
-  if (row < total) db.prepare(insertText(t, total - row)).run(t.values.slice(row * width), ...named);
+  if (row < total) statement(db, t, total - row).run(t.values.slice(row * width), ...named);
 }
 
 /** Whether the file's applied migrations end with the one this code writes rows for. */
