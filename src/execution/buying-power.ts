@@ -33,7 +33,9 @@ export function exceedsBuyingPower(
   if (!(after > before)) return undefined;
   let gross = after * price;
   for (const book of books.values()) {
-    if (book === own) continue;
+    // Most symbols of a run are flat with nothing working: nothing to add, skipped cheaply
+    // (every order of a run walks every symbol).
+    if (book === own || (book.position === 0 && book.working.length === 0)) continue;
     const p = book.lastClose;
     if (p > 0) gross += worstQty(book, undefined) * p;
   }
