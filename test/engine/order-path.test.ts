@@ -17,6 +17,24 @@ import type { Strategy } from '../../src/strategies/api.js';
 
 const DAY = 86_400_000;
 
+/**
+ * The journal of roundTrip() on bars(): each order persisted before it is sent (the simulated
+ * venue accepts it during the send), the buy decided at bar 2's close filled at bar 3's open
+ * (120), the sell decided at bar 4's close at bar 5's open (140).
+ */
+const ROUND_TRIP = [
+  'persist buy 1',
+  'accepted',
+  'sent',
+  'fill buy 1 @ 120',
+  'filled',
+  'persist sell 1',
+  'accepted',
+  'sent',
+  'fill sell 1 @ 140',
+  'filled',
+];
+
 /** A journal that keeps every call in order. */
 function recordingJournal(): { journal: Ledger; log: string[] } {
   const log: string[] = [];
@@ -61,18 +79,7 @@ describe('the order path', () => {
       journal,
     });
     // Buy decided at bar 2's close fills at bar 3's open (120); the sell at bar 5's open (140).
-    expect(log).toEqual([
-      'persist buy 1',
-      'accepted',
-      'sent',
-      'fill buy 1 @ 120',
-      'filled',
-      'persist sell 1',
-      'accepted',
-      'sent',
-      'fill sell 1 @ 140',
-      'filled',
-    ]);
+    expect(log).toEqual(ROUND_TRIP);
     expect(rec.orders.map((o) => o.status)).toEqual(['filled', 'filled']);
   });
 
@@ -116,18 +123,7 @@ describe('the order path', () => {
     for (const b of feed.slice(3)) source.push(b);
     source.end();
     node.detach();
-    expect(log).toEqual([
-      'persist buy 1',
-      'accepted',
-      'sent',
-      'fill buy 1 @ 120',
-      'filled',
-      'persist sell 1',
-      'accepted',
-      'sent',
-      'fill sell 1 @ 140',
-      'filled',
-    ]);
+    expect(log).toEqual(ROUND_TRIP);
     expect(portfolio.qty('BTCUSD')).toBe(0);
     expect(node.engine.orders.records().map((o) => o.status)).toEqual(['filled', 'filled']);
   });
