@@ -66,6 +66,18 @@ interface Moments {
  * PBO of the trials, each an equally long series of per-period returns (`trials[j][t]`). Throws
  * a UsageError for a bad S or fewer than two trials, a DataError for a non-finite return.
  */
+/** The rules on S that need no data: an even whole number, 2..MAX_PARTITIONS (`flag` names it in errors). */
+export function checkPartitions(S: number, flag?: string): void {
+  const bad = (why: string, hint: string): never => {
+    throw new UsageError('USAGE_INVALID_OPTION', `${flag === undefined ? 'partitions' : flag} ${S}: ${why}`, {
+      hint,
+      context: flag === undefined ? { key: 'partitions', value: String(S) } : { flag, value: String(S) },
+    });
+  };
+  if (!Number.isInteger(S) || S < 2 || S % 2 !== 0) bad('S must be an even whole number >= 2', 'use e.g. 16');
+  if (S > MAX_PARTITIONS) bad(`C(S, S/2) combinations grow too fast above ${MAX_PARTITIONS}`, 'use 16 (the usual)');
+}
+
 export function probabilityOfBacktestOverfitting(trials: readonly ArrayLike<number>[], options: PboOptions): PboResult {
   const metric = options.metric ?? PboMetric.Sharpe;
   const { S, T, N } = checkInput(trials, options.partitions, metric);
@@ -150,8 +162,7 @@ function checkInput(
       context: { key: 'partitions', value: String(S) },
     });
   };
-  if (!Number.isInteger(S) || S < 2 || S % 2 !== 0) bad('S must be an even whole number >= 2', 'use e.g. 16');
-  if (S > MAX_PARTITIONS) bad(`C(S, S/2) combinations grow too fast above ${MAX_PARTITIONS}`, 'use 16 (the usual)');
+  checkPartitions(S);
   if (S > T) bad(`more blocks than the ${T} rows`, `use an even S <= ${T - (T % 2)}`);
   if (metric === PboMetric.Sharpe && Math.floor(T / S) * (S / 2) < 2) {
     bad('each half holds fewer than 2 rows, too few for a Sharpe ratio', 'use more rows or --metric mean');

@@ -38,6 +38,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
   }
   const workers = positiveInt(opts.workers, '--workers');
   const partitions = positiveInt(opts.partitions, '--partitions');
+  const maxTrials = positiveInt(opts.maxTrials, '--max-trials');
   let bar: ReturnType<typeof createProgress> | undefined;
   let shown = 0;
   const result = await runSweep({
@@ -50,6 +51,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
     objective: typeof opts.objective === 'string' ? opts.objective : 'sharpe',
     ...(workers === undefined ? {} : { workers }),
     ...(partitions === undefined ? {} : { partitions }),
+    ...(maxTrials === undefined ? {} : { maxTrials }),
     ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
     logger: log,
     onTrial: (done, total) => {

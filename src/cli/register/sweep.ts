@@ -22,6 +22,7 @@ export function registerSweep(program: Command, lazy: Lazy): void {
       'sharpe',
     )
     .option('--random <n>', 'draw n distinct combinations of the grid instead of all')
+    .option('--max-trials <n>', 'refuse a sweep of more combinations than this (default 100000)')
     .option('--seed <n>', 'seed of the random search (default 1)')
     .option('--workers <n>', 'worker threads (default: every core)')
     .option('--partitions <s>', 'CSCV blocks for the probability of backtest overfitting (even; default 16)')

@@ -16,6 +16,7 @@ import { loadRunData, withDataRange } from '../run-data.js';
 import { checkSweepStrategy } from '../strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { gridSize, grid, randomSample, trialKey, type ParamAxis } from './param-space.js';
+import { checkPartitions } from '../../analytics/stats/pbo.js';
 import { summarize, type SweepSummary } from './summary.js';
 import { SweepStore, type TrialLine } from './sweep-store.js';
 import type { TrialOutcome, TrialSpec } from './trial.js';
@@ -34,6 +35,8 @@ export interface SweepOptions {
   readonly objective: string;
   /** CSCV blocks for the PBO (default: 16, fewer for short runs). */
   readonly partitions?: number;
+  /** Most trials a sweep may have (default MAX_TRIALS): a larger grid is refused before any work. */
+  readonly maxTrials?: number;
   /** Worker threads (default: every core); 1 runs in this thread. */
   readonly workers?: number;
   /** Folder name under data/results/sweeps/ (default: from the sweep's fingerprint). */
@@ -53,6 +56,9 @@ export interface SweepResult {
   /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
   readonly trialsMs: number;
 }
+
+/** Default `--max-trials`: a grid far beyond it is a typo in a range, not a research plan. */
+export const MAX_TRIALS = 100_000;
 
 /** Objectives that are better when lower. */
 const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['ann_volatility', 'max_drawdown_duration_days', 'turnover']);
@@ -77,6 +83,21 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       hint: 'e.g. --param fast=5..50:5 --param slow=20..200:10',
       context: { flag: '--param' },
     });
+  }
+  // Every flag is checked before any work: a grid too large to hold, or a bad S, must not surface
+  // after the trials ran (or as an array that cannot be allocated).
+  if (o.partitions !== undefined) checkPartitions(o.partitions, '--partitions');
+  const maxTrials = o.maxTrials ?? MAX_TRIALS;
+  const trials = o.random === undefined ? gridSize(o.axes) : Math.min(o.random.n, gridSize(o.axes));
+  if (trials > maxTrials) {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `the sweep has ${trials.toLocaleString('en-US')} combinations, more than --max-trials ${maxTrials.toLocaleString('en-US')}`,
+      {
+        hint: 'narrow the --param ranges (a larger step), draw a sample with --random N, or raise --max-trials',
+        context: { flag: '--max-trials', value: String(trials) },
+      },
+    );
   }
   const swept = new Set(o.axes.map((a) => a.name));
   const fixed = Object.fromEntries(Object.entries(o.spec.strategy.params).filter(([k]) => !swept.has(k)));
