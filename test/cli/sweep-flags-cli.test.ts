@@ -37,4 +37,22 @@ describe('sweep flags are checked before any work', () => {
     expect(r.stderr).toContain('--partitions 3: S must be an even whole number >= 2');
     expect(existsSync(join(home, 'data'))).toBe(false);
   });
+
+  it('exits 3 naming the reasons when every combination fails, and walk-forward refuses that sweep', async () => {
+    const home = tempDir();
+    // sma-cross needs slow > fast: fast 50 or 60 against slow 10 or 20 gives 4 refused combinations.
+    const grid = ['--param', 'fast=50..60:10', '--param', 'slow=10..20:10', '--name', 'allbad'];
+    const r = await cli(['--home', home, ...BASE, ...grid]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /no trial of sweep allbad ran: all 4 combinations failed \(1 x CONFIG_INVALID_VALUE: parameter slow of strategy sma-cross is invalid: slow \(\d+\) must be greater than fast \(\d+\)/,
+    );
+    expect(r.stderr).toContain('trials.csv');
+    // What failed stays on disk to read.
+    expect(existsSync(join(home, 'data', 'results', 'sweeps', 'allbad', 'trials.csv'))).toBe(true);
+    const wf = await cli(['--home', home, 'walkforward', '--sweep', 'allbad']);
+    expect(wf.code, wf.stderr).toBe(3);
+    expect(wf.stderr).toContain('sweep allbad has no trial that ran: nothing to walk forward');
+    expect(wf.stderr).not.toContain('InternalError');
+  });
 });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { didYouMean } from '../../core/did-you-mean.js';
-import { UsageError } from '../../core/errors.js';
+import { DataError, UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
@@ -55,6 +55,22 @@ export interface SweepResult {
   readonly elapsedMs: number;
   /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
   readonly trialsMs: number;
+}
+
+/** Why no combination of a sweep ran: its failures, the commonest reasons first. */
+export function noTrialRan(id: string, dir: string, lines: readonly TrialLine[]): DataError {
+  const counts = new Map<string, number>();
+  for (const l of lines) if (!l.ok) counts.set(l.error ?? 'unknown', (counts.get(l.error ?? 'unknown') ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const reasons = top.map(([why, n]) => `${n} x ${why}`).join('; ');
+  return new DataError(
+    'DATA_INVALID',
+    `no trial of sweep ${id} ran: all ${lines.length} combinations failed (${reasons})`,
+    {
+      hint: `fix the parameter ranges (each failure's reason is in ${join(dir, 'trials.csv')}), then rerun the sweep`,
+      context: { file: join(dir, 'trials.csv') },
+    },
+  );
 }
 
 /** Default `--max-trials`: a grid far beyond it is a typo in a range, not a research plan. */
@@ -167,5 +183,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const trialsMs = performance.now() - tTrials;
   const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
   await writeSweepOutputs(store, summary, definition);
+  // The files stay (trials.csv says why each combination failed); a sweep with no trial is no result.
+  if (summary.trials === 0) throw noTrialRan(id, store.dir, store.lines);
   return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0, trialsMs };
 }

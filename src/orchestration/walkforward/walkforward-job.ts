@@ -92,6 +92,12 @@ export async function runWalkForward(o: {
   const def: SweepDefinition = { ...raw, spec: runConfigOf(raw.spec, file) };
   const { timeframe } = def.spec.data;
   const summary = readJson<SweepSummary>(join(dir, 'summary.json'), `summary of sweep ${o.sweepId} (did it finish?)`);
+  if (summary.trials === 0) {
+    throw new DataError('DATA_INVALID', `sweep ${o.sweepId} has no trial that ran: nothing to walk forward`, {
+      hint: `every combination failed (reasons in ${join(dir, 'trials.csv')}); fix the ranges and rerun the sweep`,
+      context: { file: join(dir, 'trials.csv') },
+    });
+  }
   if (timeframe !== '1d') {
     throw new UsageError(
       'USAGE_INVALID_OPTION',
