@@ -122,8 +122,10 @@ describe('a broken strategy file', () => {
       ]),
       { cwd: dir },
     );
-    expect(r.code, r.stderr).toBe(0);
-    const trials = /^trials: (.+)$/m.exec(r.stdout)?.[1] ?? '';
+    // No trial ran, so the sweep has no result (exit 3), naming the reason; trials.csv keeps each one.
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('all 2 combinations failed (2 x STRATEGY_RUNTIME_ERROR: strategy onBar for ZNTX');
+    const trials = /at (\S+trials\.csv)/.exec(r.stderr)?.[1] ?? '';
     const failed = readFileSync(trials, 'utf8')
       .split('\n')
       .filter((l) => l.includes(',failed,'));
@@ -177,8 +179,9 @@ describe('a broken strategy file', () => {
       cwd: dir,
       env: { MOMENTIC_ENGINE__HOOK_TIMEOUT_MS: '300' },
     });
-    expect(r.code, r.stderr).toBe(0);
-    const trials = /^trials: (.+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('all 2 combinations failed (2 x STRATEGY_HOOK_TIMEOUT: strategy onBar for ZNTX');
+    const trials = /at (\S+trials\.csv)/.exec(r.stderr)?.[1] ?? '';
     const failed = readFileSync(trials, 'utf8')
       .split('\n')
       .filter((l) => l.includes(',failed,'));

@@ -67,7 +67,7 @@ export function noTrialRan(id: string, dir: string, lines: readonly TrialLine[])
     'DATA_INVALID',
     `no trial of sweep ${id} ran: all ${lines.length} combinations failed (${reasons})`,
     {
-      hint: `fix the parameter ranges (each failure's reason is in ${join(dir, 'trials.csv')}), then rerun the sweep`,
+      hint: `read each failure's reason in ${join(dir, 'trials.csv')} (a parameter mix the strategy refuses, or an error of the strategy), fix it, then rerun the sweep`,
       context: { file: join(dir, 'trials.csv') },
     },
   );
