@@ -8,7 +8,7 @@ import { BarSeries, type Bar } from '../../src/core/bar.js';
 import { WallClock } from '../../src/core/clock.js';
 import { cryptoPair } from '../../src/core/instrument.js';
 import type { OrderStatus } from '../../src/core/enums.js';
-import type { Ledger } from '../../src/engine/ports.js';
+import type { Ledger, PreTradeCheck } from '../../src/engine/ports.js';
 import { SimulatedExchange } from '../../src/execution/simulated-exchange.js';
 import { TradingNode, runBacktest } from '../../src/orchestration/node.js';
 import { PushBarSource } from '../../src/orchestration/push-bar-source.js';
@@ -68,31 +68,29 @@ function bars(n: number, ts0: number, step: number, symbol = 'AAA'): Bar[] {
   });
 }
 
+/** roundTrip() backtested over six daily bars of a crypto pair, with a recording journal. */
+function backtestWith(risk?: PreTradeCheck) {
+  const { journal, log } = recordingJournal();
+  const rec = runBacktest({
+    strategy: roundTrip(),
+    series: [BarSeries.fromBars('AAA', bars(6, Date.UTC(2024, 0, 2), DAY))],
+    instrument: (s) => cryptoPair(s),
+    journal,
+    ...(risk === undefined ? {} : { risk }),
+  });
+  return { rec, log };
+}
+
 describe('the order path', () => {
   it('journals a backtest order before it is sent, then its transitions and fills', () => {
-    const { journal, log } = recordingJournal();
-    const series = BarSeries.fromBars('AAA', bars(6, Date.UTC(2024, 0, 2), DAY));
-    const rec = runBacktest({
-      strategy: roundTrip(),
-      series: [series],
-      instrument: (s) => cryptoPair(s),
-      journal,
-    });
+    const { rec, log } = backtestWith();
     // Buy decided at bar 2's close fills at bar 3's open (120); the sell at bar 5's open (140).
     expect(log).toEqual(ROUND_TRIP);
     expect(rec.orders.map((o) => o.status)).toEqual(['filled', 'filled']);
   });
 
   it('journals nothing for an order the pre-trade check denies, and records the denial', () => {
-    const { journal, log } = recordingJournal();
-    const series = BarSeries.fromBars('AAA', bars(6, Date.UTC(2024, 0, 2), DAY));
-    const rec = runBacktest({
-      strategy: roundTrip(),
-      series: [series],
-      instrument: (s) => cryptoPair(s),
-      journal,
-      risk: { check: (o) => (o.side === 'sell' ? 'no selling today' : undefined) },
-    });
+    const { rec, log } = backtestWith({ check: (o) => (o.side === 'sell' ? 'no selling today' : undefined) });
     expect(log.filter((l) => l.startsWith('persist'))).toEqual(['persist buy 1']);
     expect(rec.orders.map((o) => [o.side, o.status, o.reason])).toEqual([
       ['buy', 'filled', undefined],
