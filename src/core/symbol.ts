@@ -24,8 +24,16 @@ export function checkSymbol(symbol: string, context: ErrorContext): string {
   );
 }
 
-/** A comma-separated symbol list (`--symbols A,B`): trimmed and checked; an empty entry is an error. */
+/**
+ * A comma-separated symbol list (`--symbols A,B`): trimmed and checked. An empty list or entry
+ * is an error: `--symbols ""` must not quietly fall back to the default universe.
+ */
 export function parseSymbolList(text: string, flag: string): string[] {
-  if (text.trim() === '') return [];
+  if (text.trim() === '') {
+    throw new UsageError('USAGE_INVALID_SYMBOL', `${flag} is empty: it needs at least one symbol`, {
+      hint: `name the symbols, e.g. ${flag} ORCL,NVDA, or leave ${flag} out for the run's default`,
+      context: { flag, value: text },
+    });
+  }
   return text.split(',').map((s) => checkSymbol(s.trim(), { flag }));
 }

@@ -1,3 +1,4 @@
+import { parseSymbolList } from '../../core/symbol.js';
 import { UsageError } from '../../core/errors.js';
 import type { Timeframe } from '../../core/enums.js';
 import { formatTable } from '../../core/text-table.js';
@@ -25,10 +26,7 @@ export async function featuresBuild(ctx: CommandContext, opts: Record<string, un
   const loaded = await ctx.config();
   const symbols =
     typeof opts.symbols === 'string'
-      ? opts.symbols
-          .split(',')
-          .map((s) => s.trim().toUpperCase())
-          .filter((s) => s !== '')
+      ? parseSymbolList(opts.symbols, '--symbols').map((s) => s.toUpperCase())
       : undefined;
   const pairs = typeof opts.pairs === 'string' ? parsePairs(opts.pairs) : [];
   let progress: ReturnType<typeof createProgress> | undefined;
