@@ -197,6 +197,29 @@ export class OrderManager {
     return ids;
   }
 
+  /**
+   * The orders from creation index `from` on, in creation order, and the index to continue from.
+   * With `onlyEnded`, it stops at the first order still working (or not yet at the venue): a run
+   * still going can hand its ended orders on, as their records no longer change, and the later
+   * ones when they end. Without it, it is `records()` from `from` on.
+   */
+  recordsFrom(from: number, onlyEnded: boolean): { readonly records: OrderRecord[]; readonly next: number } {
+    const out: OrderRecord[] = [];
+    const client = this.#o.client;
+    const entries = this.#entries;
+    let i = from;
+    for (; i < entries.length; i++) {
+      const e = entries[i] as string | OrderRecord;
+      if (typeof e !== 'string') out.push(e);
+      else {
+        const r = client.order(e);
+        if (onlyEnded && (r === undefined || !isTerminal(r.status))) break;
+        if (r !== undefined) out.push(r);
+      }
+    }
+    return { records: out, next: i };
+  }
+
   /** Every order in creation order with its final state (the venue's record where it has one). */
   records(): OrderRecord[] {
     const out: OrderRecord[] = [];

@@ -184,7 +184,10 @@ export async function runBacktestJob(o: {
   const spec = withDataRange(o.spec, data);
   const runId = o.runId ?? newRunId();
   // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
+  // The run hands its ended orders and fills to the ledger as it goes, so they are written while
+  // the engine still runs; nothing is committed before the results folder is complete.
   const recorder = o.ledger === false ? undefined : await prepareBacktestRecording(config, home);
+  const recording = recorder?.begin(runId);
   const engineStart = performance.now();
   let configured: ReturnType<typeof runConfigured>;
   try {
@@ -194,8 +197,10 @@ export async function runBacktestJob(o: {
       paramSource: o.runFile === undefined ? { flag: '--param' } : { file: o.runFile },
       config: { run: spec, ...(o.runFile === undefined ? {} : { run_file: o.runFile }) },
       ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+      ...(recording === undefined ? {} : { onRecords: (orders, fills) => recording.sink.add(orders, fills) }),
     });
   } catch (e) {
+    recording?.abandon();
     recorder?.close();
     throw e;
   }
@@ -209,7 +214,6 @@ export async function runBacktestJob(o: {
   // whose folder is incomplete. A ledger that cannot be reached is reported in the result
   // (`ledger.recorded: false`, which the CLI prints as a warning), never fatal: docs/ledger.md,
   // "Backtests in the ledger".
-  const recording = recorder?.start(record);
   let written: Awaited<ReturnType<typeof writeResults>>;
   try {
     written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });
@@ -217,7 +221,7 @@ export async function runBacktestJob(o: {
     recording?.abandon();
     throw e;
   }
-  const ledger: LedgerOutcome | undefined = await recording?.finish({
+  const ledger: LedgerOutcome | undefined = await recording?.finish(record, {
     spec: spec as unknown as Record<string, unknown>,
     metrics: written.metrics as unknown as Record<string, unknown>,
     dir,

@@ -65,15 +65,23 @@ interface RunFacts {
   readonly finishedAt: number;
 }
 
+/**
+ * Turns a backtest's order records, in creation order, into the ledger's orders with their
+ * transitions, numbering a client order id's second and later uses.
+ */
+function ledgerOrders(): (records: readonly RunRecord['orders'][number][]) => RunRecording['orders'][number][] {
+  const uses = new Map<string, number>();
+  return (records) =>
+    records.map((r) => {
+      const n = (uses.get(r.clientOrderId) ?? 0) + 1;
+      uses.set(r.clientOrderId, n);
+      return { order: ledgerOrderOf(r, n), events: r.history };
+    });
+}
+
 /** The orders (with their transitions) and fills of a finished backtest, as the ledger keeps them. */
 function contentOf(record: RunRecord): Omit<RunRecording, 'run'> {
-  const uses = new Map<string, number>();
-  const orders = record.orders.map((r) => {
-    const n = (uses.get(r.clientOrderId) ?? 0) + 1;
-    uses.set(r.clientOrderId, n);
-    return { order: ledgerOrderOf(r, n), events: r.history };
-  });
-  return { orders, fills: record.fills ?? [] };
+  return { orders: ledgerOrders()(record.orders), fills: record.fills ?? [] };
 }
 
 function runOf(record: RunRecord, o: RunFacts): RunRecording['run'] {
@@ -129,10 +137,32 @@ export interface PendingBacktestRecording {
   abandon(): void;
 }
 
+/**
+ * A backtest's recording fed while the engine runs (`BacktestRecorder.begin`): the orders that
+ * have ended, in creation order, and the fills booked so far are handed over as they come, so
+ * the ledger writes them while the run and its results files are still being made.
+ */
+export interface BacktestRecordSink {
+  /** Orders in their final state, continuing the creation order, and fills continuing the booking order. */
+  add(orders: readonly RunRecord['orders'][number][], fills: readonly NonNullable<RunRecord['fills']>[number][]): void;
+}
+
+/** A backtest's recording begun before the run ended. */
+export interface StreamingBacktestRecording {
+  /** What the run hands its ended orders and fills to. */
+  readonly sink: BacktestRecordSink;
+  /** Completes and commits it with the finished run and the facts known once its files are written. */
+  finish(record: RunRecord, o: RunFacts): Promise<LedgerOutcome>;
+  /** Gives it up (the run failed, or its files could not be written): nothing is recorded. */
+  abandon(): void;
+}
+
 /** Where a backtest will be recorded, made ready while it runs (`prepareBacktestRecording`). */
 export interface BacktestRecorder {
   /** Starts recording the finished run: its rows are written while the results files are. */
   start(record: RunRecord): PendingBacktestRecording;
+  /** Starts recording a run that is still going: `sink` takes its orders and fills as they end. */
+  begin(runId: string): StreamingBacktestRecording;
   /** Gives the recorder up when the run failed before `start`. */
   close(): void;
 }
@@ -149,6 +179,7 @@ export interface BacktestRecorder {
 export async function prepareBacktestRecording(
   config: Pick<Config, 'database'>,
   home: string,
+  options: { readonly workerUrl?: URL } = {},
 ): Promise<BacktestRecorder> {
   let location: string | undefined;
   const failed = (e: unknown): LedgerOutcome => ({
@@ -158,8 +189,10 @@ export async function prepareBacktestRecording(
   });
   const failedRecorder = (e: unknown): BacktestRecorder => {
     const outcome = failed(e);
+    const pending = { finish: async () => outcome, abandon: () => undefined };
     return {
-      start: () => ({ finish: async () => outcome, abandon: () => undefined }),
+      start: () => pending,
+      begin: () => ({ ...pending, sink: { add: () => undefined } }),
       close: () => undefined,
     };
   };
@@ -168,7 +201,7 @@ export async function prepareBacktestRecording(
     location = describeTarget(target);
     const where = location;
     const { prepareRecordingAt } = await import('../store/record-run.js');
-    const slot = prepareRecordingAt(target);
+    const slot = prepareRecordingAt(target, options);
     return {
       start(record) {
         const started = performance.now();
@@ -190,6 +223,45 @@ export async function prepareBacktestRecording(
         } catch (e) {
           return failedRecorder(e).start(record);
         }
+      },
+      begin(runId) {
+        const started = performance.now();
+        let addMs = 0;
+        let broken: unknown;
+        let pending: ReturnType<typeof slot.begin> | undefined;
+        try {
+          pending = slot.begin(runId);
+        } catch (e) {
+          broken = e;
+        }
+        const orders = ledgerOrders();
+        const beginMs = performance.now() - started;
+        return {
+          sink: {
+            add(records, fills) {
+              if (pending === undefined || broken !== undefined) return;
+              const t0 = performance.now();
+              try {
+                pending.add(orders(records), fills);
+              } catch (e) {
+                // Bad content: nothing is recorded, the run goes on and reports it at the end.
+                broken = e;
+              }
+              addMs += performance.now() - t0;
+            },
+          },
+          async finish(record, o) {
+            if (pending === undefined || broken !== undefined) return failed(broken);
+            const t0 = performance.now();
+            try {
+              await pending.finish(runOf(record, o));
+              return { recorded: true, location: where, ms: beginMs + addMs + performance.now() - t0 };
+            } catch (e) {
+              return failed(e);
+            }
+          },
+          abandon: () => pending?.abandon(),
+        };
       },
       close: () => slot.close(),
     };

@@ -10,7 +10,7 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { fixedLatency, NO_LATENCY } from '../execution/latency.js';
 import type { ParamSource } from '../strategies/define.js';
-import { runBacktest } from './node.js';
+import { runBacktest, type BacktestOptions } from './node.js';
 import { RiskGate } from './risk-gate.js';
 
 /** The bars a run reads and how to make its instruments (RunData, or a worker's copy). */
@@ -28,6 +28,8 @@ export interface ConfiguredRunOptions {
   /** Extra entries for the record's config (the run itself, its run file). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly onProgress?: (barsDone: number, totalBars: number | undefined) => void;
+  /** The run's orders as they end and its fills as they are booked (`BacktestOptions.onRecords`). */
+  readonly onRecords?: BacktestOptions['onRecords'];
 }
 
 /** Runs a RunConfig over loaded bars; `risk` is the risk gate when the run has the risk manager on. */
@@ -79,6 +81,7 @@ export function runConfigured(
     ...(o.dataFiles === undefined ? {} : { dataFiles: o.dataFiles }),
     ...(o.config === undefined ? {} : { config: o.config }),
     ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+    ...(o.onRecords === undefined ? {} : { onRecords: o.onRecords }),
   });
   return { record, ...(risk === undefined ? {} : { risk }) };
 }

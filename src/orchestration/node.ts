@@ -19,7 +19,7 @@ import { equity, type Instrument } from '../core/instrument.js';
 import type { Fill } from '../core/order.js';
 import { SeriesBarSource } from '../backtest/series-bar-source.js';
 import type { OrderPolicies } from '../engine/order-manager.js';
-import type { BarSource, Ledger, PreTradeCheck } from '../engine/ports.js';
+import type { BarSource, Ledger, OrderRecord, PreTradeCheck } from '../engine/ports.js';
 import { Engine } from '../engine/engine.js';
 import type { EngineOptions } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
@@ -58,13 +58,18 @@ export class TradingNode {
     });
   }
 
-  /** Runs every timestamp; `onProgress(barsDone, totalBars)` is called every 4096 timestamps and at the end. */
-  run(onProgress?: (barsDone: number, totalBars: number | undefined) => void): void {
+  /**
+   * Runs every timestamp; `onProgress(barsDone, totalBars)` is called every 4096 timestamps and at
+   * the end, `onCheckpoint()` every 256 timestamps (not at the end).
+   */
+  run(onProgress?: (barsDone: number, totalBars: number | undefined) => void, onCheckpoint?: () => void): void {
     const engine = this.engine;
     const cursor = { ts: NaN, n: 0, slots: new Int32Array(Math.max(1, this.#source.symbols.length)) };
     engine.start();
     while (this.#source.next(cursor)) {
       engine.step(cursor);
+      if ((engine.steps & 255) !== 0) continue;
+      onCheckpoint?.();
       if (onProgress !== undefined && (engine.steps & 4095) === 0)
         onProgress(engine.barsProcessed, this.#source.totalBars);
     }
@@ -141,6 +146,12 @@ export interface BacktestOptions {
   /** Extra entries for the record's config (data source, config file...). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly onProgress?: (barsDone: number, totalBars: number | undefined) => void;
+  /**
+   * Takes the run's orders as they end (creation order) and its fills as they are booked, while
+   * the run goes on, then the rest at its end: together exactly the record's orders and fills.
+   * A ledger uses it to write them while the engine still runs.
+   */
+  readonly onRecords?: (orders: readonly OrderRecord[], fills: readonly Fill[]) => void;
 }
 
 /** Builds the strategy instance and its validated params. */
@@ -233,10 +244,23 @@ export function runBacktest(o: BacktestOptions): RunRecord {
   exchange.subscribe((e) => {
     if (e.kind === 'filled' || e.kind === 'partially_filled') fills.push(e.fill);
   });
-  const t1 = performance.now();
-  node.run(o.onProgress);
-  const t2 = performance.now();
   const engine = node.engine;
+  let ordersSent = 0;
+  let fillsSent = 0;
+  // The records handed on are the record's orders too (built once).
+  const handedOn: OrderRecord[] = [];
+  const handOn = (onlyEnded: boolean): void => {
+    const next = engine.orders.recordsFrom(ordersSent, onlyEnded);
+    ordersSent = next.next;
+    for (const r of next.records) handedOn.push(r);
+    const newFills = fills.slice(fillsSent);
+    fillsSent = fills.length;
+    o.onRecords?.(next.records, newFills);
+  };
+  const t1 = performance.now();
+  node.run(o.onProgress, o.onRecords === undefined ? undefined : () => handOn(true));
+  const t2 = performance.now();
+  if (o.onRecords !== undefined) handOn(false);
   return buildRunRecord({
     runId,
     strategy: strategy.name,
@@ -256,7 +280,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     calendars: source.symbols.map((s) => instrument(s).calendar),
     timeframe,
     portfolio,
-    orders: engine.orders.records(),
+    orders: o.onRecords === undefined ? engine.orders.records() : handedOn,
     fills,
     signals: engine.signals,
     prices: new Map(source.symbols.map((s) => [s, series.find((x) => x.symbol === s) as BarSeries] as const)),

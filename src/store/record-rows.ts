@@ -81,20 +81,59 @@ export function* runContentPieces(
   rec: Omit<RunRecording, 'run'>,
   perPiece = Infinity,
 ): Generator<TableRows[], undefined> {
-  const id = runId;
-  const ids = new Set<string>();
+  const rows = new ContentRows(runId, perPiece);
+  for (const { order, events } of rec.orders) {
+    const piece = rows.addOrder(order, events);
+    if (piece !== undefined) yield piece;
+  }
+  for (const fill of rec.fills) {
+    const piece = rows.addFill(fill);
+    if (piece !== undefined) yield piece;
+  }
+  yield rows.finish(rec.equity);
+  return undefined;
+}
+
+/**
+ * Builds a run's rows as its orders and fills become known, in pieces of at most `perPiece`
+ * orders (with their transitions) or fills: a run still going can hand its ended orders to a
+ * writer in another thread. Orders must come in the recording's order, and so must fills; the
+ * two may interleave (each table's rows keep their own order, hence their auto-numbered ids).
+ * `finish` returns the last piece: what is left, the positions the fills leave and the equity.
+ */
+export class ContentRows {
+  readonly #runId: string;
+  readonly #perPiece: number;
+  readonly #ids = new Set<string>();
   // Filled by appending at the next index: a push of ~20 values per row cost more than the
   // inserts' binding for a 15,000-order run, and arrays sized up front (`new Array(n)`) are
   // holey, which the structured clone to the worker copies as slow sparse arrays.
-  let orders: unknown[] = [];
-  let events: unknown[] = [];
-  let at = 0;
-  let e = 0;
-  let inPiece = 0;
-  for (const { order: o, events: history } of rec.orders) {
+  #orders: unknown[] = [];
+  #events: unknown[] = [];
+  #fills: unknown[] = [];
+  #at = 0;
+  #e = 0;
+  #f = 0;
+  #ordersInPiece = 0;
+  #fillsInPiece = 0;
+  readonly #positions = new Map<string, { figures: PositionFigures; ts: number }>();
+
+  constructor(runId: string, perPiece = Infinity) {
+    this.#runId = runId;
+    this.#perPiece = perPiece;
+  }
+
+  /** Adds an order in its final state and its transitions; returns a full piece when one is ready. */
+  addOrder(
+    o: RunRecording['orders'][number]['order'],
+    history: RunRecording['orders'][number]['events'],
+  ): TableRows[] | undefined {
+    const id = this.#runId;
     const cid = o.clientOrderId;
-    if (ids.has(cid)) throw conflict(`run ${id} lists client order id ${cid} twice`, cid);
-    ids.add(cid);
+    if (this.#ids.has(cid)) throw conflict(`run ${id} lists client order id ${cid} twice`, cid);
+    this.#ids.add(cid);
+    const orders = this.#orders;
+    let at = this.#at;
     orders[at++] = cid;
     orders[at++] = o.venueOrderId ?? null;
     orders[at++] = o.symbol;
@@ -116,27 +155,28 @@ export function* runContentPieces(
     orders[at++] = ms(o.updatedAt, 'updatedAt');
     orders[at++] = o.sent ? 1 : 0;
     orders[at++] = o.sentAt === undefined ? null : ms(o.sentAt, 'sentAt');
+    this.#at = at;
+    const events = this.#events;
+    let e = this.#e;
     for (const h of history) {
       events[e++] = cid;
       events[e++] = h.status;
       events[e++] = ms(h.ts, 'event ts');
       events[e++] = h.reason ?? null;
     }
-    if (++inPiece === perPiece) {
-      yield [
-        { table: 'orders', columns: ORDER_COLUMNS, values: orders, runId: id },
-        { table: 'order_events', columns: EVENT_COLUMNS, values: events, runId: id },
-      ];
-      orders = [];
-      events = [];
-      at = e = inPiece = 0;
-    }
+    this.#e = e;
+    if (++this.#ordersInPiece < this.#perPiece) return undefined;
+    const piece = this.#orderTables();
+    this.#orders = [];
+    this.#events = [];
+    this.#at = this.#e = this.#ordersInPiece = 0;
+    return piece;
   }
-  let fills: unknown[] = [];
-  const positions = new Map<string, { figures: PositionFigures; ts: number }>();
-  let f = 0;
-  inPiece = 0;
-  for (const fill of rec.fills) {
+
+  /** Adds a fill (in booking order); returns a full piece when one is ready. */
+  addFill(fill: RunRecording['fills'][number]): TableRows[] | undefined {
+    const fills = this.#fills;
+    let f = this.#f;
     fills[f++] = fill.clientOrderId;
     fills[f++] = fill.execId ?? null;
     fills[f++] = fill.symbol;
@@ -146,30 +186,44 @@ export function* runContentPieces(
     fills[f++] = fill.fee;
     fills[f++] = ms(fill.ts, 'fill ts');
     fills[f++] = fill.liquidity ?? null;
-    const p = positions.get(fill.symbol)?.figures ?? FLAT;
-    positions.set(fill.symbol, { figures: applyFill(p, fill.side, fill.qty, fill.price, fill.fee), ts: fill.ts });
-    if (++inPiece === perPiece) {
-      yield [{ table: 'fills', columns: FILL_COLUMNS, values: fills, runId: id }];
-      fills = [];
-      f = inPiece = 0;
+    this.#f = f;
+    const p = this.#positions.get(fill.symbol)?.figures ?? FLAT;
+    this.#positions.set(fill.symbol, {
+      figures: applyFill(p, fill.side, fill.qty, fill.price, fill.fee),
+      ts: fill.ts,
+    });
+    if (++this.#fillsInPiece < this.#perPiece) return undefined;
+    const piece = [{ table: 'fills' as const, columns: FILL_COLUMNS, values: fills, runId: this.#runId }];
+    this.#fills = [];
+    this.#f = this.#fillsInPiece = 0;
+    return piece;
+  }
+
+  /** The last piece: orders and fills not yet handed out, the positions and the equity snapshots. */
+  finish(equitySnapshots: RunRecording['equity'] = []): TableRows[] {
+    const id = this.#runId;
+    const positionValues: unknown[] = [];
+    for (const [symbol, { figures: p, ts }] of this.#positions) {
+      positionValues.push(symbol, p.qty, toDb(p.avgPrice), p.realizedPnl, p.fees, ms(ts, 'updatedAt'));
     }
+    const equity: unknown[] = [];
+    for (const s of equitySnapshots ?? []) {
+      equity.push(ms(s.ts, 'equity ts'), s.equity, s.cash, s.grossExposure, s.netExposure);
+    }
+    return [
+      ...this.#orderTables(),
+      { table: 'fills', columns: FILL_COLUMNS, values: this.#fills, runId: id },
+      { table: 'positions', columns: POSITION_COLUMNS, values: positionValues, runId: id },
+      { table: 'equity_snapshots', columns: EQUITY_COLUMNS, values: equity, runId: id },
+    ];
   }
-  const positionValues: unknown[] = [];
-  for (const [symbol, { figures: p, ts }] of positions) {
-    positionValues.push(symbol, p.qty, toDb(p.avgPrice), p.realizedPnl, p.fees, ms(ts, 'updatedAt'));
+
+  #orderTables(): TableRows[] {
+    return [
+      { table: 'orders', columns: ORDER_COLUMNS, values: this.#orders, runId: this.#runId },
+      { table: 'order_events', columns: EVENT_COLUMNS, values: this.#events, runId: this.#runId },
+    ];
   }
-  const equity: unknown[] = [];
-  for (const s of rec.equity ?? []) {
-    equity.push(ms(s.ts, 'equity ts'), s.equity, s.cash, s.grossExposure, s.netExposure);
-  }
-  yield [
-    { table: 'orders', columns: ORDER_COLUMNS, values: orders, runId: id },
-    { table: 'order_events', columns: EVENT_COLUMNS, values: events, runId: id },
-    { table: 'fills', columns: FILL_COLUMNS, values: fills, runId: id },
-    { table: 'positions', columns: POSITION_COLUMNS, values: positionValues, runId: id },
-    { table: 'equity_snapshots', columns: EQUITY_COLUMNS, values: equity, runId: id },
-  ];
-  return undefined;
 }
 
 /** Every row of a recording, the run's first (see runContentRows). */

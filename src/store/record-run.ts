@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { LedgerTarget } from './connect.js';
 import { openSqliteDatabase } from './connect.js';
 import type { LedgerWorkerCommand, LedgerWorkerData, LedgerWorkerReply } from './ledger-worker.js';
-import { runConflict, runContentPieces, runRow } from './record-rows.js';
+import { ContentRows, runConflict, runRow } from './record-rows.js';
 import { isSharedSqliteOpen } from './sqlite-shared.js';
 import { isCurrentSchema, writeRunSqlite } from './sqlite-recorder.js';
 import type { RunRecording } from './types.js';
@@ -60,10 +60,21 @@ function workerError(reply: Extract<LedgerWorkerReply, { kind: 'failed' }>, runI
   return Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code });
 }
 
+/**
+ * A recording fed while the run goes on: its ended orders (with their transitions) and its fills
+ * are added as they become known, each in the run's order, then `finish` adds the run's row.
+ */
+export interface StreamingRecording extends PendingRecording {
+  /** Adds orders in their final state and fills; throws on bad content (nothing is then recorded). */
+  add(orders: RunRecording['orders'], fills: RunRecording['fills']): void;
+}
+
 /** Where a run will be recorded, made ready before the run ends (`prepareRecordingAt`). */
 export interface RecordingSlot {
   /** Starts recording the run's orders, transitions and fills (see `startRecordingAt`). */
   start(runId: string, content: Omit<RunRecording, 'run'>): PendingRecording;
+  /** Starts a recording that is fed orders and fills while the run goes on. */
+  begin(runId: string, equity?: RunRecording['equity']): StreamingRecording;
   /** Gives the slot up when no run will be recorded in it (the run failed). */
   close(): void;
 }
@@ -79,11 +90,19 @@ export interface RecordingSlot {
 export function prepareRecordingAt(target: LedgerTarget, options: { readonly workerUrl?: URL } = {}): RecordingSlot {
   const url = options.workerUrl ?? WORKER;
   const later: RecordingSlot = {
-    start: (_runId, content) => ({
-      isOverlapped: false,
-      finish: (run) => recordRunAt(target, { ...content, run }),
-      abandon: () => undefined,
-    }),
+    start: (runId, content) => startFrom(later, runId, content),
+    begin(_runId, equity) {
+      const content = { orders: [] as RunRecording['orders'][number][], fills: [] as RunRecording['fills'][number][] };
+      return {
+        isOverlapped: false,
+        add(orders, fills) {
+          for (const o of orders) content.orders.push(o);
+          for (const f of fills) content.fills.push(f);
+        },
+        finish: (run) => recordRunAt(target, { ...content, ...(equity === undefined ? {} : { equity }), run }),
+        abandon: () => undefined,
+      };
+    },
     close: () => undefined,
   };
   if (target.dialect !== 'sqlite' || !existsSync(target.file) || isSharedSqliteOpen(target.file)) return later;
@@ -107,41 +126,66 @@ export function prepareRecordingAt(target: LedgerTarget, options: { readonly wor
     return replies.shift()!;
   };
   const send = (command: LedgerWorkerCommand): void => worker.postMessage(command);
-  return {
-    start(runId, content) {
+  const slot: RecordingSlot = {
+    start: (runId, content) => startFrom(slot, runId, content),
+    begin(runId, equity) {
       worker.ref();
-      try {
-        // Piece by piece, so the worker inserts the first orders while the rest are built. Bad
-        // content (a reused order id, a time that is not whole ms) throws here, and the worker
-        // rolls back whatever pieces it had.
-        for (const tables of runContentPieces(runId, content, ROWS_PER_PIECE)) send({ kind: 'rows', tables });
-      } catch (e) {
+      // Pieces go to the worker as soon as they are full, so it inserts the first orders while
+      // the run (or the rest of the rows) is still being built. Bad content (a reused order id,
+      // a time that is not whole ms) throws, and the worker rolls back whatever it had.
+      const rows = new ContentRows(runId, ROWS_PER_PIECE);
+      const content = { orders: [] as RunRecording['orders'][number][], fills: [] as RunRecording['fills'][number][] };
+      const abandon = (): void => {
         send({ kind: 'abort' });
         void worker.terminate();
-        throw e;
-      }
+      };
       return {
         isOverlapped: true,
+        add(orders, fills) {
+          try {
+            for (const o of orders) {
+              content.orders.push(o);
+              const piece = rows.addOrder(o.order, o.events);
+              if (piece !== undefined) send({ kind: 'rows', tables: piece });
+            }
+            for (const f of fills) {
+              content.fills.push(f);
+              const piece = rows.addFill(f);
+              if (piece !== undefined) send({ kind: 'rows', tables: piece });
+            }
+          } catch (e) {
+            abandon();
+            throw e;
+          }
+        },
         async finish(run) {
           try {
+            send({ kind: 'rows', tables: rows.finish(equity) });
             send({ kind: 'commit', run: runRow(run) });
             const reply = await next();
-            if (reply.kind === 'stale') return await recordRunAt(target, { ...content, run });
+            if (reply.kind === 'stale') {
+              return await recordRunAt(target, { ...content, ...(equity === undefined ? {} : { equity }), run });
+            }
             if (reply.kind === 'failed') throw workerError(reply, runId);
           } finally {
             await worker.terminate();
           }
         },
-        abandon() {
-          send({ kind: 'abort' });
-          void worker.terminate();
-        },
+        abandon,
       };
     },
     close() {
       void worker.terminate();
     },
   };
+  return slot;
+}
+
+/** `start` as `begin` with the whole content added at once. */
+function startFrom(slot: RecordingSlot, runId: string, content: Omit<RunRecording, 'run'>): PendingRecording {
+  const recording = slot.begin(runId, content.equity);
+  recording.add(content.orders, content.fills);
+  return recording;
 }
 
 /**

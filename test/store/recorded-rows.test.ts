@@ -22,8 +22,8 @@ import type { RunRecord } from '../../src/backtest/run-record.js';
 import { getCalendar } from '../../src/calendar/index.js';
 import { importFile } from '../../src/data/import-file.js';
 import { RawStore } from '../../src/data/raw-store.js';
-import { recordBacktest, recordingOf } from '../../src/orchestration/backtest-ledger.js';
-import { runBacktest } from '../../src/orchestration/node.js';
+import { prepareBacktestRecording, recordBacktest, recordingOf } from '../../src/orchestration/backtest-ledger.js';
+import { runBacktest, type BacktestOptions } from '../../src/orchestration/node.js';
 import { createLedger, type RunRecording } from '../../src/store/index.js';
 import { startRecordingAt } from '../../src/store/record-run.js';
 import { ohlc, run } from '../backtest/support.js';
@@ -45,7 +45,7 @@ const TABLES = {
   equity_snapshots: 'run_id, id',
 } as const;
 
-async function goldenOrcl(): Promise<RunRecord> {
+async function goldenOrcl(extra: Partial<BacktestOptions> = {}): Promise<RunRecord> {
   const home = tempDir('momentic-rows-');
   await importFile({
     home,
@@ -63,11 +63,12 @@ async function goldenOrcl(): Promise<RunRecord> {
     fill: 'next-open',
     priceRounding: 'none',
     runId: 'rows-orcl',
+    ...extra,
   });
 }
 
 /** Bars rising 100 -> 111 then falling; the orders below touch every optional column. */
-function rareShapes(): RunRecord {
+function rareShapes(extra: Partial<BacktestOptions> = {}): RunRecord {
   const closes = [100, 101, 103, 104, 106, 108, 111, 109, 105, 102, 99, 98];
   let bar = 0;
   return run(
@@ -107,6 +108,7 @@ function rareShapes(): RunRecord {
       ],
       participation: 4e-6,
       runId: 'rows-rare',
+      ...extra,
     },
   );
 }
@@ -242,6 +244,46 @@ describe('rows a recorded backtest leaves in the ledger', () => {
     startRecordingAt(target, other.id, content, { workerUrl }).abandon();
     const again = startRecordingAt(target, other.id, content, { workerUrl });
     await again.finish(other);
+  });
+
+  it('on sqlite, orders and fills handed to the ledger worker while the run goes on leave the same rows', async () => {
+    // The backtest path: ended orders and fills stream to the worker during the run, in pieces
+    // that interleave orders and fills. The same runs recorded whole must read back identically.
+    const workerUrl = new URL('../../dist/store/ledger-worker.js', import.meta.url);
+    const facts = {
+      metrics: { trades: 0 },
+      dir: '/results/fixed',
+      startedAt: 1_700_000_000_000,
+      finishedAt: 1_700_000_000_123,
+    };
+    const streamed = await backends[0]!.fresh();
+    await (await createLedger(streamed.config, streamed.home)).close();
+    let pieces = 0;
+    for (const make of [goldenOrcl, async (extra: Partial<BacktestOptions>) => rareShapes(extra)]) {
+      const recorder = await prepareBacktestRecording(streamed.config, streamed.home, { workerUrl });
+      const runId = make === goldenOrcl ? 'rows-orcl' : 'rows-rare';
+      const recording = recorder.begin(runId);
+      const record = await make({
+        onRecords: (orders, fills) => {
+          if (orders.length + fills.length > 0) pieces++;
+          recording.sink.add(orders, fills);
+        },
+      });
+      const outcome = await recording.finish(record, { ...facts, spec: { strategy: record.strategy } });
+      expect(outcome.recorded, outcome.recorded ? '' : outcome.error.message).toBe(true);
+    }
+    // The ORCL run's 749 orders reach the worker in many hand-overs, not once at the end.
+    expect(pieces).toBeGreaterThan(5);
+    const whole = await backends[0]!.fresh();
+    for (const record of [await goldenOrcl(), rareShapes()]) {
+      const rec = recordingOf(record, { ...facts, spec: { strategy: record.strategy } });
+      const outcome = await recordBacktest(whole.config, whole.home, rec);
+      expect(outcome.recorded, outcome.recorded ? '' : outcome.error.message).toBe(true);
+    }
+    const a = await dump('sqlite', streamed);
+    expect(a.filter((r) => !r.startsWith('#')).length).toBeGreaterThan(749 * 4);
+    expect(a).toEqual(await dump('sqlite', whole));
+    expect(await dump('sqlite', streamed, true)).toEqual(await dump('sqlite', whole, true));
   });
 
   it('SQLite and PostgreSQL hold the same rows', () => {
