@@ -1,5 +1,5 @@
 /**
- * Event-engine benchmark (issue 5, item 9): bars per second through the whole backtest path
+ * Event-engine benchmark: bars per second through the whole backtest path
  * (merge by timestamp, simulated exchange, fills, portfolio marks, indicators, strategy hooks,
  * equity rows) on N synthetic symbols (default 100) x 20 years of daily bars (2000-2019, XNYS).
  *
@@ -7,7 +7,7 @@
  * JIT compilation):
  * - loop only: two SMAs per symbol registered with the engine, no orders (the floor);
  * - sma-cross 50/200 and 10/30: the built-in strategy, equal weights, fills at the next open.
- * Target (issue 5): at least 3 million bar events per second on one core, orders included.
+ * Target: at least 3 million bar events per second on one core, orders included.
  *
  *   tsx bench/engine.ts [--symbols N]
  */
@@ -130,7 +130,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
 }
 
 /**
- * Minute bars (issue 5, item 9): 20 synthetic symbols x 1 year of 1-minute bars through sma-cross,
+ * Minute bars: 20 synthetic symbols x 1 year of 1-minute bars through sma-cross,
  * and the memory per bar held: growth of the JS heap plus array buffers (the series' columnar
  * Float64Arrays live outside the heap) while the series are loaded, between full collections,
  * divided by the bars held. Target: at most 100 bytes per bar. RSS growth is printed beside it:

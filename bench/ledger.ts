@@ -1,5 +1,5 @@
 /**
- * Ledger benchmark (issue 8, item 3): how long recording a finished backtest takes, on the
+ * Ledger benchmark: how long recording a finished backtest takes, on the
  * embedded SQLite file and on PostgreSQL (127.0.0.1:5432, database `test`, a scratch schema that
  * is dropped afterwards; skipped with a note when the server is not reachable).
  *

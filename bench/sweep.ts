@@ -1,5 +1,5 @@
 /**
- * Sweep benchmark (issue 7, item 6): a 1000-combination grid of sma-cross (fast 2..41 x slow
+ * Sweep benchmark: a 1000-combination grid of sma-cross (fast 2..41 x slow
  * 45..165:5) over 10 synthetic symbols x 10 years of daily bars (2010-2019), on both cores
  * (worker threads) and on one, in trials per second. Each trial is a full event-engine backtest
  * with metrics and per-bar returns recorded (resumable store), as `momentic sweep` runs them.

@@ -1,9 +1,9 @@
 /**
- * Vectorized-engine benchmark (issue 5, item 9): one 1000 x 1000 (time x symbol) target-weight
+ * Vectorized-engine benchmark: one 1000 x 1000 (time x symbol) target-weight
  * matrix through `runVectorized` with bps fees and fixed-bps slippage, fractional quantities.
  * Every symbol's weight changes every bar, so each of the ~1 million cells places an order and
  * fills it (the worst case: every cell calls the fee and slippage models). Timed as the best of
- * 5 runs after one warm-up run. Target (issue 5, vectorbt's published figure): <= 100 ms.
+ * 5 runs after one warm-up run. Target (vectorbt's published figure): <= 100 ms.
  *
  *   tsx bench/vectorized.ts
  */

@@ -35,7 +35,7 @@ export const METRIC_KEYS = [
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
-/** Metrics beyond DESIGN.md's list, after it in metrics.json (issue 7). */
+/** Metrics beyond DESIGN.md's list, after it in metrics.json. */
 export const EXTRA_METRIC_KEYS = [
   'tracking_error',
   'max_drawdown_duration_periods',

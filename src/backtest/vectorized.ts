@@ -1,5 +1,5 @@
 /**
- * Vectorized engine for target-weight strategies (issue 5, item 8): equity curves from a
+ * Vectorized engine for target-weight strategies: equity curves from a
  * time x symbol target-weight matrix with the event engine's fee and slippage models, for many
  * parameter columns in one call. It reproduces what `ctx.targetWeights` does in the event engine
  * (src/engine/context.ts) with `fill: 'next-open'`: targets decided at bar t's close are sized
