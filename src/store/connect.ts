@@ -37,6 +37,9 @@ export function describeTarget(t: LedgerTarget): string {
 /** PostgreSQL `bigint` (oid 20) arrives as text by default; epoch ms and counts fit a double exactly. */
 const INT8_OID = 20;
 
+/** How long a SQLite connection waits for another writer's lock before giving up. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
 /**
  * A new better-sqlite3 connection to the SQLite file (created with its folder when missing),
  * without the query builder: recording a backtest writes through it directly.
@@ -46,7 +49,7 @@ export async function openSqliteDatabase(file: string): Promise<BetterSqlite3.Da
   let sqlite: BetterSqlite3.Database | undefined;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    sqlite = new Database(file, { timeout: 10_000 });
+    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     // WAL lets `runs ls` read while a run writes; FULL syncs each commit, so an order persisted
     // before it is sent survives a power cut as well as a process crash.
     sqlite.pragma('journal_mode = WAL');

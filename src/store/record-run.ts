@@ -87,7 +87,10 @@ export interface RecordingSlot {
  * process alive. Elsewhere nothing happens until `finish`. `workerUrl` is for tests that run the
  * compiled worker from the TypeScript sources.
  */
-export function prepareRecordingAt(target: LedgerTarget, options: { readonly workerUrl?: URL } = {}): RecordingSlot {
+export function prepareRecordingAt(
+  target: LedgerTarget,
+  options: { readonly workerUrl?: URL; readonly holdMs?: number } = {},
+): RecordingSlot {
   const url = options.workerUrl ?? WORKER;
   const later: RecordingSlot = {
     start: (runId, content) => startFrom(later, runId, content),
@@ -107,7 +110,10 @@ export function prepareRecordingAt(target: LedgerTarget, options: { readonly wor
   };
   if (target.dialect !== 'sqlite' || !existsSync(target.file) || isSharedSqliteOpen(target.file)) return later;
   if (!existsSync(fileURLToPath(url))) return later;
-  const data: LedgerWorkerData = { file: target.file };
+  const data: LedgerWorkerData = {
+    file: target.file,
+    ...(options.holdMs === undefined ? {} : { holdMs: options.holdMs }),
+  };
   const worker = new Worker(url, { workerData: data });
   worker.unref();
   const replies: LedgerWorkerReply[] = [];
@@ -160,7 +166,7 @@ export function prepareRecordingAt(target: LedgerTarget, options: { readonly wor
         },
         async finish(run) {
           try {
-            send({ kind: 'rows', tables: rows.finish(equity) });
+            send({ kind: 'rows', tables: rows.finish(equity), last: true });
             send({ kind: 'commit', run: runRow(run) });
             const reply = await next();
             if (reply.kind === 'stale') {

@@ -103,4 +103,111 @@ describe('recordRunAt on SQLite', () => {
       await ledger.close();
     }
   });
+
+  describe('the write lock while a run goes on (compiled worker: npm run build)', () => {
+    const workerUrl = new URL('../../dist/store/ledger-worker.js', import.meta.url);
+    /** Whether another connection can take the file's write lock right now. */
+    const lockIsFree = (file: string): boolean => {
+      const other = new Database(file, { timeout: 0 });
+      try {
+        other.exec('begin immediate');
+        other.exec('commit');
+        return true;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') return false;
+        throw e;
+      } finally {
+        other.close();
+      }
+    };
+    const until = async (what: () => boolean): Promise<boolean> => {
+      for (let i = 0; i < 500; i++) {
+        if (what()) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    };
+
+    it('the rows handed on during the run are inserted under the lock at once', async () => {
+      const db = await backend.fresh();
+      await (await createLedger(db.config, db.home)).close();
+      const file = fileOf(db.home);
+      const { run, ...content } = recording('held-during-run');
+      const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl }).begin(run.id);
+      pending.add(content.orders, content.fills);
+      // Not yet a full piece of 500: nothing reaches the worker and the lock stays free.
+      expect(lockIsFree(file)).toBe(true);
+      const many = Array.from({ length: 500 }, (_, i) => ({
+        ...content.orders[0]!,
+        order: { ...content.orders[0]!.order, clientOrderId: `m${i}` },
+      }));
+      pending.add(many, []);
+      expect(await until(() => !lockIsFree(file))).toBe(true);
+      await pending.finish(run);
+      expect(lockIsFree(file)).toBe(true);
+      const ledger = await createLedger(db.config, db.home);
+      try {
+        expect(await ledger.runCounts(run.id)).toMatchObject({ orders: 501, orderEvents: 1002, fills: 1 });
+      } finally {
+        await ledger.close();
+      }
+    });
+
+    it('a run that holds the lock too long gives it back and still records everything at its end', async () => {
+      const db = await backend.fresh();
+      await (await createLedger(db.config, db.home)).close();
+      const file = fileOf(db.home);
+      const { run, ...content } = recording('gave-back');
+      const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl, holdMs: 0 }).begin(run.id);
+      const many = (from: number) =>
+        Array.from({ length: 500 }, (_, i) => ({
+          ...content.orders[0]!,
+          order: { ...content.orders[0]!.order, clientOrderId: `m${from + i}` },
+        }));
+      pending.add([...content.orders, ...many(0)], []);
+      pending.add(many(500), content.fills);
+      // Another writer (a paper node journaling an order) gets the lock while the run goes on.
+      expect(await until(() => lockIsFree(file))).toBe(true);
+      const other = new Database(file);
+      other.exec(
+        `insert into runs (id, kind, strategy, params, spec, started_at, status) values ('paper-1', 'paper', 's', '{}', '{}', ${T0}, 'running')`,
+      );
+      other.close();
+      await pending.finish(run);
+      const ledger = await createLedger(db.config, db.home);
+      try {
+        expect(await ledger.runCounts(run.id)).toMatchObject({ orders: 1001, orderEvents: 2002, fills: 1 });
+        expect((await ledger.getRun('paper-1'))?.status).toBe('running');
+      } finally {
+        await ledger.close();
+      }
+    });
+
+    it('another writer holding the lock when the first rows arrive: they wait in memory, then commit', async () => {
+      const db = await backend.fresh();
+      await (await createLedger(db.config, db.home)).close();
+      const file = fileOf(db.home);
+      const other = new Database(file);
+      other.exec('begin immediate');
+      const { run, ...content } = recording('waited');
+      const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl }).begin(run.id);
+      pending.add(
+        Array.from({ length: 600 }, (_, i) => ({
+          ...content.orders[0]!,
+          order: { ...content.orders[0]!.order, clientOrderId: `w${i}` },
+        })),
+        [],
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      other.exec('commit');
+      other.close();
+      await pending.finish(run);
+      const ledger = await createLedger(db.config, db.home);
+      try {
+        expect(await ledger.runCounts(run.id)).toMatchObject({ orders: 600, orderEvents: 1200, fills: 0 });
+      } finally {
+        await ledger.close();
+      }
+    });
+  });
 });
