@@ -48,12 +48,12 @@ export class CommandContext {
   async logger(): Promise<Logger> {
     if (this.#logger === undefined) {
       const loaded = await this.config();
-      const { createLogger } = await import('../core/logger.js');
-      this.#logger = await createLogger({
-        level: loaded.config.log.level as LogLevel,
-        pretty: this.io.isTTY && !this.json,
-        write: (line) => this.io.stderr(line),
-      });
+      const { createLoggerSync } = await import('../core/logger.js');
+      const { lazyLogger } = await import('../core/lazy-logger.js');
+      const level = loaded.config.log.level as LogLevel;
+      this.#logger = lazyLogger(level, () =>
+        createLoggerSync({ level, pretty: this.io.isTTY && !this.json, write: (line) => this.io.stderr(line) }),
+      );
     }
     return this.#logger;
   }

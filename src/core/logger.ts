@@ -1,4 +1,6 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger, LoggerOptions } from 'pino';
+import type PinoApi from 'pino';
 import { secretScrubber, type SecretScrubber } from './secrets.js';
 
 export type { Logger } from 'pino';
@@ -41,11 +43,16 @@ export interface LoggerSetup {
   readonly runId?: string;
 }
 
+// Loaded on first use: most commands log nothing, and pino (with the compiled redaction of
+// secret keys) is a measurable part of a command's start.
+const load = createRequire(import.meta.url);
+
 /**
  * A pino logger writing JSON lines to stderr (pretty on a TTY). Secrets are masked twice:
  * by key (`redact`) and by value (every registered secret is scrubbed from the final line).
  */
-export async function createLogger(setup: LoggerSetup = {}): Promise<Logger> {
+export function createLoggerSync(setup: LoggerSetup = {}): Logger {
+  const pino = load('pino') as typeof PinoApi;
   const scrubber = setup.scrubber ?? secretScrubber;
   const options: LoggerOptions = {
     level: setup.level ?? 'info',
@@ -59,10 +66,15 @@ export async function createLogger(setup: LoggerSetup = {}): Promise<Logger> {
     return pino(options, { write: (s: string) => write(s) });
   }
   if (pretty) {
-    const { default: prettyStream } = await import('pino-pretty');
+    const prettyStream = load('pino-pretty') as (o: Record<string, unknown>) => NodeJS.WritableStream;
     return pino(options, prettyStream({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }));
   }
   return pino(options, pino.destination({ dest: 2, sync: true }));
+}
+
+/** `createLoggerSync`, for callers that await it. */
+export async function createLogger(setup: LoggerSetup = {}): Promise<Logger> {
+  return createLoggerSync(setup);
 }
 
 /** A child logger for one component (`{ component: 'data.fetch' }`). */
