@@ -88,6 +88,11 @@ export const ERROR_CODES = {
     kind: 'data',
     summary: 'a data file could not be written (disk full, permissions); the previous file is intact',
   },
+  DATA_MANIFEST: {
+    kind: 'data',
+    summary:
+      "a data zone's manifest is missing or unreadable, or disagrees with the zone's files (a file not registered, missing, or changed since it was written)",
+  },
   LEDGER_NOT_FOUND: { kind: 'data', summary: 'a run or order id is not in the ledger' },
   LEDGER_CONFLICT: {
     kind: 'data',

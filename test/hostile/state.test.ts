@@ -1,0 +1,176 @@
+/**
+ * Hostile workspace state: damaged or hand-made manifests, edited raw files, damaged ledger
+ * files, incomplete results folders. Each case must get a one-line error naming the culprit with
+ * a Fix, its documented exit code, and leave data/ and state/ as they were (except where the
+ * command is meant to write).
+ */
+import { readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_DATA } from '../support/paths.js';
+import { expectRefusal, prepareBaseHome, type BaseHome } from './harness.js';
+
+const ORCL_2010 = [
+  'backtest',
+  '--strategy',
+  'sma-cross',
+  '--symbols',
+  'ORCL',
+  '--start',
+  '2010-01-04',
+  '--end',
+  '2010-12-31',
+];
+const RAW_MANIFEST = 'data/raw/manifest.json';
+const ORCL_CSV = 'data/raw/1d/ORCL.csv';
+
+/** The Fix line under the error line. */
+function fixOf(stderr: string): string {
+  return stderr.split('\n').find((l) => l.startsWith('Fix: ')) ?? '';
+}
+
+describe('hostile workspace state: data manifests', () => {
+  let base: BaseHome;
+  beforeAll(async () => {
+    base = await prepareBaseHome();
+  }, 60_000);
+
+  const deleteManifest = (h: string): void => rmSync(join(h, RAW_MANIFEST));
+  const corruptManifest = (h: string): void => writeFileSync(join(h, RAW_MANIFEST), '{"zone": "raw", "datasets": {');
+
+  it.each([[['data', 'ls']], [['data', 'validate']], [ORCL_2010], [['features', 'build', '--symbols', 'ORCL']]])(
+    'a missing raw manifest: %j exits 3 naming it, with momentic data repair as the fix',
+    async (argv) => {
+      const { result } = await expectRefusal(
+        base,
+        () => argv,
+        { code: 3, error: 'DATA_MANIFEST', culprit: RAW_MANIFEST },
+        deleteManifest,
+      );
+      expect(fixOf(result.stderr)).toContain('momentic data repair');
+    },
+  );
+
+  it.each([[['data', 'ls']], [['data', 'validate']], [ORCL_2010], [['features', 'build', '--symbols', 'ORCL']]])(
+    'a corrupt raw manifest: %j exits 3 naming it, with momentic data repair as the fix',
+    async (argv) => {
+      const { result } = await expectRefusal(
+        base,
+        () => argv,
+        { code: 3, error: 'DATA_MANIFEST', culprit: RAW_MANIFEST },
+        corruptManifest,
+      );
+      expect(fixOf(result.stderr)).toContain('momentic data repair');
+      expect(fixOf(result.stderr)).not.toMatch(/delete/i);
+    },
+  );
+
+  it('an import against a corrupt manifest fails before writing anything (no unregistered CSV, no quarantine)', async () => {
+    const { result } = await expectRefusal(
+      base,
+      () => ['data', 'import', '--file', join(SHARED_DATA, 'nvda-1999-2014.txt'), '--symbol', 'NVDA'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: RAW_MANIFEST },
+      corruptManifest,
+    );
+    expect(fixOf(result.stderr)).toContain('momentic data repair');
+  });
+
+  it('re-importing a symbol whose manifest was deleted is refused (exit 3) naming momentic data repair', async () => {
+    const { result } = await expectRefusal(
+      base,
+      () => ['data', 'import', '--file', join(SHARED_DATA, 'orcl-1995-2014.txt'), '--symbol', 'ORCL'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: RAW_MANIFEST },
+      deleteManifest,
+    );
+    expect(fixOf(result.stderr)).toContain('momentic data repair');
+  });
+
+  it('a raw file the manifest does not list: data validate exits 3 naming the file', async () => {
+    const { result } = await expectRefusal(
+      base,
+      () => ['data', 'validate'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: 'data/raw/1d/COPY.csv' },
+      (h) => writeFileSync(join(h, 'data/raw/1d/COPY.csv'), readFileSync(join(h, ORCL_CSV))),
+    );
+    expect(fixOf(result.stderr)).toContain('momentic data repair');
+  });
+
+  it.each([[['data', 'validate']], [ORCL_2010]])(
+    'a manifest listing a missing file: %j exits 3 naming the file',
+    async (argv) => {
+      const { result } = await expectRefusal(
+        base,
+        () => argv,
+        { code: 3, error: 'DATA_MANIFEST', culprit: ORCL_CSV },
+        (h) => rmSync(join(h, ORCL_CSV)),
+      );
+      expect(fixOf(result.stderr)).toMatch(/re-import|re-fetch|momentic data repair/);
+    },
+  );
+
+  it.each([[['data', 'validate']], [['data', 'validate', '--symbols', 'ORCL']], [ORCL_2010]])(
+    'a hand-edited raw file: %j exits 3 naming the file, suggesting re-fetch or repair',
+    async (argv) => {
+      const { result } = await expectRefusal(
+        base,
+        () => argv,
+        { code: 3, error: 'DATA_MANIFEST', culprit: ORCL_CSV },
+        (h) => {
+          const file = join(h, ORCL_CSV);
+          // A price changed by hand: still a well-formed canonical file.
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/^(ORCL,2010-06-01,)[\d.]+/m, '$1999'));
+        },
+      );
+      expect(fixOf(result.stderr)).toMatch(/--force/);
+      expect(fixOf(result.stderr)).toContain('momentic data repair');
+    },
+  );
+
+  it('a raw file cut short inside its recorded content: data validate exits 3 naming it', async () => {
+    await expectRefusal(
+      base,
+      () => ['data', 'validate'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: ORCL_CSV },
+      (h) => truncateSync(join(h, ORCL_CSV), 1000),
+    );
+  });
+
+  it('a corrupt processed manifest: features build exits 3 naming it', async () => {
+    const { result } = await expectRefusal(
+      base,
+      () => ['features', 'build', '--symbols', 'ORCL'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: 'data/processed/manifest.json' },
+      (h) => {
+        mkdirSync(join(h, 'data/processed'), { recursive: true });
+        writeFileSync(join(h, 'data/processed/manifest.json'), 'not json');
+      },
+    );
+    expect(fixOf(result.stderr)).toContain('momentic data repair');
+  });
+
+  it('a corrupt quarantine manifest: an import with bad rows fails before writing anything', async () => {
+    const { result } = await expectRefusal(
+      base,
+      (h) => ['data', 'import', '--file', join(h, 'bad.csv'), '--symbol', 'BAD'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: 'data/quarantine/manifest.json' },
+      (h) => {
+        mkdirSync(join(h, 'data/quarantine'), { recursive: true });
+        writeFileSync(join(h, 'data/quarantine/manifest.json'), '[');
+        writeFileSync(
+          join(h, 'bad.csv'),
+          'Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10,9,11,10.5,100\n',
+        );
+      },
+    );
+    expect(fixOf(result.stderr)).toContain('momentic data repair');
+  });
+
+  it('a truncated raw manifest (cut mid-file) is refused like a corrupt one', async () => {
+    await expectRefusal(
+      base,
+      () => ['data', 'ls'],
+      { code: 3, error: 'DATA_MANIFEST', culprit: RAW_MANIFEST },
+      (h) => truncateSync(join(h, RAW_MANIFEST), 40),
+    );
+  });
+});
