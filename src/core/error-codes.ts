@@ -115,6 +115,11 @@ export const ERROR_CODES = {
     kind: 'venue',
     summary: 'the ledger database (SQLite file or PostgreSQL) cannot be opened or reached',
   },
+  LEDGER_CORRUPT: {
+    kind: 'venue',
+    summary:
+      'the ledger database is damaged (SQLITE_CORRUPT, SQLITE_NOTADB, or PostgreSQL data corruption): move it away or restore a backup, then re-record runs',
+  },
   VENUE_RATE_LIMITED: { kind: 'venue', summary: 'the venue asked us to slow down (429/418) and retries ran out' },
   VENUE_BAD_RESPONSE: {
     kind: 'venue',

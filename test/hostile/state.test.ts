@@ -6,9 +6,11 @@
  */
 import { readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.js';
 import { SHARED_DATA } from '../support/paths.js';
-import { expectRefusal, prepareBaseHome, type BaseHome } from './harness.js';
+import { changedPaths, copyHome, expectRefusal, prepareBaseHome, snapshot, type BaseHome } from './harness.js';
 
 const ORCL_2010 = [
   'backtest',
@@ -172,5 +174,98 @@ describe('hostile workspace state: data manifests', () => {
       { code: 3, error: 'DATA_MANIFEST', culprit: RAW_MANIFEST },
       (h) => truncateSync(join(h, RAW_MANIFEST), 40),
     );
+  });
+});
+
+const DB = 'state/momentic.db';
+
+/** Bytes of every page but the header page overwritten here and there: the schema no longer reads. */
+function garblePages(file: string): void {
+  const b = readFileSync(file);
+  for (let i = 4096; i < b.length; i += 997) b[i] = 0xab;
+  writeFileSync(file, b);
+}
+
+/** The root page of one table filled with junk: the file opens and other tables read, that one does not. */
+function garbleTable(file: string, table: string): void {
+  const db = new Database(file);
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const root = (db.prepare('select rootpage from sqlite_master where name = ?').get(table) as { rootpage: number })
+    .rootpage;
+  db.close();
+  const b = readFileSync(file);
+  b.fill(0x55, (root - 1) * pageSize + 100, root * pageSize - 100);
+  writeFileSync(file, b);
+}
+
+describe('hostile workspace state: the ledger', () => {
+  let base: BaseHome;
+  beforeAll(async () => {
+    base = await prepareBaseHome();
+  }, 60_000);
+
+  const damages: [string, (file: string) => void][] = [
+    ['pages overwritten', garblePages],
+    ['not a database (random bytes)', (f) => writeFileSync(f, Buffer.alloc(8192, 7))],
+    ['truncated to half', (f) => truncateSync(f, Math.floor(readFileSync(f).length / 2))],
+  ];
+
+  for (const [what, damage] of damages) {
+    it.each([[['runs', 'ls']], [['orders', 'ls']], [['runs', 'show', 'RUN']]])(
+      `a ledger file ${what}: %j exits 4 naming the file as corrupt, with the fix`,
+      async (argv) => {
+        const { result } = await expectRefusal(
+          base,
+          () => argv.map((a) => (a === 'RUN' ? base.runId : a)),
+          { code: 4, error: 'LEDGER_CORRUPT', culprit: DB },
+          (h) => damage(join(h, DB)),
+        );
+        const line = result.stderr.split('\n').find((l) => l.includes('LEDGER_CORRUPT')) ?? '';
+        expect(line).toMatch(/corrupt/);
+        expect(line).toMatch(/SQLITE_(CORRUPT|NOTADB)/);
+        const fix = fixOf(result.stderr);
+        expect(fix).toContain('momentic runs record');
+        expect(fix).toMatch(/backup/);
+        expect(fix).not.toMatch(/writable|permission/);
+      },
+    );
+  }
+
+  it('a ledger whose orders table is damaged: orders ls exits 4 naming the file as corrupt', async () => {
+    await expectRefusal(
+      base,
+      () => ['orders', 'ls', '--run', base.runId],
+      { code: 4, error: 'LEDGER_CORRUPT', culprit: DB },
+      (h) => garbleTable(join(h, DB), 'orders'),
+    );
+  });
+
+  it.each([
+    ['pages overwritten', garblePages],
+    ['whose orders table is damaged (opens, and runs still read)', (f: string) => garbleTable(f, 'orders')],
+    ['not a database', (f: string) => writeFileSync(f, Buffer.alloc(8192, 7))],
+  ])(
+    'doctor on a ledger file %s: FAIL database ... corrupt with the fix, exit 4, nothing written',
+    async (_, damage) => {
+      const home = copyHome(base);
+      damage(join(home, DB));
+      const before = snapshot(home);
+      const r = await cli(['--home', home, 'doctor']);
+      expect(r.code, r.stdout).toBe(4);
+      expect(r.stdout).toMatch(/FAIL\s+database\s+.*state\/momentic\.db.*corrupt/);
+      expect(r.stdout).toMatch(/Fix: .*momentic runs record/);
+      expect(changedPaths(before, snapshot(home))).toEqual([]);
+      const json = JSON.parse((await cli(['--home', home, '--json', 'doctor'])).stdout) as {
+        checks: { name: string; status: string; exitCode?: number }[];
+      };
+      expect(json.checks.find((c) => c.name === 'database')).toMatchObject({ status: 'fail', exitCode: 4 });
+    },
+  );
+
+  it('doctor on a sound ledger file says its integrity check passed', async () => {
+    const home = copyHome(base);
+    const r = await cli(['--home', home, 'doctor']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/ok\s+database\s+.*state\/momentic\.db.*integrity ok/);
   });
 });
