@@ -4,7 +4,7 @@
  * a Fix, its documented exit code, and leave data/ and state/ as they were (except where the
  * command is meant to write).
  */
-import { readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -262,10 +262,74 @@ describe('hostile workspace state: the ledger', () => {
     },
   );
 
+  it('a backtest whose ledger file is corrupt exits 4 naming it, its results folder kept and complete', async () => {
+    const { result, home } = await expectRefusal(
+      base,
+      () => ORCL_2010,
+      { code: 4, error: 'LEDGER_CORRUPT', culprit: DB, writes: ['data/results'] },
+      (h) => garblePages(join(h, DB)),
+    );
+    const id = /was written to .*data\/results\/(\S+) but not recorded/.exec(result.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(result.stderr).toContain(`momentic runs record ${id}`);
+    const files = readdirSync(join(home, 'data/results', id as string)).sort();
+    expect(files).toEqual([
+      'equity.csv', 'manifest.json', 'metrics.json', 'orders.csv', 'prices.csv', 'report.html', 'rolling.csv', 'signals.csv', 'trades.csv',
+    ]); // prettier-ignore
+  });
+
+  it('runs record against a corrupt ledger file exits 4 naming it', async () => {
+    await expectRefusal(
+      base,
+      () => ['runs', 'record', base.runId],
+      { code: 4, error: 'LEDGER_CORRUPT', culprit: DB },
+      (h) => garblePages(join(h, DB)),
+    );
+  });
+
   it('doctor on a sound ledger file says its integrity check passed', async () => {
     const home = copyHome(base);
     const r = await cli(['--home', home, 'doctor']);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/ok\s+database\s+.*state\/momentic\.db.*integrity ok/);
+  });
+});
+
+describe('hostile workspace state: results folders', () => {
+  let base: BaseHome;
+  beforeAll(async () => {
+    base = await prepareBaseHome();
+  }, 60_000);
+
+  const INCOMPLETE = '20260101T000000Z-abcdef';
+  const incomplete = (h: string): void => {
+    mkdirSync(join(h, 'data/results', INCOMPLETE));
+    writeFileSync(join(h, 'data/results', INCOMPLETE, 'equity.csv'), '');
+  };
+
+  it.each([[['report', INCOMPLETE]], [['runs', 'record', INCOMPLETE]], [['backtest', '--replay', INCOMPLETE]]])(
+    'a results folder without manifest.json: %j exits 3 naming the folder as not a finished run',
+    async (argv) => {
+      const { result } = await expectRefusal(
+        base,
+        () => argv,
+        {
+          code: 3,
+          error: 'DATA_NOT_FOUND',
+          culprit: `data/results/${INCOMPLETE}`,
+        },
+        incomplete,
+      );
+      expect(result.stderr).toMatch(/no manifest\.json/);
+    },
+  );
+
+  it('a run folder whose manifest.json is not JSON: report exits 3 naming it', async () => {
+    await expectRefusal(
+      base,
+      () => ['report', base.runId],
+      { code: 3, error: 'DATA_INVALID', culprit: `${base.runId}/manifest.json` },
+      (h) => writeFileSync(join(h, 'data/results', base.runId, 'manifest.json'), '{"run_id": '),
+    );
   });
 });
