@@ -37,6 +37,11 @@ export interface ResultsManifest {
   readonly charted_symbols: readonly string[];
   /** sha256 (hex) of every output file but manifest.json and report.html, by file name. */
   readonly outputs: Readonly<Record<string, string>>;
+  /**
+   * When the run started and its engine finished (ISO-8601 UTC, ms), as the ledger records them:
+   * not reproducible, ignored by replay. Absent in runs made before it was kept.
+   */
+  readonly wall_clock?: { readonly started_at: string; readonly finished_at: string };
   /** Wall-clock durations in ms: not reproducible, ignored by replay. */
   readonly timings: Readonly<Record<string, number>>;
 }
@@ -70,11 +75,22 @@ export function buildManifest(
     },
     charted_symbols: [...chartedSymbols],
     outputs: sortKeys(outputs) as Record<string, string>,
+    ...(record.wallClock === undefined
+      ? {}
+      : {
+          wall_clock: {
+            started_at: new Date(record.wallClock.startedAt).toISOString(),
+            finished_at: new Date(record.wallClock.finishedAt).toISOString(),
+          },
+        }),
     timings: sortKeys(record.timings) as Record<string, number>,
   };
 }
 
-/** The manifest without `timings`: what two runs of the same inputs must agree on. */
-export function reproduciblePart(m: ResultsManifest): Omit<ResultsManifest, 'timings'> {
-  return Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'timings')) as Omit<ResultsManifest, 'timings'>;
+/** The manifest without `timings` and `wall_clock`: what two runs of the same inputs must agree on. */
+export function reproduciblePart(m: ResultsManifest): Omit<ResultsManifest, 'timings' | 'wall_clock'> {
+  return Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'timings' && k !== 'wall_clock')) as Omit<
+    ResultsManifest,
+    'timings' | 'wall_clock'
+  >;
 }

@@ -37,4 +37,9 @@ export interface RunRecord {
   readonly seed?: number;
   readonly codeVersion: string;
   readonly timings: Readonly<Record<string, number>>;
+  /**
+   * When the run started and when its engine finished (epoch ms), for runs made by a command: the
+   * ledger records these times, and `momentic runs record` reads them back from the manifest.
+   */
+  readonly wallClock?: { readonly startedAt: number; readonly finishedAt: number };
 }

@@ -88,6 +88,11 @@ export const ERROR_CODES = {
     kind: 'data',
     summary: 'a data file could not be written (disk full, permissions); the previous file is intact',
   },
+  DATA_MANIFEST: {
+    kind: 'data',
+    summary:
+      "a data zone's manifest is missing or unreadable, or disagrees with the zone's files (a file not registered, missing, or changed since it was written)",
+  },
   LEDGER_NOT_FOUND: { kind: 'data', summary: 'a run or order id is not in the ledger' },
   LEDGER_CONFLICT: {
     kind: 'data',
@@ -109,6 +114,11 @@ export const ERROR_CODES = {
   LEDGER_UNAVAILABLE: {
     kind: 'venue',
     summary: 'the ledger database (SQLite file or PostgreSQL) cannot be opened or reached',
+  },
+  LEDGER_CORRUPT: {
+    kind: 'venue',
+    summary:
+      'the ledger database is damaged (SQLITE_CORRUPT, SQLITE_NOTADB, or PostgreSQL data corruption): move it away or restore a backup, then re-record runs',
   },
   VENUE_RATE_LIMITED: { kind: 'venue', summary: 'the venue asked us to slow down (429/418) and retries ran out' },
   VENUE_BAD_RESPONSE: {

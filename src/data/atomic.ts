@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -13,6 +13,15 @@ export function tempPathFor(file: string): string {
  * strings or bytes (large files are written piecewise).
  */
 export function writeFileAtomic(file: string, chunks: string | Iterable<string | Uint8Array>): void {
+  renameSync(writeTempBeside(file, chunks), file);
+}
+
+/**
+ * The first half of `writeFileAtomic`: the content written and synced to a temp file beside
+ * `file`, whose path is returned for the caller to move into place (`commitTemp`) when it is
+ * ready to (after recording what the file will hold, say).
+ */
+export function writeTempBeside(file: string, chunks: string | Iterable<string | Uint8Array>): string {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, 'w');
@@ -28,7 +37,7 @@ export function writeFileAtomic(file: string, chunks: string | Iterable<string |
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, file);
+  return tmp;
 }
 
 /** Moves a finished temp file into place (for writers that produce the temp file themselves). */
@@ -37,8 +46,15 @@ export function commitTemp(tmp: string, file: string): void {
   renameSync(tmp, file);
 }
 
-export async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string, bytes?: number): Promise<string> {
+  return (await hashFile(file, bytes)).digest('hex');
+}
+
+/** The sha256 of a file's first `bytes` bytes (all of it by default), not finished: more can be added. */
+export async function hashFile(file: string, bytes?: number): Promise<Hash> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
+  if (bytes === 0) return h;
+  for await (const chunk of createReadStream(file, bytes === undefined ? {} : { end: bytes - 1 }))
+    h.update(chunk as Buffer);
+  return h;
 }

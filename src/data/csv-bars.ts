@@ -1,8 +1,9 @@
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { BarSeries, type Bar } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, writeTempBeside } from './atomic.js';
 import { parseDecimal, TimeCellParser } from './csv-scan.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from './schema.js';
 
@@ -67,26 +68,42 @@ export function writeCsvBars(file: string, tf: Timeframe, series: BarSeries): vo
   writeFileAtomic(file, chunkedLines(tf, series));
 }
 
+/** Writes a whole canonical CSV to a synced temp file beside `file` (moved into place by the caller); returns its path. */
+export function writeCsvTemp(file: string, tf: Timeframe, series: BarSeries): string {
+  return writeTempBeside(file, chunkedLines(tf, series));
+}
+
 /**
- * Appends bars (already known to come after the file's last row) with one write and an fsync.
- * A torn tail left by an interrupted earlier append is cut first. Creates the file with its
- * header when missing.
+ * Appends bars (already known to come after the file's last row) with one write and an fsync;
+ * returns the text appended. A torn tail left by an interrupted earlier append is cut first, or,
+ * with `keep`, everything after the first `keep` bytes (the content its manifest record vouches
+ * for: an append that landed without its record is dropped and written again). Creates the file
+ * with its header when missing.
  */
-export function appendCsvBars(file: string, tf: Timeframe, bars: readonly Bar[]): void {
-  if (bars.length === 0) return;
+export function appendCsvBars(
+  file: string,
+  tf: Timeframe,
+  bars: readonly Bar[],
+  options: { readonly keep?: number } = {},
+): string {
+  if (bars.length === 0) return '';
   const series = BarSeries.fromBars(bars[0]?.symbol ?? '', bars);
   if (!existsSync(file)) {
-    writeFileAtomic(file, csvHeader(tf) + csvLines(tf, series));
-    return;
+    const text = csvHeader(tf) + csvLines(tf, series);
+    writeFileAtomic(file, text);
+    return text;
   }
-  cutTornTail(file);
+  if (options.keep === undefined) cutTornTail(file);
+  else if (statSync(file).size > options.keep) truncateSync(file, options.keep);
+  const text = csvLines(tf, series);
   const fd = openSync(file, 'a');
   try {
-    writeSync(fd, csvLines(tf, series));
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+  return text;
 }
 
 /** Removes a last line without its newline (an append cut short by a crash); returns true if it did. */
@@ -179,6 +196,19 @@ export interface CsvReadResult {
   readonly series: BarSeries;
   /** True when the file ended in a line without a newline (a torn append), which was ignored. */
   readonly hadTornTail: boolean;
+  /** Bytes of the complete lines read (the torn tail excluded). */
+  readonly bytes: number;
+  /** sha256 (hex) of the bytes read, when asked for (computed in the same pass as the parse). */
+  readonly sha256?: string;
+  /** The hash of the bytes read, not finished: a writer appending to the file continues it. */
+  readonly hasher?: Hash;
+}
+
+export interface CsvReadOptions {
+  /** Hash the bytes read (sha256, hasher). */
+  readonly sha256?: boolean;
+  /** Read only the first `limit` bytes (the part a manifest record vouches for). */
+  readonly limit?: number;
 }
 
 const COMMA = 0x2c;
@@ -189,14 +219,14 @@ const NEWLINE = 0x0a;
  * cells in place (see csv-scan.ts). A canonical file is clean by construction, so any malformed
  * row is a DataError naming file and line.
  */
-export function readCsvBars(file: string, tf: Timeframe): CsvReadResult {
+export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions = {}): CsvReadResult {
   if (!existsSync(file)) {
     throw new DataError('DATA_NOT_FOUND', `no such data file ${file}`, {
       hint: 'fetch or import the symbol first (momentic data fetch / data import)',
       context: { file },
     });
   }
-  const size = statSync(file).size;
+  const size = Math.min(statSync(file).size, options.limit ?? Infinity);
   const expected = csvHeader(tf).trimEnd();
   const times = new TimeCellParser(tf);
   const cols = new Columns();
@@ -247,24 +277,39 @@ export function readCsvBars(file: string, tf: Timeframe): CsvReadResult {
     if (cols.n === cols.capacity) cols.resize(Math.max(cols.n + 1024, Math.ceil(((cols.n + 1) * size * 1.05) / seen)));
     cols.push(t, o, h, lo, cl, v);
   };
-  const hadTornTail = forEachLine(file, row, size);
-  return { series: cols.series(symbol), hadTornTail };
+  const hash = options.sha256 === true ? createHash('sha256') : undefined;
+  const tail = forEachLine(file, row, size, hash);
+  return {
+    series: cols.series(symbol),
+    hadTornTail: tail > 0,
+    bytes: size - tail,
+    ...(hash === undefined ? {} : { hasher: hash.copy(), sha256: hash.digest('hex') }),
+  };
 }
 
 /**
  * Calls `onLine(bytes, start, end)` for every complete line of `file` (without its newline),
  * reading CHUNK bytes at a time (one read for a file smaller than that: a run reads many small
  * daily files, and an 8 MiB buffer each is external memory that triggers collections); returns
- * true when the file ends in a piece without a newline
- * (a torn append: ignored here, cut by the next append).
+ * the length of the piece without a newline the file ends in, if any
+ * (a torn append: ignored here, cut by the next append). Reads the first `size` bytes only;
+ * every byte read goes through `hash`.
  */
-function forEachLine(file: string, onLine: (b: Buffer, start: number, end: number) => void, size: number): boolean {
+function forEachLine(
+  file: string,
+  onLine: (b: Buffer, start: number, end: number) => void,
+  size: number,
+  hash?: Hash,
+): number {
   const fd = openSync(file, 'r');
   let buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size + 1)));
   let filled = 0;
+  let left = size;
   try {
     for (;;) {
-      const n = readSync(fd, buf, filled, buf.length - filled, null);
+      const n = readSync(fd, buf, filled, Math.min(buf.length - filled, left), null);
+      left -= n;
+      hash?.update(buf.subarray(filled, filled + n));
       filled += n;
       const view = buf.subarray(0, filled);
       let pos = 0;
@@ -272,7 +317,7 @@ function forEachLine(file: string, onLine: (b: Buffer, start: number, end: numbe
         onLine(view, pos, nl);
         pos = nl + 1;
       }
-      if (n === 0) return pos < filled;
+      if (n === 0) return filled - pos;
       // Keep the incomplete last line for the next read; grow when one line fills the buffer.
       if (pos === 0 && filled === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);

@@ -5,7 +5,7 @@ import { DataError } from '../core/errors.js';
 import type { TradingCalendar } from '../calendar/types.js';
 import type { CandidateBar } from './candidates.js';
 import type { BarFormat } from './paths.js';
-import { writeQuarantine } from './quarantine.js';
+import { readQuarantineManifest, writeQuarantine } from './quarantine.js';
 import { checkQuality, hasFailures, type QualityResult } from './quality.js';
 import { summarize, type QcSummary } from './qc-report.js';
 import { RawStore, type WriteResult } from './raw-store.js';
@@ -71,11 +71,16 @@ export async function importFile(o: ImportOptions): Promise<ImportReport> {
   if (o.dryRun === true) {
     return { qc: summarize(quality), quality, notes, failed: hasFailures(quality) };
   }
+  // Both zones are checked before either is written: a damaged manifest, or a dataset that
+  // disagrees with it, stops the import with nothing written.
+  const store = new RawStore(o.home, o.format);
+  await store.check(o.symbol, parsed.timeframe, { force: o.force === true });
+  readQuarantineManifest(o.home);
   const quarantine = writeQuarantine(o.home, o.symbol, parsed.timeframe, basename(o.file), quality.rejected);
   const write =
     quality.good.length === 0
       ? undefined
-      : await new RawStore(o.home, o.format).write(
+      : await store.write(
           o.symbol,
           parsed.timeframe,
           quality.good,

@@ -66,6 +66,11 @@ function fsyncFile(file: string): void {
  * table, DuckDB's COPY writes a temp file beside `file`, which is fsynced and renamed over it.
  */
 export async function writeParquetBars(file: string, tf: Timeframe, series: BarSeries): Promise<void> {
+  commitTemp(await writeParquetTemp(file, tf, series), file);
+}
+
+/** `writeParquetBars` up to the synced temp file beside `file`; returns its path for the caller to move into place. */
+export async function writeParquetTemp(file: string, tf: Timeframe, series: BarSeries): Promise<string> {
   checkTimes(file, tf, series);
   mkdirSync(dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
@@ -88,7 +93,7 @@ export async function writeParquetBars(file: string, tf: Timeframe, series: BarS
     rmSync(tmp, { force: true });
     throw e;
   }
-  commitTemp(tmp, file);
+  return tmp;
 }
 
 interface FileInfo {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Timeframe } from '../core/enums.js';
 import { writeFileAtomic } from './atomic.js';
+import { unreadableManifest } from './manifest.js';
 import { fileSymbol, zonePaths } from './paths.js';
 import type { Rejection } from './quality.js';
 
@@ -14,6 +15,21 @@ export interface QuarantineRecord {
   readonly source: string;
   readonly rows: number;
   readonly created_at: string;
+}
+
+/** The quarantine zone's manifest (`files` empty when there is none yet); DATA_MANIFEST when unreadable. */
+export function readQuarantineManifest(home: string): { files: QuarantineRecord[] } {
+  const file = join(zonePaths(home).quarantine, 'manifest.json');
+  if (!existsSync(file)) return { files: [] };
+  let m: unknown;
+  try {
+    m = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw unreadableManifest(file, (e as Error).message);
+  }
+  const files = (m as { files?: unknown } | null)?.files;
+  if (!Array.isArray(files)) throw unreadableManifest(file, 'it has no list of files');
+  return { files: files as QuarantineRecord[] };
 }
 
 /**
@@ -31,6 +47,8 @@ export function writeQuarantine(
 ): string | undefined {
   if (rejections.length === 0) return undefined;
   const zone = zonePaths(home).quarantine;
+  // Read first: a damaged manifest stops the write before a file it would not list is made.
+  const prev = readQuarantineManifest(home);
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')
@@ -46,9 +64,6 @@ export function writeQuarantine(
   ];
   writeFileAtomic(file, `${lines.join('\n')}\n`);
   const manifestFile = join(zone, 'manifest.json');
-  const prev = existsSync(manifestFile)
-    ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as { files?: QuarantineRecord[] })
-    : {};
   const record: QuarantineRecord = {
     file: relative(zone, file),
     symbol,
@@ -57,9 +72,6 @@ export function writeQuarantine(
     rows: rejections.length,
     created_at: new Date(now).toISOString(),
   };
-  writeFileAtomic(
-    manifestFile,
-    `${JSON.stringify({ zone: 'quarantine', files: [...(prev.files ?? []), record] }, null, 2)}\n`,
-  );
+  writeFileAtomic(manifestFile, `${JSON.stringify({ zone: 'quarantine', files: [...prev.files, record] }, null, 2)}\n`);
   return file;
 }

@@ -1,13 +1,26 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import type { Hash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { BarSeries, type Bar } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import { DataError, isMomenticError } from '../core/errors.js';
-import { sha256File } from './atomic.js';
-import { appendCsvBars, readCsvBars, writeCsvBars } from './csv-bars.js';
-import { readManifest, updateManifest, type DatasetEntry, type FileEntry, type SourceRange } from './manifest.js';
-import { readParquetYears, writeParquetBars } from './parquet-bars.js';
+import { commitTemp, hashFile, sha256File } from './atomic.js';
+import { appendCsvBars, writeCsvTemp } from './csv-bars.js';
+import {
+  readManifest,
+  setPending,
+  totalsOf,
+  updateManifest,
+  type DatasetEntry,
+  type FileEntry,
+  type Manifest,
+  type SourceRange,
+} from './manifest.js';
+import { writeParquetTemp } from './parquet-bars.js';
 import { fileSymbol, rawCsvPath, rawParquetDir, rawParquetPath, zonePaths, type BarFormat } from './paths.js';
+import { barsOf, merge, type Merge } from './raw-merge.js';
+import { readDataset, type CheckedFile } from './raw-files.js';
+import { diskFiles, missingFileError, unregisteredError } from './raw-integrity.js';
 import { formatTime, SCHEMA_VERSION } from './schema.js';
 
 export interface WriteSource {
@@ -28,58 +41,35 @@ export interface WriteResult {
   readonly backup?: string;
 }
 
-interface Merge {
-  readonly merged: Bar[];
-  readonly added: Bar[];
-  readonly replaced: Bar[];
-  readonly unchanged: number;
-  readonly appendOnly: boolean;
+/** A dataset read and checked against the manifest. */
+export interface CheckedDataset {
+  readonly series: BarSeries;
+  /** Its record as the files on disk bear it out (a pending one where a rewrite's record did not land). */
+  readonly entry: DatasetEntry | undefined;
+  readonly files: readonly CheckedFile[];
 }
 
-const sameBar = (a: Bar, b: Bar): boolean =>
-  a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+const stampOf = (ts: number): string =>
+  new Date(ts)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
-function barsOf(s: BarSeries): Bar[] {
-  const out: Bar[] = new Array<Bar>(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.at(i);
-  return out;
-}
-
-/** Existing rows merged with incoming ones (both ascending); incoming wins on conflicts. */
-function merge(existing: readonly Bar[], incoming: readonly Bar[]): Merge {
-  const merged: Bar[] = [];
-  const added: Bar[] = [];
-  const replaced: Bar[] = [];
-  let unchanged = 0;
-  let i = 0;
-  let j = 0;
-  while (i < existing.length || j < incoming.length) {
-    const e = existing[i];
-    const n = incoming[j];
-    if (n === undefined || (e !== undefined && e.ts < n.ts)) {
-      merged.push(e as Bar);
-      i++;
-    } else if (e === undefined || n.ts < e.ts) {
-      merged.push(n);
-      added.push(n);
-      j++;
-    } else {
-      if (sameBar(e, n)) unchanged++;
-      else replaced.push(n);
-      merged.push(n);
-      i++;
-      j++;
-    }
-  }
-  const lastTs = existing.length === 0 ? -Infinity : (existing[existing.length - 1] as Bar).ts;
-  return { merged, added, replaced, unchanged, appendOnly: replaced.length === 0 && added.every((b) => b.ts > lastTs) };
-}
+const slash = (p: string): string => p.split(sep).join('/');
 
 /**
  * The raw zone: canonical bars per symbol and timeframe, immutable once written. New rows are
  * appended (or inserted where missing); rows that would change existing values are refused
  * unless `force`, and then the old files are backed up first. Every write updates the zone's
- * manifest (hashes, rows, ranges, which provider served which range).
+ * manifest (hashes, rows, ranges, which provider served which range), and every read checks the
+ * files against it (raw-integrity.ts).
+ *
+ * A write survives being killed at any point. An append records the file's new length with its
+ * hash, so bytes after the recorded length (an append cut short, or one whose record did not
+ * land) are ignored by readers and replaced by the next append. A rewrite (a new file, rows
+ * inserted or replaced, a Parquet year) writes temp files, records the dataset as it will be
+ * under `pending`, moves the files into place, then records it for good: files found matching
+ * the pending record are taken as written.
  */
 export class RawStore {
   readonly home: string;
@@ -96,36 +86,79 @@ export class RawStore {
     return `${tf}/${fileSymbol(symbol)}`;
   }
 
-  /** The format a dataset is stored in, if it exists. */
+  /** The format a dataset is stored in, if it has files. */
   storedFormat(symbol: string, tf: Timeframe): BarFormat | undefined {
-    if (existsSync(rawCsvPath(this.home, tf, symbol))) return 'csv';
-    const dir = rawParquetDir(this.home, tf, symbol);
-    if (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.parquet'))) return 'parquet';
-    return undefined;
+    return diskFiles(this.home, tf, symbol).format;
+  }
+
+  /** The zone's manifest (DATA_MANIFEST when it cannot be read). */
+  manifest(): Manifest {
+    return readManifest(this.dir, 'raw');
   }
 
   entry(symbol: string, tf: Timeframe): DatasetEntry | undefined {
-    return readManifest(this.dir, 'raw').datasets[RawStore.key(tf, symbol)];
+    return this.manifest().datasets[RawStore.key(tf, symbol)];
   }
 
   list(): DatasetEntry[] {
-    return Object.values(readManifest(this.dir, 'raw').datasets);
+    return Object.values(this.manifest().datasets);
   }
 
-  /** All bars of a dataset, or undefined when it does not exist. */
+  /** Whether the dataset exists: recorded in the manifest, or with files on disk. */
+  has(symbol: string, tf: Timeframe): boolean {
+    return this.entry(symbol, tf) !== undefined || this.storedFormat(symbol, tf) !== undefined;
+  }
+
+  /**
+   * All bars of a dataset, or undefined when it does not exist. The files must be the ones the
+   * manifest records, byte for byte (each file's sha256 is computed as it is read): a file the
+   * manifest does not list, a listed file that is gone, or one changed since it was written is a
+   * DATA_MANIFEST error naming it, never data read as if nothing happened.
+   */
   async read(symbol: string, tf: Timeframe): Promise<BarSeries | undefined> {
-    const format = this.storedFormat(symbol, tf);
-    if (format === 'csv') return readCsvBars(rawCsvPath(this.home, tf, symbol), tf).series;
-    if (format === 'parquet') return readParquetYears(this.#yearFiles(symbol, tf), tf);
-    return undefined;
+    return (await this.readChecked(symbol, tf))?.series;
   }
 
-  #yearFiles(symbol: string, tf: Timeframe): string[] {
-    const dir = rawParquetDir(this.home, tf, symbol);
-    return readdirSync(dir)
-      .filter((f) => /^\d{4}\.parquet$/.test(f))
-      .sort()
-      .map((f) => join(dir, f));
+  /**
+   * `read` with the record the files bear out. With `allowChanged` (a forced rewrite), a file
+   * that matches no record is read whole (its `record` is then absent).
+   */
+  async readChecked(
+    symbol: string,
+    tf: Timeframe,
+    options: { readonly allowChanged?: boolean } = {},
+  ): Promise<CheckedDataset | undefined> {
+    const key = RawStore.key(tf, symbol);
+    const m = this.manifest();
+    const entry = m.datasets[key];
+    const pending = m.pending?.[key];
+    const disk = diskFiles(this.home, tf, symbol);
+    const unregistered = disk.files.filter((f) => entry?.files[f] === undefined && pending?.files[f] === undefined);
+    if (unregistered.length > 0) throw unregisteredError(this.home, unregistered[0] as string, unregistered.length - 1);
+    const gone = Object.keys(entry?.files ?? {}).find((f) => !disk.files.includes(f));
+    if (gone !== undefined) throw missingFileError(gone, symbol);
+    if (disk.format === undefined) return undefined;
+    const read = await readDataset(
+      this.home,
+      tf,
+      symbol,
+      disk.format,
+      disk.files.map((rel) => ({
+        rel,
+        ...(entry?.files[rel] === undefined ? {} : { committed: entry.files[rel] }),
+        ...(pending?.files[rel] === undefined ? {} : { pending: pending.files[rel] }),
+      })),
+      options,
+    );
+    return { series: read.series, entry: effectiveEntry(entry, pending, read.files), files: read.files };
+  }
+
+  /**
+   * Checks a dataset as `read` does, before a write that must not start on a damaged zone; with
+   * `force`, as a forced write does (a file edited by hand is then replaced, not refused).
+   */
+  async check(symbol: string, tf: Timeframe, options: { force?: boolean } = {}): Promise<void> {
+    await this.readChecked(symbol, tf, { allowChanged: options.force === true });
   }
 
   async write(
@@ -142,8 +175,8 @@ export class RawStore {
         context: { value: symbol },
       });
     }
-    const existingSeries = await this.read(symbol, tf);
-    const existing = existingSeries === undefined ? [] : barsOf(existingSeries);
+    const checked = await this.readChecked(symbol, tf, { allowChanged: options.force === true });
+    const existing = checked === undefined ? [] : barsOf(checked.series);
     const m = merge(existing, incoming);
     if (m.replaced.length > 0 && options.force !== true) {
       const first = m.replaced[0] as Bar;
@@ -162,11 +195,21 @@ export class RawStore {
         },
       );
     }
-    if (m.added.length === 0 && m.replaced.length === 0) {
+    // Files edited by hand (read only under --force) are rewritten from the merged rows, their
+    // edited copy kept in the backup like replaced rows are.
+    const edited = (checked?.files ?? []).filter((f) => f.record === undefined).map((f) => f.rel);
+    if (m.added.length === 0 && m.replaced.length === 0 && edited.length === 0) {
       return { added: 0, unchanged: m.unchanged, replaced: 0, rows: existing.length };
     }
     try {
-      return await this.#commit(symbol, tf, m, source);
+      return await this.#commit(
+        symbol,
+        tf,
+        edited.length > 0 ? { ...m, appendOnly: false } : m,
+        source,
+        checked,
+        edited,
+      );
     } catch (e) {
       if (isMomenticError(e)) throw e;
       throw new DataError(
@@ -181,34 +224,67 @@ export class RawStore {
     }
   }
 
-  async #commit(symbol: string, tf: Timeframe, m: Merge, source: WriteSource): Promise<WriteResult> {
-    const stamp = new Date(source.fetchedAt ?? Date.now())
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d{3}/, '');
+  async #commit(
+    symbol: string,
+    tf: Timeframe,
+    m: Merge,
+    source: WriteSource,
+    checked: CheckedDataset | undefined,
+    edited: readonly string[],
+  ): Promise<WriteResult> {
+    const stamp = stampOf(source.fetchedAt ?? Date.now());
+    const key = RawStore.key(tf, symbol);
+    const prev = checked?.entry;
+    const files: Record<string, FileEntry> = {};
+    for (const f of checked?.files ?? []) if (f.record !== undefined) files[f.rel] = f.record;
     let backup: string | undefined;
-    const touched: string[] = [];
+    /** Temp files to move into place once the dataset is recorded as pending: [temp, file]. */
+    const staged: [string, string][] = [];
+    const facts = (rows: readonly Bar[], sha256: string, bytes: number): FileEntry => ({
+      sha256,
+      bytes,
+      rows: rows.length,
+      first: formatTime(tf, (rows[0] as Bar).ts),
+      last: formatTime(tf, (rows[rows.length - 1] as Bar).ts),
+    });
     if (this.format === 'csv') {
       const file = rawCsvPath(this.home, tf, symbol);
-      if (m.appendOnly) appendCsvBars(file, tf, m.added);
-      else {
-        if (m.replaced.length > 0) backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${stamp}.csv`);
-        writeCsvBars(file, tf, BarSeries.fromBars(symbol, m.merged));
+      const rel = this.#rel(file);
+      const was = checked?.files.find((f) => f.rel === rel);
+      if (m.appendOnly && was?.record !== undefined) {
+        // In place: the recorded bytes stay, the new rows go after them.
+        const keep = was.record.bytes ?? was.size;
+        const hash: Hash = was.hasher ?? (await hashFile(file, keep));
+        const text = appendCsvBars(file, tf, m.added, { keep });
+        files[rel] = facts(m.merged, hash.update(text).digest('hex'), keep + Buffer.byteLength(text));
+      } else {
+        if (existsSync(file) && (m.replaced.length > 0 || edited.length > 0))
+          backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${stamp}.csv`);
+        const tmp = writeCsvTemp(file, tf, BarSeries.fromBars(symbol, m.merged));
+        files[rel] = facts(m.merged, await sha256File(tmp), statSync(tmp).size);
+        staged.push([tmp, file]);
       }
-      touched.push(file);
     } else {
-      const changedYears = new Set([...m.added, ...m.replaced].map((b) => new Date(b.ts).getUTCFullYear()));
-      const replacedYears = new Set(m.replaced.map((b) => new Date(b.ts).getUTCFullYear()));
+      const yearOf = (b: Bar): number => new Date(b.ts).getUTCFullYear();
+      const editedYears = edited.map((rel) => Number(rel.slice(-12, -8)));
+      const replacedYears = new Set([...m.replaced.map(yearOf), ...editedYears]);
+      const changedYears = new Set([...m.added.map(yearOf), ...replacedYears]);
       for (const year of [...changedYears].sort()) {
         const file = rawParquetPath(this.home, tf, symbol, year);
         if (replacedYears.has(year) && existsSync(file))
           backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${year}-${stamp}.parquet`);
-        const rows = m.merged.filter((b) => new Date(b.ts).getUTCFullYear() === year);
-        await writeParquetBars(file, tf, BarSeries.fromBars(symbol, rows));
-        touched.push(file);
+        const rows = m.merged.filter((b) => yearOf(b) === year);
+        const tmp = await writeParquetTemp(file, tf, BarSeries.fromBars(symbol, rows));
+        files[this.#rel(file)] = facts(rows, await sha256File(tmp), statSync(tmp).size);
+        staged.push([tmp, file]);
       }
     }
-    await this.#record(symbol, tf, m, source, touched);
+    const entry = this.#entry(symbol, tf, m, source, prev, files);
+    if (staged.length > 0) {
+      setPending(this.dir, 'raw', key, entry);
+      for (const [tmp, file] of staged) commitTemp(tmp, file);
+    }
+    updateManifest(this.dir, 'raw', key, entry);
     return {
       added: m.added.length,
       unchanged: m.unchanged,
@@ -216,6 +292,10 @@ export class RawStore {
       rows: m.merged.length,
       ...(backup === undefined ? {} : { backup }),
     };
+  }
+
+  #rel(file: string): string {
+    return slash(relative(this.dir, file));
   }
 
   #backup(file: string, tf: Timeframe, name: string): string {
@@ -226,50 +306,58 @@ export class RawStore {
     return to;
   }
 
-  async #record(
+  /** The dataset's record after the write: its files, totals, and the range this write added to its lineage. */
+  #entry(
     symbol: string,
     tf: Timeframe,
     m: Merge,
     source: WriteSource,
-    touched: readonly string[],
-  ): Promise<void> {
-    const key = RawStore.key(tf, symbol);
-    const prev = readManifest(this.dir, 'raw').datasets[key];
-    const files: Record<string, FileEntry> = { ...(prev?.files ?? {}) };
-    for (const file of touched) {
-      const rel = relative(this.dir, file);
-      const series =
-        this.format === 'csv'
-          ? m.merged
-          : m.merged.filter((b) => `${new Date(b.ts).getUTCFullYear()}` === rel.slice(-12, -8));
-      files[rel] = {
-        sha256: await sha256File(file),
-        rows: series.length,
-        first: formatTime(tf, (series[0] as Bar).ts),
-        last: formatTime(tf, (series[series.length - 1] as Bar).ts),
-      };
-    }
+    prev: DatasetEntry | undefined,
+    files: Record<string, FileEntry>,
+  ): DatasetEntry {
     const written = [...m.added, ...m.replaced].sort((a, b) => a.ts - b.ts);
-    const range: SourceRange = {
-      provider: source.provider,
-      first: formatTime(tf, (written[0] as Bar).ts),
-      last: formatTime(tf, (written[written.length - 1] as Bar).ts),
-      rows: written.length,
-      fetched_at: new Date(source.fetchedAt ?? Date.now()).toISOString(),
-      ...(source.file === undefined ? {} : { file: source.file }),
-    };
-    updateManifest(this.dir, 'raw', key, {
+    // A forced rewrite of an edited file that brought no new or different rows adds no lineage.
+    const range: SourceRange[] =
+      written.length === 0
+        ? []
+        : [
+            {
+              provider: source.provider,
+              first: formatTime(tf, (written[0] as Bar).ts),
+              last: formatTime(tf, (written[written.length - 1] as Bar).ts),
+              rows: written.length,
+              fetched_at: new Date(source.fetchedAt ?? Date.now()).toISOString(),
+              ...(source.file === undefined ? {} : { file: source.file }),
+            },
+          ];
+    return {
       symbol,
       timeframe: tf,
       format: this.format,
       calendar: source.calendar,
       schema_version: SCHEMA_VERSION,
-      rows: m.merged.length,
-      first: formatTime(tf, (m.merged[0] as Bar).ts),
-      last: formatTime(tf, (m.merged[m.merged.length - 1] as Bar).ts),
+      ...totalsOf(files),
       files,
-      sources: [...(prev?.sources ?? []), range],
+      sources: [...(prev?.sources ?? []), ...range],
       updated_at: new Date().toISOString(),
-    });
+    };
   }
+}
+
+/**
+ * The record the files bear out: the committed one, or, where files matched an interrupted
+ * rewrite's pending record, that one with each file's matched record.
+ */
+function effectiveEntry(
+  entry: DatasetEntry | undefined,
+  pending: DatasetEntry | undefined,
+  files: readonly CheckedFile[],
+): DatasetEntry | undefined {
+  if (pending === undefined || !files.some((f) => f.source === 'pending')) return entry;
+  const records: Record<string, FileEntry> = {};
+  for (const f of files) {
+    const r = f.record ?? entry?.files[f.rel];
+    if (r !== undefined) records[f.rel] = r;
+  }
+  return { ...pending, files: records, ...totalsOf(records) };
 }

@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import { loadStrategyConfig, runFileLayer, type StrategyRunConfig } from '../backtest/config-file.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
+import type { RunRecord } from '../backtest/run-record.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
 import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
@@ -51,6 +52,8 @@ export interface BacktestJobResult {
   readonly runId: string;
   readonly dir: string;
   readonly metrics: Metrics;
+  /** What the engine produced (orders, fills, equity...), as written to the results files. */
+  readonly record: RunRecord;
   readonly spec: BacktestSpec;
   readonly trades: number;
   readonly orders: number;
@@ -206,6 +209,9 @@ export async function runBacktestJob(o: {
   }
   const { record, risk } = configured;
   const engineMs = performance.now() - engineStart;
+  // The run's end for the ledger: its engine is done. Kept in the manifest too, so a run recorded
+  // later (`momentic runs record`) gets the same times as one recorded now.
+  const finishedAt = Date.now();
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
   const dir = o.out ?? runResultsDir(home, runId);
@@ -216,7 +222,11 @@ export async function runBacktestJob(o: {
   // "Backtests in the ledger".
   let written: Awaited<ReturnType<typeof writeResults>>;
   try {
-    written = await writeResults(dir, { ...record, timings: { ...record.timings, load_ms: loadMs } });
+    written = await writeResults(dir, {
+      ...record,
+      timings: { ...record.timings, load_ms: loadMs },
+      wallClock: { startedAt, finishedAt },
+    });
   } catch (e) {
     recording?.abandon();
     throw e;
@@ -226,12 +236,13 @@ export async function runBacktestJob(o: {
     metrics: written.metrics as unknown as Record<string, unknown>,
     dir,
     startedAt,
-    finishedAt: Date.now(),
+    finishedAt,
   });
   return {
     runId,
     dir,
     metrics: written.metrics,
+    record,
     spec,
     trades: record.trades.length,
     orders: record.orders.length,

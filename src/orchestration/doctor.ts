@@ -6,6 +6,9 @@ import { toMomenticError } from '../core/errors.js';
 import { redactUrl } from '../core/secrets.js';
 import { credentialStatus } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/loader.js';
+import { defaultLedgerFile } from '../store/connect.js';
+import { corruptionHint, isCorruption, ledgerFailure } from '../store/ledger-errors.js';
+import { LATEST_MIGRATION, MIGRATION_TABLE } from '../store/schema-version.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -73,14 +76,12 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
-export async function checkDatabase(url: string, timeoutMs = 3000): Promise<DoctorCheck> {
-  if (url === '') {
-    return {
-      name: 'database',
-      status: 'ok',
-      detail: 'embedded SQLite at state/momentic.db (set MOMENTIC_DATABASE_URL for PostgreSQL)',
-    };
-  }
+/**
+ * The ledger: the SQLite file's integrity (`PRAGMA quick_check`, read only) and schema version, or
+ * PostgreSQL reachable with a schema this version knows.
+ */
+export async function checkDatabase(url: string, home: string, timeoutMs = 3000): Promise<DoctorCheck> {
+  if (url === '') return checkSqliteLedger(defaultLedgerFile(home));
   const shown = redactUrl(url);
   if (!/^postgres(ql)?:\/\//.test(url)) {
     return {
@@ -97,7 +98,22 @@ export async function checkDatabase(url: string, timeoutMs = 3000): Promise<Doct
     await withTimeout(client.connect(), timeoutMs, 'PostgreSQL');
     const r = await withTimeout(client.query<{ v: string }>('select version() as v'), timeoutMs, 'PostgreSQL');
     const version = /PostgreSQL [\d.]+/.exec(r.rows[0]?.v ?? '')?.[0] ?? 'PostgreSQL';
-    return { name: 'database', status: 'ok', detail: `${version} reachable at ${shown}` };
+    const table = await withTimeout(
+      client.query<{ t: string | null }>(`select to_regclass('${MIGRATION_TABLE}')::text as t`),
+      timeoutMs,
+      'PostgreSQL',
+    );
+    const applied =
+      table.rows[0]?.t == null
+        ? undefined
+        : ((
+            await withTimeout(
+              client.query<{ v: string | null }>(`select max(name) as v from ${MIGRATION_TABLE}`),
+              timeoutMs,
+              'PostgreSQL',
+            )
+          ).rows[0]?.v ?? undefined);
+    return schemaCheck(`${version} reachable at ${shown}`, applied);
   } catch (e) {
     return {
       name: 'database',
@@ -108,6 +124,70 @@ export async function checkDatabase(url: string, timeoutMs = 3000): Promise<Doct
     };
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** The ledger's schema version against this version's: newer is a failure, older is migrated on first use. */
+function schemaCheck(where: string, applied: string | undefined): DoctorCheck {
+  if (applied === undefined)
+    return { name: 'database', status: 'ok', detail: `${where}, empty (migrated on first use)` };
+  if (applied > LATEST_MIGRATION)
+    return {
+      name: 'database',
+      status: 'fail',
+      detail: `${where}: schema ${applied} is newer than this momentic's (${LATEST_MIGRATION})`,
+      fix: 'upgrade momentic, or point MOMENTIC_DATABASE_URL / state/momentic.db at a ledger of this version',
+      exitCode: ExitCode.Data,
+    };
+  return {
+    name: 'database',
+    status: 'ok',
+    detail: `${where}, schema ${applied}${applied < LATEST_MIGRATION ? ` (migrated to ${LATEST_MIGRATION} on first use)` : ''}`,
+  };
+}
+
+/** The SQLite ledger file: absent (created on the first run), sound, or corrupt. Reads only. */
+export async function checkSqliteLedger(file: string): Promise<DoctorCheck> {
+  const target = { dialect: 'sqlite', file } as const;
+  if (!existsSync(file))
+    return {
+      name: 'database',
+      status: 'ok',
+      detail: `embedded SQLite at ${file}: not created yet (the first run creates it; set MOMENTIC_DATABASE_URL for PostgreSQL)`,
+    };
+  const corrupt = (why: string): DoctorCheck => ({
+    name: 'database',
+    status: 'fail',
+    detail: `${file} is corrupt: ${why}`,
+    fix: corruptionHint(target),
+    exitCode: ExitCode.Venue,
+  });
+  const { default: Database } = await import('better-sqlite3');
+  let db: InstanceType<typeof Database> | undefined;
+  try {
+    // Opened read-write but only read: closing the last connection then removes the -wal and
+    // -shm files a read-only connection would leave behind.
+    db = new Database(file, { fileMustExist: true, timeout: 2_000 });
+    const report = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+    if (report[0] !== 'ok') return corrupt(`quick_check: ${report.join('; ').split('\n').join(' ').slice(0, 200)}`);
+    const table = db.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
+    const applied =
+      table === undefined
+        ? undefined
+        : ((db.prepare(`select max(name) as v from ${MIGRATION_TABLE}`).get() as { v: string | null }).v ?? undefined);
+    return schemaCheck(`embedded SQLite at ${file}: integrity ok`, applied);
+  } catch (e) {
+    if (isCorruption(e)) return corrupt(`${(e as { code: string }).code}: ${(e as Error).message}`);
+    const known = toMomenticError(ledgerFailure(target, e));
+    return {
+      name: 'database',
+      status: 'fail',
+      detail: `cannot open ${file}: ${(e as Error).message}`,
+      fix: known.code === 'INTERNAL' ? 'check the state/ folder and the file (permissions, disk)' : known.hint,
+      exitCode: ExitCode.Venue,
+    };
+  } finally {
+    db?.close();
   }
 }
 
@@ -186,7 +266,7 @@ export async function runDoctor(
   if (loaded !== undefined) {
     checks.push(checkWorkspace(loaded.home, options.fix === true));
     checks.push(checkCalendar());
-    checks.push(await checkDatabase(loaded.config.database.url));
+    checks.push(await checkDatabase(loaded.config.database.url, loaded.home));
     checks.push(await checkRedis(loaded.config.redis.url));
     checks.push(...checkCredentials(loaded.env));
   }

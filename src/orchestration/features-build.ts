@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { computeFeatures } from '../analytics/features/index.js';
 import { buildPair, type HedgeMode } from '../analytics/pairs.js';
@@ -10,6 +10,7 @@ import { DataError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { sha256File, writeFileAtomic } from '../data/atomic.js';
 import { writeParquetTable } from '../data/parquet-table.js';
+import { readProcessedManifest } from '../data/processed-manifest.js';
 import { fileSymbol, zonePaths } from '../data/paths.js';
 import { RawStore } from '../data/raw-store.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from '../data/schema.js';
@@ -50,30 +51,7 @@ export interface PairBuild {
   readonly hedgeMode: HedgeMode;
 }
 
-interface ProcessedEntry {
-  readonly symbol: string;
-  readonly timeframe: string;
-  readonly input_sha256: string;
-  readonly feature_set: string;
-  readonly feature_hash: string;
-  readonly rows: number;
-  readonly files: Readonly<Record<string, { sha256: string }>>;
-  readonly updated_at: string;
-}
-
-interface ProcessedManifest {
-  readonly zone: 'processed';
-  readonly datasets: Record<string, ProcessedEntry>;
-}
-
 const cell = (x: number): string => (Number.isNaN(x) ? '' : formatNumber(x));
-
-function readProcessedManifest(dir: string): ProcessedManifest {
-  const file = join(dir, 'manifest.json');
-  return existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as ProcessedManifest)
-    : { zone: 'processed', datasets: {} };
-}
 
 /** Identity of a raw dataset's content: the hash of its files' hashes (from the raw manifest). */
 function inputHash(store: RawStore, symbol: string, tf: Timeframe, benchmarkHash: string): string {

@@ -7,7 +7,7 @@ import { getCalendar } from '../calendar/registry.js';
 import type { TradingCalendar } from '../calendar/types.js';
 import type { CandidateBar } from '../data/candidates.js';
 import type { BarFormat } from '../data/paths.js';
-import { writeQuarantine } from '../data/quarantine.js';
+import { readQuarantineManifest, writeQuarantine } from '../data/quarantine.js';
 import { checkQuality, type Rejection } from '../data/quality.js';
 import { RawStore } from '../data/raw-store.js';
 import { dateToTs, isDaily, tsToDate } from '../data/schema.js';
@@ -93,6 +93,9 @@ export async function fetchData(o: FetchDataOptions): Promise<FetchSymbolReport[
     });
   }
   const store = new RawStore(o.home, o.format);
+  // Damaged manifests stop the fetch before any request, not after rows were written.
+  store.manifest();
+  readQuarantineManifest(o.home);
   const reports: FetchSymbolReport[] = [];
   for (const symbol of o.symbols) {
     reports.push(await fetchSymbol(o, store, symbol));

@@ -6,6 +6,7 @@ import type { DataProvider } from '../engine/ports.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
+import type { DatasetEntry } from '../data/manifest.js';
 import { RawStore } from '../data/raw-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
@@ -75,7 +76,9 @@ export async function loadRunData(o: {
   }
   const benchmark = spec.benchmark ?? undefined;
   const needed = benchmark === undefined || symbols.includes(benchmark) ? symbols : [...symbols, benchmark];
-  const missing = needed.filter((s) => store.storedFormat(s, spec.timeframe) === undefined);
+  // Missing means neither recorded nor on disk: a dataset the manifest records whose files are
+  // gone is an error (store.read names it), never a reason to fetch other data in its place.
+  const missing = needed.filter((s) => !store.has(s, spec.timeframe));
   const fetched: string[] = [];
   if (missing.length > 0) {
     if (config.data.provider !== 'synthetic') {
@@ -106,26 +109,26 @@ export async function loadRunData(o: {
   const series: BarSeries[] = [];
   const dataFiles: { path: string; sha256: string }[] = [];
   const calendars = new Map<string, string>();
+  // Read through the manifest: each file checked against its record (data/raw-integrity.ts), and
+  // the hashes the run records are the ones the bars were read from.
+  const dataFilesOf = (entry: DatasetEntry | undefined): void => {
+    for (const [path, f] of Object.entries(entry?.files ?? {}))
+      dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
+  };
   for (const s of symbols) {
-    const bars = await store.read(s, spec.timeframe);
-    if (bars === undefined)
+    const read = await store.readChecked(s, spec.timeframe);
+    if (read === undefined)
       throw new DataError('DATA_NOT_FOUND', `no ${spec.timeframe} data for ${s}`, {
         hint: `momentic data fetch --symbols ${s}`,
         context: { value: s },
       });
-    series.push(bars);
-    const entry = store.entry(s, spec.timeframe);
-    if (entry !== undefined) {
-      calendars.set(s, entry.calendar);
-      for (const [path, f] of Object.entries(entry.files))
-        dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
-    }
+    series.push(read.series);
+    if (read.entry !== undefined) calendars.set(s, read.entry.calendar);
+    dataFilesOf(read.entry);
   }
-  const bench = benchmark === undefined ? undefined : await store.read(benchmark, spec.timeframe);
-  if (benchmark !== undefined && !symbols.includes(benchmark)) {
-    for (const [path, f] of Object.entries(store.entry(benchmark, spec.timeframe)?.files ?? {}))
-      dataFiles.push({ path: `data/raw/${path}`, sha256: f.sha256 });
-  }
+  const benchRead = benchmark === undefined ? undefined : await store.readChecked(benchmark, spec.timeframe);
+  if (benchmark !== undefined && !symbols.includes(benchmark)) dataFilesOf(benchRead?.entry);
+  const bench = benchRead?.series;
   return {
     symbols,
     series,

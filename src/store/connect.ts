@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { ConfigError, VenueError } from '../core/errors.js';
+import { ConfigError, isMomenticError, VenueError } from '../core/errors.js';
 import { redactUrl } from '../core/secrets.js';
+import { ledgerFailure } from './ledger-errors.js';
 import type { LedgerTables } from './tables.js';
 
 /** Where the ledger lives: the workspace's SQLite file, or a PostgreSQL database. */
@@ -58,6 +59,8 @@ export async function openSqliteDatabase(file: string): Promise<BetterSqlite3.Da
     return sqlite;
   } catch (e) {
     sqlite?.close();
+    const known = ledgerFailure({ dialect: 'sqlite', file }, e);
+    if (isMomenticError(known)) throw known;
     throw new VenueError('LEDGER_UNAVAILABLE', `cannot open the ledger ${file}: ${(e as Error).message}`, {
       hint: 'check that the state/ folder of the workspace is writable (momentic doctor), or set MOMENTIC_DATABASE_URL',
       context: { file },

@@ -13,6 +13,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import { isMomenticError } from '../core/errors.js';
 import { BUSY_TIMEOUT_MS, openSqliteDatabase } from './connect.js';
 import type { TableRows } from './record-rows.js';
 import { insertRows, isCurrentSchema } from './sqlite-recorder.js';
@@ -38,9 +39,11 @@ export type LedgerWorkerCommand =
   | { readonly kind: 'commit'; readonly run: TableRows }
   | { readonly kind: 'abort' };
 
+/** The driver's own failure (its code says what happened), not the wrapper opening the file put around it. */
 function failure(e: unknown): LedgerWorkerReply {
-  const code = (e as { code?: unknown } | null)?.code;
-  return { kind: 'failed', message: (e as Error).message, ...(typeof code === 'string' ? { code } : {}) };
+  const raw = isMomenticError(e) && e.cause !== undefined ? e.cause : e;
+  const code = (raw as { code?: unknown } | null)?.code;
+  return { kind: 'failed', message: (raw as Error).message, ...(typeof code === 'string' ? { code } : {}) };
 }
 
 function rollback(db: BetterSqlite3.Database): void {

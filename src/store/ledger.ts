@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { describeTarget, ledgerTarget, openPostgres, type LedgerTarget } from './connect.js';
 import * as fills from './fills-repo.js';
 import * as journal from './journal-repo.js';
+import { guarded } from './ledger-errors.js';
 import { migrateLedger, type MigrationReport } from './migrate.js';
 import type { LedgerDialect } from './migrations.js';
 import * as orders from './orders-repo.js';
@@ -156,17 +157,31 @@ class SqlLedger implements LedgerStore {
   }
 }
 
+/**
+ * The ledger with every call's failure passed through `ledgerFailure` (a damaged file is
+ * LEDGER_CORRUPT whichever query meets the damage first).
+ */
+function guardedLedger(ledger: LedgerStore, target: LedgerTarget): LedgerStore {
+  return new Proxy(ledger, {
+    get(t, key) {
+      const v: unknown = Reflect.get(t, key, t);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => guarded(target, async () => (v as (...a: unknown[]) => unknown).apply(t, args));
+    },
+  });
+}
+
 /** Opens a ledger at a target and migrates it to the latest schema. */
 export async function openLedger(target: LedgerTarget): Promise<LedgerStore> {
   const location = describeTarget(target);
   if (target.dialect === 'sqlite') {
-    const { db, sqlite, migration, release } = await acquireSqlite(target.file);
-    return new SqlLedger(db, 'sqlite', location, migration, release, sqlite);
+    const { db, sqlite, migration, release } = await guarded(target, () => acquireSqlite(target.file));
+    return guardedLedger(new SqlLedger(db, 'sqlite', location, migration, release, sqlite), target);
   }
   const db = await openPostgres(target.url);
   try {
-    const migration = await migrateLedger(db, 'postgres', location);
-    return new SqlLedger(db, 'postgres', location, migration, () => db.destroy());
+    const migration = await guarded(target, () => migrateLedger(db, 'postgres', location));
+    return guardedLedger(new SqlLedger(db, 'postgres', location, migration, () => db.destroy()), target);
   } catch (e) {
     await db.destroy().catch(() => undefined);
     throw e;

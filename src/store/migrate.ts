@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { DataError, VenueError } from '../core/errors.js';
 import { isConnectionError } from './db-errors.js';
+import { isCorruption } from './ledger-errors.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider, type LedgerDialect } from './migrations.js';
 import type { LedgerTables } from './tables.js';
 
@@ -64,6 +65,8 @@ export async function migrateLedger(
   try {
     await sql`select 1`.execute(db);
   } catch (e) {
+    // A damaged file is not unreachable: the caller's ledgerFailure names it corrupt.
+    if (isCorruption(e)) throw e;
     throw unavailable(location, e);
   }
   const migrator = new Migrator({
@@ -83,6 +86,7 @@ export async function migrateLedger(
       ? await underWriteLock(db, () => migrator.migrateToLatest())
       : await migrator.migrateToLatest();
   if (error !== undefined) {
+    if (isCorruption(error)) throw error;
     if (isConnectionError(error)) throw unavailable(location, error);
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new DataError(

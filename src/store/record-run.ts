@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { LedgerTarget } from './connect.js';
 import { openSqliteDatabase } from './connect.js';
 import type { LedgerWorkerCommand, LedgerWorkerData, LedgerWorkerReply } from './ledger-worker.js';
+import { guarded, ledgerFailure } from './ledger-errors.js';
 import { ContentRows, runConflict, runRow } from './record-rows.js';
 import { isSharedSqliteOpen } from './sqlite-shared.js';
 import { isCurrentSchema, writeRunSqlite } from './sqlite-recorder.js';
@@ -17,6 +18,10 @@ import type { RunRecording } from './types.js';
  * older or newer schema, PostgreSQL) goes through `openLedger`, which migrates or refuses.
  */
 export async function recordRunAt(target: LedgerTarget, rec: RunRecording): Promise<void> {
+  return guarded(target, () => recordRunUnguarded(target, rec));
+}
+
+async function recordRunUnguarded(target: LedgerTarget, rec: RunRecording): Promise<void> {
   if (target.dialect === 'sqlite' && existsSync(target.file) && !isSharedSqliteOpen(target.file)) {
     const db = await openSqliteDatabase(target.file);
     try {
@@ -54,10 +59,17 @@ const ROWS_PER_PIECE = 500;
 /** The compiled worker beside this module (absent when running from the TypeScript sources). */
 const WORKER = new URL('./ledger-worker.js', import.meta.url);
 
-function workerError(reply: Extract<LedgerWorkerReply, { kind: 'failed' }>, runId: string): Error {
+function workerError(
+  target: LedgerTarget,
+  reply: Extract<LedgerWorkerReply, { kind: 'failed' }>,
+  runId: string,
+): unknown {
   if (reply.code === 'SQLITE_CONSTRAINT_UNIQUE' || reply.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
     return runConflict(runId);
-  return Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code });
+  return ledgerFailure(
+    target,
+    Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code }),
+  );
 }
 
 /**
@@ -172,7 +184,7 @@ export function prepareRecordingAt(
             if (reply.kind === 'stale') {
               return await recordRunAt(target, { ...content, ...(equity === undefined ? {} : { equity }), run });
             }
-            if (reply.kind === 'failed') throw workerError(reply, runId);
+            if (reply.kind === 'failed') throw workerError(target, reply, runId);
           } finally {
             await worker.terminate();
           }

@@ -159,19 +159,23 @@ describe('momentic runs and orders (SQLite in the workspace)', () => {
 });
 
 describe('a backtest whose ledger is unreachable', () => {
-  it('still writes its results, warns with the fix, reports it in --json, and never shows the password', async () => {
+  it('still writes its results, exits 4 with the fix and how to record the run later, reports it in --json, and never shows the password', async () => {
     const home = tempDir();
     await importOrcl(home);
     const env = { MOMENTIC_DATABASE_URL: 'postgres://trader:s3cretpw@127.0.0.1:1/test' };
     const r = await cli(['--home', home, '--json', ...BACKTEST], { env });
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(4);
     const out = JSON.parse(r.stdout);
     for (const f of ['orders.csv', 'trades.csv', 'metrics.json', 'manifest.json'])
       expect(existsSync(join(out.dir, f)), f).toBe(true);
-    expect(out.ledger).toMatchObject({ recorded: false, location: 'postgres://trader:***@127.0.0.1:1/test' });
+    expect(out.ledger).toMatchObject({
+      recorded: false,
+      location: 'postgres://trader:***@127.0.0.1:1/test',
+      record_later: `momentic runs record ${out.run_id}`,
+    });
     expect(out.ledger.error.code).toBe('LEDGER_UNAVAILABLE');
     expect(r.stderr).toMatch(
-      /^warning: run \S+ was written to .+ but not recorded in the ledger at postgres:\/\/trader:\*\*\*@127\.0\.0\.1:1\/test:\n/,
+      /^run \S+ was written to .+ but not recorded in the ledger at postgres:\/\/trader:\*\*\*@127\.0\.0\.1:1\/test; once the ledger is fixed, record it with: momentic runs record \S+\n/,
     );
     expect(r.stderr).toMatch(/VenueError LEDGER_UNAVAILABLE/);
     expect(r.stderr).toMatch(/\nFix: /);

@@ -22,7 +22,7 @@ describe('doctor', () => {
   });
 
   it('fails with exit 4 when a configured service is unreachable', async () => {
-    const db = await checkDatabase('postgres://postgres@127.0.0.1:1/test', 1000);
+    const db = await checkDatabase('postgres://postgres@127.0.0.1:1/test', tempDir(), 1000);
     expect(db).toMatchObject({ status: 'fail', exitCode: 4 });
     const redis = await checkRedis('redis://127.0.0.1:1', 1000);
     expect(redis).toMatchObject({ status: 'fail', exitCode: 4 });
@@ -32,7 +32,10 @@ describe('doctor', () => {
   });
 
   it('rejects a database URL that is not PostgreSQL', async () => {
-    expect(await checkDatabase('mysql://root@127.0.0.1/test')).toMatchObject({ status: 'fail', exitCode: 2 });
+    expect(await checkDatabase('mysql://root@127.0.0.1/test', tempDir())).toMatchObject({
+      status: 'fail',
+      exitCode: 2,
+    });
   });
 
   it('checks the Node version against 20.19', () => {

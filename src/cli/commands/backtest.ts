@@ -1,4 +1,3 @@
-import { readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
 import { formatRunConfig, runConfigEntries, type LayeredRunConfig } from '../../config/run-config-layers.js';
@@ -6,11 +5,11 @@ import { UsageError } from '../../core/errors.js';
 import { checkSymbol, parseSymbolList } from '../../core/symbol.js';
 import { secretScrubber } from '../../core/secrets.js';
 import { formatTable } from '../../core/text-table.js';
-import { changedOutputs, rebuildReport } from '../../backtest/read-results.js';
-import type { ResultsManifest } from '../../backtest/results-manifest.js';
+import { rebuildReport } from '../../backtest/read-results.js';
 import { existingRunDir } from '../../backtest/run-folder.js';
 import { checkOutputPath } from '../../data/output-path.js';
-import { resolveSpec, runBacktestJob, specOfRun, type BacktestFlags } from '../../orchestration/backtest-job.js';
+import { resolveSpec, runBacktestJob, type BacktestFlags } from '../../orchestration/backtest-job.js';
+import { replayRun } from '../../orchestration/replay-run.js';
 import { isStrategyFile, preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag, numberFlag } from '../options.js';
@@ -107,6 +106,8 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     config: loaded.config,
     env: loaded.env,
     spec,
+    // --no-ledger: the results folder only; nothing is recorded and no ledger is opened.
+    ledger: opts.ledger !== false,
     ...(out === undefined ? {} : { out }),
     ...(file === undefined ? {} : { runFile: file.file }),
     logger: log,
@@ -132,14 +133,19 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   progress?.stop();
   runBar?.stop();
   const ledger = result.ledger;
-  if (ledger !== undefined && !ledger.recorded) {
+  // The results folder is complete and kept; the command still fails (the ledger error's exit
+  // code, 4 for a ledger that cannot be opened or written) so that a script notices the run is
+  // missing from the ledger, and says how to record it once the ledger is fixed.
+  const failed = ledger !== undefined && !ledger.recorded ? ledger.error : undefined;
+  if (failed !== undefined) {
     ctx.io.stderr(
       secretScrubber.scrub(
-        `warning: run ${result.runId} was written to ${result.dir} but not recorded in the ledger` +
-          `${ledger.location === undefined ? '' : ` at ${ledger.location}`}:\n`,
-      ) + renderErrorText(ledger.error),
+        `run ${result.runId} was written to ${result.dir} but not recorded in the ledger` +
+          `${ledger?.location === undefined ? '' : ` at ${ledger.location}`}; once the ledger is fixed, record it with: momentic runs record ${recordArg(loaded.home, result)}\n`,
+      ) + renderErrorText(failed),
     );
   }
+  const code = failed?.exitCode ?? 0;
   if (ctx.json) {
     ctx.outJson({
       run_id: result.runId,
@@ -155,10 +161,11 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
                   recorded: false,
                   location: ledger.location ?? null,
                   error: JSON.parse(secretScrubber.scrub(JSON.stringify(ledger.error.toJSON()))) as unknown,
+                  record_later: `momentic runs record ${recordArg(loaded.home, result)}`,
                 },
           }),
     });
-    return 0;
+    return code;
   }
   const m = result.metrics;
   const run = result.spec;
@@ -182,7 +189,12 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
   if (result.fetched.length > 0)
     ctx.out(`fetched ${result.fetched.length} symbols from ${loaded.config.data.provider} first`);
   ctx.out(`report: ${join(result.dir, 'report.html')}`);
-  return 0;
+  return code;
+}
+
+/** How `runs record` names the run: its id when it is in data/results, else its folder (--out). */
+function recordArg(home: string, result: { runId: string; dir: string }): string {
+  return resolve(result.dir) === resolve(join(home, 'data', 'results', result.runId)) ? result.runId : result.dir;
 }
 
 /**
@@ -209,15 +221,12 @@ function explainConfig(ctx: CommandContext, layered: LayeredRunConfig): number {
 async function replay(ctx: CommandContext, runId: string): Promise<number> {
   const loaded = await ctx.config();
   const dir = existingRunDir(loaded.home, runId);
-  const spec = specOfRun(dir);
-  const original = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ResultsManifest & {
-    outputs: Record<string, string>;
-  };
-  const out = join(loaded.home, 'data', 'results', `.replay-${runId}`);
-  rmSync(out, { recursive: true, force: true });
-  await runBacktestJob({ home: loaded.home, config: loaded.config, env: loaded.env, spec, out, runId, ledger: false });
-  const differing = changedOutputs(out, original);
-  rmSync(out, { recursive: true, force: true });
+  const { manifest: original, differing } = await replayRun({
+    home: loaded.home,
+    config: loaded.config,
+    env: loaded.env,
+    dir,
+  });
   if (ctx.json) ctx.outJson({ run_id: runId, identical: differing.length === 0, differing });
   else if (differing.length === 0)
     ctx.out(`replay of ${runId}: every output is byte-identical (${Object.keys(original.outputs).length} files)`);

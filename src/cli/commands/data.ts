@@ -8,6 +8,7 @@ import { formatTable } from '../../core/text-table.js';
 import type { FlagValue } from '../../config/loader.js';
 import { importFile } from '../../data/import-file.js';
 import { formatQcTable } from '../../data/qc-report.js';
+import { registryError, scanRawZone } from '../../data/raw-integrity.js';
 import { RawStore } from '../../data/raw-store.js';
 import { parseMapFlag } from '../../data/user-csv.js';
 import { validateRaw } from '../../data/validate.js';
@@ -218,8 +219,12 @@ export async function dataValidate(ctx: CommandContext, opts: Record<string, unk
 
 export async function dataLs(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
-  const rows = new RawStore(loaded.home)
-    .list()
+  const store = new RawStore(loaded.home);
+  const manifest = store.manifest();
+  // Files the manifest does not register (or registered files that are gone) are never read: the
+  // listing says so rather than hide them.
+  const disagreement = registryError(loaded.home, manifest, scanRawZone(loaded.home));
+  const rows = Object.values(manifest.datasets)
     .filter((e) => str(opts.timeframe) === undefined || e.timeframe === opts.timeframe)
     .map((e) => ({
       symbol: e.symbol,
@@ -232,10 +237,12 @@ export async function dataLs(ctx: CommandContext, opts: Record<string, unknown>)
       providers: [...new Set(e.sources.map((s) => s.provider))],
     }));
   if (ctx.json) {
+    if (disagreement !== undefined) throw disagreement;
     ctx.outJson(rows);
     return 0;
   }
   if (rows.length === 0) {
+    if (disagreement !== undefined) throw disagreement;
     ctx.out(`no data in ${loaded.home}/data/raw; fetch some with momentic data fetch`);
     return 0;
   }
@@ -254,5 +261,6 @@ export async function dataLs(ctx: CommandContext, opts: Record<string, unknown>)
       ]),
     ),
   );
+  if (disagreement !== undefined) throw disagreement;
   return 0;
 }

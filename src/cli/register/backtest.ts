@@ -21,6 +21,10 @@ export function registerBacktest(program: Command, lazy: Lazy): void {
   withRunOptions(backtest, true)
     .option('--out <dir>', 'write the results here instead of data/results/{run_id}')
     .option('--risk', 'run every order through the risk manager with the config limits (docs/risk.md)')
+    .option(
+      '--no-ledger',
+      'do not record the run in the ledger (by default a run the ledger cannot take exits 4, its results kept)',
+    )
     .option('--replay <run_id>', 'rerun a recorded run and check every output is byte-identical')
     .option(
       '--explain-config',

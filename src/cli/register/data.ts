@@ -2,9 +2,11 @@ import { type Command, Option } from 'commander';
 import { TIMEFRAMES } from '../../core/enums.js';
 import type { Lazy } from './lazy.js';
 
-/** `momentic data fetch|import|validate|ls`: the raw zone of market data. */
+/** `momentic data fetch|import|validate|repair|ls`: the raw zone of market data. */
 export function registerData(program: Command, lazy: Lazy): void {
-  const data = program.command('data').description('market data: fetch, import, validate and list the raw zone');
+  const data = program
+    .command('data')
+    .description('market data: fetch, import, validate, repair and list the raw zone');
   data
     .command('fetch')
     .description('fetch bars into data/raw, only what is missing (an interrupted fetch resumes on rerun)')
@@ -54,6 +56,17 @@ export function registerData(program: Command, lazy: Lazy): void {
     .option('--tz <zone>', 'time zone for --file')
     .option('--calendar <code>', 'calendar for --file')
     .action(lazy(async () => (await import('../commands/data.js')).dataValidate));
+  data
+    .command('repair')
+    .description(
+      'rebuild the manifests of data/raw, data/processed and data/quarantine from their files, checking every recorded sha256; exit 3 when a raw file changed, went missing or is unreadable',
+    )
+    .option(
+      '--accept-edits',
+      'record raw files edited by hand as they are now (default: keep their record and report them)',
+    )
+    .option('--dry-run', 'report what would be rebuilt, write nothing')
+    .action(lazy(async () => (await import('../commands/data-repair.js')).dataRepair));
   data
     .command('ls')
     .description('list the raw zone: symbols, ranges, rows, format and providers')
