@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCalendar } from '../calendar/registry.js';
 import { ExitCode } from '../core/error-codes.js';
@@ -6,6 +6,9 @@ import { toMomenticError } from '../core/errors.js';
 import { redactUrl } from '../core/secrets.js';
 import { credentialStatus } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/loader.js';
+import { initWorkspace, isWorkspaceFolder, WORKSPACE_DIRS } from './workspace.js';
+
+export { WORKSPACE_DIRS } from './workspace.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -19,8 +22,6 @@ export interface DoctorCheck {
   readonly exitCode?: number;
 }
 
-/** Workspace folders of DESIGN.md. */
-export const WORKSPACE_DIRS = ['data/raw', 'data/processed', 'data/results', 'data/quarantine', 'state'] as const;
 
 export const MIN_NODE = [20, 19] as const;
 
@@ -39,9 +40,21 @@ export function checkNode(version: string = process.versions.node): DoctorCheck 
 }
 
 export function checkWorkspace(home: string, fix: boolean): DoctorCheck {
+  if (!isWorkspaceFolder(home) && !(fix && !existsSync(home))) {
+    const isFile = existsSync(home);
+    return {
+      name: 'workspace',
+      status: 'fail',
+      detail: isFile ? `${home} is a file, not a workspace folder` : `${home} does not exist`,
+      fix: isFile
+        ? 'point --home (or MOMENTIC_HOME) at a workspace folder'
+        : 'check the path for a typo, or run momentic doctor --fix to create the workspace there',
+      exitCode: ExitCode.Usage,
+    };
+  }
   const missing = WORKSPACE_DIRS.filter((d) => !existsSync(join(home, d)));
   if (missing.length > 0 && fix) {
-    for (const d of missing) mkdirSync(join(home, d), { recursive: true });
+    initWorkspace(home);
     return { name: 'workspace', status: 'ok', detail: `${home}: created ${missing.join(', ')}` };
   }
   return missing.length === 0

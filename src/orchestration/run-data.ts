@@ -10,6 +10,7 @@ import { RawStore } from '../data/raw-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
 import { fetchData } from './fetch-data.js';
+import { noDataText, workspaceSymbols } from './symbol-check.js';
 
 /** The bars a run reads, how to make its instruments, and the files they came from. */
 export interface RunData {
@@ -81,13 +82,14 @@ export async function loadRunData(o: {
     if (config.data.provider !== 'synthetic') {
       throw new DataError(
         'DATA_NOT_FOUND',
-        `no ${spec.timeframe} data for ${missing.join(', ')} in ${join(home, 'data', 'raw')}`,
+        `no ${spec.timeframe} data in ${join(home, 'data', 'raw')}: ${noDataText(missing, workspaceSymbols(home))}`,
         {
           hint: `fetch or import it first: momentic data fetch --symbols ${missing.join(',')} (or momentic data import --file F --symbol S)`,
           context: { value: missing.join(',') },
         },
       );
     }
+    // fetchData refuses symbols the provider does not serve: a typo must not become invented bars.
     await fetchData({
       home,
       provider: await provider(),

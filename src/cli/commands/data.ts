@@ -12,6 +12,7 @@ import { RawStore } from '../../data/raw-store.js';
 import { parseMapFlag } from '../../data/user-csv.js';
 import { validateRaw } from '../../data/validate.js';
 import { fetchData } from '../../orchestration/fetch-data.js';
+import { refuseUnknownSymbols } from '../../orchestration/symbol-check.js';
 import { createDataProvider } from '../../venues/registry.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag } from '../options.js';
@@ -66,6 +67,12 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
       context: { flag: '--symbols' },
     });
   }
+  refuseUnknownSymbols({
+    home: loaded.home,
+    symbols,
+    provider,
+    ...(config.data.symbols.length > 0 ? { context: { flag: '--symbols' } } : {}),
+  });
   const cal = getCalendar(provider.instrument(symbols[0] as string).calendar);
   const end = str(opts.end) === undefined ? previousSessionOf(cal, Date.now()) : dateFlag(str(opts.end), '--end');
   const start =
