@@ -95,7 +95,10 @@ export function isSecretEntry(path: readonly string[], value: unknown): boolean 
 }
 
 /** The first key path under `values` (a file's parsed content) that holds a secret, if any. */
-export function findSecret(values: Readonly<Record<string, unknown>>, prefix: readonly string[] = []): string[] | undefined {
+export function findSecret(
+  values: Readonly<Record<string, unknown>>,
+  prefix: readonly string[] = [],
+): string[] | undefined {
   for (const [key, value] of Object.entries(values)) {
     const path = [...prefix, key];
     if (isPlainObject(value)) {

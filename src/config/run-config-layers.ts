@@ -77,7 +77,12 @@ export function layerRunConfig(layers: readonly ConfigLayer[], now: number = Dat
   const parsed = runConfigSchema.safeParse(merged);
   const locate = (path: readonly string[]): ErrorContext => {
     const source = byPrefix(sources, path) ?? 'default';
-    return [...layers].reverse().find((l) => l.source(path) === source)?.locate(path) ?? {};
+    return (
+      [...layers]
+        .reverse()
+        .find((l) => l.source(path) === source)
+        ?.locate(path) ?? {}
+    );
   };
   if (parsed.success) {
     checkDates(parsed.data, locate, now);

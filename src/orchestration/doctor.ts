@@ -22,7 +22,6 @@ export interface DoctorCheck {
   readonly exitCode?: number;
 }
 
-
 export const MIN_NODE = [20, 19] as const;
 
 export function checkNode(version: string = process.versions.node): DoctorCheck {

@@ -24,7 +24,9 @@ describe('the workspace folder', () => {
     const home = join(tempDir(), 'typo');
     const r = await cli(['--home', home, ...FETCH]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`UsageError USAGE_NO_WORKSPACE at --home: workspace folder ${home} (--home) does not exist`);
+    expect(r.stderr).toContain(
+      `UsageError USAGE_NO_WORKSPACE at --home: workspace folder ${home} (--home) does not exist`,
+    );
     expect(r.stderr).toMatch(/^Fix: check the path for a typo; to start a new workspace there add --init/m);
     expect(existsSync(home)).toBe(false);
   });

@@ -25,7 +25,10 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
     it.each([
       ['backtest', ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORLC']],
       ['backtest with a good symbol beside it', ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL,ORLC']],
-      ['backtest over dates', ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORLC', '--start', '2005-01-01', '--end', '2014-12-31']],
+      [
+        'backtest over dates',
+        ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORLC', '--start', '2005-01-01', '--end', '2014-12-31'],
+      ],
       ['sweep', ['sweep', ...SWEEP, '--symbols', 'ORLC']],
       ['walkforward', ['walkforward', ...SWEEP, '--symbols', 'ORLC']],
     ])('%s: names the symbol and the nearest dataset', async (_, argv) => {
@@ -58,27 +61,39 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
     });
 
     it('a mistyped --benchmark', async () => {
-      await expectRefusal(base, () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--benchmark', 'ZNTY'], {
-        code: 3,
-        error: 'DATA_UNKNOWN_SYMBOL',
-        culprit: 'ZNTY: no data; did you mean "ZNTX"?',
-      });
+      await expectRefusal(
+        base,
+        () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--benchmark', 'ZNTY'],
+        {
+          code: 3,
+          error: 'DATA_UNKNOWN_SYMBOL',
+          culprit: 'ZNTY: no data; did you mean "ZNTX"?',
+        },
+      );
     });
 
     it('data fetch of a symbol the synthetic provider does not serve', async () => {
-      await expectRefusal(base, () => ['data', 'fetch', '--symbols', 'FUTX', '--start', '2019-01-02', '--end', '2019-02-01'], {
-        code: 3,
-        error: 'DATA_UNKNOWN_SYMBOL',
-        culprit: 'FUTX: no data',
-      });
+      await expectRefusal(
+        base,
+        () => ['data', 'fetch', '--symbols', 'FUTX', '--start', '2019-01-02', '--end', '2019-02-01'],
+        {
+          code: 3,
+          error: 'DATA_UNKNOWN_SYMBOL',
+          culprit: 'FUTX: no data',
+        },
+      );
     });
 
     it('data fetch of a mistyped symbol beside a good one fetches neither', async () => {
-      await expectRefusal(base, () => ['data', 'fetch', '--symbols', 'VXLY,ZNTY', '--start', '2019-01-02', '--end', '2019-02-01'], {
-        code: 3,
-        error: 'DATA_UNKNOWN_SYMBOL',
-        culprit: 'ZNTY: no data; did you mean "ZNTX"?',
-      });
+      await expectRefusal(
+        base,
+        () => ['data', 'fetch', '--symbols', 'VXLY,ZNTY', '--start', '2019-01-02', '--end', '2019-02-01'],
+        {
+          code: 3,
+          error: 'DATA_UNKNOWN_SYMBOL',
+          culprit: 'ZNTY: no data; did you mean "ZNTX"?',
+        },
+      );
     });
   });
 
@@ -92,11 +107,15 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
     });
 
     it('backtest --start after today', async () => {
-      await expectRefusal(base, () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'VXLY', '--start', nextYear], {
-        code: 2,
-        error: 'USAGE_FUTURE_DATE',
-        culprit: '--start',
-      });
+      await expectRefusal(
+        base,
+        () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'VXLY', '--start', nextYear],
+        {
+          code: 2,
+          error: 'USAGE_FUTURE_DATE',
+          culprit: '--start',
+        },
+      );
     });
 
     it('a run file whose start is after today', async () => {
@@ -109,11 +128,15 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
     });
 
     it('backtest --start after today on stored data', async () => {
-      await expectRefusal(base, () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--start', nextYear], {
-        code: 2,
-        error: 'USAGE_FUTURE_DATE',
-        culprit: '--start',
-      });
+      await expectRefusal(
+        base,
+        () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--start', nextYear],
+        {
+          code: 2,
+          error: 'USAGE_FUTURE_DATE',
+          culprit: '--start',
+        },
+      );
     });
 
     it('sweep --start after today', async () => {
@@ -160,7 +183,12 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
       ['an unknown key', 'strategy: sma-cross\nsymbolz: [ZNTX]\n', 'CONFIG_UNKNOWN_KEY', 'symbolz'],
       ['a value of the wrong type', 'strategy: sma-cross\ncash: lots\n', 'CONFIG_INVALID_VALUE', 'cash'],
       ['a secret key', 'strategy: sma-cross\napi_secret_key: abc123\n', 'CONFIG_SECRET_IN_FILE', 'api_secret_key'],
-      ['a secret in a section', 'strategy: sma-cross\ncosts:\n  password: abc123\n', 'CONFIG_SECRET_IN_FILE', 'costs.password'],
+      [
+        'a secret in a section',
+        'strategy: sma-cross\ncosts:\n  password: abc123\n',
+        'CONFIG_SECRET_IN_FILE',
+        'costs.password',
+      ],
       ['a YAML syntax error', 'strategy: sma-cross\nsymbols: [ZNTX\n', 'CONFIG_PARSE', 'run.yaml'],
       ['an empty file', '', 'CONFIG_INVALID_VALUE', 'strategy is missing'],
       ['a list at the top', '- sma-cross\n', 'CONFIG_INVALID_VALUE', 'run.yaml'],
@@ -220,7 +248,12 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
   describe('bad flags are refused (exit 2) naming the flag or value', () => {
     const BT = ['backtest', '--strategy', 'sma-cross', '--symbols', 'ZNTX'];
     it.each([
-      ['--start after --end', [...BT, '--start', '2020-01-01', '--end', '2019-01-01'], 'USAGE_INVALID_RANGE', '--start'],
+      [
+        '--start after --end',
+        [...BT, '--start', '2020-01-01', '--end', '2019-01-01'],
+        'USAGE_INVALID_RANGE',
+        '--start',
+      ],
       ['--start 2019-02-30', [...BT, '--start', '2019-02-30'], 'USAGE_INVALID_DATE', '2019-02-30'],
       ['--end 2019-13-01', [...BT, '--end', '2019-13-01'], 'USAGE_INVALID_DATE', '2019-13-01'],
       ['--cash -1', [...BT, '--cash', '-1'], 'USAGE_INVALID_OPTION', '--cash'],
@@ -228,13 +261,48 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
       ['--timeframe 7m', [...BT, '--timeframe', '7m'], 'USAGE_INVALID_OPTION', '7m'],
       ['--fees bogus', [...BT, '--fees', 'bogus'], 'CONFIG_INVALID_VALUE', 'bogus'],
       ['--param without =', [...BT, '--param', 'fast'], 'USAGE_INVALID_OPTION', 'fast'],
-      ['--symbols with a space', ['backtest', '--strategy', 'sma-cross', '--symbols', 'ZN TX'], 'USAGE_INVALID_SYMBOL', 'ZN TX'],
-      ['data fetch --provider nope', ['data', 'fetch', '--provider', 'nope', '--symbols', 'ZNTX'], 'CONFIG_INVALID_VALUE', 'nope'],
-      ['data fetch --provider a chain with nope', ['data', 'fetch', '--provider', 'synthetic,nope', '--symbols', 'ZNTX'], 'USAGE_INVALID_OPTION', 'nope'],
-      ['data fetch --start after --end', ['data', 'fetch', '--symbols', 'ZNTX', '--start', '2020-01-01', '--end', '2019-01-01'], 'USAGE_INVALID_RANGE', '--start'],
-      ['data fetch --timeframe 7m', ['data', 'fetch', '--symbols', 'ZNTX', '--timeframe', '7m'], 'USAGE_INVALID_OPTION', '7m'],
-      ['sweep --start after --end', ['sweep', ...SWEEP, '--symbols', 'ZNTX', '--start', '2020-01-01', '--end', '2019-01-01'], 'USAGE_INVALID_RANGE', '--start'],
-      ['walkforward --train 0', ['walkforward', ...SWEEP, '--symbols', 'ZNTX', '--train', '0'], 'USAGE_INVALID_OPTION', '--train'],
+      [
+        '--symbols with a space',
+        ['backtest', '--strategy', 'sma-cross', '--symbols', 'ZN TX'],
+        'USAGE_INVALID_SYMBOL',
+        'ZN TX',
+      ],
+      [
+        'data fetch --provider nope',
+        ['data', 'fetch', '--provider', 'nope', '--symbols', 'ZNTX'],
+        'CONFIG_INVALID_VALUE',
+        'nope',
+      ],
+      [
+        'data fetch --provider a chain with nope',
+        ['data', 'fetch', '--provider', 'synthetic,nope', '--symbols', 'ZNTX'],
+        'USAGE_INVALID_OPTION',
+        'nope',
+      ],
+      [
+        'data fetch --start after --end',
+        ['data', 'fetch', '--symbols', 'ZNTX', '--start', '2020-01-01', '--end', '2019-01-01'],
+        'USAGE_INVALID_RANGE',
+        '--start',
+      ],
+      [
+        'data fetch --timeframe 7m',
+        ['data', 'fetch', '--symbols', 'ZNTX', '--timeframe', '7m'],
+        'USAGE_INVALID_OPTION',
+        '7m',
+      ],
+      [
+        'sweep --start after --end',
+        ['sweep', ...SWEEP, '--symbols', 'ZNTX', '--start', '2020-01-01', '--end', '2019-01-01'],
+        'USAGE_INVALID_RANGE',
+        '--start',
+      ],
+      [
+        'walkforward --train 0',
+        ['walkforward', ...SWEEP, '--symbols', 'ZNTX', '--train', '0'],
+        'USAGE_INVALID_OPTION',
+        '--train',
+      ],
     ])('%s', async (_, argv, error, culprit) => {
       await expectRefusal(base, () => argv, { code: 2, error, culprit });
     });
