@@ -52,6 +52,8 @@ export interface BacktestJobResult {
   readonly dir: string;
   readonly metrics: Metrics;
   readonly spec: BacktestSpec;
+  /** The first and last bar the run covered (session dates, or ISO instants for intraday bars). */
+  readonly period: { readonly start: string; readonly end: string };
   readonly trades: number;
   readonly orders: number;
   readonly fetched: readonly string[];
@@ -229,6 +231,7 @@ export async function runBacktestJob(o: {
     dir,
     metrics: written.metrics,
     spec,
+    period: { start: record.start, end: record.end },
     trades: record.trades.length,
     orders: record.orders.length,
     fetched: data.fetched,
