@@ -104,7 +104,7 @@ export async function fetchData(o: FetchDataOptions): Promise<FetchSymbolReport[
     });
   }
   // Every symbol is checked before the first is fetched: a typo fails the fetch, not half of it.
-  refuseUnknownSymbols({ home: o.home, symbols: o.symbols, provider: o.provider });
+  refuseUnknownSymbols({ home: o.home, symbols: o.symbols, provider: o.provider, timeframe: o.timeframe });
   const store = new RawStore(o.home, o.format);
   const reports: FetchSymbolReport[] = [];
   for (const symbol of o.symbols) {

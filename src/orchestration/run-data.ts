@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
 import type { DataProvider } from '../engine/ports.js';
+import { todayUtc } from '../core/dates.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
@@ -96,7 +97,9 @@ export async function loadRunData(o: {
       symbols: missing,
       timeframe: spec.timeframe,
       start: spec.start ?? SYNTHETIC_RANGE.start,
-      end: spec.end ?? (spec.start !== null && spec.start > SYNTHETIC_RANGE.end ? spec.start : SYNTHETIC_RANGE.end),
+      // A run starting after the generated range runs to the present (fetchData stops at the
+      // last closed session).
+      end: spec.end ?? (spec.start !== null && spec.start > SYNTHETIC_RANGE.end ? todayUtc() : SYNTHETIC_RANGE.end),
       format: config.data.format,
       ...(o.logger === undefined ? {} : { logger: o.logger }),
       onSymbolDone: (s) => {

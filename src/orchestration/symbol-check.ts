@@ -10,9 +10,16 @@ import { DataError, type ErrorContext } from '../core/errors.js';
 import { RawStore } from '../data/raw-store.js';
 import type { DataProvider } from '../engine/ports.js';
 
+/** The timeframes each symbol of the workspace's raw zone has data in. */
+export function workspaceDatasets(home: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of new RawStore(home).list()) out.set(e.symbol, [...(out.get(e.symbol) ?? []), e.timeframe]);
+  return out;
+}
+
 /** The symbols of the workspace's raw datasets (any timeframe), sorted. */
 export function workspaceSymbols(home: string): string[] {
-  return [...new Set(new RawStore(home).list().map((e) => e.symbol))].sort();
+  return [...workspaceDatasets(home).keys()].sort();
 }
 
 /** `ORLC: no data; did you mean "ORCL"?` for each symbol. */
@@ -37,19 +44,22 @@ export function refuseUnknownSymbols(o: {
   readonly home: string;
   readonly symbols: readonly string[];
   readonly provider: DataProvider;
+  /** The bar size asked for, to say what a symbol stored in another one lacks. */
+  readonly timeframe?: string;
   /** Where the symbols came from (`--symbols`...). */
   readonly context?: ErrorContext;
 }): void {
   const unknown = o.symbols.filter((s) => o.provider.serves?.(s) === false);
   if (unknown.length === 0) return;
-  const stored = workspaceSymbols(o.home);
+  const stored = workspaceDatasets(o.home);
   const own = o.provider.defaultSymbols?.() ?? [];
   const text = unknown
-    .map((s) =>
-      stored.includes(s)
-        ? `${s}: ${o.provider.name} does not serve it (its data here came from elsewhere)`
-        : noDataText([s], [...stored, ...own]),
-    )
+    .map((s) => {
+      const tfs = stored.get(s);
+      if (tfs === undefined) return noDataText([s], [...[...stored.keys()].sort(), ...own]);
+      const lacking = o.timeframe !== undefined && !tfs.includes(o.timeframe) ? `no ${o.timeframe} data, and ` : '';
+      return `${s}: ${lacking}${o.provider.name} does not serve it (its ${tfs.join(', ')} data here came from elsewhere)`;
+    })
     .join(' ');
   throw new DataError('DATA_UNKNOWN_SYMBOL', text, {
     hint:

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getCalendar } from '../../src/calendar/index.js';
 import { cli, tempDir } from '../support/cli.js';
 import { SHARED_DATA } from '../support/paths.js';
 
@@ -75,5 +76,28 @@ describe('backtest --strategy NAME without a run file', () => {
     const r = await cli(['--home', home, '--json', 'backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ period: { start: '1995-01-03', end: '2014-12-31' } });
+  });
+});
+
+describe('a synthetic run that starts after the generated range and gives no end', () => {
+  it('fetches from its start to the last closed session, not one day', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const xnys = getCalendar('XNYS');
+    const r = await cli([
+      '--home',
+      tempDir(),
+      '--json',
+      'backtest',
+      '--strategy',
+      'sma-cross',
+      '--symbols',
+      'VXLY',
+      '--start',
+      '2025-01-02',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const { period } = JSON.parse(r.stdout) as { period: { start: string; end: string } };
+    expect(period.start).toBe('2025-01-02');
+    expect([xnys.previousSession(today), ...(xnys.isTradingDay(today) ? [today] : [])]).toContain(period.end);
   });
 });

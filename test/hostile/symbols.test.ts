@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectRefusal, prepareBaseHome, type BaseHome } from './harness.js';
+import { cli } from '../support/cli.js';
+import { changedPaths, copyHome, expectRefusal, prepareBaseHome, snapshot, type BaseHome } from './harness.js';
 
 /** A date a year from now: no provider has a bar of it. */
 const nextYear = `${new Date().getUTCFullYear() + 1}-01-02`;
@@ -70,6 +71,47 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
           culprit: 'ZNTY: no data; did you mean "ZNTX"?',
         },
       );
+    });
+
+    it('a symbol stored in another bar size only, which the provider does not serve', async () => {
+      await expectRefusal(
+        base,
+        () => ['backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--timeframe', '1h'],
+        {
+          code: 3,
+          error: 'DATA_UNKNOWN_SYMBOL',
+          culprit: 'ORCL: no 1h data, and synthetic does not serve it (its 1d data here came from elsewhere)',
+        },
+      );
+    });
+
+    it('data fetch of an imported symbol the synthetic provider does not serve', async () => {
+      await expectRefusal(
+        base,
+        () => ['data', 'fetch', '--symbols', 'ORCL', '--start', '2019-01-02', '--end', '2019-02-01'],
+        {
+          code: 3,
+          error: 'DATA_UNKNOWN_SYMBOL',
+          culprit: 'ORCL: synthetic does not serve it',
+        },
+      );
+    });
+
+    it('data validate names the nearest dataset of a symbol without data (exit 3)', async () => {
+      const home = copyHome(base);
+      const before = snapshot(home);
+      const r = await cli(['--home', home, 'data', 'validate', '--symbols', 'ORLC']);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toContain('ORLC: no data; did you mean "ORCL"?');
+      expect(changedPaths(before, snapshot(home))).toEqual([]);
+    });
+
+    it('walkforward --sweep of a sweep that does not exist', async () => {
+      await expectRefusal(base, () => ['walkforward', '--sweep', 'sweep-nope'], {
+        code: 3,
+        error: 'DATA_NOT_FOUND',
+        culprit: 'sweep-nope',
+      });
     });
 
     it('data fetch of a symbol the synthetic provider does not serve', async () => {
