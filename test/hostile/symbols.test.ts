@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
+import { SHARED_DATA } from '../support/paths.js';
 import { changedPaths, copyHome, expectRefusal, prepareBaseHome, snapshot, type BaseHome } from './harness.js';
 
 /** A date a year from now: no provider has a bar of it. */
@@ -122,6 +123,29 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
           code: 3,
           error: 'DATA_UNKNOWN_SYMBOL',
           culprit: 'FUTX: no data',
+        },
+      );
+    });
+
+    it('data fetch --provider csv of a symbol without a file in data/import', async () => {
+      await expectRefusal(
+        base,
+        () => [
+          'data',
+          'fetch',
+          '--provider',
+          'csv',
+          '--symbols',
+          'NVDA,ORLC',
+          '--start',
+          '2010-01-04',
+          '--end',
+          '2010-02-01',
+        ],
+        { code: 3, error: 'DATA_UNKNOWN_SYMBOL', culprit: 'ORLC: no data; did you mean "ORCL"?' },
+        (h) => {
+          mkdirSync(join(h, 'data', 'import'));
+          copyFileSync(join(SHARED_DATA, 'nvda-1999-2014.txt'), join(h, 'data', 'import', 'NVDA.csv'));
         },
       );
     });
