@@ -47,9 +47,9 @@ export class CommandContext {
       const { initWorkspace, requireWorkspace } = await import('../orchestration/workspace.js');
       const fromEnv = this.globals.home === undefined && this.io.env.MOMENTIC_HOME !== undefined;
       const home = resolve(this.io.cwd, this.globals.home ?? this.io.env.MOMENTIC_HOME ?? '.');
-      if (this.globals.init === true) initWorkspace(home);
-      else if (options.requireWorkspace !== false)
-        requireWorkspace(home, fromEnv ? { key: 'MOMENTIC_HOME' } : { flag: '--home' });
+      const where = fromEnv ? { key: 'MOMENTIC_HOME' } : { flag: '--home' };
+      if (this.globals.init === true) initWorkspace(home, where);
+      if (options.requireWorkspace !== false) requireWorkspace(home, where);
       const all: FlagValue[] = [...flags];
       if (this.globals.logLevel !== undefined) {
         all.push({ path: 'log.level', value: this.globals.logLevel, flag: '--log-level' });

@@ -16,10 +16,26 @@ export function isWorkspaceFolder(home: string): boolean {
   return existsSync(home) && statSync(home).isDirectory();
 }
 
-/** Creates the workspace folder and its folders (those missing); returns the ones created. */
-export function initWorkspace(home: string): string[] {
+/**
+ * Creates the workspace folder and its folders (those missing); returns the ones created. A path
+ * that is a file is left alone (requireWorkspace says so); one that cannot be made is refused.
+ */
+export function initWorkspace(home: string, where: ErrorContext = { flag: '--home' }): string[] {
+  if (existsSync(home) && !statSync(home).isDirectory()) return [];
   const missing = WORKSPACE_DIRS.filter((d) => !existsSync(join(home, d)));
-  for (const d of missing) mkdirSync(join(home, d), { recursive: true });
+  try {
+    for (const d of missing) mkdirSync(join(home, d), { recursive: true });
+  } catch (e) {
+    throw new UsageError(
+      'USAGE_NO_WORKSPACE',
+      `cannot create the workspace ${home}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        hint: 'choose a folder this user may write to',
+        context: { ...where, value: home },
+        cause: e,
+      },
+    );
+  }
   return missing;
 }
 

@@ -241,6 +241,15 @@ describe('hostile symbols, dates, workspaces, run files and flags', () => {
         (h) => writeFileSync(join(h, 'a-file'), 'x'),
       );
     });
+
+    it('--init with --home naming a file', async () => {
+      await expectRefusal(
+        base,
+        (h) => ['data', 'ls', '--home', join(h, 'a-file'), '--init'],
+        { code: 2, error: 'USAGE_NO_WORKSPACE', culprit: 'a-file is a file' },
+        (h) => writeFileSync(join(h, 'a-file'), 'x'),
+      );
+    });
   });
 
   describe('bad run files are refused (exit 2) naming the file and key', () => {
