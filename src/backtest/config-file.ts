@@ -11,7 +11,7 @@ import { isValidIsoDate, type IsoDate } from '../core/dates.js';
 import type { Timeframe } from '../core/enums.js';
 import { ConfigError } from '../core/errors.js';
 import { checkSymbol } from '../core/symbol.js';
-import type { ConfigLayer } from '../config/layers.js';
+import { findSecret, secretInFileError, type ConfigLayer } from '../config/layers.js';
 import { PRICE_ROUNDINGS, runConfigSchema, type RunConfig } from '../config/run-config.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
@@ -105,6 +105,13 @@ export interface StrategyRunConfig {
 /** Reads and validates a strategy run file. `displayName` is how errors name it. */
 export function loadStrategyConfig(file: string, displayName: string = file): StrategyRunConfig {
   const y = readYamlFile(file, displayName);
+  // A secret is refused before any key is looked up: calling `api_secret_key` an unknown key would
+  // hide that its value must never be in a file (the app config's files are checked the same way).
+  const secret = findSecret(y.values);
+  if (secret !== undefined) {
+    const row = y.lineOf(secret);
+    throw secretInFileError(secret, row === undefined ? { file: y.file } : { file: y.file, row });
+  }
   const parsed = fileSchema.safeParse(y.values);
   if (!parsed.success) throw fileError(y, parsed.error.issues[0]);
   const v = parsed.data;
@@ -182,7 +189,13 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
   }
   const key = path.join('.') || '(top level)';
   const row = y.lineOf(path);
-  return new ConfigError('CONFIG_INVALID_VALUE', `${y.file}: ${key} ${issue?.message ?? 'is invalid'}`, {
+  let value: unknown = y.values;
+  for (const k of path) value = (value as Record<string, unknown> | undefined)?.[k];
+  const what =
+    issue?.code === 'invalid_type' && value === undefined
+      ? `is missing${Object.keys(y.values).length === 0 ? ' (the file is empty)' : ''}`
+      : (issue?.message ?? 'is invalid');
+  return new ConfigError('CONFIG_INVALID_VALUE', `${y.file}: ${key} ${what}`, {
     hint: `set ${key} to ${KEY_HINTS[path[0] ?? ''] ?? 'a valid value'}`,
     context: { file: y.file, key, ...(row === undefined ? {} : { row }) },
   });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { FlagValue, LoadedConfig } from '../config/loader.js';
 import type { CliIo } from './io.js';
@@ -8,6 +9,16 @@ export interface GlobalOptions {
   readonly config?: string;
   readonly json?: boolean;
   readonly logLevel?: string;
+  /** Create the workspace folder (and its data/ and state/ folders) when missing. */
+  readonly init?: boolean;
+}
+
+export interface ConfigOptions {
+  /**
+   * Whether the workspace folder must exist (default true). `doctor` reports a missing one as a
+   * failed check (and creates it with --fix) instead.
+   */
+  readonly requireWorkspace?: boolean;
 }
 
 /** What a command's handler gets: the io, the global options, and lazy config and logger. */
@@ -26,10 +37,19 @@ export class CommandContext {
     return this.globals.json === true;
   }
 
-  /** Loads (once) the layered config; `flags` are this command's config-setting flags. */
-  async config(flags: readonly FlagValue[] = []): Promise<LoadedConfig> {
+  /**
+   * Loads (once) the layered config; `flags` are this command's config-setting flags. A workspace
+   * folder that does not exist is refused (USAGE_NO_WORKSPACE) unless `--init` creates it.
+   */
+  async config(flags: readonly FlagValue[] = [], options: ConfigOptions = {}): Promise<LoadedConfig> {
     if (this.#loaded === undefined) {
       const { loadConfig } = await import('../config/loader.js');
+      const { initWorkspace, requireWorkspace } = await import('../orchestration/workspace.js');
+      const fromEnv = this.globals.home === undefined && this.io.env.MOMENTIC_HOME !== undefined;
+      const home = resolve(this.io.cwd, this.globals.home ?? this.io.env.MOMENTIC_HOME ?? '.');
+      const where = fromEnv ? { key: 'MOMENTIC_HOME' } : { flag: '--home' };
+      if (this.globals.init === true) initWorkspace(home, where);
+      if (options.requireWorkspace !== false) requireWorkspace(home, where);
       const all: FlagValue[] = [...flags];
       if (this.globals.logLevel !== undefined) {
         all.push({ path: 'log.level', value: this.globals.logLevel, flag: '--log-level' });

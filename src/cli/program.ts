@@ -57,6 +57,7 @@ export function buildProgram(io: CliIo, run: CliRun = new CliRun(io, [])): Comma
     .description('momentic: data, features, backtests, paper and live trading under hard risk limits')
     .version(VERSION, '-V, --version')
     .option('--home <dir>', 'workspace folder (data/, state/, config/); default MOMENTIC_HOME or the current folder')
+    .option('--init', 'create the workspace folder (--home) and its data/ and state/ folders when missing')
     .option('--config <file>', 'extra YAML config layered over config/base.yaml')
     .option('--json', 'machine-readable JSON on stdout')
     .addOption(new Option('--log-level <level>', 'log verbosity (logs go to stderr)').choices(LOG_LEVELS))
@@ -75,7 +76,7 @@ export function buildProgram(io: CliIo, run: CliRun = new CliRun(io, [])): Comma
 }
 
 /**
- * With positional options the program's options go before the command; these three are also
+ * With positional options the program's options go before the command; these four are also
  * accepted after it (`momentic backtest --json`), on every command that runs something.
  */
 function acceptGlobalsAfter(cmd: Command): void {
@@ -86,6 +87,7 @@ function acceptGlobalsAfter(cmd: Command): void {
     }
     const has = (flag: string): boolean => sub.options.some((o) => o.long === flag);
     if (!has('--home')) sub.option('--home <dir>', 'workspace folder (as before the command)');
+    if (!has('--init')) sub.option('--init', 'create the workspace folder when missing (as before the command)');
     if (!has('--json')) sub.option('--json', 'machine-readable JSON on stdout');
     if (!has('--log-level')) {
       sub.addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS));

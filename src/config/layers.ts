@@ -85,19 +85,45 @@ export function checkKnownKeys(
 }
 
 function checkNoSecret(layer: ConfigLayer, path: readonly string[], value: unknown): void {
+  if (isSecretEntry(path, value)) throw secretInFileError(path, layer.locate(path));
+}
+
+/** Whether a key of a file holds a secret: its name says so, or it is a URL with a password. */
+export function isSecretEntry(path: readonly string[], value: unknown): boolean {
   const key = path[path.length - 1] ?? '';
-  const hasUrlPassword = typeof value === 'string' && key.endsWith('url') && urlPassword(value) !== undefined;
-  if (isSecretName(key) || hasUrlPassword) {
-    const envName = secretEnvVar(path);
-    throw new ConfigError(
-      'CONFIG_SECRET_IN_FILE',
-      `config key "${path.join('.')}" holds a secret; secrets are read only from the environment`,
-      {
-        hint: `remove it from the file and set ${envName} in the environment or the workspace .env file (see docs/configuration.md)`,
-        context: { ...layer.locate(path), key: path.join('.') },
-      },
-    );
+  return isSecretName(key) || (typeof value === 'string' && key.endsWith('url') && urlPassword(value) !== undefined);
+}
+
+/** The first key path under `values` (a file's parsed content) that holds a secret, if any. */
+export function findSecret(
+  values: Readonly<Record<string, unknown>>,
+  prefix: readonly string[] = [],
+): string[] | undefined {
+  for (const [key, value] of Object.entries(values)) {
+    const path = [...prefix, key];
+    if (isPlainObject(value)) {
+      const inner = findSecret(value, path);
+      if (inner !== undefined) return inner;
+    } else if (isSecretEntry(path, value)) {
+      return path;
+    }
   }
+  return undefined;
+}
+
+/**
+ * CONFIG_SECRET_IN_FILE for a key path: secrets come only from the environment (or the workspace
+ * .env), never from a file that may be committed or shared. The value is never repeated.
+ */
+export function secretInFileError(path: readonly string[], where: ErrorContext): ConfigError {
+  return new ConfigError(
+    'CONFIG_SECRET_IN_FILE',
+    `config key "${path.join('.')}" holds a secret; secrets are read only from the environment`,
+    {
+      hint: `remove it from the file and set ${secretEnvVar(path)} in the environment or the workspace .env file (see docs/configuration.md)`,
+      context: { ...where, key: path.join('.') },
+    },
+  );
 }
 
 /** Deep merge of `over` onto `base`; arrays and scalars replace. Records which layer set each leaf. */

@@ -3,7 +3,8 @@
  * size, seed, risk limits) <- the run file <- command-line flags, recording where each value
  * came from (`momentic backtest --explain-config`).
  */
-import { ConfigError, type ErrorContext } from '../core/errors.js';
+import { refuseFutureStart } from '../core/dates.js';
+import { ConfigError, UsageError, type ErrorContext } from '../core/errors.js';
 import { isPlainObject, mergeLayer, type ConfigLayer } from './layers.js';
 import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from './run-config.js';
 import type { Config } from './schema.js';
@@ -64,18 +65,33 @@ export function appConfigLayer(config: Config, sources: ReadonlyMap<string, stri
   };
 }
 
-/** Merges the layers over RUN_DEFAULTS and validates the result; a bad value names its source. */
-export function layerRunConfig(layers: readonly ConfigLayer[]): LayeredRunConfig {
+/**
+ * Merges the layers over RUN_DEFAULTS and validates the result; a bad value names its source. The
+ * dates are checked across layers too (a run file's start against an --end flag), and a start
+ * after today (`now`) is refused: no data exists for it.
+ */
+export function layerRunConfig(layers: readonly ConfigLayer[], now: number = Date.now()): LayeredRunConfig {
   const sources = new Map<string, string>(runLeafPaths(RUN_DEFAULTS).map((p) => [p.join('.'), 'default']));
   let merged = structuredClone(RUN_DEFAULTS) as unknown as Record<string, unknown>;
   for (const layer of layers) merged = mergeLayer(merged, layer, sources);
   const parsed = runConfigSchema.safeParse(merged);
-  if (parsed.success) return { config: parsed.data, sources };
+  const locate = (path: readonly string[]): ErrorContext => {
+    const source = byPrefix(sources, path) ?? 'default';
+    return (
+      [...layers]
+        .reverse()
+        .find((l) => l.source(path) === source)
+        ?.locate(path) ?? {}
+    );
+  };
+  if (parsed.success) {
+    checkDates(parsed.data, locate, now);
+    return { config: parsed.data, sources };
+  }
   const issue = parsed.error.issues[0];
   const path = (issue?.path ?? []).map(String).filter((p) => !/^\d+$/.test(p));
   const source = byPrefix(sources, path) ?? 'default';
-  const layer = [...layers].reverse().find((l) => l.source(path) === source);
-  const where: ErrorContext = layer?.locate(path) ?? {};
+  const where = locate(path);
   let value: unknown = merged;
   for (const k of path) value = (value as Record<string, unknown> | undefined)?.[k];
   const options = issue !== undefined && 'values' in issue ? (issue.values as unknown[]).map(String) : undefined;
@@ -87,6 +103,19 @@ export function layerRunConfig(layers: readonly ConfigLayer[]): LayeredRunConfig
       context: { ...where, key: path.join('.') },
     },
   );
+}
+
+function checkDates(run: RunConfig, locate: (path: readonly string[]) => ErrorContext, now: number): void {
+  const { start, end } = run.data;
+  if (start === null) return;
+  const where = locate(['data', 'start']);
+  if (end !== null && start > end) {
+    throw new UsageError('USAGE_INVALID_RANGE', `start ${start} is after end ${end}`, {
+      hint: 'give a start date on or before the end date',
+      context: { ...where, value: `${start}..${end}` },
+    });
+  }
+  refuseFutureStart(start, where, now);
 }
 
 export interface RunConfigEntry {

@@ -4,8 +4,14 @@
  */
 export const VENUE_DEFAULTS = {
   cash: 100_000,
-  fees: 'none',
-  slippage: 'none',
+  /**
+   * Costs of config/strategy/default.yaml: a run given only `--strategy` pays what the default run
+   * pays, 1 bp of notional per order and 5 bp of slippage per fill; a costless run is asked for
+   * (`--fees none --slippage none`), never a silent default. The engine's own `runBacktest` takes
+   * fee and slippage models, not these specs.
+   */
+  fees: 'bps:1',
+  slippage: 'bps:5',
   fill: 'next-open',
   participation: null,
   price_rounding: 'none',

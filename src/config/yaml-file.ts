@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as YamlApi from 'yaml';
 import type { Document, LineCounter } from 'yaml';
@@ -26,7 +26,7 @@ export function readYamlFile(file: string, displayName: string = file): YamlFile
       context: { file: displayName },
     });
   }
-  const text = readFileSync(file, 'utf8');
+  const text = readText(file, displayName);
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -57,6 +57,29 @@ export function readYamlFile(file: string, displayName: string = file): YamlFile
     values: values as Record<string, unknown>,
     lineOf: (path) => keyLine(doc, lineCounter, path),
   };
+}
+
+/** The file's text; a folder or an unreadable file is a CONFIG_FILE_NOT_FOUND naming it. */
+function readText(file: string, displayName: string): string {
+  if (statSync(file).isDirectory()) {
+    throw new ConfigError('CONFIG_FILE_NOT_FOUND', `config file ${displayName} is a folder, not a file`, {
+      hint: 'name the YAML file itself, e.g. config/strategy/default.yaml',
+      context: { file: displayName },
+    });
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      'CONFIG_FILE_NOT_FOUND',
+      `config file ${displayName} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      {
+        hint: 'make the file readable by this user, or name another file',
+        context: { file: displayName },
+        cause: e,
+      },
+    );
+  }
 }
 
 function keyLine(doc: Document, lc: LineCounter, path: readonly string[]): number | undefined {

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError, type ErrorContext } from './errors.js';
 
 /** A calendar date as `YYYY-MM-DD` (exchange-local for sessions). */
 export type IsoDate = string;
@@ -91,6 +91,25 @@ export function dateToTs(date: IsoDate): number {
 
 export function tsToDate(ts: number): IsoDate {
   return fromDayNumber(Math.floor(ts / MS_PER_DAY));
+}
+
+/** Today's UTC date. */
+export function todayUtc(now: number = Date.now()): IsoDate {
+  return tsToDate(now);
+}
+
+/**
+ * Refuses a start date after today: no provider has bars from the future, and a run or fetch
+ * starting there could only be empty or invented. `where` names the flag or run-file key.
+ */
+export function refuseFutureStart(start: IsoDate, where: ErrorContext, now: number = Date.now()): void {
+  const today = todayUtc(now);
+  if (start <= today) return;
+  const name = where.flag ?? where.key ?? 'start';
+  throw new UsageError('USAGE_FUTURE_DATE', `${name} ${start} is after today (${today}): there is no data for it yet`, {
+    hint: `give ${name} a date on or before ${today}`,
+    context: { ...where, value: start },
+  });
 }
 
 /** ISO-8601 UTC without milliseconds when they are zero: `2024-01-02T14:30:00Z`. */

@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   // configuration (exit 2)
   CONFIG_FILE_NOT_FOUND: {
     kind: 'config',
-    summary: 'a config file named by --config or MOMENTIC_CONFIG does not exist',
+    summary: 'a config or run file named by --config or MOMENTIC_CONFIG does not exist or is not a readable file',
   },
   CONFIG_PARSE: { kind: 'config', summary: 'a config file is not valid YAML' },
   CONFIG_UNKNOWN_KEY: {
@@ -65,6 +65,11 @@ export const ERROR_CODES = {
   USAGE_INVALID_DATE: { kind: 'usage', summary: 'a date is not a real YYYY-MM-DD date' },
   USAGE_INVALID_TIMESTAMP: { kind: 'usage', summary: 'a timestamp is not valid ISO-8601 with a time zone or offset' },
   USAGE_INVALID_RANGE: { kind: 'usage', summary: 'a range has its start after its end' },
+  USAGE_FUTURE_DATE: { kind: 'usage', summary: 'a start date lies after today: no data exists for it yet' },
+  USAGE_NO_WORKSPACE: {
+    kind: 'usage',
+    summary: 'the workspace folder (--home or MOMENTIC_HOME) does not exist or is not a folder',
+  },
   USAGE_INVALID_SYMBOL: {
     kind: 'usage',
     summary: 'a symbol is empty or has characters other than letters, digits and . - _ / :',
@@ -84,6 +89,10 @@ export const ERROR_CODES = {
   // data (exit 3)
   DATA_INVALID: { kind: 'data', summary: 'input data breaks its schema or a quality gate' },
   DATA_NOT_FOUND: { kind: 'data', summary: 'an expected data file or series does not exist' },
+  DATA_UNKNOWN_SYMBOL: {
+    kind: 'data',
+    summary: 'a symbol has no data in the workspace and the data provider does not serve it',
+  },
   DATA_WRITE_FAILED: {
     kind: 'data',
     summary: 'a data file could not be written (disk full, permissions); the previous file is intact',

@@ -114,6 +114,11 @@ export interface DataProvider {
   readonly currentSource?: string;
   /** Symbols this provider serves by default (the synthetic universe); empty when not applicable. */
   defaultSymbols?(): readonly string[];
+  /**
+   * Whether the provider has bars for a symbol, when it can tell without asking a vendor (the
+   * synthetic provider knows its universe); absent when only a request would say.
+   */
+  serves?(symbol: string): boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ export interface BacktestJobResult {
   /** What the engine produced (orders, fills, equity...), as written to the results files. */
   readonly record: RunRecord;
   readonly spec: BacktestSpec;
+  /** The first and last bar the run covered (session dates, or ISO instants for intraday bars). */
+  readonly period: { readonly start: string; readonly end: string };
   readonly trades: number;
   readonly orders: number;
   readonly fetched: readonly string[];
@@ -244,6 +246,7 @@ export async function runBacktestJob(o: {
     metrics: written.metrics,
     record,
     spec,
+    period: { start: record.start, end: record.end },
     trades: record.trades.length,
     orders: record.orders.length,
     fetched: data.fetched,

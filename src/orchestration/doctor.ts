@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCalendar } from '../calendar/registry.js';
 import { ExitCode } from '../core/error-codes.js';
@@ -9,6 +9,9 @@ import type { LoadedConfig } from '../config/loader.js';
 import { defaultLedgerFile } from '../store/connect.js';
 import { corruptionHint, isCorruption, ledgerFailure } from '../store/ledger-errors.js';
 import { LATEST_MIGRATION, MIGRATION_TABLE } from '../store/schema-version.js';
+import { initWorkspace, isWorkspaceFolder, WORKSPACE_DIRS } from './workspace.js';
+
+export { WORKSPACE_DIRS } from './workspace.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -21,9 +24,6 @@ export interface DoctorCheck {
   /** Exit code this check imposes when it fails. */
   readonly exitCode?: number;
 }
-
-/** Workspace folders of DESIGN.md. */
-export const WORKSPACE_DIRS = ['data/raw', 'data/processed', 'data/results', 'data/quarantine', 'state'] as const;
 
 export const MIN_NODE = [20, 19] as const;
 
@@ -42,9 +42,21 @@ export function checkNode(version: string = process.versions.node): DoctorCheck 
 }
 
 export function checkWorkspace(home: string, fix: boolean): DoctorCheck {
+  if (!isWorkspaceFolder(home) && !(fix && !existsSync(home))) {
+    const isFile = existsSync(home);
+    return {
+      name: 'workspace',
+      status: 'fail',
+      detail: isFile ? `${home} is a file, not a workspace folder` : `${home} does not exist`,
+      fix: isFile
+        ? 'point --home (or MOMENTIC_HOME) at a workspace folder'
+        : 'check the path for a typo, or run momentic doctor --fix to create the workspace there',
+      exitCode: ExitCode.Usage,
+    };
+  }
   const missing = WORKSPACE_DIRS.filter((d) => !existsSync(join(home, d)));
   if (missing.length > 0 && fix) {
-    for (const d of missing) mkdirSync(join(home, d), { recursive: true });
+    initWorkspace(home);
     return { name: 'workspace', status: 'ok', detail: `${home}: created ${missing.join(', ')}` };
   }
   return missing.length === 0

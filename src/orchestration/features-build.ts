@@ -14,6 +14,7 @@ import { readProcessedManifest } from '../data/processed-manifest.js';
 import { fileSymbol, zonePaths } from '../data/paths.js';
 import { RawStore } from '../data/raw-store.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from '../data/schema.js';
+import { noDataText, workspaceSymbols } from './symbol-check.js';
 
 export type FeatureSet = 'default' | 'full';
 
@@ -101,6 +102,21 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
       .list()
       .filter((e) => e.timeframe === tf)
       .map((e) => e.symbol);
+  // Every input is checked before anything is written: a mistyped symbol or pair leg must not
+  // leave the processed zone half rebuilt.
+  const inputs = [...symbols, ...(o.pairs ?? []).flatMap((p) => [p.long, p.short])];
+  if (o.benchmark !== undefined) inputs.push(o.benchmark);
+  const absent = [...new Set(inputs.filter((s) => store.storedFormat(s, tf) === undefined))];
+  if (absent.length > 0) {
+    throw new DataError(
+      'DATA_NOT_FOUND',
+      noDataText(absent, workspaceSymbols(o.home), `no ${tf} bars in the raw zone`),
+      {
+        hint: `check the spelling (momentic data ls lists the datasets), or fetch or import it first (momentic data fetch --symbols ${absent.join(',')} / momentic data import --symbol ${absent[0] ?? 'S'})`,
+        context: { value: absent.join(',') },
+      },
+    );
+  }
   const load = async (symbol: string): Promise<BarSeries> => {
     const s = await store.read(symbol, tf);
     if (s === undefined || s.length === 0) {

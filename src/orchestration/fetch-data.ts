@@ -1,6 +1,6 @@
 import type { Bar } from '../core/bar.js';
-import type { IsoDate } from '../core/dates.js';
-import type { Timeframe } from '../core/enums.js';
+import { refuseFutureStart, todayUtc, type IsoDate } from '../core/dates.js';
+import { TIMEFRAME_MS, type Timeframe } from '../core/enums.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { getCalendar } from '../calendar/registry.js';
@@ -12,6 +12,7 @@ import { checkQuality, type Rejection } from '../data/quality.js';
 import { RawStore } from '../data/raw-store.js';
 import { dateToTs, isDaily, tsToDate } from '../data/schema.js';
 import type { DataProvider } from '../engine/ports.js';
+import { refuseUnknownSymbols } from './symbol-check.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -30,6 +31,8 @@ export interface FetchDataOptions {
   readonly signal?: AbortSignal;
   /** Called after each symbol. */
   readonly onSymbolDone?: (symbol: string) => void;
+  /** The present (epoch ms; default the wall clock): nothing after it is requested. */
+  readonly now?: number;
 }
 
 export interface FetchSymbolReport {
@@ -48,6 +51,13 @@ export interface FetchSymbolReport {
   readonly missingDates: readonly IsoDate[];
   /** Providers that served bars (more than one after a failover). */
   readonly servedBy: readonly string[];
+}
+
+/** The last session of `cal` that has closed at `now`. */
+function lastClosedSession(cal: TradingCalendar, now: number): IsoDate {
+  const today = todayUtc(now);
+  if (today > cal.lastDate) return cal.lastDate;
+  return cal.isTradingDay(today) && cal.session(today).close <= now ? today : cal.previousSession(today);
 }
 
 /** Consecutive sessions grouped into [from, to] ranges. */
@@ -86,12 +96,15 @@ function presentDates(
  * so an interrupted fetch keeps what it wrote and a rerun completes it without duplicates.
  */
 export async function fetchData(o: FetchDataOptions): Promise<FetchSymbolReport[]> {
+  refuseFutureStart(o.start, { flag: '--start' }, o.now);
   if (o.start > o.end) {
     throw new UsageError('USAGE_INVALID_RANGE', `--start ${o.start} is after --end ${o.end}`, {
       hint: 'give a start on or before the end',
       context: { flag: '--start', value: `${o.start}..${o.end}` },
     });
   }
+  // Every symbol is checked before the first is fetched: a typo fails the fetch, not half of it.
+  refuseUnknownSymbols({ home: o.home, symbols: o.symbols, provider: o.provider, timeframe: o.timeframe });
   const store = new RawStore(o.home, o.format);
   // Damaged manifests stop the fetch before any request, not after rows were written.
   store.manifest();
@@ -108,9 +121,13 @@ async function fetchSymbol(o: FetchDataOptions, store: RawStore, symbol: string)
   const tf = o.timeframe;
   const instrument = o.provider.instrument(symbol);
   const cal = getCalendar(instrument.calendar);
+  const now = o.now ?? Date.now();
   const start = o.start < cal.firstDate ? cal.firstDate : o.start;
-  const end = o.end > cal.lastDate ? cal.lastDate : o.end;
-  const sessions = cal.sessionDates(start, end);
+  // No bar after the present is asked for: a daily bar only once its session has closed (a bar
+  // of a session still trading would be stored as final), intraday bars once they have ended.
+  const present = isDaily(tf) ? lastClosedSession(cal, now) : todayUtc(now);
+  const end = [o.end, cal.lastDate, present].reduce((a, b) => (a < b ? a : b));
+  const sessions = end < start ? [] : cal.sessionDates(start, end);
   const existing = o.force === true ? new Set<IsoDate>() : presentDates(await store.read(symbol, tf), tf, cal);
   if (!isDaily(tf) && existing.size > 0) {
     // The last stored session day may be partial (an interrupted fetch, or a fetch during the
@@ -129,7 +146,13 @@ async function fetchSymbol(o: FetchDataOptions, store: RawStore, symbol: string)
   let streamRow = 0;
   for (const range of ranges) {
     let lastTs = -Infinity;
-    const request = { symbol, timeframe: tf, start: dateToTs(range.from), end: dateToTs(range.to) + MS_PER_DAY };
+    const rangeEnd = dateToTs(range.to) + MS_PER_DAY;
+    const request = {
+      symbol,
+      timeframe: tf,
+      start: dateToTs(range.from),
+      end: isDaily(tf) ? rangeEnd : Math.min(rangeEnd, now - TIMEFRAME_MS[tf] + 1),
+    };
     o.logger?.debug({ symbol, from: range.from, to: range.to }, 'requesting');
     for await (const page of o.provider.fetchBars(request, o.signal === undefined ? {} : { signal: o.signal })) {
       const source = o.provider.currentSource ?? o.provider.name;

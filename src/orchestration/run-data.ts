@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
 import type { DataProvider } from '../engine/ports.js';
+import { todayUtc } from '../core/dates.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
@@ -11,6 +12,7 @@ import { RawStore } from '../data/raw-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
 import { fetchData } from './fetch-data.js';
+import { noDataText, workspaceSymbols } from './symbol-check.js';
 
 /** The bars a run reads, how to make its instruments, and the files they came from. */
 export interface RunData {
@@ -84,20 +86,23 @@ export async function loadRunData(o: {
     if (config.data.provider !== 'synthetic') {
       throw new DataError(
         'DATA_NOT_FOUND',
-        `no ${spec.timeframe} data for ${missing.join(', ')} in ${join(home, 'data', 'raw')}`,
+        `no ${spec.timeframe} data in ${join(home, 'data', 'raw')}: ${noDataText(missing, workspaceSymbols(home))}`,
         {
           hint: `fetch or import it first: momentic data fetch --symbols ${missing.join(',')} (or momentic data import --file F --symbol S)`,
           context: { value: missing.join(',') },
         },
       );
     }
+    // fetchData refuses symbols the provider does not serve: a typo must not become invented bars.
     await fetchData({
       home,
       provider: await provider(),
       symbols: missing,
       timeframe: spec.timeframe,
       start: spec.start ?? SYNTHETIC_RANGE.start,
-      end: spec.end ?? (spec.start !== null && spec.start > SYNTHETIC_RANGE.end ? spec.start : SYNTHETIC_RANGE.end),
+      // A run starting after the generated range runs to the present (fetchData stops at the
+      // last closed session).
+      end: spec.end ?? (spec.start !== null && spec.start > SYNTHETIC_RANGE.end ? todayUtc() : SYNTHETIC_RANGE.end),
       format: config.data.format,
       ...(o.logger === undefined ? {} : { logger: o.logger }),
       onSymbolDone: (s) => {

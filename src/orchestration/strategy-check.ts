@@ -2,7 +2,7 @@
  * Checks a run's strategy before any data is read or fetched: the name (a built-in, or a loaded
  * strategy file), its parameters, and the symbols it needs (a pair's legs) against the run's.
  */
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, type ErrorContext } from '../core/errors.js';
 import type { RunConfig } from '../config/run-config.js';
 import { validateParams, type ParamSource, type StrategyDefinition } from '../strategies/define.js';
 import { getStrategyDefinition } from '../strategies/registry.js';
@@ -15,10 +15,14 @@ export function checkStrategy(run: RunConfig, source: ParamSource): void {
 /**
  * The same for a sweep's combinations: the name, and the symbols each combination needs. A
  * combination the schema refuses is a failed trial with its reason (docs/evaluation.md), not an
- * error of the sweep.
+ * error of the sweep. `where` names a recorded sweep's file (a walk-forward of `--sweep ID`).
  */
-export function checkSweepStrategy(run: RunConfig, combos: readonly Readonly<Record<string, unknown>>[]): void {
-  const def = getStrategyDefinition(run.strategy.name, { key: 'strategy' });
+export function checkSweepStrategy(
+  run: RunConfig,
+  combos: readonly Readonly<Record<string, unknown>>[],
+  where: ErrorContext = {},
+): void {
+  const def = getStrategyDefinition(run.strategy.name, { key: 'strategy', ...where });
   if (def.symbols === undefined) return;
   for (const raw of combos) {
     const parsed = def.params.safeParse(raw);

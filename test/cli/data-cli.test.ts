@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_KEY_ID, FAKE_SECRET_KEY, startFakeAlpaca, type FakeAlpaca } from '../fakes/alpaca/server.js';
 import { startFakeBinance } from '../fakes/binance/server.js';
 import { FAKE_POLYGON_KEY, startFakePolygon } from '../fakes/polygon/server.js';
+import { getCalendar } from '../../src/calendar/index.js';
 import { cli, tempDir } from '../support/cli.js';
 import { REPO } from '../support/paths.js';
 
@@ -65,6 +66,38 @@ describe('data fetch --provider synthetic', () => {
       expect(Object.keys(a!).length).toBeGreaterThanOrEqual(21);
       expect(a).toEqual(b);
     }
+  });
+
+  it('never stores a bar after the present: an --end next year stops at the last closed session', async () => {
+    const home = tempDir();
+    const today = new Date().toISOString().slice(0, 10);
+    const xnys = getCalendar('XNYS');
+    const start = xnys.previousSession(xnys.previousSession(xnys.previousSession(today)));
+    const nextYear = `${Number(today.slice(0, 4)) + 1}-06-30`;
+    const r = await cli([
+      '--home',
+      home,
+      '--json',
+      'data',
+      'fetch',
+      '--symbols',
+      'ZNTX',
+      '--start',
+      start,
+      '--end',
+      nextYear,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ symbols: [{ symbol: 'ZNTX', missing: 0 }] });
+    const dates = read(join(home, 'data/raw/1d/ZNTX.csv'))
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]);
+    // Yesterday's session has closed; today's only once the New York close has passed.
+    const last = dates.at(-1) as string;
+    expect([xnys.previousSession(today), ...(xnys.isTradingDay(today) ? [today] : [])]).toContain(last);
+    expect(dates[0]).toBe(start);
   });
 });
 

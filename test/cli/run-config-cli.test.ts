@@ -276,7 +276,13 @@ risk:
       run: Record<string, Record<string, unknown>>;
       sources: Record<string, string>;
     };
-    expect(out.run.venue).toMatchObject({ cash: 5000, participation: 0.1, price_rounding: 'none', fees: 'none' });
+    expect(out.run.venue).toMatchObject({
+      cash: 5000,
+      participation: 0.1,
+      price_rounding: 'none',
+      fees: 'bps:1',
+      slippage: 'bps:5',
+    });
     expect(out.run.data).toMatchObject({ symbols: ['ZNTX'], benchmark: 'VXLY', start: null, end: null });
     expect(out.run.risk).toMatchObject({ enabled: true, limits: { max_position: 0.02, max_positions: 30 } });
     expect(out.sources['venue.cash']).toBe('flag:--cash');
@@ -287,6 +293,7 @@ risk:
     expect(out.sources['risk.limits.max_position']).toMatch(/^file:.*explain\.yaml:7$/);
     expect(out.sources['risk.limits.max_positions']).toBe('default');
     expect(out.sources['venue.price_rounding']).toBe('default');
+    expect(out.sources['venue.fees']).toBe('default');
     expect(out.sources['data.start']).toMatch(/^default: the data's own range/);
     // Nothing ran: no data fetched, no results written.
     expect(existsSync(join(home, 'data'))).toBe(false);

@@ -97,7 +97,7 @@ describe('features build', () => {
     const r = await cli(['--home', tempDir(), 'features', 'build', '--symbols', 'ZZZ']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('DATA_NOT_FOUND');
-    expect(r.stderr).toContain('no 1d bars for ZZZ');
+    expect(r.stderr).toContain('ZZZ: no 1d bars in the raw zone');
   });
 });
 

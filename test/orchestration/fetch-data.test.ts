@@ -235,4 +235,76 @@ describe('fetchData', () => {
       }),
     ).resolves.toMatchObject([{ replaced: 4, added: 1, rows: 5 }]);
   });
+
+  describe('asks for nothing after the present', () => {
+    // Monday 2024-06-17, 15:00 UTC = 11:00 in New York: that day's session is trading until 20:00 UTC.
+    const now = Date.parse('2024-06-17T15:00:00Z');
+
+    it('daily: the end is clipped to the last session that has closed (Friday 2024-06-14)', async () => {
+      const home = tempDir();
+      const p = new TableProvider('table');
+      const [r] = await fetchData({
+        home,
+        provider: p,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-06-10',
+        end: '2024-12-31',
+        format: 'csv',
+        now,
+      });
+      expect(p.requests.map((q) => [q.start, q.end])).toEqual([[dateToTs('2024-06-10'), dateToTs('2024-06-15')]]);
+      expect(r).toMatchObject({ added: 5, rows: 5, missing: 0 });
+      const last = readFileSync(join(home, 'data/raw/1d/AAA.csv'), 'utf8').trimEnd().split('\n').at(-1);
+      expect(last?.split(',')[1]).toBe('2024-06-14');
+    });
+
+    it('intraday: only bars that have ended (the 13:30 hour bar, not the 14:30 one still running)', async () => {
+      const p = new TableProvider('table');
+      await fetchData({
+        home: tempDir(),
+        provider: p,
+        symbols: ['AAA'],
+        timeframe: '1h',
+        start: '2024-06-17',
+        end: '2024-06-30',
+        format: 'csv',
+        now,
+      });
+      // Bars start before the request's end: 15:00 - 1 h + 1 ms admits the bar of 13:30 only.
+      expect(p.requests.map((q) => [q.start, q.end])).toEqual([[dateToTs('2024-06-17'), now - 3_600_000 + 1]]);
+    });
+
+    it('a start after today is a usage error naming --start, before any request', async () => {
+      const p = new TableProvider('table');
+      const run = fetchData({
+        home: tempDir(),
+        provider: p,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-06-18',
+        end: '2024-06-30',
+        format: 'csv',
+        now,
+      });
+      await expect(run).rejects.toMatchObject({ code: 'USAGE_FUTURE_DATE', exitCode: 2, context: { flag: '--start' } });
+      expect(p.requests).toEqual([]);
+    });
+
+    it('a start of today is no error: nothing has closed yet, so nothing is asked for', async () => {
+      const p = new TableProvider('table');
+      const [r] = await fetchData({
+        home: tempDir(),
+        provider: p,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-06-17',
+        end: '2024-06-30',
+        format: 'csv',
+        now,
+      });
+      expect(p.requests).toEqual([]);
+      expect(r).toMatchObject({ added: 0, missing: 0 });
+    });
+  });
 });

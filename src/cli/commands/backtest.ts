@@ -150,6 +150,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     ctx.outJson({
       run_id: result.runId,
       dir: result.dir,
+      period: result.period,
       metrics: result.metrics,
       timings: result.timings,
       ...(ledger === undefined
@@ -176,7 +177,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
         [
           result.runId,
           isStrategyFile(run.strategy.name) ? basename(run.strategy.name) : run.strategy.name,
-          `${run.data.start ?? ''}..${run.data.end ?? ''}`,
+          `${result.period.start}..${result.period.end}`,
           String(m.trades),
           pct(m.total_return),
           pct(m.cagr),

@@ -13,6 +13,7 @@ import { RawStore } from '../../data/raw-store.js';
 import { parseMapFlag } from '../../data/user-csv.js';
 import { validateRaw } from '../../data/validate.js';
 import { fetchData } from '../../orchestration/fetch-data.js';
+import { noDataText, refuseUnknownSymbols, workspaceSymbols } from '../../orchestration/symbol-check.js';
 import { createDataProvider } from '../../venues/registry.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag } from '../options.js';
@@ -67,6 +68,13 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
       context: { flag: '--symbols' },
     });
   }
+  refuseUnknownSymbols({
+    home: loaded.home,
+    symbols,
+    provider,
+    timeframe: config.data.timeframe,
+    ...(config.data.symbols.length > 0 ? { context: { flag: '--symbols' } } : {}),
+  });
   const cal = getCalendar(provider.instrument(symbols[0] as string).calendar);
   const end = str(opts.end) === undefined ? previousSessionOf(cal, Date.now()) : dateFlag(str(opts.end), '--end');
   const start =
@@ -208,11 +216,11 @@ export async function dataValidate(ctx: CommandContext, opts: Record<string, unk
       })),
       missing_symbols: absent,
     });
-  } else if (entries.length === 0) {
-    ctx.out(`no datasets in ${loaded.home}/data/raw${symbols === undefined ? '' : ` for ${symbols.join(', ')}`}`);
   } else {
-    ctx.out(formatQcTable(entries.map((e) => e.qc)));
-    for (const s of absent) ctx.out(`no data for ${s}`);
+    if (entries.length > 0) ctx.out(formatQcTable(entries.map((e) => e.qc)));
+    else if (symbols === undefined) ctx.out(`no datasets in ${loaded.home}/data/raw`);
+    // A symbol without data is named with the nearest dataset: a typo is told apart from a gap.
+    if (absent.length > 0) ctx.out(noDataText(absent, workspaceSymbols(loaded.home)));
   }
   return entries.length > 0 && absent.length === 0 && entries.every((e) => e.qc.passed) ? 0 : 3;
 }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', info: 'info' } as const;
 
 export async function doctor(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
-  const report = await runDoctor(() => ctx.config(), { fix: opts.fix === true });
+  const report = await runDoctor(() => ctx.config([], { requireWorkspace: false }), { fix: opts.fix === true });
   const log = await ctx.logger().catch(() => undefined);
   const child = log?.child({ component: 'doctor' });
   for (const c of report.checks) child?.debug({ check: c.name, status: c.status }, c.detail);

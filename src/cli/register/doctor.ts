@@ -8,6 +8,6 @@ export function registerDoctor(program: Command, lazy: Lazy): void {
     .description(
       'check Node, workspace folders, config, database and Redis reachability, and which venue credentials are set',
     )
-    .option('--fix', 'create missing workspace folders')
+    .option('--fix', 'create the workspace folder (--home) and its missing folders')
     .action(lazy(async () => (await import('../commands/doctor.js')).doctor));
 }

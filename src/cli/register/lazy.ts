@@ -20,12 +20,13 @@ export function lazyActions(run: CliRun): Lazy {
     async (...args: unknown[]): Promise<void> => {
       const cmd = args[args.length - 1] as Command;
       // Global options are given before the command (`momentic --config base.yaml backtest`);
-      // --home, --json and --log-level may also follow it (see `acceptGlobalsAfter`). A command's
+      // --home, --init, --json and --log-level may also follow it (see `acceptGlobalsAfter`). A command's
       // own `--config` (`backtest --config RUNFILE`) is its own, never the config layer.
       const own = cmd.opts<GlobalOptions>();
       const globals: GlobalOptions = {
         ...(cmd.parent ?? cmd).optsWithGlobals<GlobalOptions>(),
         ...(own.home === undefined ? {} : { home: own.home }),
+        ...(own.init === undefined ? {} : { init: own.init }),
         ...(own.json === undefined ? {} : { json: own.json }),
         ...(own.logLevel === undefined ? {} : { logLevel: own.logLevel }),
       };

@@ -14,6 +14,7 @@ import { mean } from '../../analytics/metrics/return-stats.js';
 import { tsToDate } from '../../data/schema.js';
 import { runConfigOf } from '../backtest-job.js';
 import { loadRunData } from '../run-data.js';
+import { checkSweepStrategy } from '../strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { grid, randomSample, type ParamAxis } from '../sweep/param-space.js';
 import { isLowerBetter } from '../sweep/sweep-job.js';
@@ -111,6 +112,12 @@ export async function runWalkForward(o: {
   const hookTimeoutMs = o.config.engine.hook_timeout_ms;
   if (isStrategyFile(def.spec.strategy.name))
     await loadStrategyFile(def.spec.strategy.name, undefined, { hookTimeoutMs });
+  const combos = (
+    def.search.kind === 'grid' ? grid(def.axes) : randomSample(def.axes, def.search.n, def.search.seed)
+  ).map((p) => ({ ...def.fixed, ...p }));
+  // The sweep's strategy and the symbols its combinations need are checked before any data is
+  // loaded (or fetched): a sweep.json edited, or recorded by a version that knew other strategies.
+  checkSweepStrategy(def.spec, combos, { file });
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -121,9 +128,6 @@ export async function runWalkForward(o: {
   const tsBuf = readFileSync(join(dir, 'timestamps.f64'));
   const timeline = new Float64Array(tsBuf.buffer.slice(tsBuf.byteOffset, tsBuf.byteOffset + tsBuf.byteLength));
   const folds = makeFolds(timeline.length, o.folds);
-  const combos = (
-    def.search.kind === 'grid' ? grid(def.axes) : randomSample(def.axes, def.search.n, def.search.seed)
-  ).map((p) => ({ ...def.fixed, ...p }));
   const lower = isLowerBetter(def.objective);
   const date = (i: number): string => tsToDate(timeline[i] as number);
   const dates = (f: Fold) => ({

@@ -33,13 +33,22 @@ export class CsvFileProvider implements DataProvider {
     return equity(symbol, { calendar: this.#o.calendar ?? 'XNYS' });
   }
 
-  async *fetchBars(request: BarRequest): AsyncIterable<readonly Bar[]> {
-    // Files named the way earlier versions named them (`BTC-USD.csv` for BTC/USD) are still found.
-    const names = [...new Set([fileSymbol(request.symbol), legacyFileSymbol(request.symbol)])];
-    const file = names
+  /** Whether the folder holds a file for the symbol: a fetch checks every symbol before the first. */
+  serves(symbol: string): boolean {
+    return this.#fileOf(symbol) !== undefined;
+  }
+
+  /** The symbol's file; files named the way earlier versions named them (`BTC-USD.csv` for BTC/USD) are still found. */
+  #fileOf(symbol: string): string | undefined {
+    const names = [...new Set([fileSymbol(symbol), legacyFileSymbol(symbol)])];
+    return names
       .flatMap((n) => [`${n}.csv`, `${n}.txt`])
       .map((f) => join(this.#o.dir, f))
       .find((f) => existsSync(f));
+  }
+
+  async *fetchBars(request: BarRequest): AsyncIterable<readonly Bar[]> {
+    const file = this.#fileOf(request.symbol);
     if (file === undefined) {
       throw new DataError('DATA_NOT_FOUND', `no CSV file for ${request.symbol} in ${this.#o.dir}`, {
         hint: `put ${fileSymbol(request.symbol)}.csv there, or use momentic data import --file F --symbol ${request.symbol}`,

@@ -36,6 +36,11 @@ export class FailoverProvider implements DataProvider {
     return (this.#chain[0] as DataProvider).defaultSymbols?.() ?? [];
   }
 
+  /** A member that cannot tell is taken to serve it: only a request would say. */
+  serves(symbol: string): boolean {
+    return this.#chain.some((p) => p.serves?.(symbol) ?? true);
+  }
+
   async *fetchBars(request: BarRequest, options: FetchOptions = {}): AsyncIterable<readonly Bar[]> {
     let start = request.start;
     const failures: string[] = [];

@@ -7,7 +7,6 @@ export {
   type SyntheticOptions,
 } from './provider.js';
 export {
-  cryptoQuoteOf,
   EQUITY_SECTORS,
   isUniverseSymbol,
   Sector,

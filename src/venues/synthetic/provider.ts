@@ -1,6 +1,6 @@
 /**
  * The `synthetic` DataProvider: the embedded default data source. Seeded and reproducible daily
- * and intraday bars for the default universe and for any other ticker, on the instrument's
+ * and intraday bars for its universe of fictional tickers (no other symbol), on the instrument's
  * calendar, with no network and no files. See docs/providers/synthetic.md.
  */
 import { getCalendar } from '../../calendar/registry.js';
@@ -15,15 +15,13 @@ import { DailySeries } from './daily-model.js';
 import { SessionPathBuilder, type MinuteBars } from './intraday.js';
 import { Regime } from './parameters.js';
 import { deriveKey, keyOf, type Key } from './prng.js';
-import { specOf, SYNTHETIC_UNIVERSE, type SymbolSpec } from './universe.js';
+import { isUniverseSymbol, specOf, SYNTHETIC_UNIVERSE, type SymbolSpec } from './universe.js';
 import { lowerBound, World } from './world.js';
 
 export const DEFAULT_SEED = 42;
 export const PAGE_SIZE = 10_000;
 const MS_PER_DAY = 86_400_000;
 const MS_PER_MINUTE = 60_000;
-/** About 0.45 MB each (six Float64Arrays over 36 years of sessions). */
-const MAX_CACHED_SERIES = 64;
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9.\-/_]{0,31}$/;
 
 export interface SyntheticOptions {
@@ -56,9 +54,14 @@ export class SyntheticProvider implements DataProvider {
     return SYNTHETIC_UNIVERSE.map((s) => s.symbol);
   }
 
-  /** The model parameters behind a symbol (universe entry, or derived from the symbol and seed). */
+  /** Only the universe's symbols (case-insensitive). */
+  serves(symbol: string): boolean {
+    return isUniverseSymbol(symbol);
+  }
+
+  /** The model parameters behind a universe symbol; any other symbol is a DATA_UNKNOWN_SYMBOL error. */
   spec(symbol: string): SymbolSpec {
-    return specOf(checkSymbol(symbol), this.seed);
+    return specOf(checkSymbol(symbol));
   }
 
   instrument(symbol: string): Instrument {
@@ -147,17 +150,17 @@ export class SyntheticProvider implements DataProvider {
     return { open: s.open, minutes: Math.round((s.close - s.open) / MS_PER_MINUTE) };
   }
 
-  /** The cached series of a symbol (least recently used first out; regenerating is cheap and exact). */
+  /**
+   * The cached series of a symbol: about 0.45 MB each (six Float64Arrays over 36 years of
+   * sessions), 20 at most since only the universe is served.
+   */
   #seriesOf(symbol: string): DailySeries {
     const id = symbol.toUpperCase();
     let s = this.#series.get(id);
     if (s === undefined) {
-      s = new DailySeries(this.#world, specOf(id, this.seed));
-      if (this.#series.size >= MAX_CACHED_SERIES) this.#series.delete(this.#series.keys().next().value as string);
-    } else {
-      this.#series.delete(id);
+      s = new DailySeries(this.#world, specOf(id));
+      this.#series.set(id, s);
     }
-    this.#series.set(id, s);
     return s;
   }
 }

@@ -3,9 +3,10 @@
  * and 2 fictional crypto pairs on the 24/7 calendar. Tickers and names are invented (checked
  * against the list of US-listed tickers of rreichel3/US-Stock-Symbols); they carry no
  * information about any real company.
- * Any other symbol is served too, with parameters derived from a hash of the symbol and the seed.
+ * No other symbol is served (see `specOf`).
  */
-import { keyOf, Xoshiro128 } from './prng.js';
+import { didYouMean } from '../../core/did-you-mean.js';
+import { DataError } from '../../core/errors.js';
 
 export const SyntheticCalendar = { Xnys: 'XNYS', AlwaysOpen: '24/7' } as const;
 export type SyntheticCalendar = (typeof SyntheticCalendar)[keyof typeof SyntheticCalendar];
@@ -114,56 +115,21 @@ export const SYNTHETIC_UNIVERSE: readonly SymbolSpec[] = [...EQUITIES, ...CRYPTO
 
 const BY_SYMBOL = new Map(SYNTHETIC_UNIVERSE.map((s) => [s.symbol, s]));
 
-/** `BASE-QUOTE`, `BASE/QUOTE` with a fiat or stablecoin quote, or Binance-style `BASEUSDT`. */
-const CRYPTO_PAIR = /^([A-Z0-9]{2,12})[-/](USD|USDT|USDC|EUR|GBP|BTC|ETH)$/;
-const CRYPTO_CONCAT = /^([A-Z0-9]{2,12})(USDT|USDC|BUSD|FDUSD)$/;
-
-/** The quote currency when the symbol reads as a crypto pair, else undefined (an equity). */
-export function cryptoQuoteOf(symbol: string): string | undefined {
-  const upper = symbol.toUpperCase();
-  return (CRYPTO_PAIR.exec(upper) ?? CRYPTO_CONCAT.exec(upper))?.[2];
+/** True when the symbol is one of the universe (case-insensitive). */
+export function isUniverseSymbol(symbol: string): boolean {
+  return BY_SYMBOL.has(symbol.toUpperCase());
 }
 
 /**
- * The model parameters of a symbol: the universe entry (case-insensitive), or parameters drawn
- * from a stream keyed by the seed and the upper-cased symbol, so every ticker gets a stable,
- * plausible series that still loads on the market and a sector factor.
+ * The model parameters of a universe symbol (case-insensitive; the spec carries the symbol as
+ * asked). Any other symbol is refused: bars invented for a mistyped or unknown ticker would pass
+ * for data, so the provider serves its own fictional universe and nothing else.
  */
-export function specOf(symbol: string, seed: number): SymbolSpec {
-  const upper = symbol.toUpperCase();
-  const known = BY_SYMBOL.get(upper);
+export function specOf(symbol: string): SymbolSpec {
+  const known = BY_SYMBOL.get(symbol.toUpperCase());
   if (known !== undefined) return { ...known, symbol };
-  const rng = new Xoshiro128(keyOf(`spec\u0000${seed}\u0000${upper}`));
-  const quote = cryptoQuoteOf(upper);
-  if (quote !== undefined) {
-    return {
-      symbol,
-      name: `${upper} (synthetic)`,
-      sector: 'crypto',
-      calendar: '24/7',
-      beta: rng.between(0.7, 1.4),
-      basePrice: Math.round(rng.logBetween(20, 2000) * 100) / 100,
-      baseVolume: Math.round(rng.logBetween(1e4, 1e6)),
-      idioVol: rng.between(0.25, 0.6),
-      jumpsPerYear: 6,
-      currency: quote,
-    };
-  }
-  return {
-    symbol,
-    name: `${upper} (synthetic)`,
-    sector: EQUITY_SECTORS[rng.index(EQUITY_SECTORS.length)] as Sector,
-    calendar: 'XNYS',
-    beta: rng.between(0.6, 1.5),
-    basePrice: Math.round(rng.logBetween(10, 300) * 100) / 100,
-    baseVolume: Math.round(rng.logBetween(2e5, 2e7)),
-    idioVol: rng.between(0.15, 0.45),
-    jumpsPerYear: rng.between(2, 6),
-    currency: 'USD',
-  };
-}
-
-/** True when the symbol is one of the default universe (case-insensitive). */
-export function isUniverseSymbol(symbol: string): boolean {
-  return BY_SYMBOL.has(symbol.toUpperCase());
+  throw new DataError('DATA_UNKNOWN_SYMBOL', `the synthetic provider does not serve ${symbol}`, {
+    hint: `${didYouMean(symbol, [...BY_SYMBOL.keys()])}its universe: ${[...BY_SYMBOL.keys()].join(', ')}; import your own data with momentic data import --file F --symbol ${symbol}`,
+    context: { value: symbol },
+  });
 }

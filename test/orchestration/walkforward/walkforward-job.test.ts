@@ -13,6 +13,7 @@ import { loadRunData } from '../../../src/orchestration/run-data.js';
 import { parseAxis } from '../../../src/orchestration/sweep/param-space.js';
 import { runSweep } from '../../../src/orchestration/sweep/sweep-job.js';
 import { runWalkForward, type WalkForwardResult } from '../../../src/orchestration/walkforward/walkforward-job.js';
+import { parseFees, parseSlippage } from '../../../src/backtest/costs.js';
 import { computeMetrics } from '../../../src/backtest/metrics.js';
 import { cli, tempDir } from '../../support/cli.js';
 
@@ -83,6 +84,9 @@ describe('momentic walkforward', () => {
             start: fold.trainStartDate,
             end: fold.trainEndDate,
             cash: spec.venue.cash,
+            // The sweep's costs: the RunConfig's defaults (bps:1 fees, bps:5 slippage).
+            fees: parseFees(spec.venue.fees),
+            slippage: parseSlippage(spec.venue.slippage),
             priceRounding: 'none',
           });
           return { fast, slow, total: computeMetrics(rec).total_return as number };

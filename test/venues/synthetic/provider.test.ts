@@ -70,12 +70,32 @@ describe('synthetic provider: the DataProvider contract', () => {
     }
   });
 
-  it('maps equities to XNYS and crypto pairs to the 24/7 calendar, including unknown symbols', () => {
+  it('maps its equities to XNYS and its crypto pairs to the 24/7 calendar', () => {
     expect(provider.instrument('ZNTX')).toMatchObject({ assetClass: 'equity', calendar: 'XNYS', tickSize: 0.01 });
     expect(provider.instrument('QXC-USD')).toMatchObject({ assetClass: 'crypto', calendar: '24/7', currency: 'USD' });
-    expect(provider.instrument('ACME')).toMatchObject({ symbol: 'ACME', assetClass: 'equity', calendar: 'XNYS' });
-    expect(provider.instrument('FOO/USD')).toMatchObject({ assetClass: 'crypto', calendar: '24/7' });
-    expect(provider.instrument('FOOUSDT')).toMatchObject({ assetClass: 'crypto', currency: 'USDT' });
+    expect(provider.instrument('zpr-usd')).toMatchObject({ symbol: 'zpr-usd', calendar: '24/7' });
+  });
+
+  it('serves no symbol outside its universe: invented bars for a typo would pass for data', async () => {
+    expect(provider.serves?.('ZNTX')).toBe(true);
+    expect(provider.serves?.('qxc-usd')).toBe(true);
+    for (const symbol of ['ORCL', 'AAPL', 'ZNTY', 'FOO/USD', 'FOOUSDT'])
+      expect(provider.serves?.(symbol), symbol).toBe(false);
+    const refusal = { name: 'DataError', code: 'DATA_UNKNOWN_SYMBOL', exitCode: 3 };
+    expect(() => provider.instrument('ZNTY')).toThrow(expect.objectContaining(refusal));
+    expect(() => new SyntheticProvider().spec('ZNTY')).toThrow(/synthetic provider does not serve ZNTY/);
+    await expect(
+      collect(provider, {
+        symbol: 'ZNTY',
+        timeframe: '1d',
+        start: dateToTs('2020-01-01'),
+        end: dateToTs('2020-02-01'),
+      }),
+    ).rejects.toMatchObject(refusal);
+    // The hint names the nearest universe symbol.
+    expect(() => provider.instrument('ZNTY')).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/^did you mean "ZNTX"\? its universe: ZNTX, VXLY/) }),
+    );
   });
 
   it('pages output in pages of at most 10,000 bars, all but the last full', async () => {
