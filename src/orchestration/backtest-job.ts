@@ -14,12 +14,14 @@ import type { Config } from '../config/schema.js';
 import { loadStrategyConfig, runFileLayer, type StrategyRunConfig } from '../backtest/config-file.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
+import type { RunRecord } from '../backtest/run-record.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { parseParamValue } from '../strategies/define.js';
 import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runConfigured } from './configured-run.js';
 import { loadRunData, withDataRange } from './run-data.js';
 import { checkStrategy } from './strategy-check.js';
+import { withinHookBudget } from './hook-budget.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
@@ -54,6 +56,8 @@ export interface BacktestJobResult {
   readonly spec: BacktestSpec;
   readonly trades: number;
   readonly orders: number;
+  /** Orders the venue or the risk check rejected, and the first one's reason. */
+  readonly rejected: { readonly count: number; readonly first?: string };
   readonly fetched: readonly string[];
   /** Whether the run reached the ledger; absent when recording was not asked for (a replay). */
   readonly ledger?: LedgerOutcome;
@@ -144,9 +148,14 @@ export function resolveSpec(
 /**
  * The main job: resolve the run, make sure the data is there (fetching the synthetic universe
  * when it is the configured provider and data is missing), run the event engine, and write the
- * results folder with its report.
+ * results folder with its report. A call of a strategy file past its time budget ends it with
+ * STRATEGY_HOOK_TIMEOUT (hook-budget.ts).
  */
-export async function runBacktestJob(o: {
+export function runBacktestJob(o: Parameters<typeof backtestJob>[0]): Promise<BacktestJobResult> {
+  return withinHookBudget(() => backtestJob(o));
+}
+
+async function backtestJob(o: {
   home: string;
   config: Config;
   env: Readonly<Record<string, string | undefined>>;
@@ -231,6 +240,7 @@ export async function runBacktestJob(o: {
     spec,
     trades: record.trades.length,
     orders: record.orders.length,
+    rejected: rejectedOrders(record.orders),
     fetched: data.fetched,
     ...(ledger === undefined ? {} : { ledger }),
     timings: {
@@ -242,6 +252,17 @@ export async function runBacktestJob(o: {
       ...(ledger?.recorded === true ? { ledger_ms: ledger.ms } : {}),
     },
   };
+}
+
+function rejectedOrders(orders: RunRecord['orders']): BacktestJobResult['rejected'] {
+  let count = 0;
+  let first: string | undefined;
+  for (const o of orders) {
+    if (o.status !== 'rejected') continue;
+    count++;
+    first ??= o.reason;
+  }
+  return { count, ...(first === undefined ? {} : { first }) };
 }
 
 /** The spec stored in a run's manifest, for `--replay`. */

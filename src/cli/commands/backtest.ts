@@ -140,6 +140,14 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
       ) + renderErrorText(ledger.error),
     );
   }
+  // Every order refused is a result too (orders.csv says why), but a run that traded nothing
+  // because of it must not pass for a quiet strategy.
+  const { rejected } = result;
+  if (result.orders > 0 && rejected.count === result.orders) {
+    ctx.io.stderr(
+      `warning: all ${rejected.count} orders of the run were rejected (the first: ${rejected.first ?? 'no reason given'}); every order and its reason: ${join(result.dir, 'orders.csv')}\n`,
+    );
+  }
   if (ctx.json) {
     ctx.outJson({
       run_id: result.runId,
