@@ -28,7 +28,7 @@ export const configSchema = z.strictObject({
   database: z.strictObject({ url }),
   redis: z.strictObject({ url }),
   engine: z.strictObject({
-    /** Longest run of one hook of a strategy file before the run is stopped; 0 = no limit. */
+    /** Longest call of a strategy file's hook before the run is stopped; 0 = no limit. */
     hook_timeout_ms: z.number().int().min(0),
   }),
   http: z.strictObject({
@@ -95,7 +95,8 @@ export const DEFAULTS: Config = {
   data: { provider: 'synthetic', fallbacks: [], timeframe: '1d', format: 'csv', symbols: [] },
   database: { url: '' },
   redis: { url: '' },
-  engine: { hook_timeout_ms: 0 },
+  // Far above any sane hook call, yet an endless loop in a strategy file never hangs a run.
+  engine: { hook_timeout_ms: 10_000 },
   http: { timeout_ms: 10_000, retries: 5, backoff_ms: 500 },
   venues: {
     synthetic: { seed: 42 },

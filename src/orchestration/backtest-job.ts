@@ -21,6 +21,7 @@ import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.
 import { runConfigured } from './configured-run.js';
 import { loadRunData, withDataRange } from './run-data.js';
 import { checkStrategy } from './strategy-check.js';
+import { withinHookBudget } from './hook-budget.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
@@ -59,6 +60,8 @@ export interface BacktestJobResult {
   readonly period: { readonly start: string; readonly end: string };
   readonly trades: number;
   readonly orders: number;
+  /** Orders the venue or the risk check rejected, and the first one's reason. */
+  readonly rejected: { readonly count: number; readonly first?: string };
   readonly fetched: readonly string[];
   /** Whether the run reached the ledger; absent when recording was not asked for (a replay). */
   readonly ledger?: LedgerOutcome;
@@ -149,9 +152,14 @@ export function resolveSpec(
 /**
  * The main job: resolve the run, make sure the data is there (fetching the synthetic universe
  * when it is the configured provider and data is missing), run the event engine, and write the
- * results folder with its report.
+ * results folder with its report. A call of a strategy file past its time budget ends it with
+ * STRATEGY_HOOK_TIMEOUT (hook-budget.ts).
  */
-export async function runBacktestJob(o: {
+export function runBacktestJob(o: Parameters<typeof backtestJob>[0]): Promise<BacktestJobResult> {
+  return withinHookBudget(() => backtestJob(o));
+}
+
+async function backtestJob(o: {
   home: string;
   config: Config;
   env: Readonly<Record<string, string | undefined>>;
@@ -249,6 +257,7 @@ export async function runBacktestJob(o: {
     period: { start: record.start, end: record.end },
     trades: record.trades.length,
     orders: record.orders.length,
+    rejected: rejectedOrders(record.orders),
     fetched: data.fetched,
     ...(ledger === undefined ? {} : { ledger }),
     timings: {
@@ -260,6 +269,17 @@ export async function runBacktestJob(o: {
       ...(ledger?.recorded === true ? { ledger_ms: ledger.ms } : {}),
     },
   };
+}
+
+function rejectedOrders(orders: RunRecord['orders']): BacktestJobResult['rejected'] {
+  let count = 0;
+  let first: string | undefined;
+  for (const o of orders) {
+    if (o.status !== 'rejected') continue;
+    count++;
+    first ??= o.reason;
+  }
+  return { count, ...(first === undefined ? {} : { first }) };
 }
 
 /** The spec stored in a run's manifest, for `--replay`. */

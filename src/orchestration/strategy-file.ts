@@ -56,11 +56,12 @@ function compileError(path: string, file: string, message: string): ConfigError 
   }
   const others = found.slice(1).map((m) => `\n${path}:${m[2]}:${Number(m[3]) + 1}: ${m[4]}`);
   const more = others.length === 0 ? '' : `\n${others.length} more error${others.length === 1 ? '' : 's'}:`;
+  // One error line; the code frame and any further errors follow the Fix line.
   return new ConfigError(
     'STRATEGY_FILE_INVALID',
-    `strategy file does not compile: ${path}:${line}:${column + 1}: ${at[4]}${frame}${more}${others.join('')}`,
+    `strategy file does not compile: ${path}:${line}:${column + 1}: ${at[4]}`,
     {
-      hint: 'fix the TypeScript syntax at the line and column shown',
+      hint: `fix the TypeScript syntax at ${path}:${line}:${column + 1}${frame}${more}${others.join('')}`,
       context: { file: path, row: line, column: String(column + 1) },
     },
   );
@@ -105,8 +106,10 @@ export async function loadStrategyFile(
   }
   const def = (mod.default ?? mod.strategy) as Partial<StrategyDefinition> | undefined;
   const problems: string[] = [];
-  if (def === undefined || def === null || typeof def !== 'object') problems.push('no default export');
-  else {
+  if (def === undefined) problems.push('no default export');
+  else if (def === null || typeof def !== 'object') {
+    problems.push(`the default export is ${def === null ? 'null' : `a ${typeof def}`}, not defineStrategy({...})`);
+  } else {
     if (typeof def.name !== 'string' || def.name === '') problems.push('no name');
     if (typeof def.create !== 'function') problems.push('no create(params) function');
     const params = def.params as { shape?: unknown; safeParse?: unknown } | undefined;

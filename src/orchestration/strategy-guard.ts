@@ -2,61 +2,31 @@
  * The hooks of a strategy from a user's file (`--strategy ./mine.ts`), guarded: what a hook (or
  * `create`) throws is the user's to fix, so it becomes STRATEGY_RUNTIME_ERROR naming the file and
  * the line (the first frame of the user's stack in the file, source-mapped to the .ts by tsx), the
- * hook, the symbol and the bar time; the thrown error stays its `cause`. Each call also has a time
- * budget (`engine.hook_timeout_ms`): JavaScript cannot interrupt a synchronous loop from a timer of
- * the same thread, so the hook runs through a `vm` script with a `timeout`, whose watchdog thread
- * stops it (an endless `while (true) {}` too) and throws here: STRATEGY_HOOK_TIMEOUT. The watchdog
- * is a thread per call, about 45 us (a 100,000-bar run of a file strategy: 0.1 s without, 4.8 s
- * with), so the budget is off (0) unless a run sets it. Built-in strategies are not guarded: what they throw
- * is a bug in momentic (InternalError). docs/strategies.md.
+ * hook, the symbol and the bar time; the thrown error stays its `cause`. An order the strategy
+ * could not mean (a NaN or negative quantity) names the file and line too. Each call also has a
+ * time budget (`engine.hook_timeout_ms`, default 10 s; orchestration/hook-budget.ts): an endless
+ * `while (true) {}` is stopped and the run ends with STRATEGY_HOOK_TIMEOUT. Built-in strategies are
+ * not guarded: what they throw is a bug in momentic (InternalError). docs/strategies.md.
  */
 import { findSourceMap } from 'node:module';
-import { createContext, Script } from 'node:vm';
-import { isMomenticError, StrategyError } from '../core/errors.js';
+import { isMomenticError, StrategyError, UsageError, type MomenticError } from '../core/errors.js';
 import type { Fill, OrderRejection } from '../core/order.js';
 import type { Bar } from '../core/bar.js';
 import type { Slice, Strategy, StrategyContext } from '../strategies/api.js';
 import type { StrategyDefinition } from '../strategies/define.js';
+import {
+  callWithinBudget,
+  DEFAULT_HOOK_TIMEOUT_MS,
+  describeCall,
+  HOOKS,
+  type BudgetedFile,
+  type HookAt,
+} from './hook-budget.js';
 
-/** The default of `engine.hook_timeout_ms`. */
-export const DEFAULT_HOOK_TIMEOUT_MS = 0;
-
-/** The vm script a budgeted hook call runs through; its globals are set for each call. */
-const box = createContext({ hook: undefined, self: undefined, a: undefined, b: undefined }) as {
-  hook: unknown;
-  self: unknown;
-  a: unknown;
-  b: unknown;
-};
-const CALL = new Script('hook.call(self, a, b)');
-
-/** A hook stopped by its budget. */
-class HookTimeout {
-  constructor(readonly ms: number) {}
-}
-
-/** Calls `fn` on `self` with `a`, `b`, stopped after `ms` (0 = no limit). */
-function timed<A, B, R>(ms: number, fn: (a: A, b: B) => R, self: unknown, a: A, b: B): R {
-  if (ms <= 0) return fn.call(self, a, b);
-  box.hook = fn;
-  box.self = self;
-  box.a = a;
-  box.b = b;
-  try {
-    return CALL.runInContext(box, { timeout: ms, displayErrors: false }) as R;
-  } catch (e) {
-    if ((e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new HookTimeout(ms);
-    throw e;
-  } finally {
-    box.hook = box.self = box.a = box.b = undefined;
-  }
-}
+export { DEFAULT_HOOK_TIMEOUT_MS };
 
 /** Where in the run a hook threw. */
-interface At {
-  readonly symbol?: string;
-  readonly ts?: number;
-}
+type At = HookAt;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -94,37 +64,31 @@ export function sourceStack(stack: string, file: string): string {
   });
 }
 
-function describe(hook: string, at: At): string {
-  const bar = when(at.ts);
-  return `${hook}${at.symbol === undefined ? '' : ` for ${at.symbol}`}${bar === undefined ? '' : ` at bar ${bar}`}`;
-}
-
-function hookTimeout(shown: string, hook: string, at: At, ms: number): StrategyError {
-  const bar = when(at.ts);
-  return new StrategyError(
-    'STRATEGY_HOOK_TIMEOUT',
-    `strategy ${describe(hook, at)} ran longer than ${ms} ms (engine.hook_timeout_ms) and was stopped (${shown})`,
-    {
-      hint: `look for an endless or very long loop in ${hook}; if it is only slow, raise engine.hook_timeout_ms (MOMENTIC_ENGINE__HOOK_TIMEOUT_MS), 0 = no limit`,
-      context: {
-        file: shown,
-        key: 'engine.hook_timeout_ms',
-        hook,
-        ...(at.symbol === undefined ? {} : { symbol: at.symbol }),
-        ...(bar === undefined ? {} : { bar }),
-      },
-    },
-  );
-}
-
 function when(ts: number | undefined): string | undefined {
   return ts === undefined || !Number.isFinite(ts) ? undefined : new Date(ts).toISOString();
 }
 
-/** The error a throw of the user's code becomes (momentic's own errors pass unchanged). */
+/**
+ * A momentic error the strategy's own code caused through its context (an order with a NaN
+ * quantity, say): the same error, placed at the line of the file that made the call.
+ */
+function placed(e: MomenticError, file: string, shown: string): MomenticError {
+  if (e.kind !== 'usage' || e.context.file !== undefined) return e;
+  const place = lineInFile(e.stack, file);
+  if (place === undefined) return e;
+  const where = `${shown}:${place.line}:${place.column}`;
+  const out = new UsageError(e.code, `${e.message} (${where})`, {
+    hint: `${e.hint} in ${where}`,
+    context: { ...e.context, file: shown, row: place.line, column: String(place.column) },
+    cause: e,
+  });
+  out.stack = sourceStack(e.stack ?? '', file);
+  return out;
+}
+
+/** The error a throw of the user's code becomes (momentic's own errors keep their code). */
 export function strategyRuntimeError(file: string, shown: string, hook: string, at: At, e: unknown): unknown {
-  if (isMomenticError(e)) return e;
-  if (e instanceof HookTimeout) return hookTimeout(shown, hook, at, e.ms);
+  if (isMomenticError(e)) return placed(e, file, shown);
   const stack = e instanceof Error ? e.stack : undefined;
   const what = e instanceof Error ? `${e.name}: ${e.message}` : `${typeof e} thrown: ${String(e)}`;
   const place = lineInFile(stack, file);
@@ -133,7 +97,7 @@ export function strategyRuntimeError(file: string, shown: string, hook: string, 
     e.stack = sourceStack(stack, file);
   }
   const bar = when(at.ts);
-  const during = describe(hook, at);
+  const during = describeCall(hook, at);
   const where = place === undefined ? shown : `${shown}:${place.line}:${place.column}`;
   return new StrategyError('STRATEGY_RUNTIME_ERROR', `strategy ${during} threw ${what} (${where})`, {
     hint: `fix ${hook} in ${where}; rerun with --log-level debug to see the strategy's stack trace`,
@@ -148,9 +112,18 @@ export function strategyRuntimeError(file: string, shown: string, hook: string, 
   });
 }
 
+const CREATE = HOOKS.indexOf('create');
+const INIT = HOOKS.indexOf('init');
+const ON_BAR = HOOKS.indexOf('onBar');
+const ON_SLICE = HOOKS.indexOf('onSlice');
+const ON_FILL = HOOKS.indexOf('onFill');
+const ON_ORDER_REJECTED = HOOKS.indexOf('onOrderRejected');
+const ON_STOP = HOOKS.indexOf('onStop');
+
 /**
  * `def` with `create` and every hook of the strategies it creates guarded. `file` is the absolute
- * path (as in the stack), `shown` the path as the user gave it.
+ * path (as in the stack), `shown` the path as the user gave it; `hookTimeoutMs` is each call's
+ * budget (0 = none).
  */
 export function guardDefinition(
   def: StrategyDefinition,
@@ -159,24 +132,24 @@ export function guardDefinition(
   hookTimeoutMs = DEFAULT_HOOK_TIMEOUT_MS,
 ): StrategyDefinition {
   const fail = (hook: string, at: At, e: unknown): unknown => strategyRuntimeError(file, shown, hook, at, e);
-  const ms = hookTimeoutMs;
+  const budget: BudgetedFile = { shown, ms: hookTimeoutMs };
   return {
     ...def,
     create: (params) => {
       let s: Strategy;
       try {
-        s = timed(ms, def.create, def, params, undefined);
+        s = callWithinBudget(budget, CREATE, undefined, NaN, def.create, def, params, undefined);
       } catch (e) {
         throw fail('create', {}, e);
       }
-      return guardStrategy(s, fail, ms);
+      return guardStrategy(s, fail, budget);
     },
   };
 }
 
 type Fail = (hook: string, at: At, e: unknown) => unknown;
 
-function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
+function guardStrategy(s: Strategy, fail: Fail, f: BudgetedFile): Strategy {
   const now = (ctx: StrategyContext): At => ({ ts: ctx.now() });
   // The strategy's other members (a composed strategy's) stay reachable through the prototype.
   const g = Object.create(s) as { -readonly [K in keyof Strategy]: Strategy[K] };
@@ -184,7 +157,7 @@ function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
   if (init !== undefined) {
     g.init = (ctx: StrategyContext): void => {
       try {
-        timed(ms, init, s, ctx, undefined);
+        callWithinBudget(f, INIT, undefined, ctx.now(), init, s, ctx, undefined);
       } catch (e) {
         throw fail('init', now(ctx), e);
       }
@@ -193,7 +166,7 @@ function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
   if (onBar !== undefined) {
     g.onBar = (ctx: StrategyContext, bar: Bar): void => {
       try {
-        timed(ms, onBar, s, ctx, bar);
+        callWithinBudget(f, ON_BAR, bar.symbol, bar.ts, onBar, s, ctx, bar);
       } catch (e) {
         throw fail('onBar', { symbol: bar.symbol, ts: bar.ts }, e);
       }
@@ -202,7 +175,7 @@ function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
   if (onSlice !== undefined) {
     g.onSlice = (ctx: StrategyContext, slice: Slice): void => {
       try {
-        timed(ms, onSlice, s, ctx, slice);
+        callWithinBudget(f, ON_SLICE, undefined, slice.ts, onSlice, s, ctx, slice);
       } catch (e) {
         throw fail('onSlice', { ts: slice.ts }, e);
       }
@@ -211,7 +184,7 @@ function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
   if (onFill !== undefined) {
     g.onFill = (ctx: StrategyContext, fill: Fill): void => {
       try {
-        timed(ms, onFill, s, ctx, fill);
+        callWithinBudget(f, ON_FILL, fill.symbol, fill.ts, onFill, s, ctx, fill);
       } catch (e) {
         throw fail('onFill', { symbol: fill.symbol, ts: fill.ts }, e);
       }
@@ -220,7 +193,7 @@ function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
   if (onOrderRejected !== undefined) {
     g.onOrderRejected = (ctx: StrategyContext, r: OrderRejection): void => {
       try {
-        timed(ms, onOrderRejected, s, ctx, r);
+        callWithinBudget(f, ON_ORDER_REJECTED, r.symbol, r.ts, onOrderRejected, s, ctx, r);
       } catch (e) {
         throw fail('onOrderRejected', { symbol: r.symbol, ts: r.ts }, e);
       }
@@ -229,7 +202,7 @@ function guardStrategy(s: Strategy, fail: Fail, ms: number): Strategy {
   if (onStop !== undefined) {
     g.onStop = (ctx: StrategyContext): void => {
       try {
-        timed(ms, onStop, s, ctx, undefined);
+        callWithinBudget(f, ON_STOP, undefined, ctx.now(), onStop, s, ctx, undefined);
       } catch (e) {
         throw fail('onStop', now(ctx), e);
       }

@@ -145,6 +145,14 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
       ) + renderErrorText(failed),
     );
   }
+  // Every order refused is a result too (orders.csv says why), but a run that traded nothing
+  // because of it must not pass for a quiet strategy.
+  const { rejected } = result;
+  if (result.orders > 0 && rejected.count === result.orders) {
+    ctx.io.stderr(
+      `warning: all ${rejected.count} orders of the run were rejected (the first: ${rejected.first ?? 'no reason given'}); every order and its reason: ${join(result.dir, 'orders.csv')}\n`,
+    );
+  }
   const code = failed?.exitCode ?? 0;
   if (ctx.json) {
     ctx.outJson({

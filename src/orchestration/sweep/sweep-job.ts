@@ -14,6 +14,7 @@ import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
 import { loadRunData, withDataRange } from '../run-data.js';
 import { checkSweepStrategy } from '../strategy-check.js';
+import { withinHookBudget } from '../hook-budget.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { gridSize, grid, randomSample, trialKey, type ParamAxis } from './param-space.js';
 import { checkPartitions } from '../../analytics/stats/pbo.js';
@@ -91,7 +92,12 @@ export function isLowerBetter(objective: string): boolean {
   return LOWER_IS_BETTER.has(objective);
 }
 
-export async function runSweep(o: SweepOptions): Promise<SweepResult> {
+/** A sweep, stopped by STRATEGY_HOOK_TIMEOUT when a call of a strategy file on this thread runs past its budget. */
+export function runSweep(o: SweepOptions): Promise<SweepResult> {
+  return withinHookBudget(() => sweep(o));
+}
+
+async function sweep(o: SweepOptions): Promise<SweepResult> {
   const t0 = performance.now();
   const objective = checkObjective(o.objective);
   if (o.axes.length === 0) {
@@ -173,6 +179,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     data,
     tasks: todo.length,
     hookTimeoutMs,
+    strategy: o.spec.strategy.name,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
   });
   try {

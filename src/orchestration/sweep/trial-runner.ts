@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import type { StrategyError } from '../../core/errors.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, newHookClock, watchHookClock } from '../hook-budget.js';
 import type { RunData } from '../run-data.js';
+import { isStrategyFile } from '../strategy-file.js';
 import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
 import type { TrialTask } from './worker.js';
 
@@ -30,9 +33,15 @@ export function createTrialRunner(o: {
   readonly tasks: number;
   /** `engine.hook_timeout_ms` for a strategy file's hooks on the worker threads. */
   readonly hookTimeoutMs?: number;
+  /** The strategy of every trial: a strategy file's trials always run on worker threads. */
+  readonly strategy?: string;
 }): TrialRunner {
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.tasks));
-  if (workers === 1) {
+  const budget = o.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+  // A trial whose hook runs past its budget is stopped by ending its worker thread, so that it
+  // fails alone; on this thread the stop would end the whole sweep.
+  const isolate = budget > 0 && o.strategy !== undefined && isStrategyFile(o.strategy);
+  if (workers === 1 && !isolate) {
     return {
       run: async (spec, params, index, warmup) => runTrial(spec, o.data, params, index, true, warmup),
       close: async () => undefined,
@@ -62,7 +71,25 @@ export function createTrialRunner(o: {
         withTs: true,
         ...(warmup === undefined ? {} : { warmup }),
       };
-      return (await pool.run(task)) as TrialOutcome;
+      if (!isolate) return (await pool.run(task)) as TrialOutcome;
+      // The trial ticks a clock of its own; its call past the budget aborts the task, which ends
+      // the worker thread (piscina starts another), and the trial fails with the reason.
+      const clock = newHookClock();
+      const abort = new AbortController();
+      const t0 = performance.now();
+      let stuck: StrategyError | undefined;
+      const stop = watchHookClock(clock, spec.strategy.name, budget, (e) => {
+        stuck = e;
+        abort.abort(e);
+      });
+      try {
+        return (await pool.run({ ...task, hookClock: clock }, { signal: abort.signal })) as TrialOutcome;
+      } catch (e) {
+        if (stuck === undefined) throw e;
+        return { index, ok: false, error: `${stuck.code}: ${stuck.message}`, ms: performance.now() - t0 };
+      } finally {
+        stop();
+      }
     },
     close: () => pool.destroy(),
   };

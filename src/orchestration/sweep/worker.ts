@@ -4,6 +4,7 @@
  */
 import type { BarSeries } from '../../core/bar.js';
 import { RawStore } from '../../data/raw-store.js';
+import { useHookClock } from '../hook-budget.js';
 import { instrumentOf } from '../run-data.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
@@ -20,6 +21,8 @@ export interface TrialTask {
   readonly warmup?: number;
   /** `engine.hook_timeout_ms` for a strategy file's hooks. */
   readonly hookTimeoutMs?: number;
+  /** The clock the strategy file's calls tick, which the pool's owner watches (hook-budget.ts). */
+  readonly hookClock?: SharedArrayBuffer;
 }
 
 let loaded: { key: string; series: BarSeries[]; benchmark?: BarSeries } | undefined;
@@ -51,6 +54,7 @@ export default async function trial(t: TrialTask): Promise<TrialOutcome> {
     );
     strategyFiles.add(strategy);
   }
+  if (t.hookClock !== undefined) useHookClock(t.hookClock);
   const { series, benchmark } = await seriesOf(t);
   const bars = {
     series,

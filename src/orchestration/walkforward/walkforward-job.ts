@@ -14,6 +14,7 @@ import { mean } from '../../analytics/metrics/return-stats.js';
 import { tsToDate } from '../../data/schema.js';
 import { runConfigOf } from '../backtest-job.js';
 import { loadRunData } from '../run-data.js';
+import { withinHookBudget } from '../hook-budget.js';
 import { checkSweepStrategy } from '../strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { grid, randomSample, type ParamAxis } from '../sweep/param-space.js';
@@ -75,7 +76,12 @@ function readJson<T>(file: string, what: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-export async function runWalkForward(o: {
+/** A walk-forward, stopped by STRATEGY_HOOK_TIMEOUT when a call of a strategy file on this thread runs past its budget. */
+export function runWalkForward(o: Parameters<typeof walkForward>[0]): Promise<WalkForwardResult> {
+  return withinHookBudget(() => walkForward(o));
+}
+
+async function walkForward(o: {
   readonly home: string;
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -147,6 +153,7 @@ export async function runWalkForward(o: {
     data,
     tasks: total,
     hookTimeoutMs,
+    strategy: def.spec.strategy.name,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
   });
   const results: FoldResult[] = [];
