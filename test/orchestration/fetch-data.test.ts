@@ -9,6 +9,7 @@ import { readManifest } from '../../src/data/manifest.js';
 import { dateToTs } from '../../src/data/schema.js';
 import { fetchData } from '../../src/orchestration/fetch-data.js';
 import { FailoverProvider } from '../../src/venues/failover/provider.js';
+import { SyntheticProvider } from '../../src/venues/synthetic/provider.js';
 import type { BarRequest, DataProvider } from '../../src/engine/ports.js';
 import { tempDir } from '../support/cli.js';
 
@@ -164,6 +165,35 @@ describe('fetchData', () => {
     }
     const e = readManifest(join(home, 'data/raw'), 'raw').datasets['1d/AAA'];
     expect(e?.sources.map((s) => [s.provider, s.first, s.last, s.rows])).toEqual(pages);
+  });
+
+  it('skips a member of a failover chain that does not serve the symbol (the synthetic universe)', async () => {
+    const home = tempDir();
+    const table = new TableProvider('table');
+    const chain = new FailoverProvider([new SyntheticProvider(), table]);
+    const [r] = await fetchData({
+      home,
+      provider: chain,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-01-31',
+      format: 'csv',
+    });
+    expect(r).toMatchObject({ added: 21, servedBy: ['table'] });
+    // A symbol no member serves is refused before any request.
+    const none = new FailoverProvider([new SyntheticProvider(), new SyntheticProvider({ seed: 7 })]);
+    await expect(
+      fetchData({
+        home: tempDir(),
+        provider: none,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-01-02',
+        end: '2024-01-31',
+        format: 'csv',
+      }),
+    ).rejects.toMatchObject({ code: 'DATA_UNKNOWN_SYMBOL', message: expect.stringMatching(/^AAA: no data/) });
   });
 
   it('raises one venue error naming every provider when the whole chain fails', async () => {
