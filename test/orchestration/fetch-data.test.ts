@@ -305,6 +305,22 @@ describe('fetchData', () => {
       expect(p.requests.map((q) => [q.start, q.end])).toEqual([[dateToTs('2024-06-17'), now - 3_600_000 + 1]]);
     });
 
+    it('intraday before the first bar of the day has ended: nothing of today is asked for', async () => {
+      const p = new TableProvider('table');
+      const [r] = await fetchData({
+        home: tempDir(),
+        provider: p,
+        symbols: ['AAA'],
+        timeframe: '1h',
+        start: '2024-06-17',
+        end: '2024-06-30',
+        format: 'csv',
+        now: Date.parse('2024-06-17T14:00:00Z'), // 10:00 in New York: the 09:30 bar ends at 10:30
+      });
+      expect(p.requests).toEqual([]);
+      expect(r).toMatchObject({ added: 0, missing: 0 });
+    });
+
     it('a start after today is a usage error naming --start, before any request', async () => {
       const p = new TableProvider('table');
       const run = fetchData({
