@@ -53,11 +53,16 @@ export interface FetchSymbolReport {
   readonly servedBy: readonly string[];
 }
 
-/** The last session of `cal` that has closed at `now`. */
-function lastClosedSession(cal: TradingCalendar, now: number): IsoDate {
+/**
+ * The last session of `cal` with a finished bar at `now`: daily bars need the session closed,
+ * intraday bars (`barMs` long) one bar's time since the open.
+ */
+function lastFinishedSession(cal: TradingCalendar, now: number, barMs?: number): IsoDate {
   const today = todayUtc(now);
   if (today > cal.lastDate) return cal.lastDate;
-  return cal.isTradingDay(today) && cal.session(today).close <= now ? today : cal.previousSession(today);
+  if (!cal.isTradingDay(today)) return cal.previousSession(today);
+  const s = cal.session(today);
+  return (barMs === undefined ? s.close : s.open + barMs) <= now ? today : cal.previousSession(today);
 }
 
 /** Consecutive sessions grouped into [from, to] ranges. */
@@ -125,7 +130,7 @@ async function fetchSymbol(o: FetchDataOptions, store: RawStore, symbol: string)
   const start = o.start < cal.firstDate ? cal.firstDate : o.start;
   // No bar after the present is asked for: a daily bar only once its session has closed (a bar
   // of a session still trading would be stored as final), intraday bars once they have ended.
-  const present = isDaily(tf) ? lastClosedSession(cal, now) : todayUtc(now);
+  const present = lastFinishedSession(cal, now, isDaily(tf) ? undefined : TIMEFRAME_MS[tf]);
   const end = [o.end, cal.lastDate, present].reduce((a, b) => (a < b ? a : b));
   const sessions = end < start ? [] : cal.sessionDates(start, end);
   const existing = o.force === true ? new Set<IsoDate>() : presentDates(await store.read(symbol, tf), tf, cal);

@@ -10,7 +10,7 @@ const nextYear = `${new Date().getUTCFullYear() + 1}-01-02`;
 
 const SWEEP = ['--strategy', 'sma-cross', '--param', 'fast=5,10', '--param', 'slow=30'];
 
-/** Writes `text` as a run file in the workspace and returns its path. */
+/** A setup writing `text` as the run file `name` in the workspace. */
 const runFile =
   (text: string, name = 'run.yaml') =>
   (home: string): void => {

@@ -9,6 +9,7 @@ import { readManifest } from '../../src/data/manifest.js';
 import { dateToTs } from '../../src/data/schema.js';
 import { fetchData } from '../../src/orchestration/fetch-data.js';
 import { FailoverProvider } from '../../src/venues/failover/provider.js';
+import { SyntheticProvider } from '../../src/venues/synthetic/provider.js';
 import type { BarRequest, DataProvider } from '../../src/engine/ports.js';
 import { tempDir } from '../support/cli.js';
 
@@ -166,6 +167,35 @@ describe('fetchData', () => {
     expect(e?.sources.map((s) => [s.provider, s.first, s.last, s.rows])).toEqual(pages);
   });
 
+  it('skips a member of a failover chain that does not serve the symbol (the synthetic universe)', async () => {
+    const home = tempDir();
+    const table = new TableProvider('table');
+    const chain = new FailoverProvider([new SyntheticProvider(), table]);
+    const [r] = await fetchData({
+      home,
+      provider: chain,
+      symbols: ['AAA'],
+      timeframe: '1d',
+      start: '2024-01-02',
+      end: '2024-01-31',
+      format: 'csv',
+    });
+    expect(r).toMatchObject({ added: 21, servedBy: ['table'] });
+    // A symbol no member serves is refused before any request.
+    const none = new FailoverProvider([new SyntheticProvider(), new SyntheticProvider({ seed: 7 })]);
+    await expect(
+      fetchData({
+        home: tempDir(),
+        provider: none,
+        symbols: ['AAA'],
+        timeframe: '1d',
+        start: '2024-01-02',
+        end: '2024-01-31',
+        format: 'csv',
+      }),
+    ).rejects.toMatchObject({ code: 'DATA_UNKNOWN_SYMBOL', message: expect.stringMatching(/^AAA: no data/) });
+  });
+
   it('raises one venue error naming every provider when the whole chain fails', async () => {
     const chain = new FailoverProvider([
       new TableProvider('a', { failAfterPages: 0 }),
@@ -273,6 +303,22 @@ describe('fetchData', () => {
       });
       // Bars start before the request's end: 15:00 - 1 h + 1 ms admits the bar of 13:30 only.
       expect(p.requests.map((q) => [q.start, q.end])).toEqual([[dateToTs('2024-06-17'), now - 3_600_000 + 1]]);
+    });
+
+    it('intraday before the first bar of the day has ended: nothing of today is asked for', async () => {
+      const p = new TableProvider('table');
+      const [r] = await fetchData({
+        home: tempDir(),
+        provider: p,
+        symbols: ['AAA'],
+        timeframe: '1h',
+        start: '2024-06-17',
+        end: '2024-06-30',
+        format: 'csv',
+        now: Date.parse('2024-06-17T14:00:00Z'), // 10:00 in New York: the 09:30 bar ends at 10:30
+      });
+      expect(p.requests).toEqual([]);
+      expect(r).toMatchObject({ added: 0, missing: 0 });
     });
 
     it('a start after today is a usage error naming --start, before any request', async () => {

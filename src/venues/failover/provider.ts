@@ -29,7 +29,12 @@ export class FailoverProvider implements DataProvider {
   }
 
   instrument(symbol: string): Instrument {
-    return (this.#chain[0] as DataProvider).instrument(symbol);
+    return this.#members(symbol)[0]?.instrument(symbol) ?? (this.#chain[0] as DataProvider).instrument(symbol);
+  }
+
+  /** The members that may serve a symbol: those that say they do not are skipped. */
+  #members(symbol: string): DataProvider[] {
+    return this.#chain.filter((p) => p.serves?.(symbol) !== false);
   }
 
   defaultSymbols(): readonly string[] {
@@ -44,7 +49,7 @@ export class FailoverProvider implements DataProvider {
   async *fetchBars(request: BarRequest, options: FetchOptions = {}): AsyncIterable<readonly Bar[]> {
     let start = request.start;
     const failures: string[] = [];
-    for (const provider of this.#chain) {
+    for (const provider of this.#members(request.symbol)) {
       this.#current = provider.name;
       try {
         for await (const page of provider.fetchBars({ ...request, start }, options)) {
