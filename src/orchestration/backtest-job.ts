@@ -16,6 +16,8 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
+import { stageRunFolder, sweepStaleStaging } from '../backtest/run-staging.js';
+import { zonePaths } from '../data/paths.js';
 import { parseParamValue } from '../strategies/define.js';
 import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runConfigured } from './configured-run.js';
@@ -174,9 +176,14 @@ async function backtestJob(o: {
   ledger?: boolean;
   /** The run file the run was layered from, recorded in the manifest and named by parameter errors. */
   runFile?: string;
+  /** Write straight into `out` (a folder already staged by the caller: a replay's scratch folder). */
+  writeInPlace?: boolean;
 }): Promise<BacktestJobResult> {
   const { home, config } = o;
   const startedAt = Date.now();
+  // Leftovers of runs killed part way are removed first (never a folder another live run writes).
+  sweepStaleStaging(zonePaths(home).results);
+  if (o.out !== undefined) sweepStaleStaging(dirname(o.out), { ownedOnly: true });
   // A strategy file (a replay's, or --strategy ./file.ts) is compiled and registered first.
   if (isStrategyFile(o.spec.strategy.name)) {
     await loadStrategyFile(o.spec.strategy.name, undefined, { hookTimeoutMs: config.engine.hook_timeout_ms });
@@ -196,6 +203,11 @@ async function backtestJob(o: {
   // Dates left open are the data's own range; the manifest records the dates the run used.
   const spec = withDataRange(o.spec, data);
   const runId = o.runId ?? newRunId();
+  const dir = o.out ?? runResultsDir(home, runId);
+  // The run is written into a staging folder beside its final one and renamed when complete
+  // (run-staging.ts): a run killed part way never leaves a folder that reads as a run. Made
+  // before the engine runs, so that it is known to be this process's while it runs.
+  const staged = o.writeInPlace === true ? undefined : stageRunFolder(dir);
   // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
   // The run hands its ended orders and fills to the ledger as it goes, so they are written while
   // the engine still runs; nothing is committed before the results folder is complete.
@@ -215,6 +227,7 @@ async function backtestJob(o: {
   } catch (e) {
     recording?.abandon();
     recorder?.close();
+    staged?.discard();
     throw e;
   }
   const { record, risk } = configured;
@@ -224,21 +237,22 @@ async function backtestJob(o: {
   const finishedAt = Date.now();
   for (const e of risk?.events ?? [])
     if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
-  const dir = o.out ?? runResultsDir(home, runId);
   // The results folder is the run's contract; the ledger indexes it. The run's rows are inserted
-  // while the files are written and committed only after them, so the ledger never lists a run
-  // whose folder is incomplete. A ledger that cannot be reached is reported in the result
-  // (`ledger.recorded: false`, which the CLI prints as a warning), never fatal: docs/ledger.md,
-  // "Backtests in the ledger".
+  // while the run goes on and the files are written, and committed only after the folder has its
+  // final name, so the ledger never lists a run whose folder is incomplete. A ledger that cannot
+  // be reached is reported in the result (`ledger.recorded: false`; the CLI exits 4 and says how
+  // to record the run later): docs/ledger.md, "Backtests in the ledger".
   let written: Awaited<ReturnType<typeof writeResults>>;
   try {
-    written = await writeResults(dir, {
+    written = await writeResults(staged?.dir ?? dir, {
       ...record,
       timings: { ...record.timings, load_ms: loadMs },
       wallClock: { startedAt, finishedAt },
     });
+    staged?.commit();
   } catch (e) {
     recording?.abandon();
+    staged?.discard();
     throw e;
   }
   const ledger: LedgerOutcome | undefined = await recording?.finish(record, {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { changedOutputs } from '../backtest/read-results.js';
 import type { ResultsManifest } from '../backtest/results-manifest.js';
+import { stageRunFolder } from '../backtest/run-staging.js';
 import type { Config } from '../config/schema.js';
 import { DataError } from '../core/errors.js';
 import { runBacktestJob, specOfRun, type BacktestJobResult } from './backtest-job.js';
@@ -35,8 +36,9 @@ export interface Replay {
 
 /**
  * Runs a recorded run again from its manifest (same spec, same run id, nothing recorded in the
- * ledger) into a scratch folder beside it, compares every output file with the run's recorded
- * hashes, and removes the scratch folder.
+ * ledger) into a scratch folder beside it (a staging folder, so a replay killed part way leaves a
+ * leftover the next run removes), compares every output file with the run's recorded hashes,
+ * and removes the scratch folder.
  */
 export async function replayRun(o: {
   readonly home: string;
@@ -46,20 +48,20 @@ export async function replayRun(o: {
 }): Promise<Replay> {
   const manifest = readRunManifest(o.dir);
   const spec = specOfRun(o.dir);
-  const out = join(dirname(o.dir), `.replay-${basename(o.dir)}`);
-  rmSync(out, { recursive: true, force: true });
+  const scratch = stageRunFolder(join(dirname(o.dir), `replay-${basename(o.dir)}`));
   try {
     const job = await runBacktestJob({
       home: o.home,
       config: o.config,
       env: o.env,
       spec,
-      out,
+      out: scratch.dir,
+      writeInPlace: true,
       runId: manifest.run_id,
       ledger: false,
     });
-    return { manifest, job, differing: changedOutputs(out, manifest) };
+    return { manifest, job, differing: changedOutputs(scratch.dir, manifest) };
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    scratch.discard();
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { staleStaging, sweepStaleStaging } from '../backtest/run-staging.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { zonePaths } from '../data/paths.js';
 import { planProcessedRepair, planQuarantineRepair, type ZoneRepairPlan } from '../data/repair-derived.js';
@@ -82,7 +83,12 @@ export async function repairWorkspace(home: string, o: RepairOptions = {}): Prom
     raw,
     processed,
     quarantine,
-    results: { removed: [], incomplete: incompleteRuns(home) },
+    results: {
+      removed: (o.dryRun === true ? staleStaging(z.results) : sweepStaleStaging(z.results)).map((d) =>
+        slash(relative(home, d)),
+      ),
+      incomplete: incompleteRuns(home),
+    },
     written,
   };
 }

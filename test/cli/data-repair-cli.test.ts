@@ -4,7 +4,9 @@
  * workspace with ORCL imported from ../shared/data and ZNTX fetched from the synthetic provider
  * (in CSV), or the same in Parquet.
  */
-import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../support/cli.js';
@@ -305,6 +307,30 @@ describe('momentic data repair (csv)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/raw\s+1d\/ORCL\s+data\/raw\/1d\/ORCL\.csv\s+registered/);
     expect(r.stdout).toContain('data/raw/manifest.json: created');
+  });
+
+  it('removes leftovers of runs killed part way and lists results folders that are not finished runs', async () => {
+    const home = copy(base);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const leftover = join(home, 'data/results/.tmp-20260101T000000Z-aaaaaa');
+    mkdirSync(leftover, { recursive: true });
+    writeFileSync(
+      join(leftover, '.owner.json'),
+      JSON.stringify({ pid: Number(gone.stdout), host: hostname(), started_at: '2026-01-01T00:00:00.000Z' }),
+    );
+    writeFileSync(join(leftover, 'equity.csv'), '');
+    mkdirSync(join(home, 'data/results/20260101T000000Z-bbbbbb'));
+    const dry = await repair(home, '--dry-run');
+    expect(dry.json.zones.results.removed).toEqual(['data/results/.tmp-20260101T000000Z-aaaaaa']);
+    expect(existsSync(leftover)).toBe(true);
+    const { code, json } = await repair(home);
+    expect(code).toBe(0);
+    expect(json.zones.results).toEqual({
+      removed: ['data/results/.tmp-20260101T000000Z-aaaaaa'],
+      incomplete: ['data/results/20260101T000000Z-bbbbbb'],
+    });
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(join(home, 'data/results/20260101T000000Z-bbbbbb'))).toBe(true);
   });
 
   it('--dry-run reports the same and writes nothing', async () => {

@@ -324,6 +324,21 @@ describe('hostile workspace state: results folders', () => {
     },
   );
 
+  it('a mistyped run id gets the finished run as a suggestion, never a leftover folder of a killed run', async () => {
+    const typo = `${base.runId.slice(0, -1)}${base.runId.endsWith('0') ? '1' : '0'}`;
+    const { result } = await expectRefusal(
+      base,
+      () => ['report', typo],
+      { code: 3, error: 'DATA_NOT_FOUND', culprit: typo },
+      (h) => {
+        // A leftover whose name is nearer the typo than the real run, and a folder without a manifest.
+        mkdirSync(join(h, 'data/results', `.tmp-${typo}`));
+        mkdirSync(join(h, 'data/results', `${typo}x`));
+      },
+    );
+    expect(fixOf(result.stderr)).toContain(`did you mean "${base.runId}"`);
+  });
+
   it('a run folder whose manifest.json is not JSON: report exits 3 naming it', async () => {
     await expectRefusal(
       base,
