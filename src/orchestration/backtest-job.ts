@@ -204,10 +204,6 @@ async function backtestJob(o: {
   const spec = withDataRange(o.spec, data);
   const runId = o.runId ?? newRunId();
   const dir = o.out ?? runResultsDir(home, runId);
-  // The run is written into a staging folder beside its final one and renamed when complete
-  // (run-staging.ts): a run killed part way never leaves a folder that reads as a run. Made
-  // before the engine runs, so that it is known to be this process's while it runs.
-  const staged = o.writeInPlace === true ? undefined : stageRunFolder(dir);
   // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
   // The run hands its ended orders and fills to the ledger as it goes, so they are written while
   // the engine still runs; nothing is committed before the results folder is complete.
@@ -227,7 +223,6 @@ async function backtestJob(o: {
   } catch (e) {
     recording?.abandon();
     recorder?.close();
-    staged?.discard();
     throw e;
   }
   const { record, risk } = configured;
@@ -242,6 +237,17 @@ async function backtestJob(o: {
   // final name, so the ledger never lists a run whose folder is incomplete. A ledger that cannot
   // be reached is reported in the result (`ledger.recorded: false`; the CLI exits 4 and says how
   // to record the run later): docs/ledger.md, "Backtests in the ledger".
+  // The run is written into a staging folder beside its final one and renamed when complete
+  // (run-staging.ts): a run killed part way never leaves a folder that reads as a run. Made once
+  // the engine is done: a strategy stopped by its time budget ends the process's JavaScript where
+  // it stands, which would leave the folder behind.
+  let staged: ReturnType<typeof stageRunFolder> | undefined;
+  try {
+    staged = o.writeInPlace === true ? undefined : stageRunFolder(dir);
+  } catch (e) {
+    recording?.abandon();
+    throw e;
+  }
   let written: Awaited<ReturnType<typeof writeResults>>;
   try {
     written = await writeResults(staged?.dir ?? dir, {
