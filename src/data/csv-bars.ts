@@ -55,8 +55,8 @@ function timeFormatter(tf: Timeframe): (ts: number) => string {
   };
 }
 
-function* chunkedLines(tf: Timeframe, series: BarSeries): Generator<string> {
-  yield csvHeader(tf);
+function* chunkedLines(tf: Timeframe, series: BarSeries, header = true): Generator<string> {
+  if (header) yield csvHeader(tf);
   const time = timeFormatter(tf);
   for (let i = 0; i < series.length; i += PIECE_ROWS)
     yield linesOf(series, time, i, Math.min(series.length, i + PIECE_ROWS));
@@ -68,21 +68,22 @@ export function writeCsvBars(file: string, tf: Timeframe, series: BarSeries): vo
 }
 
 /**
- * Appends bars (already known to come after the file's last row) with one write and an fsync.
- * A torn tail left by an interrupted earlier append is cut first. Creates the file with its
- * header when missing.
+ * Appends bars (already known to come after the file's last row) and fsyncs: one write for up
+ * to a thousand rows, pieces of that size beyond (the text of millions of rows is never built
+ * whole). A torn tail left by an interrupted earlier append is cut first. Creates the file with
+ * its header when missing.
  */
-export function appendCsvBars(file: string, tf: Timeframe, bars: readonly Bar[]): void {
+export function appendCsvBars(file: string, tf: Timeframe, bars: readonly Bar[] | BarSeries): void {
   if (bars.length === 0) return;
-  const series = BarSeries.fromBars(bars[0]?.symbol ?? '', bars);
+  const series = bars instanceof BarSeries ? bars : BarSeries.fromBars(bars[0]?.symbol ?? '', bars);
   if (!existsSync(file)) {
-    writeFileAtomic(file, csvHeader(tf) + csvLines(tf, series));
+    writeCsvBars(file, tf, series);
     return;
   }
   cutTornTail(file);
   const fd = openSync(file, 'a');
   try {
-    writeSync(fd, csvLines(tf, series));
+    for (const piece of chunkedLines(tf, series, false)) writeSync(fd, piece);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -5,6 +5,7 @@ import type { Timeframe } from '../core/enums.js';
 import { DataError, isMomenticError } from '../core/errors.js';
 import { sha256File } from './atomic.js';
 import { appendCsvBars, readCsvBars, writeCsvBars } from './csv-bars.js';
+import { merge, yearSlice, type Merge } from './raw-merge.js';
 import { readManifest, updateManifest, type DatasetEntry, type FileEntry, type SourceRange } from './manifest.js';
 import { readParquetYears, writeParquetBars } from './parquet-bars.js';
 import { fileSymbol, rawCsvPath, rawParquetDir, rawParquetPath, zonePaths, type BarFormat } from './paths.js';
@@ -26,53 +27,6 @@ export interface WriteResult {
   readonly rows: number;
   /** Backup of the replaced files, when history was rewritten with force. */
   readonly backup?: string;
-}
-
-interface Merge {
-  readonly merged: Bar[];
-  readonly added: Bar[];
-  readonly replaced: Bar[];
-  readonly unchanged: number;
-  readonly appendOnly: boolean;
-}
-
-const sameBar = (a: Bar, b: Bar): boolean =>
-  a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
-
-function barsOf(s: BarSeries): Bar[] {
-  const out: Bar[] = new Array<Bar>(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.at(i);
-  return out;
-}
-
-/** Existing rows merged with incoming ones (both ascending); incoming wins on conflicts. */
-function merge(existing: readonly Bar[], incoming: readonly Bar[]): Merge {
-  const merged: Bar[] = [];
-  const added: Bar[] = [];
-  const replaced: Bar[] = [];
-  let unchanged = 0;
-  let i = 0;
-  let j = 0;
-  while (i < existing.length || j < incoming.length) {
-    const e = existing[i];
-    const n = incoming[j];
-    if (n === undefined || (e !== undefined && e.ts < n.ts)) {
-      merged.push(e as Bar);
-      i++;
-    } else if (e === undefined || n.ts < e.ts) {
-      merged.push(n);
-      added.push(n);
-      j++;
-    } else {
-      if (sameBar(e, n)) unchanged++;
-      else replaced.push(n);
-      merged.push(n);
-      i++;
-      j++;
-    }
-  }
-  const lastTs = existing.length === 0 ? -Infinity : (existing[existing.length - 1] as Bar).ts;
-  return { merged, added, replaced, unchanged, appendOnly: replaced.length === 0 && added.every((b) => b.ts > lastTs) };
 }
 
 /**
@@ -128,10 +82,11 @@ export class RawStore {
       .map((f) => join(dir, f));
   }
 
+  /** Writes bars (ascending, as objects or columns) into the dataset; see the class comment. */
   async write(
     symbol: string,
     tf: Timeframe,
-    incoming: readonly Bar[],
+    incoming: readonly Bar[] | BarSeries,
     source: WriteSource,
     options: { force?: boolean } = {},
   ): Promise<WriteResult> {
@@ -142,14 +97,12 @@ export class RawStore {
         context: { value: symbol },
       });
     }
-    const existingSeries = await this.read(symbol, tf);
-    const existing = existingSeries === undefined ? [] : barsOf(existingSeries);
-    const m = merge(existing, incoming);
-    if (m.replaced.length > 0 && options.force !== true) {
-      const first = m.replaced[0] as Bar;
+    const series = incoming instanceof BarSeries ? incoming : BarSeries.fromBars(symbol, incoming);
+    const m = merge(await this.read(symbol, tf), series);
+    if (m.replaced > 0 && options.force !== true) {
       throw new DataError(
         'DATA_INVALID',
-        `${m.replaced.length} incoming ${symbol} ${tf} rows differ from rows already in the raw zone (first at ${formatTime(tf, first.ts)}); raw data is immutable`,
+        `${m.replaced} incoming ${symbol} ${tf} rows differ from rows already in the raw zone (first at ${formatTime(tf, m.firstReplacedTs as number)}); raw data is immutable`,
         {
           hint: 'rerun with --force to replace them (the old files are backed up under data/raw/.backup/)',
           context: {
@@ -162,8 +115,8 @@ export class RawStore {
         },
       );
     }
-    if (m.added.length === 0 && m.replaced.length === 0) {
-      return { added: 0, unchanged: m.unchanged, replaced: 0, rows: existing.length };
+    if (m.added === 0 && m.replaced === 0) {
+      return { added: 0, unchanged: m.unchanged, replaced: 0, rows: m.existing };
     }
     try {
       return await this.#commit(symbol, tf, m, source);
@@ -190,29 +143,26 @@ export class RawStore {
     const touched: string[] = [];
     if (this.format === 'csv') {
       const file = rawCsvPath(this.home, tf, symbol);
-      if (m.appendOnly) appendCsvBars(file, tf, m.added);
+      if (m.appendOnly) appendCsvBars(file, tf, m.merged.slice(m.existing));
       else {
-        if (m.replaced.length > 0) backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${stamp}.csv`);
-        writeCsvBars(file, tf, BarSeries.fromBars(symbol, m.merged));
+        if (m.replaced > 0) backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${stamp}.csv`);
+        writeCsvBars(file, tf, m.merged);
       }
       touched.push(file);
     } else {
-      const changedYears = new Set([...m.added, ...m.replaced].map((b) => new Date(b.ts).getUTCFullYear()));
-      const replacedYears = new Set(m.replaced.map((b) => new Date(b.ts).getUTCFullYear()));
-      for (const year of [...changedYears].sort()) {
+      for (const year of [...m.changedYears].sort()) {
         const file = rawParquetPath(this.home, tf, symbol, year);
-        if (replacedYears.has(year) && existsSync(file))
+        if (m.replacedYears.has(year) && existsSync(file))
           backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${year}-${stamp}.parquet`);
-        const rows = m.merged.filter((b) => new Date(b.ts).getUTCFullYear() === year);
-        await writeParquetBars(file, tf, BarSeries.fromBars(symbol, rows));
+        await writeParquetBars(file, tf, yearSlice(m.merged, year));
         touched.push(file);
       }
     }
     await this.#record(symbol, tf, m, source, touched);
     return {
-      added: m.added.length,
+      added: m.added,
       unchanged: m.unchanged,
-      replaced: m.replaced.length,
+      replaced: m.replaced,
       rows: m.merged.length,
       ...(backup === undefined ? {} : { backup }),
     };
@@ -238,23 +188,19 @@ export class RawStore {
     const files: Record<string, FileEntry> = { ...(prev?.files ?? {}) };
     for (const file of touched) {
       const rel = relative(this.dir, file);
-      const series =
-        this.format === 'csv'
-          ? m.merged
-          : m.merged.filter((b) => `${new Date(b.ts).getUTCFullYear()}` === rel.slice(-12, -8));
+      const series = this.format === 'csv' ? m.merged : yearSlice(m.merged, Number(rel.slice(-12, -8)));
       files[rel] = {
         sha256: await sha256File(file),
         rows: series.length,
-        first: formatTime(tf, (series[0] as Bar).ts),
-        last: formatTime(tf, (series[series.length - 1] as Bar).ts),
+        first: formatTime(tf, series.ts[0] as number),
+        last: formatTime(tf, series.ts[series.length - 1] as number),
       };
     }
-    const written = [...m.added, ...m.replaced].sort((a, b) => a.ts - b.ts);
     const range: SourceRange = {
       provider: source.provider,
-      first: formatTime(tf, (written[0] as Bar).ts),
-      last: formatTime(tf, (written[written.length - 1] as Bar).ts),
-      rows: written.length,
+      first: formatTime(tf, m.written.first),
+      last: formatTime(tf, m.written.last),
+      rows: m.written.rows,
       fetched_at: new Date(source.fetchedAt ?? Date.now()).toISOString(),
       ...(source.file === undefined ? {} : { file: source.file }),
     };
@@ -265,8 +211,8 @@ export class RawStore {
       calendar: source.calendar,
       schema_version: SCHEMA_VERSION,
       rows: m.merged.length,
-      first: formatTime(tf, (m.merged[0] as Bar).ts),
-      last: formatTime(tf, (m.merged[m.merged.length - 1] as Bar).ts),
+      first: formatTime(tf, m.merged.ts[0] as number),
+      last: formatTime(tf, m.merged.ts[m.merged.length - 1] as number),
       files,
       sources: [...(prev?.sources ?? []), range],
       updated_at: new Date().toISOString(),

@@ -1,28 +1,34 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Timeframe } from '../core/enums.js';
 import { getCalendar } from '../calendar/registry.js';
-import { candidateOf, type CandidateBar } from './candidates.js';
+import { candidateOf } from './candidates.js';
 import { rawCsvPath } from './paths.js';
-import { checkQuality, type QualityResult } from './quality.js';
+import { QualityChecker, type QualityLimits, type QualityReport } from './quality.js';
 import { summarize, type QcSummary } from './qc-report.js';
 import { RawStore } from './raw-store.js';
-import { parseUserCsv } from './user-csv.js';
+import { scanUserCsvFile } from './user-csv.js';
 
 export interface ValidateOptions {
   readonly home: string;
   /** Only these symbols (default: every dataset in the raw zone). */
   readonly symbols?: readonly string[];
   readonly timeframe?: Timeframe;
+  /** Limits of the range and jump gates (config `data.quality`; defaults otherwise). */
+  readonly limits?: QualityLimits;
 }
 
 export interface ValidateEntry {
   readonly qc: QcSummary;
-  readonly quality: QualityResult;
+  readonly quality: QualityReport;
 }
+
+/** Rejected rows listed per dataset (the count covers all of them). */
+const KEPT_REJECTIONS = 10_000;
 
 /**
  * Re-checks the raw zone: every dataset's rows go through the quality gates again (a file may
- * have been edited by hand) and are measured against the dataset's calendar for gaps.
+ * have been edited by hand) and are measured against the dataset's calendar for gaps. CSV files
+ * are streamed; a dataset left without bars fails.
  */
 export async function validateRaw(o: ValidateOptions): Promise<ValidateEntry[]> {
   const store = new RawStore(o.home);
@@ -37,20 +43,28 @@ export async function validateRaw(o: ValidateOptions): Promise<ValidateEntry[]> 
   const out: ValidateEntry[] = [];
   for (const e of entries) {
     const tf = e.timeframe as Timeframe;
-    const calendar = getCalendar(e.calendar);
-    let candidates: CandidateBar[];
+    const checker = new QualityChecker(e.symbol, tf, getCalendar(e.calendar), {
+      keepRejections: KEPT_REJECTIONS,
+      expectedRows: e.rows,
+      ...(o.limits === undefined ? {} : { limits: o.limits }),
+    });
     const csv = rawCsvPath(o.home, tf, e.symbol);
     if (e.format === 'csv' && existsSync(csv)) {
-      candidates = parseUserCsv(readFileSync(csv, 'utf8'), { file: csv, timeframe: tf }).candidates;
+      const scan = scanUserCsvFile(csv, {
+        file: csv,
+        timeframe: tf,
+        dateFormat: 'YYYY-MM-DD',
+        symbol: e.symbol,
+        allowEmpty: true,
+      });
+      for (const c of scan.candidates) checker.push(c);
     } else {
       const series = await new RawStore(o.home, e.format).read(e.symbol, tf);
-      candidates = [];
       for (let i = 0; i < (series?.length ?? 0); i++) {
-        const b = (series as NonNullable<typeof series>).at(i);
-        candidates.push(candidateOf(b, i + 1));
+        checker.push(candidateOf((series as NonNullable<typeof series>).at(i), i + 1));
       }
     }
-    const quality = checkQuality(e.symbol, tf, candidates, calendar);
+    const quality = checker.finish();
     out.push({ qc: summarize(quality), quality });
   }
   return out;
