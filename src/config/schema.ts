@@ -28,7 +28,7 @@ export const configSchema = z.strictObject({
     quality: z.strictObject({
       max_price: z.number().positive(),
       max_volume: z.number().positive(),
-      max_close_jump: z.number().gt(1),
+      max_jump: z.number().gt(1),
     }),
   }),
   database: z.strictObject({ url }),
@@ -104,7 +104,7 @@ export const DEFAULTS: Config = {
     timeframe: '1d',
     format: 'csv',
     symbols: [],
-    quality: { max_price: 1e9, max_volume: 1e18, max_close_jump: 1000 },
+    quality: { max_price: 1e9, max_volume: 1e18, max_jump: 1000 },
   },
   database: { url: '' },
   redis: { url: '' },

@@ -14,7 +14,7 @@ function remedy(gate: string, reason: string): string {
       return 'drop the rows of closed days, or pass the calendar the instrument trades on (--calendar 24/7, 24/5 or hours:ZONE:HH:MM-HH:MM)';
     case 'range':
     case 'jump':
-      return 'fix the values (a unit or typing error?), or raise data.quality.max_price, max_volume or max_close_jump if they are real';
+      return 'fix the values (a unit or typing error?), or raise data.quality.max_price, max_volume or max_jump if they are real';
     default:
       return 'correct the rows';
   }

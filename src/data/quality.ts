@@ -23,8 +23,8 @@ export interface QualityLimits {
   readonly maxPrice: number;
   /** Highest volume accepted (`data.quality.max_volume`). */
   readonly maxVolume: number;
-  /** Largest factor between a close and the previous kept close (`data.quality.max_close_jump`). */
-  readonly maxCloseJump: number;
+  /** Largest factor between a close and the previous kept close (`data.quality.max_jump`). */
+  readonly maxJump: number;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface QualityLimits {
  * sentinels such as 2^31-1 and 1e308; 1e18 above any real volume (a meme coin's daily volume is
  * ~1e14 tokens) catches 2^64-1; no listed price moves 1000-fold between two bars.
  */
-export const DEFAULT_LIMITS: QualityLimits = { maxPrice: 1e9, maxVolume: 1e18, maxCloseJump: 1000 };
+export const DEFAULT_LIMITS: QualityLimits = { maxPrice: 1e9, maxVolume: 1e18, maxJump: 1000 };
 
 type Field = 'time' | 'open' | 'high' | 'low' | 'close' | 'volume';
 
@@ -164,7 +164,7 @@ export class QualityChecker {
       ];
     }
     if (!(volume >= 0)) return [QualityGate.Volume, `volume ${volume} is negative`, col.volume];
-    const { maxPrice, maxVolume, maxCloseJump } = this.#limits;
+    const { maxPrice, maxVolume, maxJump } = this.#limits;
     for (const f of ['open', 'high', 'low', 'close'] as const) {
       if (c[f] > maxPrice)
         return [QualityGate.Range, `${f} ${c[f]} is above data.quality.max_price (${maxPrice})`, col[f]];
@@ -212,11 +212,11 @@ export class QualityChecker {
     if (n > 0) {
       const prev = cols.close[n - 1] as number;
       const ratio = close / prev;
-      if (ratio > maxCloseJump || ratio < 1 / maxCloseJump) {
+      if (ratio > maxJump || ratio < 1 / maxJump) {
         const size = ratio > 1 ? `${fmtNum(ratio)} times` : `1/${fmtNum(1 / ratio)} of`;
         return [
           QualityGate.Jump,
-          `close ${close} is ${size} the previous close ${prev} (row ${cols.row[n - 1]}); data.quality.max_close_jump is ${maxCloseJump}`,
+          `close ${close} is ${size} the previous close ${prev} (row ${cols.row[n - 1]}); data.quality.max_jump is ${maxJump}`,
           col.close,
         ];
       }
@@ -294,8 +294,8 @@ function fmt(ts: number, daily: boolean): string {
 }
 
 /** The limits from the config's `data.quality` section. */
-export function qualityLimits(q: { max_price: number; max_volume: number; max_close_jump: number }): QualityLimits {
-  return { maxPrice: q.max_price, maxVolume: q.max_volume, maxCloseJump: q.max_close_jump };
+export function qualityLimits(q: { max_price: number; max_volume: number; max_jump: number }): QualityLimits {
+  return { maxPrice: q.max_price, maxVolume: q.max_volume, maxJump: q.max_jump };
 }
 
 /** Runs candidates through the gates at once (fetched pages, tests): checkQuality on an array. */

@@ -153,6 +153,8 @@ const SPACINGS: readonly [number, Timeframe][] = [
   [300_000, '5m'],
   [900_000, '15m'],
   [3_600_000, '1h'],
+  // Daily bars stamped at midnight (`2024-07-15 00:00:00`): each is dated by its local date.
+  [86_400_000, '1d'],
 ];
 
 /** Daily when every time is a date; else the commonest spacing of the first rows. */

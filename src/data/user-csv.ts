@@ -232,13 +232,19 @@ function detectDateFormat(
 ): DateFormat | undefined {
   const at = header.indexOf(mapping.date as string);
   const hasTime = mapping.time !== undefined;
-  const count = (records: Iterable<CsvRecord>): ReturnType<DateFormatCounter['result']> => {
-    const counter = new DateFormatCounter(hasTime);
-    for (const r of records) counter.add(r.cells[at] ?? '');
-    return counter.result();
-  };
-  let found = count(sample);
-  if (found.kind === 'ambiguous' && sample.length === SAMPLE_ROWS) found = count(src.reopen());
+  const counter = new DateFormatCounter(hasTime);
+  for (const r of sample) counter.add(r.cells[at] ?? '');
+  let found = counter.result();
+  if (found.kind === 'ambiguous' && sample.length === SAMPLE_ROWS) {
+    // Read on (dates only) to the first day above 12: a minute file in MM/DD/YYYY that starts
+    // on January 2 needs some ten days of rows.
+    const more = new DateFormatCounter(hasTime);
+    for (const r of src.reopen()) {
+      more.add(r.cells[at] ?? '');
+      found = more.result();
+      if (found.kind !== 'ambiguous') break;
+    }
+  }
   if (found.kind === 'ambiguous') {
     const [a, b] = found.formats as [DateFormat, DateFormat];
     throw new DataError(

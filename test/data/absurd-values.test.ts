@@ -75,7 +75,7 @@ describe('absurd values', () => {
     const { code, out } = await importJson(home, file);
     expect(code).toBe(3);
     expect(out.rejected.map((r) => [r.row, r.gate, r.reason])).toEqual([
-      [3, 'jump', 'close 10010 is 1001 times the previous close 10 (row 2); data.quality.max_close_jump is 1000'],
+      [3, 'jump', 'close 10010 is 1001 times the previous close 10 (row 2); data.quality.max_jump is 1000'],
     ]);
   });
 
@@ -90,7 +90,7 @@ describe('absurd values', () => {
     expect(env.out.rejected[0]?.reason).toBe('open 150 is above data.quality.max_price (100)');
 
     const b = workspace(bars([10, 25, 24]));
-    writeFileSync(join(b.home, 'q.yaml'), 'data:\n  quality:\n    max_close_jump: 2\n');
+    writeFileSync(join(b.home, 'q.yaml'), 'data:\n  quality:\n    max_jump: 2\n');
     const file = await importJson(b.home, b.file, {}, ['--config', join(b.home, 'q.yaml')]);
     expect(file.code).toBe(3);
     expect(file.out.rejected.map((r) => [r.row, r.gate])).toEqual([
