@@ -10,6 +10,15 @@ function remedy(gate: string, reason: string): string {
   switch (gate) {
     case 'order':
       return 'sort the rows by time, oldest first';
+    case 'duplicate':
+      return 'keep one row per time';
+    case 'ohlc':
+      return 'fix the prices: high is the highest and low the lowest of each bar';
+    case 'empty':
+    case 'nan':
+      return 'fill in the missing values, or drop those rows';
+    case 'future':
+      return 'fix the dates (a wrong year or day-month order?)';
     case 'calendar':
       return 'drop the rows of closed days, or pass the calendar the instrument trades on (--calendar 24/7, 24/5 or hours:ZONE:HH:MM-HH:MM)';
     case 'range':
@@ -32,7 +41,7 @@ export function importFailure(
   const q = r.quality;
   const good = q.series.length;
   const rows = (n: number): string => `${n} ${n === 1 ? 'row' : 'rows'}`;
-  const kept = `${rows(good).replace('row', 'good row')}${o.dryRun ? '' : ' imported'}`;
+  const kept = `${rows(good).replace('row', 'good row')}${o.dryRun ? '' : ' kept in data/raw'}`;
   const done = o.dryRun
     ? 'check the file again once fixed (nothing was written)'
     : r.quarantine === undefined

@@ -20,7 +20,7 @@ export interface RowLayout {
   readonly decimal: '.' | ',';
   readonly zone: string;
   readonly adjusted: boolean;
-  /** Rows of another symbol (when the file has a symbol column) are rejected. */
+  /** With a symbol column: the symbol every row must carry (rows of another are rejected). */
   readonly symbol?: string;
 }
 
@@ -75,7 +75,7 @@ export class RowParser {
       if (s.toUpperCase() !== this.#l.symbol.toUpperCase()) {
         problems.push([
           QualityGate.Schema,
-          `symbol "${printable(s)}" is not ${this.#l.symbol} (import each symbol on its own)`,
+          `symbol "${printable(s)}" is not ${printable(this.#l.symbol)} (import each symbol on its own)`,
           mapping.symbol as string,
         ]);
       }

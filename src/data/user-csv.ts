@@ -29,7 +29,7 @@ export interface UserCsvOptions {
   readonly timeframe?: Timeframe;
   /** Layout of the date cells; found from the data otherwise. */
   readonly dateFormat?: DateFormat;
-  /** The symbol being read: rows of another symbol (in a symbol column) are rejected. */
+  /** The symbol being read: with a symbol column, rows of another symbol are rejected. */
   readonly symbol?: string;
   /** Bytes per read when streaming a file. */
   readonly chunkBytes?: number;
@@ -186,7 +186,7 @@ function layoutOf(src: RecordSource, o: UserCsvOptions): UserCsvScan {
       decimal,
       zone,
       adjusted: o.adjusted === true,
-      ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+      ...symbolOfFile(sample, header, mapping, o.symbol, notes),
     },
     FIELDS,
   );
@@ -218,6 +218,28 @@ function layoutOf(src: RecordSource, o: UserCsvOptions): UserCsvScan {
     }
   }
   return { timeframe, mapping, notes, descending, estimatedRows, candidates: candidates(), close: () => src.close() };
+}
+
+/**
+ * The symbol the rows of a file with a symbol column must carry: `symbol` when some first row
+ * says it, else the first row's (a vendor's spelling, e.g. ORCL.US, filed under `symbol`, noted).
+ */
+function symbolOfFile(
+  sample: readonly CsvRecord[],
+  header: readonly string[],
+  mapping: Readonly<Partial<Record<UserField, string>>>,
+  symbol: string | undefined,
+  notes: string[],
+): { symbol?: string } {
+  if (mapping.symbol === undefined) return {};
+  const at = header.indexOf(mapping.symbol);
+  const cells = sample.map((r) => r.cells[at] ?? '').filter((c) => c !== '');
+  if (symbol !== undefined && cells.some((c) => c.toUpperCase() === symbol.toUpperCase())) return { symbol };
+  const first = cells[0];
+  if (first === undefined) return symbol === undefined ? {} : { symbol };
+  if (symbol !== undefined)
+    notes.push(`the symbol column says ${printable(first)}; its rows are filed under ${symbol}`);
+  return { symbol: first };
 }
 
 /** The date layout of the file, from its first rows, or from all of them when those are ambiguous. */

@@ -470,6 +470,12 @@ describe('hostile CSV files for data import', () => {
       undefined,
     ],
     ['newest-first rows', csv([HEAD, ...[...GOOD].reverse()]), [], /newest first/],
+    [
+      "a symbol column in the vendor's spelling",
+      csv([`Ticker,${HEAD}`, ...GOOD.map((l) => `ACME.US,${l}`)]),
+      [],
+      /the symbol column says ACME\.US; its rows are filed under ACME/,
+    ],
   ])('%s: imported exactly (exit 0)', async (_name, text, extra, note) => {
     const home = copyHome(base);
     write(home, 'x.csv', text);
