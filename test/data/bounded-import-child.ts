@@ -1,5 +1,5 @@
 /**
- * Child process of import-stream.test.ts: imports argv[2] into the workspace argv[3] on the
+ * Child process of import-large.test.ts: imports argv[2] into the workspace argv[3] on the
  * 24/7 calendar and prints the QC summary as JSON. Run with a small --max-old-space-size.
  */
 import { getCalendar } from '../../src/calendar/index.js';
