@@ -1,8 +1,8 @@
 /**
- * The slow part of the streaming import's tests (5-15 s each on a busy two-core machine, much of it writing the files): a
- * file larger than the longest string V8 can hold (~512 MiB) is imported, and an import runs
- * in a process whose JS heap is capped far below what the file's text or an object per row
- * would need.
+ * The slow part of the streaming import's tests (5-15 s each on a busy two-core machine, much of
+ * it writing the files): a file larger than the longest string V8 can hold (~512 MiB) is
+ * imported, and an import runs in a process whose JS heap is capped far below what the file's
+ * text or an object per row would need.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
