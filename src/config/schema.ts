@@ -24,6 +24,12 @@ export const configSchema = z.strictObject({
     timeframe: z.enum(TIMEFRAMES),
     format: z.enum(['csv', 'parquet']),
     symbols: z.array(z.string().refine(isValidSymbol, 'symbols are letters, digits and . - _ / :')),
+    /** Limits of the quality gates: rows beyond them are quarantined (docs/data.md). */
+    quality: z.strictObject({
+      max_price: z.number().positive(),
+      max_volume: z.number().positive(),
+      max_jump: z.number().gt(1),
+    }),
   }),
   database: z.strictObject({ url }),
   redis: z.strictObject({ url }),
@@ -92,7 +98,14 @@ export type Config = z.infer<typeof configSchema>;
 export const DEFAULTS: Config = {
   log: { level: 'info' },
   market: 'XNYS',
-  data: { provider: 'synthetic', fallbacks: [], timeframe: '1d', format: 'csv', symbols: [] },
+  data: {
+    provider: 'synthetic',
+    fallbacks: [],
+    timeframe: '1d',
+    format: 'csv',
+    symbols: [],
+    quality: { max_price: 1e9, max_volume: 1e18, max_jump: 1000 },
+  },
   database: { url: '' },
   redis: { url: '' },
   // Far above any sane hook call, yet an endless loop in a strategy file never hangs a run.

@@ -56,8 +56,8 @@ function timeFormatter(tf: Timeframe): (ts: number) => string {
   };
 }
 
-function* chunkedLines(tf: Timeframe, series: BarSeries): Generator<string> {
-  yield csvHeader(tf);
+function* chunkedLines(tf: Timeframe, series: BarSeries, header = true): Generator<string> {
+  if (header) yield csvHeader(tf);
   const time = timeFormatter(tf);
   for (let i = 0; i < series.length; i += PIECE_ROWS)
     yield linesOf(series, time, i, Math.min(series.length, i + PIECE_ROWS));
@@ -74,36 +74,46 @@ export function writeCsvTemp(file: string, tf: Timeframe, series: BarSeries): st
 }
 
 /**
- * Appends bars (already known to come after the file's last row) with one write and an fsync;
- * returns the text appended. A torn tail left by an interrupted earlier append is cut first, or,
- * with `keep`, everything after the first `keep` bytes (the content its manifest record vouches
- * for: an append that landed without its record is dropped and written again). Creates the file
- * with its header when missing.
+ * Appends bars (already known to come after the file's last row) and fsyncs: one write for up
+ * to a thousand rows, pieces of that size beyond (the text of millions of rows is never built
+ * whole); returns the bytes appended. Every piece written also goes through `hash`, so a caller
+ * recording the file's sha256 continues its hash without building the text. A torn tail left by
+ * an interrupted earlier append is cut first, or, with `keep`, everything after the first `keep`
+ * bytes (the content its manifest record vouches for: an append that landed without its record
+ * is dropped and written again). Creates the file with its header when missing.
  */
 export function appendCsvBars(
   file: string,
   tf: Timeframe,
-  bars: readonly Bar[],
-  options: { readonly keep?: number } = {},
-): string {
-  if (bars.length === 0) return '';
-  const series = BarSeries.fromBars(bars[0]?.symbol ?? '', bars);
+  bars: readonly Bar[] | BarSeries,
+  options: { readonly keep?: number; readonly hash?: Hash } = {},
+): number {
+  if (bars.length === 0) return 0;
+  const series = bars instanceof BarSeries ? bars : BarSeries.fromBars(bars[0]?.symbol ?? '', bars);
+  let bytes = 0;
+  const counted = function* (pieces: Iterable<string>): Generator<Buffer> {
+    for (const piece of pieces) {
+      const b = Buffer.from(piece, 'utf8');
+      options.hash?.update(b);
+      bytes += b.length;
+      yield b;
+    }
+  };
   if (!existsSync(file)) {
-    const text = csvHeader(tf) + csvLines(tf, series);
-    writeFileAtomic(file, text);
-    return text;
+    writeFileAtomic(file, counted(chunkedLines(tf, series)));
+    return bytes;
   }
   if (options.keep === undefined) cutTornTail(file);
   else if (statSync(file).size > options.keep) truncateSync(file, options.keep);
-  const text = csvLines(tf, series);
   const fd = openSync(file, 'a');
   try {
-    writeSync(fd, text);
+    for (const b of counted(chunkedLines(tf, series, false)))
+      for (let at = 0; at < b.length;) at += writeSync(fd, b, at);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  return text;
+  return bytes;
 }
 
 /** Removes a last line without its newline (an append cut short by a crash); returns true if it did. */

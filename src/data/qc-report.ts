@@ -1,6 +1,6 @@
 import { formatTable } from '../core/text-table.js';
 import type { QualityGate } from './candidates.js';
-import type { QualityResult } from './quality.js';
+import { hasFailures, type QualityReport } from './quality.js';
 
 /** A per-symbol quality summary for printing and JSON. */
 export interface QcSummary {
@@ -19,21 +19,19 @@ export interface QcSummary {
   readonly notes: readonly string[];
 }
 
-export function summarize(q: QualityResult): QcSummary {
-  const byGate: Partial<Record<QualityGate, number>> = {};
-  for (const r of q.rejected) byGate[r.gate] = (byGate[r.gate] ?? 0) + 1;
+export function summarize(q: QualityReport): QcSummary {
   return {
     symbol: q.symbol,
     timeframe: q.timeframe,
-    rows: q.good.length + q.rejected.length,
-    good: q.good.length,
-    rejected: q.rejected.length,
-    rejectedByGate: byGate,
+    rows: q.series.length + q.rejectedCount,
+    good: q.series.length,
+    rejected: q.rejectedCount,
+    rejectedByGate: { ...q.rejectedByGate },
     coverage_pct: Math.round(q.coverage * 10_000) / 100,
     gaps: q.gaps.length,
     gap_dates: q.gaps.slice(0, 20),
     outliers: q.outliers.length,
-    passed: q.rejected.length === 0 && q.gaps.length === 0,
+    passed: !hasFailures(q),
     notes: q.notes,
   };
 }

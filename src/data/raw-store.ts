@@ -18,7 +18,7 @@ import {
 } from './manifest.js';
 import { writeParquetTemp } from './parquet-bars.js';
 import { fileSymbol, rawCsvPath, rawParquetDir, rawParquetPath, zonePaths, type BarFormat } from './paths.js';
-import { barsOf, merge, type Merge } from './raw-merge.js';
+import { merge, yearSlice, type Merge } from './raw-merge.js';
 import { readDataset, type CheckedFile } from './raw-files.js';
 import { diskFiles, missingFileError, unregisteredError } from './raw-integrity.js';
 import { formatTime, SCHEMA_VERSION } from './schema.js';
@@ -161,10 +161,11 @@ export class RawStore {
     await this.readChecked(symbol, tf, { allowChanged: options.force === true });
   }
 
+  /** Writes bars (ascending, as objects or columns) into the dataset; see the class comment. */
   async write(
     symbol: string,
     tf: Timeframe,
-    incoming: readonly Bar[],
+    incoming: readonly Bar[] | BarSeries,
     source: WriteSource,
     options: { force?: boolean } = {},
   ): Promise<WriteResult> {
@@ -176,13 +177,12 @@ export class RawStore {
       });
     }
     const checked = await this.readChecked(symbol, tf, { allowChanged: options.force === true });
-    const existing = checked === undefined ? [] : barsOf(checked.series);
-    const m = merge(existing, incoming);
-    if (m.replaced.length > 0 && options.force !== true) {
-      const first = m.replaced[0] as Bar;
+    const series = incoming instanceof BarSeries ? incoming : BarSeries.fromBars(symbol, incoming);
+    const m = merge(checked?.series, series);
+    if (m.replaced > 0 && options.force !== true) {
       throw new DataError(
         'DATA_INVALID',
-        `${m.replaced.length} incoming ${symbol} ${tf} rows differ from rows already in the raw zone (first at ${formatTime(tf, first.ts)}); raw data is immutable`,
+        `${m.replaced} incoming ${symbol} ${tf} rows differ from rows already in the raw zone (first at ${formatTime(tf, m.firstReplacedTs as number)}); raw data is immutable`,
         {
           hint: 'rerun with --force to replace them (the old files are backed up under data/raw/.backup/)',
           context: {
@@ -198,8 +198,8 @@ export class RawStore {
     // Files edited by hand (read only under --force) are rewritten from the merged rows, their
     // edited copy kept in the backup like replaced rows are.
     const edited = (checked?.files ?? []).filter((f) => f.record === undefined).map((f) => f.rel);
-    if (m.added.length === 0 && m.replaced.length === 0 && edited.length === 0) {
-      return { added: 0, unchanged: m.unchanged, replaced: 0, rows: existing.length };
+    if (m.added === 0 && m.replaced === 0 && edited.length === 0) {
+      return { added: 0, unchanged: m.unchanged, replaced: 0, rows: m.existing };
     }
     try {
       return await this.#commit(
@@ -240,41 +240,41 @@ export class RawStore {
     let backup: string | undefined;
     /** Temp files to move into place once the dataset is recorded as pending: [temp, file]. */
     const staged: [string, string][] = [];
-    const facts = (rows: readonly Bar[], sha256: string, bytes: number): FileEntry => ({
+    const facts = (rows: BarSeries, sha256: string, bytes: number): FileEntry => ({
       sha256,
       bytes,
       rows: rows.length,
-      first: formatTime(tf, (rows[0] as Bar).ts),
-      last: formatTime(tf, (rows[rows.length - 1] as Bar).ts),
+      first: formatTime(tf, rows.ts[0] as number),
+      last: formatTime(tf, rows.ts[rows.length - 1] as number),
     });
     if (this.format === 'csv') {
       const file = rawCsvPath(this.home, tf, symbol);
       const rel = this.#rel(file);
       const was = checked?.files.find((f) => f.rel === rel);
       if (m.appendOnly && was?.record !== undefined) {
-        // In place: the recorded bytes stay, the new rows go after them.
+        // In place: the recorded bytes stay, the new rows go after them, hashed as they are
+        // written (the hash of the recorded bytes continued, the text never built whole).
         const keep = was.record.bytes ?? was.size;
         const hash: Hash = was.hasher ?? (await hashFile(file, keep));
-        const text = appendCsvBars(file, tf, m.added, { keep });
-        files[rel] = facts(m.merged, hash.update(text).digest('hex'), keep + Buffer.byteLength(text));
+        const bytes = appendCsvBars(file, tf, m.merged.slice(m.existing), { keep, hash });
+        files[rel] = facts(m.merged, hash.digest('hex'), keep + bytes);
       } else {
-        if (existsSync(file) && (m.replaced.length > 0 || edited.length > 0))
+        if (existsSync(file) && (m.replaced > 0 || edited.length > 0))
           backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${stamp}.csv`);
-        const tmp = writeCsvTemp(file, tf, BarSeries.fromBars(symbol, m.merged));
+        const tmp = writeCsvTemp(file, tf, m.merged);
         files[rel] = facts(m.merged, await sha256File(tmp), statSync(tmp).size);
         staged.push([tmp, file]);
       }
     } else {
-      const yearOf = (b: Bar): number => new Date(b.ts).getUTCFullYear();
       const editedYears = edited.map((rel) => Number(rel.slice(-12, -8)));
-      const replacedYears = new Set([...m.replaced.map(yearOf), ...editedYears]);
-      const changedYears = new Set([...m.added.map(yearOf), ...replacedYears]);
+      const replacedYears = new Set([...m.replacedYears, ...editedYears]);
+      const changedYears = new Set([...m.changedYears, ...replacedYears]);
       for (const year of [...changedYears].sort()) {
         const file = rawParquetPath(this.home, tf, symbol, year);
         if (replacedYears.has(year) && existsSync(file))
           backup = this.#backup(file, tf, `${fileSymbol(symbol)}-${year}-${stamp}.parquet`);
-        const rows = m.merged.filter((b) => yearOf(b) === year);
-        const tmp = await writeParquetTemp(file, tf, BarSeries.fromBars(symbol, rows));
+        const rows = yearSlice(m.merged, year);
+        const tmp = await writeParquetTemp(file, tf, rows);
         files[this.#rel(file)] = facts(rows, await sha256File(tmp), statSync(tmp).size);
         staged.push([tmp, file]);
       }
@@ -286,9 +286,9 @@ export class RawStore {
     }
     updateManifest(this.dir, 'raw', key, entry);
     return {
-      added: m.added.length,
+      added: m.added,
       unchanged: m.unchanged,
-      replaced: m.replaced.length,
+      replaced: m.replaced,
       rows: m.merged.length,
       ...(backup === undefined ? {} : { backup }),
     };
@@ -315,17 +315,17 @@ export class RawStore {
     prev: DatasetEntry | undefined,
     files: Record<string, FileEntry>,
   ): DatasetEntry {
-    const written = [...m.added, ...m.replaced].sort((a, b) => a.ts - b.ts);
+    const written = m.written;
     // A forced rewrite of an edited file that brought no new or different rows adds no lineage.
     const range: SourceRange[] =
-      written.length === 0
+      written.rows === 0
         ? []
         : [
             {
               provider: source.provider,
-              first: formatTime(tf, (written[0] as Bar).ts),
-              last: formatTime(tf, (written[written.length - 1] as Bar).ts),
-              rows: written.length,
+              first: formatTime(tf, written.first),
+              last: formatTime(tf, written.last),
+              rows: written.rows,
               fetched_at: new Date(source.fetchedAt ?? Date.now()).toISOString(),
               ...(source.file === undefined ? {} : { file: source.file }),
             },

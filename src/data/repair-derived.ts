@@ -114,7 +114,7 @@ export async function planProcessedRepair(home: string): Promise<ZoneRepairPlan>
   return finish(loaded, dirty, Object.keys(kept).length > 0, files, text);
 }
 
-/** `{stamp}-{source}.csv`, `{stamp}` as written by writeQuarantine (`20240102T030405Z`). */
+/** `{stamp}-{source}.csv`, `{stamp}` as QuarantineWriter names its files (`20240102T030405Z`). */
 const QUARANTINE_NAME = /^(\d{8}T\d{6}Z)-(.*)\.csv$/;
 
 function recordOf(zone: string, rel: string): QuarantineRecord {

@@ -1,24 +1,20 @@
 import { DateTime } from 'luxon';
 import type { Timeframe } from '../core/enums.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { isValidZone, localToUtcMs } from '../core/zones.js';
-import { QualityGate, parseNumberCell, type CandidateBar } from './candidates.js';
-import { splitCsv, type CsvRecord } from './csv-split.js';
+import { isValidZone } from '../core/zones.js';
+import type { CandidateBar } from './candidates.js';
+import { detectSeparator, openCsvFile } from './csv-file.js';
+import { CsvSplitter, type CsvRecord } from './csv-split.js';
+import { DateFormatCounter, parseDateCell, type DateFormat } from './date-layout.js';
+import { tsToDate } from './schema.js';
+import { printable } from './text-sniff.js';
+import { FIELDS, resolveMapping, type UserField } from './user-csv-columns.js';
+import { inferTimeframe, RowParser, type ParsedRow } from './user-csv-rows.js';
 
-/** Canonical fields a user file can map, and the header names recognised for each by default. */
-export const FIELD_ALIASES = {
-  date: ['date', 'datetime', 'timestamp', 'time', 'day', 'opentime', 'tradedate'],
-  time: ['time', 'tradetime'],
-  open: ['open', 'o', 'openprice'],
-  high: ['high', 'h', 'highprice'],
-  low: ['low', 'l', 'lowprice'],
-  close: ['close', 'c', 'last', 'closeprice'],
-  volume: ['volume', 'vol', 'v'],
-  adj_close: ['adjclose', 'adjustedclose', 'adjcloseprice'],
-  symbol: ['symbol', 'ticker'],
-} as const;
-export type UserField = keyof typeof FIELD_ALIASES;
-const REQUIRED: readonly UserField[] = ['date', 'open', 'high', 'low', 'close', 'volume'];
+export { FIELD_ALIASES, parseMapFlag, type UserField } from './user-csv-columns.js';
+
+/** Rows read before the layout (date format, decimal mark, bar size, order) is decided. */
+const SAMPLE_ROWS = 2000;
 
 export interface UserCsvOptions {
   /** Shown in errors. */
@@ -31,249 +27,292 @@ export interface UserCsvOptions {
   readonly adjusted?: boolean;
   /** Force the timeframe; inferred from the data otherwise. */
   readonly timeframe?: Timeframe;
+  /** Layout of the date cells; found from the data otherwise. */
+  readonly dateFormat?: DateFormat;
+  /** The symbol being read: with a symbol column, rows of another symbol are rejected. */
+  readonly symbol?: string;
+  /** Bytes per read when streaming a file. */
+  readonly chunkBytes?: number;
+  /** Read only the first `limit` bytes of a file (the part of a raw file its manifest record vouches for). */
+  readonly limit?: number;
+  /** A header without rows gives no candidates instead of an error (a raw file emptied by hand). */
+  readonly allowEmpty?: boolean;
 }
 
+/** What was found about a file before its rows are read. */
+export interface UserCsvLayout {
+  readonly timeframe: Timeframe;
+  /** Which source header feeds each canonical field. */
+  readonly mapping: Readonly<Partial<Record<UserField, string>>>;
+  /** What was inferred; grows while the rows are read. */
+  readonly notes: string[];
+  /** Rows run newest first (the quality gates then read them in that order, and reverse them). */
+  readonly descending: boolean;
+  /** Rows the file holds, estimated from its size and the first rows. */
+  readonly estimatedRows: number;
+}
+
+/** A file being read: its layout, and its candidate bars in file order (iterate once). */
+export interface UserCsvScan extends UserCsvLayout {
+  readonly candidates: Iterable<CandidateBar>;
+  /** Closes the file when the candidates are not read to the end. */
+  close(): void;
+}
+
+/** A whole file read into memory, rows oldest first. */
 export interface UserCsv {
   readonly timeframe: Timeframe;
   readonly candidates: CandidateBar[];
-  /** Which source header feeds each canonical field. */
   readonly mapping: Readonly<Partial<Record<UserField, string>>>;
   readonly notes: string[];
 }
 
-const norm = (h: string): string => h.toLowerCase().replace(/[\s_\-.]/g, '');
-const TIME_ONLY = /^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_COMPACT = /^\d{8}$/;
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
-
-/** Parses `--map` text: `date=Date,close=Adj Close`. */
-export function parseMapFlag(text: string): Partial<Record<UserField, string>> {
-  const out: Partial<Record<UserField, string>> = {};
-  for (const pair of text.split(',')) {
-    if (pair.trim() === '') continue;
-    const eq = pair.indexOf('=');
-    const key = pair.slice(0, eq).trim() as UserField;
-    if (eq < 1 || !(key in FIELD_ALIASES)) {
-      throw new UsageError(
-        'USAGE_INVALID_OPTION',
-        `--map entry "${pair.trim()}" is not field=Header with a known field`,
-        {
-          hint: `fields: ${Object.keys(FIELD_ALIASES).join(', ')}; e.g. --map "date=Date,close=Close"`,
-          context: { flag: '--map', value: pair.trim() },
-        },
-      );
-    }
-    out[key] = pair.slice(eq + 1).trim();
-  }
-  return out;
+interface RecordSource {
+  readonly header: CsvRecord;
+  readonly records: Iterator<CsvRecord>;
+  readonly separator: string;
+  readonly notes: readonly string[];
+  readonly size: number;
+  /** The records again from the start (to look at every date when the first ones are ambiguous). */
+  reopen(): Iterable<CsvRecord>;
+  close(): void;
 }
 
 /**
- * Reads a user's OHLCV CSV into candidate bars for the quality gates, without judging rows:
- * maps columns (by header names or `map`), combines separate date and time columns, reads
- * times without an offset in `tz`, and infers daily or intraday bars and their timeframe.
+ * Opens a user's OHLCV CSV file for streaming: maps columns (by header names or `map`), finds the
+ * separator, decimal mark, date layout, bar size and row order from the first rows, and yields
+ * candidate bars for the quality gates without judging them. Times without an offset are read in
+ * `tz`; separate date and time columns are combined.
  */
+export function scanUserCsvFile(file: string, options: UserCsvOptions): UserCsvScan {
+  const opened = () =>
+    openCsvFile(file, {
+      ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    });
+  const f = opened();
+  return scan(
+    {
+      header: f.header,
+      records: f.records[Symbol.iterator](),
+      separator: f.separator,
+      notes: f.notes,
+      size: f.size,
+      reopen: () => opened().records,
+      close: () => f.close(),
+    },
+    options,
+  );
+}
+
+/** A whole user file as candidate bars, oldest first. */
+export function readUserCsvFile(file: string, options: UserCsvOptions): UserCsv {
+  return collect(scanUserCsvFile(file, options));
+}
+
+/** CSV text as candidate bars, oldest first (scanUserCsvFile for text already in memory). */
 export function parseUserCsv(text: string, options: UserCsvOptions): UserCsv {
-  const notes: string[] = [];
-  const records = splitCsv(text);
-  const head = records.shift();
-  if (head === undefined) {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const separator = detectSeparator(body.split('\n').find((l) => l.trim() !== '') ?? '');
+  const all = new CsvSplitter(separator, options.file).push(body, true);
+  const header = all.shift();
+  if (header === undefined) {
     throw new DataError('DATA_INVALID', `${options.file} is empty`, {
       hint: 'give a CSV with a header row and data rows',
       context: { file: options.file },
     });
   }
-  const header = [...head.cells];
-  const mapping = resolveMapping(header, records, options, notes);
-  const index = (f: UserField): number => (mapping[f] === undefined ? -1 : header.indexOf(mapping[f] as string));
-  const ix = Object.fromEntries((Object.keys(FIELD_ALIASES) as UserField[]).map((f) => [f, index(f)])) as Record<
-    UserField,
-    number
-  >;
-  const zone = options.tz ?? 'UTC';
+  const notes = separator === ',' ? [] : [`columns separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}`];
+  return collect(
+    scan(
+      { header, records: all[Symbol.iterator](), separator, notes, size: text.length, reopen: () => all, close() {} },
+      options,
+    ),
+  );
+}
+
+function collect(s: UserCsvScan): UserCsv {
+  const candidates = [...s.candidates];
+  if (s.descending) candidates.reverse();
+  return { timeframe: s.timeframe, candidates, mapping: s.mapping, notes: s.notes };
+}
+
+function scan(src: RecordSource, o: UserCsvOptions): UserCsvScan {
+  try {
+    return layoutOf(src, o);
+  } catch (e) {
+    src.close();
+    throw e;
+  }
+}
+
+function layoutOf(src: RecordSource, o: UserCsvOptions): UserCsvScan {
+  const notes = [...src.notes];
+  const header = [...src.header.cells];
+  const sample: CsvRecord[] = [];
+  while (sample.length < SAMPLE_ROWS) {
+    const n = src.records.next();
+    if (n.done === true) break;
+    sample.push(n.value);
+  }
+  const mapping = resolveMapping(header, sample, o, notes, src.header.line);
+  const zone = o.tz ?? 'UTC';
   if (!isValidZone(zone)) {
     throw new UsageError('USAGE_INVALID_OPTION', `--tz "${zone}" is not a known time zone`, {
       hint: 'use an IANA zone such as America/New_York, Europe/Berlin or UTC',
       context: { flag: '--tz', value: zone },
     });
   }
-  const rows = records.map((r) => {
-    const cells = r.cells;
-    const problems: (readonly [QualityGate, string])[] = [];
-    if (cells.length !== header.length)
-      problems.push([QualityGate.Schema, `expected ${header.length} cells, found ${cells.length}`]);
-    const dateCell = cells[ix.date] ?? '';
-    const timeCell = ix.time >= 0 ? (cells[ix.time] ?? '') : undefined;
-    const parsed = parseTimeCells(dateCell, timeCell, zone);
-    if (parsed === undefined)
-      problems.push([
-        dateCell.trim() === '' ? QualityGate.Empty : QualityGate.Schema,
-        `bad time "${[dateCell, timeCell].filter((x) => x !== undefined).join(' ')}"`,
-      ]);
-    const num = (f: UserField): number => {
-      const [v, p] = parseNumberCell(cells[ix[f]], mapping[f] ?? f);
-      if (p !== undefined) problems.push(p);
-      return v;
-    };
-    let open = num('open');
-    let high = num('high');
-    let low = num('low');
-    let close = num('close');
-    const volume = num('volume');
-    if (options.adjusted === true && ix.adj_close >= 0) {
-      const adj = num('adj_close');
-      const f = adj / close;
-      open *= f;
-      high *= f;
-      low *= f;
-      close = adj;
+  if (sample.length === 0) {
+    if (o.allowEmpty === true) {
+      src.close();
+      return {
+        timeframe: o.timeframe ?? '1d',
+        mapping,
+        notes,
+        descending: false,
+        estimatedRows: 0,
+        candidates: [],
+        close() {},
+      };
     }
-    return {
-      row: r.line,
-      ts: parsed?.ts ?? Number.NaN,
-      dateOnly: parsed?.dateOnly ?? true,
-      open,
-      high,
-      low,
-      close,
-      volume,
-      problems,
-      line: r.raw,
-    };
-  });
-  const timeframe = options.timeframe ?? inferTimeframe(rows, options.file);
-  if (timeframe === '1d' && rows.some((r) => !r.dateOnly && !Number.isNaN(r.ts))) {
-    notes.push('times were given for daily bars; each bar is dated by its local date');
-    for (const r of rows) if (!Number.isNaN(r.ts)) r.ts = localDateTs(r.ts, zone);
-  }
-  if (rows.length > 2 && rows.every((r, i) => i === 0 || Number.isNaN(r.ts) || r.ts < (rows[i - 1]?.ts ?? Infinity))) {
-    notes.push('rows were newest first; read in reverse order');
-    rows.reverse();
-  }
-  const candidates: CandidateBar[] = rows.map(({ dateOnly: _d, ...c }) => c);
-  return { timeframe, candidates, mapping, notes };
-}
-
-function resolveMapping(
-  header: string[],
-  records: readonly CsvRecord[],
-  options: UserCsvOptions,
-  notes: string[],
-): Partial<Record<UserField, string>> {
-  const byNorm = new Map(header.map((h) => [norm(h), h] as const));
-  const mapping: Partial<Record<UserField, string>> = {};
-  // Date, Time, Open... headers over rows with one more cell whose second cell is a time
-  // (backtrader's minute files): the header lacks the Time column.
-  const sample = records.slice(0, 20);
-  if (
-    !byNorm.has('time') &&
-    options.map?.time === undefined &&
-    sample.length > 0 &&
-    sample.every((r) => r.cells.length === header.length + 1 && TIME_ONLY.test(r.cells[1] ?? ''))
-  ) {
-    header.splice(1, 0, 'Time');
-    byNorm.set('time', 'Time');
-    notes.push('rows have one more cell than the header, a time after the date: read as a Time column');
-  }
-  for (const f of Object.keys(FIELD_ALIASES) as UserField[]) {
-    const given = options.map?.[f];
-    if (given !== undefined) {
-      if (!header.includes(given)) {
-        throw new UsageError('USAGE_INVALID_OPTION', `--map ${f}=${given}: ${options.file} has no column "${given}"`, {
-          hint: `its columns are: ${header.join(', ')}`,
-          context: { flag: '--map', file: options.file, value: given },
-        });
-      }
-      mapping[f] = given;
-      continue;
-    }
-    const alias = FIELD_ALIASES[f].map((a) => byNorm.get(a)).find((h) => h !== undefined);
-    if (alias !== undefined && !(f === 'time' && mapping.date === alias)) mapping[f] = alias;
-  }
-  if (mapping.time !== undefined && mapping.time === mapping.date) delete mapping.time;
-  const missing = REQUIRED.filter((f) => mapping[f] === undefined);
-  if (missing.length > 0) {
-    throw new DataError('DATA_INVALID', `${options.file} has no column for ${missing.join(', ')}`, {
-      hint: `map them with --map, e.g. --map "${missing.map((m) => `${m}=<Header>`).join(',')}"; its columns are: ${header.join(', ')}`,
-      context: { file: options.file, row: 1, column: missing[0] as string },
+    throw new DataError('DATA_INVALID', `${o.file} has a header but no rows`, {
+      hint: 'export the file again with its rows of bars; nothing was imported',
+      context: { file: o.file },
     });
   }
-  if (options.adjusted === true && mapping.adj_close === undefined) {
-    throw new UsageError(
-      'USAGE_INVALID_OPTION',
-      `--adjusted needs an adjusted-close column, and ${options.file} has none`,
+  const decimal = src.separator === ',' ? '.' : decimalMark(sample, header, mapping);
+  if (decimal === ',') notes.push('numbers use a decimal comma');
+  const dateFormat = o.dateFormat ?? detectDateFormat(src, sample, header, mapping, o.file, notes, zone);
+  const parser = new RowParser(
+    {
+      header,
+      mapping,
+      dateFormat,
+      decimal,
+      zone,
+      adjusted: o.adjusted === true,
+      ...symbolOfFile(sample, header, mapping, o.symbol, notes),
+    },
+    FIELDS,
+  );
+  const first = sample.map((r) => parser.parse(r));
+  const timeframe = o.timeframe ?? inferTimeframe(first, o.file);
+  const valid = first.filter((r) => !Number.isNaN(r.ts));
+  const descending = valid.length > 2 && valid.every((r, i) => i === 0 || r.ts < (valid[i - 1] as ParsedRow).ts);
+  if (descending) notes.push('rows were newest first; read in reverse order');
+  const sampleChars = sample.reduce((n, r) => n + r.raw.length + 1, 0);
+  const estimatedRows = Math.ceil((sample.length * Math.max(src.size, sampleChars)) / Math.max(1, sampleChars));
+  let dailyTimes = false;
+  const finish = (r: ParsedRow): CandidateBar => {
+    if (timeframe === '1d' && !r.dateOnly && !Number.isNaN(r.ts)) {
+      if (!dailyTimes) notes.push('times were given for daily bars; each bar is dated by its local date');
+      dailyTimes = true;
+      const l = DateTime.fromMillis(r.ts, { zone });
+      r.ts = Date.UTC(l.year, l.month - 1, l.day);
+    }
+    return r;
+  };
+  const records = src.records;
+  function* candidates(): Generator<CandidateBar> {
+    try {
+      for (const r of first) yield finish(r);
+      first.length = 0;
+      for (let n = records.next(); n.done !== true; n = records.next()) yield finish(parser.parse(n.value));
+    } finally {
+      src.close();
+    }
+  }
+  return { timeframe, mapping, notes, descending, estimatedRows, candidates: candidates(), close: () => src.close() };
+}
+
+/**
+ * The symbol the rows of a file with a symbol column must carry: `symbol` when some first row
+ * says it, else the first row's (a vendor's spelling, e.g. ORCL.US, filed under `symbol`, noted).
+ */
+function symbolOfFile(
+  sample: readonly CsvRecord[],
+  header: readonly string[],
+  mapping: Readonly<Partial<Record<UserField, string>>>,
+  symbol: string | undefined,
+  notes: string[],
+): { symbol?: string } {
+  if (mapping.symbol === undefined) return {};
+  const at = header.indexOf(mapping.symbol);
+  const cells = sample.map((r) => r.cells[at] ?? '').filter((c) => c !== '');
+  if (symbol !== undefined && cells.some((c) => c.toUpperCase() === symbol.toUpperCase())) return { symbol };
+  const first = cells[0];
+  if (first === undefined) return symbol === undefined ? {} : { symbol };
+  if (symbol !== undefined)
+    notes.push(`the symbol column says ${printable(first)}; its rows are filed under ${symbol}`);
+  return { symbol: first };
+}
+
+/** The date layout of the file, from its first rows, or from all of them when those are ambiguous. */
+function detectDateFormat(
+  src: RecordSource,
+  sample: readonly CsvRecord[],
+  header: readonly string[],
+  mapping: Readonly<Partial<Record<UserField, string>>>,
+  file: string,
+  notes: string[],
+  zone: string,
+): DateFormat | undefined {
+  const at = header.indexOf(mapping.date as string);
+  const hasTime = mapping.time !== undefined;
+  const counter = new DateFormatCounter(hasTime);
+  for (const r of sample) counter.add(r.cells[at] ?? '');
+  let found = counter.result();
+  if (found.kind === 'ambiguous' && sample.length === SAMPLE_ROWS) {
+    // Read on (dates only) to the first day above 12: a minute file in MM/DD/YYYY that starts
+    // on January 2 needs some ten days of rows.
+    const more = new DateFormatCounter(hasTime);
+    for (const r of src.reopen()) {
+      more.add(r.cells[at] ?? '');
+      found = more.result();
+      if (found.kind !== 'ambiguous') break;
+    }
+  }
+  if (found.kind === 'ambiguous') {
+    const [a, b] = found.formats as [DateFormat, DateFormat];
+    throw new DataError(
+      'DATA_INVALID',
+      `dates such as "${printable(found.example)}" read as ${a} or ${b}, and no day above 12 in ${file} tells which`,
       {
-        hint: `map it with --map "adj_close=<Header>" or drop --adjusted; columns: ${header.join(', ')}`,
-        context: { flag: '--adjusted', file: options.file },
+        hint: `name the layout: --date-format ${a} or --date-format ${b}`,
+        context: { file, column: mapping.date as string },
       },
     );
   }
-  return mapping;
+  if (found.kind === 'none') return undefined;
+  const format = found.format;
+  if (!['YYYY-MM-DD', 'YYYYMMDD', 'epoch-s', 'epoch-ms'].includes(format)) {
+    const cell = sample
+      .map((r) => r.cells[at] ?? '')
+      .find((c) => parseDateCell(format, c, hasTime ? '00:00' : undefined, zone));
+    const iso =
+      cell === undefined
+        ? ''
+        : tsToDate((parseDateCell(format, cell, hasTime ? '00:00' : undefined, 'UTC') as { ts: number }).ts);
+    notes.push(`dates read as ${format}${cell === undefined ? '' : ` (${printable(cell)} is ${iso})`}`);
+  }
+  return format;
 }
 
-interface ParsedTime {
-  readonly ts: number;
-  readonly dateOnly: boolean;
-}
-
-function parseTimeCells(date: string, time: string | undefined, zone: string): ParsedTime | undefined {
-  const d = date.trim();
-  if (d === '') return undefined;
-  if (/^\d{10}(\d{3})?$/.test(d) && time === undefined) {
-    const n = Number(d);
-    return { ts: d.length === 10 ? n * 1000 : n, dateOnly: false };
+/** A decimal comma when number cells hold commas and no decimal point (files separated by ; or tabs). */
+function decimalMark(
+  sample: readonly CsvRecord[],
+  header: readonly string[],
+  mapping: Readonly<Partial<Record<UserField, string>>>,
+): '.' | ',' {
+  const cols = (['open', 'high', 'low', 'close', 'volume'] as const).map((f) => header.indexOf(mapping[f] as string));
+  let comma = false;
+  for (const r of sample) {
+    for (const i of cols) {
+      const c = r.cells[i] ?? '';
+      if (/^[-+]?\d*\.\d+$/.test(c) && !/^[-+]?\d{1,3}(\.\d{3})+$/.test(c)) return '.';
+      if (/^[-+]?[\d.]*\d,\d+$/.test(c)) comma = true;
+    }
   }
-  const iso = DATE_COMPACT.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : d;
-  if (time === undefined && DATE_ONLY.test(iso)) {
-    const ms = Date.parse(`${iso}T00:00:00Z`);
-    return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== iso ? undefined : { ts: ms, dateOnly: true };
-  }
-  const text = time === undefined ? iso.replace(' ', 'T') : `${iso}T${time.trim()}`;
-  const m = LOCAL_TIME.exec(text);
-  if (m !== null) {
-    // Fast path for wall-clock times without an offset.
-    const [y, mo, dd, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as number[];
-    const ts = localToUtcMs(zone, y as number, mo as number, dd as number, h as number, mi as number, sec as number);
-    const back = new Date(Date.UTC(y as number, (mo as number) - 1, dd as number));
-    if (back.getUTCDate() !== dd || (h as number) > 23 || (mi as number) > 59 || (sec as number) > 59) return undefined;
-    return { ts, dateOnly: false };
-  }
-  const dt = DateTime.fromISO(text, { zone, setZone: false });
-  return dt.isValid ? { ts: dt.toMillis(), dateOnly: false } : undefined;
-}
-
-function localDateTs(ts: number, zone: string): number {
-  const l = DateTime.fromMillis(ts, { zone });
-  return Date.UTC(l.year, l.month - 1, l.day);
-}
-
-const SPACINGS: readonly [number, Timeframe][] = [
-  [60_000, '1m'],
-  [300_000, '5m'],
-  [900_000, '15m'],
-  [3_600_000, '1h'],
-];
-
-function inferTimeframe(rows: readonly { ts: number; dateOnly: boolean }[], file: string): Timeframe {
-  const valid = rows.filter((r) => !Number.isNaN(r.ts));
-  if (valid.every((r) => r.dateOnly)) return '1d';
-  const counts = new Map<number, number>();
-  for (let i = 1; i < Math.min(valid.length, 2000); i++) {
-    const d = (valid[i] as { ts: number }).ts - (valid[i - 1] as { ts: number }).ts;
-    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  const common = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const tf = SPACINGS.find(([ms]) => ms === common)?.[1];
-  if (tf === undefined) {
-    throw new UsageError(
-      'USAGE_MISSING_OPTION',
-      `cannot tell the bar size of ${file} (most common spacing ${common === undefined ? 'unknown' : `${common / 1000} s`})`,
-      {
-        hint: 'pass --timeframe 1d|1h|15m|5m|1m',
-        context: { flag: '--timeframe', file },
-      },
-    );
-  }
-  return tf;
+  return comma ? ',' : '.';
 }

@@ -1,31 +1,36 @@
-import { readFileSync } from 'node:fs';
 import type { Timeframe } from '../core/enums.js';
 import { getCalendar } from '../calendar/registry.js';
-import { candidateOf, type CandidateBar } from './candidates.js';
+import { candidateOf } from './candidates.js';
 import { rawCsvPath } from './paths.js';
-import { checkQuality, type QualityResult } from './quality.js';
+import { QualityChecker, type QualityLimits, type QualityReport } from './quality.js';
 import { summarize, type QcSummary } from './qc-report.js';
 import { registryError, scanRawZone } from './raw-integrity.js';
 import { RawStore } from './raw-store.js';
-import { parseUserCsv } from './user-csv.js';
+import { scanUserCsvFile } from './user-csv.js';
 
 export interface ValidateOptions {
   readonly home: string;
   /** Only these symbols (default: every dataset in the raw zone). */
   readonly symbols?: readonly string[];
   readonly timeframe?: Timeframe;
+  /** Limits of the range and jump gates (config `data.quality`; defaults otherwise). */
+  readonly limits?: QualityLimits;
 }
 
 export interface ValidateEntry {
   readonly qc: QcSummary;
-  readonly quality: QualityResult;
+  readonly quality: QualityReport;
 }
+
+/** Rejected rows listed per dataset (the count covers all of them). */
+const KEPT_REJECTIONS = 10_000;
 
 /**
  * Re-checks the raw zone. First its integrity: every file of the datasets checked must be the one
  * the manifest records, byte for byte (a DATA_MANIFEST error names the first that is not
  * registered, missing or changed). Then every dataset's rows go through the quality gates again
- * and are measured against the dataset's calendar for gaps.
+ * and are measured against the dataset's calendar for gaps. CSV files are streamed; a dataset
+ * left without bars fails.
  */
 export async function validateRaw(o: ValidateOptions): Promise<ValidateEntry[]> {
   const store = new RawStore(o.home);
@@ -45,30 +50,36 @@ export async function validateRaw(o: ValidateOptions): Promise<ValidateEntry[]> 
   );
   if (disagreement !== undefined) throw disagreement;
   const entries = Object.values(manifest.datasets).filter((e) => isWanted(e.symbol, e.timeframe));
-  const checked = [];
-  for (const e of entries)
-    checked.push(await new RawStore(o.home, e.format).readChecked(e.symbol, e.timeframe as Timeframe));
   const out: ValidateEntry[] = [];
-  for (const [k, e] of entries.entries()) {
+  for (const e of entries) {
     const tf = e.timeframe as Timeframe;
-    const calendar = getCalendar(e.calendar);
-    let candidates: CandidateBar[];
+    // One dataset in memory at a time; its files are hashed as they are read.
+    const read = await new RawStore(o.home, e.format).readChecked(e.symbol, tf);
+    const checker = new QualityChecker(e.symbol, tf, getCalendar(e.calendar), {
+      keepRejections: KEPT_REJECTIONS,
+      expectedRows: e.rows,
+      ...(o.limits === undefined ? {} : { limits: o.limits }),
+    });
     const csv = rawCsvPath(o.home, tf, e.symbol);
-    const read = checked[k];
     if (e.format === 'csv' && read !== undefined) {
       // The bytes the record vouches for: an interrupted append after them is not the dataset's.
       const bytes = read.files[0]?.record?.bytes;
-      const text = readFileSync(csv).subarray(0, bytes).toString('utf8');
-      candidates = parseUserCsv(text, { file: csv, timeframe: tf }).candidates;
+      const scan = scanUserCsvFile(csv, {
+        file: csv,
+        timeframe: tf,
+        dateFormat: 'YYYY-MM-DD',
+        symbol: e.symbol,
+        allowEmpty: true,
+        ...(bytes === undefined ? {} : { limit: bytes }),
+      });
+      for (const c of scan.candidates) checker.push(c);
     } else {
       const series = read?.series;
-      candidates = [];
       for (let i = 0; i < (series?.length ?? 0); i++) {
-        const b = (series as NonNullable<typeof series>).at(i);
-        candidates.push(candidateOf(b, i + 1));
+        checker.push(candidateOf((series as NonNullable<typeof series>).at(i), i + 1));
       }
     }
-    const quality = checkQuality(e.symbol, tf, candidates, calendar);
+    const quality = checker.finish();
     out.push({ qc: summarize(quality), quality });
   }
   return out;

@@ -8,7 +8,7 @@ import type { TradingCalendar } from '../calendar/types.js';
 import type { CandidateBar } from '../data/candidates.js';
 import type { BarFormat } from '../data/paths.js';
 import { readQuarantineManifest, writeQuarantine } from '../data/quarantine.js';
-import { checkQuality, type Rejection } from '../data/quality.js';
+import { checkQuality, type QualityLimits, type Rejection } from '../data/quality.js';
 import { RawStore } from '../data/raw-store.js';
 import { dateToTs, isDaily, tsToDate } from '../data/schema.js';
 import type { DataProvider } from '../engine/ports.js';
@@ -33,6 +33,8 @@ export interface FetchDataOptions {
   readonly onSymbolDone?: (symbol: string) => void;
   /** The present (epoch ms; default the wall clock): nothing after it is requested. */
   readonly now?: number;
+  /** Limits of the range and jump gates (config `data.quality`; defaults otherwise). */
+  readonly limits?: QualityLimits;
 }
 
 export interface FetchSymbolReport {
@@ -167,7 +169,7 @@ async function fetchSymbol(o: FetchDataOptions, store: RawStore, symbol: string)
         problems: [],
         line: `${symbol},${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`,
       }));
-      const q = checkQuality(symbol, tf, candidates, cal);
+      const q = checkQuality(symbol, tf, candidates, cal, o.limits === undefined ? {} : { limits: o.limits });
       rejected.push(...q.rejected);
       const fresh: Bar[] = [];
       for (const b of q.good) {

@@ -8,6 +8,7 @@ import { DataError, UsageError } from '../core/errors.js';
 import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import type { DatasetEntry } from '../data/manifest.js';
+import { qualityLimits } from '../data/quality.js';
 import { RawStore } from '../data/raw-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
@@ -104,6 +105,7 @@ export async function loadRunData(o: {
       // last closed session).
       end: spec.end ?? (spec.start !== null && spec.start > SYNTHETIC_RANGE.end ? todayUtc() : SYNTHETIC_RANGE.end),
       format: config.data.format,
+      limits: qualityLimits(config.data.quality),
       ...(o.logger === undefined ? {} : { logger: o.logger }),
       onSymbolDone: (s) => {
         fetched.push(s);

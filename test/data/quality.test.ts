@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getCalendar } from '../../src/calendar/index.js';
 import type { CandidateBar } from '../../src/data/candidates.js';
 import { parseNumberCell } from '../../src/data/candidates.js';
-import { checkQuality, hasFailures } from '../../src/data/quality.js';
+import { checkQuality, hasFailures, QualityChecker } from '../../src/data/quality.js';
 import { dateToTs } from '../../src/data/schema.js';
 
 const xnys = getCalendar('XNYS');
@@ -101,6 +101,69 @@ describe('quality gates', () => {
   });
 });
 
+describe('quality gates over a stream', () => {
+  it('checks a newest-first source in its own order and keeps the good bars oldest first', () => {
+    row = 1;
+    const rejected: [number, string][] = [];
+    const checker = new QualityChecker('X', '1d', xnys, {
+      descending: true,
+      onReject: (r) => rejected.push([r.row, r.gate]),
+      keepRejections: 1,
+    });
+    for (const c of [
+      bar('2024-07-10', 10, 11, 9, 10.4), // 2
+      bar('2024-07-09', 10, 11, 9, 10.3), // 3
+      bar('2024-07-10', 10, 11, 9, 10.2), // 4 duplicate of row 2
+      bar('2024-07-11', 10, 11, 9, 10.2), // 5 after the previous row in a newest-first source
+      bar('2024-07-08', 10, 11, 9, 10.1), // 6
+    ])
+      checker.push(c);
+    const q = checker.finish();
+    expect(Array.from(q.series.ts)).toEqual(['2024-07-08', '2024-07-09', '2024-07-10'].map(dateToTs));
+    expect(Array.from(q.rows)).toEqual([6, 3, 2]);
+    expect(rejected).toEqual([
+      [4, 'duplicate'],
+      [5, 'order'],
+    ]);
+    // Every rejection reached onReject; the report keeps the first one and counts them all.
+    expect(q.rejected.map((r) => r.row)).toEqual([4]);
+    expect([q.rejectedCount, q.rejectedByGate]).toEqual([2, { duplicate: 1, order: 1 }]);
+  });
+
+  it('rejects values beyond the limits, absurd jumps and (when asked) future bars', () => {
+    row = 1;
+    const q = checkQuality(
+      'X',
+      '1d',
+      [
+        bar('2024-07-08', 10, 11, 9, 10), // 2
+        bar('2024-07-09', 10, 101, 9, 10), // 3 high above max_price 100
+        bar('2024-07-10', 10, 11, 9, 10, 2e6), // 4 volume above 1e6
+        bar('2024-07-11', 0.05, 0.05, 0.04, 0.04), // 5 close 1/250 of 10: jump (max 100)
+        bar('2024-07-12', 9, 10, 8, 9.5), // 6
+        bar('2024-07-15', 9, 10, 8, 9.5), // 7 after notAfter
+      ],
+      xnys,
+      { limits: { maxPrice: 100, maxVolume: 1e6, maxJump: 100 }, notAfter: dateToTs('2024-07-14') },
+    );
+    expect(q.rejected.map((r) => [r.row, r.gate, r.column])).toEqual([
+      [3, 'range', 'high'],
+      [4, 'range', 'volume'],
+      [5, 'jump', 'close'],
+      [7, 'future', 'date'],
+    ]);
+    expect(q.rejected[2]?.reason).toBe(
+      'close 0.04 is 1/250 of the previous close 10 (row 2); data.quality.max_jump is 100',
+    );
+    expect(q.rejected[3]?.reason).toBe('2024-07-15 is in the future (after 2024-07-14)');
+  });
+
+  it('an empty source fails with coverage 0', () => {
+    const q = checkQuality('X', '1d', [], xnys);
+    expect([q.series.length, q.coverage, hasFailures(q)]).toEqual([0, 0, true]);
+  });
+});
+
 describe('numeric cells', () => {
   it('tell empty, NaN and non-numeric cells apart', () => {
     expect(parseNumberCell('12.5', 'close')).toEqual([12.5, undefined]);
@@ -108,5 +171,21 @@ describe('numeric cells', () => {
     expect(parseNumberCell('NaN', 'close')[1]).toEqual(['nan', 'close is NaN']);
     expect(parseNumberCell('null', 'volume')[1]?.[0]).toBe('nan');
     expect(parseNumberCell('1,5', 'close')[1]?.[0]).toBe('schema');
+  });
+
+  it('read thousands grouped in threes beside the decimal mark, and nothing else', () => {
+    expect(parseNumberCell('1,234,567.5', 'volume')).toEqual([1234567.5, undefined]);
+    expect(parseNumberCell('1.234.567,5', 'volume', ',')).toEqual([1234567.5, undefined]);
+    expect(parseNumberCell('10,5', 'close', ',')).toEqual([10.5, undefined]);
+    expect(parseNumberCell('1e3', 'close')).toEqual([1000, undefined]);
+    for (const [text, decimal] of [
+      ['12,34.5', '.'],
+      ['10.5', ','],
+      ['0x1A', '.'],
+      ['1e309', '.'],
+      ['Infinity', '.'],
+    ] as const) {
+      expect(parseNumberCell(text, 'close', decimal)[0], text).toBeNaN();
+    }
   });
 });

@@ -6,8 +6,11 @@ import { isMomenticError, UsageError } from '../../core/errors.js';
 import { checkSymbol, parseSymbolList } from '../../core/symbol.js';
 import { formatTable } from '../../core/text-table.js';
 import type { FlagValue } from '../../config/loader.js';
+import type { DateFormat } from '../../data/date-layout.js';
+import { importFailure } from '../../data/import-failure.js';
 import { importFile } from '../../data/import-file.js';
 import { formatQcTable } from '../../data/qc-report.js';
+import { qualityLimits } from '../../data/quality.js';
 import { registryError, scanRawZone } from '../../data/raw-integrity.js';
 import { RawStore } from '../../data/raw-store.js';
 import { parseMapFlag } from '../../data/user-csv.js';
@@ -84,6 +87,7 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
   const progress = createProgress(ctx.io, { total: symbols.length, label: `fetch ${provider.name}`, json: ctx.json });
   const reports = await fetchData({
     home: loaded.home,
+    limits: qualityLimits(config.data.quality),
     provider,
     symbols,
     timeframe: config.data.timeframe as Timeframe,
@@ -138,6 +142,7 @@ export async function dataImport(ctx: CommandContext, opts: Record<string, unkno
   }
   const calendar = calendarFlag(str(opts.calendar) ?? (dump ? '24/7' : loaded.config.market));
   const parser = dump ? (await import('../../venues/binance/dump-candidates.js')).binanceDumpCandidates : undefined;
+  const dryRun = opts.dryRun === true;
   const report = await importFile({
     home: loaded.home,
     file,
@@ -148,8 +153,10 @@ export async function dataImport(ctx: CommandContext, opts: Record<string, unkno
     tz: str(opts.tz) ?? calendar.timezone,
     adjusted: opts.adjusted === true,
     ...(str(opts.timeframe) === undefined ? {} : { timeframe: opts.timeframe as Timeframe }),
+    ...(str(opts.dateFormat) === undefined ? {} : { dateFormat: opts.dateFormat as DateFormat }),
+    limits: qualityLimits(loaded.config.data.quality),
     force: opts.force === true,
-    dryRun: opts.dryRun === true,
+    dryRun,
     ...(parser === undefined
       ? {}
       : {
@@ -157,9 +164,11 @@ export async function dataImport(ctx: CommandContext, opts: Record<string, unkno
           provider: 'binance-dump',
         }),
   });
+  const failure = importFailure(report, { file, symbol, calendar: calendar.name, dryRun });
   if (ctx.json) {
     ctx.outJson({
       ok: !report.failed,
+      ...(failure === undefined ? {} : { error: failure.toJSON() }),
       file: basename(file),
       qc: report.qc,
       write: report.write ?? null,
@@ -175,13 +184,14 @@ export async function dataImport(ctx: CommandContext, opts: Record<string, unkno
       ctx.out(
         `raw: ${report.write.added} rows added, ${report.write.unchanged} unchanged, ${report.write.replaced} replaced; ${report.write.rows} rows in total`,
       );
-    if (report.quarantine !== undefined)
-      ctx.out(`quarantine: ${report.quality.rejected.length} rows in ${report.quarantine}`);
+    const rejected = report.quality.rejectedCount;
+    if (report.quarantine !== undefined) ctx.out(`quarantine: ${rejected} rows in ${report.quarantine}`);
     for (const r of report.quality.rejected.slice(0, 10)) ctx.out(`  row ${r.row} [${r.gate}] ${r.reason}`);
-    if (report.quality.rejected.length > 10)
-      ctx.out(`  ... ${report.quality.rejected.length - 10} more in the quarantine file`);
+    if (rejected > 10) ctx.out(`  ... ${rejected - 10} more${dryRun ? '' : ' in the quarantine file'}`);
     for (const o of report.quality.outliers.slice(0, 5)) ctx.out(`  outlier (kept) row ${o.row}: ${o.reason}`);
     for (const n of report.notes) ctx.out(`note: ${n}`);
+    // The report above on stdout; the failure as STYLE.md's one error line and Fix on stderr.
+    if (failure !== undefined) throw failure;
   }
   return report.failed ? 3 : 0;
 }
@@ -200,6 +210,7 @@ export async function dataValidate(ctx: CommandContext, opts: Record<string, unk
   const symbols = str(opts.symbols) === undefined ? undefined : parseSymbolList(String(opts.symbols), '--symbols');
   const entries = await validateRaw({
     home: loaded.home,
+    limits: qualityLimits(loaded.config.data.quality),
     ...(symbols === undefined ? {} : { symbols }),
     ...(str(opts.timeframe) === undefined ? {} : { timeframe: opts.timeframe as Timeframe }),
   });
@@ -218,6 +229,7 @@ export async function dataValidate(ctx: CommandContext, opts: Record<string, unk
     });
   } else {
     if (entries.length > 0) ctx.out(formatQcTable(entries.map((e) => e.qc)));
+    for (const e of entries) if (e.qc.rows === 0) ctx.out(`${e.qc.symbol} ${e.qc.timeframe} holds no bars`);
     else if (symbols === undefined) ctx.out(`no datasets in ${loaded.home}/data/raw`);
     // A symbol without data is named with the nearest dataset: a typo is told apart from a gap.
     if (absent.length > 0) ctx.out(noDataText(absent, workspaceSymbols(loaded.home)));

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { computeIndicator } from '../../analytics/indicators/compute.js';
 import { parseIndicatorSpec } from '../../analytics/indicators/parse-spec.js';
 import { INDICATORS } from '../../analytics/indicators/registry.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import { formatNumber, formatTime, isDaily } from '../../data/schema.js';
-import { parseUserCsv, parseMapFlag } from '../../data/user-csv.js';
+import { parseMapFlag, readUserCsvFile } from '../../data/user-csv.js';
 import type { CommandContext } from '../context.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -31,16 +31,14 @@ export async function indicators(ctx: CommandContext, opts: Record<string, unkno
     );
   }
   const file = resolve(ctx.io.cwd, String(opts.input));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  if (!existsSync(file)) {
     throw new DataError('DATA_NOT_FOUND', `cannot read ${String(opts.input)}`, {
       hint: 'check the --input path',
       context: { file: String(opts.input) },
     });
   }
-  const parsed = parseUserCsv(text, {
+  // Streamed: a file of any size is read without holding its text.
+  const parsed = readUserCsvFile(file, {
     file: String(opts.input),
     ...(typeof opts.map === 'string' ? { map: parseMapFlag(opts.map) } : {}),
     ...(typeof opts.tz === 'string' ? { tz: opts.tz } : {}),

@@ -1,6 +1,14 @@
 import { type Command, Option } from 'commander';
 import { TIMEFRAMES } from '../../core/enums.js';
+import { DATE_FORMATS } from '../../data/date-layout.js';
 import type { Lazy } from './lazy.js';
+
+function dateFormatOption(): Option {
+  return new Option(
+    '--date-format <layout>',
+    'layout of the date cells when it cannot be told from the data (e.g. MM/DD/YYYY; default: found from the data)',
+  ).choices(DATE_FORMATS);
+}
 
 /** `momentic data fetch|import|validate|repair|ls`: the raw zone of market data. */
 export function registerData(program: Command, lazy: Lazy): void {
@@ -34,6 +42,7 @@ export function registerData(program: Command, lazy: Lazy): void {
     .option('--adjusted', 'use the adjusted close (open, high and low scaled alike)')
     .option('--calendar <code>', 'trading calendar for gap checks: XNYS, 24/7 or 24/5 (default: market)')
     .addOption(new Option('--timeframe <tf>', 'bar size (default: inferred from the data)').choices(TIMEFRAMES))
+    .addOption(dateFormatOption())
     .addOption(new Option('--format <fmt>', 'raw file format (default data.format)').choices(['csv', 'parquet']))
     .addOption(
       new Option(
@@ -55,6 +64,7 @@ export function registerData(program: Command, lazy: Lazy): void {
     .option('--map <pairs>', 'column mapping for --file')
     .option('--tz <zone>', 'time zone for --file')
     .option('--calendar <code>', 'calendar for --file')
+    .addOption(dateFormatOption())
     .action(lazy(async () => (await import('../commands/data.js')).dataValidate));
   data
     .command('repair')

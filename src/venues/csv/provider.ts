@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bar } from '../../core/bar.js';
 import { DataError } from '../../core/errors.js';
 import { equity, type Instrument } from '../../core/instrument.js';
 import { fileSymbol, legacyFileSymbol } from '../../data/paths.js';
-import { parseUserCsv } from '../../data/user-csv.js';
+import { readUserCsvFile } from '../../data/user-csv.js';
 import type { BarRequest, DataProvider } from '../../engine/ports.js';
 
 export interface CsvProviderOptions {
@@ -55,7 +55,7 @@ export class CsvFileProvider implements DataProvider {
         context: { file: this.#o.dir },
       });
     }
-    const parsed = parseUserCsv(readFileSync(file, 'utf8'), {
+    const parsed = readUserCsvFile(file, {
       file,
       timeframe: request.timeframe,
       ...(this.#o.tz === undefined ? {} : { tz: this.#o.tz }),
