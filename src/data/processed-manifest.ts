@@ -13,6 +13,8 @@ export interface ProcessedEntry {
   readonly input_sha256: string;
   readonly feature_set: string;
   readonly feature_hash: string;
+  /** Bars a year the volatilities were annualized with (absent: 252, before it was recorded). */
+  readonly periods_per_year?: number;
   readonly rows: number;
   readonly files: Readonly<Record<string, { sha256: string }>>;
   readonly updated_at: string;

@@ -24,6 +24,7 @@ import { runConfigured } from './configured-run.js';
 import { loadRunData, withDataRange } from './run-data.js';
 import { checkStrategy } from './strategy-check.js';
 import { withinHookBudget } from './hook-budget.js';
+import { recordKillSwitch } from './kill-switch-file.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
@@ -219,6 +220,9 @@ async function backtestJob(o: {
       config: { run: spec, ...(o.runFile === undefined ? {} : { run_file: o.runFile }) },
       ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
       ...(recording === undefined ? {} : { onRecords: (orders, fills) => recording.sink.add(orders, fills) }),
+      // The workspace's kill switch is the one its latest run tripped (momentic risk show); a
+      // replay only checks a recorded run.
+      ...(o.ledger === false ? {} : { onKillSwitch: recordKillSwitch(home, { mode: 'backtest', runId }) }),
     });
   } catch (e) {
     recording?.abandon();

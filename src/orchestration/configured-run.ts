@@ -9,6 +9,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { fixedLatency, NO_LATENCY } from '../execution/latency.js';
+import type { KillSwitchTransition } from '../risk/kill-switch.js';
 import type { ParamSource } from '../strategies/define.js';
 import { runBacktest, type BacktestOptions } from './node.js';
 import { RiskGate } from './risk-gate.js';
@@ -30,6 +31,8 @@ export interface ConfiguredRunOptions {
   readonly onProgress?: (barsDone: number, totalBars: number | undefined) => void;
   /** The run's orders as they end and its fills as they are booked (`BacktestOptions.onRecords`). */
   readonly onRecords?: BacktestOptions['onRecords'];
+  /** Told of each kill-switch transition of the run's risk manager (the workspace's state file). */
+  readonly onKillSwitch?: (t: KillSwitchTransition) => void;
 }
 
 /** Runs a RunConfig over loaded bars; `risk` is the risk gate when the run has the risk manager on. */
@@ -46,6 +49,7 @@ export function runConfigured(
         run.risk.limits,
         data.timeframe === '1d' ? 'swing' : 'intraday',
         (s) => bars.instrument(s).shortable !== false,
+        o.onKillSwitch,
       )
     : undefined;
   const record = runBacktest({

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { computeFeatures } from '../analytics/features/index.js';
+import { periodsPerYear } from '../backtest/record-builder.js';
 import { buildPair, type HedgeMode } from '../analytics/pairs.js';
 import { PROCESSED_COLUMNS, processedColumns } from '../analytics/processed-columns.js';
 import type { BarSeries } from '../core/bar.js';
@@ -135,8 +136,11 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
     const series = await load(symbol);
     const cols = columnsFrom(series);
     const benchmarkClose = align(series.ts, bench);
+    // Volatilities are annualized with the bars a year has on the symbol's calendar, as backtest
+    // metrics are: 252 sessions (365 days for 24/7) times the bars of a session for intraday.
+    const perYear = periodsPerYear(tf, [store.entry(symbol, tf)?.calendar ?? 'XNYS']);
     const features = computeFeatures(
-      { ...cols, periodsPerYear: 252, ...(benchmarkClose === undefined ? {} : { benchmarkClose }) },
+      { ...cols, periodsPerYear: perYear, ...(benchmarkClose === undefined ? {} : { benchmarkClose }) },
       set,
     );
     const key = `${tf}/${fileSymbol(symbol)}`;
@@ -152,6 +156,7 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
       prev.input_sha256 === input &&
       prev.feature_hash === features.hash &&
       prev.feature_set === set &&
+      prev.periods_per_year === perYear &&
       existsSync(processedFile) &&
       existsSync(featuresFile)
     ) {
@@ -175,7 +180,12 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
       ts: series.ts,
       columns: features.columns,
       values: features.values,
-      metadata: { feature_set: set, feature_hash: features.hash, feature_columns: features.columns.join(',') },
+      metadata: {
+        feature_set: set,
+        feature_hash: features.hash,
+        feature_columns: features.columns.join(','),
+        periods_per_year: String(perYear),
+      },
     });
     manifest.datasets[key] = {
       symbol,
@@ -183,6 +193,7 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
       input_sha256: input,
       feature_set: set,
       feature_hash: features.hash,
+      periods_per_year: perYear,
       rows: series.length,
       files: {
         [relative(zone, processedFile)]: { sha256: await sha256File(processedFile) },

@@ -10,6 +10,7 @@ import type { OrderRequest } from '../core/order.js';
 import { tsToDate } from '../data/schema.js';
 import type { Trade } from '../portfolio/trade-ledger.js';
 import { isReducing } from '../risk/checks.js';
+import type { KillSwitchTransition } from '../risk/kill-switch.js';
 import { killSwitchFromConfig, limitsFromConfig } from '../risk/limits.js';
 import { RiskManager, type RiskEvent } from '../risk/risk-manager.js';
 
@@ -21,7 +22,13 @@ export class RiskGate implements PreTradeCheck {
   #flatten = false;
   #now = NaN;
 
-  constructor(risk: Config['risk'], horizon: 'intraday' | 'swing', isShortable: (symbol: string) => boolean) {
+  /** `onKillSwitch` is told of every kill-switch transition (the workspace's state file). */
+  constructor(
+    risk: Config['risk'],
+    horizon: 'intraday' | 'swing',
+    isShortable: (symbol: string) => boolean,
+    onKillSwitch?: (t: KillSwitchTransition) => void,
+  ) {
     this.manager = new RiskManager({
       limits: limitsFromConfig(risk),
       killSwitch: killSwitchFromConfig(risk),
@@ -31,6 +38,7 @@ export class RiskGate implements PreTradeCheck {
     this.manager.killSwitch.onHalt = () => {
       this.#flatten = true;
     };
+    this.manager.onKillSwitch = onKillSwitch;
   }
 
   get events(): readonly RiskEvent[] {

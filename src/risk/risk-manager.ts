@@ -7,7 +7,7 @@
  */
 import type { OrderRequest } from '../core/order.js';
 import { checkOrder } from './checks.js';
-import { KillSwitch, type KillSwitchOptions } from './kill-switch.js';
+import { KillSwitch, type KillSwitchOptions, type KillSwitchTransition } from './kill-switch.js';
 import type { KillSwitchState, RiskCheckName, RiskLimits, RiskOrder, RiskState } from './types.js';
 
 /** What the manager reads of the account at a check. */
@@ -51,9 +51,14 @@ export class RiskManager {
     this.#o = options;
     this.limits = options.limits;
     this.killSwitch = new KillSwitch(options.killSwitch);
-    this.killSwitch.onTransition = (t) =>
+    this.killSwitch.onTransition = (t) => {
       this.#events.push({ ts: t.ts, kind: 'kill_switch', reason: `${t.from} -> ${t.to}: ${t.reason}` });
+      this.onKillSwitch?.(t);
+    };
   }
+
+  /** Called on every kill-switch transition, after it is recorded as a risk event (to persist it). */
+  onKillSwitch: ((t: KillSwitchTransition) => void) | undefined;
 
   get state(): KillSwitchState {
     return this.killSwitch.state;

@@ -1,8 +1,8 @@
 /**
  * Hostile strategy files: each one broken in a way a user's file can be (it throws, does not
  * compile, loops forever, orders nonsense, imports what is not there, exports nothing or the
- * wrong thing). Every case gets the documented exit code, one error line naming the file with a
- * Fix, and data/ and state/ unchanged.
+ * wrong thing); and a kill-switch state file that is not one. Every case gets the documented exit
+ * code, one error line naming the file with a Fix, and data/ and state/ unchanged.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,8 +44,12 @@ const ordering = (qty: string): string =>
 
 const LOOP = '        let n = 0;\n        while (true) n++;';
 
+let base: BaseHome;
+beforeAll(async () => {
+  base = await prepareBaseHome();
+}, 60_000);
+
 describe('hostile strategy files', () => {
-  let base: BaseHome;
   let dir: string;
   const file = (name: string, text: string): string => {
     const path = join(dir, name);
@@ -58,12 +62,11 @@ describe('hostile strategy files', () => {
     writeFileSync(join(home, 'config', 'base.yaml'), `engine:\n  hook_timeout_ms: ${ms}\n`);
   };
 
-  beforeAll(async () => {
-    base = await prepareBaseHome();
+  beforeAll(() => {
     // Inside the repository, so that `import ... from 'momentic'` resolves (package self-reference).
     mkdirSync(join(ROOT, '.test-tmp'), { recursive: true });
     dir = mkdtempSync(join(ROOT, '.test-tmp', 'hostile-runtime-'));
-  }, 60_000);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('that throws in onBar exits 2 naming the file and line', async () => {
@@ -229,6 +232,23 @@ describe('hostile strategy files', () => {
       error: 'STRATEGY_FILE_INVALID',
       culprit: why,
     });
+  });
+});
+
+describe('a hostile kill-switch state file', () => {
+  it.each([
+    ['not JSON', '{"state": HALTED'],
+    ['an unknown state', '{"state": "PAUSED", "reason": "x"}'],
+  ])('that is %s: risk show exits 3 naming the file, which stays as it was', async (_, text) => {
+    await expectRefusal(
+      base,
+      () => ['risk', 'show'],
+      { code: 3, error: 'DATA_INVALID', culprit: /state\/kill-switch\.json is not a kill-switch record/ },
+      (home) => {
+        mkdirSync(join(home, 'state'), { recursive: true });
+        writeFileSync(join(home, 'state', 'kill-switch.json'), text);
+      },
+    );
   });
 });
 

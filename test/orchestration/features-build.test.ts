@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { atr } from '../../src/analytics/indicators/atr.js';
 import { rsi } from '../../src/analytics/indicators/rsi.js';
+import type { BarSeries } from '../../src/core/bar.js';
+import { sqlString, withConnection } from '../../src/data/duckdb.js';
 import { readParquetMetadata } from '../../src/data/parquet-table.js';
+import { fileSymbol } from '../../src/data/paths.js';
+import { RawStore } from '../../src/data/raw-store.js';
 import { cli, tempDir } from '../support/cli.js';
 import { SHARED_DATA } from '../support/paths.js';
 
@@ -146,6 +150,44 @@ describe('indicators command', () => {
       expect(r.code, spec).toBe(2);
       expect(r.stderr).toContain(msg);
       expect(r.stderr).toMatch(/^UsageError USAGE_INVALID_OPTION at --indicator/);
+    }
+  });
+});
+
+describe('features build on intraday bars', () => {
+  it('annualizes with the bars a year has on the symbol calendar: 1h is 252 x 7 on XNYS, 365 x 24 for crypto', async () => {
+    const home = tempDir();
+    const fetched = await cli(
+      ['--home', home, 'data', 'fetch', '--symbols', 'ZNTX,QXC-USD', '--timeframe', '1h'].concat([
+        '--start',
+        '2024-01-02',
+        '--end',
+        '2024-02-01',
+      ]),
+    );
+    expect(fetched.code, fetched.stderr).toBe(0);
+    const built = await cli(['--home', home, 'features', 'build', '--timeframe', '1h']);
+    expect(built.code, built.stderr).toBe(0);
+    const store = new RawStore(home);
+    for (const [symbol, perYear] of [
+      ['ZNTX', 252 * 7],
+      ['QXC-USD', 365 * 24],
+    ] as const) {
+      const bars = (await store.read(symbol, '1h')) as BarSeries;
+      const file = join(home, 'data/processed/features/1h', `${fileSymbol(symbol)}.parquet`);
+      const rvol = await withConnection(async (con) => {
+        const r = await con.runAndReadAll(`SELECT rvol_20 FROM read_parquet(${sqlString(file)}) ORDER BY "timestamp"`);
+        return r.getRowObjects().map((o) => (o.rvol_20 === null ? NaN : Number(o.rvol_20)));
+      });
+      expect(rvol).toHaveLength(bars.length);
+      // By hand at bar 100: sample sd of the 20 log returns ending there, times sqrt(bars a year).
+      const k = 100;
+      const r = Array.from({ length: 20 }, (_, i) => Math.log(bars.close[k - 19 + i]! / bars.close[k - 20 + i]!));
+      const m = r.reduce((a, b) => a + b, 0) / 20;
+      const sd = Math.sqrt(r.reduce((a, b) => a + (b - m) ** 2, 0) / 19);
+      expect(rvol[k]).toBeCloseTo(sd * Math.sqrt(perYear), 12);
+      // Not the daily figure: 252 a year understated hourly volatility sqrt(7) (or sqrt(34.8)) times.
+      expect(rvol[k]! / (sd * Math.sqrt(252))).toBeCloseTo(Math.sqrt(perYear / 252), 9);
     }
   });
 });

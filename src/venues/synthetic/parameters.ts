@@ -7,7 +7,7 @@ import { toDayNumber } from '../../core/dates.js';
 import type { SyntheticCalendar } from './universe.js';
 
 /** Recorded in docs and usable in manifests: the generated data of a seed only change with it. */
-export const SYNTHETIC_MODEL_VERSION = 1;
+export const SYNTHETIC_MODEL_VERSION = 2;
 
 /** Daily series start here (state is carried forward from these dates) and end at HORIZON. */
 export const ORIGIN: Readonly<Record<SyntheticCalendar, string>> = { XNYS: '2000-01-03', '24/7': '2015-01-01' };

@@ -79,14 +79,17 @@ describe('synthetic provider: determinism', () => {
     // A regression guard for replays: manifests record the seed, so the data of a seed must not
     // drift between releases unless the model version changes.
     const p = new SyntheticProvider();
-    const text = [
+    const daily = [
       csv(await bars(p, 'ZNTX', '1d', '2000-01-01', '2026-01-01')),
       csv(await bars(p, 'QXC-USD', '1d', '2015-01-01', '2026-01-01')),
-      csv(await bars(p, 'BQGN', '1m', '2024-12-23', '2024-12-25')),
-    ].join('\n');
-    expect(SYNTHETIC_MODEL_VERSION).toBe(1);
-    expect(createHash('sha256').update(text).digest('hex')).toBe(FINGERPRINT_V1);
+    ];
+    const text = [...daily, csv(await bars(p, 'BQGN', '1m', '2024-12-23', '2024-12-25'))].join('\n');
+    expect(SYNTHETIC_MODEL_VERSION).toBe(2);
+    expect(createHash('sha256').update(text).digest('hex')).toBe(FINGERPRINT_V2);
+    // Version 2 rebuilt the intraday paths only: the daily bars are those of version 1.
+    expect(createHash('sha256').update(daily.join('\n')).digest('hex')).toBe(DAILY_SINCE_V1);
   });
 });
 
-const FINGERPRINT_V1 = 'a9134aae129d7fc689b0d35b17c13f31c4f346912776e5cfeaa26a505c5bf117';
+const FINGERPRINT_V2 = 'f7bf78fa6fcb63862a74b3a8f443a9b099d5abf8334bfe0d25236cf91af0c8ac';
+const DAILY_SINCE_V1 = '3c22cef51bb073de294898629e1c967d609b99158078bcb0a69e8720355508aa';
