@@ -71,7 +71,14 @@ function readJson<T>(file: string, what: string): T {
       context: { file },
     });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new DataError('DATA_INVALID', `${file} is not valid JSON: ${(e as Error).message}`, {
+      hint: 'the sweep folder was damaged or edited: rerun the sweep (momentic sweep ... --name NAME) and walk forward the new one',
+      context: { file },
+    });
+  }
 }
 
 export async function runWalkForward(o: {
