@@ -347,4 +347,45 @@ describe('hostile workspace state: results folders', () => {
       (h) => writeFileSync(join(h, 'data/results', base.runId, 'manifest.json'), '{"run_id": '),
     );
   });
+
+  const SWEEP = [
+    'sweep',
+    '--strategy',
+    'sma-cross',
+    '--symbols',
+    'ZNTX',
+    '--param',
+    'fast=5,10',
+    '--param',
+    'slow=20',
+    '--workers',
+    '1',
+    '--name',
+    'hostile',
+  ];
+
+  it('a sweep folder whose sweep.json is damaged: rerunning the sweep exits 3 naming it', async () => {
+    await expectRefusal(
+      base,
+      () => SWEEP,
+      { code: 3, error: 'DATA_INVALID', culprit: 'sweeps/hostile/sweep.json' },
+      (h) => {
+        mkdirSync(join(h, 'data/results/sweeps/hostile'), { recursive: true });
+        writeFileSync(join(h, 'data/results/sweeps/hostile/sweep.json'), '{"fingerprint": ');
+      },
+    );
+  });
+
+  it('a finished sweep whose summary.json is damaged: walkforward exits 3 naming it', async () => {
+    await expectRefusal(
+      base,
+      () => ['walkforward', '--sweep', 'hostile'],
+      { code: 3, error: 'DATA_INVALID', culprit: 'sweeps/hostile/summary.json' },
+      async (h) => {
+        const r = await cli(['--home', h, ...SWEEP]);
+        expect(r.code, r.stderr).toBe(0);
+        writeFileSync(join(h, 'data/results/sweeps/hostile/summary.json'), '{"trials": 2,');
+      },
+    );
+  });
 });

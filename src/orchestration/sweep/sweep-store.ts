@@ -48,7 +48,15 @@ export class SweepStore {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, 'sweep.json');
     if (existsSync(file)) {
-      const old = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint?: string };
+      let old: { fingerprint?: string };
+      try {
+        old = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint?: string };
+      } catch (e) {
+        throw new DataError('DATA_INVALID', `${file} is not valid JSON: ${(e as Error).message}`, {
+          hint: 'the sweep folder was damaged or edited: give this sweep another --name, or move the folder away to start over',
+          context: { file },
+        });
+      }
       if (old.fingerprint !== definition.fingerprint) {
         throw new DataError('DATA_INVALID', `${this.dir} holds another sweep (its spec differs)`, {
           hint: 'give this sweep another --name, or delete the folder to start over',

@@ -73,7 +73,14 @@ function readJson<T>(file: string, what: string): T {
       context: { file },
     });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new DataError('DATA_INVALID', `${file} is not valid JSON: ${(e as Error).message}`, {
+      hint: 'the sweep folder was damaged or edited: rerun the sweep (momentic sweep ... --name NAME) and walk forward the new one',
+      context: { file },
+    });
+  }
 }
 
 /** A walk-forward, stopped by STRATEGY_HOOK_TIMEOUT when a call of a strategy file on this thread runs past its budget. */
