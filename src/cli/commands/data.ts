@@ -229,8 +229,9 @@ export async function dataValidate(ctx: CommandContext, opts: Record<string, unk
     });
   } else {
     if (entries.length > 0) ctx.out(formatQcTable(entries.map((e) => e.qc)));
-    for (const e of entries) if (e.qc.rows === 0) ctx.out(`${e.qc.symbol} ${e.qc.timeframe} holds no bars`);
-    else if (symbols === undefined) ctx.out(`no datasets in ${loaded.home}/data/raw`);
+    for (const e of entries)
+      if (e.qc.rows === 0) ctx.out(`${e.qc.symbol} ${e.qc.timeframe} holds no bars`);
+      else if (symbols === undefined) ctx.out(`no datasets in ${loaded.home}/data/raw`);
     // A symbol without data is named with the nearest dataset: a typo is told apart from a gap.
     if (absent.length > 0) ctx.out(noDataText(absent, workspaceSymbols(loaded.home)));
   }
