@@ -15,27 +15,17 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Sma } from '../src/analytics/indicators/sma.js';
-import { BarSeries, type Bar } from '../src/core/bar.js';
-import { dateToTs } from '../src/data/schema.js';
+import { type BarSeries } from '../src/core/bar.js';
 import { runBacktest } from '../src/orchestration/node.js';
 import type { Strategy } from '../src/strategies/api.js';
-import { SyntheticProvider } from '../src/venues/synthetic/index.js';
+import { syntheticUniverse } from './synthetic-bars.js';
 
 const START = '2000-01-01';
 const END = '2020-01-01';
 const TARGET = 3_000_000;
 
 async function universe(n: number, timeframe: '1d' | '1m' = '1d', start = START, end = END): Promise<BarSeries[]> {
-  const provider = new SyntheticProvider();
-  const out: BarSeries[] = [];
-  for (let i = 0; i < n; i++) {
-    const symbol = `B${String(i).padStart(3, '0')}`;
-    const bars: Bar[] = [];
-    const request = { symbol, timeframe, start: dateToTs(start), end: dateToTs(end) };
-    for await (const page of provider.fetchBars(request)) for (const b of page) bars.push(b);
-    out.push(BarSeries.fromBars(symbol, bars));
-  }
-  return out;
+  return syntheticUniverse(n, timeframe, start, end);
 }
 
 /** Two SMAs per symbol, no orders: what the loop costs without order handling. */

@@ -10,25 +10,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { BarSeries, type Bar } from '../src/core/bar.js';
-import { dateToTs } from '../src/data/schema.js';
+import { BarSeries } from '../src/core/bar.js';
 import { runBacktest } from '../src/orchestration/node.js';
 import { DEFAULT_HOOK_TIMEOUT_MS, guardDefinition } from '../src/orchestration/strategy-guard.js';
 import type { StrategyContext } from '../src/strategies/api.js';
 import { defineStrategy } from '../src/strategies/define.js';
-import { SyntheticProvider } from '../src/venues/synthetic/index.js';
+import { syntheticBars } from './synthetic-bars.js';
 
 const BARS = 100_000;
 
 async function minuteBars(n: number): Promise<BarSeries> {
-  const bars: Bar[] = [];
-  const request = {
-    symbol: 'HOOK',
-    timeframe: '1m' as const,
-    start: dateToTs('2019-01-01'),
-    end: dateToTs('2021-01-01'),
-  };
-  for await (const page of new SyntheticProvider().fetchBars(request)) for (const b of page) bars.push(b);
+  const bars = await syntheticBars(0, 'HOOK', '1m', '2019-01-01', '2021-01-01');
   return BarSeries.fromBars('HOOK', bars.slice(0, n));
 }
 

@@ -17,26 +17,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { BarSeries, type Bar } from '../src/core/bar.js';
-import { dateToTs } from '../src/data/schema.js';
+import { type BarSeries } from '../src/core/bar.js';
 import { recordingOf } from '../src/orchestration/backtest-ledger.js';
 import { runBacktest } from '../src/orchestration/node.js';
 import { openLedger, type LedgerTarget, type RunRecording } from '../src/store/index.js';
-import { SyntheticProvider } from '../src/venues/synthetic/index.js';
+import { syntheticUniverse } from './synthetic-bars.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 async function universe(n: number): Promise<BarSeries[]> {
-  const provider = new SyntheticProvider();
-  const out: BarSeries[] = [];
-  for (let i = 0; i < n; i++) {
-    const symbol = `B${String(i).padStart(3, '0')}`;
-    const bars: Bar[] = [];
-    const request = { symbol, timeframe: '1d' as const, start: dateToTs('2000-01-01'), end: dateToTs('2020-01-01') };
-    for await (const page of provider.fetchBars(request)) for (const b of page) bars.push(b);
-    out.push(BarSeries.fromBars(symbol, bars));
-  }
-  return out;
+  return syntheticUniverse(n, '1d', '2000-01-01', '2020-01-01');
 }
 
 const fmt = (x: number, digits = 0): string =>
