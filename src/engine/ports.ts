@@ -4,6 +4,7 @@
  *   backtest: BacktestClock + SeriesBarSource (loaded series) + SimulatedExchange
  *   paper:    WallClock     + PushBarSource (a live feed)    + SimulatedExchange
  *   live:     WallClock     + PushBarSource (a live feed)    + the venue's ExecutionClient
+ * A `LiveFeed` (a venue's stream, or a file replayed) pushes into the PushBarSource.
  * `DataProvider` feeds the data zones and the bar sources; `PreTradeCheck` is the risk manager
  * between the OrderManager and the ExecutionClient; `Ledger` is where the OrderManager journals
  * every order before it is sent.
@@ -71,6 +72,35 @@ export interface BarSource {
   onReady?(listener: () => void): () => void;
   /** Push sources: true once no bar will ever come again (the feed ended). */
   readonly isDone?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LiveFeed
+
+/** Where a live feed delivers: the node's pushed bar source (and the session's bars.csv). */
+export interface FeedSink {
+  /**
+   * A closed bar, delivered once (the feed dedupes) and in time order per symbol (a late bar
+   * older than one already delivered is the feed's to drop and log). `arrivedAt` is the wall
+   * clock (epoch ms) when it reached us; warm-up and backfilled bars carry theirs too.
+   */
+  bar(bar: Bar, arrivedAt: number): void;
+  /** No bar starting before `ts` will come any more: timestamps before it can be stepped. */
+  closeThrough(ts: number): void;
+}
+
+/**
+ * A source of live bars for paper and live sessions: a venue's market-data stream (with its
+ * warm-up history and gap backfill through REST), or a bars file replayed as if it streamed.
+ * `run` delivers warm-up bars first, then live ones, until the feed ends (a replay's last bar)
+ * or `signal` aborts; it resolves then, and rejects only when the feed cannot go on (for
+ * example authentication refused, or the stream lost longer than its timeout).
+ */
+export interface LiveFeed {
+  /** `replay`, or the venue name (`alpaca`). */
+  readonly name: string;
+  readonly symbols: readonly string[];
+  run(sink: FeedSink, signal: AbortSignal): Promise<void>;
 }
 
 /** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */
