@@ -10,7 +10,7 @@
  * every order before it is sent.
  */
 import type { Bar } from '../core/bar.js';
-import type { OrderStatus, Timeframe } from '../core/enums.js';
+import type { OrderStatus, Side, Timeframe } from '../core/enums.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Fill, OrderRejection, OrderRequest, OrderState } from '../core/order.js';
 import type { Trade } from '../portfolio/trade-ledger.js';
@@ -297,3 +297,51 @@ export interface OrderRejectedEvent {
 }
 
 export type ExecutionEvent = OrderAcceptedEvent | OrderFilledEvent | OrderEndedEvent | OrderRejectedEvent;
+
+// ---------------------------------------------------------------------------------------------
+// BrokerAccount
+
+/** An order as the broker holds it, under our client order id. */
+export interface BrokerOrder {
+  readonly clientOrderId: string;
+  readonly venueOrderId?: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly status: OrderStatus;
+  readonly filledQty: number;
+}
+
+/** One execution at the broker; `execId` is the broker's id of it (the ledger's dedupe key). */
+export interface BrokerFill {
+  readonly execId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly price: number;
+  readonly fee: number;
+  readonly ts: number;
+}
+
+export interface BrokerPosition {
+  readonly symbol: string;
+  /** Signed (short < 0). */
+  readonly qty: number;
+  readonly avgPrice: number;
+}
+
+/**
+ * What a session reads of the broker's books to reconcile its ledger with them (on start and
+ * every `live.reconcile_every`): the account, positions, open orders, any order by our client
+ * order id, and executions since a time. A simulated venue has nothing to reconcile.
+ */
+export interface BrokerAccount {
+  readonly name: string;
+  cash(): Promise<number>;
+  positions(): Promise<readonly BrokerPosition[]>;
+  openOrders(): Promise<readonly BrokerOrder[]>;
+  /** Undefined when the broker has no order under this client order id. */
+  order(clientOrderId: string): Promise<BrokerOrder | undefined>;
+  fillsSince(ts: number): Promise<readonly BrokerFill[]>;
+}
