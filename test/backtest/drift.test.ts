@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareDrift } from '../../src/backtest/drift.js';
+import { driftHtml } from '../../src/backtest/drift-report.js';
 import type { RunRecord } from '../../src/backtest/run-record.js';
 import type { OrderRecord } from '../../src/engine/ports.js';
 import { runBacktest } from '../../src/orchestration/node.js';
@@ -102,5 +103,31 @@ describe('compareDrift', () => {
     const sentAt = new Map(filled.map((o, i) => [o.clientOrderId, o.createdAt + delays[i]!]));
     const d = compareDrift(replay, replay, { toleranceBps: 0, sentAt });
     expect(d.latency).toEqual({ count: 3, p50Ms: 200, p99Ms: 5_000, maxMs: 5_000 });
+  });
+});
+
+describe('driftHtml', () => {
+  it('states the verdict and lists every difference, escaped', () => {
+    const replay = runBacktest({
+      strategy: 'sma-cross',
+      params: { fast: 1, slow: 3, qty: 10 },
+      series: [
+        flat(
+          'AAA',
+          Array.from({ length: 40 }, (_, i) => Math.round(100 + 10 * Math.sin(i / 2))),
+        ),
+      ],
+      runId: 's<1>',
+      cash: 10_000,
+      priceRounding: 'none',
+    });
+    const clean = driftHtml('s<1>', compareDrift(replay, replay, { toleranceBps: 1 }));
+    expect(clean).toContain('No drift beyond the tolerance');
+    expect(clean).toContain('s&lt;1&gt;');
+    expect(clean).not.toContain('s<1>');
+    const session = { ...replay, orders: replay.orders.slice(1) };
+    const page = driftHtml('s<1>', compareDrift(session, replay, { toleranceBps: 1 }));
+    expect(page).toContain('Drift: 1 order and 0 signal differences');
+    expect(page).toContain('order missing');
   });
 });
