@@ -263,7 +263,13 @@ export class Engine {
         const slot = slotOf.get(symbol);
         return slot === undefined ? undefined : this.#sessions.of(slot, ts);
       },
-      ...(o.risk === undefined ? {} : { risk: o.risk }),
+      ...(o.risk === undefined
+        ? {}
+        : {
+            risk: o.risk,
+            onVenueError: (message: string, ts: number) => o.risk?.onVenueError?.(message, ts),
+            onVenueOk: () => o.risk?.onVenueOk?.(),
+          }),
       ...(o.journal === undefined ? {} : { journal: o.journal }),
       ...(o.policies === undefined ? {} : { policies: o.policies }),
     });

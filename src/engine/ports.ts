@@ -173,6 +173,15 @@ export interface PreTradeCheck {
   onMark?(ts: number, equity: number, trades: readonly Trade[]): void;
   /** True once when every position must be closed now (orders tagged `kill-switch`). */
   takeFlatten?(): boolean;
+  /** A venue call failed after its retries (the kill switch halts after N in a row). */
+  onVenueError?(message: string, ts: number): void;
+  /** A venue call succeeded (the run of errors is broken). */
+  onVenueOk?(): void;
+  /**
+   * The newest market data is `ageMs` old at `ts` (a live session tells it on a timer; stale
+   * data moves the kill switch to REDUCING).
+   */
+  onDataAge?(ageMs: number, ts: number): void;
 }
 
 // ---------------------------------------------------------------------------------------------

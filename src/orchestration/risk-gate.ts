@@ -52,6 +52,18 @@ export class RiskGate implements PreTradeCheck {
     this.manager.onEquity(ts, tsToDate(ts), equity);
   }
 
+  onVenueError(message: string, ts: number): void {
+    this.manager.killSwitch.venueError(message, ts);
+  }
+
+  onVenueOk(): void {
+    this.manager.killSwitch.venueOk();
+  }
+
+  onDataAge(ageMs: number, ts: number): void {
+    this.manager.killSwitch.dataAge(ageMs, ts);
+  }
+
   takeFlatten(): boolean {
     const f = this.#flatten;
     this.#flatten = false;

@@ -10,7 +10,9 @@ import { cryptoPair } from '../../src/core/instrument.js';
 import type { OrderStatus } from '../../src/core/enums.js';
 import type { Ledger, PreTradeCheck } from '../../src/engine/ports.js';
 import { SimulatedExchange } from '../../src/execution/simulated-exchange.js';
+import { DEFAULTS } from '../../src/config/schema.js';
 import { TradingNode, runBacktest } from '../../src/orchestration/node.js';
+import { RiskGate } from '../../src/orchestration/risk-gate.js';
 import { PushBarSource } from '../../src/orchestration/push-bar-source.js';
 import { Portfolio } from '../../src/portfolio/portfolio.js';
 import type { Strategy } from '../../src/strategies/api.js';
@@ -132,5 +134,71 @@ describe('the order path', () => {
     source.push(b2);
     expect(() => source.push(b1)).toThrow(/a bar of AAA at 2024-01-02T00:00:00.000Z came late/);
     expect(() => source.push({ ...b1, symbol: 'CCC' })).toThrow(/CCC, not a symbol of this run/);
+  });
+});
+
+describe('the kill switch in the order path', () => {
+  /** A venue whose every submission fails for good (not a transient error: no retry). */
+  function failingVenue(inner: SimulatedExchange): SimulatedExchange {
+    return new Proxy(inner, {
+      get(target, key) {
+        if (key === 'submit') {
+          return () => {
+            throw new Error('venue unreachable');
+          };
+        }
+        const v: unknown = Reflect.get(target, key, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  }
+
+  /** Buys one unit on every bar. */
+  const everyBar: Strategy = {
+    name: 'every-bar',
+    onBar(ctx, bar) {
+      ctx.buy(bar.symbol, 1);
+    },
+  };
+
+  it('halts after max_venue_errors venue failures in a row, and denies orders after', () => {
+    const risk = new RiskGate(
+      { ...DEFAULTS.risk, kill_switch: { ...DEFAULTS.risk.kill_switch, max_venue_errors: 3 } },
+      'swing',
+      () => true,
+    );
+    const clock = new WallClock();
+    const source = new PushBarSource(['BTCUSD']);
+    const instrument = (s: string) => cryptoPair(s);
+    const exchange = new SimulatedExchange({ instrument, clock, timeframe: '1m', priceRounding: 'none' });
+    const portfolio = new Portfolio({ initialCash: 10_000, symbols: source.symbols });
+    const node = new TradingNode(
+      { clock, source, execution: failingVenue(exchange), market: exchange },
+      { runId: 'paper-2', strategy: everyBar, params: {}, portfolio, instrument, timeframe: '1m', risk },
+    );
+    node.attach();
+    const minute = 60_000;
+    const t0 = Math.ceil(Date.now() / minute) * minute + minute;
+    for (const b of bars(5, t0, minute, 'BTCUSD')) source.push(b);
+    source.end();
+    node.detach();
+    // Bars 1-3 reach the venue and fail (the engine keeps no ended order: they are the journal's);
+    // the third failure halts, so the orders of bars 4 and 5 are denied before the venue.
+    const denied = node.engine.orders.records();
+    expect(denied.map((o) => o.reason)).toEqual([
+      'risk kill_switch: the kill switch is HALTED: no orders until it is reset',
+      'risk kill_switch: the kill switch is HALTED: no orders until it is reset',
+    ]);
+    expect(risk.manager.killSwitch.state).toBe('HALTED');
+    expect(risk.manager.killSwitch.history[0]?.reason).toBe('3 consecutive venue errors (last: venue unreachable)');
+  });
+
+  it('moves to REDUCING when told the market data is older than stale_data_seconds', () => {
+    const risk = new RiskGate(DEFAULTS.risk, 'swing', () => true);
+    const limitMs = DEFAULTS.risk.kill_switch.stale_data_seconds * 1000;
+    risk.onDataAge(limitMs, 1);
+    expect(risk.manager.killSwitch.state).toBe('ACTIVE');
+    risk.onDataAge(limitMs + 1, 2);
+    expect(risk.manager.killSwitch.state).toBe('REDUCING');
   });
 });
