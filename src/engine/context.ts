@@ -28,6 +28,8 @@ export interface ContextHost {
   readonly strategy: string;
   readonly symbols: readonly string[];
   readonly params: Readonly<Record<string, unknown>>;
+  /** Client order ids used before this process (a resumed session): generated ids continue after them. */
+  readonly usedOrderIds?: readonly string[];
   /** Every order goes through the OrderManager (gates, risk, journal, the venue). */
   readonly orders: OrderManager;
   readonly histories: readonly BarHistory[];
@@ -71,6 +73,19 @@ export class EngineContext implements StrategyContext {
     this.#counters = new Int32Array(host.symbols.length);
     this.#idBase = host.symbols.map((s) => deterministicId(host.strategy, host.runId, host.strategy, s));
     this.#hasDistinctBases = new Set(this.#idBase).size === this.#idBase.length;
+    if (host.usedOrderIds !== undefined) this.#continueAfter(host.usedOrderIds);
+  }
+
+  /** Each symbol's counter starts after the highest one its generated ids used before. */
+  #continueAfter(used: readonly string[]): void {
+    const slotOfBase = new Map(this.#idBase.map((base, slot) => [base, slot]));
+    for (const id of used) {
+      const dash = id.lastIndexOf('-');
+      const slot = slotOfBase.get(id.slice(0, dash));
+      const n = Number(id.slice(dash + 1));
+      if (slot !== undefined && Number.isSafeInteger(n) && n > (this.#counters[slot] as number))
+        this.#counters[slot] = n;
+    }
   }
 
   get runId(): string {

@@ -27,4 +27,9 @@ export interface EngineOptions {
   readonly journal?: Ledger;
   /** The OrderManager's execution policies (timeouts, retries, quiet windows); default: retries only. */
   readonly policies?: Partial<OrderPolicies>;
+  /**
+   * Client order ids the run used before (a session resumed after a restart, from its ledger):
+   * the ids the engine generates continue after them, and none of them is accepted again.
+   */
+  readonly usedOrderIds?: readonly string[];
 }

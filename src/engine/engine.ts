@@ -272,6 +272,7 @@ export class Engine {
           }),
       ...(o.journal === undefined ? {} : { journal: o.journal }),
       ...(o.policies === undefined ? {} : { policies: o.policies }),
+      ...(o.usedOrderIds === undefined ? {} : { usedIds: o.usedOrderIds }),
     });
   }
 
@@ -311,6 +312,7 @@ export class Engine {
       strategy: this.#strategy.name,
       symbols,
       params: o.params,
+      ...(o.usedOrderIds === undefined ? {} : { usedOrderIds: o.usedOrderIds }),
       orders: this.#orders,
       histories: this.#histories,
       instruments: symbols.map((s) => o.instrument(s)),

@@ -55,6 +55,8 @@ export interface OrderManagerOptions {
   /** Called with a final venue error (after retries), e.g. the kill switch's venueError. */
   readonly onVenueError?: (message: string, ts: number) => void;
   readonly onVenueOk?: () => void;
+  /** Client order ids used before (a resumed session's, from its ledger): never used again. */
+  readonly usedIds?: readonly string[];
 }
 
 export type SubmitResult =
@@ -69,6 +71,8 @@ export class OrderManager {
   /** Every order (managed, or denied before the venue), in creation order. */
   readonly #entries: (string | OrderRecord)[] = [];
   #seen: Set<string> | undefined;
+  /** Whether `#seen` holds this run's entries yet (it is built on first need, then kept up). */
+  #seenBuilt = false;
   /** Every order by id, ended ones too, when the owner keeps them (`keepEnded`). */
   readonly #kept: Map<string, ManagedOrder> | undefined;
   /** Whether an id the engine did not generate was used (a strategy's own id, a venue's leg). */
@@ -82,6 +86,7 @@ export class OrderManager {
     this.policies = { ...DEFAULT_POLICIES, ...o.policies };
     this.#kept = o.keepEnded === false ? undefined : new Map();
     for (const s of o.symbols ?? []) this.#books.slotOf(s);
+    if (o.usedIds !== undefined && o.usedIds.length > 0) this.#seen = new Set(o.usedIds);
     o.client.subscribe((e) => this.#onEvent(e));
   }
 
@@ -390,11 +395,12 @@ export class OrderManager {
 
   /** Ids of the orders managed so far, built on first need: most runs never need it. */
   #seenIds(): Set<string> {
-    if (this.#seen === undefined) {
-      this.#seen = new Set();
-      for (const e of this.#entries) if (typeof e === 'string') this.#seen.add(e);
+    if (!this.#seenBuilt) {
+      const seen = (this.#seen ??= new Set());
+      for (const e of this.#entries) if (typeof e === 'string') seen.add(e);
+      this.#seenBuilt = true;
     }
-    return this.#seen;
+    return this.#seen as Set<string>;
   }
 
   #add(req: OrderRequest, slot: number, ts: number): ManagedOrder {

@@ -202,3 +202,60 @@ describe('the kill switch in the order path', () => {
     expect(risk.manager.killSwitch.state).toBe('REDUCING');
   });
 });
+
+describe('a resumed session', () => {
+  /** A paper node over BTCUSD for `strategy`, resuming after `used` ids; returns the ids it persisted. */
+  function session(strategy: Strategy, used?: readonly string[]) {
+    const ids: string[] = [];
+    const journal: Ledger = {
+      persist: (o) => ids.push(o.clientOrderId),
+      markSent: () => {},
+      transition: () => {},
+      fill: () => {},
+    };
+    const clock = new WallClock();
+    const source = new PushBarSource(['BTCUSD']);
+    const instrument = (s: string) => cryptoPair(s);
+    const exchange = new SimulatedExchange({ instrument, clock, timeframe: '1m', priceRounding: 'none' });
+    const portfolio = new Portfolio({ initialCash: 10_000, symbols: source.symbols });
+    const node = new TradingNode(
+      { clock, source, execution: exchange, market: exchange },
+      {
+        runId: 'session-7',
+        strategy,
+        params: {},
+        portfolio,
+        instrument,
+        timeframe: '1m',
+        journal,
+        ...(used === undefined ? {} : { usedOrderIds: used }),
+      },
+    );
+    node.attach();
+    const minute = 60_000;
+    const t0 = Math.ceil(Date.now() / minute) * minute + minute;
+    for (const b of bars(5, t0, minute, 'BTCUSD')) source.push(b);
+    source.end();
+    node.detach();
+    return { ids, denied: node.engine.orders.records().map((o) => [o.clientOrderId, o.reason]) };
+  }
+
+  it('continues its order ids after the ones it used before the restart, never reusing one', () => {
+    const first = session(roundTrip());
+    expect(first.ids).toHaveLength(2);
+    const [a, b] = first.ids as [string, string];
+    expect(a.endsWith('-1') && b.endsWith('-2')).toBe(true);
+    // The same session after a restart: the same decisions get new ids, after the old ones.
+    const again = session(roundTrip(), first.ids);
+    expect(again.ids).toEqual([a.replace(/-1$/, '-3'), a.replace(/-1$/, '-4')]);
+    // A strategy that names its own id cannot reuse one from before the restart.
+    let n = 0;
+    const reuse: Strategy = {
+      name: 'own-ids',
+      onBar(ctx, bar) {
+        if (++n === 2) ctx.buy(bar.symbol, 1, { clientOrderId: a });
+      },
+    };
+    expect(session(reuse, first.ids).denied).toEqual([[a, `client order id ${a} was already used in this run`]]);
+  });
+});
