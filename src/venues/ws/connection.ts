@@ -73,6 +73,7 @@ export class WsConnection {
 
   /** Drops the socket without a closing handshake (a lost network, as the peer sees it). */
   terminate(): void {
+    this.#isClosed = true;
     this.#socket.destroy();
   }
 

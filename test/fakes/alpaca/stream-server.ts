@@ -24,6 +24,8 @@ export interface StreamLogEntry {
   /** 1, 2, ... in order of connection. */
   readonly connection: number;
   readonly endpoint: StreamEndpoint;
+  /** The connection's URL path (`/v2/iex`, `/v1beta3/crypto/us`). */
+  readonly path: string;
   readonly direction: 'sent' | 'received';
   /** The frame's text; in received auth messages the secret reads `***`. */
   readonly text: string;
@@ -76,6 +78,7 @@ export interface FakeAlpacaStream {
 interface Session {
   readonly id: number;
   readonly endpoint: StreamEndpoint;
+  readonly path: string;
   readonly ws: WsConnection;
   isAuthenticated: boolean;
   readonly bars: Set<string>;
@@ -106,7 +109,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
     if (!s.ws.isOpen) return;
     s.ws.send(text);
-    log.push({ at: Date.now(), connection: s.id, endpoint: s.endpoint, direction: 'sent', text });
+    log.push({ at: Date.now(), connection: s.id, endpoint: s.endpoint, path: s.path, direction: 'sent', text });
     changed();
   };
   const later = (ms: number | undefined, f: () => void): void => {
@@ -129,7 +132,14 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
       m = undefined;
     }
     const logged = m?.action === 'auth' ? JSON.stringify({ ...m, secret: '***' }) : text;
-    log.push({ at: Date.now(), connection: s.id, endpoint: s.endpoint, direction: 'received', text: logged });
+    log.push({
+      at: Date.now(),
+      connection: s.id,
+      endpoint: s.endpoint,
+      path: s.path,
+      direction: 'received',
+      text: logged,
+    });
     changed();
     if (m === undefined) return error(s, 400, 'invalid syntax');
     if (m.action === 'auth') {
@@ -192,6 +202,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     const s: Session = {
       id: ++connections,
       endpoint,
+      path,
       ws,
       isAuthenticated: false,
       bars: new Set(),
@@ -217,6 +228,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
   const pushBars = (bars: readonly { symbol: string; ts: number }[], o: PushOptions = {}): number => {
     let count = 0;
     for (const s of sessions) {
+      if (!s.ws.isOpen) continue;
       const mine = bars.filter((b) => s.isAuthenticated && (s.bars.has(b.symbol) || s.bars.has('*')));
       const frame = mine
         .filter((b) => (s.endpoint === 'crypto') === isCryptoSymbol(b.symbol))
@@ -263,7 +275,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     pushRaw: (text, endpoint) => {
       let count = 0;
       for (const s of sessions) {
-        if (!s.isAuthenticated || (endpoint !== undefined && s.endpoint !== endpoint)) continue;
+        if (!s.ws.isOpen || !s.isAuthenticated || (endpoint !== undefined && s.endpoint !== endpoint)) continue;
         send(s, text);
         count++;
       }

@@ -157,13 +157,13 @@ describe('AlpacaLiveFeed on the crypto stream', () => {
     expect(new Set(h.stream.log.map((e) => e.endpoint))).toEqual(new Set(['stocks']));
   });
 
-  it('opens one connection per endpoint when a run mixes stocks and pairs', async () => {
-    h = await startHarness(['AAPL', 'BTC/USD'], { start: Date.UTC(2024, 2, 12, 14, 0, 30) });
+  it('opens one connection per endpoint when a run mixes stocks and pairs, stocks on the configured feed', async () => {
+    h = await startHarness(['AAPL', 'BTC/USD'], { start: Date.UTC(2024, 2, 12, 14, 0, 30), feed: 'sip' });
     await h.live();
     const subscribes = h.stream.log.filter((e) => e.direction === 'received' && e.text.includes('subscribe'));
-    expect(subscribes.map((e) => [e.endpoint, e.text]).sort()).toEqual([
-      ['crypto', '{"action":"subscribe","bars":["BTC/USD"]}'],
-      ['stocks', '{"action":"subscribe","bars":["AAPL"]}'],
+    expect(subscribes.map((e) => [e.path, e.text]).sort()).toEqual([
+      ['/v1beta3/crypto/us', '{"action":"subscribe","bars":["BTC/USD"]}'],
+      ['/v2/sip', '{"action":"subscribe","bars":["AAPL"]}'],
     ]);
   });
 

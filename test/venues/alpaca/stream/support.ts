@@ -86,6 +86,8 @@ export interface Harness {
 
 export interface HarnessOptions extends Partial<AlpacaStreamOptions> {
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `venues.alpaca.feed` (default iex). */
+  readonly feed?: 'iex' | 'sip' | 'delayed_sip';
   readonly start?: number;
   /** Called with each reconnect wait before it ends (e.g. to move the clock). */
   readonly onSleep?: (ms: number, clock: ManualClock) => void;
@@ -96,7 +98,10 @@ export async function startHarness(symbols: readonly string[], options: HarnessO
   const stream = await startFakeAlpacaStream();
   const logLines: string[] = [];
   const logger = await createLogger({ level: 'debug', write: (l) => logLines.push(l) });
-  const { ctx } = fakeContext(rest.url, { env: options.env ?? KEYS, alpaca: { stream_url: stream.url } });
+  const { ctx } = fakeContext(rest.url, {
+    env: options.env ?? KEYS,
+    alpaca: { stream_url: stream.url, feed: options.feed ?? 'iex' },
+  });
   const clock = new ManualClock(options.start ?? T0 + 30_000);
   const sleeps: number[] = [];
   const sink = new RecordingSink(symbols);
