@@ -23,6 +23,7 @@ export class WsConnection {
   #closeFrame: WsClose | undefined;
   #hasSentClose = false;
   #isClosed = false;
+  #lastReceivedAt = Date.now();
   readonly closed: Promise<WsClose>;
 
   constructor(socket: Duplex, head: Buffer, isClient: boolean) {
@@ -37,6 +38,11 @@ export class WsConnection {
       settle(this.#closeFrame ?? { code: ABNORMAL_CLOSURE, reason: 'connection lost' });
     });
     if (head.length > 0) queueMicrotask(() => this.#receive(head));
+  }
+
+  /** Wall-clock ms of the last bytes from the peer (a pong counts): how a silent peer is found. */
+  get lastReceivedAt(): number {
+    return this.#lastReceivedAt;
   }
 
   get isOpen(): boolean {
@@ -78,6 +84,7 @@ export class WsConnection {
   }
 
   #receive(chunk: Buffer): void {
+    this.#lastReceivedAt = Date.now();
     let messages;
     try {
       messages = this.#decoder.push(chunk);

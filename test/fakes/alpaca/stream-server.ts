@@ -66,6 +66,8 @@ export interface FakeAlpacaStream {
   pushRaw(text: string, endpoint?: StreamEndpoint): number;
   /** Ends every open socket without a closing handshake. */
   dropConnections(): void;
+  /** Open sockets go silent without closing: nothing read, nothing answered (a dead route). */
+  freezeConnections(): void;
   /** While true, upgrades are answered 503 (the venue unreachable). */
   refuseConnections(isRefused: boolean): void;
   /** The next `times` auth messages are answered `402 auth failed` whatever the keys. */
@@ -79,6 +81,7 @@ interface Session {
   readonly id: number;
   readonly endpoint: StreamEndpoint;
   readonly path: string;
+  readonly socket: Duplex;
   readonly ws: WsConnection;
   isAuthenticated: boolean;
   readonly bars: Set<string>;
@@ -101,6 +104,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
   let subscriptions = 0;
   let isRefused = false;
   let authFailures = 0;
+  const frozen = new Set<Session>();
 
   const changed = (): void => {
     for (const w of [...waiters]) w();
@@ -203,6 +207,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
       id: ++connections,
       endpoint,
       path,
+      socket,
       ws,
       isAuthenticated: false,
       bars: new Set(),
@@ -228,7 +233,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
   const pushBars = (bars: readonly { symbol: string; ts: number }[], o: PushOptions = {}): number => {
     let count = 0;
     for (const s of sessions) {
-      if (!s.ws.isOpen) continue;
+      if (!s.ws.isOpen || frozen.has(s)) continue;
       const mine = bars.filter((b) => s.isAuthenticated && (s.bars.has(b.symbol) || s.bars.has('*')));
       const frame = mine
         .filter((b) => (s.endpoint === 'crypto') === isCryptoSymbol(b.symbol))
@@ -283,6 +288,12 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     },
     dropConnections: () => {
       for (const s of sessions) s.ws.terminate();
+    },
+    freezeConnections: () => {
+      for (const s of sessions) {
+        s.socket.pause();
+        frozen.add(s);
+      }
     },
     refuseConnections: (refuse) => {
       isRefused = refuse;

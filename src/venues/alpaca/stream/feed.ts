@@ -33,6 +33,8 @@ export interface AlpacaStreamOptions {
   readonly graceMs?: number;
   /** Longest a connection may stay down before `run` rejects with VENUE_STREAM_LOST (default 5 min). */
   readonly lostTimeoutMs?: number;
+  /** Ping period finding a connection that died silently (real time; default 30 s, 0 = off). */
+  readonly heartbeatMs?: number;
   /** Longest wait for each handshake step (default `http.timeout_ms`). */
   readonly handshakeTimeoutMs?: number;
   readonly backoff?: BackoffPolicy;
@@ -139,6 +141,7 @@ export class AlpacaLiveFeed implements LiveFeed {
       try {
         session = await openStreamSession(e.url, keys, this.#subscription(e), this.#handlers(e, gate), {
           timeoutMs: o.handshakeTimeoutMs ?? this.#ctx.config.http.timeout_ms,
+          heartbeatMs: o.heartbeatMs ?? 30_000,
           signal,
         });
         await this.#catchUp(e, gate, signal);

@@ -39,6 +39,12 @@ export interface OpenSessionOptions {
   /** Longest wait for each step of the handshake. */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /**
+   * Once subscribed, ping this often (real time) and drop the socket when nothing came back
+   * for two periods: a connection that died without a close (a lost route, a sleeping NAT)
+   * otherwise looks open for minutes while bars are missed. 0 = never.
+   */
+  readonly heartbeatMs?: number;
 }
 
 export interface StreamSession {
@@ -127,7 +133,18 @@ export async function openStreamSession(
     options.signal.removeEventListener('abort', onAbort);
     throw e;
   }
-  void ws.closed.then(() => options.signal.removeEventListener('abort', onAbort));
+  const heartbeatMs = options.heartbeatMs ?? 0;
+  const heartbeat =
+    heartbeatMs > 0
+      ? setInterval(() => {
+          if (Date.now() - ws.lastReceivedAt > 2 * heartbeatMs) ws.terminate();
+          else ws.ping();
+        }, heartbeatMs)
+      : undefined;
+  void ws.closed.then(() => {
+    clearInterval(heartbeat);
+    options.signal.removeEventListener('abort', onAbort);
+  });
   return { closed: ws.closed, close: () => ws.close(1000, 'session ended') };
 }
 

@@ -181,4 +181,21 @@ describe('AlpacaLiveFeed faults', () => {
     expect(h.rest.pendingFaults()).toBe(0);
     expect(h.logLines.some((l) => l.includes('stream not ready: retrying') && l.includes('HTTP 400'))).toBe(true);
   });
+
+  it('drops a connection that went silent without closing, reconnects and backfills', async () => {
+    h = await startHarness(['BTC/USD'], { heartbeatMs: 100 });
+    await h.live();
+    h.clock.set(T0 + MINUTE + 1000);
+    h.stream.pushBar('BTC/USD', T0);
+    await waitUntil(() => h!.sink.bars.length === 1, 'minute 0');
+    h.stream.freezeConnections();
+    // Published to nobody: the only connection is frozen.
+    h.clock.set(T0 + 2 * MINUTE + 1000);
+    expect(h.stream.pushBar('BTC/USD', T0 + MINUTE)).toBe(0);
+    await h.stream.whenSubscribed(2);
+    await waitUntil(() => h!.sink.bars.length === 2, 'minute 1 through REST');
+    expect(h.sink.times('BTC/USD')).toEqual([iso(T0), iso(T0 + MINUTE)]);
+    expect(h.feed.stats?.backfilled).toBe(1);
+    expect(h.logLines.some((l) => l.includes('stream lost: reconnecting') && l.includes('"code":1006'))).toBe(true);
+  });
 });
