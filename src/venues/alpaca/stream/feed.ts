@@ -80,6 +80,9 @@ export class AlpacaLiveFeed implements LiveFeed {
   readonly #endpoints: Endpoint[];
   readonly #history: DataProvider;
   #gate: BarGate | undefined;
+  /** What the session's sink or callbacks threw: it ends the run (a bug, not a venue fault). */
+  #fatal: { error: unknown } | undefined;
+  #stopRun: (() => void) | undefined;
 
   constructor(ctx: ProviderContext, options: AlpacaStreamOptions) {
     this.#ctx = ctx;
@@ -110,8 +113,13 @@ export class AlpacaLiveFeed implements LiveFeed {
     this.#gate = gate;
     const inner = new AbortController();
     const stop = (): void => inner.abort();
+    this.#fatal = undefined;
+    this.#stopRun = stop;
     signal.addEventListener('abort', stop, { once: true });
-    const ticker = setInterval(() => this.#tick(), this.#options.tickMs ?? 1000);
+    const ticker = setInterval(
+      this.#guard(() => this.#tick()),
+      this.#options.tickMs ?? 1000,
+    );
     try {
       // One endpoint failing for good ends the others too.
       const runs = this.#endpoints.map((e) =>
@@ -121,6 +129,9 @@ export class AlpacaLiveFeed implements LiveFeed {
         }),
       );
       const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
+      // Set by a guarded delivery meanwhile (narrowing does not see it).
+      const fatal = this.#fatal as { error: unknown } | undefined;
+      if (fatal !== undefined) throw fatal.error;
       if (failed !== undefined) throw failed.reason;
     } finally {
       clearInterval(ticker);
@@ -183,10 +194,26 @@ export class AlpacaLiveFeed implements LiveFeed {
     };
   }
 
+  /**
+   * Runs a delivery inside a socket's message handler: what the sink or a callback throws must
+   * end `run` with that error, not escape into the socket and take the process down.
+   */
+  #guard<A>(f: (a: A) => void): (a: A) => void {
+    return (a) => {
+      if (this.#fatal !== undefined) return;
+      try {
+        f(a);
+      } catch (error) {
+        this.#fatal = { error };
+        this.#stopRun?.();
+      }
+    };
+  }
+
   #handlers(e: Endpoint, gate: BarGate): Parameters<typeof openStreamSession>[3] {
     const { onTrade, onQuote } = this.#options;
     return {
-      onBar: (wire) => {
+      onBar: this.#guard((wire) => {
         const symbol = e.bySymbol.get(wire.S);
         // Data of a symbol just unsubscribed may still come (spec A.5): not ours.
         if (symbol === undefined) return;
@@ -197,15 +224,15 @@ export class AlpacaLiveFeed implements LiveFeed {
           gate.offer(bar, arrivedAt, 'live');
           this.#tick();
         }
-      },
-      onTrade: (t) => {
+      }),
+      onTrade: this.#guard((t) => {
         const symbol = e.bySymbol.get(t.S);
         if (symbol !== undefined) onTrade?.(symbol, t);
-      },
-      onQuote: (q) => {
+      }),
+      onQuote: this.#guard((q) => {
         const symbol = e.bySymbol.get(q.S);
         if (symbol !== undefined) onQuote?.(symbol, q);
-      },
+      }),
       onMalformed: (reason) => {
         gate.stats.malformed++;
         this.#logger?.warn({ endpoint: new URL(e.url).pathname, reason }, 'malformed stream message skipped');

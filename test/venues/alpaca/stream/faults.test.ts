@@ -198,4 +198,15 @@ describe('AlpacaLiveFeed faults', () => {
     expect(h.feed.stats?.backfilled).toBe(1);
     expect(h.logLines.some((l) => l.includes('stream lost: reconnecting') && l.includes('"code":1006'))).toBe(true);
   });
+
+  it("ends the run with the session sink's own error rather than crashing the process", async () => {
+    h = await startHarness(['BTC/USD']);
+    await h.live();
+    const broken = new Error('the ledger is full');
+    h.sink.bar = () => {
+      throw broken;
+    };
+    h.stream.pushBar('BTC/USD', T0);
+    await expect(h.done).rejects.toBe(broken);
+  });
 });
