@@ -62,6 +62,12 @@ export interface FakeAlpacaStream {
   pushBar(symbol: string, ts: number, options?: PushOptions): number;
   /** Several bars in one frame (the venue batches a minute's bars). */
   pushBars(bars: readonly { symbol: string; ts: number }[], options?: PushOptions): number;
+  /**
+   * Publishes like the venue on its own: just after each minute mark of `now()` (`lagMs` later),
+   * the bars of the minute that ended, for `symbols`, in one frame. For sessions on a real clock
+   * (the CLI's). Returns a stop function; `close()` stops it too.
+   */
+  publishEveryMinute(symbols: readonly string[], options?: { now?: () => number; lagMs?: number }): () => void;
   /** Any text as a frame to every authenticated connection of the endpoint (malformed input). */
   pushRaw(text: string, endpoint?: StreamEndpoint): number;
   /** Ends every open socket without a closing handshake. */
@@ -105,6 +111,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
   let isRefused = false;
   let authFailures = 0;
   const frozen = new Set<Session>();
+  const stoppers: (() => void)[] = [];
 
   const changed = (): void => {
     for (const w of [...waiters]) w();
@@ -245,6 +252,32 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     return count;
   };
 
+  const publishEveryMinute = (
+    symbols: readonly string[],
+    o: { now?: () => number; lagMs?: number } = {},
+  ): (() => void) => {
+    const now = o.now ?? Date.now;
+    const lagMs = o.lagMs ?? 50;
+    const minute = STEP_MS['1Min'];
+    let isStopped = false;
+    const schedule = (): void => {
+      if (isStopped) return;
+      const t = now();
+      const mark = Math.floor(t / minute) * minute + minute;
+      later(mark + lagMs - t, () => {
+        if (isStopped) return;
+        pushBars(symbols.map((symbol) => ({ symbol, ts: mark - minute })));
+        schedule();
+      });
+    };
+    schedule();
+    const stop = (): void => {
+      isStopped = true;
+    };
+    stoppers.push(stop);
+    return stop;
+  };
+
   const server = createServer((_req, res) => res.writeHead(426, { Upgrade: 'websocket' }).end());
   server.on('upgrade', onUpgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -277,6 +310,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
       }),
     pushBar: (symbol, ts, o) => pushBars([{ symbol, ts }], o),
     pushBars,
+    publishEveryMinute,
     pushRaw: (text, endpoint) => {
       let count = 0;
       for (const s of sessions) {
@@ -317,6 +351,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
             .map((b) => ({ connection: e.connection, S: b.S, t: b.t }));
         }),
     close: async () => {
+      for (const stop of stoppers) stop();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const s of sessions) s.ws.terminate();

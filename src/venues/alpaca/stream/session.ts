@@ -104,7 +104,10 @@ export async function openStreamSession(
     for (const m of messages) {
       if (m.T === 'error') {
         if (isStreaming()) handlers.onVenueError(m);
-        else fail(handshakeError(m, reached.has('connected') ? 'auth' : 'connect', where));
+        else {
+          const step = reached.has('authenticated') ? 'subscribe' : reached.has('connected') ? 'auth' : 'connect';
+          fail(handshakeError(m, step, where));
+        }
       } else if (m.T === 'success') {
         if (m.msg === 'connected') reach('connected');
         else if (m.msg === 'authenticated') reach('authenticated');

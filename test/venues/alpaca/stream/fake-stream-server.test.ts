@@ -114,4 +114,19 @@ describe('fake Alpaca market-data stream', () => {
     await ws.closed;
     expect(fake.pushBar('BTC/USD', T0 + 60_000)).toBe(0);
   });
+
+  it('publishes the bars of each ended minute on its own, just after the mark', async () => {
+    const { ws, frames } = await client('/v1beta3/crypto/us');
+    ws.send(AUTH);
+    ws.send(JSON.stringify({ action: 'subscribe', bars: ['BTC/USD', 'ETH/USD'] }));
+    await fake.whenSubscribed(1);
+    // A clock 30 ms before 10:01: the bars of 10:00 come about 80 ms later.
+    const offset = T0 + 60_000 - 30 - Date.now();
+    fake.publishEveryMinute(['BTC/USD', 'ETH/USD'], { now: () => Date.now() + offset });
+    await waitUntil(() => frames.length === 4, 'the first minute');
+    expect((frames[3] as { S: string; t: string }[]).map((b) => [b.S, b.t])).toEqual([
+      ['BTC/USD', '2024-03-12T10:00:00Z'],
+      ['ETH/USD', '2024-03-12T10:00:00Z'],
+    ]);
+  });
 });

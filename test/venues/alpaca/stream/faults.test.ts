@@ -209,4 +209,14 @@ describe('AlpacaLiveFeed faults', () => {
     h.stream.pushBar('BTC/USD', T0);
     await expect(h.done).rejects.toBe(broken);
   });
+
+  it('rejects at once when the venue refuses the symbols (400), without retrying', async () => {
+    h = await startHarness(['BTC/USD/X']);
+    const e = await failure(h);
+    expect(e.code).toBe('VENUE_UNAVAILABLE');
+    expect(e.retryable).toBe(false);
+    expect(e.message).toBe('alpaca stream /v1beta3/crypto/us refused the "subscribe" step: 400 invalid syntax');
+    expect(e.hint).toContain('BTC/USD');
+    expect(h.stream.connectionCount()).toBe(1);
+  });
 });
