@@ -183,7 +183,7 @@ describe('AlpacaLiveFeed faults', () => {
   });
 
   it('drops a connection that went silent without closing, reconnects and backfills', async () => {
-    h = await startHarness(['BTC/USD'], { heartbeatMs: 100 });
+    h = await startHarness(['BTC/USD'], { heartbeatMs: 200 });
     await h.live();
     h.clock.set(T0 + MINUTE + 1000);
     h.stream.pushBar('BTC/USD', T0);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_KEY_ID, FAKE_SECRET_KEY } from '../../../fakes/alpaca/server.js';
 import { iso, MINUTE, startHarness, T0, waitUntil, type Harness } from './support.js';
 
 const PAIRS = ['BTC/USD', 'ETH/USD'];
@@ -95,6 +96,10 @@ describe('AlpacaLiveFeed on the crypto stream', () => {
     const btc4 = h.sink.bars.find((b) => b.bar.symbol === 'BTC/USD' && b.bar.ts === T0 + 4 * MINUTE);
     expect(btc4?.bar).toMatchObject({ open: 76, high: 76.8, low: 75.5, close: 76.3, volume: 1.125 });
     expect(btc4?.arrivedAt).toBe(T0 + 6 * MINUTE + 1000);
+    // Two authentications and a reconnect logged at debug level: the keys appear nowhere.
+    expect(h.logLines.length).toBeGreaterThan(3);
+    expect(h.logLines.join('\n')).not.toContain(FAKE_SECRET_KEY);
+    expect(h.logLines.join('\n')).not.toContain(FAKE_KEY_ID);
     // The second connection subscribed again to the same bars.
     const subscribes = h.stream.log.filter((e) => e.direction === 'received' && e.text.includes('subscribe'));
     expect(subscribes.map((e) => [e.connection, e.text])).toEqual([
