@@ -53,6 +53,8 @@ export const configSchema = z.strictObject({
       trading_url: url,
       data_url: url,
       requests_per_minute: z.number().int().positive(),
+      /** Market-data WebSocket base: stocks at `{stream_url}/v2/{feed}`, crypto at `/v1beta3/crypto/us`. */
+      stream_url: url,
     }),
     polygon: z.strictObject({
       base_url: url,
@@ -120,6 +122,7 @@ export const DEFAULTS: Config = {
       trading_url: 'https://paper-api.alpaca.markets',
       data_url: 'https://data.alpaca.markets',
       requests_per_minute: 200,
+      stream_url: 'wss://stream.data.alpaca.markets',
     },
     polygon: { base_url: 'https://api.massive.com', adjusted: true, requests_per_minute: 100 },
     binance: {

@@ -134,6 +134,10 @@ export const ERROR_CODES = {
     kind: 'venue',
     summary: 'the venue answered with a payload that does not match its published schema',
   },
+  VENUE_STREAM_LOST: {
+    kind: 'venue',
+    summary: "a venue's live stream stayed disconnected longer than the session allows",
+  },
   // risk (exit 5)
   RISK_LIMIT: { kind: 'risk', summary: 'a risk limit or promotion gate was breached' },
   // internal (exit 1)

@@ -12,6 +12,7 @@ export {
   formatRfc3339,
   isCryptoSymbol,
   queryRange,
+  toAlpacaSymbol,
   toAlpacaTimeframe,
   toBar,
   toBars,
@@ -28,3 +29,9 @@ export {
   type AlpacaCryptoBarsResponse,
   type AlpacaStockBarsResponse,
 } from './schemas.js';
+export {
+  ALPACA_DEFAULT_STREAM_URL,
+  AlpacaLiveFeed,
+  type AlpacaStreamOptions,
+  type StreamStats,
+} from './stream/index.js';

@@ -28,6 +28,14 @@ export function isCryptoSymbol(symbol: string): boolean {
   return symbol.includes('/');
 }
 
+/**
+ * The symbol as Alpaca's REST and stream APIs spell it: upper case (`btc/usd` is `BTC/USD`).
+ * The one place a run's symbol becomes a wire symbol; bars coming back carry the run's spelling.
+ */
+export function toAlpacaSymbol(symbol: string): string {
+  return symbol.toUpperCase();
+}
+
 /** RFC-3339 without fractions (the API rejects them), rounded down to the second. */
 export function formatRfc3339(ms: number): string {
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;

@@ -13,7 +13,7 @@ import { requireCredentials, type ProviderContext } from '../context.js';
 import { HttpClient, type HttpResponse } from '../http/http-client.js';
 import type { RateLimit } from '../http/rate-limiter.js';
 import type { BarRequest, DataProvider, FetchOptions } from '../../engine/ports.js';
-import { describeIssues, isCryptoSymbol, queryRange, toAlpacaTimeframe, toBars } from './mapper.js';
+import { describeIssues, isCryptoSymbol, queryRange, toAlpacaSymbol, toAlpacaTimeframe, toBars } from './mapper.js';
 import {
   ALPACA_MAX_PAGE_LIMIT,
   alpacaCryptoBarsResponseSchema,
@@ -90,7 +90,7 @@ export class AlpacaDataProvider implements DataProvider {
     const isCrypto = isCryptoSymbol(request.symbol);
     // Stocks need keys: fail before any request rather than on a 401.
     if (!isCrypto) requireCredentials(VENUE, this.#ctx.env, ALPACA_CREDENTIAL_VARS);
-    const wireSymbol = request.symbol.toUpperCase();
+    const wireSymbol = toAlpacaSymbol(request.symbol);
     const path = isCrypto
       ? `/v1beta3/crypto/${encodeURIComponent(this.#cryptoLocation)}/bars`
       : `/v2/stocks/${encodeURIComponent(wireSymbol)}/bars`;
