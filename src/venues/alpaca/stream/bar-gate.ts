@@ -41,7 +41,8 @@ export class BarGate {
   readonly #logger: Logger | undefined;
   readonly #last = new Map<string, number>();
   readonly #recent = new Map<string, Set<number>>();
-  #closedThrough = -Infinity;
+  /** No bar starting before this is delivered any more (the FeedSink's `closeThrough`). */
+  #closedBefore = -Infinity;
 
   constructor(sink: FeedSink, logger: Logger | undefined) {
     this.#sink = sink;
@@ -53,14 +54,14 @@ export class BarGate {
     return this.#last.get(symbol);
   }
 
-  get closedThrough(): number {
-    return this.#closedThrough;
+  get closedBefore(): number {
+    return this.#closedBefore;
   }
 
   /** Delivers the bar unless it repeats or comes late; true when delivered. */
   offer(bar: Bar, arrivedAt: number, origin: BarOrigin): boolean {
     const last = this.#last.get(bar.symbol) ?? -Infinity;
-    if (bar.ts <= last || bar.ts <= this.#closedThrough) {
+    if (bar.ts <= last || bar.ts < this.#closedBefore) {
       const isRepeat = bar.ts === last || (this.#recent.get(bar.symbol)?.has(bar.ts) ?? false);
       if (isRepeat) this.stats.duplicates++;
       else this.stats.late++;
@@ -87,10 +88,10 @@ export class BarGate {
     return true;
   }
 
-  /** Closes every minute up to and including the one starting at `ts` (never moves back). */
+  /** Closes every minute starting before `ts` (never moves back). */
   closeThrough(ts: number): void {
-    if (ts <= this.#closedThrough) return;
-    this.#closedThrough = ts;
+    if (ts <= this.#closedBefore) return;
+    this.#closedBefore = ts;
     this.#sink.closeThrough(ts);
   }
 }

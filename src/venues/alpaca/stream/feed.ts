@@ -277,9 +277,9 @@ export class AlpacaLiveFeed implements LiveFeed {
   #tick(): void {
     const gate = this.#gate;
     if (gate === undefined || this.#endpoints.some((e) => !e.isLive)) return;
-    // The last minute whose end lies a grace behind us (PushBarSource counts `closeThrough` inclusive).
+    // Every minute that starts before `ended` ended a grace ago or more.
     const ended = Math.floor((this.#clock.now() - (this.#options.graceMs ?? 10_000)) / MINUTE_MS) * MINUTE_MS;
-    gate.closeThrough(ended - MINUTE_MS);
+    gate.closeThrough(ended);
   }
 }
 

@@ -142,14 +142,14 @@ describe('AlpacaLiveFeed faults', () => {
     await h.live();
     // A suspended machine wakes ten minutes later: minutes up to 10:09 close at once.
     h.clock.set(T0 + 11 * MINUTE + 15_000);
-    await waitUntil(() => h!.sink.closes.includes(T0 + 10 * MINUTE), 'the jump closes');
+    await waitUntil(() => h!.sink.closes.includes(T0 + 11 * MINUTE), 'the jump closes');
     h.stream.pushBar('BTC/USD', T0 + 5 * MINUTE);
     await waitUntil(() => h!.feed.stats?.late === 1, 'the bar of a closed minute');
     // The clock steps back (NTP): closes stay where they were.
     h.clock.set(T0 + 2 * MINUTE);
     h.stream.pushBar('BTC/USD', T0 + 11 * MINUTE);
     await waitUntil(() => h!.sink.bars.length === 1, 'the next live bar');
-    expect(h.sink.closes).toEqual([T0 - MINUTE, T0 + 10 * MINUTE]);
+    expect(h.sink.closes).toEqual([T0, T0 + 11 * MINUTE]);
     expect(h.sink.times('BTC/USD')).toEqual([iso(T0 + 11 * MINUTE)]);
     expect(h.sink.violations).toEqual([]);
   });

@@ -47,9 +47,10 @@ export class RecordingSink implements FeedSink {
     }
   }
 
+  /** `ts`: no bar starts before it any more; the source counts inclusively. */
   closeThrough(ts: number): void {
     this.closes.push(ts);
-    this.source.closeThrough(ts);
+    this.source.closeThrough(ts - 1);
   }
 
   /** `symbol`'s delivered bar starts, ISO, in delivery order. */
