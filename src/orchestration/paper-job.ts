@@ -1,0 +1,283 @@
+/**
+ * `momentic paper`: a session of the run file's strategy on the simulated exchange (the run's
+ * fee, slippage, fill and latency models, as a backtest) fed by live bars: the venue's stream,
+ * or a file replayed (`--source replay:FILE`). The session is a `paper` run in the ledger, every
+ * order journaled there before it reaches the exchange, and its results folder
+ * `data/results/{session_id}/` is written as the session goes (session-files.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { WallClock } from '../core/clock.js';
+import { durationMs } from '../core/duration.js';
+import { UsageError, type MomenticError } from '../core/errors.js';
+import { newRunId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { getCalendar } from '../calendar/registry.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { Config } from '../config/schema.js';
+import { parseFees, parseSlippage } from '../backtest/costs.js';
+import type { Metrics } from '../backtest/metrics.js';
+import { runResultsDir, writeResults } from '../backtest/results-writer.js';
+import { RawStore } from '../data/raw-store.js';
+import type { EngineClock, LiveFeed } from '../engine/ports.js';
+import { fixedLatency, NO_LATENCY } from '../execution/latency.js';
+import { SimulatedExchange } from '../execution/simulated-exchange.js';
+import { createLedger } from '../store/ledger.js';
+import { resolveSpec } from './backtest-job.js';
+import { withinHookBudget } from './hook-budget.js';
+import { recordKillSwitch } from './kill-switch-file.js';
+import { LedgerJournal } from './ledger-journal.js';
+import { resolveStrategy } from './node.js';
+import { ReplayClock } from './replay-clock.js';
+import { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
+import { instrumentOf } from './run-data.js';
+import { runSession, type SessionResult } from './session.js';
+import { SessionEnd, type StopReason } from './session-end.js';
+import { SESSION_FILES, SessionFiles } from './session-files.js';
+import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
+import { checkStrategy } from './strategy-check.js';
+import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
+import { venueFeed } from './venue-feeds.js';
+
+export interface PaperFlags {
+  readonly configFile: string;
+  readonly source?: string;
+  readonly speed?: string;
+  readonly for?: string;
+  readonly until?: string;
+  /** Calendar of a replayed symbol (default: the one its imported data has, else `market`). */
+  readonly calendar?: string;
+  /** Zone of a replayed file's times without an offset (default: the calendar's). */
+  readonly tz?: string;
+}
+
+export interface PaperJobResult {
+  readonly sessionId: string;
+  readonly dir: string;
+  readonly metrics: Metrics;
+  readonly bars: number;
+  readonly orders: number;
+  readonly trades: number;
+  /** `feed` (the replay's last bar), or what stopped it: `for`, `until`, `SIGINT`, `SIGTERM`. */
+  readonly ended: 'feed' | StopReason;
+  readonly spec: RunConfig;
+  /** Rows of a replayed file the quality gates refused (as `data import` would). */
+  readonly rejectedRows: number;
+  readonly ledger: string;
+}
+
+/** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
+export function runPaperJob(o: Parameters<typeof paperJob>[0]): Promise<PaperJobResult> {
+  return withinHookBudget(() => paperJob(o));
+}
+
+async function paperJob(o: {
+  home: string;
+  config: Config;
+  cwd: string;
+  flags: PaperFlags;
+  appSources?: ReadonlyMap<string, string>;
+  logger?: Logger;
+  /** Listen for SIGINT and SIGTERM (default true). */
+  signals?: boolean;
+  onStart?: (sessionId: string, dir: string) => void;
+}): Promise<PaperJobResult> {
+  const { home, config, flags } = o;
+  const source = parseSource(flags.source, o.cwd);
+  const speed = parseSpeed(flags.speed, source);
+  const forMs = parseFor(flags.for);
+  const until = parseUntil(flags.until, Date.now());
+  const { spec, file } = resolveSpec(home, config, { configFile: flags.configFile }, o.appSources);
+  if (isStrategyFile(spec.strategy.name)) {
+    await loadStrategyFile(spec.strategy.name, undefined, { hookTimeoutMs: config.engine.hook_timeout_ms });
+  }
+  const runFile = file?.file ?? flags.configFile;
+  checkStrategy(spec, { file: runFile });
+  const symbols = spec.data.symbols;
+  if (symbols.length === 0) {
+    throw new UsageError('USAGE_MISSING_OPTION', `${runFile} names no symbols: a session trades the symbols it lists`, {
+      hint: 'list them in the run file, e.g. symbols: [AAPL]',
+      context: { file: runFile, key: 'symbols' },
+    });
+  }
+  const timeframe = spec.data.timeframe;
+  // Each symbol's calendar: the flag, else the one its imported data was checked against.
+  const store = new RawStore(home, config.data.format);
+  const calendars = new Map<string, string>();
+  for (const s of symbols) {
+    const cal = flags.calendar ?? store.entry(s, timeframe)?.calendar ?? config.market;
+    calendars.set(s, getCalendar(cal).name);
+  }
+  const instrument = instrumentOf(calendars);
+  const { feed, clock, rejectedRows } = await openFeed(spec, source, speed, flags, home, config, instrument);
+  const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile });
+  const sessionId = newRunId();
+  const dir = runResultsDir(home, sessionId);
+  const startedAt = Date.now();
+  // Journaled or not at all: a session whose ledger cannot be opened does not start.
+  const ledger = await createLedger(config, home);
+  let result: SessionResult | undefined;
+  let failure: MomenticError | undefined;
+  try {
+    await ledger.startRun({
+      id: sessionId,
+      kind: 'paper',
+      strategy: spec.strategy.name,
+      params,
+      spec: spec as unknown as Record<string, unknown>,
+      startedAt,
+    });
+    const journal = new LedgerJournal(ledger, sessionId);
+    const files = new SessionFiles(dir, timeframe);
+    files.put(SESSION_FILES.runFile, readFileSync(runFile, 'utf8'));
+    files.put(
+      SESSION_FILES.session,
+      `${JSON.stringify(
+        {
+          session_id: sessionId,
+          mode: 'paper',
+          source: source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
+          speed: source.kind === 'replay' ? speed : null,
+          run_file: runFile,
+          started_at: new Date(startedAt).toISOString(),
+          run: spec,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    o.onStart?.(sessionId, dir);
+    const end = new SessionEnd({
+      ...(forMs === undefined ? {} : { forMs }),
+      ...(until === undefined ? {} : { until }),
+      signals: o.signals !== false,
+    });
+    try {
+      result = await runSession({
+        runId: sessionId,
+        run: spec,
+        strategy,
+        params,
+        instrument,
+        clock,
+        feed,
+        venue: ({ portfolio, symbols: traded }) => {
+          const exchange = simulatedExchange(spec, clock, instrument, traded, () => portfolio.equity);
+          return { execution: exchange, market: exchange };
+        },
+        journal,
+        files,
+        signal: end.signal,
+        onKillSwitch: recordKillSwitch(home, { mode: 'paper', runId: sessionId }),
+        config: {
+          run: spec,
+          run_file: relative(o.cwd, runFile) || runFile,
+          mode: 'paper',
+          source: source.kind === 'replay' ? 'replay' : spec.live.venue,
+        },
+        ...(o.logger === undefined ? {} : { logger: o.logger }),
+      });
+    } finally {
+      end.dispose();
+    }
+    failure = result.error;
+    try {
+      await journal.drained();
+    } catch (e) {
+      failure ??= e as MomenticError;
+    }
+    files.close();
+    const finishedAt = Date.now();
+    const written = await writeResults(dir, { ...result.record, wallClock: { startedAt, finishedAt } });
+    await ledger.endRun(sessionId, {
+      status: failure === undefined ? 'finished' : 'failed',
+      finishedAt,
+      metrics: written.metrics as unknown as Record<string, unknown>,
+      resultDir: dir,
+    });
+    if (failure !== undefined) throw failure;
+    return {
+      sessionId,
+      dir,
+      metrics: written.metrics,
+      bars: result.bars,
+      orders: result.record.orders.length,
+      trades: result.record.trades.length,
+      ended: result.ended === 'feed' ? 'feed' : (end.reason ?? 'feed'),
+      spec,
+      rejectedRows,
+      ledger: ledger.location,
+    };
+  } finally {
+    await ledger.close();
+  }
+}
+
+async function openFeed(
+  spec: RunConfig,
+  source: ReturnType<typeof parseSource>,
+  speed: ReplaySpeed,
+  flags: PaperFlags,
+  home: string,
+  config: Config,
+  instrument: ReturnType<typeof instrumentOf>,
+): Promise<{ feed: LiveFeed; clock: EngineClock; rejectedRows: number }> {
+  const { symbols, timeframe } = spec.data;
+  if (source.kind === 'venue') {
+    const feed = venueFeed({
+      venue: spec.live.venue,
+      symbols,
+      timeframe,
+      warmupBars: spec.live.warmup_bars,
+      streamTimeoutMs: durationMs(spec.live.stream_timeout) ?? 30_000,
+    });
+    return { feed, clock: new WallClock(), rejectedRows: 0 };
+  }
+  if (symbols.length !== 1) {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `a replayed file holds one symbol's bars; the run trades ${symbols.length} (${symbols.join(', ')})`,
+      {
+        hint: 'replay a run file that lists one symbol, e.g. symbols: [FDAX]',
+        context: { flag: '--source', key: 'symbols' },
+      },
+    );
+  }
+  const symbol = symbols[0] as string;
+  const { series, rejected } = await readReplayFile({
+    home,
+    file: source.file,
+    symbol,
+    calendar: getCalendar(instrument(symbol).calendar),
+    ...(flags.tz === undefined ? {} : { tz: flags.tz }),
+    timeframe,
+    start: spec.data.start,
+    end: spec.data.end,
+    format: config.data.format,
+  });
+  const feed = new ReplayFeed({ series, timeframe, speed, warmupBars: spec.live.warmup_bars });
+  return { feed, clock: new ReplayClock(feed.firstTs, speed), rejectedRows: rejected };
+}
+
+/** The simulated exchange of a paper session: the run's venue models, as a backtest builds them. */
+function simulatedExchange(
+  spec: RunConfig,
+  clock: EngineClock,
+  instrument: ReturnType<typeof instrumentOf>,
+  symbols: readonly string[],
+  equity: () => number,
+): SimulatedExchange {
+  const v = spec.venue;
+  return new SimulatedExchange({
+    instrument: (s) => (symbols.includes(s) ? instrument(s) : undefined),
+    buyingPower: { account: { equity }, leverage: v.max_leverage },
+    clock,
+    fill: v.fill,
+    fees: parseFees(v.fees, { key: 'venue.fees' }),
+    slippage: parseSlippage(v.slippage, { key: 'venue.slippage' }),
+    latency: v.latency_ms === 0 ? NO_LATENCY : fixedLatency(v.latency_ms),
+    timeframe: spec.data.timeframe,
+    ...(v.participation === null ? {} : { participation: v.participation }),
+    priceRounding: v.price_rounding,
+  });
+}
