@@ -15,19 +15,17 @@ import type { Logger } from '../core/logger.js';
 import { getCalendar } from '../calendar/registry.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
-import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { RawStore } from '../data/raw-store.js';
 import type { EngineClock, LiveFeed } from '../engine/ports.js';
-import { fixedLatency, NO_LATENCY } from '../execution/latency.js';
-import { SimulatedExchange } from '../execution/simulated-exchange.js';
 import { createLedger } from '../store/ledger.js';
 import { resolveSpec } from './backtest-job.js';
 import { withinHookBudget } from './hook-budget.js';
 import { recordKillSwitch } from './kill-switch-file.js';
 import { LedgerJournal } from './ledger-journal.js';
 import { resolveStrategy } from './node.js';
+import { simulatedExchange } from './paper-venue.js';
 import { ReplayClock } from './replay-clock.js';
 import { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 import { instrumentOf } from './run-data.js';
@@ -257,27 +255,4 @@ async function openFeed(
   });
   const feed = new ReplayFeed({ series, timeframe, speed, warmupBars: spec.live.warmup_bars });
   return { feed, clock: new ReplayClock(feed.firstTs, speed), rejectedRows: rejected };
-}
-
-/** The simulated exchange of a paper session: the run's venue models, as a backtest builds them. */
-function simulatedExchange(
-  spec: RunConfig,
-  clock: EngineClock,
-  instrument: ReturnType<typeof instrumentOf>,
-  symbols: readonly string[],
-  equity: () => number,
-): SimulatedExchange {
-  const v = spec.venue;
-  return new SimulatedExchange({
-    instrument: (s) => (symbols.includes(s) ? instrument(s) : undefined),
-    buyingPower: { account: { equity }, leverage: v.max_leverage },
-    clock,
-    fill: v.fill,
-    fees: parseFees(v.fees, { key: 'venue.fees' }),
-    slippage: parseSlippage(v.slippage, { key: 'venue.slippage' }),
-    latency: v.latency_ms === 0 ? NO_LATENCY : fixedLatency(v.latency_ms),
-    timeframe: spec.data.timeframe,
-    ...(v.participation === null ? {} : { participation: v.participation }),
-    priceRounding: v.price_rounding,
-  });
 }
