@@ -8,6 +8,7 @@ import type { OrderStatus } from '../core/enums.js';
 import { toMomenticError, type MomenticError } from '../core/errors.js';
 import type { Fill, OrderRequest } from '../core/order.js';
 import type { Ledger } from '../engine/ports.js';
+import type { RiskEvent } from '../risk/risk-manager.js';
 import type { LedgerStore } from '../store/ledger.js';
 
 export class LedgerJournal implements Ledger {
@@ -57,6 +58,21 @@ export class LedgerJournal implements Ledger {
         fee: f.fee,
         ts: f.ts,
         ...(f.liquidity === undefined ? {} : { liquidity: f.liquidity }),
+      }),
+    );
+  }
+
+  /** A risk denial or kill-switch transition of the session. */
+  riskEvent(e: RiskEvent): void {
+    this.#queue(() =>
+      this.#store.recordRiskEvent({
+        runId: this.#runId,
+        ts: e.ts,
+        kind: e.kind === 'denied' ? 'denial' : 'kill_switch',
+        reason: e.reason,
+        ...(e.check === undefined ? {} : { check: e.check }),
+        ...(e.symbol === undefined ? {} : { symbol: e.symbol }),
+        ...(e.clientOrderId === undefined ? {} : { clientOrderId: e.clientOrderId }),
       }),
     );
   }

@@ -167,6 +167,7 @@ async function paperJob(o: {
         files,
         signal: end.signal,
         onKillSwitch: recordKillSwitch(home, { mode: 'paper', runId: sessionId }),
+        onRiskEvent: (e) => journal.riskEvent(e),
         config: {
           run: spec,
           run_file: relative(o.cwd, runFile) || runFile,

@@ -21,6 +21,7 @@ import type { RunRecord } from '../backtest/run-record.js';
 import type { BarDrivenVenue, EngineClock, ExecutionClient, FeedSink, Ledger, LiveFeed } from '../engine/ports.js';
 import { Portfolio } from '../portfolio/portfolio.js';
 import type { KillSwitchTransition } from '../risk/kill-switch.js';
+import type { RiskEvent } from '../risk/risk-manager.js';
 import type { Strategy } from '../strategies/api.js';
 import { TradingNode } from './node.js';
 import { PushBarSource } from './push-bar-source.js';
@@ -50,6 +51,8 @@ export interface SessionOptions {
   /** Compares the ledger with the venue: at the start, then every `live.reconcile_every`. */
   readonly reconcile?: () => Promise<void>;
   readonly onKillSwitch?: (t: KillSwitchTransition) => void;
+  /** Each risk denial and kill-switch transition, as they happen (the ledger's risk events). */
+  readonly onRiskEvent?: (e: RiskEvent) => void;
   /** Extra entries of the record's config (the run, its source). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly logger?: Logger;
@@ -153,8 +156,11 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       }
     },
   };
+  let riskSeen = 0;
   const write = (): void => {
     try {
+      const events = risk.events;
+      for (; riskSeen < events.length; riskSeen++) o.onRiskEvent?.(events[riskSeen] as RiskEvent);
       files.flush(engine, portfolio);
     } catch (e) {
       fail(e);

@@ -121,5 +121,13 @@ describe('momentic paper --source replay:FILE --speed max', () => {
     const journaled = JSON.parse(orders.stdout) as { status: string }[];
     expect(journaled.length).toBe(sent);
     expect(journaled.every((o) => ['filled', 'cancelled', 'expired'].includes(o.status))).toBe(true);
+    // Every risk denial (an order refused before the exchange, `denied-N` in orders.csv) is a risk event.
+    const show = await cli(['--home', home, '--json', 'runs', 'show', paper.id]);
+    expect(show.code, show.stderr).toBe(0);
+    const denied = text(paper, 'orders.csv')
+      .split('\n')
+      .filter((l) => /,denied-\d+,/.test(l)).length;
+    expect(denied).toBeGreaterThan(0);
+    expect((JSON.parse(show.stdout) as { counts: { risk_events: number } }).counts.risk_events).toBe(denied);
   });
 });
