@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { formatRunConfig, runConfigEntries } from '../../config/run-config-layers.js';
 import { formatTable } from '../../core/text-table.js';
 import { resolveSpec } from '../../orchestration/backtest-job.js';
-import { runPaperJob, type PaperFlags } from '../../orchestration/paper-job.js';
+import { runPaperJob } from '../../orchestration/paper-job.js';
+import type { SessionFlags } from '../../orchestration/session-job.js';
 import { preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
 
@@ -10,7 +11,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 
-function paperFlags(opts: Record<string, unknown>): PaperFlags {
+function sessionFlags(opts: Record<string, unknown>): SessionFlags {
   return {
     configFile: String(opts.config),
     ...(str(opts.source) === undefined ? {} : { source: String(opts.source) }),
@@ -26,7 +27,7 @@ function paperFlags(opts: Record<string, unknown>): PaperFlags {
 export async function paper(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'paper' });
-  const flags = paperFlags(opts);
+  const flags = sessionFlags(opts);
   await preloadRunFileStrategy(flags.configFile);
   if (opts.explainConfig === true) {
     const layered = resolveSpec(loaded.home, loaded.config, { configFile: flags.configFile }, loaded.sources);
