@@ -146,6 +146,7 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
   const ledger = await createLedger(config, home);
   let result: SessionResult | undefined;
   let failure: MomenticError | undefined;
+  let end: SessionEnd | undefined;
   try {
     await ledger.startRun({
       id: sessionId,
@@ -178,38 +179,35 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
       )}\n`,
     );
     o.onStart?.(sessionId, dir);
-    const end = new SessionEnd({
+    // Kept until the files are complete: a second Ctrl-C while they are written changes nothing.
+    end = new SessionEnd({
       ...(forMs === undefined ? {} : { forMs }),
       ...(until === undefined ? {} : { until }),
       signals: o.signals !== false,
     });
-    try {
-      result = await runSession({
-        runId: sessionId,
+    result = await runSession({
+      runId: sessionId,
+      run: spec,
+      strategy,
+      params,
+      instrument,
+      clock,
+      feed,
+      venue: ({ portfolio, symbols: traded }) => o.venue({ spec, clock, instrument, portfolio, symbols: traded }),
+      journal,
+      files,
+      signal: AbortSignal.any([end.signal, unjournaled.signal]),
+      ...(o.reconcile === undefined ? {} : { reconcile: o.reconcile(sessionId) }),
+      onKillSwitch: recordKillSwitch(home, { mode: o.mode, runId: sessionId }),
+      onRiskEvent: (e) => journal.riskEvent(e),
+      config: {
         run: spec,
-        strategy,
-        params,
-        instrument,
-        clock,
-        feed,
-        venue: ({ portfolio, symbols: traded }) => o.venue({ spec, clock, instrument, portfolio, symbols: traded }),
-        journal,
-        files,
-        signal: AbortSignal.any([end.signal, unjournaled.signal]),
-        ...(o.reconcile === undefined ? {} : { reconcile: o.reconcile(sessionId) }),
-        onKillSwitch: recordKillSwitch(home, { mode: o.mode, runId: sessionId }),
-        onRiskEvent: (e) => journal.riskEvent(e),
-        config: {
-          run: spec,
-          run_file: relative(o.cwd, runFile) || runFile,
-          mode: o.mode,
-          source: source.kind === 'replay' ? 'replay' : spec.live.venue,
-        },
-        ...(o.logger === undefined ? {} : { logger: o.logger }),
-      });
-    } finally {
-      end.dispose();
-    }
+        run_file: relative(o.cwd, runFile) || runFile,
+        mode: o.mode,
+        source: source.kind === 'replay' ? 'replay' : spec.live.venue,
+      },
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+    });
     failure = result.error ?? journal.error;
     try {
       await journal.drained();
@@ -239,6 +237,7 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
       ledger: ledger.location,
     };
   } finally {
+    end?.dispose();
     await ledger.close();
   }
 }
