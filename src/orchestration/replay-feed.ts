@@ -102,7 +102,7 @@ export class ReplayFeed implements LiveFeed {
         close: s.close[i] as number,
         volume: s.volume[i] as number,
       };
-      sink.bar(bar, now());
+      sink.bar(bar, now(), i < firstLive);
       // The file has nothing more for this bar's time: the session need not wait for it.
       sink.closeThrough(i + 1 < s.length ? (s.ts[i + 1] as number) : ts + barMs);
     }

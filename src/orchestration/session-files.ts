@@ -35,6 +35,7 @@ export const SESSION_FILES = {
   session: 'session.json',
 } as const;
 
+/** `delivery`: `live`, or `history` for warm-up and backfilled bars (fetched after their time). */
 export const BARS_CSV_COLUMNS = [
   'symbol',
   'timestamp',
@@ -44,6 +45,7 @@ export const BARS_CSV_COLUMNS = [
   'close',
   'volume',
   'arrived_at',
+  'delivery',
 ] as const;
 
 /** One file opened for appending; every `write` goes straight to the operating system. */
@@ -116,10 +118,10 @@ export class SessionFiles {
   }
 
   /** A bar the session received, with its wall-clock arrival; written with the step it feeds. */
-  bar(b: Bar, arrivedAt: number): void {
+  bar(b: Bar, arrivedAt: number, history: boolean): void {
     this.#pendingBars +=
       `${csvCell(b.symbol)},${this.#time(b.ts)},${formatNum(b.open)},${formatNum(b.high)},${formatNum(b.low)},` +
-      `${formatNum(b.close)},${formatNum(b.volume)},${new Date(arrivedAt).toISOString()}\n`;
+      `${formatNum(b.close)},${formatNum(b.volume)},${new Date(arrivedAt).toISOString()},${history ? 'history' : 'live'}\n`;
   }
 
   /**

@@ -132,13 +132,16 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const counts = new Map<string, number>(symbols.map((s) => [s, 0]));
   let bars = 0;
   const sink: FeedSink = {
-    bar(bar, arrivedAt) {
+    bar(bar, arrivedAt, history = false) {
       if (signal.aborted) return;
       try {
-        files.bar(bar, arrivedAt);
-        // A bar arriving long after its close is stale data: the kill switch stops new exposure.
-        const now = clock.now();
-        killSwitch.dataAge(now - (bar.ts + barMs), now);
+        files.bar(bar, arrivedAt, history);
+        // A live bar arriving long after its close is stale data: the kill switch stops new
+        // exposure. History (warm-up, a gap's backfill) comes late on purpose.
+        if (!history) {
+          const now = clock.now();
+          killSwitch.dataAge(now - (bar.ts + barMs), now);
+        }
         source.push(bar);
         counts.set(bar.symbol, (counts.get(bar.symbol) ?? 0) + 1);
         bars++;

@@ -92,12 +92,15 @@ describe('momentic paper --source replay:FILE --speed max', () => {
   it('ends with the feed, having seen every bar of the file, each in bars.csv with its arrival time', () => {
     expect(paperOut).toMatchObject({ ended: 'feed', bars: BARS });
     const rows = text(paper, 'bars.csv').trimEnd().split('\n');
-    expect(rows[0]).toBe('symbol,timestamp,open,high,low,close,volume,arrived_at');
+    expect(rows[0]).toBe('symbol,timestamp,open,high,low,close,volume,arrived_at,delivery');
     expect(rows).toHaveLength(BARS + 1);
     // The file's first row (2006-01-02 09:01 Berlin = 08:01 UTC): 3602, 3603, 3597, 3599, 5699.
     expect(rows[1]).toMatch(
-      /^FDAX,2006-01-02T08:01:00Z,3602,3603,3597,3599,5699,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+      /^FDAX,2006-01-02T08:01:00Z,3602,3603,3597,3599,5699,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,history$/,
     );
+    // The first live.warmup_bars (200) bars are the history a session loads before its first live bar.
+    expect(rows.filter((r) => r.endsWith(',history'))).toHaveLength(200);
+    expect(rows[201]?.endsWith(',live')).toBe(true);
     const arrived = rows.slice(1).map((r) => Date.parse(r.split(',')[7] as string));
     for (let i = 1; i < arrived.length; i++) expect(arrived[i]).toBeGreaterThanOrEqual(arrived[i - 1] as number);
     // The same bars the backtest ran on (prices.csv holds every bar of the charted symbol).

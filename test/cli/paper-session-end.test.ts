@@ -112,6 +112,13 @@ describe('a paper session ends gracefully', () => {
     const out = JSON.parse(r.stdout) as { ended: string; bars: number; dir: string };
     expect(out).toMatchObject({ ended: 'for', bars: 51 });
     expectComplete(out.dir, 51);
+    // The 50 warm-up bars are history; the 51st is the first live one.
+    const delivery = readFileSync(join(out.dir, 'bars.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((r) => r.split(',').at(-1));
+    expect(delivery).toEqual([...Array<string>(50).fill('history'), 'live']);
   }, 120_000);
 
   it('--until a time 10 s ahead: exit 0, ended by until', async () => {
@@ -167,7 +174,8 @@ describe('a paper session ends gracefully', () => {
       expect(after.startsWith(seen[n] as string), `${n} kept what it had`).toBe(true);
       expect(after.endsWith('\n'), `${n} ends with a whole row`).toBe(true);
       const complete = readFileSync(join(fullDir, n), 'utf8');
-      const norm = (t: string): string => (n === 'bars.csv' ? t.replace(/,[^,\n]*\n/g, '\n') : withoutRunIds(t));
+      const norm = (t: string): string =>
+        n === 'bars.csv' ? t.replace(/,[^,\n]*,[^,\n]*\n/g, '\n') : withoutRunIds(t);
       // Every row is the row the complete session wrote (bars: without their arrival times).
       if (n !== 'orders.csv') expect(norm(complete).startsWith(norm(after)), n).toBe(true);
     }

@@ -105,6 +105,19 @@ describe('runSession: the live: keys reach what uses them', () => {
     expect(r.risk.manager.killSwitch.state).toBe('ACTIVE');
   });
 
+  it('stale_after: history (warm-up, backfill) is never stale, however old', async () => {
+    const history: LiveFeed = {
+      name: 'test',
+      symbols: ['AAA'],
+      async run(sink) {
+        sink.bar(bar(0), Date.now(), true);
+      },
+    };
+    const r = await session(run({ stale_after: '5m' }), history, { clockAt: late });
+    expect(r.risk.manager.killSwitch.state).toBe('ACTIVE');
+    expect(r.bars).toBe(1);
+  });
+
   it('stale_after null: the risk limit kill_switch.stale_data_seconds (120 s) decides', async () => {
     const r = await session(run({ stale_after: null }), feedOf([bar(0)]), { clockAt: late });
     expect(r.risk.manager.killSwitch.history[0]?.reason).toBe('market data is 600 s old (limit 120 s)');
