@@ -1,9 +1,10 @@
 /**
  * A bars file replayed as if it streamed (`momentic paper --source replay:FILE`): rehearsals of a
  * session, and the proof that a session equals its backtest. The file is read as `data import`
- * reads it (any layout it takes, the same column mapping, time zone and quality gates, nothing
- * written), so the bars the strategy sees are the ones an import of the file would store.
+ * reads it (any layout it takes, Binance kline dumps included, the same column mapping, time
+ * zone and quality gates, nothing written), so the bars the strategy sees are the ones an import of the file would store.
  */
+import { basename } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Bar, BarSeries } from '../core/bar.js';
 import type { IsoDate } from '../core/dates.js';
@@ -13,6 +14,8 @@ import { DataError, UsageError } from '../core/errors.js';
 import type { TradingCalendar } from '../calendar/types.js';
 import { importFile } from '../data/import-file.js';
 import type { FeedSink, LiveFeed } from '../engine/ports.js';
+import { binanceDumpCandidates } from '../venues/binance/dump-candidates.js';
+import { inferDumpName } from '../venues/binance/dump.js';
 
 /** `max`: as fast as the session takes them; N: N times real time. */
 export type ReplaySpeed = number | 'max';
@@ -128,6 +131,9 @@ export interface ReplayFileOptions {
  * gates reject are left out (reported in `rejected`), the rest clipped to the run's dates.
  */
 export async function readReplayFile(o: ReplayFileOptions): Promise<{ series: BarSeries; rejected: number }> {
+  // A Binance kline dump (named as Binance publishes it) is read whole by its own parser, as
+  // `data import --layout auto` does.
+  const dump = inferDumpName(o.file);
   const report = await importFile({
     home: o.home,
     file: o.file,
@@ -136,6 +142,13 @@ export async function readReplayFile(o: ReplayFileOptions): Promise<{ series: Ba
     format: o.format,
     tz: o.tz ?? o.calendar.timezone,
     dryRun: true,
+    ...(dump === undefined
+      ? {}
+      : {
+          parser: (text: string) =>
+            binanceDumpCandidates(text, { symbol: o.symbol, timeframe: dump.timeframe, file: basename(o.file) }),
+          provider: 'binance-dump',
+        }),
   });
   if (report.qc.timeframe !== o.timeframe) {
     throw new UsageError(

@@ -38,6 +38,7 @@ import { SESSION_FILES, SessionFiles } from './session-files.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
 import { checkStrategy } from './strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
+import { inferDumpName } from '../venues/binance/dump.js';
 import { venueFeed, type VenueFeedRequest } from './venue-feeds.js';
 
 export interface SessionFlags {
@@ -124,7 +125,9 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
   const store = new RawStore(home, config.data.format);
   const calendars = new Map<string, string>();
   for (const s of symbols) {
-    const cal = flags.calendar ?? store.entry(s, timeframe)?.calendar ?? config.market;
+    // A replayed Binance dump is a crypto pair's, trading around the clock (as data import takes it).
+    const market = source.kind === 'replay' && inferDumpName(source.file) !== undefined ? '24/7' : config.market;
+    const cal = flags.calendar ?? store.entry(s, timeframe)?.calendar ?? market;
     calendars.set(s, getCalendar(cal).name);
   }
   const instrument = instrumentOf(calendars);

@@ -3,7 +3,7 @@
  * the fix), refuses to pretend it follows a stream this build does not have, and shows the run's
  * `live:` section with where each value came from.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../support/cli.js';
@@ -93,5 +93,39 @@ describe('momentic paper: options', () => {
     expect(r.stderr).toMatch(/bad\.yaml:4/);
     expect(r.stderr).toMatch(/live\.stream_timeout/);
     expect(r.stderr).toMatch(/duration, e\.g\. 90s/);
+  });
+});
+
+describe('momentic paper: replay layouts', () => {
+  it('replays a Binance kline dump (as data import reads it) on a 24/7 calendar', async () => {
+    const home = tempDir('momentic-paper-dump-');
+    // Three hourly klines of BTCUSDT, 2025-01-01 00:00..02:00 UTC, times in microseconds (Binance's 2025 dumps).
+    const rows = [
+      '1735689600000000,93576.00000000,94509.42000000,93489.03000000,94401.14000000,755.99010000,1735693199999999,71123766.64006760,135155,394.43037000,37101889.63399340,0',
+      '1735693200000000,94401.13000000,94685.00000000,94281.65000000,94536.10000000,525.16480000,1735696799999999,49607553.26118350,104880,290.28149000,27420346.44154930,0',
+      '1735696800000000,94536.11000000,94600.00000000,94100.00000000,94200.00000000,400.00000000,1735700399999999,37600000.00000000,90000,200.00000000,18800000.00000000,0',
+    ];
+    const dump = join(home, 'BTCUSDT-1h-2025-01.csv');
+    writeFileSync(dump, `${rows.join('\n')}\n`);
+    const run = join(home, 'btc.yaml');
+    writeFileSync(run, 'strategy: sma-cross\nparams: { fast: 1, slow: 2 }\nsymbols: [BTCUSDT]\ntimeframe: 1h\n');
+    const r = await cli([
+      '--home',
+      home,
+      '--json',
+      'paper',
+      '--config',
+      run,
+      '--source',
+      `replay:${dump}`,
+      '--speed',
+      'max',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { dir: string; bars: number; ended: string };
+    expect(out).toMatchObject({ bars: 3, ended: 'feed' });
+    const bars = readFileSync(join(out.dir, 'bars.csv'), 'utf8').trimEnd().split('\n');
+    expect(bars[1]).toMatch(/^BTCUSDT,2025-01-01T00:00:00Z,93576,94509\.42,93489\.03,94401\.14,755\.9901,/);
+    expect(bars[3]).toMatch(/^BTCUSDT,2025-01-01T02:00:00Z,94536\.11,/);
   });
 });
