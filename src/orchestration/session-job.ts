@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
 import { durationMs } from '../core/duration.js';
-import { UsageError, type MomenticError } from '../core/errors.js';
+import { isMomenticError, UsageError, type ErrorContext, type MomenticError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
@@ -128,7 +128,7 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     // A replayed Binance dump is a crypto pair's, trading around the clock (as data import takes it).
     const market = source.kind === 'replay' && inferDumpName(source.file) !== undefined ? '24/7' : config.market;
     const cal = flags.calendar ?? store.entry(s, timeframe)?.calendar ?? market;
-    calendars.set(s, getCalendar(cal).name);
+    calendars.set(s, calendarOf(cal, flags.calendar === undefined ? { key: 'market' } : { flag: '--calendar' }));
   }
   const instrument = instrumentOf(calendars);
   const { feed, clock, rejectedRows } = await openFeed(
@@ -242,6 +242,16 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
   } finally {
     end?.dispose();
     await ledger.close();
+  }
+}
+
+/** A calendar's name; an unknown one is a usage error naming where it was given. */
+function calendarOf(code: string, where: ErrorContext): string {
+  try {
+    return getCalendar(code).name;
+  } catch (e) {
+    if (!isMomenticError(e)) throw e;
+    throw new UsageError(e.code, e.message, { hint: e.hint, context: { ...e.context, ...where } });
   }
 }
 

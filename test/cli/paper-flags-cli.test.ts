@@ -37,10 +37,11 @@ describe('momentic paper: options', () => {
     [['--source', 'replay:BARS', '--until', 'tomorrow'], '--until', /2026-12-07T21:00:00Z/],
     [['--source', 'replay:BARS', '--until', '2020-01-02T00:00:00Z'], '--until', /already passed|later time/],
     [['--speed', '10'], '--speed', /--source replay:FILE/],
+    [['--source', 'replay:BARS', '--calendar', 'XNYZ'], '--calendar', /known markets/],
   ])('%j exits 2 naming %s and the fix', async (args, flag, fix) => {
     const r = await paper(...args.map((a) => a.replace('BARS', bars)));
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^UsageError USAGE_\w+ at [^\n]*/);
+    expect(r.stderr).toMatch(/^UsageError [A-Z_]+ at [^\n]*/);
     expect(r.stderr.split('\n')[0]).toContain(flag);
     expect(r.stderr).toMatch(fix);
     // Nothing was started: no session folder.
