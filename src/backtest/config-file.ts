@@ -61,7 +61,7 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   max_leverage: 'buying power as a multiple of equity, > 0: 2 (default, margin) or 1 (cash)',
   warmup: 'a whole number of bars without orders, e.g. 60',
   seed: 'a whole number, e.g. 42',
-  live: 'a section: venue (e.g. alpaca) and paper (true or false)',
+  live: 'a section: venue (alpaca or simulated), paper (true or false), reconcile_every, stale_after, stream_timeout (durations such as 90s, 5m, 2h), warmup_bars (a whole number)',
   orders:
     'a section: cancel_after_ms, min_fill_ratio (0..1), retries (>= 1), retry_base_ms, quiet_open_ms, quiet_close_ms',
 };

@@ -75,6 +75,12 @@ export const PRICES_CSV_COLUMNS = ['symbol', 'timestamp', 'open', 'high', 'low',
 export const CHARTED_SYMBOLS = 4;
 
 export function* equityCsv(tf: Timeframe, curve: EquityCurve): Generator<string> {
+  yield csvLine(EQUITY_CSV_COLUMNS);
+  yield* equityRows(tf, curve, 0);
+}
+
+/** The rows of equity.csv from row `from` on (a session appends them as the bars close). */
+export function* equityRows(tf: Timeframe, curve: EquityCurve, from: number): Generator<string> {
   const time = timeCells(tf);
   const ts = curve.column('ts');
   const equity = curve.column('equity');
@@ -82,15 +88,19 @@ export function* equityCsv(tf: Timeframe, curve: EquityCurve): Generator<string>
   const gross = curve.column('grossExposure');
   const net = curve.column('netExposure');
   const drawdown = curve.column('drawdown');
-  yield csvLine(EQUITY_CSV_COLUMNS);
-  for (let i = 0; i < ts.length; i++) {
+  for (let i = from; i < ts.length; i++) {
     yield `${time(ts[i]!)},${formatNum(equity[i]!)},${formatNum(cash[i]!)},${formatNum(gross[i]!)},${formatNum(net[i]!)},${formatNum(drawdown[i]!)}\n`;
   }
 }
 
 export function* tradesCsv(tf: Timeframe, trades: readonly Trade[]): Generator<string> {
-  const time = timeCells(tf);
   yield csvLine(TRADES_CSV_COLUMNS);
+  yield* tradeRows(tf, trades);
+}
+
+/** The rows of trades.csv for these round trips (no header). */
+export function* tradeRows(tf: Timeframe, trades: readonly Trade[]): Generator<string> {
+  const time = timeCells(tf);
   for (const t of trades) {
     yield (
       `${csvCell(t.symbol)},${csvCell(t.direction)},${time(t.entryTs)},${formatNum(t.entryPrice)},` +
@@ -131,8 +141,13 @@ function historyCell(history: OrderRecord['history'], time: (ts: number) => stri
 }
 
 export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
-  const time = timeCells(tf);
   yield csvLine(ORDERS_CSV_COLUMNS);
+  yield* orderRows(tf, orders);
+}
+
+/** The rows of orders.csv for these orders (no header). */
+export function* orderRows(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
+  const time = timeCells(tf);
   for (const o of orders) {
     const last = o.history[o.history.length - 1];
     const isFinal = TERMINAL_ORDER_STATUSES.has(o.status);
@@ -148,9 +163,15 @@ export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Gener
 }
 
 export function* signalsCsv(tf: Timeframe, signals: readonly SignalRecord[]): Generator<string> {
-  const time = timeCells(tf);
   yield csvLine(SIGNALS_CSV_COLUMNS);
-  for (const s of signals) {
+  yield* signalRows(tf, signals, 0);
+}
+
+/** The rows of signals.csv from signal `from` on (no header). */
+export function* signalRows(tf: Timeframe, signals: readonly SignalRecord[], from: number): Generator<string> {
+  const time = timeCells(tf);
+  for (let i = from; i < signals.length; i++) {
+    const s = signals[i]!;
     yield (
       `${time(s.ts)},${csvCell(s.strategy)},${csvCell(s.symbol)},${csvCell(s.direction)},` +
       `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`

@@ -7,11 +7,19 @@
  */
 import { z } from 'zod';
 import { isValidIsoDate } from '../core/dates.js';
+import { DURATION_EXAMPLES, durationMs } from '../core/duration.js';
 import { isValidSymbol } from '../core/symbol.js';
-import { ORDER_DEFAULTS, VENUE_DEFAULTS } from './run-defaults.js';
+import { LIVE_DEFAULTS, ORDER_DEFAULTS, VENUE_DEFAULTS } from './run-defaults.js';
 import { configSchema, DEFAULTS, TIMEFRAMES } from './schema.js';
 
 const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
+
+const duration = z
+  .string()
+  .refine((t) => durationMs(t) !== undefined, { message: `must be a duration, e.g. ${DURATION_EXAMPLES}` });
+
+/** Where a session's bars come from and, for `momentic live`, where its orders go. */
+export const LIVE_VENUES = ['alpaca', 'simulated'] as const;
 
 export const FILL_TIMINGS = ['next-open', 'close'] as const;
 export const PRICE_ROUNDINGS = ['none', 'conservative'] as const;
@@ -64,12 +72,25 @@ export const runConfigSchema = z.strictObject({
     quiet_close_ms: z.number().min(0),
   }),
   /**
-   * Where the strategy trades outside a backtest. Only a placeholder today: paper and live
-   * read it once they build their node from a RunConfig; a backtest ignores it.
+   * Paper and live sessions (docs/live.md); a backtest ignores this section. `venue` is the
+   * venue whose market-data stream feeds the bars (and which takes the orders of `momentic
+   * live`; `momentic paper` always fills on the simulated exchange); `simulated` has no stream,
+   * so its sessions replay a file (`--source replay:FILE`).
    */
   live: z.strictObject({
-    venue: z.string().min(1),
+    venue: z.enum(LIVE_VENUES),
     paper: z.boolean(),
+    /** How often the ledger is compared with the venue (open orders, positions, cash). */
+    reconcile_every: duration,
+    /**
+     * A bar that reaches the session later than this after its close trips the kill switch as
+     * stale data (REDUCING); null: the risk limit `kill_switch.stale_data_seconds`.
+     */
+    stale_after: duration.nullable(),
+    /** A market-data stream lost for longer than this ends the feed: the kill switch halts. */
+    stream_timeout: duration,
+    /** Bars of history delivered before the first live bar (indicators warm at the open). */
+    warmup_bars: z.number().int().min(0),
   }),
   /** Bars at the start without orders (indicators warm up on them); null: the strategy's own. */
   warmup: z.number().int().min(0).nullable(),
@@ -90,7 +111,7 @@ export const RUN_DEFAULTS: RunConfig = {
   venue: VENUE_DEFAULTS,
   risk: { enabled: false, limits: DEFAULTS.risk },
   orders: ORDER_DEFAULTS,
-  live: { venue: 'simulated', paper: true },
+  live: LIVE_DEFAULTS,
   warmup: null,
   seed: DEFAULTS.venues.synthetic.seed,
 };

@@ -33,3 +33,17 @@ export const ORDER_DEFAULTS = {
   quiet_open_ms: 0,
   quiet_close_ms: 0,
 } as const;
+
+/**
+ * Sessions (`momentic paper`, `momentic live`): Alpaca's paper account is the default venue;
+ * seed 004 reconciles every 5 minutes. A stream silent for 30 s is lost (Alpaca's streams answer
+ * within seconds); 200 bars of history warm the usual indicators (a 200-bar average at most).
+ */
+export const LIVE_DEFAULTS = {
+  venue: 'alpaca',
+  paper: true,
+  reconcile_every: '5m',
+  stale_after: null,
+  stream_timeout: '30s',
+  warmup_bars: 200,
+} as const;

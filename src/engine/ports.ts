@@ -82,9 +82,10 @@ export interface FeedSink {
   /**
    * A closed bar, delivered once (the feed dedupes) and in time order per symbol (a late bar
    * older than one already delivered is the feed's to drop and log). `arrivedAt` is the wall
-   * clock (epoch ms) when it reached us; warm-up and backfilled bars carry theirs too.
+   * clock (epoch ms) when it reached us; warm-up and backfilled bars carry theirs too, with
+   * `history` true: fetched after their time on purpose, they are never stale data.
    */
-  bar(bar: Bar, arrivedAt: number): void;
+  bar(bar: Bar, arrivedAt: number, history?: boolean): void;
   /** No bar starting before `ts` will come any more: timestamps before it can be stepped. */
   closeThrough(ts: number): void;
 }

@@ -341,6 +341,8 @@ export function runConfigOf(recorded: unknown, file: string): RunConfig {
         orders: RUN_DEFAULTS.orders,
         ...r,
         venue: { max_leverage: RUN_DEFAULTS.venue.max_leverage, ...(r.venue as Record<string, unknown>) },
+        // Keys of the session section added since take their defaults (a backtest ignores them).
+        live: { ...RUN_DEFAULTS.live, ...(r.live as Record<string, unknown> | undefined) },
       }
     : {
         strategy: { name: r.strategy, params: r.params ?? {} },

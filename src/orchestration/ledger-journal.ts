@@ -1,0 +1,98 @@
+/**
+ * The engine's `Ledger` port over the durable ledger (src/store): the OrderManager's synchronous
+ * calls are queued and written one after another, in the order they were made, so an order's
+ * row exists before its transitions and fills. `drained` waits for the queue and reports the
+ * first write that failed (the session then ends: trading on without a journal is not allowed).
+ */
+import type { OrderStatus } from '../core/enums.js';
+import { toMomenticError, type MomenticError } from '../core/errors.js';
+import type { Fill, OrderRequest } from '../core/order.js';
+import type { Ledger } from '../engine/ports.js';
+import type { RiskEvent } from '../risk/risk-manager.js';
+import type { LedgerStore } from '../store/ledger.js';
+
+export class LedgerJournal implements Ledger {
+  readonly #store: LedgerStore;
+  readonly #runId: string;
+  #chain: Promise<void> = Promise.resolve();
+  #error: MomenticError | undefined;
+  /** Told once of the first failed write. */
+  onError: ((e: MomenticError) => void) | undefined;
+
+  constructor(store: LedgerStore, runId: string) {
+    this.#store = store;
+    this.#runId = runId;
+  }
+
+  /** The first write that failed, if any. */
+  get error(): MomenticError | undefined {
+    return this.#error;
+  }
+
+  persist(order: OrderRequest, ts: number): void {
+    this.#queue(() => this.#store.persistOrder(this.#runId, order, ts));
+  }
+
+  markSent(clientOrderId: string, ts: number): void {
+    this.#queue(() => this.#store.markSent(this.#runId, clientOrderId, ts));
+  }
+
+  transition(clientOrderId: string, status: OrderStatus, ts: number, reason?: string): void {
+    this.#queue(() =>
+      this.#store.transitionOrder(this.#runId, clientOrderId, {
+        status,
+        ts,
+        ...(reason === undefined ? {} : { reason }),
+      }),
+    );
+  }
+
+  fill(f: Fill): void {
+    this.#queue(() =>
+      this.#store.recordFill(this.#runId, {
+        clientOrderId: f.clientOrderId,
+        symbol: f.symbol,
+        side: f.side,
+        qty: f.qty,
+        price: f.price,
+        fee: f.fee,
+        ts: f.ts,
+        ...(f.liquidity === undefined ? {} : { liquidity: f.liquidity }),
+      }),
+    );
+  }
+
+  /** A risk denial or kill-switch transition of the session. */
+  riskEvent(e: RiskEvent): void {
+    this.#queue(() =>
+      this.#store.recordRiskEvent({
+        runId: this.#runId,
+        ts: e.ts,
+        kind: e.kind === 'denied' ? 'denial' : 'kill_switch',
+        reason: e.reason,
+        ...(e.check === undefined ? {} : { check: e.check }),
+        ...(e.symbol === undefined ? {} : { symbol: e.symbol }),
+        ...(e.clientOrderId === undefined ? {} : { clientOrderId: e.clientOrderId }),
+      }),
+    );
+  }
+
+  /** Resolves once every call so far is written; rejects with the first failure. */
+  async drained(): Promise<void> {
+    await this.#chain;
+    if (this.#error !== undefined) throw this.#error;
+  }
+
+  #queue(write: () => Promise<unknown>): void {
+    if (this.#error !== undefined) return;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#error !== undefined) return;
+      try {
+        await write();
+      } catch (e) {
+        this.#error = toMomenticError(e);
+        this.onError?.(this.#error);
+      }
+    });
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * A session command (`momentic paper`, `momentic live`) from its flags to its results: the run
+ * file layered as a backtest's, the bars from the venue's stream or a replayed file
+ * (`--source replay:FILE`), the execution client the command brings (paper: the simulated
+ * exchange, paper-venue.ts), the session a run of its mode in the ledger with every order
+ * journaled there before it is sent, and its folder `data/results/{session_id}/` written as the
+ * session goes (session-files.ts). A failed journal write stops the session: nothing trades
+ * unjournaled.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { WallClock } from '../core/clock.js';
+import { durationMs } from '../core/duration.js';
+import { isMomenticError, UsageError, type ErrorContext, type MomenticError } from '../core/errors.js';
+import { newRunId } from '../core/ids.js';
+import type { Instrument } from '../core/instrument.js';
+import type { Logger } from '../core/logger.js';
+import { getCalendar } from '../calendar/registry.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { Config } from '../config/schema.js';
+import type { Metrics } from '../backtest/metrics.js';
+import { runResultsDir, writeResults } from '../backtest/results-writer.js';
+import { RawStore } from '../data/raw-store.js';
+import type { EngineClock, LiveFeed } from '../engine/ports.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import { createLedger } from '../store/ledger.js';
+import { resolveSpec } from './backtest-job.js';
+import { withinHookBudget } from './hook-budget.js';
+import { recordKillSwitch } from './kill-switch-file.js';
+import { LedgerJournal } from './ledger-journal.js';
+import { resolveStrategy } from './node.js';
+import { ReplayClock } from './replay-clock.js';
+import { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
+import { instrumentOf } from './run-data.js';
+import { runSession, type SessionResult, type SessionVenue } from './session.js';
+import { SessionEnd, type StopReason } from './session-end.js';
+import { SESSION_FILES, SessionFiles } from './session-files.js';
+import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
+import { checkStrategy } from './strategy-check.js';
+import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
+import { inferDumpName } from '../venues/binance/dump.js';
+import { venueFeed, type VenueFeedRequest } from './venue-feeds.js';
+
+export interface SessionFlags {
+  readonly configFile: string;
+  readonly source?: string;
+  readonly speed?: string;
+  readonly for?: string;
+  readonly until?: string;
+  /** Calendar of a replayed symbol (default: the one its imported data has, else `market`). */
+  readonly calendar?: string;
+  /** Zone of a replayed file's times without an offset (default: the calendar's). */
+  readonly tz?: string;
+}
+
+export interface SessionJobResult {
+  readonly sessionId: string;
+  readonly dir: string;
+  readonly metrics: Metrics;
+  readonly bars: number;
+  readonly orders: number;
+  readonly trades: number;
+  /** `feed` (the replay's last bar), or what stopped it: `for`, `until`, `SIGINT`, `SIGTERM`. */
+  readonly ended: 'feed' | StopReason;
+  readonly spec: RunConfig;
+  /** Rows of a replayed file the quality gates refused (as `data import` would). */
+  readonly rejectedRows: number;
+  readonly ledger: string;
+}
+
+/** What the execution client of a session is built from. */
+export interface SessionVenueContext {
+  readonly spec: RunConfig;
+  readonly clock: EngineClock;
+  readonly instrument: (symbol: string) => Instrument;
+  readonly portfolio: Portfolio;
+  readonly symbols: readonly string[];
+}
+
+export interface SessionJobOptions {
+  readonly mode: 'paper' | 'live';
+  readonly home: string;
+  readonly config: Config;
+  readonly cwd: string;
+  readonly flags: SessionFlags;
+  /** The session's execution client (paper: the simulated exchange; live: the venue's). */
+  readonly venue: (ctx: SessionVenueContext) => SessionVenue;
+  /** The venue's market-data stream when no replay is given (default: venue-feeds.ts). */
+  readonly venueFeed?: (req: VenueFeedRequest) => LiveFeed;
+  /** The reconciliation of the ledger with the venue, run at the start and every `live.reconcile_every`. */
+  readonly reconcile?: (sessionId: string) => () => Promise<void>;
+  readonly appSources?: ReadonlyMap<string, string>;
+  readonly logger?: Logger;
+  /** Listen for SIGINT and SIGTERM (default true). */
+  readonly signals?: boolean;
+  readonly onStart?: (sessionId: string, dir: string) => void;
+}
+
+/** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
+export function runSessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
+  return withinHookBudget(() => sessionJob(o));
+}
+
+async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
+  const { home, config, flags } = o;
+  const source = parseSource(flags.source, o.cwd);
+  const speed = parseSpeed(flags.speed, source);
+  const forMs = parseFor(flags.for);
+  const until = parseUntil(flags.until, Date.now());
+  const { spec, file } = resolveSpec(home, config, { configFile: flags.configFile }, o.appSources);
+  if (isStrategyFile(spec.strategy.name)) {
+    await loadStrategyFile(spec.strategy.name, undefined, { hookTimeoutMs: config.engine.hook_timeout_ms });
+  }
+  const runFile = file?.file ?? flags.configFile;
+  checkStrategy(spec, { file: runFile });
+  const symbols = spec.data.symbols;
+  if (symbols.length === 0) {
+    throw new UsageError('USAGE_MISSING_OPTION', `${runFile} names no symbols: a session trades the symbols it lists`, {
+      hint: 'list them in the run file, e.g. symbols: [AAPL]',
+      context: { file: runFile, key: 'symbols' },
+    });
+  }
+  const timeframe = spec.data.timeframe;
+  // Each symbol's calendar: the flag, else the one its imported data was checked against.
+  const store = new RawStore(home, config.data.format);
+  const calendars = new Map<string, string>();
+  for (const s of symbols) {
+    // A replayed Binance dump is a crypto pair's, trading around the clock (as data import takes it).
+    const market = source.kind === 'replay' && inferDumpName(source.file) !== undefined ? '24/7' : config.market;
+    const cal = flags.calendar ?? store.entry(s, timeframe)?.calendar ?? market;
+    calendars.set(s, calendarOf(cal, flags.calendar === undefined ? { key: 'market' } : { flag: '--calendar' }));
+  }
+  const instrument = instrumentOf(calendars);
+  const { feed, clock, rejectedRows } = await openFeed(
+    spec,
+    source,
+    speed,
+    flags,
+    home,
+    config,
+    instrument,
+    o.venueFeed,
+  );
+  const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile });
+  const sessionId = newRunId();
+  const dir = runResultsDir(home, sessionId);
+  const startedAt = Date.now();
+  // Journaled or not at all: a session whose ledger cannot be opened does not start.
+  const ledger = await createLedger(config, home);
+  let result: SessionResult | undefined;
+  let failure: MomenticError | undefined;
+  let end: SessionEnd | undefined;
+  try {
+    await ledger.startRun({
+      id: sessionId,
+      kind: o.mode,
+      strategy: spec.strategy.name,
+      params,
+      spec: spec as unknown as Record<string, unknown>,
+      startedAt,
+    });
+    const journal = new LedgerJournal(ledger, sessionId);
+    // A journal that cannot be written ends the session (with the ledger's error, exit 4).
+    const unjournaled = new AbortController();
+    journal.onError = () => unjournaled.abort();
+    const files = new SessionFiles(dir, timeframe);
+    files.put(SESSION_FILES.runFile, readFileSync(runFile, 'utf8'));
+    files.put(
+      SESSION_FILES.session,
+      `${JSON.stringify(
+        {
+          session_id: sessionId,
+          mode: o.mode,
+          source: source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
+          speed: source.kind === 'replay' ? speed : null,
+          run_file: runFile,
+          started_at: new Date(startedAt).toISOString(),
+          run: spec,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    o.onStart?.(sessionId, dir);
+    // Kept until the files are complete: a second Ctrl-C while they are written changes nothing.
+    end = new SessionEnd({
+      ...(forMs === undefined ? {} : { forMs }),
+      ...(until === undefined ? {} : { until }),
+      signals: o.signals !== false,
+    });
+    result = await runSession({
+      runId: sessionId,
+      run: spec,
+      strategy,
+      params,
+      instrument,
+      clock,
+      feed,
+      venue: ({ portfolio, symbols: traded }) => o.venue({ spec, clock, instrument, portfolio, symbols: traded }),
+      journal,
+      files,
+      signal: AbortSignal.any([end.signal, unjournaled.signal]),
+      ...(o.reconcile === undefined ? {} : { reconcile: o.reconcile(sessionId) }),
+      onKillSwitch: recordKillSwitch(home, { mode: o.mode, runId: sessionId }),
+      onRiskEvent: (e) => journal.riskEvent(e),
+      config: {
+        run: spec,
+        run_file: relative(o.cwd, runFile) || runFile,
+        mode: o.mode,
+        source: source.kind === 'replay' ? 'replay' : spec.live.venue,
+      },
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+    });
+    failure = result.error ?? journal.error;
+    try {
+      await journal.drained();
+    } catch (e) {
+      failure ??= e as MomenticError;
+    }
+    files.close();
+    const finishedAt = Date.now();
+    const written = await writeResults(dir, { ...result.record, wallClock: { startedAt, finishedAt } });
+    await ledger.endRun(sessionId, {
+      status: failure === undefined ? 'finished' : 'failed',
+      finishedAt,
+      metrics: written.metrics as unknown as Record<string, unknown>,
+      resultDir: dir,
+    });
+    if (failure !== undefined) throw failure;
+    return {
+      sessionId,
+      dir,
+      metrics: written.metrics,
+      bars: result.bars,
+      orders: result.record.orders.length,
+      trades: result.record.trades.length,
+      ended: result.ended === 'feed' ? 'feed' : (end.reason ?? 'feed'),
+      spec,
+      rejectedRows,
+      ledger: ledger.location,
+    };
+  } finally {
+    end?.dispose();
+    await ledger.close();
+  }
+}
+
+/** A calendar's name; an unknown one is a usage error naming where it was given. */
+function calendarOf(code: string, where: ErrorContext): string {
+  try {
+    return getCalendar(code).name;
+  } catch (e) {
+    if (!isMomenticError(e)) throw e;
+    throw new UsageError(e.code, e.message, { hint: e.hint, context: { ...e.context, ...where } });
+  }
+}
+
+async function openFeed(
+  spec: RunConfig,
+  source: ReturnType<typeof parseSource>,
+  speed: ReplaySpeed,
+  flags: SessionFlags,
+  home: string,
+  config: Config,
+  instrument: ReturnType<typeof instrumentOf>,
+  makeFeed: (req: VenueFeedRequest) => LiveFeed = venueFeed,
+): Promise<{ feed: LiveFeed; clock: EngineClock; rejectedRows: number }> {
+  const { symbols, timeframe } = spec.data;
+  if (source.kind === 'venue') {
+    const feed = makeFeed({
+      venue: spec.live.venue,
+      symbols,
+      timeframe,
+      warmupBars: spec.live.warmup_bars,
+      streamTimeoutMs: durationMs(spec.live.stream_timeout) ?? 30_000,
+    });
+    return { feed, clock: new WallClock(), rejectedRows: 0 };
+  }
+  if (symbols.length !== 1) {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `a replayed file holds one symbol's bars; the run trades ${symbols.length} (${symbols.join(', ')})`,
+      {
+        hint: 'replay a run file that lists one symbol, e.g. symbols: [FDAX]',
+        context: { flag: '--source', key: 'symbols' },
+      },
+    );
+  }
+  const symbol = symbols[0] as string;
+  const { series, rejected } = await readReplayFile({
+    home,
+    file: source.file,
+    symbol,
+    calendar: getCalendar(instrument(symbol).calendar),
+    ...(flags.tz === undefined ? {} : { tz: flags.tz }),
+    timeframe,
+    start: spec.data.start,
+    end: spec.data.end,
+    format: config.data.format,
+  });
+  const feed = new ReplayFeed({ series, timeframe, speed, warmupBars: spec.live.warmup_bars });
+  return { feed, clock: new ReplayClock(feed.firstTs, speed), rejectedRows: rejected };
+}

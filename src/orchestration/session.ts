@@ -1,0 +1,258 @@
+/**
+ * A trading session (`momentic paper`, `momentic live`): the same TradingNode as a backtest,
+ * built from the session's clock, a PushBarSource fed by a LiveFeed, and an execution client,
+ * with the RiskManager always in the order path and the OrderManager journaling into the ledger.
+ * Which clock, feed and execution client is the caller's choice (a replayed file or a venue's
+ * stream; the simulated exchange or a venue): nothing here, in strategies, risk or portfolio
+ * depends on the mode. The session runs until the feed ends or `signal` aborts (`--for`,
+ * `--until`, SIGINT, SIGTERM); then the strategy's `onStop` runs and the record is complete.
+ */
+import type { BarSeries } from '../core/bar.js';
+import { BarSeries as Series } from '../core/bar.js';
+import { durationMs } from '../core/duration.js';
+import { TIMEFRAME_MS } from '../core/enums.js';
+import { toMomenticError, type MomenticError } from '../core/errors.js';
+import type { Instrument } from '../core/instrument.js';
+import type { Logger } from '../core/logger.js';
+import type { Fill } from '../core/order.js';
+import type { RunConfig } from '../config/run-config.js';
+import { buildRunRecord } from '../backtest/record-builder.js';
+import type { RunRecord } from '../backtest/run-record.js';
+import type { BarDrivenVenue, EngineClock, ExecutionClient, FeedSink, Ledger, LiveFeed } from '../engine/ports.js';
+import { Portfolio } from '../portfolio/portfolio.js';
+import type { KillSwitchTransition } from '../risk/kill-switch.js';
+import type { RiskEvent } from '../risk/risk-manager.js';
+import type { Strategy } from '../strategies/api.js';
+import { TradingNode } from './node.js';
+import { PushBarSource } from './push-bar-source.js';
+import { RiskGate } from './risk-gate.js';
+import type { SessionFiles } from './session-files.js';
+
+/** The execution side of a session: a venue's client, or the simulated exchange (which also learns prices from the bars). */
+export interface SessionVenue {
+  readonly execution: ExecutionClient;
+  readonly market?: BarDrivenVenue;
+}
+
+export interface SessionOptions {
+  readonly runId: string;
+  readonly run: RunConfig;
+  readonly strategy: Strategy;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly instrument: (symbol: string) => Instrument;
+  readonly clock: EngineClock;
+  readonly feed: LiveFeed;
+  /** Builds the execution client for the session's account (the simulated exchange checks buying power against its equity). */
+  readonly venue: (account: { readonly portfolio: Portfolio; readonly symbols: readonly string[] }) => SessionVenue;
+  /** Where the OrderManager journals every order before it is sent. */
+  readonly journal?: Ledger;
+  readonly files: SessionFiles;
+  readonly signal: AbortSignal;
+  /** Compares the ledger with the venue: at the start, then every `live.reconcile_every`. */
+  readonly reconcile?: () => Promise<void>;
+  readonly onKillSwitch?: (t: KillSwitchTransition) => void;
+  /** Each risk denial and kill-switch transition, as they happen (the ledger's risk events). */
+  readonly onRiskEvent?: (e: RiskEvent) => void;
+  /** Extra entries of the record's config (the run, its source). */
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly logger?: Logger;
+  /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
+  readonly tickMs?: number;
+}
+
+export interface SessionResult {
+  readonly record: RunRecord;
+  readonly risk: RiskGate;
+  /** Bars received from the feed. */
+  readonly bars: number;
+  /** `feed`: the feed ended (a replay's last bar); `stopped`: the session was asked to stop. */
+  readonly ended: 'feed' | 'stopped';
+  /** What ended the session early (the feed failed, the strategy threw, the journal failed). */
+  readonly error?: MomenticError;
+}
+
+/** The risk limits of a session: the run's, with `live.stale_after` as the kill switch's stale-data limit when set. */
+export function sessionRiskLimits(run: RunConfig): RunConfig['risk']['limits'] {
+  const stale = run.live.stale_after === null ? undefined : durationMs(run.live.stale_after);
+  if (stale === undefined) return run.risk.limits;
+  return { ...run.risk.limits, kill_switch: { ...run.risk.limits.kill_switch, stale_data_seconds: stale / 1000 } };
+}
+
+export async function runSession(o: SessionOptions): Promise<SessionResult> {
+  const { run, clock, feed, files } = o;
+  const timeframe = run.data.timeframe;
+  const barMs = TIMEFRAME_MS[timeframe];
+  const source = new PushBarSource(feed.symbols);
+  const symbols = source.symbols;
+  const portfolio = new Portfolio({ maxLeverage: run.venue.max_leverage, initialCash: run.venue.cash, symbols });
+  const { execution, market } = o.venue({ portfolio, symbols });
+  const fills: Fill[] = [];
+  execution.subscribe((e) => {
+    if (e.kind === 'filled' || e.kind === 'partially_filled') fills.push(e.fill);
+  });
+  // Always guarded: every order of a session passes the risk manager with the run's limits.
+  const risk = new RiskGate(
+    sessionRiskLimits(run),
+    timeframe === '1d' ? 'swing' : 'intraday',
+    (s) => o.instrument(s).shortable !== false,
+    o.onKillSwitch,
+  );
+  const node = new TradingNode(
+    { clock, source, execution, ...(market === undefined ? {} : { market }) },
+    {
+      runId: o.runId,
+      strategy: o.strategy,
+      params: o.params,
+      portfolio,
+      instrument: o.instrument,
+      timeframe,
+      ...(run.warmup === null ? {} : { warmup: run.warmup }),
+      risk,
+      ...(o.journal === undefined ? {} : { journal: o.journal }),
+      policies: {
+        cancelAfterMs: run.orders.cancel_after_ms,
+        minFillRatio: run.orders.min_fill_ratio,
+        retries: run.orders.retries,
+        retryBaseMs: run.orders.retry_base_ms,
+        quietOpenMs: run.orders.quiet_open_ms,
+        quietCloseMs: run.orders.quiet_close_ms,
+      },
+    },
+  );
+  const engine = node.engine;
+  const killSwitch = risk.manager.killSwitch;
+  // The session stops itself when something it cannot trade on happens (the strategy threw).
+  const halt = new AbortController();
+  const signal = AbortSignal.any([o.signal, halt.signal]);
+  let error: MomenticError | undefined;
+  const fail = (e: unknown): void => {
+    error ??= toMomenticError(e);
+    halt.abort();
+  };
+  const counts = new Map<string, number>(symbols.map((s) => [s, 0]));
+  let bars = 0;
+  const sink: FeedSink = {
+    bar(bar, arrivedAt, history = false) {
+      if (signal.aborted) return;
+      try {
+        files.bar(bar, arrivedAt, history);
+        // A live bar arriving long after its close is stale data: the kill switch stops new
+        // exposure. History (warm-up, a gap's backfill) comes late on purpose.
+        if (!history) {
+          const now = clock.now();
+          killSwitch.dataAge(now - (bar.ts + barMs), now);
+        }
+        source.push(bar);
+        counts.set(bar.symbol, (counts.get(bar.symbol) ?? 0) + 1);
+        bars++;
+      } catch (e) {
+        fail(e);
+      }
+    },
+    closeThrough(ts) {
+      if (signal.aborted) return;
+      try {
+        // The feed says no bar starting before `ts` will come; the source counts inclusively.
+        source.closeThrough(ts - 1);
+      } catch (e) {
+        fail(e);
+      }
+    },
+  };
+  let riskSeen = 0;
+  const write = (): void => {
+    try {
+      const events = risk.events;
+      for (; riskSeen < events.length; riskSeen++) o.onRiskEvent?.(events[riskSeen] as RiskEvent);
+      files.flush(engine, portfolio);
+    } catch (e) {
+      fail(e);
+    }
+  };
+  node.attach();
+  const unfollow = source.onReady(write);
+  const ticker = setInterval(() => {
+    try {
+      node.tick();
+    } catch (e) {
+      fail(e);
+    }
+    write();
+  }, o.tickMs ?? 1000);
+  let reconciler: ReturnType<typeof setInterval> | undefined;
+  if (o.reconcile !== undefined) {
+    const reconcile = o.reconcile;
+    const every = durationMs(run.live.reconcile_every) ?? 300_000;
+    const once = (): void => {
+      reconcile().catch(fail);
+    };
+    once();
+    reconciler = setInterval(once, every);
+  }
+  try {
+    await feed.run(sink, signal);
+  } catch (e) {
+    // The feed cannot go on (its stream lost past `live.stream_timeout`, authentication refused):
+    // nothing may trade blind, so the kill switch halts.
+    const err = toMomenticError(e);
+    killSwitch.trip('HALTED', `the ${feed.name} feed stopped: ${err.message}`, clock.now());
+    fail(err);
+  } finally {
+    clearInterval(ticker);
+    if (reconciler !== undefined) clearInterval(reconciler);
+  }
+  const ended = o.signal.aborted || error !== undefined ? 'stopped' : 'feed';
+  try {
+    // Whatever the feed delivered is stepped, then the strategy stops.
+    source.end();
+    node.detach();
+  } catch (e) {
+    fail(e);
+  }
+  write();
+  unfollow();
+  const prices = new Map<string, BarSeries>();
+  symbols.forEach((s, slot) => {
+    const c = source.columns(slot);
+    const n = counts.get(s) ?? 0;
+    prices.set(
+      s,
+      new Series(s, {
+        ts: c.ts.slice(0, n),
+        open: c.open.slice(0, n),
+        high: c.high.slice(0, n),
+        low: c.low.slice(0, n),
+        close: c.close.slice(0, n),
+        volume: c.volume.slice(0, n),
+      }),
+    );
+  });
+  for (const e of risk.events)
+    if (e.kind === 'kill_switch') o.logger?.warn({ ts: e.ts, reason: e.reason }, 'kill switch');
+  const record = buildRunRecord({
+    runId: o.runId,
+    strategy: o.strategy.name,
+    params: o.params,
+    config: {
+      cash: run.venue.cash,
+      fill: run.venue.fill,
+      fees: run.venue.fees,
+      slippage: run.venue.slippage,
+      latency_ms: run.venue.latency_ms,
+      participation: run.venue.participation,
+      price_rounding: run.venue.price_rounding,
+      warmup: engine.warmup,
+      ...o.config,
+    },
+    symbols,
+    calendars: symbols.map((s) => o.instrument(s).calendar),
+    timeframe,
+    portfolio,
+    orders: engine.orders.records(),
+    fills,
+    signals: engine.signals,
+    prices,
+    timings: { bars: engine.barsProcessed },
+  });
+  return { record, risk, bars, ended, ...(error === undefined ? {} : { error }) };
+}

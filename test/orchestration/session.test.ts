@@ -1,0 +1,261 @@
+/**
+ * The session runner with its parts injected: the `live:` keys reach what uses them
+ * (`stale_after` the kill switch, `reconcile_every` the reconciliation, `warmup_bars` the replay's
+ * pacing), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
+ * max speed with the backtest's run id writes the backtest's orders.csv byte for byte.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BarSeries, type Bar } from '../../src/core/bar.js';
+import { BacktestClock } from '../../src/core/clock.js';
+import { VenueError } from '../../src/core/errors.js';
+import { equity } from '../../src/core/instrument.js';
+import { getCalendar } from '../../src/calendar/registry.js';
+import { RUN_DEFAULTS, type RunConfig } from '../../src/config/run-config.js';
+import { ordersCsv, tradesCsv } from '../../src/backtest/results-files.js';
+import type { FeedSink, LiveFeed } from '../../src/engine/ports.js';
+import { SimulatedExchange } from '../../src/execution/simulated-exchange.js';
+import { runConfigured } from '../../src/orchestration/configured-run.js';
+import { simulatedExchange } from '../../src/orchestration/paper-venue.js';
+import { resolveStrategy } from '../../src/orchestration/node.js';
+import { ReplayClock } from '../../src/orchestration/replay-clock.js';
+import { ReplayFeed, readReplayFile } from '../../src/orchestration/replay-feed.js';
+import { runSession, type SessionOptions } from '../../src/orchestration/session.js';
+import { SessionFiles } from '../../src/orchestration/session-files.js';
+import type { Strategy } from '../../src/strategies/api.js';
+import { tempDir } from '../support/cli.js';
+import { SHARED_DATA } from '../support/paths.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+
+function run(live: Partial<RunConfig['live']> = {}, over: Partial<RunConfig> = {}): RunConfig {
+  return {
+    ...RUN_DEFAULTS,
+    strategy: { name: 'sma-cross', params: { fast: 1, slow: 2 } },
+    data: { ...RUN_DEFAULTS.data, symbols: ['AAA'], timeframe: '1m' },
+    venue: { ...RUN_DEFAULTS.venue, fees: 'none', slippage: 'none' },
+    live: { ...RUN_DEFAULTS.live, ...live },
+    ...over,
+  };
+}
+
+function bar(i: number, ts0 = T0): Bar {
+  const o = 100 + i;
+  return { symbol: 'AAA', ts: ts0 + i * MIN, open: o, high: o + 1, low: o - 1, close: o + 0.5, volume: 1_000 };
+}
+
+/** A feed that delivers `bars` then waits for `hold` (if any) before ending. */
+function feedOf(bars: readonly Bar[], hold?: (signal: AbortSignal) => Promise<void>): LiveFeed {
+  return {
+    name: 'test',
+    symbols: ['AAA'],
+    async run(sink: FeedSink, signal: AbortSignal) {
+      for (const b of bars) {
+        sink.bar(b, Date.now());
+        sink.closeThrough(b.ts + MIN);
+      }
+      await hold?.(signal);
+    },
+  };
+}
+
+function session(
+  r: RunConfig,
+  feed: LiveFeed,
+  o: Partial<SessionOptions> & { clockAt?: number } = {},
+): Promise<Awaited<ReturnType<typeof runSession>>> {
+  const clock = new BacktestClock(o.clockAt ?? T0);
+  const { strategy, params } = resolveStrategy(r.strategy.name, r.strategy.params);
+  return runSession({
+    runId: 'test-session',
+    run: r,
+    strategy,
+    params,
+    instrument: (s) => equity(s),
+    clock,
+    feed,
+    venue: ({ portfolio, symbols }) => {
+      const ex = new SimulatedExchange({
+        instrument: (s) => (symbols.includes(s) ? equity(s) : undefined),
+        buyingPower: { account: { equity: () => portfolio.equity }, leverage: 2 },
+        clock,
+        timeframe: '1m',
+      });
+      return { execution: ex, market: ex };
+    },
+    files: new SessionFiles(tempDir('momentic-session-'), '1m'),
+    signal: new AbortController().signal,
+    ...o,
+  });
+}
+
+describe('runSession: the live: keys reach what uses them', () => {
+  // The clock stands 10 minutes after the bars' closes: bar 0 closes at T0 + 1 min.
+  const late = T0 + 11 * MIN;
+
+  it('stale_after: a bar 10 minutes old trips the kill switch past a 5 minute limit', async () => {
+    const r = await session(run({ stale_after: '5m' }), feedOf([bar(0)]), { clockAt: late });
+    expect(r.risk.manager.killSwitch.state).toBe('REDUCING');
+    expect(r.risk.manager.killSwitch.history[0]?.reason).toBe('market data is 600 s old (limit 300 s)');
+  });
+
+  it('stale_after: the same bar is fresh enough under a 1 hour limit', async () => {
+    const r = await session(run({ stale_after: '1h' }), feedOf([bar(0)]), { clockAt: late });
+    expect(r.risk.manager.killSwitch.state).toBe('ACTIVE');
+  });
+
+  it('stale_after: history (warm-up, backfill) is never stale, however old', async () => {
+    const history: LiveFeed = {
+      name: 'test',
+      symbols: ['AAA'],
+      async run(sink) {
+        sink.bar(bar(0), Date.now(), true);
+      },
+    };
+    const r = await session(run({ stale_after: '5m' }), history, { clockAt: late });
+    expect(r.risk.manager.killSwitch.state).toBe('ACTIVE');
+    expect(r.bars).toBe(1);
+  });
+
+  it('stale_after null: the risk limit kill_switch.stale_data_seconds (120 s) decides', async () => {
+    const r = await session(run({ stale_after: null }), feedOf([bar(0)]), { clockAt: late });
+    expect(r.risk.manager.killSwitch.history[0]?.reason).toBe('market data is 600 s old (limit 120 s)');
+  });
+
+  it('reconcile_every: reconciles at the start, then every period while the session runs', async () => {
+    let calls = 0;
+    let third: () => void = () => undefined;
+    const thirdCall = new Promise<void>((resolve) => (third = resolve));
+    const reconcile = async (): Promise<void> => {
+      if (++calls === 3) third();
+    };
+    const r = await session(
+      run({ reconcile_every: '20ms' }),
+      feedOf([bar(0)], () => thirdCall),
+      { reconcile },
+    );
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(r.ended).toBe('feed');
+  });
+
+  it('warmup_bars: a paced replay delivers that many bars at once, then paces from the first live bar', async () => {
+    const series = BarSeries.fromBars(
+      'AAA',
+      Array.from({ length: 5 }, (_, i) => bar(i)),
+    );
+    const waits = async (warmupBars: number): Promise<number[]> => {
+      const asked: number[] = [];
+      const feed = new ReplayFeed({
+        series,
+        timeframe: '1m',
+        speed: 60,
+        warmupBars,
+        now: () => 0,
+        sleep: async (ms) => {
+          asked.push(ms);
+        },
+      });
+      await feed.run({ bar: () => undefined, closeThrough: () => undefined }, new AbortController().signal);
+      return asked;
+    };
+    // At 60 times real time a minute bar comes every second after the first live one.
+    expect(await waits(0)).toEqual([1_000, 2_000, 3_000, 4_000]);
+    expect(await waits(2)).toEqual([1_000, 2_000]);
+    expect(await waits(10)).toEqual([]);
+  });
+});
+
+describe('runSession: ending', () => {
+  it('runs the strategy onStop when asked to stop, and reports it stopped', async () => {
+    const stops: number[] = [];
+    const strategy: Strategy = { name: 'stopper', onStop: () => void stops.push(1) };
+    const stop = new AbortController();
+    const feed = feedOf([bar(0), bar(1)], (signal) => {
+      stop.abort();
+      return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve())));
+    });
+    const r = await session(run(), feed, { strategy, signal: stop.signal });
+    expect(stops).toEqual([1]);
+    expect(r.ended).toBe('stopped');
+    expect(r.bars).toBe(2);
+    expect(r.error).toBeUndefined();
+  });
+
+  it('a feed that fails halts the kill switch and ends the session with its error', async () => {
+    const feed: LiveFeed = {
+      name: 'test',
+      symbols: ['AAA'],
+      run: async () => {
+        throw new VenueError('VENUE_UNAVAILABLE', 'stream lost for 45 s', { hint: 'check the network' });
+      },
+    };
+    const r = await session(run(), feed);
+    expect(r.error?.message).toBe('stream lost for 45 s');
+    expect(r.risk.manager.killSwitch.state).toBe('HALTED');
+    expect(r.risk.manager.killSwitch.history[0]?.reason).toBe('the test feed stopped: stream lost for 45 s');
+  });
+
+  it('a strategy that throws ends the session with its error, after onStop', async () => {
+    const seen: string[] = [];
+    const strategy: Strategy = {
+      name: 'thrower',
+      onBar: (_ctx, b) => {
+        seen.push(`bar ${b.ts}`);
+        throw new Error('boom');
+      },
+      onStop: () => void seen.push('stop'),
+    };
+    const r = await session(run(), feedOf([bar(0), bar(1), bar(2)]), { strategy });
+    expect(r.error?.message).toContain('boom');
+    expect(r.ended).toBe('stopped');
+    expect(seen).toEqual([`bar ${T0}`, 'stop']);
+  });
+});
+
+describe('a replay at max speed is its backtest', () => {
+  it('with the backtest run id, orders.csv and trades.csv are byte-identical (intraday-mean-reversion, 2006 minute bars)', async () => {
+    const calendar = 'hours:Europe/Berlin:08:00-22:00';
+    const r = run(
+      {},
+      {
+        strategy: { name: 'intraday-mean-reversion', params: { allowShort: true } },
+        data: { ...RUN_DEFAULTS.data, symbols: ['FDAX'], timeframe: '1m' },
+        venue: { ...RUN_DEFAULTS.venue, fees: 'bps:1', slippage: 'bps:1' },
+        risk: { ...RUN_DEFAULTS.risk, enabled: true },
+      },
+    );
+    const { series } = await readReplayFile({
+      home: tempDir('momentic-replay-'),
+      file: join(SHARED_DATA, '2006-01-02-volume-min-001.txt'),
+      symbol: 'FDAX',
+      calendar: getCalendar(calendar),
+      timeframe: '1m',
+      format: 'csv',
+    });
+    const instrument = (s: string) => equity(s, { calendar });
+    const backtest = runConfigured(r, { series: [series], instrument }, { runId: 'same-run' }).record;
+    const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max', warmupBars: 200 });
+    const clock = new ReplayClock(feed.firstTs, 'max');
+    const { strategy, params } = resolveStrategy(r.strategy.name, r.strategy.params);
+    const paper = await runSession({
+      runId: 'same-run',
+      run: r,
+      strategy,
+      params,
+      instrument,
+      clock,
+      feed,
+      venue: ({ portfolio, symbols }) => {
+        const ex = simulatedExchange(r, clock, instrument, symbols, () => portfolio.equity);
+        return { execution: ex, market: ex };
+      },
+      files: new SessionFiles(tempDir('momentic-session-'), '1m'),
+      signal: new AbortController().signal,
+    });
+    const text = (lines: Iterable<string>): string => [...lines].join('');
+    expect(backtest.orders.length).toBeGreaterThan(100);
+    expect(text(ordersCsv('1m', paper.record.orders))).toBe(text(ordersCsv('1m', backtest.orders)));
+    expect(text(tradesCsv('1m', paper.record.trades))).toBe(text(tradesCsv('1m', backtest.trades)));
+  }, 120_000);
+});
