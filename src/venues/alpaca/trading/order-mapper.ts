@@ -138,7 +138,7 @@ export function rejectCodeOf(status: number, message: string): RejectCode {
   if (m.includes('buying power') || m.includes('insufficient')) return 'insufficient_buying_power';
   if (m.includes('asset') || m.includes('symbol')) return 'unknown_symbol';
   if (m.includes('qty') || m.includes('quantity')) return 'invalid_qty';
-  if (m.includes('price')) return 'invalid_price';
+  if (m.includes('price') || m.includes('pricing') || m.includes('penny')) return 'invalid_price';
   return 'invalid_order';
 }
 

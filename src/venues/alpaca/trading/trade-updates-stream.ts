@@ -107,8 +107,8 @@ export class TradeUpdatesStream {
     await new Promise<void>((resolve, reject) => {
       let phase: 'auth' | 'listen' | 'live' = 'auth';
       const timer = setTimeout(() => {
-        conn.close();
         reject(unavailable(`trade_updates stream did not authorize and listen within ${timeoutMs} ms`));
+        conn.close();
       }, timeoutMs);
       conn.onClose((reason) => {
         clearTimeout(timer);
@@ -122,16 +122,16 @@ export class TradeUpdatesStream {
         const msg = control.data;
         if (msg.stream === 'authorization' && msg.data.status !== 'authorized') {
           clearTimeout(timer);
+          reject(authRefused()); // before close: closing reports "closed during set-up" otherwise
           conn.close();
-          reject(authRefused());
         } else if (msg.stream === 'authorization' && phase === 'auth') {
           phase = 'listen';
           conn.send(JSON.stringify({ action: 'listen', data: { streams: ['trade_updates'] } }));
         } else if (msg.stream === 'listening' && phase === 'listen') {
           if (!msg.data.streams.includes('trade_updates')) {
             clearTimeout(timer);
-            conn.close();
             reject(unavailable('the venue did not grant the trade_updates stream'));
+            conn.close();
             return;
           }
           phase = 'live';

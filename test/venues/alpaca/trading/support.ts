@@ -25,6 +25,8 @@ export interface TradingSetup {
   readonly events: ExecutionEvent[];
   /** Every log line, written by a logger that scrubs nothing (so a leaked secret would show). */
   readonly lines: string[];
+  /** Waits the client asked for (retries, reconnections), in order; none really happened. */
+  readonly sleeps: number[];
   /** Waits until every request made so far is answered and every stream message sent has arrived. */
   settle(): Promise<void>;
   /** Events of one client order id, in order. */
@@ -41,21 +43,36 @@ export async function closeAll(): Promise<void> {
   }
 }
 
-export function tradingContext(url: string, env: Readonly<Record<string, string | undefined>> = KEYS): ProviderContext {
+/** A context on the fake; retry and reconnection waits return at once and are recorded in `sleeps`. */
+export function tradingContext(
+  url: string,
+  env: Readonly<Record<string, string | undefined>> = KEYS,
+  sleeps: number[] = [],
+): ProviderContext {
   const config = structuredClone(DEFAULTS);
   config.venues.alpaca = { ...config.venues.alpaca, trading_url: url };
   config.http = { ...config.http, timeout_ms: 2000, retries: 2, backoff_ms: 1 };
-  // Retry and reconnection waits return at once: the tests are about what happens, not when.
-  return { config, env, sleep: async () => undefined };
+  return {
+    config,
+    env,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  };
 }
 
 export async function startTrading(
-  options: FakeTradingOptions & { readonly client?: AlpacaExecutionClientOptions; readonly connect?: boolean } = {},
+  options: FakeTradingOptions & {
+    readonly client?: AlpacaExecutionClientOptions;
+    readonly connect?: boolean;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Promise<TradingSetup> {
   const fake = await startFakeTrading(options);
   const lines: string[] = [];
   const logger = createLoggerSync({ level: 'trace', write: (l) => lines.push(l), scrubber: new SecretScrubber() });
-  const ctx = { ...tradingContext(fake.url), logger };
+  const sleeps: number[] = [];
+  const ctx = { ...tradingContext(fake.url, options.env ?? KEYS, sleeps), logger };
   const client = new AlpacaExecutionClient(ctx, options.client);
   open.push({ fake, client });
   const events: ExecutionEvent[] = [];
@@ -71,7 +88,7 @@ export async function startTrading(
   };
   const of = (id: string) =>
     events.filter((e) => (e.kind === 'rejected' ? e.rejection.clientOrderId : e.order.clientOrderId) === id);
-  return { fake, ctx, client, events, lines, settle, of };
+  return { fake, ctx, client, events, lines, sleeps, settle, of };
 }
 
 /** Resolves once `cond` holds, checking every few ms; fails after a generous deadline. */
