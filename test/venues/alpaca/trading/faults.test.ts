@@ -79,7 +79,7 @@ describe('Alpaca execution faults', () => {
   it('takes delayed acks: events held by the venue arrive later, in order', async () => {
     const s = await startTrading();
     s.fake.stream.hold();
-    s.client.submit(req('held', { type: 'market', limitPrice: undefined }));
+    s.client.submit({ clientOrderId: 'held', symbol: 'AAPL', side: 'buy', type: 'market', qty: 3, tif: 'day' });
     await s.client.whenIdle();
     s.fake.trade('AAPL', 101);
     expect(s.of('held').map((e) => e.kind)).toEqual(['accepted']); // from the POST's answer only
