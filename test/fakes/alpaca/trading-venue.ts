@@ -82,6 +82,8 @@ export class FakeTradingVenue {
   /** Market orders fill on arrival at the symbol's price when set (else at the next `trade`). */
   readonly fillMarketOnArrival = new Set<string>();
   readonly #hwm = new Map<string, number>();
+  /** Stop-limit orders whose stop has been hit: they rest as limits from then on. */
+  readonly #triggered = new Set<string>();
   readonly #assets: readonly string[];
   readonly #emit: (u: TradeUpdateData) => void;
 
@@ -257,7 +259,8 @@ export class FakeTradingVenue {
       case 'stop':
         return triggered(stop) ? price : undefined;
       case 'stop_limit':
-        return triggered(stop) && reaches(limit) ? limit : undefined;
+        if (triggered(stop)) this.#triggered.add(o.id);
+        return this.#triggered.has(o.id) && reaches(limit) ? limit : undefined;
       default: {
         const best = this.#hwm.get(o.id) ?? price;
         const next = buy ? Math.min(best, price) : Math.max(best, price);

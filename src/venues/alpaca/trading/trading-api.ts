@@ -123,9 +123,14 @@ export class AlpacaTradingApi {
     }));
   }
 
-  /** Every open order, oldest first (paged by submission time). */
+  /**
+   * Every open order, oldest first. Pages follow submission time; `after` is exclusive and our
+   * timestamps are whole ms, so each page starts 1 ms before the last one seen and orders seen
+   * already are skipped: orders sharing a millisecond across a page boundary are not lost.
+   */
   async openOrders(signal?: AbortSignal): Promise<BrokerOrder[]> {
     const out: BrokerOrder[] = [];
+    const seen = new Set<string>();
     let after: string | undefined;
     for (;;) {
       const res = await this.#http.getJson('/v2/orders', {
@@ -133,10 +138,14 @@ export class AlpacaTradingApi {
         ...optSignal(signal),
       });
       const page = parse(alpacaOrderListSchema, res, 'GET /v2/orders');
-      out.push(...page.map(toBrokerOrder));
+      const fresh = page.filter((o) => !seen.has(o.id));
+      for (const o of fresh) {
+        seen.add(o.id);
+        out.push(toBrokerOrder(o));
+      }
       const last = page.at(-1);
-      if (page.length < PAGE || last === undefined) return out;
-      after = new Date(last.created_at).toISOString();
+      if (page.length < PAGE || last === undefined || fresh.length === 0) return out;
+      after = new Date(last.created_at - 1).toISOString();
     }
   }
 
