@@ -19,12 +19,14 @@ async function start(options: Parameters<typeof startFakeTrading>[0] = {}): Prom
 }
 
 const headers = { 'APCA-API-KEY-ID': FAKE_KEY_ID, 'APCA-API-SECRET-KEY': FAKE_SECRET_KEY };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, read field by field in the asserts
+type Json = any;
 async function call(
   f: FakeTrading,
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${f.url}${path}`, {
     method,
     headers: { ...headers, 'content-type': 'application/json' },
