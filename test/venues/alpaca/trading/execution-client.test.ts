@@ -165,4 +165,51 @@ describe('AlpacaExecutionClient', () => {
       again.close();
     }
   });
+
+  it('follows an order the venue replaced under a new id, and takes its fill', async () => {
+    const s = await startTrading();
+    s.client.submit(req('rep', { type: 'limit', limitPrice: 50 }));
+    await s.settle();
+    const wire = s.fake.venue.byClientId('rep')!;
+    // A replacement (a corporate action, or a PATCH): the old order ends as replaced, a new id lives on.
+    s.fake.stream.publish({ event: 'replaced', order: { ...wire, status: 'replaced', replaced_by: 'new-id' } });
+    s.fake.stream.publish({
+      event: 'fill',
+      timestamp: '2026-03-02T15:00:00.123456789Z',
+      price: '49.5',
+      qty: '10',
+      order: {
+        ...wire,
+        id: 'new-id',
+        client_order_id: 'venue-made-id',
+        status: 'filled',
+        filled_qty: '10',
+        filled_avg_price: '49.5',
+      },
+    });
+    await s.settle();
+    expect(s.of('rep').map((e) => e.kind)).toEqual(['accepted', 'filled']);
+    const fill = s.of('rep').at(-1) as OrderFilledEvent;
+    expect(fill.fill).toMatchObject({
+      orderId: 'new-id',
+      qty: 10,
+      price: 49.5,
+      ts: Date.parse('2026-03-02T15:00:00.123Z'),
+    });
+    expect(s.client.venueOrderId('rep')).toBe('new-id');
+  });
+
+  it('ignores updates of orders that are not ours', async () => {
+    const s = await startTrading();
+    s.client.submit(req('mine', { type: 'limit', limitPrice: 50 }));
+    await s.settle();
+    const wire = s.fake.venue.byClientId('mine')!;
+    s.fake.stream.publish({
+      event: 'canceled',
+      order: { ...wire, id: 'other', client_order_id: 'not-ours', status: 'canceled' },
+    });
+    await s.settle();
+    expect(s.events.map((e) => e.kind)).toEqual(['accepted']);
+    expect(s.client.malformedUpdates).toBe(0);
+  });
 });
