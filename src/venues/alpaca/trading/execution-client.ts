@@ -29,6 +29,11 @@ export interface AlpacaExecutionClientOptions {
   readonly stream?: Pick<TradeUpdatesStreamOptions, 'connectTimeoutMs' | 'backoffMs' | 'maxBackoffMs' | 'random'>;
   /** The REST client (default one built from the context); reconciliation may share it. */
   readonly api?: AlpacaTradingApi;
+  /**
+   * A listener threw while handling an event. Events arrive from sockets, where a throw would
+   * crash the process, so it is caught: the session decides here whether to stop (default: log).
+   */
+  readonly onListenerError?: (error: unknown, event: ExecutionEvent) => void;
 }
 
 const VENUE = 'alpaca';
@@ -85,6 +90,10 @@ export class AlpacaExecutionClient implements ExecutionClient {
   }
   get reconnects(): number {
     return this.#stream?.reconnectCount ?? 0;
+  }
+  /** Epoch ms since when the stream has been down; undefined while it is live (or never started). */
+  get streamDownSince(): number | undefined {
+    return this.#stream?.downSince;
   }
 
   submit(order: OrderRequest): void {
@@ -265,10 +274,9 @@ export class AlpacaExecutionClient implements ExecutionClient {
           l(e);
         } catch (err) {
           // Events arrive from sockets and answers: a throwing listener must not kill the stream.
-          this.#logger?.error(
-            { venue: VENUE, event: e.kind },
-            `alpaca: an execution listener threw: ${(err as Error).message}`,
-          );
+          if (this.#o.onListenerError !== undefined) this.#o.onListenerError(err, e);
+          else
+            this.#logger?.error({ venue: VENUE, event: e.kind }, `alpaca: an execution listener threw: ${String(err)}`);
         }
       }
     }

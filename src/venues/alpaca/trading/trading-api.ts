@@ -78,6 +78,14 @@ export class AlpacaTradingApi {
       if (isDuplicateClientOrderId(res.status, message)) {
         return { kind: 'duplicate' };
       }
+      if (res.status === 403 && !/insufficient|buying power|qty|short/i.test(message)) {
+        // A 403 that is not about the account's means: the keys may not trade here.
+        throw new VenueError('VENUE_AUTH', `${VENUE} refused the order request (HTTP 403: ${message})`, {
+          status: 403,
+          hint: `set ${ALPACA_CREDENTIAL_VARS.join(' and ')} to keys allowed to trade at venues.alpaca.trading_url`,
+          context: { venue: VENUE, value: 'POST /v2/orders' },
+        });
+      }
       return { kind: 'rejected', code: rejectCodeOf(res.status, message), reason: `alpaca: ${message}` };
     }
     return { kind: 'accepted', order: parse(alpacaOrderSchema, res, 'POST /v2/orders') };

@@ -114,6 +114,7 @@ describe('Alpaca execution faults', () => {
     s.client.submit(req('gap'));
     s.client.submit(req('gap2', { limitPrice: 40 }));
     await s.settle();
+    expect(s.client.streamDownSince).toBeUndefined();
     s.fake.stream.drop();
     s.fake.trade('AAPL', 45); // fills 'gap' at 50 while nobody listens
     expect(s.fake.stream.listening).toBe(0);
@@ -123,6 +124,7 @@ describe('Alpaca execution faults', () => {
     expect(s.of('gap').map((e) => e.kind)).toEqual(['accepted', 'filled']);
     expect(s.client.order('gap')).toMatchObject({ filledQty: 3, avgFillPrice: 50 });
     expect(s.client.order('gap2')?.status).toBe('accepted');
+    expect(s.client.streamDownSince).toBeUndefined(); // live again
     // The reconnection polled each working order by its client order id.
     const polled = s.fake.requests
       .filter((r) => r.path === '/v2/orders:by_client_order_id')
@@ -176,5 +178,45 @@ describe('Alpaca execution faults', () => {
     for (const secret of [FAKE_SECRET_KEY, FAKE_KEY_ID, 'wrong-secret-9f8e7d']) expect(text).not.toContain(secret);
     // The secret went only where it belongs: the stream's authenticate message.
     expect(s.fake.stream.received[0]).toContain('"secret_key":"***"');
+  });
+
+  it('tells a 403 about the keys from a 403 about the means: only the latter rejects the order', async () => {
+    const s = await startTrading({
+      connect: false,
+      faults: [{ match: 'POST /v2/orders', kind: 'status', status: 403, body: { message: 'forbidden.' } }],
+    });
+    const body = {
+      symbol: 'AAPL',
+      qty: '1',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'k',
+    } as const;
+    await expect(s.client.api.submitOrder(body)).rejects.toMatchObject({ code: 'VENUE_AUTH', status: 403 });
+    s.fake.script({
+      match: 'POST /v2/orders',
+      kind: 'status',
+      status: 403,
+      body: { code: 40310000, message: 'insufficient buying power' },
+    });
+    expect(await s.client.api.submitOrder(body)).toEqual({
+      kind: 'rejected',
+      code: 'insufficient_buying_power',
+      reason: 'alpaca: insufficient buying power',
+    });
+  });
+
+  it('hands a listener that throws to onListenerError and still serves the other listeners', async () => {
+    const errors: string[] = [];
+    const s = await startTrading({ client: { onListenerError: (e, ev) => errors.push(`${ev.kind}: ${String(e)}`) } });
+    s.client.subscribe(() => {
+      throw new Error('strategy bug');
+    });
+    s.client.submit(req('t'));
+    await s.settle();
+    expect(errors).toEqual(['accepted: Error: strategy bug']);
+    expect(s.of('t').map((e) => e.kind)).toEqual(['accepted']); // the harness's listener, subscribed first
+    expect(s.client.streamState).toBe('live');
   });
 });
