@@ -24,6 +24,12 @@ export interface WsConnection {
   onMessage(listener: (text: string) => void): void;
   /** Called once when the connection is gone, whoever ended it; `reason` says why. */
   onClose(listener: (reason: string) => void): void;
+  /** Sends a ping; the peer's pong (or any frame) moves `lastHeardAt`. */
+  ping(): void;
+  /** Epoch ms of the last frame received from the peer. */
+  readonly lastHeardAt: number;
+  /** Ends the socket at once, without a closing handshake (a peer that stopped answering). */
+  destroy(reason: string): void;
 }
 
 /** `https://host` -> `wss://host`, `http://` -> `ws://`; ws(s) URLs pass through. */
@@ -82,6 +88,7 @@ class SocketConnection implements WsConnection {
   readonly #closeListeners: ((reason: string) => void)[] = [];
   #closed = false;
   #closeReason = '';
+  #lastHeardAt = Date.now();
   /** Messages that arrived before anyone listened (the handshake's leftover bytes). */
   #early: string[] = [];
 
@@ -107,6 +114,19 @@ class SocketConnection implements WsConnection {
     this.#end('closed by us');
   }
 
+  ping(): void {
+    if (!this.#closed) this.#socket.write(encodeFrame(Opcode.Ping, Buffer.alloc(0), true));
+  }
+
+  get lastHeardAt(): number {
+    return this.#lastHeardAt;
+  }
+
+  destroy(reason: string): void {
+    this.#socket.destroy();
+    this.#end(reason);
+  }
+
   onMessage(listener: (text: string) => void): void {
     this.#messageListeners.push(listener);
     const early = this.#early;
@@ -120,6 +140,7 @@ class SocketConnection implements WsConnection {
   }
 
   #onData(chunk: Buffer): void {
+    this.#lastHeardAt = Date.now();
     let messages;
     try {
       messages = this.#reader.push(chunk);

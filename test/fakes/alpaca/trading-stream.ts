@@ -26,6 +26,8 @@ export class FakeTradeStream {
   #held: string[] | undefined;
   /** Auth answers `unauthorized` while true. */
   isRefusingAuth = false;
+  /** While true the connections stay open but the server sends nothing (a half-open connection). */
+  isSilent = false;
   /** Messages delivered to listening clients (updates and raw text). */
   sent = 0;
   /** Every control message received, with the secret masked (for the secrets test). */
@@ -68,7 +70,7 @@ export class FakeTradeStream {
       }
       for (const m of messages) {
         if (m.opcode === Opcode.Close) socket.end(encodeFrame(Opcode.Close, m.data.subarray(0, 2), false));
-        else if (m.opcode === Opcode.Ping) socket.write(encodeFrame(Opcode.Pong, m.data, false));
+        else if (m.opcode === Opcode.Ping && !this.isSilent) socket.write(encodeFrame(Opcode.Pong, m.data, false));
         else if (m.opcode === Opcode.Text || m.opcode === Opcode.Binary)
           this.#onMessage(client, m.data.toString('utf8'));
       }
@@ -76,6 +78,11 @@ export class FakeTradeStream {
     socket.on('data', onData);
     socket.on('error', () => this.#clients.delete(client));
     socket.on('close', () => this.#clients.delete(client));
+    // The HTTP server keeps upgraded sockets half-open: a client gone (FIN) is a client gone.
+    socket.on('end', () => {
+      this.#clients.delete(client);
+      socket.end();
+    });
     if (head.length > 0) onData(head);
   }
 
@@ -119,6 +126,7 @@ export class FakeTradeStream {
   }
 
   #send(c: Client, text: string): void {
+    if (this.isSilent) return;
     c.socket.write(encodeFrame(this.#o.binaryFrames ? Opcode.Binary : Opcode.Text, Buffer.from(text), false));
   }
 

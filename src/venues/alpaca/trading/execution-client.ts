@@ -26,7 +26,10 @@ export interface AlpacaExecutionClientOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Stream tuning: connection deadline and reconnection backoff. */
-  readonly stream?: Pick<TradeUpdatesStreamOptions, 'connectTimeoutMs' | 'backoffMs' | 'maxBackoffMs' | 'random'>;
+  readonly stream?: Pick<
+    TradeUpdatesStreamOptions,
+    'connectTimeoutMs' | 'backoffMs' | 'maxBackoffMs' | 'pingIntervalMs' | 'random'
+  >;
   /** The REST client (default one built from the context); reconciliation may share it. */
   readonly api?: AlpacaTradingApi;
   /**

@@ -26,6 +26,11 @@ export interface TradeUpdatesStreamOptions {
   readonly logger?: Logger;
   /** Handshake plus authorization plus listen, per attempt (default 10 s: Alpaca's auth deadline). */
   readonly connectTimeoutMs?: number;
+  /**
+   * A live connection is pinged this often (default 15 s); one that has sent nothing, not even
+   * the pong, for two intervals is taken as dead (a half-open TCP connection never closes).
+   */
+  readonly pingIntervalMs?: number;
   /** First reconnection delay (default 500 ms), doubled per failed attempt up to `maxBackoffMs` (30 s). */
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -136,6 +141,7 @@ export class TradeUpdatesStream {
           }
           phase = 'live';
           clearTimeout(timer);
+          this.#watch(conn);
           this.#state = 'live';
           this.#downSince = undefined;
           resolve();
@@ -146,6 +152,17 @@ export class TradeUpdatesStream {
         JSON.stringify({ action: 'authenticate', data: { key_id: this.#o.keyId, secret_key: this.#o.secretKey } }),
       );
     });
+  }
+
+  /** Pings a live connection and drops it when the peer went silent; stops with the connection. */
+  #watch(conn: WsConnection): void {
+    const every = this.#o.pingIntervalMs ?? 15_000;
+    const timer = setInterval(() => {
+      if (Date.now() - conn.lastHeardAt > 2 * every) conn.destroy(`no answer to pings for ${2 * every} ms`);
+      else conn.ping();
+    }, every);
+    timer.unref();
+    conn.onClose(() => clearInterval(timer));
   }
 
   #onMessage(text: string): void {

@@ -219,4 +219,17 @@ describe('Alpaca execution faults', () => {
     expect(s.of('t').map((e) => e.kind)).toEqual(['accepted']); // the harness's listener, subscribed first
     expect(s.client.streamState).toBe('live');
   });
+
+  it('takes a connection that stopped answering pings for dead, and reconnects', async () => {
+    const s = await startTrading({ client: { stream: { pingIntervalMs: 40, connectTimeoutMs: 300 } } });
+    s.fake.stream.isSilent = true; // the socket stays open, nothing comes back: a half-open connection
+    await waitFor(() => s.lines.some((l) => l.includes('no answer to pings for 80 ms')), 'the dead connection');
+    s.fake.stream.isSilent = false;
+    await waitFor(() => s.client.reconnects >= 1 && s.client.streamState === 'live', 'the reconnection');
+    s.client.submit(req('alive'));
+    await s.settle();
+    s.fake.trade('AAPL', 49);
+    await s.settle();
+    expect(s.client.order('alive')?.status).toBe('filled');
+  });
 });
