@@ -96,7 +96,7 @@ export function toAlpacaOrder(req: OrderRequest): MappedOrder {
  * accepted, or partially filled once it has fills. `replaced` means the order lives on under
  * another venue id.
  */
-export function statusOf(s: AlpacaOrderStatus): OrderStatus | 'working' | 'replaced' {
+export function statusOf(s: AlpacaOrderStatus | string): OrderStatus | 'working' | 'replaced' {
   switch (s) {
     case 'partially_filled':
       return 'partially_filled';

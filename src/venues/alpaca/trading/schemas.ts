@@ -71,7 +71,9 @@ export const alpacaOrderSchema = z.object({
   stop_price: decimal.nullish(),
   trail_price: decimal.nullish(),
   trail_percent: decimal.nullish(),
-  status: z.enum(ALPACA_ORDER_STATUSES),
+  // A status the spec does not list is taken as working, not as a malformed update: the venue
+  // adds states over time and dropping the update would lose the fills it carries.
+  status: z.string().min(1),
   replaced_by: z.string().nullish(),
   replaces: z.string().nullish(),
   legs: z.array(z.unknown()).nullish(),

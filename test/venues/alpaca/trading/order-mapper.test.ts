@@ -143,6 +143,10 @@ describe('Alpaca statuses and answers', () => {
     });
   });
 
+  it('takes a status the spec does not list as working rather than dropping the update', () => {
+    expect(statusOf('held_for_review')).toBe('working');
+  });
+
   it('names crypto positions with their slash again (BTCUSD -> BTC/USD), leaving stocks alone', () => {
     expect(positionSymbol('BTCUSD', 'crypto')).toBe('BTC/USD');
     expect(positionSymbol('ETHUSDT', 'crypto')).toBe('ETH/USDT');
