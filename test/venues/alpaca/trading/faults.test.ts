@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../../../src/core/order.js';
 import { VenueError } from '../../../../src/core/errors.js';
+import { AlpacaExecutionClient } from '../../../../src/venues/alpaca/trading/execution-client.js';
 import { FAKE_KEY_ID, FAKE_SECRET_KEY } from '../../../fakes/alpaca/trading-server.js';
 import { closeAll, KEYS, startTrading, waitFor } from './support.js';
 
@@ -231,5 +232,26 @@ describe('Alpaca execution faults', () => {
     s.fake.trade('AAPL', 49);
     await s.settle();
     expect(s.client.order('alive')?.status).toBe('filled');
+  });
+
+  it('says since when the stream has been down while it waits to reconnect', async () => {
+    const s = await startTrading({ connect: false });
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const client = new AlpacaExecutionClient({ ...s.ctx, sleep: () => gate }); // the backoff waits for us
+    await client.connect();
+    try {
+      expect(client.streamDownSince).toBeUndefined();
+      const before = Date.now();
+      s.fake.stream.drop();
+      await waitFor(() => client.streamState === 'reconnecting', 'the drop');
+      expect(client.streamDownSince).toBeGreaterThanOrEqual(before);
+      release();
+      await waitFor(() => client.streamState === 'live', 'the reconnection');
+      expect(client.streamDownSince).toBeUndefined();
+      expect(client.reconnects).toBe(1);
+    } finally {
+      client.close();
+    }
   });
 });
