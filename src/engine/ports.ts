@@ -256,6 +256,8 @@ export const RejectCode = {
   NotShortable: 'not_shortable',
   /** The order would take gross exposure beyond the account's buying power (a multiple of equity). */
   InsufficientBuyingPower: 'insufficient_buying_power',
+  /** A live venue could not be reached and never took the order (it answered that it has none). */
+  VenueUnavailable: 'venue_unavailable',
 } as const;
 export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 

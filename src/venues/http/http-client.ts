@@ -38,6 +38,17 @@ export interface RequestOptions {
   readonly weight?: number;
 }
 
+/** A request that may carry a JSON body and may want some error statuses as values. */
+export interface SendOptions extends RequestOptions {
+  /** Sent as JSON (`content-type: application/json`). */
+  readonly body?: unknown;
+  /**
+   * Statuses answered as a response instead of an error (a venue's 403/404/422 that the caller
+   * reads as an outcome: a refused order, an order that is not there). Never retried.
+   */
+  readonly passStatuses?: readonly number[];
+}
+
 /** Seconds or an HTTP date, as in the Retry-After header; undefined when absent or malformed. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null || value.trim() === '') return undefined;
@@ -85,12 +96,20 @@ export class HttpClient {
   }
 
   async getJson(pathOrUrl: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.request('GET', pathOrUrl, options);
+  }
+
+  /**
+   * Any method, with the same timeout, rate limit and retry policy as `getJson`. Retrying a
+   * POST is only safe when the venue makes it idempotent (Alpaca's client order ids do).
+   */
+  async request(method: string, pathOrUrl: string, options: SendOptions = {}): Promise<HttpResponse> {
     const url = this.url(pathOrUrl, options.query);
     const retries = this.#o.retries;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.#bucket?.take(options.weight ?? 1, options.signal);
-        return await this.#once(url, options.signal);
+        return await this.#once(method, url, options);
       } catch (e) {
         if (!(e instanceof VenueError) || !e.retryable || attempt >= retries || options.signal?.aborted === true)
           throw e;
@@ -112,14 +131,22 @@ export class HttpClient {
     return d / 2 + (this.#random() * d) / 2;
   }
 
-  async #once(url: URL, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  async #once(method: string, url: URL, options: SendOptions): Promise<HttpResponse> {
     const venue = this.#o.venue;
-    const where = `${url.origin}${url.pathname}`;
+    const signal = options.signal;
+    const where = `${method === 'GET' ? '' : `${method} `}${url.origin}${url.pathname}`;
     const timeout = AbortSignal.timeout(this.#o.timeoutMs);
+    const hasBody = options.body !== undefined;
     let res: Response;
     try {
       res = await fetch(url, {
-        headers: { accept: 'application/json', ...this.#o.headers },
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...this.#o.headers,
+        },
+        ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
     } catch (e) {
@@ -140,6 +167,9 @@ export class HttpClient {
       );
     }
     const text = await res.text().catch(() => '');
+    if (options.passStatuses?.includes(res.status) === true) {
+      return { status: res.status, headers: res.headers, body: safeJson(text) ?? null, url: url.toString() };
+    }
     if (res.status === 401 || res.status === 403) {
       const said = vendorMessageOf(safeJson(text));
       throw new VenueError(
