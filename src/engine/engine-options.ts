@@ -32,4 +32,9 @@ export interface EngineOptions {
    * the ids the engine generates continue after them, and none of them is accepted again.
    */
   readonly usedOrderIds?: readonly string[];
+  /**
+   * Why orders are held at the bar of time `ts`, from outside the engine, or undefined: a live
+   * session holds them on its warm-up history, so a restart never trades on old bars.
+   */
+  readonly orderHold?: (ts: number) => string | undefined;
 }

@@ -317,7 +317,7 @@ export class Engine {
       histories: this.#histories,
       instruments: symbols.map((s) => o.instrument(s)),
       portfolio,
-      isWarmingUp: () => this.#step < this.#warmup,
+      isWarmingUp: () => this.#step < this.#warmup || this.#o.orderHold?.(this.#barTs) !== undefined,
       now: () => o.clock.now(),
       slotOf: (s) => this.#slotOf.get(s) ?? -1,
       orderGate: () => this.#orderGate(),
@@ -339,7 +339,7 @@ export class Engine {
     if (this.#step < this.#warmup) {
       return `warm-up: no orders during the first ${this.#warmup} bars (this is bar ${this.#step + 1})`;
     }
-    return undefined;
+    return this.#o.orderHold?.(this.#barTs);
   }
 
   #register(slot: number, indicator: Indicator<number> | Indicator<OhlcvBar>, field: PriceField | 'bar'): void {

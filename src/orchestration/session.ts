@@ -58,6 +58,11 @@ export interface SessionOptions {
   readonly logger?: Logger;
   /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
   readonly tickMs?: number;
+  /**
+   * What the session did before a restart (its ledger): the client order ids it used, which new
+   * ones continue after, and its fills, booked into the portfolio before the first bar.
+   */
+  readonly resume?: { readonly usedOrderIds: readonly string[]; readonly fills: readonly Fill[] };
 }
 
 export interface SessionResult {
@@ -85,6 +90,14 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const source = new PushBarSource(feed.symbols);
   const symbols = source.symbols;
   const portfolio = new Portfolio({ maxLeverage: run.venue.max_leverage, initialCash: run.venue.cash, symbols });
+  // A resumed session holds what it bought before the restart, and paid for it.
+  for (const f of o.resume?.fills ?? []) portfolio.apply(f);
+  // Warm-up history (bars delivered before the first live one) only warms indicators: no order
+  // is placed on a bar the market has left behind, so a restart never acts on an old signal.
+  let sawLive = false;
+  let warmupThrough = -Infinity;
+  const orderHold = (ts: number): string | undefined =>
+    ts <= warmupThrough ? 'warm-up history: orders start with the first live bar' : undefined;
   const { execution, market } = o.venue({ portfolio, symbols });
   const fills: Fill[] = [];
   execution.subscribe((e) => {
@@ -109,6 +122,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       ...(run.warmup === null ? {} : { warmup: run.warmup }),
       risk,
       ...(o.journal === undefined ? {} : { journal: o.journal }),
+      orderHold,
+      ...(o.resume === undefined ? {} : { usedOrderIds: o.resume.usedOrderIds }),
       policies: {
         cancelAfterMs: run.orders.cancel_after_ms,
         minFillRatio: run.orders.min_fill_ratio,
@@ -136,6 +151,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       if (signal.aborted) return;
       try {
         files.bar(bar, arrivedAt, history);
+        if (!history) sawLive = true;
+        else if (!sawLive && bar.ts > warmupThrough) warmupThrough = bar.ts;
         // A live bar arriving long after its close is stale data: the kill switch stops new
         // exposure. History (warm-up, a gap's backfill) comes late on purpose.
         if (!history) {

@@ -223,6 +223,8 @@ describe('a replay at max speed is its backtest', () => {
         data: { ...RUN_DEFAULTS.data, symbols: ['FDAX'], timeframe: '1m' },
         venue: { ...RUN_DEFAULTS.venue, fees: 'bps:1', slippage: 'bps:1' },
         risk: { ...RUN_DEFAULTS.risk, enabled: true },
+        // The session holds orders on its 200 bars of warm-up history; the backtest holds the same.
+        warmup: 200,
       },
     );
     const { series } = await readReplayFile({
@@ -258,4 +260,85 @@ describe('a replay at max speed is its backtest', () => {
     expect(text(ordersCsv('1m', paper.record.orders))).toBe(text(ordersCsv('1m', backtest.orders)));
     expect(text(tradesCsv('1m', paper.record.trades))).toBe(text(tradesCsv('1m', backtest.trades)));
   }, 120_000);
+});
+
+describe('runSession: warm-up history and a resumed session', () => {
+  /** Buys one unit on every bar it sees, and says which bars it saw warming up. */
+  function everyBar(seen: boolean[]): Strategy {
+    return {
+      name: 'every-bar',
+      onBar(ctx, b) {
+        seen.push(ctx.isWarmingUp);
+        ctx.buy(b.symbol, 1);
+      },
+    };
+  }
+
+  /** Three history bars (warm-up), then three live ones. */
+  const warmThenLive: LiveFeed = {
+    name: 'test',
+    symbols: ['AAA'],
+    async run(sink: FeedSink) {
+      for (let i = 0; i < 6; i++) {
+        sink.bar(bar(i), Date.now(), i < 3);
+        sink.closeThrough(bar(i).ts + MIN);
+      }
+    },
+  };
+
+  async function withStrategy(strategy: Strategy, resume?: SessionOptions['resume']) {
+    const r = run();
+    const clock = new BacktestClock(T0);
+    return runSession({
+      runId: 'warm-session',
+      run: r,
+      strategy,
+      params: {},
+      instrument: (s) => equity(s),
+      clock,
+      feed: warmThenLive,
+      venue: ({ portfolio, symbols }) => {
+        const ex = simulatedExchange(
+          r,
+          clock,
+          (s) => equity(s),
+          symbols,
+          () => portfolio.equity,
+        );
+        return { execution: ex, market: ex };
+      },
+      files: new SessionFiles(tempDir('momentic-session-'), '1m'),
+      signal: new AbortController().signal,
+      ...(resume === undefined ? {} : { resume }),
+    });
+  }
+
+  it('places no order on warm-up history: orders start with the first live bar', async () => {
+    const seen: boolean[] = [];
+    const r = await withStrategy(everyBar(seen), undefined);
+    expect(seen).toEqual([true, true, true, false, false, false]);
+    const held = r.record.orders.filter((o) => o.status === 'rejected');
+    expect(held.map((o) => o.reason)).toEqual(Array(3).fill('warm-up history: orders start with the first live bar'));
+    // Bars 3 and 4's buys filled at the next opens (104, 105); bar 5's is still working.
+    expect(r.record.orders.filter((o) => o.status === 'filled').map((o) => o.avgFillPrice)).toEqual([104, 105]);
+  });
+
+  it('resumes with the fills it had (position and cash) and new order ids after the old ones', async () => {
+    const first = await withStrategy(everyBar([]));
+    const fills = first.record.fills ?? [];
+    const used = first.record.orders.map((o) => o.clientOrderId);
+    expect(fills).toHaveLength(2);
+    const again = await withStrategy(everyBar([]), { usedOrderIds: used, fills });
+    // Two units held before the restart, two more bought after it.
+    expect(again.record.fills).toHaveLength(2);
+    const last = used.filter((id) => !id.startsWith('denied')).map((id) => Number(id.slice(id.lastIndexOf('-') + 1)));
+    const next = again.record.orders
+      .filter((o) => o.status === 'filled')
+      .map((o) => Number(o.clientOrderId.slice(o.clientOrderId.lastIndexOf('-') + 1)));
+    expect(Math.min(...next)).toBeGreaterThan(Math.max(...last));
+    // Four units (104 + 105 before, 104 + 105 after) marked at the last close, 105.5: +4 on the cash.
+    const end = again.record.equity.at(again.record.equity.length - 1);
+    expect(end.cash).toBe(again.record.initialCash - 418);
+    expect(end.equity - again.record.initialCash).toBeCloseTo(4, 9);
+  });
 });
