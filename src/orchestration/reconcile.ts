@@ -43,7 +43,7 @@ export interface PositionMismatch {
 export interface ReconcilePlan {
   /** Persisted, never marked sent, but the broker has them: sent just before a crash. */
   readonly markSent: readonly { readonly clientOrderId: string; readonly venueOrderId?: string }[];
-  /** Executions of our orders the ledger lacks, oldest first. */
+  /** Executions of our open orders the ledger lacks, oldest first. */
   readonly adoptFills: readonly BrokerFill[];
   /** Orders the broker ended (cancelled, expired, rejected) while the ledger still has them open. */
   readonly endOrders: readonly { readonly clientOrderId: string; readonly status: OrderStatus }[];
@@ -69,6 +69,9 @@ function sameQty(a: number, b: number): boolean {
   return Math.abs(a - b) <= FLAT_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
+const byTime = (a: BrokerFill, b: BrokerFill): number =>
+  a.ts - b.ts || (a.execId < b.execId ? -1 : a.execId > b.execId ? 1 : 0);
+
 /** What reconciling would do; `applyReconcile` does it. Pure: the same books give the same plan. */
 export function planReconcile(ledger: LedgerBooks, broker: BrokerBooks): ReconcilePlan {
   const markSent: { clientOrderId: string; venueOrderId?: string }[] = [];
@@ -76,10 +79,31 @@ export function planReconcile(ledger: LedgerBooks, broker: BrokerBooks): Reconci
   const lostOrders: string[] = [];
   const ours = new Map(ledger.openOrders.map((o) => [o.clientOrderId, o]));
 
-  const adoptFills = broker.fills
-    .filter((f) => !ledger.execIds.has(f.execId) && ledger.isOurs(f.clientOrderId))
-    .slice()
-    .sort((a, b) => a.ts - b.ts || (a.execId < b.execId ? -1 : a.execId > b.execId ? 1 : 0));
+  // Executions of our open orders the ledger lacks. Fills booked live carry no execution id (a
+  // venue's stream reports cumulative quantities), so an order's first `filledQty` units of
+  // executions are taken as the ones the ledger has; only the rest is adopted.
+  const byOrder = new Map<string, BrokerFill[]>();
+  for (const f of broker.fills) {
+    if (ledger.execIds.has(f.execId) || !ours.has(f.clientOrderId)) continue;
+    const list = byOrder.get(f.clientOrderId);
+    if (list === undefined) byOrder.set(f.clientOrderId, [f]);
+    else list.push(f);
+  }
+  const adoptFills: BrokerFill[] = [];
+  for (const [id, list] of byOrder) {
+    let known = (ours.get(id) as LedgerOrder).filledQty;
+    for (const f of list.sort(byTime)) {
+      if (known <= 0 || sameQty(known, 0)) {
+        adoptFills.push(f);
+      } else if (f.qty <= known || sameQty(f.qty, known)) {
+        known -= f.qty;
+      } else {
+        adoptFills.push({ ...f, execId: `${f.execId}:rest`, qty: f.qty - known });
+        known = 0;
+      }
+    }
+  }
+  adoptFills.sort(byTime);
   const adoptedQty = new Map<string, number>();
   for (const f of adoptFills) adoptedQty.set(f.clientOrderId, (adoptedQty.get(f.clientOrderId) ?? 0) + f.qty);
 

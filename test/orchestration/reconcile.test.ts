@@ -117,6 +117,18 @@ describe('planReconcile', () => {
     expect(plan.clean).toBe(true);
   });
 
+  it('adopts only the executions beyond what the ledger booked live (fills without execution ids)', () => {
+    const broker = {
+      orders: new Map([['a', brokerOrder('a', { status: 'filled', filledQty: 10 })]]),
+      fills: [fill('e1', 'a', 4, 100, T0 + 60_000), fill('e2', 'a', 6, 101, T0 + 61_000)],
+    };
+    const four = planReconcile(...books({ openOrders: [ledgerOrder('a', { filledQty: 4 })] }, broker));
+    expect(four.adoptFills.map((f) => [f.execId, f.qty])).toEqual([['e2', 6]]);
+    // Five booked: the rest of the second execution (1 of its 6 is known) is adopted.
+    const five = planReconcile(...books({ openOrders: [ledgerOrder('a', { filledQty: 5 })] }, broker));
+    expect(five.adoptFills.map((f) => [f.execId, f.qty, f.price])).toEqual([['e2:rest', 5, 101]]);
+  });
+
   it('does not adopt an execution already booked', () => {
     const a = ledgerOrder('a', { status: 'filled', filledQty: 10 });
     const plan = planReconcile(
