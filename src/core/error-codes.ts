@@ -140,6 +140,10 @@ export const ERROR_CODES = {
   },
   // risk (exit 5)
   RISK_LIMIT: { kind: 'risk', summary: 'a risk limit or promotion gate was breached' },
+  RISK_RECONCILE: {
+    kind: 'risk',
+    summary: "the ledger and the broker's books disagree in a way reconciliation cannot explain",
+  },
   // internal (exit 1)
   INTERNAL: { kind: 'internal', summary: 'a bug in momentic; please report it with the command and the log' },
 } as const satisfies Record<string, CodeInfo>;

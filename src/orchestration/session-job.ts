@@ -23,7 +23,11 @@ import { runResultsDir, writeResults } from '../backtest/results-writer.js';
 import { RawStore } from '../data/raw-store.js';
 import type { EngineClock, LiveFeed } from '../engine/ports.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
-import { createLedger } from '../store/ledger.js';
+import { canonicalJson } from '../backtest/csv.js';
+import type { Fill } from '../core/order.js';
+import type { Ledger } from '../engine/ports.js';
+import { createLedger, type LedgerStore } from '../store/ledger.js';
+import type { LedgerRun } from '../store/types.js';
 import { resolveSpec } from './backtest-job.js';
 import { withinHookBudget } from './hook-budget.js';
 import { recordKillSwitch } from './kill-switch-file.js';
@@ -71,6 +75,10 @@ export interface SessionJobResult {
 /** What the execution client of a session is built from. */
 export interface SessionVenueContext {
   readonly spec: RunConfig;
+  /** Resolves once every journal write so far is durable (send only after it: persist first). */
+  readonly durable: () => Promise<void>;
+  /** Stops the session with an error (a journal that cannot be written). */
+  readonly stop: (e: unknown) => void;
   readonly clock: EngineClock;
   readonly instrument: (symbol: string) => Instrument;
   readonly portfolio: Portfolio;
@@ -89,6 +97,21 @@ export interface SessionJobOptions {
   readonly venueFeed?: (req: VenueFeedRequest) => LiveFeed;
   /** The reconciliation of the ledger with the venue, run at the start and every `live.reconcile_every`. */
   readonly reconcile?: (sessionId: string) => () => Promise<void>;
+  /**
+   * Before the first bar (after the session's ledger run exists): the start's reconciliation with
+   * the venue, which may refuse the start (exit 5). `resumed`: the session existed before.
+   */
+  readonly beforeStart?: (sessionId: string, resumed: boolean, ledger: LedgerStore) => Promise<void>;
+  /**
+   * A venue whose answers come later (a broker): an order is marked sent in the ledger when the
+   * venue accepts it, not when it is handed to the client (the simulated exchange answers at once).
+   */
+  readonly sentOnAck?: boolean;
+  /**
+   * Resume the latest unfinished session of this mode with the same run (after a crash): its id,
+   * folder, fills and order ids carry on. Replays always start afresh.
+   */
+  readonly resume?: boolean;
   readonly appSources?: ReadonlyMap<string, string>;
   readonly logger?: Logger;
   /** Listen for SIGINT and SIGTERM (default true). */
@@ -142,11 +165,13 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     o.venueFeed,
   );
   const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile });
-  const sessionId = newRunId();
-  const dir = runResultsDir(home, sessionId);
-  const startedAt = Date.now();
   // Journaled or not at all: a session whose ledger cannot be opened does not start.
   const ledger = await createLedger(config, home);
+  const previous =
+    o.resume === true && source.kind === 'venue' ? await unfinishedSession(ledger, o.mode, spec) : undefined;
+  const sessionId = previous?.id ?? newRunId();
+  const dir = previous?.resultDir ?? runResultsDir(home, sessionId);
+  const startedAt = previous?.startedAt ?? Date.now();
   let result: SessionResult | undefined;
   let failure: MomenticError | undefined;
   let end: SessionEnd | undefined;
@@ -163,24 +188,28 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     // A journal that cannot be written ends the session (with the ledger's error, exit 4).
     const unjournaled = new AbortController();
     journal.onError = () => unjournaled.abort();
+    if (previous !== undefined) o.logger?.info({ session: sessionId }, 'resuming the unfinished session');
+    await o.beforeStart?.(sessionId, previous !== undefined, ledger);
+    const resume = previous === undefined ? undefined : await resumeState(ledger, sessionId, Date.now());
     const files = new SessionFiles(dir, timeframe);
     files.put(SESSION_FILES.runFile, readFileSync(runFile, 'utf8'));
-    files.put(
-      SESSION_FILES.session,
-      `${JSON.stringify(
-        {
-          session_id: sessionId,
-          mode: o.mode,
-          source: source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
-          speed: source.kind === 'replay' ? speed : null,
-          run_file: runFile,
-          started_at: new Date(startedAt).toISOString(),
-          run: spec,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    if (previous === undefined)
+      files.put(
+        SESSION_FILES.session,
+        `${JSON.stringify(
+          {
+            session_id: sessionId,
+            mode: o.mode,
+            source: source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
+            speed: source.kind === 'replay' ? speed : null,
+            run_file: runFile,
+            started_at: new Date(startedAt).toISOString(),
+            run: spec,
+          },
+          null,
+          2,
+        )}\n`,
+      );
     o.onStart?.(sessionId, dir);
     // Kept until the files are complete: a second Ctrl-C while they are written changes nothing.
     end = new SessionEnd({
@@ -196,8 +225,26 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
       instrument,
       clock,
       feed,
-      venue: ({ portfolio, symbols: traded }) => o.venue({ spec, clock, instrument, portfolio, symbols: traded }),
-      journal,
+      venue: ({ portfolio, symbols: traded }) => {
+        const v = o.venue({
+          spec,
+          clock,
+          instrument,
+          portfolio,
+          symbols: traded,
+          durable: () => journal.drained(),
+          stop: () => unjournaled.abort(),
+        });
+        if (o.sentOnAck === true) {
+          v.execution.subscribe((e) => {
+            if (e.kind === 'accepted') journal.markSent(e.order.clientOrderId, e.ts);
+          });
+        }
+        return v;
+      },
+      // With a broker, "sent" is what the broker acknowledged (sentOnAck), not the hand-over.
+      journal: o.sentOnAck === true ? { ...bind(journal), markSent: () => {} } : journal,
+      ...(resume === undefined ? {} : { resume }),
       files,
       signal: AbortSignal.any([end.signal, unjournaled.signal]),
       ...(o.reconcile === undefined ? {} : { reconcile: o.reconcile(sessionId) }),
@@ -243,6 +290,61 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     end?.dispose();
     await ledger.close();
   }
+}
+
+/** The journal's methods bound to it (so one of them can be replaced). */
+function bind(j: LedgerJournal): Ledger {
+  return {
+    persist: (o, ts) => j.persist(o, ts),
+    markSent: (id, ts) => j.markSent(id, ts),
+    transition: (id, status, ts, reason) => j.transition(id, status, ts, reason),
+    fill: (f) => j.fill(f),
+  };
+}
+
+/** The latest session of this mode still `running` in the ledger with the same resolved run. */
+async function unfinishedSession(
+  ledger: LedgerStore,
+  mode: 'paper' | 'live',
+  spec: RunConfig,
+): Promise<LedgerRun | undefined> {
+  const same = canonicalJson(spec);
+  for (const run of await ledger.listRuns({ kind: mode, limit: 20 })) {
+    if (run.status !== 'running') continue;
+    return canonicalJson(run.spec) === same ? run : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * What a resumed session carries on with: its fills (the portfolio books them again) and every
+ * order id it used. An order it persisted but never sent is not sent now: the bar it was decided
+ * on is gone, so it is recorded as rejected with that reason.
+ */
+async function resumeState(
+  ledger: LedgerStore,
+  sessionId: string,
+  now: number,
+): Promise<{ usedOrderIds: string[]; fills: Fill[] }> {
+  for (const o of await ledger.pendingSends(sessionId)) {
+    await ledger.transitionOrder(sessionId, o.clientOrderId, {
+      status: 'rejected',
+      ts: now,
+      reason: 'persisted but not sent before the session stopped; not sent after the restart',
+    });
+  }
+  const orders = await ledger.listOrders({ runId: sessionId, limit: Number.MAX_SAFE_INTEGER });
+  const fills = (await ledger.listFills(sessionId)).map((f) => ({
+    orderId: '',
+    clientOrderId: f.clientOrderId,
+    symbol: f.symbol,
+    side: f.side,
+    qty: f.qty,
+    price: f.price,
+    fee: f.fee,
+    ts: f.ts,
+  }));
+  return { usedOrderIds: orders.map((o) => o.clientOrderId), fills };
 }
 
 /** A calendar's name; an unknown one is a usage error naming where it was given. */

@@ -48,11 +48,12 @@ describe('momentic paper: options', () => {
     expect(existsSync(join(home, 'data', 'results'))).toBe(false);
   });
 
-  it('without --source exits 2: the venue stream is not in this build, and says to replay a file instead', async () => {
+  it('without --source follows the Alpaca stream: without its keys it exits 4 naming them, before anything starts', async () => {
     const r = await paper();
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot follow the alpaca market-data stream/);
-    expect(r.stderr).toMatch(/Fix: .*--source replay:FILE/);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/alpaca credentials are not set/);
+    expect(r.stderr).toMatch(/APCA_API_KEY_ID/);
+    expect(existsSync(join(home, 'data', 'results'))).toBe(false);
   });
 
   it('with live.venue: simulated and no --source exits 2: there is no stream to follow', async () => {

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { formatRunConfig, runConfigEntries } from '../../config/run-config-layers.js';
 import { formatTable } from '../../core/text-table.js';
 import { resolveSpec } from '../../orchestration/backtest-job.js';
+import { alpacaFeed } from '../../orchestration/alpaca-session.js';
 import { runPaperJob } from '../../orchestration/paper-job.js';
+import { venueFeed } from '../../orchestration/venue-feeds.js';
 import type { SessionFlags } from '../../orchestration/session-job.js';
 import { preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import type { CommandContext } from '../context.js';
@@ -44,6 +46,11 @@ export async function paper(ctx: CommandContext, opts: Record<string, unknown>):
     flags,
     appSources: loaded.sources,
     logger: log,
+    // Without --source the session follows the venue's market-data stream (live.venue).
+    venueFeed: (req) =>
+      req.venue === 'alpaca'
+        ? alpacaFeed({ config: loaded.config, env: loaded.env, home: loaded.home, logger: log }, req)
+        : venueFeed(req),
     onStart: (id, dir) => log.info({ session_id: id, dir }, 'paper session started'),
   });
   if (result.rejectedRows > 0) {

@@ -8,6 +8,7 @@ export { registerFeatures } from './features.js';
 export { registerIndicators } from './indicators.js';
 export { lazyActions, type Handler, type Lazy, type Registration } from './lazy.js';
 export { registerOrders } from './orders.js';
+export { registerLive } from './live.js';
 export { registerPaper } from './paper.js';
 export { registerRisk } from './risk.js';
 export { registerRuns } from './runs.js';

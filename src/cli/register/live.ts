@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { Lazy } from './lazy.js';
+
+/** `momentic live`: a session on Alpaca (its paper account unless real money is opted into twice). */
+export function registerLive(program: Command, lazy: Lazy): void {
+  program
+    .command('live')
+    .description(
+      "trade a run file on Alpaca with its live bars (Alpaca's paper account by default); results in data/results/{session_id}/ as it goes; after a crash the same command resumes the session",
+    )
+    .requiredOption('--config <file>', 'strategy run file (YAML), with a live: section (docs/live.md)')
+    .option('--for <duration>', 'end the session after this long, e.g. 90s, 2h')
+    .option('--until <time>', 'end the session at this ISO-8601 time, e.g. 2026-12-07T21:00:00Z')
+    .option('--adopt', "take the broker's books where reconciliation cannot explain them (audited)")
+    .option('--confirm-live', 'trade real money (also needs venues.alpaca.paper: false)')
+    .option(
+      '--explain-config',
+      'print every value of the run and where it came from (default, run file:line); run nothing',
+    )
+    .action(lazy(async () => (await import('../commands/live.js')).live));
+}
