@@ -84,7 +84,8 @@ export class BarGate {
     this.stats.delivered++;
     if (origin === 'warmup') this.stats.warmup++;
     if (origin === 'backfill') this.stats.backfilled++;
-    this.#sink.bar(bar, arrivedAt);
+    // Warm-up and backfill are history: fetched late on purpose, never stale, never traded at warm-up.
+    this.#sink.bar(bar, arrivedAt, origin !== 'live');
     return true;
   }
 

@@ -128,6 +128,8 @@ describe('AlpacaLiveFeed on the crypto stream', () => {
     h.stream.pushBar('BTC/USD', T0 + 3 * MINUTE);
     await waitUntil(() => h!.sink.bars.length === 4, 'minute 3');
     expect(h.sink.times('BTC/USD')).toEqual([0, 1, 2, 3].map((m) => iso(T0 + m * MINUTE)));
+    // The backfilled minutes are history (fetched late on purpose); the streamed ones are not.
+    expect(h.sink.bars.map((b) => b.history)).toEqual([false, true, true, false]);
     expect(h.feed.stats).toMatchObject({ delivered: 4, backfilled: 2, duplicates: 1, late: 0 });
     expect(h.sink.violations).toEqual([]);
   });

@@ -29,7 +29,7 @@ export class ManualClock implements Clock {
  * (a bar out of order, or of a closed minute) are recorded as violations of the port's contract.
  */
 export class RecordingSink implements FeedSink {
-  readonly bars: { bar: Bar; arrivedAt: number }[] = [];
+  readonly bars: { bar: Bar; arrivedAt: number; history: boolean }[] = [];
   readonly closes: number[] = [];
   readonly violations: string[] = [];
   readonly source: PushBarSource;
@@ -38,8 +38,8 @@ export class RecordingSink implements FeedSink {
     this.source = new PushBarSource(symbols);
   }
 
-  bar(bar: Bar, arrivedAt: number): void {
-    this.bars.push({ bar, arrivedAt });
+  bar(bar: Bar, arrivedAt: number, history = false): void {
+    this.bars.push({ bar, arrivedAt, history });
     try {
       this.source.push(bar);
     } catch (e) {
