@@ -1,3 +1,7 @@
-export { openWebSocket, type OpenWebSocketOptions } from './client.js';
-export { ABNORMAL_CLOSURE, WsConnection, type WsClose } from './connection.js';
-export { acceptKey, encodeFrame, FrameDecoder, Opcode, WsProtocolError, type WsMessage } from './frames.js';
+export {
+  ABNORMAL_CLOSURE,
+  openWebSocket,
+  WsConnection,
+  type OpenWebSocketOptions,
+  type WsClose,
+} from './web-socket.js';

@@ -8,11 +8,10 @@
  * reconnects, failed auth, malformed frames, delayed frames, any bar (a repeat, a late one, one
  * far in the future). Every frame in both directions is logged, the auth secret masked.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { WsConnection } from '../../../src/venues/ws/connection.js';
-import { acceptUpgrade, refuseUpgrade } from '../ws/accept.js';
+import { WebSocket, WebSocketServer } from 'ws';
 import { fakeBar, STEP_MS, type WireBar } from './bars.js';
 import { FAKE_KEY_ID, FAKE_SECRET_KEY } from './server.js';
 
@@ -88,7 +87,7 @@ interface Session {
   readonly endpoint: StreamEndpoint;
   readonly path: string;
   readonly socket: Duplex;
-  readonly ws: WsConnection;
+  readonly ws: WebSocket;
   isAuthenticated: boolean;
   readonly bars: Set<string>;
   readonly trades: Set<string>;
@@ -118,7 +117,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
   };
   const send = (s: Session, payload: unknown): void => {
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    if (!s.ws.isOpen) return;
+    if (!isOpen(s)) return;
     s.ws.send(text);
     log.push({ at: Date.now(), connection: s.id, endpoint: s.endpoint, path: s.path, direction: 'sent', text });
     changed();
@@ -206,10 +205,12 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
         : stock !== null && STOCK_FEEDS.includes(stock[1] as string)
           ? 'stocks'
           : undefined;
-    if (endpoint === undefined) return refuseUpgrade(socket, 404, 'Not Found');
-    if (isRefused) return refuseUpgrade(socket, 503, 'Service Unavailable');
-    const ws = acceptUpgrade(req, socket, head);
-    if (ws === undefined) return;
+    if (endpoint === undefined) return refuseUpgrade(socket, 404);
+    if (isRefused) return refuseUpgrade(socket, 503);
+    wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, socket, endpoint, path));
+  }
+
+  function onOpen(ws: WebSocket, socket: Duplex, endpoint: StreamEndpoint, path: string): void {
     const s: Session = {
       id: ++connections,
       endpoint,
@@ -222,8 +223,9 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
       quotes: new Set(),
     };
     sessions.add(s);
-    ws.onMessage((text) => onMessage(s, text));
-    void ws.closed.then(() => {
+    ws.on('message', (data: Buffer) => onMessage(s, data.toString('utf8')));
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
       sessions.delete(s);
       changed();
     });
@@ -240,7 +242,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
   const pushBars = (bars: readonly { symbol: string; ts: number }[], o: PushOptions = {}): number => {
     let count = 0;
     for (const s of sessions) {
-      if (!s.ws.isOpen || frozen.has(s)) continue;
+      if (!isOpen(s) || frozen.has(s)) continue;
       const mine = bars.filter((b) => s.isAuthenticated && (s.bars.has(b.symbol) || s.bars.has('*')));
       const frame = mine
         .filter((b) => (s.endpoint === 'crypto') === isCryptoSymbol(b.symbol))
@@ -278,6 +280,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     return stop;
   };
 
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const server = createServer((_req, res) => res.writeHead(426, { Upgrade: 'websocket' }).end());
   server.on('upgrade', onUpgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -287,7 +290,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     url: `ws://127.0.0.1:${port}`,
     log,
     connectionCount: () => connections,
-    subscribedCount: () => [...sessions].filter((s) => s.ws.isOpen && s.bars.size > 0).length,
+    subscribedCount: () => [...sessions].filter((s) => isOpen(s) && s.bars.size > 0).length,
     whenSubscribed: (n) =>
       new Promise<void>((resolve) => {
         const check = (): void => {
@@ -314,7 +317,7 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     pushRaw: (text, endpoint) => {
       let count = 0;
       for (const s of sessions) {
-        if (!s.ws.isOpen || !s.isAuthenticated || (endpoint !== undefined && s.endpoint !== endpoint)) continue;
+        if (!isOpen(s) || !s.isAuthenticated || (endpoint !== undefined && s.endpoint !== endpoint)) continue;
         send(s, text);
         count++;
       }
@@ -356,7 +359,15 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
       timers.clear();
       for (const s of sessions) s.ws.terminate();
       server.closeAllConnections();
+      wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+const isOpen = (s: Session): boolean => s.ws.readyState === WebSocket.OPEN;
+
+/** Answers the upgrade with a plain HTTP status and ends the socket. */
+function refuseUpgrade(socket: Duplex, status: number): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }

@@ -5,11 +5,11 @@
  * (delayed acks) and release them, send raw text (malformed messages), drop every connection.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
-import { acceptKey, encodeFrame, FrameReader, Opcode } from '../../../src/venues/ws/frames-exec.js';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 interface Client {
-  readonly socket: Socket;
+  readonly ws: WebSocket;
   isAuthed: boolean;
   isListening: boolean;
 }
@@ -23,6 +23,8 @@ export interface FakeTradeStreamOptions {
 export class FakeTradeStream {
   readonly #o: FakeTradeStreamOptions;
   readonly #clients = new Set<Client>();
+  /** Pongs are ours to send, so that a silent server can leave pings unanswered. */
+  readonly #wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false });
   #held: string[] | undefined;
   /** Auth answers `unauthorized` while true. */
   isRefusingAuth = false;
@@ -47,43 +49,21 @@ export class FakeTradeStream {
     while (this.listening < n) await new Promise<void>((r) => this.#listenWaiters.push(r));
   }
 
-  upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    const key = req.headers['sec-websocket-key'];
-    if (req.url?.split('?')[0] !== '/stream' || typeof key !== 'string') {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (req.url?.split('?')[0] !== '/stream') {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    socket.write(
-      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
-    );
-    const client: Client = { socket, isAuthed: false, isListening: false };
-    this.#clients.add(client);
-    const reader = new FrameReader();
-    const onData = (chunk: Buffer) => {
-      let messages;
-      try {
-        messages = reader.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      for (const m of messages) {
-        if (m.opcode === Opcode.Close) socket.end(encodeFrame(Opcode.Close, m.data.subarray(0, 2), false));
-        else if (m.opcode === Opcode.Ping && !this.isSilent) socket.write(encodeFrame(Opcode.Pong, m.data, false));
-        else if (m.opcode === Opcode.Text || m.opcode === Opcode.Binary)
-          this.#onMessage(client, m.data.toString('utf8'));
-      }
-    };
-    socket.on('data', onData);
-    socket.on('error', () => this.#clients.delete(client));
-    socket.on('close', () => this.#clients.delete(client));
-    // The HTTP server keeps upgraded sockets half-open: a client gone (FIN) is a client gone.
-    socket.on('end', () => {
-      this.#clients.delete(client);
-      socket.end();
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const client: Client = { ws, isAuthed: false, isListening: false };
+      this.#clients.add(client);
+      ws.on('message', (data: Buffer) => this.#onMessage(client, data.toString('utf8')));
+      ws.on('ping', (data: Buffer) => {
+        if (!this.isSilent) ws.pong(data);
+      });
+      ws.on('error', () => ws.terminate());
+      ws.on('close', () => this.#clients.delete(client));
     });
-    if (head.length > 0) onData(head);
   }
 
   /** Sends an update to every listening client (or holds it while updates are held). */
@@ -109,7 +89,7 @@ export class FakeTradeStream {
 
   /** Cuts every connection without a closing handshake (a network drop). */
   drop(): void {
-    for (const c of this.#clients) c.socket.destroy();
+    for (const c of this.#clients) c.ws.terminate();
     this.#clients.clear();
   }
 
@@ -127,7 +107,7 @@ export class FakeTradeStream {
 
   #send(c: Client, text: string): void {
     if (this.isSilent) return;
-    c.socket.write(encodeFrame(this.#o.binaryFrames ? Opcode.Binary : Opcode.Text, Buffer.from(text), false));
+    c.ws.send(text, { binary: this.#o.binaryFrames });
   }
 
   #onMessage(c: Client, text: string): void {

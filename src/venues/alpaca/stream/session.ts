@@ -8,8 +8,7 @@
  * @see ../../../../../shared/specs/alpaca/streams.md A.3, A.4
  */
 import { VenueError } from '../../../core/errors.js';
-import { openWebSocket } from '../../ws/client.js';
-import type { WsClose } from '../../ws/connection.js';
+import { openWebSocket, type WsClose } from '../../ws/web-socket.js';
 import { ALPACA_CREDENTIAL_VARS } from '../provider.js';
 import { parseStreamFrame, type StreamBar, type StreamError, type StreamQuote, type StreamTrade } from './schemas.js';
 

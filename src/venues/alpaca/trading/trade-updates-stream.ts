@@ -8,7 +8,7 @@
 import { VenueError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import { realSleep, type Sleep } from '../../http/rate-limiter.js';
-import { connectWebSocket, type WsConnection } from '../../ws/ws-client.js';
+import { openWebSocket, type WsClose, type WsConnection } from '../../ws/web-socket.js';
 import { describeIssues } from '../mapper.js';
 import { ALPACA_CREDENTIAL_VARS } from '../provider.js';
 import { alpacaStreamControlSchema, alpacaTradeUpdateSchema, type AlpacaTradeUpdate } from './schemas.js';
@@ -104,8 +104,10 @@ export class TradeUpdatesStream {
     const url = `${this.#o.tradingUrl.replace(/\/$/, '')}/stream`;
     let conn: WsConnection;
     try {
-      conn = await connectWebSocket(url, { timeoutMs, signal: this.#stop.signal });
+      conn = await openWebSocket(url, { venue: VENUE, timeoutMs, signal: this.#stop.signal });
     } catch (e) {
+      // Keys refused at the upgrade stay VENUE_AUTH: reconnecting cannot help.
+      if (e instanceof VenueError && e.code === 'VENUE_AUTH') throw e;
       throw unavailable(`trade_updates stream unreachable: ${(e as Error).message}`);
     }
     this.#conn = conn;
@@ -115,10 +117,10 @@ export class TradeUpdatesStream {
         reject(unavailable(`trade_updates stream did not authorize and listen within ${timeoutMs} ms`));
         conn.close();
       }, timeoutMs);
-      conn.onClose((reason) => {
+      void conn.closed.then((c) => {
         clearTimeout(timer);
-        if (phase !== 'live') reject(unavailable(`trade_updates stream closed during set-up (${reason})`));
-        else this.#onDrop(reason);
+        if (phase !== 'live') reject(unavailable(`trade_updates stream closed during set-up (${describeClose(c)})`));
+        else this.#onDrop(describeClose(c));
       });
       conn.onMessage((text) => {
         if (phase === 'live') return this.#onMessage(text);
@@ -158,11 +160,11 @@ export class TradeUpdatesStream {
   #watch(conn: WsConnection): void {
     const every = this.#o.pingIntervalMs ?? 15_000;
     const timer = setInterval(() => {
-      if (Date.now() - conn.lastHeardAt > 2 * every) conn.destroy(`no answer to pings for ${2 * every} ms`);
+      if (Date.now() - conn.lastReceivedAt > 2 * every) conn.terminate(`no answer to pings for ${2 * every} ms`);
       else conn.ping();
     }, every);
     timer.unref();
-    conn.onClose(() => clearInterval(timer));
+    void conn.closed.then(() => clearInterval(timer));
   }
 
   #onMessage(text: string): void {
@@ -239,6 +241,10 @@ function authRefused(): VenueError {
     hint: `set ${ALPACA_CREDENTIAL_VARS.join(' and ')} to a key pair of the account behind venues.alpaca.trading_url (paper keys for paper-api)`,
     context: { venue: VENUE },
   });
+}
+
+function describeClose(c: WsClose): string {
+  return c.reason === '' ? `code ${c.code}` : `${c.reason} (code ${c.code})`;
 }
 
 function safeJson(text: string): unknown {

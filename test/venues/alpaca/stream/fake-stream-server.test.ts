@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VenueError } from '../../../../src/core/errors.js';
-import { openWebSocket } from '../../../../src/venues/ws/client.js';
-import type { WsConnection } from '../../../../src/venues/ws/connection.js';
+import { openWebSocket, type WsConnection } from '../../../../src/venues/ws/web-socket.js';
 import { FAKE_KEY_ID, FAKE_SECRET_KEY } from '../../../fakes/alpaca/server.js';
 import { startFakeAlpacaStream, type FakeAlpacaStream } from '../../../fakes/alpaca/stream-server.js';
 import { T0, waitUntil } from './support.js';
