@@ -140,6 +140,11 @@ export const ERROR_CODES = {
   },
   // risk (exit 5)
   RISK_LIMIT: { kind: 'risk', summary: 'a risk limit or promotion gate was breached' },
+  DRIFT_DETECTED: {
+    kind: 'risk',
+    summary:
+      'a session and its replay through the backtester differ: a signal or an order, or a fill past the slippage tolerance',
+  },
   // internal (exit 1)
   INTERNAL: { kind: 'internal', summary: 'a bug in momentic; please report it with the command and the log' },
 } as const satisfies Record<string, CodeInfo>;
