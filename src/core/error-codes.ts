@@ -144,6 +144,11 @@ export const ERROR_CODES = {
     kind: 'risk',
     summary: "the ledger and the broker's books disagree in a way reconciliation cannot explain",
   },
+  DRIFT_DETECTED: {
+    kind: 'risk',
+    summary:
+      'a session and its replay through the backtester differ: a signal or an order, or a fill past the slippage tolerance',
+  },
   // internal (exit 1)
   INTERNAL: { kind: 'internal', summary: 'a bug in momentic; please report it with the command and the log' },
 } as const satisfies Record<string, CodeInfo>;

@@ -204,6 +204,8 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
             speed: source.kind === 'replay' ? speed : null,
             run_file: runFile,
             started_at: new Date(startedAt).toISOString(),
+            // Each symbol's calendar, so a replay of the session (a drift report) trades the same instruments.
+            calendars: Object.fromEntries(calendars),
             run: spec,
           },
           null,

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
 import { formatRunConfig, runConfigEntries, type LayeredRunConfig } from '../../config/run-config-layers.js';
 import { UsageError } from '../../core/errors.js';
+import { isValidRunId } from '../../core/ids.js';
 import { checkSymbol, parseSymbolList } from '../../core/symbol.js';
 import { secretScrubber } from '../../core/secrets.js';
 import { formatTable } from '../../core/text-table.js';
@@ -98,6 +100,10 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
       : checkOutputPath(loaded.home, flags.out, { flag: '--out', kind: 'dir', cwd: ctx.io.cwd });
   const { spec, sources, file } = resolveSpec(loaded.home, loaded.config, flags, loaded.sources);
   if (opts.explainConfig === true) return explainConfig(ctx, { config: spec, sources });
+  const runId =
+    str(opts.runId) === undefined
+      ? undefined
+      : await givenRunId(loaded, String(opts.runId), { out, ledger: opts.ledger !== false });
   let progress: ReturnType<typeof createProgress> | undefined;
   let runBar: ReturnType<typeof createProgress> | undefined;
   let barsShown = 0;
@@ -109,6 +115,7 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     // --no-ledger: the results folder only; nothing is recorded and no ledger is opened.
     ledger: opts.ledger !== false,
     ...(out === undefined ? {} : { out }),
+    ...(runId === undefined ? {} : { runId }),
     ...(file === undefined ? {} : { runFile: file.file }),
     logger: log,
     onFetch: (s) => {
@@ -199,6 +206,52 @@ export async function backtest(ctx: CommandContext, opts: Record<string, unknown
     ctx.out(`fetched ${result.fetched.length} symbols from ${loaded.config.data.provider} first`);
   ctx.out(`report: ${join(result.dir, 'report.html')}`);
   return code;
+}
+
+/**
+ * `--run-id ID`: the run made under a given id, to reproduce a session's orders exactly (client
+ * order ids hash the run id). Never a second run under an id in use: its results folder (unless
+ * --out puts the results elsewhere) and its ledger record (unless --no-ledger) must not exist.
+ */
+async function givenRunId(
+  loaded: Awaited<ReturnType<CommandContext['config']>>,
+  runId: string,
+  o: { readonly out: string | undefined; readonly ledger: boolean },
+): Promise<string> {
+  if (!isValidRunId(runId)) {
+    throw new UsageError('USAGE_INVALID_OPTION', `--run-id "${runId}" is not a valid run id`, {
+      hint: 'run ids use letters, digits, ".", "_" and "-" and start with a letter or digit (as momentic paper prints them)',
+      context: { flag: '--run-id', value: runId },
+    });
+  }
+  const taken: string[] = [];
+  const fixes: string[] = [];
+  const dir = join(loaded.home, 'data', 'results', runId);
+  if (o.out === undefined && existsSync(dir)) {
+    taken.push(`its results folder ${dir} exists`);
+    fixes.push('write the results elsewhere with --out DIR');
+  }
+  if (o.ledger) {
+    const { createLedger } = await import('../../store/ledger.js');
+    // A ledger that cannot be opened is the run's own failure to report (exit 4, results kept).
+    const ledger = await createLedger(loaded.config, loaded.home).catch(() => undefined);
+    try {
+      const run = await ledger?.getRun(runId);
+      if (run !== undefined) {
+        taken.push(`the ledger at ${ledger!.location} holds it (a ${run.kind} run)`);
+        fixes.push('add --no-ledger (a reproduction needs no second record)');
+      }
+    } finally {
+      await ledger?.close();
+    }
+  }
+  if (taken.length > 0) {
+    throw new UsageError('USAGE_INVALID_OPTION', `run id ${runId} is in use: ${taken.join('; ')}`, {
+      hint: `${fixes.join(', and ')}; or drop --run-id for a new id`,
+      context: { flag: '--run-id', value: runId },
+    });
+  }
+  return runId;
 }
 
 /** How `runs record` names the run: its id when it is in data/results, else its folder (--out). */

@@ -20,6 +20,10 @@ export function registerBacktest(program: Command, lazy: Lazy): void {
     .option('--param <key=value>', 'strategy parameter (repeatable)', repeatable);
   withRunOptions(backtest, true)
     .option('--out <dir>', 'write the results here instead of data/results/{run_id}')
+    .option(
+      '--run-id <id>',
+      "run under this id instead of a new one (a session's id reproduces its client order ids); refused when the id is in use",
+    )
     .option('--risk', 'run every order through the risk manager with the config limits (docs/risk.md)')
     .option(
       '--no-ledger',

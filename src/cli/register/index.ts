@@ -4,6 +4,7 @@ export { registerCompare } from './compare.js';
 export { registerConfig } from './config.js';
 export { registerData } from './data.js';
 export { registerDoctor } from './doctor.js';
+export { registerDrift } from './drift.js';
 export { registerFeatures } from './features.js';
 export { registerIndicators } from './indicators.js';
 export { lazyActions, type Handler, type Lazy, type Registration } from './lazy.js';
