@@ -162,8 +162,11 @@ async function driftJob(o: {
   );
   // The session's bars are exactly what it traded on: no date range to apply, no benchmark. A
   // session always runs the risk manager, with its stale-data limit.
+  // The session placed no order on its warm-up history: the replay holds the same first steps.
+  const warmupSteps = new Set(bars.series.flatMap((x) => Array.from(x.ts).filter((t) => t <= bars.warmupThrough))).size;
   const replayRun: RunConfig = {
     ...run,
+    warmup: Math.max(run.warmup ?? 0, warmupSteps),
     data: { ...run.data, start: null, end: null, benchmark: null },
     risk: { enabled: true, limits: sessionRiskLimits(run) },
   };

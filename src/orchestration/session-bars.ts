@@ -14,6 +14,8 @@ export interface SessionBars {
   readonly series: readonly BarSeries[];
   readonly live: number;
   readonly history: number;
+  /** The last warm-up bar's time (history delivered before the first live bar); -Infinity without. */
+  readonly warmupThrough: number;
 }
 
 const ROW_EXAMPLE = 'AAPL,2026-12-07T14:31:00Z,190.1,190.4,190,190.2,1200,2026-12-07T14:32:00.120Z,live';
@@ -42,6 +44,7 @@ export function readSessionBars(file: string): SessionBars {
   const bySymbol = new Map<string, Omit<Bar, 'symbol'>[]>();
   let live = 0;
   let history = 0;
+  let warmupThrough = -Infinity;
   for (let i = 1; i < lines.length; i++) {
     const line = i + 1;
     const cells = lines[i]!.replace(/\r$/, '').split(',');
@@ -60,8 +63,11 @@ export function readSessionBars(file: string): SessionBars {
     }
     const delivery = rest[6];
     if (delivery === 'live') live++;
-    else if (delivery === 'history') history++;
-    else throw damaged(file, line, `delivery "${delivery}" is neither live nor history`);
+    else if (delivery === 'history') {
+      history++;
+      // History before the first live bar is the warm-up, on which the session placed no order.
+      if (live === 0 && ts > warmupThrough) warmupThrough = ts;
+    } else throw damaged(file, line, `delivery "${delivery}" is neither live nor history`);
     const [open, high, low, close, volume] = values as [number, number, number, number, number];
     const list = bySymbol.get(symbol);
     const bar = { ts, open, high, low, close, volume };
@@ -88,5 +94,5 @@ export function readSessionBars(file: string): SessionBars {
     }
     return BarSeries.fromBars(symbol, kept);
   });
-  return { series, live, history };
+  return { series, live, history, warmupThrough };
 }

@@ -36,6 +36,8 @@ describe('readSessionBars', () => {
     );
     expect(bars.live).toBe(2);
     expect(bars.history).toBe(2);
+    // Only the history before the first live bar is warm-up (the backfilled AAA bar is not).
+    expect(bars.warmupThrough).toBe(Date.parse('2026-12-07T14:31:00Z'));
     expect(bars.series.map((s) => s.symbol)).toEqual(['AAA', 'BBB']);
     const [a, b] = bars.series;
     expect(Array.from(a!.ts)).toEqual([Date.UTC(2026, 11, 7, 14, 31), Date.UTC(2026, 11, 7, 14, 32)]);
