@@ -1,0 +1,151 @@
+/**
+ * `momentic live` against the fake Alpaca (market-data REST and stream, trading REST and
+ * trade_updates), in real child processes of the built CLI on a real clock: a two-symbol crypto
+ * session of a fast sma-cross on 1-minute bars, killed with SIGKILL twice at random moments and
+ * started again with the same command each time. Afterwards the fake's log and our ledger agree
+ * on every order and fill, no client order id reached the venue twice, and the ledger's
+ * positions equal the venue's. Slow (about four minutes): its own file.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLedger, type LedgerStore } from '../../src/store/index.js';
+import { startAlpacaFakes, type AlpacaFakes } from '../fakes/alpaca/run-fakes.js';
+import { tempDir } from '../support/cli.js';
+import { REPO } from '../support/paths.js';
+
+const PAIRS = ['BTC/USD', 'ETH/USD'];
+const RUN_FILE = `strategy: sma-cross
+params:
+  fast: 1
+  slow: 2
+  qty: 0.01
+symbols: [BTC/USD, ETH/USD]
+timeframe: 1m
+cash: 100000
+live:
+  venue: alpaca
+  warmup_bars: 5
+  reconcile_every: 30s
+`;
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string;
+  readonly stdout: string;
+}
+
+/** Runs `momentic live`; SIGKILLs it after `killAfterMs` when given. */
+function live(
+  home: string,
+  env: Readonly<Record<string, string>>,
+  forArg: string,
+  killAfterMs?: number,
+): Promise<Exit> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('APCA_')));
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO, 'bin', 'momentic.js'),
+      '--home',
+      home,
+      '--json',
+      'live',
+      '--config',
+      join(home, 'live.yaml'),
+      '--for',
+      forArg,
+    ],
+    { env: { ...base, ...env, MOMENTIC_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      if (timer !== undefined) clearTimeout(timer);
+      resolve({ code, signal, stderr, stdout });
+    });
+  });
+}
+
+describe('momentic live on the fake Alpaca, killed twice', () => {
+  let fakes: AlpacaFakes;
+  let home: string;
+  let ledger: LedgerStore;
+  const exits: Exit[] = [];
+  const kills: number[] = [];
+
+  beforeAll(async () => {
+    fakes = await startAlpacaFakes({ cash: 100_000 });
+    for (const [symbol, price] of [
+      ['BTC/USD', 50_000],
+      ['ETH/USD', 3_000],
+    ] as const) {
+      fakes.trading.setPrice(symbol, price);
+      fakes.trading.venue.fillMarketOnArrival.add(symbol);
+    }
+    fakes.stream.publishEveryMinute(PAIRS, { lagMs: 300 });
+    home = tempDir('momentic-live-e2e-');
+    writeFileSync(join(home, 'live.yaml'), RUN_FILE);
+    // Two kills at random moments of the first and second runs, then a run that ends by itself.
+    for (let i = 0; i < 2; i++) kills.push(Math.round(20_000 + Math.random() * 55_000));
+    exits.push(await live(home, fakes.env, '4m', kills[0]));
+    exits.push(await live(home, fakes.env, '4m', kills[1]));
+    exits.push(await live(home, fakes.env, '100s'));
+    ledger = await openLedger({ dialect: 'sqlite', file: join(home, 'state', 'momentic.db') });
+  }, 420_000);
+
+  afterAll(async () => {
+    await ledger?.close();
+    await fakes?.close();
+  });
+
+  it('was killed twice and ended by itself the third time, as one resumed session', async () => {
+    const why = `kills at ${kills.join(', ')} ms`;
+    expect(
+      exits.map((e) => e.signal),
+      why,
+    ).toEqual(['SIGKILL', 'SIGKILL', null]);
+    expect(exits[2]?.code, exits[2]?.stderr).toBe(0);
+    const runs = await ledger.listRuns({ kind: 'live' });
+    expect(runs, why).toHaveLength(1);
+    expect(runs[0]?.status).toBe('finished');
+    expect(exits[1]?.stderr).toContain('resuming the unfinished session');
+    // Nothing reached the user as a stack trace.
+    for (const e of exits) expect(e.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+  });
+
+  it('sent no client order id twice, and the ledger and the venue agree on every order and fill', async () => {
+    const [run] = await ledger.listRuns({ kind: 'live' });
+    const venueOrders = fakes.trading.venue.log.flatMap((e) => (e.kind === 'order' ? [e.order] : []));
+    const ids = venueOrders.map((o) => o.client_order_id);
+    expect(new Set(ids).size, `venue orders: ${ids.join(', ')}`).toBe(ids.length);
+    expect(ids.length).toBeGreaterThan(0);
+    const ours = await ledger.listOrders({ runId: run!.id, limit: 10_000 });
+    const byId = new Map(ours.map((o) => [o.clientOrderId, o]));
+    // Every order at the venue is one of ours, marked sent, filled as the venue filled it.
+    const venueFilled = new Map<string, number>();
+    for (const e of fakes.trading.venue.log)
+      if (e.kind === 'fill') venueFilled.set(e.clientOrderId, (venueFilled.get(e.clientOrderId) ?? 0) + e.qty);
+    for (const id of ids) {
+      const o = byId.get(id);
+      expect(o, `venue order ${id} is not in the ledger`).toBeDefined();
+      expect(o?.sent, id).toBe(true);
+      expect(o?.filledQty, id).toBeCloseTo(venueFilled.get(id) ?? 0, 9);
+    }
+    // Every order of ours marked sent is at the venue.
+    for (const o of ours) if (o.sent) expect(ids, o.clientOrderId).toContain(o.clientOrderId);
+  });
+
+  it("holds the venue's positions", async () => {
+    const [run] = await ledger.listRuns({ kind: 'live' });
+    const held = new Map((await ledger.positions(run!.id)).map((p) => [p.symbol.replace('/', ''), p.qty]));
+    for (const [name, p] of fakes.trading.venue.positions) expect(held.get(name) ?? 0, name).toBeCloseTo(p.qty, 9);
+    for (const [name, qty] of held) expect(fakes.trading.venue.positions.get(name)?.qty ?? 0, name).toBeCloseTo(qty, 9);
+  });
+});
