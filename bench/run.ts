@@ -4,7 +4,8 @@
  * its default 10,000,000, and `-- --points N` to run the indicator section on fewer points than
  * its default 10,000,000; its peers install with `npm run bench:peers`). The whole-process case
  * runs backtrader beside the CLI when BACKTRADER_SRC points at a checkout of it (`-- --copies N`
- * changes its 20 copies of the ORCL file).
+ * changes its 20 copies of the ORCL file). The live-path case times bar arrival to order POST
+ * for a 500-symbol minute batch against loopback fakes of Alpaca.
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -15,6 +16,7 @@ import { runLedgerBench } from './ledger.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { combosFlag, runSweepBench } from './sweep.js';
 import { runVectorizedBench } from './vectorized.js';
+import { runLiveLatencyBench } from './live-latency.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
@@ -73,3 +75,5 @@ await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 await runLedgerBench(100);
 
 await runWholeProcessBench({ copies: copiesFlag(process.argv.slice(2)) });
+
+await runLiveLatencyBench({ symbols: 500, batches: 4 });
