@@ -16,6 +16,8 @@ export class LedgerJournal implements Ledger {
   readonly #runId: string;
   #chain: Promise<void> = Promise.resolve();
   #error: MomenticError | undefined;
+  /** Orders persisted since the last other write, not yet being written: later ones join them. */
+  #openBatch: { order: OrderRequest; ts: number }[] | undefined;
   /** Told once of the first failed write. */
   onError: ((e: MomenticError) => void) | undefined;
 
@@ -30,7 +32,21 @@ export class LedgerJournal implements Ledger {
   }
 
   persist(order: OrderRequest, ts: number): void {
-    this.#queue(() => this.#store.persistOrder(this.#runId, order, ts));
+    // Orders persisted one after another (a bar's orders) share one transaction, so one sync to
+    // disk, as long as their write has not started and nothing else was journaled in between.
+    const open = this.#openBatch;
+    if (open !== undefined) {
+      open.push({ order, ts });
+      return;
+    }
+    const batch = [{ order, ts }];
+    this.#queue(() => {
+      if (this.#openBatch === batch) this.#openBatch = undefined;
+      return batch.length === 1
+        ? this.#store.persistOrder(this.#runId, order, ts)
+        : this.#store.persistOrders(this.#runId, batch);
+    });
+    if (this.#error === undefined) this.#openBatch = batch;
   }
 
   markSent(clientOrderId: string, ts: number): void {
@@ -85,6 +101,8 @@ export class LedgerJournal implements Ledger {
 
   #queue(write: () => Promise<unknown>): void {
     if (this.#error !== undefined) return;
+    // Anything journaled after a batch of orders is written after it: the batch is closed.
+    this.#openBatch = undefined;
     this.#chain = this.#chain.then(async () => {
       if (this.#error !== undefined) return;
       try {

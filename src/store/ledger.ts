@@ -58,6 +58,11 @@ export interface LedgerStore {
 
   /** Persists an order as `new`, not sent: call before sending it. Idempotent by client order id. */
   persistOrder(runId: string, order: OrderRequest, ts: number): Promise<PersistResult>;
+  /** Several orders persisted in one transaction (one commit), in order; all or none. */
+  persistOrders(
+    runId: string,
+    orders: readonly { readonly order: OrderRequest; readonly ts: number }[],
+  ): Promise<PersistResult[]>;
   markSent(runId: string, clientOrderId: string, ts: number, venueOrderId?: string): Promise<LedgerOrder>;
   transitionOrder(runId: string, clientOrderId: string, change: StatusChange): Promise<TransitionResult>;
   recordFill(runId: string, fill: NewFill): Promise<FillResult>;
@@ -121,6 +126,8 @@ class SqlLedger implements LedgerStore {
   };
 
   persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
+  persistOrders = (runId: string, list: readonly { readonly order: OrderRequest; readonly ts: number }[]) =>
+    orders.persistOrders(this.#db, runId, list);
   markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>
     orders.markSent(this.#db, runId, id, ts, venueOrderId);
   transitionOrder = (runId: string, id: string, change: StatusChange) =>

@@ -46,51 +46,70 @@ const IDENTITY = ['symbol', 'side', 'type', 'qty', 'tif', 'limitPrice', 'stopPri
  */
 export async function persistOrder(db: Db, runId: string, req: OrderRequest, ts: number): Promise<PersistResult> {
   ms(ts, 'ts');
+  return db.transaction().execute(async (trx) => persistIn(trx, runId, req, ts));
+}
+
+/**
+ * Persists several orders in one transaction, in the given order (a session's orders of one bar:
+ * one commit, so one sync to disk, instead of one each). All or none.
+ */
+export async function persistOrders(
+  db: Db,
+  runId: string,
+  orders: readonly { readonly order: OrderRequest; readonly ts: number }[],
+): Promise<PersistResult[]> {
+  for (const o of orders) ms(o.ts, 'ts');
   return db.transaction().execute(async (trx) => {
-    const row = orderToRow(runId, {
-      ...req,
-      status: 'new',
-      filledQty: 0,
-      avgPrice: NaN,
-      fees: 0,
-      createdAt: ts,
-      updatedAt: ts,
-      sent: false,
-    });
-    let inserted: { id: number } | undefined;
-    try {
-      inserted = await trx
-        .insertInto('orders')
-        .values(row)
-        .onConflict((oc) => oc.columns(['run_id', 'client_order_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-    } catch (e) {
-      if (isForeignKeyViolation(e)) throw runNotFound(runId);
-      throw e;
-    }
-    if (inserted !== undefined) {
-      await trx
-        .insertInto('order_events')
-        .values({ run_id: runId, client_order_id: req.clientOrderId, status: 'new', ts, reason: null })
-        .execute();
-      return { created: true, order: await requireOrder(trx, runId, req.clientOrderId) };
-    }
-    const existing = await requireOrder(trx, runId, req.clientOrderId);
-    const differs = IDENTITY.filter((k) => existing[k] !== req[k]);
-    if (differs.length > 0) {
-      const k = differs[0] as (typeof IDENTITY)[number];
-      throw new DataError(
-        'LEDGER_CONFLICT',
-        `client order id ${req.clientOrderId} of run ${runId} is already an order with ${k} ${String(existing[k])}, not ${String(req[k])}`,
-        {
-          hint: 'a client order id names one order: derive a new id for a different order',
-          context: { key: k, value: req.clientOrderId, run: runId },
-        },
-      );
-    }
-    return { created: false, order: existing };
+    const out: PersistResult[] = [];
+    for (const o of orders) out.push(await persistIn(trx, runId, o.order, o.ts));
+    return out;
   });
+}
+
+async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number): Promise<PersistResult> {
+  const row = orderToRow(runId, {
+    ...req,
+    status: 'new',
+    filledQty: 0,
+    avgPrice: NaN,
+    fees: 0,
+    createdAt: ts,
+    updatedAt: ts,
+    sent: false,
+  });
+  let inserted: { id: number } | undefined;
+  try {
+    inserted = await trx
+      .insertInto('orders')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'client_order_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+  } catch (e) {
+    if (isForeignKeyViolation(e)) throw runNotFound(runId);
+    throw e;
+  }
+  if (inserted !== undefined) {
+    await trx
+      .insertInto('order_events')
+      .values({ run_id: runId, client_order_id: req.clientOrderId, status: 'new', ts, reason: null })
+      .execute();
+    return { created: true, order: await requireOrder(trx, runId, req.clientOrderId) };
+  }
+  const existing = await requireOrder(trx, runId, req.clientOrderId);
+  const differs = IDENTITY.filter((k) => existing[k] !== req[k]);
+  if (differs.length > 0) {
+    const k = differs[0] as (typeof IDENTITY)[number];
+    throw new DataError(
+      'LEDGER_CONFLICT',
+      `client order id ${req.clientOrderId} of run ${runId} is already an order with ${k} ${String(existing[k])}, not ${String(req[k])}`,
+      {
+        hint: 'a client order id names one order: derive a new id for a different order',
+        context: { key: k, value: req.clientOrderId, run: runId },
+      },
+    );
+  }
+  return { created: false, order: existing };
 }
 
 /**

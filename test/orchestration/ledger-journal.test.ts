@@ -23,6 +23,8 @@ function slowStore(fail?: string): { store: LedgerStore; log: string[] } {
   };
   const store = {
     persistOrder: write('persist'),
+    persistOrders: (_r: string, list: readonly { order: OrderRequest }[]) =>
+      write(`persist ${list.map((o) => o.order.clientOrderId).join('+')}`)(),
     markSent: write('sent'),
     transitionOrder: (_r: string, _id: string, c: { status: string }) => write(c.status)(),
     recordFill: write('fill'),
@@ -57,5 +59,18 @@ describe('LedgerJournal', () => {
     await expect(j.drained()).rejects.toThrow('sent failed');
     expect(log).toEqual(['persist']);
     expect(errors).toEqual(['sent failed']);
+  });
+
+  it('persists the orders asked one after another in one write, and closes the batch at any other call', async () => {
+    const { store, log } = slowStore();
+    const j = new LedgerJournal(store, 'run-1');
+    const o = (id: string): OrderRequest => ({ ...order, clientOrderId: id });
+    j.persist(o('a'), 1);
+    j.persist(o('b'), 1);
+    j.persist(o('c'), 1);
+    j.transition('a', 'accepted', 1);
+    j.persist(o('d'), 2);
+    await j.drained();
+    expect(log).toEqual(['persist a+b+c', 'accepted', 'persist']);
   });
 });

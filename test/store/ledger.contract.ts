@@ -181,6 +181,26 @@ export function ledgerContract(backend: Backend): void {
         expect((await ledger.runCounts(runId)).orders).toBe(2);
       });
 
+      it('persist several orders in one transaction, in order, all or none', async () => {
+        const runId = await newRun();
+        const made = await ledger.persistOrders(runId, [
+          { order: req('b-1'), ts: T0 },
+          { order: req('b-2', { qty: 3 }), ts: T0 + 1 },
+        ]);
+        expect(made.map((m) => [m.created, m.order.clientOrderId, m.order.qty, m.order.status])).toEqual([
+          [true, 'b-1', 10, 'new'],
+          [true, 'b-2', 3, 'new'],
+        ]);
+        expect(await ledger.orderEvents(runId, 'b-2')).toEqual([{ status: 'new', ts: T0 + 1 }]);
+        // A conflict in the batch leaves none of it: b-3 is not written either.
+        const batch = ledger.persistOrders(runId, [
+          { order: req('b-3'), ts: T0 },
+          { order: req('b-1', { qty: 99 }), ts: T0 },
+        ]);
+        expect(await codeOf(batch)).toBe('LEDGER_CONFLICT');
+        expect(await ledger.getOrder(runId, 'b-3')).toBeUndefined();
+      });
+
       it('refuse the same client order id for a different order; another run may use it', async () => {
         const runId = await newRun();
         await ledger.persistOrder(runId, req('same'), T0);
