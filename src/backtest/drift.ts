@@ -77,8 +77,14 @@ function reached(o: OrderRecord, status: string): number {
   return NaN;
 }
 
+/**
+ * A signal's decision: its direction, and why no order followed when none did (`skipped`,
+ * `exit`). Its weight is not compared: a sized signal's weight is its quantity over the equity,
+ * which moves with fill prices, and the orders' quantities are compared anyway.
+ */
 function describeSignal(s: SignalRecord): string {
-  return `${s.direction} ${s.targetWeight}`;
+  const why = s.meta.skipped ?? s.meta.exit;
+  return why === undefined ? s.direction : `${s.direction} (${String(why)})`;
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -90,7 +90,12 @@ describe('compareDrift', () => {
     expect(replay.signals.length).toBeGreaterThan(1);
     const shifted = replay.signals.map((s) => ({ ...s, ts: s.ts + 37_000 })); // a live clock's times
     expect(compareDrift({ ...replay, signals: shifted }, replay, { toleranceBps: 0 }).signalDifferences).toEqual([]);
-    const changed = shifted.map((s, i) => (i === 1 ? { ...s, targetWeight: s.targetWeight + 0.5 } : s));
+    // A weight that moved with the equity is the same decision; another direction is not.
+    const reweighted = shifted.map((s) => ({ ...s, targetWeight: s.targetWeight * 1.01 }));
+    expect(compareDrift({ ...replay, signals: reweighted }, replay, { toleranceBps: 0 }).signalDifferences).toEqual([]);
+    const changed = shifted.map((s, i) =>
+      i === 1 ? { ...s, direction: s.direction === 'long' ? ('short' as const) : ('long' as const) } : s,
+    );
     const d = compareDrift({ ...replay, signals: changed }, replay, { toleranceBps: 0 });
     expect(d.signalDifferences).toHaveLength(1);
     expect(d.signalDifferences[0]).toMatchObject({ index: 1, symbol: 'AAA' });

@@ -7,7 +7,7 @@
  * positions equal the venue's. Slow (about four minutes): its own file.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger, type LedgerStore } from '../../src/store/index.js';
@@ -73,7 +73,35 @@ function live(
   });
 }
 
-/** The three fakes, trading the two pairs at fixed prices, a bar of each every minute. */
+const stoppers: (() => void)[] = [];
+
+/**
+ * Every minute (just after it ends) a bar of each pair whose price alternates between 100 and 110,
+ * so a fast sma-cross crosses on every live bar and the session trades every minute.
+ */
+function publishAlternating(f: AlpacaFakes): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const next = (): void => {
+    const now = Date.now();
+    const end = Math.floor(now / 60_000) * 60_000 + 60_000;
+    timer = setTimeout(
+      () => {
+        const ts = end - 60_000;
+        const c = (ts / 60_000) % 2 === 0 ? 100 : 110;
+        f.stream.pushBars(
+          PAIRS.map((symbol) => ({ symbol, ts })),
+          { override: { o: c, h: c, l: c, c, vw: c } },
+        );
+        next();
+      },
+      end + 300 - now,
+    );
+  };
+  next();
+  return () => clearTimeout(timer);
+}
+
+/** The three fakes, trading the two pairs at fixed prices, a bar of each every minute (alternating). */
 async function fakesForPairs(): Promise<AlpacaFakes> {
   const f = await startAlpacaFakes({ cash: 100_000 });
   for (const [symbol, price] of [
@@ -83,7 +111,7 @@ async function fakesForPairs(): Promise<AlpacaFakes> {
     f.trading.setPrice(symbol, price);
     f.trading.venue.fillMarketOnArrival.add(symbol);
   }
-  f.stream.publishEveryMinute(PAIRS, { lagMs: 300 });
+  stoppers.push(publishAlternating(f));
   return f;
 }
 
@@ -118,7 +146,7 @@ describe('momentic live on the fake Alpaca, killed twice', () => {
       fakesClean = await fakesForPairs();
       homeClean = tempDir('momentic-live-drift-');
       writeFileSync(join(homeClean, 'live.yaml'), RUN_FILE);
-      cleanExit = await live(homeClean, fakesClean.env, '150s');
+      cleanExit = await live(homeClean, fakesClean.env, '200s');
       drift = await cli(homeClean, fakesClean.env, ['drift', JSON.parse(cleanExit.stdout).session_id as string]);
     })();
     fakes = await fakesForPairs();
@@ -134,6 +162,7 @@ describe('momentic live on the fake Alpaca, killed twice', () => {
   }, 420_000);
 
   afterAll(async () => {
+    for (const stop of stoppers) stop();
     await ledger?.close();
     await fakes?.close();
     await fakesClean?.close();
@@ -190,6 +219,18 @@ describe('momentic live on the fake Alpaca, killed twice', () => {
     expect(r.signalDifferences).toEqual([]);
     expect(r.orderDifferences).toEqual([]);
     expect(r.orders.matched).toBeGreaterThan(0);
+  });
+
+  it('never writes the API keys to its output, logs, results or ledger', () => {
+    const secrets = [fakes.env.APCA_API_KEY_ID, fakes.env.APCA_API_SECRET_KEY] as string[];
+    const texts = [...exits, cleanExit, drift].flatMap((e) => [e.stdout, e.stderr]);
+    for (const root of [home, homeClean]) {
+      for (const f of readdirSync(root, { recursive: true, withFileTypes: true })) {
+        if (f.isFile()) texts.push(readFileSync(join(f.parentPath, f.name)).toString('latin1'));
+      }
+    }
+    expect(texts.length).toBeGreaterThan(10);
+    for (const t of texts) for (const secret of secrets) expect(t.includes(secret)).toBe(false);
   });
 
   it("holds the venue's positions", async () => {
