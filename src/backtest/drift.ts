@@ -78,13 +78,15 @@ function reached(o: OrderRecord, status: string): number {
 }
 
 /**
- * A signal's decision: its direction, and why no order followed when none did (`skipped`,
- * `exit`). Its weight is not compared: a sized signal's weight is its quantity over the equity,
- * which moves with fill prices, and the orders' quantities are compared anyway.
+ * A signal's decision: its direction, whether an order followed (`skipped` says not), and the
+ * exit rule that fired. Not compared: its weight (a sized signal's weight is its quantity over
+ * the equity, which moves with fill prices; the orders' quantities are compared anyway) and the
+ * wording of a skip's reason (a session's warm-up hold and a replay's warm-up say it differently).
  */
 function describeSignal(s: SignalRecord): string {
-  const why = s.meta.skipped ?? s.meta.exit;
-  return why === undefined ? s.direction : `${s.direction} (${String(why)})`;
+  const skipped = s.meta.skipped === undefined ? '' : ' skipped';
+  const exit = s.meta.exit === undefined ? '' : ` exit ${String(s.meta.exit)}`;
+  return `${s.direction}${skipped}${exit}`;
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -76,20 +76,21 @@ function live(
 const stoppers: (() => void)[] = [];
 
 /**
- * Every minute (just after it ends) a bar of each pair whose price alternates between 100 and 110,
- * so a fast sma-cross crosses on every live bar and the session trades every minute.
+ * Every minute (just after it ends) a bar of each pair whose price is 10, then 110, 10, 110...:
+ * below any warm-up price first, then across the fast sma-cross's slow average on every bar, so
+ * from the second live bar on every bar is a cross and an order (a buy, then a sell to flat).
  */
 function publishAlternating(f: AlpacaFakes): () => void {
   let timer: NodeJS.Timeout | undefined;
+  let k = 0;
   const next = (): void => {
     const now = Date.now();
     const end = Math.floor(now / 60_000) * 60_000 + 60_000;
     timer = setTimeout(
       () => {
-        const ts = end - 60_000;
-        const c = (ts / 60_000) % 2 === 0 ? 100 : 110;
+        const c = k++ % 2 === 0 ? 10 : 110;
         f.stream.pushBars(
-          PAIRS.map((symbol) => ({ symbol, ts })),
+          PAIRS.map((symbol) => ({ symbol, ts: end - 60_000 })),
           { override: { o: c, h: c, l: c, c, vw: c } },
         );
         next();
@@ -156,7 +157,8 @@ describe('momentic live on the fake Alpaca, killed twice', () => {
     for (let i = 0; i < 2; i++) kills.push(Math.round(20_000 + Math.random() * 55_000));
     exits.push(await live(home, fakes.env, '4m', kills[0]));
     exits.push(await live(home, fakes.env, '4m', kills[1]));
-    exits.push(await live(home, fakes.env, '100s'));
+    // Long enough for two live bars, so for at least one cross up (a buy) whatever came before.
+    exits.push(await live(home, fakes.env, '150s'));
     ledger = await openLedger({ dialect: 'sqlite', file: join(home, 'state', 'momentic.db') });
     await clean;
   }, 420_000);
