@@ -157,7 +157,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         // exposure. History (warm-up, a gap's backfill) comes late on purpose.
         if (!history) {
           const now = clock.now();
-          killSwitch.dataAge(now - (bar.ts + barMs), now);
+          risk.onDataAge(now - (bar.ts + barMs), now);
         }
         source.push(bar);
         counts.set(bar.symbol, (counts.get(bar.symbol) ?? 0) + 1);

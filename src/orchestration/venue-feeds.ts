@@ -1,12 +1,15 @@
 /**
  * The market-data stream of a session's venue (`live.venue`), with its warm-up history
- * (`live.warmup_bars`) and its lost-stream limit (`live.stream_timeout`). A venue without a
- * stream in this build is refused with the way to rehearse instead: a replayed file.
+ * (`live.warmup_bars`) and its lost-stream limit (`live.stream_timeout`): Alpaca's
+ * (alpaca-session.ts) when the venue's keys and URLs are at hand (`venueFeeds(ctx)`). The
+ * simulated venue has no stream: it is refused with the way to rehearse instead, a replayed file.
  */
 import type { Timeframe } from '../core/enums.js';
 import { UsageError } from '../core/errors.js';
 import type { LiveFeed } from '../engine/ports.js';
 import type { RunConfig } from '../config/run-config.js';
+import type { ProviderContext } from '../venues/context.js';
+import { alpacaFeed } from './alpaca-session.js';
 
 export interface VenueFeedRequest {
   readonly venue: RunConfig['live']['venue'];
@@ -23,8 +26,13 @@ export function venueFeed(req: VenueFeedRequest): LiveFeed {
       context: { flag: '--source', key: 'live.venue' },
     });
   }
-  throw new UsageError('USAGE_MISSING_OPTION', `this build cannot follow the ${req.venue} market-data stream yet`, {
-    hint: 'rehearse the session on a bars file with --source replay:FILE (e.g. --source replay:bars.csv --speed max)',
+  throw new UsageError('USAGE_MISSING_OPTION', `no ${req.venue} market-data stream was given to the session`, {
+    hint: 'build the session with venueFeeds(ctx) (its keys and URLs), or rehearse on a bars file with --source replay:FILE',
     context: { flag: '--source', key: 'live.venue' },
   });
+}
+
+/** The venues' streams from their context: Alpaca's for `alpaca`, the refusal above otherwise. */
+export function venueFeeds(ctx: ProviderContext): (req: VenueFeedRequest) => LiveFeed {
+  return (req) => (req.venue === 'alpaca' ? alpacaFeed(ctx, req) : venueFeed(req));
 }
