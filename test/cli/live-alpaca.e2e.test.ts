@@ -157,8 +157,9 @@ describe('momentic live on the fake Alpaca, killed twice', () => {
     for (let i = 0; i < 2; i++) kills.push(Math.round(20_000 + Math.random() * 55_000));
     exits.push(await live(home, fakes.env, '4m', kills[0]));
     exits.push(await live(home, fakes.env, '4m', kills[1]));
-    // Long enough for two live bars, so for at least one cross up (a buy) whatever came before.
-    exits.push(await live(home, fakes.env, '150s'));
+    // Long enough for three live bars (the first may repeat the warm-up's last minute and be
+    // dropped), so for at least one cross up, a buy, whatever came before.
+    exits.push(await live(home, fakes.env, '210s'));
     ledger = await openLedger({ dialect: 'sqlite', file: join(home, 'state', 'momentic.db') });
     await clean;
   }, 420_000);
