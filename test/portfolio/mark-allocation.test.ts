@@ -1,4 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { Portfolio } from '../../src/portfolio/index.js';
 import { fill } from './support.js';
@@ -7,14 +7,18 @@ import { fill } from './support.js';
  * The engine marks every symbol on every bar, so the marking path (mark, the daily borrow and
  * interest roll, recordBar) must allocate nothing. Allocation is detected by garbage
  * collections: millions of marks that each allocated even one small object would fill the
- * young generation many times over. A control loop that allocates proves the detector sees it.
+ * young generation many times over, so only young-generation collections (scavenges) are
+ * counted. A control loop that allocates proves the detector sees it.
  */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 async function collections(work: () => void): Promise<number> {
   let count = 0;
   const observer = new PerformanceObserver((list) => {
-    count += list.getEntries().length;
+    for (const entry of list.getEntries()) {
+      const detail = entry.detail as { kind?: number } | undefined;
+      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) count++;
+    }
   });
   await settle();
   observer.observe({ entryTypes: ['gc'] });
@@ -38,19 +42,22 @@ describe('per-bar marking path', () => {
         p.recordBar(ts);
       }
     };
-    run(2000); // warm up (and let the equity curve reach its working capacity)
+    // Warm up past 32,768 bars so the equity curve's columns have grown to 65,536 rows: the
+    // measured bars then fit without the curve reallocating, which would be a legitimate (rare)
+    // allocation that can itself trigger a collection.
+    run(33_000);
     const bars = 30_000;
     const gcs = await collections(() => run(bars));
-    expect(p.curve.length).toBe(2000 + bars);
+    expect(p.curve.length).toBe(33_000 + bars);
     expect(p.borrowCost).toBeGreaterThan(0);
-    // the equity curve doubles its columns twice in this run (2048 -> 4096 -> ... -> 32768):
-    // a few large allocations may trigger a collection or two, never one per mark
-    expect(gcs).toBeLessThanOrEqual(3);
+    // one allocation per mark would be as many scavenges as the control below; the margin of
+    // two allows for the test runner's own work between the measurement's edges
+    expect(gcs).toBeLessThanOrEqual(2);
 
     const sink: { v: number }[] = [];
     const control = await collections(() => {
       for (let k = 0; k < 3_000_000; k++) sink[k & 1023] = { v: k };
     });
-    expect(control).toBeGreaterThan(3);
+    expect(control).toBeGreaterThan(6);
   });
 });
