@@ -16,7 +16,7 @@ async function collections(work: () => void): Promise<number> {
   let count = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const detail = entry.detail as { kind?: number } | undefined;
+      const { detail } = entry as unknown as { detail?: { kind?: number } };
       if (detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) count++;
     }
   });
