@@ -49,7 +49,7 @@ function readText(dir: string, name: string): string {
 }
 
 /** Rows of a results CSV as objects, after checking its header. */
-function readCsv(dir: string, name: string, columns: readonly string[]): Row[] {
+export function readCsv(dir: string, name: string, columns: readonly string[]): Row[] {
   const [header, ...rows] = parseCsv(readText(dir, name));
   const file = join(dir, name);
   if (header === undefined || header.join(',') !== columns.join(',')) {
@@ -95,7 +95,8 @@ const opt = <K extends string>(key: K, text: string | undefined): { [P in K]?: s
 const optNum = <K extends string>(key: K, text: string | undefined): { [P in K]?: number } =>
   (text === undefined || text === '' ? {} : { [key]: parseNum(text) }) as { [P in K]?: number };
 
-function toTrade(r: Row): Trade {
+/** A round trip as trades.csv writes it (its bar indices are not in the file: NaN). */
+export function toTrade(r: Row): Trade {
   return {
     symbol: r['symbol']!,
     direction: r['direction'] as TradeDirection,
@@ -115,7 +116,8 @@ function toTrade(r: Row): Trade {
   };
 }
 
-function toOrder(r: Row): OrderRecord {
+/** An order as orders.csv writes it. */
+export function toOrder(r: Row): OrderRecord {
   const history = (JSON.parse(r['history']!) as { status: OrderStatus; time: string; reason?: string }[]).map(
     (h): OrderTransition => ({
       status: h.status,
@@ -151,7 +153,8 @@ function toOrder(r: Row): OrderRecord {
   };
 }
 
-function toSignal(r: Row): SignalRecord {
+/** A signal as signals.csv writes it. */
+export function toSignal(r: Row): SignalRecord {
   return {
     ts: parseTs(r['timestamp']!),
     strategy: r['strategy']!,

@@ -5,7 +5,8 @@
  * wall-clock time it arrived). Each bar's rows reach the operating system before the next bar is
  * taken (one write per file, no buffer held in the process), so a session killed at any moment
  * loses no row it had recorded. At the end the results writer rewrites the folder whole (metrics,
- * report, and the rows of orders still open), exactly as a backtest's.
+ * report, and the rows of orders still open), exactly as a backtest's. A resumed session appends
+ * after what its earlier runs wrote (`after`; session-resume.ts).
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,8 +100,16 @@ export class SessionFiles {
   #tradesDone = 0;
   #signalsDone = 0;
   #isClosed = false;
+  readonly #after: number;
 
-  constructor(dir: string, timeframe: Timeframe) {
+  /**
+   * `after`: a resumed session's folder already holds rows through bar `through` (equity and
+   * signals of the bars it sees again as warm-up are not written twice) and `trades` round trips
+   * (which its portfolio books again first, from the fills).
+   */
+  constructor(dir: string, timeframe: Timeframe, after?: { readonly through: number; readonly trades: number }) {
+    this.#after = after?.through ?? -Infinity;
+    this.#tradesDone = after?.trades ?? 0;
     this.dir = dir;
     this.#tf = timeframe;
     this.#time = timeCells(timeframe);
@@ -135,11 +144,17 @@ export class SessionFiles {
     this.#bars.write(this.#pendingBars);
     this.#pendingBars = '';
     const curve = portfolio.curve;
+    const after = this.#after;
+    if (after !== -Infinity) {
+      const ts = curve.column('ts');
+      while (this.#equityRows < ts.length && ts[this.#equityRows]! <= after) this.#equityRows++;
+    }
     if (curve.length > this.#equityRows) {
       this.#equity.write(joined(equityRows(tf, curve, this.#equityRows)));
       this.#equityRows = curve.length;
     }
     const signals = engine.signals;
+    while (this.#signalsDone < signals.length && signals[this.#signalsDone]!.ts <= after) this.#signalsDone++;
     if (signals.length > this.#signalsDone) {
       this.#signals.write(joined(signalRows(tf, signals, this.#signalsDone)));
       this.#signalsDone = signals.length;

@@ -25,7 +25,7 @@ import type { EngineClock, LiveFeed } from '../engine/ports.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import { canonicalJson } from '../backtest/csv.js';
 import type { Fill } from '../core/order.js';
-import type { Ledger } from '../engine/ports.js';
+import type { Ledger, OrderRecord } from '../engine/ports.js';
 import { createLedger, type LedgerStore } from '../store/ledger.js';
 import type { LedgerRun } from '../store/types.js';
 import { resolveSpec } from './backtest-job.js';
@@ -39,6 +39,7 @@ import { instrumentOf } from './run-data.js';
 import { runSession, type SessionResult, type SessionVenue } from './session.js';
 import { SessionEnd, type StopReason } from './session-end.js';
 import { SESSION_FILES, SessionFiles } from './session-files.js';
+import { ledgerOrderRecord, mergeResumed, readPriorResults } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
 import { checkStrategy } from './strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
@@ -191,7 +192,13 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     if (previous !== undefined) o.logger?.info({ session: sessionId }, 'resuming the unfinished session');
     await o.beforeStart?.(sessionId, previous !== undefined, ledger);
     const resume = previous === undefined ? undefined : await resumeState(ledger, sessionId, Date.now());
-    const files = new SessionFiles(dir, timeframe);
+    // A resumed session keeps what its earlier runs wrote and carries on after it.
+    const prior = previous === undefined ? undefined : readPriorResults(dir, o.logger);
+    const files = new SessionFiles(
+      dir,
+      timeframe,
+      prior === undefined ? undefined : { through: prior.through, trades: prior.trades.length },
+    );
     files.put(SESSION_FILES.runFile, readFileSync(runFile, 'utf8'));
     if (previous === undefined)
       files.put(
@@ -267,8 +274,16 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
       failure ??= e as MomenticError;
     }
     files.close();
+    const record =
+      prior === undefined
+        ? result.record
+        : mergeResumed(result.record, prior, {
+            dir,
+            priorFills: resume?.fills ?? [],
+            ledgerOnly: await ledgerOnlyOrders(ledger, sessionId, [prior.orders, result.record.orders]),
+          });
     const finishedAt = Date.now();
-    const written = await writeResults(dir, { ...result.record, wallClock: { startedAt, finishedAt } });
+    const written = await writeResults(dir, { ...record, wallClock: { startedAt, finishedAt } });
     await ledger.endRun(sessionId, {
       status: failure === undefined ? 'finished' : 'failed',
       finishedAt,
@@ -281,8 +296,8 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
       dir,
       metrics: written.metrics,
       bars: result.bars,
-      orders: result.record.orders.length,
-      trades: result.record.trades.length,
+      orders: record.orders.length,
+      trades: record.trades.length,
       ended: result.ended === 'feed' ? 'feed' : (end.reason ?? 'feed'),
       spec,
       rejectedRows,
@@ -292,6 +307,21 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     end?.dispose();
     await ledger.close();
   }
+}
+
+/** The session's orders in the ledger that none of `known` holds (working at a crash, or never sent). */
+async function ledgerOnlyOrders(
+  ledger: LedgerStore,
+  sessionId: string,
+  known: readonly (readonly OrderRecord[])[],
+): Promise<OrderRecord[]> {
+  const ids = new Set(known.flatMap((list) => list.map((x) => x.clientOrderId)));
+  const out: OrderRecord[] = [];
+  for (const x of await ledger.listOrders({ runId: sessionId, limit: Number.MAX_SAFE_INTEGER })) {
+    if (ids.has(x.clientOrderId)) continue;
+    out.push(ledgerOrderRecord(x, await ledger.orderEvents(sessionId, x.clientOrderId)));
+  }
+  return out;
 }
 
 /** The journal's methods bound to it (so one of them can be replaced). */

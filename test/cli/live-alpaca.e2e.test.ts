@@ -208,6 +208,22 @@ describe('momentic live on the fake Alpaca, killed twice', () => {
     for (const o of ours) if (o.sent) expect(ids, o.clientOrderId).toContain(o.clientOrderId);
   });
 
+  it('ends with the whole session in its results files, across both restarts', () => {
+    const dir = join(home, 'data', 'results', JSON.parse(exits[2]!.stdout).session_id as string);
+    const orders = readFileSync(join(dir, 'orders.csv'), 'utf8');
+    for (const e of fakes.trading.venue.log) if (e.kind === 'order') expect(orders).toContain(e.order.client_order_id);
+    // One equity row per minute the session stepped, none twice, from before the first kill.
+    const stamps = readFileSync(join(dir, 'equity.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Date.parse(l.slice(0, l.indexOf(','))));
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]!).toBeGreaterThan(stamps[i - 1]!);
+    // The first is the first bar the session saw (bars.csv is only ever appended to).
+    const firstBar = readFileSync(join(dir, 'bars.csv'), 'utf8').split('\n')[1]!.split(',')[1]!;
+    expect(stamps[0]).toBe(Date.parse(firstBar));
+  });
+
   it('a clean live session replayed by momentic drift shows no signal difference', () => {
     expect(cleanExit.code, cleanExit.stderr).toBe(0);
     // Fills differ by design (the fake fills at a fixed price, the replay at the next open), so
