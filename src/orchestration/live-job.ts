@@ -3,8 +3,9 @@
  * Alpaca's market-data stream, its orders through AlpacaExecutionClient, each made durable in the
  * ledger before it is sent, marked sent when Alpaca accepts it, and the ledger reconciled with
  * the broker's books at the start (a disagreement it cannot explain refuses the start, exit 5,
- * unless `--adopt`) and every `live.reconcile_every` (the session then stops). Alpaca's paper
- * account is the default; real money needs `venues.alpaca.paper: false` and `--confirm-live`.
+ * unless `--adopt`) and every `live.reconcile_every` (a disagreement then halts new entries: the
+ * kill switch goes REDUCING). Alpaca's paper account is the default; real money needs
+ * `venues.alpaca.paper: false` and `--confirm-live`.
  * The same command after a crash resumes the unfinished session (session-job.ts).
  */
 import { RiskError, UsageError } from '../core/errors.js';

@@ -11,7 +11,7 @@ import type { BarSeries } from '../core/bar.js';
 import { BarSeries as Series } from '../core/bar.js';
 import { durationMs } from '../core/duration.js';
 import { TIMEFRAME_MS } from '../core/enums.js';
-import { toMomenticError, type MomenticError } from '../core/errors.js';
+import { toMomenticError, VenueError, type MomenticError } from '../core/errors.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import type { Fill } from '../core/order.js';
@@ -48,7 +48,11 @@ export interface SessionOptions {
   readonly journal?: Ledger;
   readonly files: SessionFiles;
   readonly signal: AbortSignal;
-  /** Compares the ledger with the venue: at the start, then every `live.reconcile_every`. */
+  /**
+   * Compares the ledger with the venue: at the start, then every `live.reconcile_every`. A
+   * disagreement (`RISK_RECONCILE`) halts new entries (kill switch REDUCING) and the session goes
+   * on; a broker that cannot be read counts as a venue error; anything else stops the session.
+   */
   readonly reconcile?: () => Promise<void>;
   readonly onKillSwitch?: (t: KillSwitchTransition) => void;
   /** Each risk denial and kill-switch transition, as they happen (the ledger's risk events). */
@@ -201,7 +205,24 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     const reconcile = o.reconcile;
     const every = durationMs(run.live.reconcile_every) ?? 300_000;
     const once = (): void => {
-      reconcile().catch(fail);
+      reconcile().then(
+        () => undefined,
+        (e: unknown) => {
+          const err = toMomenticError(e);
+          if (err.code === 'RISK_RECONCILE') {
+            // The books disagree in a way the session cannot explain: reported, and no new
+            // exposure until someone looks (a reset by hand); open positions may still be reduced.
+            killSwitch.trip('REDUCING', err.message, clock.now());
+            o.logger?.warn({ reason: err.message }, 'reconciliation: new entries halted');
+          } else if (err instanceof VenueError) {
+            // The broker could not be read: a venue error like any other (N in a row halt).
+            risk.onVenueError(`reconciliation: ${err.message}`, clock.now());
+            o.logger?.warn({ error: err.message }, 'reconciliation could not read the broker');
+          } else {
+            fail(err);
+          }
+        },
+      );
     };
     once();
     reconciler = setInterval(once, every);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BarSeries, type Bar } from '../../src/core/bar.js';
 import { BacktestClock } from '../../src/core/clock.js';
-import { VenueError } from '../../src/core/errors.js';
+import { DataError, RiskError, VenueError } from '../../src/core/errors.js';
 import { equity } from '../../src/core/instrument.js';
 import { getCalendar } from '../../src/calendar/registry.js';
 import { RUN_DEFAULTS, type RunConfig } from '../../src/config/run-config.js';
@@ -137,6 +137,76 @@ describe('runSession: the live: keys reach what uses them', () => {
     );
     expect(calls).toBeGreaterThanOrEqual(3);
     expect(r.ended).toBe('feed');
+  });
+
+  it('reconcile_every: a disagreement halts new entries (REDUCING) and the session goes on', async () => {
+    let calls = 0;
+    let third: () => void = () => undefined;
+    const thirdCall = new Promise<void>((resolve) => (third = resolve));
+    const reconcile = async (): Promise<void> => {
+      if (++calls === 3) third();
+      if (calls === 2) {
+        throw new RiskError('RISK_RECONCILE', 'the ledger and Alpaca disagree: AAA: the ledger holds 1, the broker 3');
+      }
+    };
+    const r = await session(
+      run({ reconcile_every: '20ms' }),
+      feedOf([bar(0)], () => thirdCall),
+      { reconcile },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.ended).toBe('feed');
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(r.risk.manager.killSwitch.state).toBe('REDUCING');
+    expect(r.risk.manager.killSwitch.history[0]?.reason).toBe(
+      'the ledger and Alpaca disagree: AAA: the ledger holds 1, the broker 3',
+    );
+  });
+
+  it('reconcile_every: a broker that cannot be read counts as a venue error, not a stop', async () => {
+    let calls = 0;
+    let third: () => void = () => undefined;
+    const thirdCall = new Promise<void>((resolve) => (third = resolve));
+    const reconcile = async (): Promise<void> => {
+      // The session ends on the fourth read: the first three have failed by then.
+      if (++calls === 4) third();
+      throw new VenueError('VENUE_UNAVAILABLE', 'GET /v2/positions answered 503');
+    };
+    const r = await session(
+      run(
+        { reconcile_every: '20ms' },
+        {
+          risk: {
+            ...RUN_DEFAULTS.risk,
+            limits: {
+              ...RUN_DEFAULTS.risk.limits,
+              kill_switch: { ...RUN_DEFAULTS.risk.limits.kill_switch, max_venue_errors: 3 },
+            },
+          },
+        },
+      ),
+      feedOf([bar(0)], () => thirdCall),
+      { reconcile },
+    );
+    expect(r.error).toBeUndefined();
+    // Three failed reads in a row reach the limit of three consecutive venue errors.
+    expect(r.risk.manager.killSwitch.state).toBe('HALTED');
+    expect(r.risk.manager.killSwitch.history.at(-1)?.reason).toMatch(
+      /^3 consecutive venue errors \(last: reconciliation: GET/,
+    );
+  });
+
+  it('reconcile_every: any other failure stops the session with its error', async () => {
+    const reconcile = async (): Promise<void> => {
+      throw new DataError('DATA_INVALID', 'the ledger answered nonsense');
+    };
+    const r = await session(
+      run({ reconcile_every: '1h' }),
+      feedOf([bar(0)], (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve()))),
+      { reconcile },
+    );
+    expect(r.error?.code).toBe('DATA_INVALID');
+    expect(r.ended).toBe('stopped');
   });
 
   it('warmup_bars: a paced replay delivers that many bars at once, then paces from the first live bar', async () => {
