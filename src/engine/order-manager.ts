@@ -59,6 +59,16 @@ export interface OrderManagerOptions {
   readonly usedIds?: readonly string[];
 }
 
+/** An order still working at the venue when a session restarts, as the ledger has it. */
+export interface WorkingOrder {
+  readonly request: OrderRequest;
+  readonly status: OrderStatus;
+  readonly filledQty: number;
+  readonly createdAt: number;
+  readonly sentAt: number;
+  readonly updatedAt: number;
+}
+
 export type SubmitResult =
   { readonly ok: true; readonly clientOrderId: string } | { readonly ok: false; readonly reason: string };
 
@@ -176,6 +186,28 @@ export class OrderManager {
       if (this.#seenIds().has(req.clientOrderId)) continue;
       this.#hasOtherIds = true;
       this.#send(this.#add(req, this.#books.slotOf(req.symbol), this.#o.now()), 1);
+    }
+  }
+
+  /**
+   * Orders an earlier run of the session left working at the venue (after a restart), managed
+   * again without being sent: their fills are booked and journaled like any other, and the order
+   * policies (the cancel timeout) apply to them.
+   */
+  adopt(open: readonly WorkingOrder[]): void {
+    for (const o of open) {
+      const id = o.request.clientOrderId;
+      if (this.#books.byId(id) !== undefined) continue;
+      this.#hasOtherIds = true;
+      const m = this.#add(o.request, this.#books.slotOf(o.request.symbol), o.createdAt);
+      m.sentAt = o.sentAt;
+      if (o.status !== 'new') m.record('accepted', o.sentAt, undefined);
+      if (o.filledQty > 0) {
+        m.filledQty = o.filledQty;
+        m.record('partially_filled', o.updatedAt, undefined);
+      }
+      const left = o.request.qty - o.filledQty;
+      this.#books.setRemaining(m, o.request.side === 'buy' ? left : -left);
     }
   }
 

@@ -26,6 +26,7 @@ import type { Portfolio } from '../portfolio/portfolio.js';
 import { canonicalJson } from '../backtest/csv.js';
 import type { Fill } from '../core/order.js';
 import type { Ledger, OrderRecord } from '../engine/ports.js';
+import type { WorkingOrder } from '../engine/order-manager.js';
 import { createLedger, type LedgerStore } from '../store/ledger.js';
 import type { LedgerRun } from '../store/types.js';
 import { resolveSpec } from './backtest-job.js';
@@ -39,7 +40,7 @@ import { instrumentOf } from './run-data.js';
 import { runSession, type SessionResult, type SessionVenue } from './session.js';
 import { SessionEnd, type StopReason } from './session-end.js';
 import { SESSION_FILES, SessionFiles } from './session-files.js';
-import { ledgerOrderRecord, mergeResumed, readPriorResults } from './session-resume.js';
+import { ledgerOrderRecord, mergeResumed, readPriorResults, requestOf } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
 import { checkStrategy } from './strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
@@ -349,15 +350,15 @@ async function unfinishedSession(
 }
 
 /**
- * What a resumed session carries on with: its fills (the portfolio books them again) and every
- * order id it used. An order it persisted but never sent is not sent now: the bar it was decided
+ * What a resumed session carries on with: its fills (the portfolio books them again), every
+ * order id it used, and its orders the venue still works (managed again). An order it persisted but never sent is not sent now: the bar it was decided
  * on is gone, so it is recorded as rejected with that reason.
  */
 async function resumeState(
   ledger: LedgerStore,
   sessionId: string,
   now: number,
-): Promise<{ usedOrderIds: string[]; fills: Fill[] }> {
+): Promise<{ usedOrderIds: string[]; fills: Fill[]; working: WorkingOrder[] }> {
   for (const o of await ledger.pendingSends(sessionId)) {
     await ledger.transitionOrder(sessionId, o.clientOrderId, {
       status: 'rejected',
@@ -376,7 +377,18 @@ async function resumeState(
     fee: f.fee,
     ts: f.ts,
   }));
-  return { usedOrderIds: orders.map((o) => o.clientOrderId), fills };
+  // Orders the venue still works (after the start's reconciliation booked what filled meanwhile).
+  const working = (await ledger.loadOpenState(sessionId)).orders
+    .filter((o) => o.sent)
+    .map((o) => ({
+      request: requestOf(o),
+      status: o.status,
+      filledQty: o.filledQty,
+      createdAt: o.createdAt,
+      sentAt: o.sentAt ?? o.createdAt,
+      updatedAt: o.updatedAt,
+    }));
+  return { usedOrderIds: orders.map((o) => o.clientOrderId), fills, working };
 }
 
 /** A calendar's name; an unknown one is a usage error naming where it was given. */

@@ -9,7 +9,7 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BarSeries } from '../core/bar.js';
-import type { Fill } from '../core/order.js';
+import type { Fill, OrderRequest } from '../core/order.js';
 import type { Logger } from '../core/logger.js';
 import { formatTime } from '../data/schema.js';
 import { parseNum, parseTs } from '../backtest/csv.js';
@@ -103,25 +103,34 @@ export function readPriorResults(dir: string, logger?: Logger): PriorResults {
   };
 }
 
-/** An order as the ledger holds it, for the orders the files cannot hold (open at the crash). */
-export function ledgerOrderRecord(o: LedgerOrder, events: readonly OrderEvent[]): OrderRecord {
+/** The request of an order the ledger holds (what was sent), without the ledger's own fields. */
+export function requestOf(o: LedgerOrder): OrderRequest {
   return {
     clientOrderId: o.clientOrderId,
-    id: o.venueOrderId ?? o.clientOrderId,
     symbol: o.symbol,
     side: o.side,
     type: o.type,
     qty: o.qty,
     tif: o.tif,
-    ...(o.orderClass === undefined ? {} : { orderClass: o.orderClass }),
     ...(o.limitPrice === undefined ? {} : { limitPrice: o.limitPrice }),
     ...(o.stopPrice === undefined ? {} : { stopPrice: o.stopPrice }),
     ...(o.trailAmount === undefined ? {} : { trailAmount: o.trailAmount }),
     ...(o.trailPercent === undefined ? {} : { trailPercent: o.trailPercent }),
-    ...(o.parentId === undefined ? {} : { parentId: o.parentId }),
-    ...(o.reason === undefined ? {} : { reason: o.reason }),
+    ...(o.orderClass === undefined ? {} : { orderClass: o.orderClass }),
+    ...(o.takeProfit === undefined ? {} : { takeProfit: o.takeProfit }),
+    ...(o.stopLoss === undefined ? {} : { stopLoss: o.stopLoss }),
     ...(o.strategy === undefined ? {} : { strategy: o.strategy }),
     ...(o.tag === undefined ? {} : { tag: o.tag }),
+  };
+}
+
+/** An order as the ledger holds it, for the orders the files cannot hold (open at the crash). */
+export function ledgerOrderRecord(o: LedgerOrder, events: readonly OrderEvent[]): OrderRecord {
+  return {
+    ...requestOf(o),
+    id: o.venueOrderId ?? o.clientOrderId,
+    ...(o.parentId === undefined ? {} : { parentId: o.parentId }),
+    ...(o.reason === undefined ? {} : { reason: o.reason }),
     status: o.status,
     filledQty: o.filledQty,
     avgFillPrice: o.avgPrice,

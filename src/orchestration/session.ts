@@ -20,6 +20,7 @@ import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import type { BarDrivenVenue, EngineClock, ExecutionClient, FeedSink, Ledger, LiveFeed } from '../engine/ports.js';
 import { Portfolio } from '../portfolio/portfolio.js';
+import type { WorkingOrder } from '../engine/order-manager.js';
 import type { KillSwitchTransition } from '../risk/kill-switch.js';
 import type { RiskEvent } from '../risk/risk-manager.js';
 import type { Strategy } from '../strategies/api.js';
@@ -66,7 +67,12 @@ export interface SessionOptions {
    * What the session did before a restart (its ledger): the client order ids it used, which new
    * ones continue after, and its fills, booked into the portfolio before the first bar.
    */
-  readonly resume?: { readonly usedOrderIds: readonly string[]; readonly fills: readonly Fill[] };
+  readonly resume?: {
+    readonly usedOrderIds: readonly string[];
+    readonly fills: readonly Fill[];
+    /** Orders still working at the venue, managed again (their fills booked and journaled). */
+    readonly working?: readonly WorkingOrder[];
+  };
 }
 
 export interface SessionResult {
@@ -139,6 +145,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     },
   );
   const engine = node.engine;
+  if (o.resume?.working !== undefined) engine.orders.adopt(o.resume.working);
   const killSwitch = risk.manager.killSwitch;
   // The session stops itself when something it cannot trade on happens (the strategy threw).
   const halt = new AbortController();

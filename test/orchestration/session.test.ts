@@ -13,7 +13,9 @@ import { equity } from '../../src/core/instrument.js';
 import { getCalendar } from '../../src/calendar/registry.js';
 import { RUN_DEFAULTS, type RunConfig } from '../../src/config/run-config.js';
 import { ordersCsv, tradesCsv } from '../../src/backtest/results-files.js';
-import type { FeedSink, LiveFeed } from '../../src/engine/ports.js';
+import type { OrderStatus } from '../../src/core/enums.js';
+import type { Fill, OrderRequest } from '../../src/core/order.js';
+import type { ExecutionClient, ExecutionListener, FeedSink, LiveFeed } from '../../src/engine/ports.js';
 import { SimulatedExchange } from '../../src/execution/simulated-exchange.js';
 import { runConfigured } from '../../src/orchestration/configured-run.js';
 import { simulatedExchange } from '../../src/orchestration/paper-venue.js';
@@ -391,6 +393,115 @@ describe('runSession: warm-up history and a resumed session', () => {
     expect(held.map((o) => o.reason)).toEqual(Array(3).fill('warm-up history: orders start with the first live bar'));
     // Bars 3 and 4's buys filled at the next opens (104, 105); bar 5's is still working.
     expect(r.record.orders.filter((o) => o.status === 'filled').map((o) => o.avgFillPrice)).toEqual([104, 105]);
+  });
+
+  it('manages again an order still working at the venue: its later fill is journaled and booked', async () => {
+    // A venue that knows the working order and fills its remaining 3 when the first live bar comes.
+    const listeners: ExecutionListener[] = [];
+    const working: OrderRequest = {
+      clientOrderId: 'old-AAA-1',
+      symbol: 'AAA',
+      side: 'buy',
+      type: 'limit',
+      qty: 5,
+      limitPrice: 104,
+      tif: 'gtc',
+    };
+    const venue: ExecutionClient = {
+      name: 'scripted',
+      submit: () => undefined,
+      cancel: () => undefined,
+      subscribe: (l) => {
+        listeners.push(l);
+        return () => undefined;
+      },
+      // The venue's own record of the order (the records of a session are the venue's).
+      order: (id) =>
+        id === 'old-AAA-1'
+          ? { ...state(filled, filled === 5 ? 'filled' : 'partially_filled'), fees: 0, history: [] }
+          : undefined,
+      openOrders: () => [],
+    };
+    let filled = 2;
+    const state = (filledQty: number, status: OrderStatus) => ({
+      ...working,
+      id: 'v-1',
+      status,
+      filledQty,
+      avgFillPrice: 104,
+      createdAt: T0 - 5 * MIN,
+      updatedAt: T0,
+    });
+    const strategy: Strategy = {
+      name: 'quiet',
+      onBar(ctx, b) {
+        if (!ctx.isWarmingUp && b.ts === bar(3).ts) {
+          const fill = {
+            orderId: 'v-1',
+            clientOrderId: 'old-AAA-1',
+            symbol: 'AAA',
+            side: 'buy' as const,
+            qty: 3,
+            price: 104,
+            fee: 0,
+            ts: b.ts,
+          };
+          filled = 5;
+          for (const l of listeners) l({ kind: 'filled', ts: b.ts, order: state(5, 'filled'), fill, slippage: 0 });
+        }
+      },
+    };
+    const journaled: Fill[] = [];
+    const transitions: string[] = [];
+    const earlier: Fill = {
+      orderId: 'v-1',
+      clientOrderId: 'old-AAA-1',
+      symbol: 'AAA',
+      side: 'buy',
+      qty: 2,
+      price: 104,
+      fee: 0,
+      ts: T0 - MIN,
+    };
+    const r = await runSession({
+      runId: 'resumed',
+      run: run(),
+      strategy,
+      params: {},
+      instrument: (s) => equity(s),
+      clock: new BacktestClock(T0),
+      feed: warmThenLive,
+      venue: () => ({ execution: venue }),
+      journal: {
+        persist: () => undefined,
+        markSent: () => undefined,
+        transition: (id, status) => void transitions.push(`${id} ${status}`),
+        fill: (f) => void journaled.push(f),
+      },
+      files: new SessionFiles(tempDir('momentic-session-'), '1m'),
+      signal: new AbortController().signal,
+      resume: {
+        usedOrderIds: ['old-AAA-1'],
+        fills: [earlier],
+        working: [
+          {
+            request: working,
+            status: 'partially_filled',
+            filledQty: 2,
+            createdAt: T0 - 5 * MIN,
+            sentAt: T0 - 5 * MIN,
+            updatedAt: T0 - MIN,
+          },
+        ],
+      },
+    });
+    expect(journaled.map((f) => [f.clientOrderId, f.qty])).toEqual([['old-AAA-1', 3]]);
+    expect(transitions).toEqual(['old-AAA-1 filled']);
+    const order = r.record.orders.find((o) => o.clientOrderId === 'old-AAA-1');
+    expect(order?.status).toBe('filled');
+    expect(order?.filledQty).toBe(5);
+    // 2 units booked again from the earlier fill, 3 from the one after the restart.
+    expect(r.record.equity.at(r.record.equity.length - 1).cash).toBe(r.record.initialCash - 5 * 104);
   });
 
   it('resumes with the fills it had (position and cash) and new order ids after the old ones', async () => {
