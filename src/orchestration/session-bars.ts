@@ -27,8 +27,13 @@ function damaged(file: string, line: number, what: string): DataError {
   });
 }
 
-/** The bars of a session's bars.csv, each symbol's sorted by time (identical repeats dropped). */
-export function readSessionBars(file: string): SessionBars {
+/**
+ * The bars of a session's bars.csv, each symbol's sorted by time (identical repeats dropped).
+ * Two different bars of one minute make a replay inexact, so they are an error unless
+ * `keepFirst` (for charts): a resumed session's warm-up may fetch a minute again that the
+ * venue has revised since its stream delivered it; the first delivered is kept.
+ */
+export function readSessionBars(file: string, o: { readonly keepFirst?: boolean } = {}): SessionBars {
   if (!existsSync(file)) {
     throw new DataError('DATA_NOT_FOUND', `${file} does not exist: the session's bars cannot be replayed`, {
       hint: 'a paper or live session writes bars.csv as it goes; restore the file from a backup of the session folder',
@@ -80,7 +85,10 @@ export function readSessionBars(file: string): SessionBars {
     for (const b of bars) {
       const last = kept[kept.length - 1];
       if (last === undefined || last.ts !== b.ts) kept.push(b);
-      else if (last.open !== b.open || last.high !== b.high || last.low !== b.low || last.close !== b.close) {
+      else if (
+        o.keepFirst !== true &&
+        (last.open !== b.open || last.high !== b.high || last.low !== b.low || last.close !== b.close)
+      ) {
         // The session took one of them; which one is not recorded, so the replay cannot be exact.
         throw new DataError(
           'DATA_INVALID',
