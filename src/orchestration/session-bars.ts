@@ -29,11 +29,11 @@ function damaged(file: string, line: number, what: string): DataError {
 
 /**
  * The bars of a session's bars.csv, each symbol's sorted by time (identical repeats dropped).
- * Two different bars of one minute make a replay inexact, so they are an error unless
- * `keepFirst` (for charts): a resumed session's warm-up may fetch a minute again that the
- * venue has revised since its stream delivered it; the first delivered is kept.
+ * A minute delivered again as history with other prices is a resumed session's warm-up fetching
+ * a minute the venue revised after streaming it: the first delivery is what the session traded
+ * on, and is kept. Any other pair of different bars of one minute is damage: an error.
  */
-export function readSessionBars(file: string, o: { readonly keepFirst?: boolean } = {}): SessionBars {
+export function readSessionBars(file: string): SessionBars {
   if (!existsSync(file)) {
     throw new DataError('DATA_NOT_FOUND', `${file} does not exist: the session's bars cannot be replayed`, {
       hint: 'a paper or live session writes bars.csv as it goes; restore the file from a backup of the session folder',
@@ -46,7 +46,7 @@ export function readSessionBars(file: string, o: { readonly keepFirst?: boolean 
   if (header !== BARS_CSV_COLUMNS.join(',')) {
     throw damaged(file, 1, `header "${header ?? ''}" is not "${BARS_CSV_COLUMNS.join(',')}"`);
   }
-  const bySymbol = new Map<string, Omit<Bar, 'symbol'>[]>();
+  const bySymbol = new Map<string, (Omit<Bar, 'symbol'> & { readonly isHistory: boolean })[]>();
   let live = 0;
   let history = 0;
   let warmupThrough = -Infinity;
@@ -75,7 +75,7 @@ export function readSessionBars(file: string, o: { readonly keepFirst?: boolean 
     } else throw damaged(file, line, `delivery "${delivery}" is neither live nor history`);
     const [open, high, low, close, volume] = values as [number, number, number, number, number];
     const list = bySymbol.get(symbol);
-    const bar = { ts, open, high, low, close, volume };
+    const bar = { ts, open, high, low, close, volume, isHistory: delivery === 'history' };
     if (list === undefined) bySymbol.set(symbol, [bar]);
     else list.push(bar);
   }
@@ -86,7 +86,7 @@ export function readSessionBars(file: string, o: { readonly keepFirst?: boolean 
       const last = kept[kept.length - 1];
       if (last === undefined || last.ts !== b.ts) kept.push(b);
       else if (
-        o.keepFirst !== true &&
+        !b.isHistory &&
         (last.open !== b.open || last.high !== b.high || last.low !== b.low || last.close !== b.close)
       ) {
         // The session took one of them; which one is not recorded, so the replay cannot be exact.

@@ -150,7 +150,7 @@ export function ledgerOrderRecord(o: LedgerOrder, events: readonly OrderEvent[])
  * resumed run's after the last bar they recorded; orders only the ledger holds (working at the
  * crash, or persisted but never sent) in creation order among them; the round trips closed
  * before as written, then the resumed portfolio's later ones; every fill; every bar of bars.csv
- * as the prices (of a minute delivered twice, differently, the first).
+ * as the prices (of a minute delivered again, revised, as warm-up: the first delivery).
  */
 export function mergeResumed(
   record: RunRecord,
@@ -177,7 +177,7 @@ export function mergeResumed(
   const orders = [...prior.orders, ...o.ledgerOnly.filter((x) => !seen.has(x.clientOrderId)), ...later].sort(
     (a, b) => a.createdAt - b.createdAt,
   );
-  const bars = readSessionBars(join(o.dir, SESSION_FILES.bars), { keepFirst: true });
+  const bars = readSessionBars(join(o.dir, SESSION_FILES.bars));
   const prices = new Map<string, BarSeries>();
   for (const s of bars.series) if (record.symbols.includes(s.symbol)) prices.set(s.symbol, s);
   for (const [symbol, s] of record.prices) if (!prices.has(symbol)) prices.set(symbol, s);

@@ -87,7 +87,7 @@ describe('readSessionBars', () => {
     const twice = failure(
       file([
         'AAA,2026-12-07T14:31:00Z,1,1.5,0.5,1.25,5,2026-12-07T14:32:00.020Z,live',
-        'AAA,2026-12-07T14:31:00Z,1,1.5,0.5,1.30,5,2026-12-07T14:33:00.020Z,history',
+        'AAA,2026-12-07T14:31:00Z,1,1.5,0.5,1.30,5,2026-12-07T14:33:00.020Z,live',
       ]),
     );
     expect(twice.code).toBe('DATA_INVALID');
@@ -95,13 +95,13 @@ describe('readSessionBars', () => {
     expect(failure(join(tempDir(), 'bars.csv')).code).toBe('DATA_NOT_FOUND');
   });
 
-  it('keeps the first of two different bars of a minute when asked (a resumed session refetching a revised minute)', () => {
+  it("keeps the first delivery of a minute delivered again, revised, as history (a resumed session's warm-up)", () => {
     const f = file([
       'AAA,2026-12-07T14:31:00Z,1,1.5,0.5,1.25,5,2026-12-07T14:32:00.020Z,live',
       'AAA,2026-12-07T14:32:00Z,1.25,1.5,1,1.5,5,2026-12-07T14:33:00.020Z,live',
       'AAA,2026-12-07T14:31:00Z,1,1.5,0.5,1.30,6,2026-12-07T14:40:00.020Z,history',
     ]);
-    const [aaa] = readSessionBars(f, { keepFirst: true }).series;
+    const [aaa] = readSessionBars(f).series;
     expect(aaa?.length).toBe(2);
     expect(aaa?.close[0]).toBe(1.25);
     expect(aaa?.volume[0]).toBe(5);
