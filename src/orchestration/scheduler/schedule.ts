@@ -12,6 +12,7 @@ import { DURATION_EXAMPLES, durationMs } from '../../core/duration.js';
 import { ConfigError, isMomenticError } from '../../core/errors.js';
 import { readYamlFile, type YamlFile } from '../../config/yaml-file.js';
 import {
+  formatDuration,
   parseSessionTime,
   parseWhen,
   SESSION_ANCHORS,
@@ -113,7 +114,11 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
 export function loadSchedule(file: string, displayName: string, defaultMarket: string): Schedule {
   const y = readYamlFile(file, displayName);
   const parsed = fileSchema.safeParse(y.values);
-  if (!parsed.success) throw fileError(y, parsed.error.issues[0]);
+  if (!parsed.success) {
+    // An unknown key first: a misspelt key also shows up as a missing one.
+    const issues = parsed.error.issues;
+    throw fileError(y, issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]);
+  }
   const v = parsed.data;
   const fail = (path: readonly (string | number)[], p: { message: string; hint: string }): ConfigError => {
     const key = path.join('.');
@@ -130,14 +135,13 @@ export function loadSchedule(file: string, displayName: string, defaultMarket: s
     throw fail(['lock', 'ttl'], { message: 'is shorter than 1s', hint: 'write lock.ttl: 60s (1s at least)' });
   if (heartbeatMs * 2 > ttlMs) {
     throw fail(['lock', 'heartbeat'], {
-      message: 'is more than half of lock.ttl: one late heartbeat would let the lock expire',
+      message: `${formatDuration(heartbeatMs)} is more than half of lock.ttl (${formatDuration(ttlMs)}): one late heartbeat would let the lock expire`,
       hint: `write lock.heartbeat: ${Math.floor(ttlMs / 3000)}s or less (a third of lock.ttl), or raise lock.ttl`,
     });
   }
   const jobs = Object.entries(v.jobs).map(([name, j]) => {
     const at = (...rest: (string | number)[]) => ['jobs', name, ...rest];
     const days = j.days ?? 'trading';
-    if (j.when === undefined) throw fail(at('when'), { message: 'is missing', hint: WHEN_HINT });
     const when = unwrap(parseWhen(j.when, calendar.timezone), at('when'), fail);
     if (when.kind === 'session' && days === 'all') {
       throw fail(at('days'), {
@@ -276,7 +280,7 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
   const hint =
     custom ??
     (last === 'when'
-      ? 'write when: open, when: { close: -15m }, when: { cron: ... } or when: { every: 15m }'
+      ? WHEN_HINT
       : `set ${key} to ${KEY_HINTS[last] ?? (path[0] === 'jobs' && path.length === 2 ? KEY_HINTS.jobs : 'a valid value')}`);
   return new ConfigError('CONFIG_INVALID_VALUE', `${y.file}: ${key} ${what}`, {
     hint,
