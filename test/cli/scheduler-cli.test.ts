@@ -141,6 +141,16 @@ jobs:
   });
 });
 
+describe('momentic scheduler --help', () => {
+  it('the command and its subcommands have help', async () => {
+    for (const args of [['scheduler'], ['scheduler', 'plan'], ['scheduler', 'status']]) {
+      const r = await cli([...args, '--help']);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain(`Usage: momentic ${args.join(' ')}`);
+    }
+  });
+});
+
 describe('momentic scheduler status', () => {
   it('on a workspace no scheduler has run: the lock is free, no job has run yet', async () => {
     const home = tempDir();
