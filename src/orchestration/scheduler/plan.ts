@@ -30,7 +30,7 @@ export function planRuns(schedule: Plannable, from: IsoDate, to: IsoDate): Plann
   const b = toDayNumber(to, 'to');
   const out: PlannedRun[] = [];
   for (const job of schedule.jobs) {
-    if (isSessionBound(job)) out.push(...onDays(job, cal, a, b));
+    if (isSessionBound(job)) out.push(...onDays(job, cal, a, b, -Infinity, Infinity));
     else out.push(...inSpan(job, cal, startOfDay(cal, a) - 1, startOfDay(cal, b + 1) - 1));
   }
   return byInstant(schedule.jobs, out);
@@ -41,61 +41,87 @@ export function jobRunsBetween(job: ScheduledJob, cal: TradingCalendar, after: n
   if (until <= after) return [];
   if (!isSessionBound(job)) return inSpan(job, cal, after, until);
   // Offsets stay within a day of the session's open or close, so its date is within two days of the instant.
-  const runs = onDays(job, cal, cal.localDay(after) - 2, cal.localDay(until) + 2);
-  return runs.filter((r) => r.at > after && r.at <= until);
+  return onDays(job, cal, cal.localDay(after) - 2, cal.localDay(until) + 2, after, until);
 }
 
-/** The first run of a job after `after`, looking up to `horizonDays` ahead. */
+const MINUTE = 60_000;
+
+/** The first run of a job after `after`, looking up to `horizonDays` ahead (spans doubling from a minute). */
 export function nextRun(
   job: ScheduledJob,
   cal: TradingCalendar,
   after: number,
   horizonDays = 14,
 ): PlannedRun | undefined {
-  for (let span = 1; span <= horizonDays; span *= 2) {
-    const runs = jobRunsBetween(job, cal, after, after + span * 86_400_000);
+  const horizon = horizonDays * 86_400_000;
+  for (let from = after, span = MINUTE; from < after + horizon; from += span, span *= 2) {
+    const to = Math.min(from + span, after + horizon);
+    const runs = jobRunsBetween(job, cal, from, to);
     if (runs.length > 0) return runs[0];
   }
-  return jobRunsBetween(job, cal, after, after + horizonDays * 86_400_000)[0];
+  return undefined;
 }
 
 function isSessionBound(job: ScheduledJob): boolean {
   return job.when.kind === 'session' || (job.when.kind === 'every' && job.when.within === 'session');
 }
 
-/** Session times and in-session intervals of the sessions on day numbers `a..b`. */
-function onDays(job: ScheduledJob, cal: TradingCalendar, a: number, b: number): PlannedRun[] {
+/**
+ * Session times and in-session intervals of the sessions on day numbers `a..b`, with
+ * `after < at <= until`; an interval's instants in the window are computed, not enumerated.
+ */
+function onDays(
+  job: ScheduledJob,
+  cal: TradingCalendar,
+  a: number,
+  b: number,
+  after: number,
+  until: number,
+): PlannedRun[] {
   const first = Math.max(a, toDayNumber(cal.firstDate));
   const last = Math.min(b, toDayNumber(cal.lastDate));
   if (first > last) return [];
   const out: PlannedRun[] = [];
   const when = job.when;
   for (const s of cal.sessions(fromDayNumber(first), fromDayNumber(last))) {
-    if (when.kind === 'session') out.push({ job: job.name, date: s.date, at: sessionInstant(when, s) });
-    else if (when.kind === 'every') {
-      for (let t = s.open; t < s.close; t += when.everyMs) out.push({ job: job.name, date: s.date, at: t });
+    if (when.kind === 'session') {
+      const at = sessionInstant(when, s);
+      if (at > after && at <= until) out.push({ job: job.name, date: s.date, at });
+    } else if (when.kind === 'every') {
+      const k = after < s.open ? 0 : Math.floor((after - s.open) / when.everyMs) + 1;
+      for (let t = s.open + k * when.everyMs; t < s.close && t <= until; t += when.everyMs) {
+        out.push({ job: job.name, date: s.date, at: t });
+      }
     }
   }
   return out;
 }
 
-/** Cron lines and round-the-clock intervals with `after < at <= until`, on trading days unless `days: all`. */
+/**
+ * Cron lines and round-the-clock intervals with `after < at <= until`, on trading days unless
+ * `days: all`; a day without a session is stepped over whole.
+ */
 function inSpan(job: ScheduledJob, cal: TradingCalendar, after: number, until: number): PlannedRun[] {
   const out: PlannedRun[] = [];
-  const keep = (at: number): void => {
-    const day = cal.localDay(at);
-    if (job.days === 'trading' && !isTradingDay(cal, day)) return;
-    out.push({ job: job.name, date: fromDayNumber(day), at });
-  };
   const when = job.when;
+  /** The instant to look after next: `at` when kept, else the last instant of its closed day. */
+  const keep = (at: number): number => {
+    const day = cal.localDay(at);
+    if (job.days === 'trading' && !isTradingDay(cal, day)) return Math.max(at, startOfDay(cal, day + 1) - 1);
+    out.push({ job: job.name, date: fromDayNumber(day), at });
+    return at;
+  };
   if (when.kind === 'cron') {
     const cron = new Cron(when.pattern, { timezone: when.zone, paused: true, mode: '5-or-6-parts' });
-    for (let d = cron.nextRun(new Date(after)); d !== null && d.getTime() <= until; d = cron.nextRun(d)) {
-      keep(d.getTime());
+    for (let d = cron.nextRun(new Date(after)); d !== null && d.getTime() <= until;) {
+      d = cron.nextRun(new Date(keep(d.getTime())));
     }
   } else if (when.kind === 'every') {
     // Multiples of the interval since the epoch: the same instants whenever the scheduler starts.
-    for (let t = (Math.floor(after / when.everyMs) + 1) * when.everyMs; t <= until; t += when.everyMs) keep(t);
+    const step = when.everyMs;
+    for (let t = (Math.floor(after / step) + 1) * step; t <= until;) {
+      t = (Math.floor(keep(t) / step) + 1) * step;
+    }
   }
   return out;
 }

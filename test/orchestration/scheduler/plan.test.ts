@@ -166,4 +166,17 @@ describe('jobRunsBetween and nextRun', () => {
     expect(iso(nextRun(report, s.calendar, Date.parse('2024-07-03T17:30:00Z'))!.at)).toBe('2024-07-05T20:30:00Z');
     expect(iso(nextRun(report, s.calendar, Date.parse('2024-07-05T20:30:00Z'))!.at)).toBe('2024-07-08T20:30:00Z');
   });
+
+  it('steps over days without a session: the next 1s tick after Friday is Monday 00:00 New York', () => {
+    const tick = scheduleOf(`jobs:\n  tick: { when: { every: 1s, within: always }, action: [doctor] }\n`).jobs[0]!;
+    // New York's Friday 2024-07-05 ends at 04:00Z on Saturday (EDT); the weekend has no session.
+    const friday = nextRun(tick, s.calendar, Date.parse('2024-07-06T03:59:58Z'))!;
+    expect([friday.date, iso(friday.at)]).toEqual(['2024-07-05', '2024-07-06T03:59:59Z']);
+    const monday = nextRun(tick, s.calendar, friday.at)!;
+    expect([monday.date, iso(monday.at)]).toEqual(['2024-07-08', '2024-07-08T04:00:00Z']);
+    const poll = scheduleOf(`jobs:\n  poll: { when: { every: 15m }, action: [doctor] }\n`).jobs[0]!;
+    // 19:45Z is the last quarter before the 20:00Z close; the next is Monday's open.
+    expect(iso(nextRun(poll, s.calendar, Date.parse('2024-07-05T19:40:00Z'))!.at)).toBe('2024-07-05T19:45:00Z');
+    expect(iso(nextRun(poll, s.calendar, Date.parse('2024-07-05T19:45:00Z'))!.at)).toBe('2024-07-08T13:30:00Z');
+  });
 });
