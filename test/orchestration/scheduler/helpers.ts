@@ -26,7 +26,8 @@ export const iso = (ms: number): string => new Date(ms).toISOString().replace('.
 
 /**
  * Records each run it is asked to start, at the simulated time; a run ends at once (exit 0) or,
- * for jobs in `lasts`, after that long on `timer` (a session that lasts until the close).
+ * for jobs in `lasts`, after that long on `timer` (a session that lasts until the close); asked to
+ * stop, it exits 0 at once, as a session completing its files on SIGTERM does.
  */
 export class FakeExecutor implements JobExecutor {
   readonly launches: Launch[] = [];
@@ -61,7 +62,7 @@ export class FakeExecutor implements JobExecutor {
         ? Promise.resolve(outcome)
         : this.#timer
             .sleep(lasts, stop.signal)
-            .then(() => (stop.signal.aborted ? { exitCode: 0, signal: 'SIGTERM' } : outcome));
+            .then(() => (stop.signal.aborted ? { exitCode: 0, signal: null } : outcome));
     return { done, stop: () => stop.abort() };
   }
 }

@@ -417,7 +417,7 @@ jobs:
           expect(rows.at(-1)).toMatchObject({
             job: 'start',
             status: 'succeeded',
-            detail: 'stopped with the scheduler (ended by SIGTERM)',
+            detail: 'stopped with the scheduler',
           });
           await time.advanceTo(T('2024-07-02T14:05:00Z'));
           expect(leader.scheduler.isLeader).toBe(true);

@@ -6,12 +6,16 @@
  * a second, a 2-second lock.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getCalendar } from '../../../src/calendar/registry.js';
+import { expandAction } from '../../../src/orchestration/scheduler/action.js';
+import { processExecutor } from '../../../src/orchestration/scheduler/executor.js';
 import { createLedger, type LedgerStore } from '../../../src/store/ledger.js';
 import type { JobRun, SchedulerLock } from '../../../src/store/scheduler-types.js';
 import { postgresBackend, sqliteBackend, type Backend } from '../../store/backends.js';
+import { tempDir } from '../../support/cli.js';
 import { REPO } from '../../support/paths.js';
 
 const TTL_MS = 2_000;
@@ -125,3 +129,30 @@ for (const backend of [sqliteBackend(), postgresBackend()] as Backend[]) {
     );
   });
 }
+
+describe('job runs as child processes', () => {
+  it('run the action in the workspace with the placeholders filled in, its output in its log file, its exit code kept', async () => {
+    const home = tempDir('momentic-executor-');
+    const executor = processExecutor({ home, cwd: home, env: process.env });
+    const run = { job: 'check', date: '2024-07-03', at: Date.parse('2024-07-03T16:59:00Z') };
+    const action = ['calendar', 'is-open', '--market', 'XNYS', '--at', '{at}'];
+    const argv = expandAction(action, run, getCalendar('XNYS'));
+    expect(argv.at(-1)).toBe('2024-07-03T16:59:00Z');
+    const logFile = executor.logFile?.('daily', run);
+    expect(logFile).toBe(join(home, 'state', 'scheduler', 'logs', 'daily', 'check', '20240703T165900Z.log'));
+    const ok = await executor.start({ schedule: 'daily', run, argv, logFile: logFile! }).done;
+    expect(ok).toEqual({ exitCode: 0, signal: null });
+    // A minute before the 13:00 New York early close.
+    expect(readFileSync(logFile!, 'utf8')).toContain('open: XNYS is open at 2024-07-03T16:59:00Z');
+    const badRun = { ...run, job: 'bad' };
+    const badLog = executor.logFile?.('daily', badRun);
+    const bad = await executor.start({
+      schedule: 'daily',
+      run: badRun,
+      argv: ['calendar', 'is-open', '--market', 'LSE'],
+      logFile: badLog!,
+    }).done;
+    expect(bad).toEqual({ exitCode: 2, signal: null });
+    expect(readFileSync(badLog!, 'utf8')).toContain('CALENDAR_UNKNOWN_MARKET');
+  });
+});
