@@ -214,6 +214,36 @@ jobs:
         },
       );
 
+      it('missed runs are looked for only as far back as catch_up_window', { timeout: 60_000 }, async () => {
+        const schedule = scheduleOf(
+          `
+name: window
+catch_up: all
+catch_up_window: 2d
+lock: { ttl: 2h, heartbeat: 1h }
+jobs:
+  flatten: { when: { close: -15m }, action: [risk, show] }
+`,
+          'window',
+        );
+        const time = new FakeTime(T('2024-07-01T12:00:00Z'));
+        const first = await start(schedule, time);
+        await time.advanceTo(T('2024-07-01T21:00:00Z'));
+        await stop(first);
+        // Back on Friday 15:00Z: Tuesday 19:45Z is more than two days ago, Wednesday 16:45Z is not.
+        const later = new FakeTime(T('2024-07-05T15:00:00Z'));
+        const second = await start(schedule, later);
+        await later.advanceTo(T('2024-07-05T16:00:00Z'));
+        await stop(second);
+        expect(second.executor.launches.map((l) => `${l.at} at ${l.now}`)).toEqual([
+          '2024-07-03T16:45:00Z at 2024-07-05T15:00:00Z',
+        ]);
+        expect((await runsOf(second.ledger, 'window')).map((x) => `${x.date} ${x.status}`)).toEqual([
+          '2024-07-01 succeeded',
+          '2024-07-03 succeeded',
+        ]);
+      });
+
       it(
         'a job never runs twice at once: runs due while it runs are caught up by its policy',
         { timeout: 60_000 },
