@@ -19,3 +19,19 @@ export { runPaperJob } from './paper-job.js';
 export { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 export { ReplayClock } from './replay-clock.js';
 export { LedgerJournal } from './ledger-journal.js';
+export {
+  jobRunsBetween,
+  loadSchedule,
+  planRuns,
+  processExecutor,
+  Scheduler,
+  systemClock,
+  type CatchUpPolicy,
+  type JobExecutor,
+  type PlannedRun,
+  type Schedule,
+  type ScheduledJob,
+  type SchedulerClock,
+  type SchedulerOptions,
+  type SchedulerSummary,
+} from './scheduler/index.js';

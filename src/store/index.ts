@@ -4,3 +4,4 @@ export * from './migrate.js';
 export * from './migrations.js';
 export * from './types.js';
 export * from './outbox.js';
+export * from './scheduler-types.js';

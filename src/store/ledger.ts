@@ -12,6 +12,16 @@ import * as orders from './orders-repo.js';
 import { recordRunPostgres } from './recording-repo.js';
 import { acquireSqlite } from './sqlite-shared.js';
 import * as runs from './runs-repo.js';
+import * as scheduler from './scheduler-repo.js';
+import type {
+  JobRun,
+  JobRunEnd,
+  JobRunFilter,
+  LockRequest,
+  LockResult,
+  NewJobRun,
+  SchedulerLock,
+} from './scheduler-types.js';
 import { writeRunSqlite } from './sqlite-recorder.js';
 import type { LedgerTables } from './tables.js';
 import type {
@@ -84,6 +94,20 @@ export interface LedgerStore {
   audit(entry: AuditEntry): Promise<void>;
   auditLog(limit?: number): Promise<AuditEntry[]>;
 
+  /** Takes a schedule's lock when free or expired, renews it when held by the same owner. */
+  acquireSchedulerLock(req: LockRequest): Promise<LockResult>;
+  /** Gives the lock up when `owner` holds it. */
+  releaseSchedulerLock(name: string, owner: string): Promise<void>;
+  schedulerLock(name: string): Promise<SchedulerLock | undefined>;
+  /** Records a planned run of a job once; undefined when it was already claimed. */
+  claimJobRun(run: NewJobRun): Promise<JobRun | undefined>;
+  endJobRun(id: number, end: JobRunEnd): Promise<void>;
+  /** Marks `running` runs of other owners `abandoned` (their scheduler lost the lock). */
+  abandonJobRuns(schedule: string, owner: string, now: number): Promise<JobRun[]>;
+  /** The latest planned instant recorded per job. */
+  lastPlannedRuns(schedule: string): Promise<Map<string, number>>;
+  jobRuns(filter: JobRunFilter): Promise<JobRun[]>;
+
   close(): Promise<void>;
 }
 
@@ -155,6 +179,16 @@ class SqlLedger implements LedgerStore {
   riskEvents = (runId?: string) => journal.listRiskEvents(this.#db, runId);
   audit = (a: AuditEntry) => journal.audit(this.#db, a);
   auditLog = (limit?: number) => journal.listAudit(this.#db, limit);
+
+  acquireSchedulerLock = (req: LockRequest) => scheduler.acquireLock(this.#db, req);
+  releaseSchedulerLock = (name: string, owner: string) => scheduler.releaseLock(this.#db, name, owner);
+  schedulerLock = (name: string) => scheduler.getLock(this.#db, name);
+  claimJobRun = (run: NewJobRun) => scheduler.claimRun(this.#db, run);
+  endJobRun = (id: number, end: JobRunEnd) => scheduler.endRun(this.#db, id, end);
+  abandonJobRuns = (schedule: string, owner: string, now: number) =>
+    scheduler.abandonRuns(this.#db, schedule, owner, now);
+  lastPlannedRuns = (schedule: string) => scheduler.lastPlanned(this.#db, schedule);
+  jobRuns = (filter: JobRunFilter) => scheduler.listRuns(this.#db, filter);
 
   #closed = false;
   async close(): Promise<void> {

@@ -112,6 +112,31 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** The scheduler's lock: one row per schedule name, held by `owner` until `expires_at`. */
+export interface SchedulerLocksTable {
+  name: string;
+  owner: string;
+  acquired_at: number;
+  heartbeat_at: number;
+  expires_at: number;
+}
+
+/** One planned run of a scheduled job: claimed once, then started or skipped, then ended. */
+export interface SchedulerRunsTable {
+  id: Generated<number>;
+  schedule: string;
+  job: string;
+  date: string;
+  planned_at: number;
+  status: string;
+  owner: string;
+  started_at: number | null;
+  ended_at: number | null;
+  exit_code: number | null;
+  detail: string | null;
+  log_file: string | null;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -121,4 +146,6 @@ export interface LedgerTables {
   equity_snapshots: EquitySnapshotsTable;
   risk_events: RiskEventsTable;
   audit_log: AuditLogTable;
+  scheduler_locks: SchedulerLocksTable;
+  scheduler_runs: SchedulerRunsTable;
 }

@@ -48,14 +48,14 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0001_initial; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0002_scheduler; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
-        expect(first.migration).toEqual({ applied: ['0001_initial'], version: '0001_initial' });
+        expect(first.migration).toEqual({ applied: ['0001_initial', '0002_scheduler'], version: '0002_scheduler' });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0001_initial' });
+        expect(second.migration).toEqual({ applied: [], version: '0002_scheduler' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -63,8 +63,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 1]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0001_initial', '0001_initial']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 2]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0002_scheduler', '0002_scheduler']);
         await Promise.all(both.map((l) => l.close()));
       });
 

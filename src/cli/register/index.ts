@@ -13,6 +13,7 @@ export { registerLive } from './live.js';
 export { registerPaper } from './paper.js';
 export { registerRisk } from './risk.js';
 export { registerRuns } from './runs.js';
+export { registerScheduler } from './scheduler.js';
 export { registerStats } from './stats.js';
 export { registerStrategies } from './strategies.js';
 export { registerSweep } from './sweep.js';
