@@ -6,6 +6,7 @@ import { CliRun } from './cli-run.js';
 import type { CliIo } from './io.js';
 import {
   lazyActions,
+  registerAlerts,
   registerBacktest,
   registerCalendar,
   registerCompare,
@@ -47,6 +48,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerLive,
   registerDrift,
   registerRisk,
+  registerAlerts,
   registerReport,
   registerRuns,
   registerOrders,
