@@ -14,6 +14,13 @@ const ENABLE: Readonly<Record<ChannelName, string>> = {
   email: 'set alerts.email.enabled: true with alerts.email.host, from and to',
 };
 
+/** The environment variables a channel's failure may come from. */
+const SECRETS: Readonly<Record<ChannelName, readonly string[]>> = {
+  log: [],
+  webhook: ['MOMENTIC_ALERTS_WEBHOOK_URL'],
+  email: ['MOMENTIC_ALERTS_SMTP_USER', 'MOMENTIC_ALERTS_SMTP_PASSWORD'],
+};
+
 /** `momentic alerts test [--channel NAME]`: one test alert through each enabled channel, now. */
 export async function alertsTest(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
@@ -57,12 +64,14 @@ export async function alertsTest(ctx: CommandContext, opts: Record<string, unkno
   );
   if (failed.length === 0) return 0;
   const names = failed.map((r) => r.channel);
+  const keys = names.map((n) => `alerts.${n}`);
+  const secrets = [...new Set(names.flatMap((n) => SECRETS[n]))];
   throw new VenueError(
     'ALERT_CHANNEL_FAILED',
     `the ${names.join(' and ')} alert channel${names.length === 1 ? '' : 's'} failed: ${failed.map((r) => `${r.channel}: ${r.reason ?? r.result}`).join('; ')}`,
     {
-      hint: `check ${names.map((n) => `alerts.${n}`).join(', ')} and ${names.includes('webhook') ? 'MOMENTIC_ALERTS_WEBHOOK_URL' : 'MOMENTIC_ALERTS_SMTP_USER / MOMENTIC_ALERTS_SMTP_PASSWORD'}, then run momentic alerts test --channel ${names[0] ?? ''} again`,
-      context: { value: names.join(',') },
+      hint: `check ${keys.join(' and ')}${secrets.length === 0 ? '' : ` and ${secrets.join(', ')}`}, then run momentic alerts test --channel ${names[0] ?? ''} again`,
+      context: { key: keys.join(', ') },
     },
   );
 }

@@ -41,6 +41,27 @@ function networkReason(e: unknown, timeoutMs: number): string {
   return `unreachable (${e instanceof Error ? e.message : String(e)})`;
 }
 
+/**
+ * The parts of a webhook URL that may be echoed without the rest (a receiver's `no route
+ * /services/...`): its path and query, and each token-like segment or value (16 characters or
+ * more, as Slack's, Discord's and Teams' tokens are; shorter words like `services` stay readable).
+ */
+export function tokenParts(url: URL): string[] {
+  const parts = [`${url.pathname}${url.search}`, url.pathname, url.search.slice(1)];
+  for (const seg of url.pathname.split('/')) parts.push(seg, decodeOr(seg));
+  for (const v of url.searchParams.values()) parts.push(v);
+  const long = parts.filter((p) => p.length >= 16);
+  return [...new Set(url.password === '' ? long : [...long, url.password, decodeOr(url.password)])];
+}
+
+function decodeOr(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export class WebhookChannel implements AlertChannel {
   readonly name = 'webhook';
   readonly target: string;
@@ -52,8 +73,9 @@ export class WebhookChannel implements AlertChannel {
     this.#url = o.url;
     this.#timeoutMs = o.timeoutMs;
     this.#fetch = o.fetch ?? fetch;
-    (o.scrubber ?? secretScrubber).add(o.url);
-    this.target = `webhook at ${new URL(o.url).host}`;
+    const url = new URL(o.url);
+    (o.scrubber ?? secretScrubber).add(o.url, ...tokenParts(url));
+    this.target = `webhook at ${url.host}`;
   }
 
   async send(alert: Alert): Promise<void> {
