@@ -1,9 +1,8 @@
 /**
  * The webhook's JSON body, in Slack's incoming-webhook format: `text` (the notification and the
- * fallback for clients without blocks) and `blocks` (header, text, fields, context). Other chat
- * tools that accept Slack-compatible webhooks (Mattermost, Rocket.Chat, Discord's `/slack`
- * endpoint) read the same body. Texts are cut to Slack's limits, since an over-long block makes
- * Slack refuse the whole message with a 400.
+ * fallback for clients without blocks) and `blocks` (header, text, fields, context). Chat tools
+ * with Slack-compatible webhooks that know no blocks still show `text`. Texts are cut to Slack's
+ * limits, since an over-long block makes Slack refuse the whole message with a 400.
  * @see https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
  * @see https://docs.slack.dev/reference/block-kit/blocks/header-block (150 characters)
  * @see https://docs.slack.dev/reference/block-kit/blocks/section-block (text 3000, 10 fields of 2000)
