@@ -19,3 +19,23 @@ export { runPaperJob } from './paper-job.js';
 export { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 export { ReplayClock } from './replay-clock.js';
 export { LedgerJournal } from './ledger-journal.js';
+export {
+  Notifier,
+  buildNotifier,
+  makeAlert,
+  killSwitchAlert,
+  sessionFailedAlert,
+  reconcileMismatchAlert,
+  restartAlert,
+  gateFailedAlert,
+  pipelineFailedAlert,
+  ALERT_KINDS,
+  type Alert,
+  type AlertInput,
+  type AlertKind,
+  type Severity,
+  type AlertChannel,
+  type ChannelRoute,
+  type Delivery,
+  type NotifyOutcome,
+} from './alerts/index.js';
