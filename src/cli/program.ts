@@ -6,6 +6,7 @@ import { CliRun } from './cli-run.js';
 import type { CliIo } from './io.js';
 import {
   lazyActions,
+  registerAlerts,
   registerBacktest,
   registerCalendar,
   registerCompare,
@@ -49,6 +50,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerScheduler,
   registerDrift,
   registerRisk,
+  registerAlerts,
   registerReport,
   registerRuns,
   registerOrders,

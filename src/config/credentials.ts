@@ -7,6 +7,13 @@ export const VENUE_CREDENTIALS = {
 
 export type Venue = keyof typeof VENUE_CREDENTIALS;
 
+/** The alert channels' secrets (docs/operations.md, "Alerts"): never in a config file. */
+export const ALERT_SECRET_VARS = {
+  webhookUrl: 'MOMENTIC_ALERTS_WEBHOOK_URL',
+  smtpUser: 'MOMENTIC_ALERTS_SMTP_USER',
+  smtpPassword: 'MOMENTIC_ALERTS_SMTP_PASSWORD',
+} as const;
+
 /**
  * The environment variable that holds the secret a config key path names
  * (`venues.alpaca.api_secret_key` -> APCA_API_SECRET_KEY), for CONFIG_SECRET_IN_FILE's hint.
@@ -15,6 +22,10 @@ export function secretEnvVar(path: readonly string[]): string {
   const key = (path[path.length - 1] ?? '').toLowerCase();
   if (path[0] === 'database') return 'MOMENTIC_DATABASE_URL';
   if (path[0] === 'redis') return 'MOMENTIC_REDIS_URL';
+  if (path[0] === 'alerts') {
+    if (key.includes('url')) return ALERT_SECRET_VARS.webhookUrl;
+    return key.startsWith('user') ? ALERT_SECRET_VARS.smtpUser : ALERT_SECRET_VARS.smtpPassword;
+  }
   const venue = path.find((p): p is Venue => p in VENUE_CREDENTIALS);
   if (venue === undefined) return 'MOMENTIC_API_TOKEN (the API) or the venue variables in docs/configuration.md';
   const [first, second] = VENUE_CREDENTIALS[venue] as readonly string[];

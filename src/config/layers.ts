@@ -88,9 +88,13 @@ function checkNoSecret(layer: ConfigLayer, path: readonly string[], value: unkno
   if (isSecretEntry(path, value)) throw secretInFileError(path, layer.locate(path));
 }
 
-/** Whether a key of a file holds a secret: its name says so, or it is a URL with a password. */
+/**
+ * Whether a key of a file holds a secret: its name says so, it is a URL with a password, or it is
+ * an alert channel's webhook URL (its token is in the path) or SMTP login.
+ */
 export function isSecretEntry(path: readonly string[], value: unknown): boolean {
   const key = path[path.length - 1] ?? '';
+  if (path[0] === 'alerts' && /^(url|webhook_url|user|username|pass)$/.test(key)) return true;
   return isSecretName(key) || (typeof value === 'string' && key.endsWith('url') && urlPassword(value) !== undefined);
 }
 

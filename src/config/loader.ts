@@ -140,11 +140,18 @@ function invalidValue(
   const where: ErrorContext = layer?.locate(keyPath) ?? {};
   const shown = typeof value === 'string' ? JSON.stringify(redactUrl(value)) : JSON.stringify(value);
   const options = issue !== undefined && 'values' in issue ? (issue.values as unknown[]).map(String) : undefined;
+  // A schema check may carry its own fix (`params.hint`), e.g. a key another key makes required.
+  const own = issue?.code === 'custom' ? (issue.params as { hint?: unknown } | undefined)?.hint : undefined;
   return new ConfigError(
     'CONFIG_INVALID_VALUE',
     `invalid value ${shown} for config key "${dotted}": ${issue?.message ?? 'invalid'}`,
     {
-      hint: options !== undefined ? `use one of: ${options.join(', ')}` : `fix the value set by ${source}`,
+      hint:
+        typeof own === 'string'
+          ? own
+          : options !== undefined
+            ? `use one of: ${options.join(', ')}`
+            : `fix the value set by ${source}`,
       context: { ...where, key: dotted },
     },
   );

@@ -12,6 +12,61 @@ const count = z.number().int().min(0);
 export const PROVIDERS = ['synthetic', 'csv', 'alpaca', 'polygon', 'binance', 'failover'] as const;
 export { TIMEFRAMES };
 
+/** Alert severities, lowest first: a channel takes its `min_severity` and every one above it. */
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+/** How the email channel protects the SMTP connection (docs/operations.md, "Alerts"). */
+export const SMTP_TLS = ['starttls', 'implicit', 'none'] as const;
+
+// An address such as ops@example.com; `from` may also be `Name <ops@example.com>`.
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+const email = z.string().regex(EMAIL, 'must be an address such as ops@example.com');
+const sender = z.string().refine((s) => s === '' || EMAIL.test(s) || /^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(s), {
+  message: 'must be an address such as ops@example.com or "momentic <ops@example.com>"',
+});
+/** Routing and rate limit of one alert channel: a token bucket of `burst` alerts refilled at `per_minute`. */
+const channel = {
+  enabled: z.boolean(),
+  min_severity: z.enum(ALERT_SEVERITIES),
+  burst: z.number().int().min(1),
+  per_minute: z.number().gt(0),
+};
+
+const alertsSchema = z
+  .strictObject({
+    /** The same alert (same dedupe key) is sent once per window; 0 sends every repeat. */
+    dedupe_seconds: z.number().min(0),
+    /** Further tries of a channel after a transient failure (network, timeout, 5xx, 429, SMTP 4xx). */
+    retries: count,
+    retry_backoff_ms: z.number().int().positive(),
+    log: z.strictObject(channel),
+    /** Slack-compatible JSON POST; the URL (it carries the token) only from MOMENTIC_ALERTS_WEBHOOK_URL. */
+    webhook: z.strictObject({ ...channel, timeout_ms: z.number().int().positive() }),
+    /** SMTP; user and password only from MOMENTIC_ALERTS_SMTP_USER and MOMENTIC_ALERTS_SMTP_PASSWORD. */
+    email: z.strictObject({
+      ...channel,
+      host: z.string(),
+      port: z.number().int().min(1).max(65_535),
+      tls: z.enum(SMTP_TLS),
+      from: sender,
+      to: z.array(email),
+      timeout_ms: z.number().int().positive(),
+    }),
+  })
+  .superRefine((a, ctx) => {
+    // An enabled email channel with nowhere to send is refused at load, not at the first alert.
+    if (!a.email.enabled) return;
+    const missing = (key: 'host' | 'from' | 'to', what: string, example: string): void =>
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email', key],
+        message: `must be set when alerts.email.enabled is true: ${what}`,
+        params: { hint: `set alerts.email.${key}, e.g. ${example}; or set alerts.email.enabled: false` },
+      });
+    if (a.email.host.trim() === '') missing('host', "the SMTP server's host name", 'host: smtp.example.com');
+    if (a.email.from === '') missing('from', 'the sender address', 'from: momentic@example.com');
+    if (a.email.to.length === 0) missing('to', 'at least one recipient', 'to: [ops@example.com]');
+  });
+
 /** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
 export const configSchema = z.strictObject({
   log: z.strictObject({
@@ -89,6 +144,8 @@ export const configSchema = z.strictObject({
       stale_data_seconds: z.number().positive(),
     }),
   }),
+  /** Operator alerts: kill switch, failed sessions and pipelines, reconciliation, restarts, gates. */
+  alerts: alertsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -149,5 +206,25 @@ export const DEFAULTS: Config = {
     symbol_caps: {},
     strategy_caps: {},
     kill_switch: { max_venue_errors: 3, stale_data_seconds: 120 },
+  },
+  // The log channel only: webhook and email need their endpoints, and secrets from the environment.
+  alerts: {
+    dedupe_seconds: 600,
+    retries: 3,
+    retry_backoff_ms: 1000,
+    log: { enabled: true, min_severity: 'info', burst: 60, per_minute: 60 },
+    webhook: { enabled: false, min_severity: 'warning', burst: 10, per_minute: 2, timeout_ms: 5000 },
+    email: {
+      enabled: false,
+      min_severity: 'critical',
+      burst: 5,
+      per_minute: 0.5,
+      host: '',
+      port: 587,
+      tls: 'starttls',
+      from: '',
+      to: [],
+      timeout_ms: 10_000,
+    },
   },
 };

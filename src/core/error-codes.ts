@@ -138,6 +138,10 @@ export const ERROR_CODES = {
     kind: 'venue',
     summary: "a venue's live stream stayed disconnected longer than the session allows",
   },
+  ALERT_CHANNEL_FAILED: {
+    kind: 'venue',
+    summary: 'an alert channel (webhook, email) could not deliver an alert after its retries',
+  },
   // risk (exit 5)
   RISK_LIMIT: { kind: 'risk', summary: 'a risk limit or promotion gate was breached' },
   RISK_RECONCILE: {

@@ -12,6 +12,9 @@ export const SECRET_ENV_VARS = [
   'BINANCE_API_KEY',
   'BINANCE_API_SECRET',
   'MOMENTIC_API_TOKEN',
+  // The whole URL: a Slack-style webhook carries its token in the path, not as a password.
+  'MOMENTIC_ALERTS_WEBHOOK_URL',
+  'MOMENTIC_ALERTS_SMTP_PASSWORD',
 ] as const;
 
 /** Env vars holding URLs whose password part is secret. */

@@ -35,3 +35,23 @@ export {
   type SchedulerOptions,
   type SchedulerSummary,
 } from './scheduler/index.js';
+export {
+  Notifier,
+  buildNotifier,
+  makeAlert,
+  killSwitchAlert,
+  sessionFailedAlert,
+  reconcileMismatchAlert,
+  restartAlert,
+  gateFailedAlert,
+  pipelineFailedAlert,
+  ALERT_KINDS,
+  type Alert,
+  type AlertInput,
+  type AlertKind,
+  type Severity,
+  type AlertChannel,
+  type ChannelRoute,
+  type Delivery,
+  type NotifyOutcome,
+} from './alerts/index.js';

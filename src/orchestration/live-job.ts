@@ -16,6 +16,7 @@ import { checkLiveOptIn } from '../venues/alpaca/trading/live-opt-in.js';
 import { AlpacaTradingApi } from '../venues/alpaca/trading/trading-api.js';
 import type { ProviderContext } from '../venues/context.js';
 import { alpacaBroker, alpacaFeed, PersistFirstClient } from './alpaca-session.js';
+import { booksAdoptedAlert } from './alerts/alert-events.js';
 import { reconcileSession, type ReconcileOutcome } from './reconcile-apply.js';
 import { runSessionJob, type SessionJobOptions, type SessionJobResult } from './session-job.js';
 
@@ -68,6 +69,9 @@ export async function runLiveJob(o: LiveJobOptions): Promise<SessionJobResult> {
       actor: 'momentic live --adopt',
     });
     o.onReconcile?.(outcome);
+    if (outcome.adopted) {
+      void o.alerts?.notify(booksAdoptedAlert(describeDisagreement(outcome), { mode: 'live', sessionId }));
+    }
     if (!outcome.canTrade) {
       throw new RiskError('RISK_RECONCILE', `the ledger and Alpaca disagree: ${describeDisagreement(outcome)}`, {
         hint: 'check the account at the broker; start again with --adopt to take its books as they are (audited)',

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
 import { durationMs } from '../core/duration.js';
-import { isMomenticError, UsageError, type ErrorContext, type MomenticError } from '../core/errors.js';
+import { isMomenticError, toMomenticError, UsageError, type ErrorContext, type MomenticError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
@@ -27,8 +27,17 @@ import { canonicalJson } from '../backtest/csv.js';
 import type { Fill } from '../core/order.js';
 import type { Ledger, OrderRecord } from '../engine/ports.js';
 import type { WorkingOrder } from '../engine/order-manager.js';
+import type { KillSwitchTransition } from '../risk/kill-switch.js';
 import { createLedger, type LedgerStore } from '../store/ledger.js';
 import type { LedgerRun } from '../store/types.js';
+import {
+  killSwitchAlert,
+  reconcileMismatchAlert,
+  restartAlert,
+  sessionFailedAlert,
+  type SessionRef,
+} from './alerts/alert-events.js';
+import type { Notifier } from './alerts/notifier.js';
 import { resolveSpec } from './backtest-job.js';
 import { withinHookBudget } from './hook-budget.js';
 import { recordKillSwitch } from './kill-switch-file.js';
@@ -119,14 +128,34 @@ export interface SessionJobOptions {
   /** Listen for SIGINT and SIGTERM (default true). */
   readonly signals?: boolean;
   readonly onStart?: (sessionId: string, dir: string) => void;
+  /**
+   * Where operator alerts go (docs/operations.md, "Alerts"): kill-switch transitions, a
+   * reconciliation that disagrees, a resumed session, a session that fails. Never awaited: a
+   * channel that is down never slows or stops the session. The caller closes it.
+   */
+  readonly alerts?: Notifier;
 }
 
 /** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
-export function runSessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
-  return withinHookBudget(() => sessionJob(o));
+export async function runSessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
+  const ref: { -readonly [K in keyof SessionRef]: SessionRef[K] } = { mode: o.mode };
+  try {
+    return await withinHookBudget(() => sessionJob(o, ref));
+  } catch (e) {
+    // A session that stopped with an error, or could not start for a reason other than its
+    // command line (a bad flag or run file is the person at the terminal's to fix, exit 2).
+    const err = toMomenticError(e);
+    if (ref.sessionId !== undefined || (err.kind !== 'usage' && err.kind !== 'config')) {
+      void o.alerts?.notify(sessionFailedAlert(err, ref));
+    }
+    throw e;
+  }
 }
 
-async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
+async function sessionJob(
+  o: SessionJobOptions,
+  ref: { -readonly [K in keyof SessionRef]: SessionRef[K] },
+): Promise<SessionJobResult> {
   const { home, config, flags } = o;
   const source = parseSource(flags.source, o.cwd);
   const speed = parseSpeed(flags.speed, source);
@@ -172,6 +201,8 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
   const previous =
     o.resume === true && source.kind === 'venue' ? await unfinishedSession(ledger, o.mode, spec) : undefined;
   const sessionId = previous?.id ?? newRunId();
+  ref.sessionId = sessionId;
+  ref.strategy = spec.strategy.name;
   const dir = previous?.resultDir ?? runResultsDir(home, sessionId);
   const startedAt = previous?.startedAt ?? Date.now();
   let result: SessionResult | undefined;
@@ -190,7 +221,10 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     // A journal that cannot be written ends the session (with the ledger's error, exit 4).
     const unjournaled = new AbortController();
     journal.onError = () => unjournaled.abort();
-    if (previous !== undefined) o.logger?.info({ session: sessionId }, 'resuming the unfinished session');
+    if (previous !== undefined) {
+      o.logger?.info({ session: sessionId }, 'resuming the unfinished session');
+      void o.alerts?.notify(restartAlert(ref, previous.startedAt));
+    }
     await o.beforeStart?.(sessionId, previous !== undefined, ledger);
     const resume = previous === undefined ? undefined : await resumeState(ledger, sessionId, Date.now());
     // A resumed session keeps what its earlier runs wrote and carries on after it.
@@ -257,8 +291,8 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
       ...(resume === undefined ? {} : { resume }),
       files,
       signal: AbortSignal.any([end.signal, unjournaled.signal]),
-      ...(o.reconcile === undefined ? {} : { reconcile: o.reconcile(sessionId) }),
-      onKillSwitch: recordKillSwitch(home, { mode: o.mode, runId: sessionId }),
+      ...(o.reconcile === undefined ? {} : { reconcile: alertOnMismatch(o.reconcile(sessionId), ref, o.alerts) }),
+      onKillSwitch: alertOnTransition(recordKillSwitch(home, { mode: o.mode, runId: sessionId }), ref, o.alerts),
       onRiskEvent: (e) => journal.riskEvent(e),
       config: {
         run: spec,
@@ -308,6 +342,36 @@ async function sessionJob(o: SessionJobOptions): Promise<SessionJobResult> {
     end?.dispose();
     await ledger.close();
   }
+}
+
+/** The kill switch's record in the workspace, and its alert (sent first: a full disk must not hide a halt). */
+function alertOnTransition(
+  record: (t: KillSwitchTransition) => void,
+  ref: SessionRef,
+  alerts: Notifier | undefined,
+): (t: KillSwitchTransition) => void {
+  if (alerts === undefined) return record;
+  return (t) => {
+    void alerts.notify(killSwitchAlert(t, { ...ref }));
+    record(t);
+  };
+}
+
+/** A periodic reconciliation that disagrees is alerted, then handled by the session as before. */
+function alertOnMismatch(
+  reconcile: () => Promise<void>,
+  ref: SessionRef,
+  alerts: Notifier | undefined,
+): () => Promise<void> {
+  if (alerts === undefined) return reconcile;
+  return async () => {
+    try {
+      await reconcile();
+    } catch (e) {
+      if (isMomenticError(e) && e.code === 'RISK_RECONCILE') void alerts.notify(reconcileMismatchAlert(e, { ...ref }));
+      throw e;
+    }
+  };
 }
 
 /** The session's orders in the ledger that none of `known` holds (working at a crash, or never sent). */

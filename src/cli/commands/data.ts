@@ -18,6 +18,8 @@ import { validateRaw } from '../../data/validate.js';
 import { fetchData } from '../../orchestration/fetch-data.js';
 import { noDataText, refuseUnknownSymbols, workspaceSymbols } from '../../orchestration/symbol-check.js';
 import { createDataProvider } from '../../venues/registry.js';
+import { gateFailedAlert } from '../../orchestration/alerts/alert-events.js';
+import { openAlerts } from '../alerts-setup.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -57,6 +59,9 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
   const loaded = await ctx.config(configFlags(opts));
   const { config } = loaded;
   const log = await ctx.logger();
+  // Built first, so a channel missing its secret stops the command before anything is fetched.
+  // A channel holds no connection before its first alert: nothing to close when the fetch throws.
+  const alerts = await openAlerts(ctx);
   const spec = str(opts.provider) ?? config.data.provider;
   const provider = await createDataProvider(spec, {
     config,
@@ -123,6 +128,18 @@ export async function dataFetch(ctx: CommandContext, opts: Record<string, unknow
     for (const r of reports)
       if (r.quarantineFile !== undefined) ctx.out(`quarantined ${r.quarantined} ${r.symbol} rows: ${r.quarantineFile}`);
   }
+  if (quarantined > 0) {
+    const failures = reports
+      .filter((r) => r.quarantined > 0)
+      .map((r) => ({
+        step: `data fetch ${provider.name}`,
+        symbol: r.symbol,
+        rows: r.quarantined,
+        ...(r.quarantineFile === undefined ? {} : { file: r.quarantineFile }),
+      }));
+    void alerts.notify(gateFailedAlert(failures));
+  }
+  await alerts.close();
   return quarantined > 0 ? 3 : 0;
 }
 

@@ -1,5 +1,6 @@
 import { runLiveJob } from '../../orchestration/live-job.js';
 import { preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
+import { withAlerts } from '../alerts-setup.js';
 import type { CommandContext } from '../context.js';
 import { explainSessionConfig, printSession } from './session-output.js';
 
@@ -12,35 +13,38 @@ export async function live(ctx: CommandContext, opts: Record<string, unknown>): 
   const configFile = String(opts.config);
   await preloadRunFileStrategy(configFile);
   if (opts.explainConfig === true) return explainSessionConfig(ctx, loaded, configFile);
-  const result = await runLiveJob({
-    home: loaded.home,
-    config: loaded.config,
-    env: loaded.env,
-    cwd: ctx.io.cwd,
-    flags: {
-      configFile,
-      ...(str(opts.for) === undefined ? {} : { for: String(opts.for) }),
-      ...(str(opts.until) === undefined ? {} : { until: String(opts.until) }),
-    },
-    confirmLive: opts.confirmLive === true,
-    adopt: opts.adopt === true,
-    appSources: loaded.sources,
-    logger: log,
-    onStart: (id, dir) => log.info({ session_id: id, dir }, 'live session started'),
-    onReconcile: (r) => {
-      const p = r.plan;
-      if (p.adoptFills.length + p.markSent.length + p.endOrders.length > 0 || r.adopted) {
-        log.info(
-          {
-            adopted_fills: p.adoptFills.length,
-            marked_sent: p.markSent.length,
-            ended: p.endOrders.length,
-            adopted_books: r.adopted,
-          },
-          'reconciled with Alpaca',
-        );
-      }
-    },
-  });
+  const result = await withAlerts(ctx, (alerts) =>
+    runLiveJob({
+      alerts,
+      home: loaded.home,
+      config: loaded.config,
+      env: loaded.env,
+      cwd: ctx.io.cwd,
+      flags: {
+        configFile,
+        ...(str(opts.for) === undefined ? {} : { for: String(opts.for) }),
+        ...(str(opts.until) === undefined ? {} : { until: String(opts.until) }),
+      },
+      confirmLive: opts.confirmLive === true,
+      adopt: opts.adopt === true,
+      appSources: loaded.sources,
+      logger: log,
+      onStart: (id, dir) => log.info({ session_id: id, dir }, 'live session started'),
+      onReconcile: (r) => {
+        const p = r.plan;
+        if (p.adoptFills.length + p.markSent.length + p.endOrders.length > 0 || r.adopted) {
+          log.info(
+            {
+              adopted_fills: p.adoptFills.length,
+              marked_sent: p.markSent.length,
+              ended: p.endOrders.length,
+              adopted_books: r.adopted,
+            },
+            'reconciled with Alpaca',
+          );
+        }
+      },
+    }),
+  );
   return printSession(ctx, result);
 }

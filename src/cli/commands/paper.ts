@@ -2,6 +2,7 @@ import { runPaperJob } from '../../orchestration/paper-job.js';
 import { venueFeeds } from '../../orchestration/venue-feeds.js';
 import type { SessionFlags } from '../../orchestration/session-job.js';
 import { preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
+import { withAlerts } from '../alerts-setup.js';
 import type { CommandContext } from '../context.js';
 import { explainSessionConfig, printSession } from './session-output.js';
 
@@ -26,17 +27,20 @@ export async function paper(ctx: CommandContext, opts: Record<string, unknown>):
   const flags = sessionFlags(opts);
   await preloadRunFileStrategy(flags.configFile);
   if (opts.explainConfig === true) return explainSessionConfig(ctx, loaded, flags.configFile);
-  const result = await runPaperJob({
-    home: loaded.home,
-    config: loaded.config,
-    cwd: ctx.io.cwd,
-    flags,
-    appSources: loaded.sources,
-    logger: log,
-    // Without --source the session follows the venue's market-data stream (live.venue).
-    venueFeed: venueFeeds({ config: loaded.config, env: loaded.env, home: loaded.home, logger: log }),
-    onStart: (id, dir) => log.info({ session_id: id, dir }, 'paper session started'),
-  });
+  const result = await withAlerts(ctx, (alerts) =>
+    runPaperJob({
+      home: loaded.home,
+      config: loaded.config,
+      cwd: ctx.io.cwd,
+      flags,
+      appSources: loaded.sources,
+      logger: log,
+      // Without --source the session follows the venue's market-data stream (live.venue).
+      venueFeed: venueFeeds({ config: loaded.config, env: loaded.env, home: loaded.home, logger: log }),
+      onStart: (id, dir) => log.info({ session_id: id, dir }, 'paper session started'),
+      alerts,
+    }),
+  );
   if (result.rejectedRows > 0) {
     ctx.io.stderr(
       `warning: ${result.rejectedRows} rows of the replayed file failed the quality gates and were left out, as data import would (momentic data validate --file ... lists them)\n`,

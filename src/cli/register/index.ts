@@ -1,3 +1,4 @@
+export { registerAlerts } from './alerts.js';
 export { registerBacktest, registerReport } from './backtest.js';
 export { registerCalendar } from './calendar.js';
 export { registerCompare } from './compare.js';

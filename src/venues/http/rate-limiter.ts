@@ -48,14 +48,18 @@ export class TokenBucket {
   /** Takes `cost` units, waiting until they are available. */
   async take(cost = 1, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const now = this.#now();
-      this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#last) * this.#perMs);
-      this.#last = now;
-      if (this.#tokens >= cost) {
-        this.#tokens -= cost;
-        return;
-      }
+      if (this.tryTake(cost)) return;
       await this.#sleep(Math.ceil((cost - this.#tokens) / this.#perMs), signal);
     }
+  }
+
+  /** Takes `cost` units if they are there now; false (nothing taken) when the caller must not wait. */
+  tryTake(cost = 1): boolean {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#last) * this.#perMs);
+    this.#last = now;
+    if (this.#tokens < cost) return false;
+    this.#tokens -= cost;
+    return true;
   }
 }
