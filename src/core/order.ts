@@ -46,6 +46,12 @@ export interface Fill {
   readonly fee: number;
   readonly ts: number;
   readonly liquidity?: Liquidity;
+  /**
+   * The order's cumulative filled quantity at the venue once this fill is counted, when the venue
+   * reports one (a broker's stream): the ledger then books only what it lacks of it, so a fill
+   * that reconciliation already adopted from the broker's executions is not booked twice.
+   */
+  readonly cumQty?: number;
 }
 
 /** A venue or risk denial, delivered to the strategy as an event. */

@@ -74,6 +74,7 @@ export class LedgerJournal implements Ledger {
         fee: f.fee,
         ts: f.ts,
         ...(f.liquidity === undefined ? {} : { liquidity: f.liquidity }),
+        ...(f.cumQty === undefined ? {} : { cumQty: f.cumQty }),
       }),
     );
   }

@@ -70,6 +70,7 @@ export async function applyReconcile(
       fee: f.fee,
       ts: f.ts,
       execId: f.execId,
+      cumQty: f.cumQty,
     });
   }
   for (const e of plan.endOrders) {

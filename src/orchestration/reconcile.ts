@@ -40,11 +40,20 @@ export interface PositionMismatch {
   readonly broker: number;
 }
 
+/**
+ * An execution to book, with the order's cumulative filled quantity through it: booked with it,
+ * a fill the session's stream books meanwhile (a delayed update, a read racing the stream) is
+ * not booked a second time (docs/ledger.md, `recordFill`).
+ */
+export interface AdoptedFill extends BrokerFill {
+  readonly cumQty: number;
+}
+
 export interface ReconcilePlan {
   /** Persisted, never marked sent, but the broker has them: sent just before a crash. */
   readonly markSent: readonly { readonly clientOrderId: string; readonly venueOrderId?: string }[];
   /** Executions of our open orders the ledger lacks, oldest first. */
-  readonly adoptFills: readonly BrokerFill[];
+  readonly adoptFills: readonly AdoptedFill[];
   /** Orders the broker ended (cancelled, expired, rejected) while the ledger still has them open. */
   readonly endOrders: readonly { readonly clientOrderId: string; readonly status: OrderStatus }[];
   /** Orders the ledger says were sent and the broker does not know. */
@@ -72,6 +81,18 @@ function sameQty(a: number, b: number): boolean {
 const byTime = (a: BrokerFill, b: BrokerFill): number =>
   a.ts - b.ts || (a.execId < b.execId ? -1 : a.execId > b.execId ? 1 : 0);
 
+/** Each execution's order filled quantity through it: its own and its order's earlier executions. */
+function cumulativeQty(fills: readonly BrokerFill[]): Map<BrokerFill, number> {
+  const out = new Map<BrokerFill, number>();
+  const sum = new Map<string, number>();
+  for (const f of [...fills].sort(byTime)) {
+    const cum = (sum.get(f.clientOrderId) ?? 0) + f.qty;
+    sum.set(f.clientOrderId, cum);
+    out.set(f, cum);
+  }
+  return out;
+}
+
 /** What reconciling would do; `applyReconcile` does it. Pure: the same books give the same plan. */
 export function planReconcile(ledger: LedgerBooks, broker: BrokerBooks): ReconcilePlan {
   const markSent: { clientOrderId: string; venueOrderId?: string }[] = [];
@@ -89,16 +110,18 @@ export function planReconcile(ledger: LedgerBooks, broker: BrokerBooks): Reconci
     if (list === undefined) byOrder.set(f.clientOrderId, [f]);
     else list.push(f);
   }
-  const adoptFills: BrokerFill[] = [];
+  const cumQty = cumulativeQty(broker.fills);
+  const adoptFills: AdoptedFill[] = [];
   for (const [id, list] of byOrder) {
     let known = (ours.get(id) as LedgerOrder).filledQty;
     for (const f of list.sort(byTime)) {
+      const cum = cumQty.get(f) as number;
       if (known <= 0 || sameQty(known, 0)) {
-        adoptFills.push(f);
+        adoptFills.push({ ...f, cumQty: cum });
       } else if (f.qty <= known || sameQty(f.qty, known)) {
         known -= f.qty;
       } else {
-        adoptFills.push({ ...f, execId: `${f.execId}:rest`, qty: f.qty - known });
+        adoptFills.push({ ...f, execId: `${f.execId}:rest`, qty: f.qty - known, cumQty: cum });
         known = 0;
       }
     }

@@ -48,23 +48,28 @@ export async function upsertPosition(db: Db, p: LedgerPosition): Promise<void> {
  * fees and status (`partially_filled`, or `filled` once the quantity is reached, with its event),
  * and the position. A fill whose `execId` was already booked changes nothing (`booked: false`).
  * A fill of an order that has already ended (a fill racing a cancel) is still booked into the
- * quantities and the position, but the order's status stays.
+ * quantities and the position, but the order's status stays. A fill with `cumQty` books only
+ * what the order lacks of that cumulative quantity, and nothing when it has it all.
  */
-export async function recordFill(db: Db, runId: string, fill: NewFill): Promise<FillResult> {
+export async function recordFill(db: Db, runId: string, given: NewFill): Promise<FillResult> {
   return db.transaction().execute(async (trx) => {
+    const order = await getOrder(trx, runId, given.clientOrderId);
+    if (order === undefined) throw orderNotFound(runId, given.clientOrderId);
+    const fill = given.cumQty === undefined ? given : { ...given, qty: lacking(order, given.qty, given.cumQty) };
     let inserted: { id: number } | undefined;
-    try {
-      inserted = await trx
-        .insertInto('fills')
-        .values(fillToRow(runId, fill))
-        .onConflict((oc) => oc.columns(['run_id', 'exec_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-    } catch (e) {
-      if (isForeignKeyViolation(e)) throw orderNotFound(runId, fill.clientOrderId);
-      throw e;
+    if (given.cumQty === undefined || fill.qty > 0) {
+      try {
+        inserted = await trx
+          .insertInto('fills')
+          .values(fillToRow(runId, fill))
+          .onConflict((oc) => oc.columns(['run_id', 'exec_id']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+      } catch (e) {
+        if (isForeignKeyViolation(e)) throw orderNotFound(runId, fill.clientOrderId);
+        throw e;
+      }
     }
-    const order = (await getOrder(trx, runId, fill.clientOrderId)) as LedgerOrder;
     if (inserted === undefined) {
       const position = (await getPosition(trx, runId, fill.symbol)) ?? flat(runId, fill.symbol, fill.ts);
       return { booked: false, order, position };
@@ -106,6 +111,15 @@ export async function recordFill(db: Db, runId: string, fill: NewFill): Promise<
     await upsertPosition(trx, position);
     return { booked: true, order: (await getOrder(trx, runId, fill.clientOrderId)) as LedgerOrder, position };
   });
+}
+
+/**
+ * What a fill reaching `cumQty` in all adds to what the order has booked: at most its own
+ * quantity, nothing (0) when the order has it all already (within float residue).
+ */
+function lacking(order: LedgerOrder, qty: number, cumQty: number): number {
+  const missing = Math.min(qty, cumQty - order.filledQty);
+  return missing > order.qty * FILLED_TOLERANCE ? missing : 0;
 }
 
 /** Fills of a run (or of one of its orders) in booking order. */

@@ -86,6 +86,13 @@ export interface NewFill {
   readonly liquidity?: Liquidity;
   /** The venue's execution id: a fill with a known one is not booked again. */
   readonly execId?: string;
+  /**
+   * The order's cumulative filled quantity at the venue once this fill is counted. When given,
+   * only the part beyond what the order has booked is booked (none when it has it all already):
+   * the stream's fills and reconciliation's adopted executions of one order then never add up
+   * to more than the venue filled, whichever is written first.
+   */
+  readonly cumQty?: number;
 }
 
 export interface LedgerFill extends NewFill {

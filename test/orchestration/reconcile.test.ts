@@ -129,6 +129,27 @@ describe('planReconcile', () => {
     expect(five.adoptFills.map((f) => [f.execId, f.qty, f.price])).toEqual([['e2:rest', 5, 101]]);
   });
 
+  it("adopts each execution with its order's filled quantity through it, so a stream fill booked meanwhile is not booked again", () => {
+    const broker = {
+      orders: new Map([['a', brokerOrder('a', { status: 'filled', filledQty: 10 })]]),
+      // Out of time order on purpose, with another order's execution between them.
+      fills: [
+        fill('e2', 'a', 6, 101, T0 + 61_000),
+        fill('x1', 'b', 3, 50, T0 + 60_500),
+        fill('e1', 'a', 4, 100, T0 + 60_000),
+      ],
+    };
+    const none = planReconcile(...books({ openOrders: [ledgerOrder('a'), ledgerOrder('b')] }, broker));
+    // a: 4 through e1, 4 + 6 = 10 through e2; b's 3 do not count towards a.
+    expect(none.adoptFills.map((f) => [f.execId, f.qty, f.cumQty])).toEqual([
+      ['e1', 4, 4],
+      ['x1', 3, 3],
+      ['e2', 6, 10],
+    ]);
+    const five = planReconcile(...books({ openOrders: [ledgerOrder('a', { filledQty: 5 })] }, broker));
+    expect(five.adoptFills.map((f) => [f.execId, f.qty, f.cumQty])).toEqual([['e2:rest', 5, 10]]);
+  });
+
   it('does not adopt an execution already booked', () => {
     const a = ledgerOrder('a', { status: 'filled', filledQty: 10 });
     const plan = planReconcile(

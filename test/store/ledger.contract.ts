@@ -332,6 +332,34 @@ export function ledgerContract(backend: Backend): void {
         ).toBe('LEDGER_NOT_FOUND');
       });
 
+      it("a fill with the venue's cumulative quantity books only what its order lacks, whoever books first", async () => {
+        const runId = await newRun();
+        await ledger.persistOrder(runId, req('c-adopted', { qty: 10 }), T0);
+        await ledger.persistOrder(runId, req('c-streamed', { qty: 10 }), T0);
+        const fill = (id: string, o: { qty: number; cumQty: number; execId?: string }) => ({
+          clientOrderId: id, symbol: 'AAPL', side: 'buy' as const, price: 100, fee: 0, ts: T0 + 1, ...o,
+        }); // prettier-ignore
+        // Reconciliation adopts the broker's execution of 4; the stream's delayed update of it
+        // (the order at 4 in all) then adds nothing, and its next one (10 in all) adds 6.
+        expect((await ledger.recordFill(runId, fill('c-adopted', { qty: 4, cumQty: 4, execId: 'e1' }))).booked).toBe(
+          true,
+        );
+        const late = await ledger.recordFill(runId, fill('c-adopted', { qty: 4, cumQty: 4 }));
+        expect(late.booked).toBe(false);
+        expect(late.order.filledQty).toBe(4);
+        const rest = await ledger.recordFill(runId, fill('c-adopted', { qty: 10, cumQty: 10 }));
+        expect(rest.order).toMatchObject({ filledQty: 10, status: 'filled' });
+        expect((await ledger.listFills(runId, 'c-adopted')).map((f) => f.qty)).toEqual([4, 6]);
+        // The other way round: the stream books 4, then reconciliation's read of the execution
+        // (made before the stream's write) comes with its id: nothing more.
+        await ledger.recordFill(runId, fill('c-streamed', { qty: 4, cumQty: 4 }));
+        const adopted = await ledger.recordFill(runId, fill('c-streamed', { qty: 4, cumQty: 4, execId: 'e2' }));
+        expect(adopted.booked).toBe(false);
+        expect(adopted.order.filledQty).toBe(4);
+        // 10 + 4 bought in all, as the venue filled them.
+        expect(adopted.position.qty).toBe(14);
+      });
+
       it('a position written directly round-trips and a second write replaces it', async () => {
         const runId = await newRun();
         const p = {

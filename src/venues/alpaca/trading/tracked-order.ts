@@ -106,6 +106,7 @@ export class TrackedOrder {
         price,
         fee: 0,
         ts,
+        cumQty: o.filled_qty,
       };
       events.push({ kind, ts, order: this.snapshot(), fill, slippage: 0 });
     }

@@ -48,9 +48,10 @@ describe('AlpacaExecutionClient', () => {
     s.fake.trade('AAPL', 103, 6);
     await s.settle();
     const fills = s.of('p1').filter((e): e is OrderFilledEvent => e.kind !== 'accepted' && 'fill' in e);
-    expect(fills.map((e) => [e.kind, e.fill.qty, e.fill.price])).toEqual([
-      ['partially_filled', 4, 100],
-      ['filled', 6, 103],
+    // Each with the venue's cumulative filled quantity, which the ledger books up to.
+    expect(fills.map((e) => [e.kind, e.fill.qty, e.fill.price, e.fill.cumQty])).toEqual([
+      ['partially_filled', 4, 100, 4],
+      ['filled', 6, 103, 10],
     ]);
     // (4 x 100 + 6 x 103) / 10 = 101.8
     expect(s.client.order('p1')?.avgFillPrice).toBeCloseTo(101.8, 9);
