@@ -295,7 +295,6 @@ export class OrderManager {
       // The venue may have answered synchronously (a simulated rejection): sent all the same.
       m.sentAt = this.#o.now();
       this.#o.journal?.markSent(id, m.sentAt);
-      this.#o.onVenueOk?.();
       if (this.policies.cancelAfterMs > 0 && !isTerminal(m.status)) {
         this.#o.schedule(this.policies.cancelAfterMs, () => this.#timeout(m));
       }
@@ -340,6 +339,11 @@ export class OrderManager {
   }
 
   #onEvent(e: ExecutionEvent): void {
+    // A broker answers after `submit` returned, its own retries spent: its acceptance says the
+    // venue works, a `venue_unavailable` rejection is a venue error (N in a row halt the kill
+    // switch). The simulated exchange accepts within `submit`, so it resets the count there.
+    if (e.kind === 'accepted') this.#o.onVenueOk?.();
+    else if (e.kind === 'rejected' && e.code === 'venue_unavailable') this.#o.onVenueError?.(e.rejection.reason, e.ts);
     this.#book(e);
     this.#emit(e);
   }

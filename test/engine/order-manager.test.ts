@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { Fill, OrderRequest, OrderState } from '../../src/core/order.js';
 import { OrderManager, type OrderJournal, type OrderPolicies } from '../../src/engine/order-manager.js';
 import { isTerminal } from '../../src/core/order-state.js';
-import type { ExecutionClient, ExecutionEvent, ExecutionListener, OrderRecord } from '../../src/engine/ports.js';
+import type {
+  ExecutionClient,
+  ExecutionEvent,
+  ExecutionListener,
+  OrderRecord,
+  RejectCode,
+} from '../../src/engine/ports.js';
 
 class Clock {
   now = 0;
@@ -77,14 +83,17 @@ class ScriptedVenue implements ExecutionClient {
   end(req: OrderRequest, kind: 'cancelled' | 'expired', ts = 0): void {
     this.emit({ kind, ts, order: this.state(req, kind), reason: kind });
   }
-  reject(req: OrderRequest, ts = 0): void {
+  reject(req: OrderRequest, ts = 0, code: RejectCode = 'invalid_order', reason = 'no'): void {
     this.emit({
       kind: 'rejected',
       ts,
       order: this.state(req, 'rejected'),
-      code: 'invalid_order',
-      rejection: { clientOrderId: req.clientOrderId, symbol: req.symbol, reason: 'no', source: 'venue', ts },
+      code,
+      rejection: { clientOrderId: req.clientOrderId, symbol: req.symbol, reason, source: 'venue', ts },
     });
+  }
+  accept(req: OrderRequest, ts = 0): void {
+    this.emit({ kind: 'accepted', ts, order: this.state(req, 'accepted') });
   }
 }
 
@@ -232,6 +241,28 @@ describe('OrderManager', () => {
     expect(om.order('p')?.status).toBe('rejected');
     expect(om.order('p')?.history[1]?.reason).toBe('venue error after 1 attempt(s): bad symbol');
     expect(errors).toEqual(['bad symbol']);
+  });
+
+  it("counts a broker's later venue_unavailable rejections as venue errors, and its acceptances as the venue working", () => {
+    const seen: string[] = [];
+    const { venue, om } = setup(
+      {},
+      { onVenueError: (m) => seen.push(`error: ${m}`), onVenueOk: () => seen.push('ok') },
+    );
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => req(id));
+    for (const r of [a, b, c, d]) om.submit(r as OrderRequest);
+    // Handing an order to a broker tells nothing yet: its answer comes later.
+    expect(seen).toEqual([]);
+    venue.reject(a as OrderRequest, 1, 'venue_unavailable', 'alpaca never took the order: HTTP 500');
+    venue.reject(b as OrderRequest, 2, 'insufficient_buying_power', 'alpaca: insufficient buying power');
+    venue.accept(c as OrderRequest, 3);
+    venue.reject(d as OrderRequest, 4, 'venue_unavailable', 'alpaca never took the order: timeout');
+    // A refusal on the merits is the venue working as it should: neither an error nor a reset.
+    expect(seen).toEqual([
+      'error: alpaca never took the order: HTTP 500',
+      'ok',
+      'error: alpaca never took the order: timeout',
+    ]);
   });
 
   it('slices a parent order over time (TWAP), the last slice taking the rounding rest', () => {
