@@ -48,6 +48,7 @@ import { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 import { instrumentOf } from './run-data.js';
 import { runSession, type SessionResult, type SessionVenue } from './session.js';
 import { SessionEnd, type StopReason } from './session-end.js';
+import { markSentOnAck } from './sent-on-ack.js';
 import { SESSION_FILES, SessionFiles } from './session-files.js';
 import { ledgerOrderRecord, mergeResumed, readPriorResults, requestOf } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
@@ -279,11 +280,7 @@ async function sessionJob(
           durable: () => journal.drained(),
           stop: () => unjournaled.abort(),
         });
-        if (o.sentOnAck === true) {
-          v.execution.subscribe((e) => {
-            if (e.kind === 'accepted') journal.markSent(e.order.clientOrderId, e.ts);
-          });
-        }
+        if (o.sentOnAck === true) markSentOnAck(v.execution, journal, clock);
         return v;
       },
       // With a broker, "sent" is what the broker acknowledged (sentOnAck), not the hand-over.
