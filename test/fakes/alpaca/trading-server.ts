@@ -32,6 +32,8 @@ export type TradingFault = { readonly match?: string } &
   );
 
 export interface FakeTradingRequest {
+  /** Wall-clock ms when the request had arrived whole (a retry's wait is the gap between two). */
+  readonly at: number;
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
@@ -63,8 +65,10 @@ export interface FakeTrading {
   trade(symbol: string, price: number, maxQty?: number): void;
   /** The symbol's price for buying power and market value, without trading. */
   setPrice(symbol: string, price: number): void;
-  /** Jumps the venue's clock (epoch ms). */
+  /** Jumps the venue's clock (epoch ms), which then stands still. */
   setNow(ts: number): void;
+  /** Moves the venue's running clock by `ms` (negative: back): it keeps running from there. */
+  shiftClock(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -82,11 +86,12 @@ export async function startFakeTrading(options: FakeTradingOptions = {}): Promis
   const keyId = options.keyId ?? FAKE_KEY_ID;
   const secretKey = options.secretKey ?? FAKE_SECRET_KEY;
   let clock = options.now;
+  let offset = 0;
   const stream = new FakeTradeStream({ keyId, secretKey, binaryFrames: options.textFrames !== true });
   const venue = new FakeTradingVenue(
     options.assets ?? DEFAULT_ASSETS,
     options.cash ?? 100_000,
-    () => clock ?? Date.now(),
+    () => clock ?? Date.now() + offset,
     (u) => stream.publish(u),
   );
   const faults: TradingFault[] = [...(options.faults ?? [])];
@@ -109,7 +114,14 @@ export async function startFakeTrading(options: FakeTradingOptions = {}): Promis
     const method = req.method ?? 'GET';
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
-    requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body });
+    requests.push({
+      at: Date.now(),
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body,
+    });
     const where = `${method} ${url.pathname}${url.search}`;
     const i = faults.findIndex((f) => f.match === undefined || where.includes(f.match));
     const fault = i >= 0 ? faults.splice(i, 1)[0] : undefined;
@@ -353,6 +365,9 @@ export async function startFakeTrading(options: FakeTradingOptions = {}): Promis
     setPrice: (symbol, price) => void venue.prices.set(symbol, price),
     setNow: (ts) => {
       clock = ts;
+    },
+    shiftClock: (ms) => {
+      offset += ms;
     },
     close: async () => {
       stream.drop();
