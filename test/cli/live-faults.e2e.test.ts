@@ -1,116 +1,35 @@
 /**
  * `momentic live` through each fault docs/live.md names, in real child processes of the built CLI
  * against the Alpaca fakes on the real clock: one session per fault, each with its own fakes and
- * workspace, all started at once (about three and a half minutes in all). For each: the exit code
- * (0 when the session rides the fault out, the documented one when it must stop), no stack trace
- * for the user, the fake venue's log against our ledger (every venue order ours and marked sent,
- * no client order id taken twice, the same filled quantities and positions), then what the fault
- * itself must leave behind. Slow: its own file.
+ * workspace, all started at once (about three minutes in all). For each: the exit code (0 when
+ * the session rides the fault out, the documented one when it must stop), no stack trace for the
+ * user, the fake venue's log against our ledger (every venue order ours and marked sent, no
+ * client order id taken twice, the same filled quantities and positions), then what the fault
+ * itself must leave behind (test/support/live-faults.ts runs them). Slow: its own file.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger } from '../../src/store/index.js';
-import type { LedgerFill, LedgerOrder, LedgerPosition, LedgerRiskEvent, LedgerRun } from '../../src/store/types.js';
-import { startAlpacaFakes, type AlpacaFakes } from '../fakes/alpaca/run-fakes.js';
-import { startFakeTrading, type FakeTrading } from '../fakes/alpaca/trading-server.js';
 import type { WireOrder } from '../fakes/alpaca/trading-venue.js';
-import { tempDir } from '../support/cli.js';
+import { sleep, waitFor, type BarRow } from '../support/live-session.js';
 import {
-  Market,
-  readBarsCsv,
-  runLive,
-  sleep,
-  STACK_LINE,
-  waitFor,
-  type BarRow,
-  type Exit,
-} from '../support/live-session.js';
+  errorOf,
+  expectWhole,
+  firstPostId,
+  ledgerOrder,
+  PAIRS,
+  play,
+  posts,
+  PRICE,
+  refusals,
+  venueOrders,
+  warnings,
+  type Outcome,
+  type Scenario,
+} from '../support/live-faults.js';
 
-const PAIRS = ['BTC/USD', 'ETH/USD'] as const;
-const PRICE = { 'BTC/USD': 50_000, 'ETH/USD': 3_000 } as const;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-
-/** A fast sma-cross of 0.01 of each pair (see Market for the prices that make it trade). */
-function runFile(live: Readonly<Record<string, string>>, extra: string): string {
-  const section = { venue: 'alpaca', warmup_bars: '3', reconcile_every: '30s', ...live };
-  return [
-    'strategy: sma-cross',
-    'params:',
-    '  fast: 1',
-    '  slow: 2',
-    '  qty: 0.01',
-    `symbols: [${PAIRS.join(', ')}]`,
-    'timeframe: 1m',
-    'cash: 100000',
-    'live:',
-    ...Object.entries(section).map(([k, v]) => `  ${k}: ${v}`),
-    extra,
-  ].join('\n');
-}
-
-/** One session under one fault, while it runs. */
-interface Session {
-  readonly fakes: AlpacaFakes;
-  /** The trading fake the session talks to (the fakes' own, or one of another account). */
-  readonly trading: FakeTrading;
-  readonly market: Market;
-  /** Settles when the process exits. */
-  readonly exited: Promise<Exit>;
-  /** Wall-clock times the injection noted (when it did what). */
-  readonly notes: Map<string, number>;
-}
-
-/** What a session left: its exit, the ledger's books, its bars, and the fakes to compare with. */
-interface Outcome extends Session {
-  readonly exit: Exit;
-  /** What the fault injection itself threw (nothing, when it went as planned). */
-  readonly injection: unknown;
-  readonly run: LedgerRun | undefined;
-  readonly orders: readonly LedgerOrder[];
-  readonly fills: readonly LedgerFill[];
-  readonly positions: readonly LedgerPosition[];
-  readonly risk: readonly LedgerRiskEvent[];
-  readonly bars: readonly BarRow[];
-}
-
-interface Scenario {
-  readonly fault: string;
-  /** What the session must do about it: the test's name. */
-  readonly outcome: string;
-  readonly exitCode: 0 | 4;
-  readonly for: string;
-  readonly live?: Readonly<Record<string, string>>;
-  /** More of the run file (top-level keys). */
-  readonly runFile?: string;
-  /** Pairs whose market orders fill as they arrive (default both). */
-  readonly fillOnArrival?: readonly string[];
-  /** The trading venue knows other keys than the session's. */
-  readonly otherAccount?: boolean;
-  /** Faults set before the process starts. */
-  readonly before?: (s: Session) => void;
-  /** Faults injected while it runs, on the fakes' events. */
-  readonly during?: (s: Session) => Promise<void>;
-  /** What the fault must leave behind, beyond the checks every session passes. */
-  readonly facts: (o: Outcome) => void;
-}
-
-const venueOrders = (t: FakeTrading): WireOrder[] => t.venue.log.flatMap((e) => (e.kind === 'order' ? [e.order] : []));
-const clientIdOf = (body: string): string => (JSON.parse(body) as { client_order_id: string }).client_order_id;
-/** POST /v2/orders as the venue received them: arrival time and client order id. */
-const posts = (t: FakeTrading): { at: number; id: string }[] =>
-  t.requests
-    .filter((r) => r.method === 'POST' && r.path === '/v2/orders')
-    .map((r) => ({ at: r.at, id: clientIdOf(r.body) }));
-const refusals = (t: FakeTrading) => t.venue.log.flatMap((e) => (e.kind === 'refused' ? [e] : []));
-const firstPostId = (o: Outcome): string => posts(o.trading)[0]?.id as string;
-const ledgerOrder = (o: Outcome, id: string): LedgerOrder | undefined => o.orders.find((x) => x.clientOrderId === id);
-/** The error a failed command printed (with --json, on stdout). */
-const errorOf = (o: Outcome) =>
-  (JSON.parse(o.exit.stdout) as { error: { code: string; message: string; hint: string } }).error;
-const warnings = (o: Outcome, msg: string): string[] =>
-  o.exit.stderr.split('\n').filter((l) => l.includes(`"msg":"${msg}`));
 
 const SCENARIOS: readonly Scenario[] = [
   {
@@ -258,6 +177,7 @@ const SCENARIOS: readonly Scenario[] = [
         expect(order?.reason).toContain('alpaca never took the order');
       }
       const halt = o.risk.find((r) => r.kind === 'kill_switch' && /HALTED/.test(r.reason));
+      expect(halt, 'the kill switch halted').toBeDefined();
       expect(halt?.reason).toContain('2 consecutive venue errors');
       expect(o.run?.status).toBe('finished');
     },
@@ -427,82 +347,6 @@ const SCENARIOS: readonly Scenario[] = [
     },
   },
 ];
-
-async function play(sc: Scenario): Promise<Outcome> {
-  const fakes = await startAlpacaFakes({ cash: 100_000 });
-  const trading =
-    sc.otherAccount === true
-      ? await startFakeTrading({ keyId: 'PKOTHER0ACCOUNT00001', secretKey: 'secret-of-another-account' })
-      : fakes.trading;
-  for (const symbol of PAIRS) {
-    trading.setPrice(symbol, PRICE[symbol]);
-    if ((sc.fillOnArrival ?? PAIRS).includes(symbol)) trading.venue.fillMarketOnArrival.add(symbol);
-  }
-  const home = tempDir('momentic-live-fault-');
-  writeFileSync(join(home, 'live.yaml'), runFile(sc.live ?? {}, sc.runFile ?? ''));
-  const market = new Market(fakes, PAIRS);
-  const pending: Omit<Session, 'exited'> = { fakes, trading, market, notes: new Map() };
-  sc.before?.({ ...pending, exited: new Promise(() => {}) });
-  const exited = runLive(home, { ...fakes.env, MOMENTIC_VENUES__ALPACA__TRADING_URL: trading.url }, sc.for);
-  const s: Session = { ...pending, exited };
-  // The market prints once the session listens: its first live bar is the first one printed.
-  void Promise.race([fakes.stream.whenSubscribed(1), exited]).then(() => market.start());
-  const injected = (sc.during?.(s) ?? Promise.resolve()).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const exit = await exited;
-  market.stop();
-  const injection = await injected;
-  const ledger = await openLedger({ dialect: 'sqlite', file: join(home, 'state', 'momentic.db') });
-  try {
-    const [run] = await ledger.listRuns({ kind: 'live' });
-    const id = run?.id ?? '';
-    return {
-      ...s,
-      exit,
-      injection,
-      run,
-      orders: run === undefined ? [] : await ledger.listOrders({ runId: id, limit: 10_000 }),
-      fills: run === undefined ? [] : await ledger.listFills(id),
-      positions: run === undefined ? [] : await ledger.positions(id),
-      risk: run === undefined ? [] : (await ledger.riskEvents(id)).filter((r) => r.runId === id),
-      bars: run?.resultDir === undefined ? [] : readBarsCsv(run.resultDir),
-    };
-  } finally {
-    await ledger.close();
-  }
-}
-
-/** What every session must show, whatever its fault: the exit, no stack trace, the books agree. */
-function expectWhole(o: Outcome, sc: Scenario): void {
-  const tail = o.exit.stderr.split('\n').slice(-8).join('\n');
-  expect(o.exit.code, `${o.exit.stdout.slice(0, 600)}\n${tail}`).toBe(sc.exitCode);
-  expect(o.injection, 'the fault was injected as planned').toBeUndefined();
-  expect(o.exit.stderr).not.toMatch(STACK_LINE);
-  expect(o.exit.stdout).not.toMatch(STACK_LINE);
-  if (sc.exitCode === 0) expect(JSON.parse(o.exit.stdout)).toMatchObject({ ended: 'for' });
-  const venue = venueOrders(o.trading);
-  const ids = venue.map((x) => x.client_order_id);
-  expect(new Set(ids).size, `venue orders: ${ids.join(', ')}`).toBe(ids.length);
-  const venueFilled = new Map<string, number>();
-  for (const e of o.trading.venue.log)
-    if (e.kind === 'fill') venueFilled.set(e.clientOrderId, (venueFilled.get(e.clientOrderId) ?? 0) + e.qty);
-  // Every order at the venue is ours, marked sent, filled as the venue filled it.
-  for (const id of ids) {
-    const mine = ledgerOrder(o, id);
-    expect(mine, `venue order ${id} is not in the ledger`).toBeDefined();
-    expect(mine?.sent, id).toBe(true);
-    expect(mine?.filledQty, id).toBeCloseTo(venueFilled.get(id) ?? 0, 12);
-  }
-  // Every order of ours marked sent is at the venue; every order sent came from us.
-  for (const x of o.orders) if (x.sent) expect(ids, x.clientOrderId).toContain(x.clientOrderId);
-  for (const p of posts(o.trading)) expect(ledgerOrder(o, p.id), p.id).toBeDefined();
-  // The ledger holds the venue's positions.
-  const held = new Map(o.positions.map((p) => [p.symbol.replace('/', ''), p.qty]));
-  for (const [name, p] of o.trading.venue.positions) expect(held.get(name) ?? 0, name).toBeCloseTo(p.qty, 12);
-  for (const [name, qty] of held) expect(o.trading.venue.positions.get(name)?.qty ?? 0, name).toBeCloseTo(qty, 12);
-}
 
 const outcomes = new Map<Scenario, Outcome>();
 
