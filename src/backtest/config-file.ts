@@ -35,8 +35,14 @@ const fileSchema = z.strictObject({
   participation: z.number().gt(0).lte(1).optional(),
   benchmark: z.string().optional(),
   costs: z.strictObject({ fees: z.string().optional(), slippage: z.string().optional() }).optional(),
-  /** Risk limits of this run over the config's `risk:` section (docs/risk.md). */
-  risk: configSchema.shape.risk.partial().optional(),
+  /**
+   * Risk limits of this run over the config's `risk:` section (docs/risk.md), key by key: a
+   * `kill_switch:` giving one of its limits keeps the config's other.
+   */
+  risk: configSchema.shape.risk
+    .extend({ kill_switch: configSchema.shape.risk.shape.kill_switch.partial() })
+    .partial()
+    .optional(),
   price_rounding: z.enum(PRICE_ROUNDINGS).optional(),
   latency_ms: z.number().min(0).optional(),
   max_leverage: z.number().positive().optional(),
@@ -178,7 +184,9 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
           : path[0] === 'orders'
             ? runConfigSchema.shape.orders.shape
             : path[0] === 'risk'
-              ? configSchema.shape.risk.shape
+              ? path[1] === 'kill_switch'
+                ? configSchema.shape.risk.shape.kill_switch.shape
+                : configSchema.shape.risk.shape
               : fileSchema.shape,
     );
     const row = y.lineOf(full);

@@ -302,6 +302,34 @@ risk:
     expect(text.stdout).toMatch(/^venue\.cash\s+= 100000\s+# default$/m);
   });
 
+  it('takes one kill-switch limit from the run file and the other from the config', async () => {
+    const home = tempDir();
+    const file = runFile(
+      home,
+      'ks.yaml',
+      'strategy: sma-cross\nsymbols: [ZNTX]\nrisk:\n  kill_switch:\n    max_venue_errors: 2\n',
+    );
+    const r = await cli(['--home', home, '--json', 'backtest', '--config', file, '--explain-config']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      run: { risk: { limits: { kill_switch: unknown } } };
+      sources: Record<string, string>;
+    };
+    expect(out.run.risk.limits.kill_switch).toEqual({ max_venue_errors: 2, stale_data_seconds: 120 });
+    expect(out.sources['risk.limits.kill_switch.max_venue_errors']).toMatch(/^file:.*ks\.yaml:5$/);
+    expect(out.sources['risk.limits.kill_switch.stale_data_seconds']).toBe('default');
+    const typo = runFile(
+      home,
+      'typo.yaml',
+      'strategy: sma-cross\nsymbols: [ZNTX]\nrisk:\n  kill_switch:\n    max_venue_error: 2\n',
+    );
+    const bad = await cli(['--home', home, 'backtest', '--config', typo, '--explain-config']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'did you mean "max_venue_errors"? known keys of risk.kill_switch: max_venue_errors, stale_data_seconds',
+    );
+  });
+
   it('names the flag of a bad value', async () => {
     const r = await cli(['backtest', '--strategy', 'sma-cross', '--participation', '2', '--explain-config']);
     expect(r.code).toBe(2);
