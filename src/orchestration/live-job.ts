@@ -112,7 +112,12 @@ export async function runLiveJob(o: LiveJobOptions): Promise<SessionJobResult> {
       reconcile: (sessionId) => async () => {
         await reconcile(sessionId);
       },
-      venue: ({ durable, stop }) => ({ execution: new PersistFirstClient(client, durable, stop) }),
+      venue: ({ durable, stop }) => {
+        // Orders that can no longer be followed (the order-update stream refused our keys on a
+        // reconnection) must not be placed: the session ends with the venue's error.
+        client.onStreamFailed = stop;
+        return { execution: new PersistFirstClient(client, durable, stop) };
+      },
     });
   } finally {
     await client.whenIdle();

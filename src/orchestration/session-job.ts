@@ -221,6 +221,8 @@ async function sessionJob(
     const journal = new LedgerJournal(ledger, sessionId);
     // A journal that cannot be written ends the session (with the ledger's error, exit 4).
     const unjournaled = new AbortController();
+    // What the execution side stopped the session for (a journal write, a venue gone for good).
+    let venueFailure: MomenticError | undefined;
     journal.onError = () => unjournaled.abort();
     if (previous !== undefined) {
       o.logger?.info({ session: sessionId }, 'resuming the unfinished session');
@@ -278,7 +280,10 @@ async function sessionJob(
           portfolio,
           symbols: traded,
           durable: () => journal.drained(),
-          stop: () => unjournaled.abort(),
+          stop: (e) => {
+            venueFailure ??= toMomenticError(e);
+            unjournaled.abort();
+          },
         });
         if (o.sentOnAck === true) markSentOnAck(v.execution, journal, clock);
         return v;
@@ -299,7 +304,7 @@ async function sessionJob(
       },
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     });
-    failure = result.error ?? journal.error;
+    failure = result.error ?? journal.error ?? venueFailure;
     try {
       await journal.drained();
     } catch (e) {

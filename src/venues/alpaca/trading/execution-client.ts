@@ -11,6 +11,7 @@
  */
 import type { Clock } from '../../../engine/ports.js';
 import { requireCredentials, type ProviderContext } from '../../context.js';
+import type { VenueError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { OrderRequest, OrderState } from '../../../core/order.js';
 import type { ExecutionClient, ExecutionEvent, ExecutionListener, OrderRecord } from '../../../engine/ports.js';
@@ -37,6 +38,11 @@ export interface AlpacaExecutionClientOptions {
    * crash the process, so it is caught: the session decides here whether to stop (default: log).
    */
   readonly onListenerError?: (error: unknown, event: ExecutionEvent) => void;
+  /**
+   * The trade_updates stream gave up for good (keys refused on a reconnection): orders can no
+   * longer be followed, so the session must stop (default: log only).
+   */
+  readonly onStreamFailed?: (error: VenueError) => void;
 }
 
 const VENUE = 'alpaca';
@@ -73,6 +79,7 @@ export class AlpacaExecutionClient implements ExecutionClient {
       secretKey,
       onUpdate: (u) => this.#onUpdate(u),
       onReconnected: () => void this.resync(),
+      onFailed: (e) => this.#streamFailed(e),
       ...(this.#logger === undefined ? {} : { logger: this.#logger }),
       ...(this.#ctx.sleep === undefined ? {} : { sleep: this.#ctx.sleep }),
       ...this.#o.stream,
@@ -82,6 +89,13 @@ export class AlpacaExecutionClient implements ExecutionClient {
 
   close(): void {
     this.#stream?.stop();
+  }
+
+  /** Called when the trade_updates stream gives up for good (see `onStreamFailed`). */
+  onStreamFailed: ((error: VenueError) => void) | undefined;
+
+  #streamFailed(e: VenueError): void {
+    (this.onStreamFailed ?? this.#o.onStreamFailed)?.(e);
   }
 
   get streamState(): TradeStreamState {

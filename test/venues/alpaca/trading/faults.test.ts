@@ -151,6 +151,17 @@ describe('Alpaca execution faults', () => {
     expect(JSON.stringify({ ...(e as VenueError).toJSON(), stack: (e as Error).stack })).not.toContain(FAKE_SECRET_KEY);
   });
 
+  it('tells the session when the stream refuses the keys on a reconnection: orders can no longer be followed', async () => {
+    const s = await startTrading();
+    const failures: VenueError[] = [];
+    s.client.onStreamFailed = (e) => failures.push(e);
+    s.fake.stream.isRefusingAuth = true;
+    s.fake.stream.drop();
+    await waitFor(() => s.client.streamState === 'failed', 'the stream giving up');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ code: 'VENUE_AUTH', exitCode: 4 });
+  });
+
   it('refuses to start without keys, before any connection', async () => {
     const s = await startTrading({ connect: false, env: {} });
     await expect(s.client.connect()).rejects.toMatchObject({ code: 'VENUE_AUTH' });
