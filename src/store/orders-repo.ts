@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { OrderStatus } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { openStatuses, statusesBefore } from '../core/order-state.js';
@@ -6,7 +6,7 @@ import type { OrderRequest } from '../core/order.js';
 import { isForeignKeyViolation } from './db-errors.js';
 import { ms, orderFromRow, orderToRow } from './rows.js';
 import { runNotFound } from './runs-repo.js';
-import type { LedgerTables } from './tables.js';
+import type { LedgerTables, OrdersTable } from './tables.js';
 import type { LedgerOrder, OrderEvent, OrderFilter, PersistResult, StatusChange, TransitionResult } from './types.js';
 
 type Db = Kysely<LedgerTables>;
@@ -51,7 +51,8 @@ export async function persistOrder(db: Db, runId: string, req: OrderRequest, ts:
 
 /**
  * Persists several orders in one transaction, in the given order (a session's orders of one bar:
- * one commit, so one sync to disk, instead of one each). All or none.
+ * one commit, so one sync to disk, instead of one each), with a few multi-row statements rather
+ * than three per order. All or none.
  */
 export async function persistOrders(
   db: Db,
@@ -60,14 +61,121 @@ export async function persistOrders(
 ): Promise<PersistResult[]> {
   for (const o of orders) ms(o.ts, 'ts');
   return db.transaction().execute(async (trx) => {
-    const out: PersistResult[] = [];
-    for (const o of orders) out.push(await persistIn(trx, runId, o.order, o.ts));
-    return out;
+    let created: boolean[];
+    try {
+      created = await persistManyIn(trx, runId, orders);
+    } catch (e) {
+      throw e instanceof EntryFailure ? e.error : e;
+    }
+    const byId = new Map<string, LedgerOrder>();
+    for (const ids of chunks([...new Set(orders.map((o) => o.order.clientOrderId))], ROWS_PER_STATEMENT)) {
+      const rows = await trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('client_order_id', 'in', ids)
+        .execute();
+      for (const r of rows) byId.set(r.client_order_id, orderFromRow(r));
+    }
+    return orders.map((o, i) => ({
+      created: created[i] as boolean,
+      order: byId.get(o.order.clientOrderId) as LedgerOrder,
+    }));
   });
 }
 
-async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number): Promise<PersistResult> {
-  const row = orderToRow(runId, {
+/** Rows per multi-row statement: 22 bound values each stays well under PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/** The entry at `index` of a batch failed with `error` (the entries before it did not). */
+export class EntryFailure {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {}
+}
+
+/**
+ * `persistIn` for several orders inside the caller's transaction, with multi-row statements: the
+ * orders inserted at once (a conflict leaves the one there), the events of those inserted, and the
+ * ones found already there checked to be the same orders. Returns, per entry, whether it created
+ * its order; throws an EntryFailure naming the first entry that fails as persistIn would.
+ */
+export async function persistManyIn(
+  trx: Db,
+  runId: string,
+  list: readonly { readonly order: OrderRequest; readonly ts: number }[],
+): Promise<boolean[]> {
+  const created: boolean[] = [];
+  let start = 0;
+  while (start < list.length) {
+    // A piece ends before a client order id it already holds (its repeat must see the first).
+    const ids = new Set<string>();
+    let end = start;
+    while (
+      end < list.length &&
+      end - start < ROWS_PER_STATEMENT &&
+      !ids.has((list[end] as { order: OrderRequest }).order.clientOrderId)
+    )
+      ids.add((list[end++] as { order: OrderRequest }).order.clientOrderId);
+    const piece = list.slice(start, end);
+    const rows = piece.map((o, k) => {
+      try {
+        return newOrderRow(runId, o.order, o.ts);
+      } catch (e) {
+        throw new EntryFailure(start + k, e);
+      }
+    });
+    let inserted: Set<string>;
+    try {
+      const back = await trx
+        .insertInto('orders')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['run_id', 'client_order_id']).doNothing())
+        .returning('client_order_id')
+        .execute();
+      inserted = new Set(back.map((r) => r.client_order_id));
+    } catch (e) {
+      throw new EntryFailure(start, isForeignKeyViolation(e) ? runNotFound(runId) : e);
+    }
+    const events = piece
+      .filter((o) => inserted.has(o.order.clientOrderId))
+      .map((o) => ({ run_id: runId, client_order_id: o.order.clientOrderId, status: 'new', ts: o.ts, reason: null }));
+    if (events.length > 0) await trx.insertInto('order_events').values(events).execute();
+    const there = piece.filter((o) => !inserted.has(o.order.clientOrderId)).map((o) => o.order.clientOrderId);
+    const existing = new Map<string, LedgerOrder>();
+    if (there.length > 0) {
+      const found = await trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('client_order_id', 'in', there)
+        .execute();
+      for (const r of found) existing.set(r.client_order_id, orderFromRow(r));
+    }
+    piece.forEach((o, k) => {
+      const isNew = inserted.has(o.order.clientOrderId);
+      if (!isNew) {
+        const conflict = identityConflict(runId, existing.get(o.order.clientOrderId) as LedgerOrder, o.order);
+        if (conflict !== undefined) throw new EntryFailure(start + k, conflict);
+      }
+      created.push(isNew);
+    });
+    start = end;
+  }
+  return created;
+}
+
+/** The row of an order persisted now: `new`, nothing filled, not sent. */
+function newOrderRow(runId: string, req: OrderRequest, ts: number): Insertable<OrdersTable> {
+  ms(ts, 'ts');
+  return orderToRow(runId, {
     ...req,
     status: 'new',
     filledQty: 0,
@@ -77,6 +185,10 @@ async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number):
     updatedAt: ts,
     sent: false,
   });
+}
+
+async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number): Promise<PersistResult> {
+  const row = newOrderRow(runId, req, ts);
   let inserted: { id: number } | undefined;
   try {
     inserted = await trx
@@ -97,19 +209,24 @@ async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number):
     return { created: true, order: await requireOrder(trx, runId, req.clientOrderId) };
   }
   const existing = await requireOrder(trx, runId, req.clientOrderId);
-  const differs = IDENTITY.filter((k) => existing[k] !== req[k]);
-  if (differs.length > 0) {
-    const k = differs[0] as (typeof IDENTITY)[number];
-    throw new DataError(
-      'LEDGER_CONFLICT',
-      `client order id ${req.clientOrderId} of run ${runId} is already an order with ${k} ${String(existing[k])}, not ${String(req[k])}`,
-      {
-        hint: 'a client order id names one order: derive a new id for a different order',
-        context: { key: k, value: req.clientOrderId, run: runId },
-      },
-    );
-  }
+  const conflict = identityConflict(runId, existing, req);
+  if (conflict !== undefined) throw conflict;
   return { created: false, order: existing };
+}
+
+/** LEDGER_CONFLICT when the order already under this client order id is not the same order, else undefined. */
+export function identityConflict(runId: string, existing: LedgerOrder, req: OrderRequest): DataError | undefined {
+  const differs = IDENTITY.filter((k) => existing[k] !== req[k]);
+  if (differs.length === 0) return undefined;
+  const k = differs[0] as (typeof IDENTITY)[number];
+  return new DataError(
+    'LEDGER_CONFLICT',
+    `client order id ${req.clientOrderId} of run ${runId} is already an order with ${k} ${String(existing[k])}, not ${String(req[k])}`,
+    {
+      hint: 'a client order id names one order: derive a new id for a different order',
+      context: { key: k, value: req.clientOrderId, run: runId },
+    },
+  );
 }
 
 /**
@@ -125,38 +242,64 @@ export async function transitionOrder(
   change: StatusChange,
 ): Promise<TransitionResult> {
   ms(change.ts, 'ts');
-  const from = statusesBefore(change.status);
   return db.transaction().execute(async (trx) => {
-    const r =
-      from.length === 0
-        ? { numUpdatedRows: 0n }
-        : await trx
-            .updateTable('orders')
-            .set((eb) => ({
-              status: change.status,
-              updated_at: change.ts,
-              ...(change.reason === undefined ? {} : { reason: change.reason }),
-              venue_order_id: change.venueOrderId ?? eb.ref('venue_order_id'),
-            }))
-            .where('run_id', '=', runId)
-            .where('client_order_id', '=', clientOrderId)
-            .where('status', 'in', from)
-            .executeTakeFirst();
-    const applied = Number(r.numUpdatedRows) === 1;
-    if (applied) {
-      await trx
-        .insertInto('order_events')
-        .values({
-          run_id: runId,
-          client_order_id: clientOrderId,
-          status: change.status,
-          ts: change.ts,
-          reason: change.reason ?? null,
-        })
-        .execute();
-    }
+    const applied = await transitionIn(trx, runId, clientOrderId, change, false);
     return { applied, order: await requireOrder(trx, runId, clientOrderId) };
   });
+}
+
+/**
+ * `transitionOrder`'s writes inside the caller's transaction, without reading the order back:
+ * whether the change applied; `check`: LEDGER_NOT_FOUND when there is no such order.
+ */
+export async function transitionIn(
+  db: Db,
+  runId: string,
+  clientOrderId: string,
+  change: StatusChange,
+  check = true,
+): Promise<boolean> {
+  ms(change.ts, 'ts');
+  const from = statusesBefore(change.status);
+  const r =
+    from.length === 0
+      ? { numUpdatedRows: 0n }
+      : await db
+          .updateTable('orders')
+          .set((eb) => ({
+            status: change.status,
+            updated_at: change.ts,
+            ...(change.reason === undefined ? {} : { reason: change.reason }),
+            venue_order_id: change.venueOrderId ?? eb.ref('venue_order_id'),
+          }))
+          .where('run_id', '=', runId)
+          .where('client_order_id', '=', clientOrderId)
+          .where('status', 'in', from)
+          .executeTakeFirst();
+  const applied = Number(r.numUpdatedRows) === 1;
+  if (applied) {
+    await db
+      .insertInto('order_events')
+      .values({
+        run_id: runId,
+        client_order_id: clientOrderId,
+        status: change.status,
+        ts: change.ts,
+        reason: change.reason ?? null,
+      })
+      .execute();
+  } else if (check) await requireExists(db, runId, clientOrderId);
+  return applied;
+}
+
+async function requireExists(db: Db, runId: string, clientOrderId: string): Promise<void> {
+  const row = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('run_id', '=', runId)
+    .where('client_order_id', '=', clientOrderId)
+    .executeTakeFirst();
+  if (row === undefined) throw orderNotFound(runId, clientOrderId);
 }
 
 /** The venue has the order (or said it already had it). Marking twice changes nothing. */
@@ -167,15 +310,28 @@ export async function markSent(
   ts: number,
   venueOrderId?: string,
 ): Promise<LedgerOrder> {
+  await markSentIn(db, runId, clientOrderId, ts, venueOrderId, false);
+  return requireOrder(db, runId, clientOrderId);
+}
+
+/** `markSent`'s write, without reading the order back; `check`: LEDGER_NOT_FOUND when there is no such order. */
+export async function markSentIn(
+  db: Db,
+  runId: string,
+  clientOrderId: string,
+  ts: number,
+  venueOrderId: string | undefined,
+  check = true,
+): Promise<void> {
   ms(ts, 'ts');
-  await db
+  const r = await db
     .updateTable('orders')
     .set((eb) => ({ sent: 1, sent_at: ts, venue_order_id: venueOrderId ?? eb.ref('venue_order_id') }))
     .where('run_id', '=', runId)
     .where('client_order_id', '=', clientOrderId)
     .where('sent', '=', 0)
-    .execute();
-  return requireOrder(db, runId, clientOrderId);
+    .executeTakeFirst();
+  if (check && Number(r.numUpdatedRows) === 0) await requireExists(db, runId, clientOrderId);
 }
 
 /** Orders of the filter, most recent first. */
