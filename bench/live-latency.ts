@@ -15,7 +15,8 @@
  * strategy + risk: -> the order journaled; persist: -> durable and handed to the venue client;
  * HTTP: -> the fake reads the POST); and whether p99 is under the 50 ms target.
  *
- * One core: the fakes run in a child process (the venue's work is not ours), and on Linux with
+ * The code measured is the built one (dist/, as `momentic live` runs it: `npm run bench` builds it
+ * first; run `npm run build` before running this file alone). One core: the fakes run in a child process (the venue's work is not ours), and on Linux with
  * taskset this process is pinned to CPU 0 (every thread, GC helpers included) and the fakes to
  * CPU 1 (`--no-pin` leaves both to the scheduler). The CPU time this process spent per batch is
  * printed too.
@@ -33,8 +34,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import type { Strategy } from '../src/strategies/api.js';
-import { smaCross } from '../src/strategies/builtin/sma-cross.js';
+import type { Strategy } from '../dist/strategies/api.js';
+import { smaCross } from '../dist/strategies/builtin/sma-cross.js';
 import { runLiveCase, type BatchResult, type LiveCase, type OrderTimes } from './live-path.js';
 
 const TARGET_P99_MS = 50;

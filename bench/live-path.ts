@@ -17,25 +17,27 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Bar } from '../src/core/bar.js';
-import { WallClock } from '../src/core/clock.js';
-import { equity } from '../src/core/instrument.js';
-import { DEFAULTS, type Config } from '../src/config/schema.js';
-import { RUN_DEFAULTS, type RunConfig } from '../src/config/run-config.js';
-import type { Engine } from '../src/engine/engine.js';
-import type { ExecutionClient, FeedSink, Ledger, LiveFeed } from '../src/engine/ports.js';
-import { PersistFirstClient } from '../src/orchestration/alpaca-session.js';
-import { LedgerJournal } from '../src/orchestration/ledger-journal.js';
-import { runSession } from '../src/orchestration/session.js';
-import { SessionFiles } from '../src/orchestration/session-files.js';
-import type { Portfolio } from '../src/portfolio/portfolio.js';
-import type { Strategy } from '../src/strategies/api.js';
-import { createLedger } from '../src/store/ledger.js';
-import { AlpacaLiveFeed } from '../src/venues/alpaca/stream/index.js';
-import { AlpacaExecutionClient } from '../src/venues/alpaca/trading/execution-client.js';
+import type { Bar } from '../dist/core/bar.js';
+import { WallClock } from '../dist/core/clock.js';
+import { equity } from '../dist/core/instrument.js';
+import { DEFAULTS, type Config } from '../dist/config/schema.js';
+import { RUN_DEFAULTS, type RunConfig } from '../dist/config/run-config.js';
+import type { Engine } from '../dist/engine/engine.js';
+import type { ExecutionClient, FeedSink, Ledger, LiveFeed } from '../dist/engine/ports.js';
+import { PersistFirstClient } from '../dist/orchestration/alpaca-session.js';
+import { LedgerJournal } from '../dist/orchestration/ledger-journal.js';
+import { runSession } from '../dist/orchestration/session.js';
+import { SessionFiles } from '../dist/orchestration/session-files.js';
+import type { Portfolio } from '../dist/portfolio/portfolio.js';
+import type { Strategy } from '../dist/strategies/api.js';
+import { createLedger } from '../dist/store/ledger.js';
+import { AlpacaLiveFeed } from '../dist/venues/alpaca/stream/index.js';
+import { AlpacaExecutionClient } from '../dist/venues/alpaca/trading/execution-client.js';
 import { monotonicMs, type FakesCommand, type FakesReply } from './live-fakes-child.js';
 
 const MINUTE = 60_000;
+/** Tuesday 2025-03-04 10:00 New York. */
+const FIRST_MINUTE = Date.UTC(2025, 2, 4, 15, 0);
 
 export interface LiveCase {
   readonly name: string;
@@ -133,11 +135,14 @@ export async function runLiveCase(c: LiveCase): Promise<BatchResult[]> {
   let batch = -1;
   // The feed closes minutes on its own clock: each batch is the minute that clock is in, so the
   // bench need not wait real minutes between batches. It starts in the first batch's minute (a
-  // minute it closed would drop that batch's bars as late).
+  // minute it closed would drop that batch's bars as late). The minutes are the same every run
+  // (a morning of regular hours), so what the strategy does does not depend on the time of day.
   const total = c.warmupBatches + c.batches;
-  const first = Math.floor(Date.now() / MINUTE) * MINUTE - total * MINUTE;
+  const first = FIRST_MINUTE;
   let feedNow = first + MINUTE + 1_000;
-  const inner = new AlpacaLiveFeed(ctx, { symbols, warmupBars: 0, clock: { now: () => feedNow } });
+  // Ticking often, the feed closes the previous minute in the pause before the next batch, as it
+  // does 10 s into a real minute (its grace), not when the next minute's frame comes.
+  const inner = new AlpacaLiveFeed(ctx, { symbols, warmupBars: 0, clock: { now: () => feedNow }, tickMs: 10 });
   const feed: LiveFeed = {
     name: inner.name,
     symbols: inner.symbols,
@@ -154,7 +159,13 @@ export async function runLiveCase(c: LiveCase): Promise<BatchResult[]> {
       ),
   };
   const strategy = c.strategy();
-  const risk = { ...DEFAULTS.risk, max_trades_per_day: 1e9, max_positions: 1e9, max_position: 1 };
+  const risk = {
+    ...DEFAULTS.risk,
+    max_trades_per_day: 1e9,
+    max_positions: 1e9,
+    max_position: 1,
+    pause_after_losses: 1e9,
+  };
   const run: RunConfig = {
     ...RUN_DEFAULTS,
     strategy: { name: strategy.name, params: {} },
@@ -166,7 +177,9 @@ export async function runLiveCase(c: LiveCase): Promise<BatchResult[]> {
       enabled: true,
       limits: { ...risk, max_gross_intraday: 1e9, max_gross_swing: 1e9, max_leverage: 1e9 },
     },
-    live: { ...RUN_DEFAULTS.live, venue: 'alpaca', warmup_bars: 0, stale_after: '1h' },
+    // The bars are of a past morning: the stale-data limit (checked on every bar all the same)
+    // is set past their age.
+    live: { ...RUN_DEFAULTS.live, venue: 'alpaca', warmup_bars: 0, stale_after: '36500d' },
   };
   const ledger = await createLedger(config, home);
   const runId = `live-bench-${Date.now()}`;
@@ -243,6 +256,8 @@ export async function runLiveCase(c: LiveCase): Promise<BatchResult[]> {
       batch = b;
       const ts = first + b * MINUTE;
       feedNow = ts + MINUTE + 1_000;
+      // A minute passes between batches: the previous batch's work is over when the next comes.
+      await new Promise((r) => setTimeout(r, 50));
       const closes = c.closes?.(b);
       const cpu0 = process.cpuUsage();
       const { at: frame } = await fakes.ask<'pushed'>({
@@ -272,8 +287,6 @@ export async function runLiveCase(c: LiveCase): Promise<BatchResult[]> {
           })),
         });
       }
-      // A minute passes between batches: the previous batch's work is over when the next comes.
-      await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
     stop.abort();
