@@ -3,8 +3,8 @@
  * calls are queued and written in the order they were made, so an order's row exists before its
  * transitions and fills. Calls are written together in one transaction (`writeJournal`: one
  * commit, so one sync to disk, for all of them): those made while a write is under way, those of
- * one pass over the events at hand (a bar's orders), and those no order waits for within
- * COMMIT_DELAY_MS. `drained` waits for the queue and reports the first write that failed (the
+ * one pass over the events at hand (a bar's orders), and those no order waits for until they
+ * pause (COMMIT_QUIET_MS, COMMIT_DELAY_MS at most). `drained` waits for the queue and reports the first write that failed (the
  * session then ends: trading on without a journal is not allowed).
  */
 import type { OrderStatus } from '../core/enums.js';
@@ -16,12 +16,14 @@ import type { LedgerStore } from '../store/ledger.js';
 import type { JournalEntry } from '../store/types.js';
 
 /**
- * How long entries that no order waits for (acknowledgements, fills, transitions, risk events)
- * gather before they are committed: a burst of them (a bar's orders answered and filled) then
- * costs a few syncs to disk rather than one per event, and the sends still going out are not
- * held up by them. An order persisted joins the batch and has it written at once.
+ * Entries that no order waits for (acknowledgements, fills, transitions, risk events) gather
+ * until none came for COMMIT_QUIET_MS, or for COMMIT_DELAY_MS at most, before they are
+ * committed: a burst of them (a bar's orders answered and filled) then costs a sync to disk or
+ * two rather than one per event, and the sends still going out are not held up by them. An order
+ * persisted joins the batch and has it written at once.
  */
-export const COMMIT_DELAY_MS = 10;
+export const COMMIT_QUIET_MS = 5;
+export const COMMIT_DELAY_MS = 50;
 
 /** Entries written in one transaction, and when they are durable. */
 interface Batch {
@@ -30,6 +32,9 @@ interface Batch {
   resolve(): void;
   /** The pending commit delay's timer, until the batch is due. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the batch opened and when its last entry came (epoch ms). */
+  readonly openedAt: number;
+  lastAt: number;
 }
 
 function newBatch(): Batch {
@@ -37,7 +42,8 @@ function newBatch(): Batch {
   const done = new Promise<void>((r) => {
     resolve = r;
   });
-  return { entries: [], done, resolve, timer: undefined };
+  const now = Date.now();
+  return { entries: [], done, resolve, timer: undefined, openedAt: now, lastAt: now };
 }
 
 export class LedgerJournal implements Ledger {
@@ -126,7 +132,7 @@ export class LedgerJournal implements Ledger {
       if (this.#writing === undefined) {
         const b = batch;
         if (entry.kind === 'persist') setImmediate(() => void this.#drain());
-        else b.timer = setTimeout(() => void this.#drain(), COMMIT_DELAY_MS);
+        else b.timer = setTimeout(() => this.#whenQuiet(b), COMMIT_QUIET_MS);
       }
     } else if (entry.kind === 'persist' && batch.timer !== undefined) {
       // An order waits for this batch to be durable before it is sent: no delay.
@@ -135,6 +141,16 @@ export class LedgerJournal implements Ledger {
       setImmediate(() => void this.#drain());
     }
     batch.entries.push(entry);
+    if (batch.timer !== undefined) batch.lastAt = Date.now();
+  }
+
+  /** Writes the batch once no entry came for the quiet time, or it is as old as the delay. */
+  #whenQuiet(batch: Batch): void {
+    if (batch.timer === undefined) return;
+    const now = Date.now();
+    const due = Math.min(batch.lastAt + COMMIT_QUIET_MS, batch.openedAt + COMMIT_DELAY_MS);
+    if (now < due) batch.timer = setTimeout(() => this.#whenQuiet(batch), due - now);
+    else void this.#drain();
   }
 
   async #drain(): Promise<void> {

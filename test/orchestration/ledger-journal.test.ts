@@ -1,13 +1,13 @@
 /**
  * The Ledger port over the durable ledger: the OrderManager's synchronous calls are written in
  * the order they were made, several in one transaction (those of one pass, those made while a
- * write is under way, those no order waits for within the commit delay), and the first failure
- * is reported once and stops every later write.
+ * write is under way, those no order waits for until they pause), and the first failure is
+ * reported once and stops every later write.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { VenueError } from '../../src/core/errors.js';
 import type { OrderRequest } from '../../src/core/order.js';
-import { COMMIT_DELAY_MS, LedgerJournal } from '../../src/orchestration/ledger-journal.js';
+import { COMMIT_DELAY_MS, COMMIT_QUIET_MS, LedgerJournal } from '../../src/orchestration/ledger-journal.js';
 import type { LedgerStore } from '../../src/store/ledger.js';
 import type { JournalEntry } from '../../src/store/types.js';
 
@@ -114,25 +114,41 @@ describe('LedgerJournal', () => {
     ]);
   });
 
-  it('lets calls no order waits for gather for the commit delay, and writes at once when an order joins', async () => {
+  it('lets calls no order waits for gather until none came for a while, at most the commit delay', async () => {
     vi.useFakeTimers();
     try {
       const { store, batches } = slowStore();
       const j = new LedgerJournal(store, 'run-1');
       j.transition('a', 'accepted', 1);
-      await vi.advanceTimersByTimeAsync(COMMIT_DELAY_MS - 1);
+      await vi.advanceTimersByTimeAsync(COMMIT_QUIET_MS - 1);
       j.fill(fill('a'));
+      await vi.advanceTimersByTimeAsync(COMMIT_QUIET_MS - 1);
       expect(batches).toEqual([]);
       await vi.advanceTimersByTimeAsync(1);
       expect(batches).toEqual([['accepted a', 'fill a']]);
       await vi.advanceTimersByTimeAsync(20);
+      // A steady stream of them is written when the first is COMMIT_DELAY_MS old.
+      const step = COMMIT_QUIET_MS - 2;
+      for (let t = 0; t < COMMIT_DELAY_MS; t += step) {
+        j.transition(`t${t}`, 'accepted', 2);
+        await vi.advanceTimersByTimeAsync(step);
+      }
+      expect(batches.length).toBe(2);
+      expect(batches[1]?.length).toBe(Math.ceil(COMMIT_DELAY_MS / step));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes at once when an order joins calls that were gathering', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, batches } = slowStore();
+      const j = new LedgerJournal(store, 'run-1');
       j.transition('a', 'filled', 2);
       j.persist(o('b'), 2);
       await vi.advanceTimersByTimeAsync(0);
-      expect(batches).toEqual([
-        ['accepted a', 'fill a'],
-        ['filled a', 'persist b'],
-      ]);
+      expect(batches).toEqual([['filled a', 'persist b']]);
     } finally {
       vi.useRealTimers();
     }
