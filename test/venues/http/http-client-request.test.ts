@@ -145,4 +145,27 @@ describe('HttpClient.request over a pool of kept-open connections', () => {
     // The waiting requests went out in the order they were made.
     expect(seen.map((s) => (JSON.parse(s.body) as { n: number }).n)).toEqual(bodies.map((b) => b.n));
   });
+
+  it('drops a waiting request whose time runs out before its turn, without sending it', async () => {
+    const { url, seen } = await serve([], 300);
+    const http = new HttpClient({
+      venue: 'v',
+      baseUrl: url,
+      credentialVars: ['K'],
+      timeoutMs: 100,
+      retries: 0,
+      backoffMs: 1,
+      connections: 1,
+    });
+    const both = await Promise.allSettled([
+      http.request('POST', '/orders', { body: { n: 1 } }),
+      http.request('POST', '/orders', { body: { n: 2 } }),
+    ]);
+    expect(both.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'answered'))).toEqual([
+      expect.stringContaining('did not answer within 100 ms'),
+      expect.stringContaining('did not answer within 100 ms'),
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.map((s) => s.body)).toEqual(['{"n":1}']);
+  });
 });
