@@ -11,7 +11,7 @@ type Persist = Extract<JournalEntry, { kind: 'persist' }>;
 /**
  * A session's journal written through the query layer (PostgreSQL) in one transaction: one
  * commit for the batch, the orders persisted one after another (a bar's) inserted with
- * multi-row statements, every other entry as its own ledger call writes it. An entry that fails
+ * one array parameter per column (`unnest`), every other entry as its own ledger call writes it. An entry that fails
  * rolls the transaction back; the entries before it are then written again in a transaction of
  * their own and its error is thrown: the database ends as if each entry had been its own call,
  * in order, up to the failure.
@@ -28,7 +28,7 @@ export async function writeJournalBatch(db: Db, runId: string, entries: readonly
           let j = i + 1;
           while (j < upTo && (entries[j] as JournalEntry).kind === 'persist') j++;
           try {
-            await persistManyIn(trx, runId, entries.slice(i, j) as Persist[]);
+            await persistManyIn(trx, runId, entries.slice(i, j) as Persist[], 'postgres');
           } catch (err) {
             failedAt = i + (err instanceof EntryFailure ? err.index : 0);
             failure = err instanceof EntryFailure ? err.error : err;

@@ -137,7 +137,7 @@ class SqlLedger implements LedgerStore {
 
   persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
   persistOrders = (runId: string, list: readonly { readonly order: OrderRequest; readonly ts: number }[]) =>
-    orders.persistOrders(this.#db, runId, list);
+    orders.persistOrders(this.#db, runId, list, this.dialect);
   markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>
     orders.markSent(this.#db, runId, id, ts, venueOrderId);
   writeJournal = async (runId: string, entries: readonly JournalEntry[]): Promise<void> => {

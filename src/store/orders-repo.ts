@@ -4,6 +4,8 @@ import { DataError } from '../core/errors.js';
 import { openStatuses, statusesBefore } from '../core/order-state.js';
 import type { OrderRequest } from '../core/order.js';
 import { isForeignKeyViolation } from './db-errors.js';
+import type { LedgerDialect } from './migrations.js';
+import { unnestInsert } from './pg-bulk.js';
 import { ms, orderFromRow, orderToRow } from './rows.js';
 import { runNotFound } from './runs-repo.js';
 import type { LedgerTables, OrdersTable } from './tables.js';
@@ -58,12 +60,13 @@ export async function persistOrders(
   db: Db,
   runId: string,
   orders: readonly { readonly order: OrderRequest; readonly ts: number }[],
+  dialect: LedgerDialect = 'sqlite',
 ): Promise<PersistResult[]> {
   for (const o of orders) ms(o.ts, 'ts');
   return db.transaction().execute(async (trx) => {
     let created: boolean[];
     try {
-      created = await persistManyIn(trx, runId, orders);
+      created = await persistManyIn(trx, runId, orders, dialect);
     } catch (e) {
       throw e instanceof EntryFailure ? e.error : e;
     }
@@ -84,7 +87,7 @@ export async function persistOrders(
   });
 }
 
-/** Rows per multi-row statement: 22 bound values each stays well under PostgreSQL's 65,535. */
+/** Rows per multi-row statement: 22 bound values each stays well under SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
 
 function chunks<T>(xs: readonly T[], size: number): T[][] {
@@ -111,6 +114,7 @@ export async function persistManyIn(
   trx: Db,
   runId: string,
   list: readonly { readonly order: OrderRequest; readonly ts: number }[],
+  dialect: LedgerDialect = 'sqlite',
 ): Promise<boolean[]> {
   const created: boolean[] = [];
   let start = 0;
@@ -134,20 +138,31 @@ export async function persistManyIn(
     });
     let inserted: Set<string>;
     try {
-      const back = await trx
-        .insertInto('orders')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['run_id', 'client_order_id']).doNothing())
-        .returning('client_order_id')
-        .execute();
-      inserted = new Set(back.map((r) => r.client_order_id));
+      const back =
+        dialect === 'postgres'
+          ? ((await unnestInsert(trx, 'orders', ORDER_COLUMNS, rows, {
+              on: ['run_id', 'client_order_id'],
+              returning: 'client_order_id',
+            })) as string[])
+          : (
+              await trx
+                .insertInto('orders')
+                .values(rows)
+                .onConflict((oc) => oc.columns(['run_id', 'client_order_id']).doNothing())
+                .returning('client_order_id')
+                .execute()
+            ).map((r) => r.client_order_id);
+      inserted = new Set(back);
     } catch (e) {
       throw new EntryFailure(start, isForeignKeyViolation(e) ? runNotFound(runId) : e);
     }
     const events = piece
       .filter((o) => inserted.has(o.order.clientOrderId))
       .map((o) => ({ run_id: runId, client_order_id: o.order.clientOrderId, status: 'new', ts: o.ts, reason: null }));
-    if (events.length > 0) await trx.insertInto('order_events').values(events).execute();
+    if (events.length > 0) {
+      if (dialect === 'postgres') await unnestInsert(trx, 'order_events', EVENT_COLUMNS, events);
+      else await trx.insertInto('order_events').values(events).execute();
+    }
     const there = piece.filter((o) => !inserted.has(o.order.clientOrderId)).map((o) => o.order.clientOrderId);
     const existing = new Map<string, LedgerOrder>();
     if (there.length > 0) {
@@ -171,6 +186,13 @@ export async function persistManyIn(
   }
   return created;
 }
+
+const ORDER_COLUMNS = [
+  'run_id', 'client_order_id', 'venue_order_id', 'symbol', 'side', 'type', 'qty', 'limit_price', 'stop_price', 'tif',
+  'status', 'filled_qty', 'avg_price', 'fees', 'reason', 'strategy', 'tag', 'extra', 'created_at', 'updated_at',
+  'sent', 'sent_at',
+] as const; // prettier-ignore
+const EVENT_COLUMNS = ['run_id', 'client_order_id', 'status', 'ts', 'reason'] as const;
 
 /** The row of an order persisted now: `new`, nothing filled, not sent. */
 function newOrderRow(runId: string, req: OrderRequest, ts: number): Insertable<OrdersTable> {
