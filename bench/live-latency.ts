@@ -4,8 +4,8 @@
  * (bench/live-path.ts): the stream's frame parsed and checked, the session's pushed bar source,
  * the strategy, the RiskGate, the OrderManager, the journal made durable in the ledger (SQLite,
  * synchronous = FULL, one sync to disk per commit; or PostgreSQL with --ledger-url) before the
- * send, and the HTTP request to a loopback fake, whose trade_updates (new, fill) come back and are
- * journaled meanwhile.
+ * send, and the HTTP request to a loopback fake, whose answers and trade_updates (new, fill) come
+ * back and are journaled meanwhile, as are the session's CSV files.
  *
  * Two cases of 500 symbols per batch:
  *   worst case  every symbol buys on every bar: 500 orders per batch;
@@ -13,21 +13,25 @@
  * For each: orders per batch; p50 and p99 of frame written -> POST read, over every order of the
  * measured batches; the same for each stage (parse: frame -> the batch's last bar at the session;
  * strategy + risk: -> the order journaled; persist: -> durable and handed to the venue client;
- * HTTP: -> the fake reads the POST); and whether p99 is under the 50 ms target.
+ * HTTP: -> the fake reads the POST); and whether p99 is under the 50 ms target. The frame's time
+ * is taken by the fake once it is written to the socket, the POST's once its body is read.
  *
- * The code measured is the built one (dist/, as `momentic live` runs it: `npm run bench` builds it
- * first; run `npm run build` before running this file alone). One core: the fakes run in a child process (the venue's work is not ours), and on Linux with
- * taskset this process is pinned to CPU 0 (every thread, GC helpers included) and the fakes to
- * CPU 1 (`--no-pin` leaves both to the scheduler). The CPU time this process spent per batch is
- * printed too.
+ * The code measured is the built one (dist/, as `momentic live` runs it; `npm run bench` builds
+ * it first, run `npm run build` before running this file alone). One core: the fakes run in a
+ * child process (the venue's work is not ours), and on Linux with taskset this process is pinned
+ * to CPU 0 (every thread, GC helpers included) and the fakes to CPU 1 (`--no-pin` leaves both to
+ * the scheduler). The CPU time this process spent per batch is printed too: on a shared machine
+ * it varies less than the latencies.
  *
  * Lifted: Alpaca's client-side rate limit (200 requests a minute), which would space a 500-order
  * batch over 2.5 minutes whatever the path costs, and the risk limits (orders pass; every check
- * still runs on each). Not lifted: the disk syncs, the HTTP requests and their answers, the
- * trade_updates and their journal writes, the session's CSV files. The connections to the fake
- * are kept alive between batches (50 ms apart here): a real minute apart, an idle connection to
- * Alpaca may be closed, and the first orders of a minute then pay a TLS handshake this bench does
- * not see.
+ * still runs on each). The minutes are those of a fixed past morning (so sma-cross's orders do not
+ * depend on the time of day), and the stale-data limit is set past their age. Not lifted: the disk
+ * syncs, the HTTP requests and their answers, the trade_updates and their journal writes, the
+ * session's CSV files. Between batches (50 ms here, a minute in reality) the previous minute is
+ * closed and its rows written, as the feed does 10 s into a minute. The connections to the fake
+ * stay open between batches: a real minute apart, an idle connection to Alpaca may be closed, and
+ * the first orders of a minute then pay a TLS handshake this bench does not see.
  *
  *   tsx bench/live-latency.ts [--symbols N (500)] [--batches B (worst 5, realistic 20)]
  *                             [--case worst|realistic|both] [--ledger-url postgres://...] [--no-pin]
