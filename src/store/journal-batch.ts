@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { recordFillIn } from './fills-repo.js';
 import { recordRiskEvent } from './journal-repo.js';
-import { EntryFailure, markSentIn, persistManyIn, transitionIn } from './orders-repo.js';
+import { markSentIn, transitionIn } from './orders-repo.js';
+import { EntryFailure, persistManyIn } from './persist-many.js';
 import type { LedgerTables } from './tables.js';
 import type { JournalEntry } from './types.js';
 

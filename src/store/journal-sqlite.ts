@@ -5,7 +5,18 @@ import type { Selectable } from 'kysely';
 import { isForeignKeyViolation } from './db-errors.js';
 import { orderAfterFill, positionAfterFill } from './fills-repo.js';
 import { identityConflict, orderNotFound } from './orders-repo.js';
-import { fillToRow, fromDb, json, ms, orderFromRow, orderToRow, positionFromRow, positionToRow, toDb } from './rows.js';
+import {
+  fillToRow,
+  fromDb,
+  json,
+  ms,
+  ORDER_ROW_COLUMNS,
+  orderFromRow,
+  orderToRow,
+  positionFromRow,
+  positionToRow,
+  toDb,
+} from './rows.js';
 import { runNotFound } from './runs-repo.js';
 import type { OrdersTable, PositionsTable } from './tables.js';
 import type { JournalEntry, NewFill } from './types.js';
@@ -34,11 +45,6 @@ interface Prepared {
   readonly insertRisk: Statement;
 }
 
-const ORDER_COLUMNS = [
-  'run_id', 'client_order_id', 'venue_order_id', 'symbol', 'side', 'type', 'qty', 'limit_price', 'stop_price', 'tif',
-  'status', 'filled_qty', 'avg_price', 'fees', 'reason', 'strategy', 'tag', 'extra', 'created_at', 'updated_at',
-  'sent', 'sent_at',
-] as const; // prettier-ignore
 const POSITION_COLUMNS = ['run_id', 'symbol', 'qty', 'avg_price', 'realized_pnl', 'fees', 'updated_at'] as const;
 
 const prepared = new WeakMap<BetterSqlite3.Database, Prepared>();
@@ -49,7 +55,7 @@ function statements(db: BetterSqlite3.Database): Prepared {
   const byOrder = 'where run_id = ? and client_order_id = ?';
   p = {
     insertOrder: db.prepare(
-      `insert into orders (${ORDER_COLUMNS.join(', ')}) values (${ORDER_COLUMNS.map((c) => `@${c}`).join(', ')})
+      `insert into orders (${ORDER_ROW_COLUMNS.join(', ')}) values (${ORDER_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})
        on conflict (run_id, client_order_id) do nothing`,
     ),
     order: db.prepare(`select * from orders ${byOrder}`),

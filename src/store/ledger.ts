@@ -11,6 +11,7 @@ import { guarded } from './ledger-errors.js';
 import { migrateLedger, type MigrationReport } from './migrate.js';
 import type { LedgerDialect } from './migrations.js';
 import * as orders from './orders-repo.js';
+import { persistOrders } from './persist-many.js';
 import { recordRunPostgres } from './recording-repo.js';
 import { acquireSqlite } from './sqlite-shared.js';
 import * as runs from './runs-repo.js';
@@ -137,7 +138,7 @@ class SqlLedger implements LedgerStore {
 
   persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
   persistOrders = (runId: string, list: readonly { readonly order: OrderRequest; readonly ts: number }[]) =>
-    orders.persistOrders(this.#db, runId, list, this.dialect);
+    persistOrders(this.#db, runId, list, this.dialect);
   markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>
     orders.markSent(this.#db, runId, id, ts, venueOrderId);
   writeJournal = async (runId: string, entries: readonly JournalEntry[]): Promise<void> => {
