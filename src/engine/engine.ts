@@ -250,6 +250,7 @@ export class Engine {
         const slot = slotOf.get(symbol);
         return slot === undefined ? 0 : this.#orders.pendingQty(slot);
       },
+      mark: (symbol) => o.portfolio.markOf(symbol),
     };
     return new OrderManager({
       client: o.execution,
@@ -277,6 +278,11 @@ export class Engine {
   }
 
   #onEvent(e: ExecutionEvent): void {
+    const risk = this.#o.risk;
+    if (risk?.onAccountChange !== undefined) {
+      const symbol = e.order?.symbol ?? (e.kind === 'rejected' ? e.rejection.symbol : undefined);
+      if (symbol !== undefined) risk.onAccountChange(symbol);
+    }
     if (e.kind === 'filled' || e.kind === 'partially_filled') {
       this.#o.portfolio.apply(e.fill);
       if (this.#strategy.onFill !== undefined) this.#queue.push({ fill: e.fill });

@@ -162,6 +162,8 @@ export interface PreTradeAccount {
   price(symbol: string): number;
   /** Signed quantity of the symbol's open market orders not filled yet. */
   pendingQty(symbol: string): number;
+  /** The account's mark of a symbol (its latest close, or its first fill's price before any); NaN when never priced. */
+  mark(symbol: string): number;
 }
 
 /**
@@ -183,6 +185,12 @@ export interface PreTradeCheck {
    * data moves the kill switch to REDUCING).
    */
   onDataAge?(ageMs: number, ts: number): void;
+  /**
+   * What the account holds of `symbol`, or its open orders carry, may have changed outside a bar
+   * close (a fill, an acknowledgement, an order that ended): for a check that keeps figures of
+   * the account between calls. Marks change only at a bar close, which `onMark` tells.
+   */
+  onAccountChange?(symbol: string): void;
 }
 
 // ---------------------------------------------------------------------------------------------

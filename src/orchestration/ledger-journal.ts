@@ -1,8 +1,11 @@
 /**
  * The engine's `Ledger` port over the durable ledger (src/store): the OrderManager's synchronous
- * calls are queued and written one after another, in the order they were made, so an order's
- * row exists before its transitions and fills. `drained` waits for the queue and reports the
- * first write that failed (the session then ends: trading on without a journal is not allowed).
+ * calls are queued and written in the order they were made, so an order's row exists before its
+ * transitions and fills. Calls are written together in one transaction (`writeJournal`: one
+ * commit, so one sync to disk, for all of them): those made while a write is under way, those of
+ * one pass over the events at hand (a bar's orders), and those no order waits for until they
+ * pause (COMMIT_QUIET_MS, COMMIT_DELAY_MS at most). `drained` waits for the queue and reports the first write that failed (the
+ * session then ends: trading on without a journal is not allowed).
  */
 import type { OrderStatus } from '../core/enums.js';
 import { toMomenticError, type MomenticError } from '../core/errors.js';
@@ -10,14 +13,47 @@ import type { Fill, OrderRequest } from '../core/order.js';
 import type { Ledger } from '../engine/ports.js';
 import type { RiskEvent } from '../risk/risk-manager.js';
 import type { LedgerStore } from '../store/ledger.js';
+import type { JournalEntry } from '../store/types.js';
+
+/**
+ * Entries that no order waits for (acknowledgements, fills, transitions, risk events) gather
+ * until none came for COMMIT_QUIET_MS, or for COMMIT_DELAY_MS at most, before they are
+ * committed: a burst of them (a bar's orders answered and filled) then costs a sync to disk or
+ * two rather than one per event, and the sends still going out are not held up by them. An order
+ * persisted joins the batch and has it written at once.
+ */
+export const COMMIT_QUIET_MS = 5;
+export const COMMIT_DELAY_MS = 50;
+
+/** Entries written in one transaction, and when they are durable. */
+interface Batch {
+  readonly entries: JournalEntry[];
+  readonly done: Promise<void>;
+  resolve(): void;
+  /** The pending commit delay's timer, until the batch is due. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the batch opened and when its last entry came (epoch ms). */
+  readonly openedAt: number;
+  lastAt: number;
+}
+
+function newBatch(): Batch {
+  let resolve = (): void => {};
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const now = Date.now();
+  return { entries: [], done, resolve, timer: undefined, openedAt: now, lastAt: now };
+}
 
 export class LedgerJournal implements Ledger {
   readonly #store: LedgerStore;
   readonly #runId: string;
-  #chain: Promise<void> = Promise.resolve();
   #error: MomenticError | undefined;
-  /** Orders persisted since the last other write, not yet being written: later ones join them. */
-  #openBatch: { order: OrderRequest; ts: number }[] | undefined;
+  /** Entries not yet being written: they go in the next transaction. */
+  #open: Batch | undefined;
+  /** The batch being written. */
+  #writing: Batch | undefined;
   /** Told once of the first failed write. */
   onError: ((e: MomenticError) => void) | undefined;
 
@@ -32,40 +68,25 @@ export class LedgerJournal implements Ledger {
   }
 
   persist(order: OrderRequest, ts: number): void {
-    // Orders persisted one after another (a bar's orders) share one transaction, so one sync to
-    // disk, as long as their write has not started and nothing else was journaled in between.
-    const open = this.#openBatch;
-    if (open !== undefined) {
-      open.push({ order, ts });
-      return;
-    }
-    const batch = [{ order, ts }];
-    this.#queue(() => {
-      if (this.#openBatch === batch) this.#openBatch = undefined;
-      return batch.length === 1
-        ? this.#store.persistOrder(this.#runId, order, ts)
-        : this.#store.persistOrders(this.#runId, batch);
-    });
-    if (this.#error === undefined) this.#openBatch = batch;
+    this.#queue({ kind: 'persist', order, ts });
   }
 
   markSent(clientOrderId: string, ts: number): void {
-    this.#queue(() => this.#store.markSent(this.#runId, clientOrderId, ts));
+    this.#queue({ kind: 'sent', clientOrderId, ts });
   }
 
   transition(clientOrderId: string, status: OrderStatus, ts: number, reason?: string): void {
-    this.#queue(() =>
-      this.#store.transitionOrder(this.#runId, clientOrderId, {
-        status,
-        ts,
-        ...(reason === undefined ? {} : { reason }),
-      }),
-    );
+    this.#queue({
+      kind: 'transition',
+      clientOrderId,
+      change: { status, ts, ...(reason === undefined ? {} : { reason }) },
+    });
   }
 
   fill(f: Fill): void {
-    this.#queue(() =>
-      this.#store.recordFill(this.#runId, {
+    this.#queue({
+      kind: 'fill',
+      fill: {
         clientOrderId: f.clientOrderId,
         symbol: f.symbol,
         side: f.side,
@@ -75,14 +96,15 @@ export class LedgerJournal implements Ledger {
         ts: f.ts,
         ...(f.liquidity === undefined ? {} : { liquidity: f.liquidity }),
         ...(f.cumQty === undefined ? {} : { cumQty: f.cumQty }),
-      }),
-    );
+      },
+    });
   }
 
   /** A risk denial or kill-switch transition of the session. */
   riskEvent(e: RiskEvent): void {
-    this.#queue(() =>
-      this.#store.recordRiskEvent({
+    this.#queue({
+      kind: 'risk',
+      event: {
         runId: this.#runId,
         ts: e.ts,
         kind: e.kind === 'denied' ? 'denial' : 'kill_switch',
@@ -90,28 +112,65 @@ export class LedgerJournal implements Ledger {
         ...(e.check === undefined ? {} : { check: e.check }),
         ...(e.symbol === undefined ? {} : { symbol: e.symbol }),
         ...(e.clientOrderId === undefined ? {} : { clientOrderId: e.clientOrderId }),
-      }),
-    );
+      },
+    });
   }
 
   /** Resolves once every call so far is written; rejects with the first failure. */
   async drained(): Promise<void> {
-    await this.#chain;
+    const last = this.#open ?? this.#writing;
+    if (last !== undefined) await last.done;
     if (this.#error !== undefined) throw this.#error;
   }
 
-  #queue(write: () => Promise<unknown>): void {
+  #queue(entry: JournalEntry): void {
     if (this.#error !== undefined) return;
-    // Anything journaled after a batch of orders is written after it: the batch is closed.
-    this.#openBatch = undefined;
-    this.#chain = this.#chain.then(async () => {
-      if (this.#error !== undefined) return;
-      try {
-        await write();
-      } catch (e) {
-        this.#error = toMomenticError(e);
-        this.onError?.(this.#error);
+    let batch = this.#open;
+    if (batch === undefined) {
+      batch = this.#open = newBatch();
+      // After the write under way, if any; else once the events at hand are handled (a bar's
+      // orders, the answers read from the sockets at once join), or after the commit delay.
+      if (this.#writing === undefined) {
+        const b = batch;
+        if (entry.kind === 'persist') setImmediate(() => void this.#drain());
+        else b.timer = setTimeout(() => this.#whenQuiet(b), COMMIT_QUIET_MS);
       }
-    });
+    } else if (entry.kind === 'persist' && batch.timer !== undefined) {
+      // An order waits for this batch to be durable before it is sent: no delay.
+      clearTimeout(batch.timer);
+      batch.timer = undefined;
+      setImmediate(() => void this.#drain());
+    }
+    batch.entries.push(entry);
+    if (batch.timer !== undefined) batch.lastAt = Date.now();
+  }
+
+  /** Writes the batch once no entry came for the quiet time, or it is as old as the delay. */
+  #whenQuiet(batch: Batch): void {
+    if (batch.timer === undefined) return;
+    const now = Date.now();
+    const due = Math.min(batch.lastAt + COMMIT_QUIET_MS, batch.openedAt + COMMIT_DELAY_MS);
+    if (now < due) batch.timer = setTimeout(() => this.#whenQuiet(batch), due - now);
+    else void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#open !== undefined && this.#writing === undefined) {
+      const batch = this.#open;
+      clearTimeout(batch.timer);
+      batch.timer = undefined;
+      this.#open = undefined;
+      this.#writing = batch;
+      if (this.#error === undefined) {
+        try {
+          await this.#store.writeJournal(this.#runId, batch.entries);
+        } catch (e) {
+          this.#error = toMomenticError(e);
+          this.onError?.(this.#error);
+        }
+      }
+      this.#writing = undefined;
+      batch.resolve();
+    }
   }
 }

@@ -57,6 +57,9 @@ export class PushBarSource implements BarSource {
   readonly #pos: Int32Array;
   readonly #listeners: (() => void)[] = [];
   #readyThrough = -Infinity;
+  /** The oldest of the symbols' last bars (-Infinity while one has none), and how many are at it. */
+  #minLast = -Infinity;
+  #atMin: number;
   #isDone = false;
 
   constructor(symbols: readonly string[]) {
@@ -69,6 +72,7 @@ export class PushBarSource implements BarSource {
     this.symbols.forEach((s, i) => this.#slotOf.set(s, i));
     this.#cols = this.symbols.map((s) => new GrowingColumns(s));
     this.#pos = new Int32Array(this.symbols.length);
+    this.#atMin = this.symbols.length;
   }
 
   get isDone(): boolean {
@@ -97,10 +101,24 @@ export class PushBarSource implements BarSource {
       });
     }
     c.append(bar);
-    let all = Infinity;
-    for (const col of this.#cols)
-      all = Math.min(all, col.length === 0 ? -Infinity : (col.ts[col.length - 1] as number));
-    if (all > this.#readyThrough) this.#ready(all);
+    // Every symbol has a bar at or after the oldest last one: it is ready once it moves. It moves
+    // only when the last symbol at it gets a newer bar (then it is found again: once a round).
+    if (last === this.#minLast && --this.#atMin === 0) this.#findMinLast();
+    if (this.#minLast > this.#readyThrough) this.#ready(this.#minLast);
+  }
+
+  #findMinLast(): void {
+    let min = Infinity;
+    let at = 0;
+    for (const col of this.#cols) {
+      const t = col.length === 0 ? -Infinity : (col.ts[col.length - 1] as number);
+      if (t < min) {
+        min = t;
+        at = 1;
+      } else if (t === min) at++;
+    }
+    this.#minLast = min;
+    this.#atMin = at;
   }
 
   /** Time has passed `ts`: every timestamp up to it is complete, whichever symbols printed. */

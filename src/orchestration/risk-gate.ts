@@ -3,6 +3,11 @@
  * engine (positions, open market orders, last closes), the equity at every bar close with the
  * round trips closed so far, and asks the engine to flatten when the kill switch halts. Orders
  * tagged `kill-switch` (that flatten) pass every state. docs/risk.md.
+ *
+ * A check costs O(1), not O(positions): the account is read symbol by symbol as the checks ask,
+ * and the exposure checks read running sums of the projected positions (exposure-book.ts), made
+ * afresh once per bar (after the marks) and brought up to date for the symbols the engine says
+ * changed (fills, acknowledgements, ends) and those of the orders passed.
  */
 import type { PreTradeAccount, PreTradeCheck } from '../engine/ports.js';
 import type { Config } from '../config/schema.js';
@@ -12,12 +17,19 @@ import type { Trade } from '../portfolio/trade-ledger.js';
 import { isReducing } from '../risk/checks.js';
 import type { KillSwitchTransition } from '../risk/kill-switch.js';
 import { killSwitchFromConfig, limitsFromConfig } from '../risk/limits.js';
-import { RiskManager, type RiskEvent } from '../risk/risk-manager.js';
+import { ExposureBook } from '../risk/exposure-book.js';
+import { RiskManager, type AccountView, type RiskEvent } from '../risk/risk-manager.js';
+import { LookupMap } from './lookup-map.js';
 
 export const KILL_SWITCH_TAG = 'kill-switch';
 
 export class RiskGate implements PreTradeCheck {
   readonly manager: RiskManager;
+  /** The projected positions' running sums, and whether they must be summed afresh (new marks). */
+  readonly #book = new ExposureBook();
+  #isStale = true;
+  /** Symbols whose holdings or open orders changed since the sums were last brought up to date. */
+  readonly #changed = new Set<string>();
   #tradesSeen = 0;
   #flatten = false;
   #now = NaN;
@@ -47,6 +59,9 @@ export class RiskGate implements PreTradeCheck {
 
   onMark(ts: number, equity: number, trades: readonly Trade[]): void {
     this.#now = ts;
+    // Every held symbol may have a new mark: the sums are made afresh at the next check.
+    this.#isStale = true;
+    this.#changed.clear();
     for (; this.#tradesSeen < trades.length; this.#tradesSeen++)
       this.manager.onTradeClosed((trades[this.#tradesSeen] as Trade).pnl);
     this.manager.onEquity(ts, tsToDate(ts), equity);
@@ -70,27 +85,75 @@ export class RiskGate implements PreTradeCheck {
     return f;
   }
 
+  onAccountChange(symbol: string): void {
+    if (!this.#isStale) this.#changed.add(symbol);
+  }
+
   check(order: OrderRequest, account: PreTradeAccount): string | undefined {
-    const positions = new Map<string, number>();
-    const prices = new Map<string, number>();
-    const pending = new Map<string, number>();
-    for (const p of account.portfolio.positions()) {
-      positions.set(p.symbol, p.qty);
-      prices.set(p.symbol, p.marketPrice);
-      const q = account.pendingQty(p.symbol);
-      if (q !== 0) pending.set(p.symbol, q);
-    }
-    const own = account.pendingQty(order.symbol);
-    if (own !== 0) pending.set(order.symbol, own);
-    const price = account.price(order.symbol);
-    if (!prices.has(order.symbol) && Number.isFinite(price)) prices.set(order.symbol, price);
-    const view = { equity: account.portfolio.equity, positions, pending, prices };
+    const symbol = order.symbol;
+    const price = account.price(symbol);
+    const view = accountView(account, symbol, price, this.#exposure(account));
+    let reason: string | undefined;
     if (order.tag === KILL_SWITCH_TAG) {
       // The kill switch's own flatten: it must get out whatever the state, and only get out.
       const reduce = isReducing(order, view);
-      return reduce ? undefined : 'risk kill_switch: a kill-switch order must only reduce a position';
+      reason = reduce ? undefined : 'risk kill_switch: a kill-switch order must only reduce a position';
+    } else {
+      const d = this.manager.check(order, view, price, this.#now);
+      reason = d.ok ? undefined : `risk ${d.check}: ${d.reason}`;
     }
-    const d = this.manager.check(order, view, price, this.#now);
-    return d.ok ? undefined : `risk ${d.check}: ${d.reason}`;
+    // The order goes to the OrderManager's books next: its symbol's open quantity changes.
+    if (reason === undefined) this.onAccountChange(symbol);
+    return reason;
   }
+
+  /** The running sums, brought up to date: all over after a bar's marks, else the symbols changed since. */
+  #exposure(account: PreTradeAccount): ExposureBook {
+    const book = this.#book;
+    if (this.#isStale) {
+      book.clear();
+      for (const p of account.portfolio.positions())
+        book.set(p.symbol, p.qty, account.pendingQty(p.symbol), account.mark(p.symbol));
+      this.#isStale = false;
+    } else {
+      for (const s of this.#changed) book.set(s, account.portfolio.qty(s), account.pendingQty(s), account.mark(s));
+    }
+    this.#changed.clear();
+    return book;
+  }
+}
+
+/**
+ * The account as the RiskManager reads it, looked up symbol by symbol as the checks ask: held
+ * quantities (non-flat positions), open market orders' quantities (of the symbols held, and of
+ * the order's own symbol), and prices (the marks of the symbols held, and the last close of the
+ * order's symbol when it is not held). Iterating a map (a check computing exposures afresh) goes
+ * over every position, in the portfolio's order.
+ */
+function accountView(account: PreTradeAccount, symbol: string, price: number, exposure: ExposureBook): AccountView {
+  const pf = account.portfolio;
+  const isHeld = (s: string): boolean => pf.qty(s) !== 0;
+  const held = (): string[] => pf.positions().map((p) => p.symbol);
+  const pendingOf = (s: string): number | undefined => {
+    if (!isHeld(s) && s !== symbol) return undefined;
+    const q = account.pendingQty(s);
+    return q === 0 ? undefined : q;
+  };
+  const ownPrice = Number.isFinite(price) ? price : undefined;
+  return {
+    equity: pf.equity,
+    positions: new LookupMap((s) => (isHeld(s) ? pf.qty(s) : undefined), held),
+    pending: new LookupMap(pendingOf, () => {
+      const keys = held().filter((s) => pendingOf(s) !== undefined);
+      return !keys.includes(symbol) && pendingOf(symbol) !== undefined ? [...keys, symbol] : keys;
+    }),
+    prices: new LookupMap(
+      (s) => (isHeld(s) ? account.mark(s) : s === symbol ? ownPrice : undefined),
+      () => {
+        const keys = held();
+        return !keys.includes(symbol) && ownPrice !== undefined ? [...keys, symbol] : keys;
+      },
+    ),
+    exposure,
+  };
 }

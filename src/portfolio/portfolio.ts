@@ -135,6 +135,12 @@ export class Portfolio {
     return i < 0 ? 0 : this.#book.qty(i);
   }
 
+  /** The symbol's latest mark (its last price, or its first fill's before any); NaN when never priced. */
+  markOf(symbol: string): number {
+    const i = this.#book.indexOf(symbol);
+    return i < 0 ? NaN : this.#book.price(i);
+  }
+
   position(symbol: string): PositionView | undefined {
     const i = this.#book.indexOf(symbol);
     return i < 0 ? undefined : this.#book.position(i);

@@ -4,6 +4,7 @@
  * the kill switch's HALTED state (so a breached account can still get out). docs/risk.md.
  */
 import { signedQty } from '../core/order.js';
+import { EPS } from './exposure-book.js';
 import type { RiskCheckName, RiskDecision, RiskLimits, RiskOrder, RiskState } from './types.js';
 
 export type RiskCheck = (o: RiskOrder, s: RiskState, l: RiskLimits) => RiskDecision;
@@ -48,6 +49,28 @@ function exposures(o: RiskOrder, s: RiskState, after: number): { gross: number; 
     count++;
   }
   return { gross, short, count };
+}
+
+/**
+ * `exposures` from the running sums, in O(1), with `slack`: how far gross and short may be from
+ * what `exposures` computes (the running sums' rounding, and the summation order of both);
+ * undefined without running sums.
+ */
+function quickExposures(
+  o: RiskOrder,
+  s: RiskState,
+  after: number,
+): { gross: number; short: number; count: number; slack: number } | undefined {
+  const x = s.exposure;
+  if (x === undefined) return undefined;
+  const t = x.term(o.symbol);
+  const v = after === 0 ? 0 : Math.abs(after) * priceOf(s, o.symbol, o.price);
+  const gross = x.gross - t.gross + v;
+  const short = x.short - t.short + (after < 0 ? v : 0);
+  const count = x.count - (t.counted ? 1 : 0) + (after === 0 ? 0 : 1);
+  // Summing n terms rounds each partial sum; these three operations and the comparison round too.
+  const slack = 2 * (x.slack + (x.count + 4) * EPS * (x.gross + t.gross + v));
+  return { gross, short, count, slack };
 }
 
 export const killSwitchCheck: RiskCheck = (o, s) => {
@@ -131,7 +154,10 @@ export const positionCheck: RiskCheck = (o, s, l) => {
 export const grossExposureCheck: RiskCheck = (o, s, l) => {
   if (isReducing(o, s)) return OK;
   const limit = s.horizon === 'intraday' ? l.maxGrossIntraday : l.maxGrossSwing;
-  const { gross } = exposures(o, s, projected(o, s).after);
+  const { after } = projected(o, s);
+  const quick = quickExposures(o, s, after);
+  if (quick !== undefined && quick.gross + quick.slack <= limit * s.equity) return OK;
+  const { gross } = exposures(o, s, after);
   return gross > limit * s.equity
     ? deny(
         'gross_exposure',
@@ -143,6 +169,8 @@ export const grossExposureCheck: RiskCheck = (o, s, l) => {
 export const shortExposureCheck: RiskCheck = (o, s, l) => {
   const { before, after } = projected(o, s);
   if (!(after < 0 && after < Math.min(0, before))) return OK;
+  const quick = quickExposures(o, s, after);
+  if (quick !== undefined && quick.short + quick.slack <= l.maxShortOfGross * (quick.gross - quick.slack)) return OK;
   const { gross, short } = exposures(o, s, after);
   return short > l.maxShortOfGross * gross
     ? deny('short_exposure', `short exposure would be ${pct(short / gross)} of gross (limit ${pct(l.maxShortOfGross)})`)
@@ -152,16 +180,20 @@ export const shortExposureCheck: RiskCheck = (o, s, l) => {
 export const maxPositionsCheck: RiskCheck = (o, s, l) => {
   const { before, after } = projected(o, s);
   if (before !== 0 || after === 0) return OK;
-  const { count } = exposures(o, s, after);
+  // The running count is exact (whole numbers).
+  const count = quickExposures(o, s, after)?.count ?? exposures(o, s, after).count;
   return count > l.maxPositions
     ? deny('max_positions', `a new position would make ${count} (limit ${l.maxPositions})`)
     : OK;
 };
 
 export const leverageCheck: RiskCheck = (o, s, l) => {
-  if (isReducing(o, s)) return OK;
-  const { gross } = exposures(o, s, projected(o, s).after);
-  return s.equity > 0 && gross / s.equity > l.maxLeverage
+  if (isReducing(o, s) || !(s.equity > 0)) return OK;
+  const { after } = projected(o, s);
+  const quick = quickExposures(o, s, after);
+  if (quick !== undefined && (quick.gross + quick.slack) / s.equity <= l.maxLeverage) return OK;
+  const { gross } = exposures(o, s, after);
+  return gross / s.equity > l.maxLeverage
     ? deny('leverage', `leverage would be ${(gross / s.equity).toFixed(2)}x (limit ${l.maxLeverage}x)`)
     : OK;
 };

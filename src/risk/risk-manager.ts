@@ -7,6 +7,7 @@
  */
 import type { OrderRequest } from '../core/order.js';
 import { checkOrder } from './checks.js';
+import type { ProjectedExposure } from './exposure-book.js';
 import { KillSwitch, type KillSwitchOptions, type KillSwitchTransition } from './kill-switch.js';
 import type { KillSwitchState, RiskCheckName, RiskLimits, RiskOrder, RiskState } from './types.js';
 
@@ -17,6 +18,8 @@ export interface AccountView {
   readonly pending: ReadonlyMap<string, number>;
   readonly prices: ReadonlyMap<string, number>;
   readonly strategyGross?: ReadonlyMap<string, number>;
+  /** Running sums of the projected positions, when the caller keeps them (RiskState.exposure). */
+  readonly exposure?: ProjectedExposure;
 }
 
 export interface RiskEvent {
@@ -127,6 +130,7 @@ export class RiskManager {
       horizon: this.#o.horizon,
       killSwitch: this.killSwitch.state,
       isShortable: this.#o.isShortable,
+      ...(account.exposure === undefined ? {} : { exposure: account.exposure }),
     };
     const d = checkOrder(o, s, this.limits);
     if (d.ok) this.#tradesToday++;

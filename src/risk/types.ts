@@ -1,3 +1,5 @@
+import type { ProjectedExposure } from './exposure-book.js';
+
 /**
  * Types of the risk layer (DESIGN.md, "Execution and risk"): every order passes the RiskManager
  * before the venue, in every mode. Fractions are of equity unless noted. docs/risk.md.
@@ -67,6 +69,12 @@ export interface RiskState {
   readonly horizon: 'intraday' | 'swing';
   readonly killSwitch: KillSwitchState;
   isShortable(symbol: string): boolean;
+  /**
+   * Running sums of the projected positions (exposure-book.ts), equal to the ones the exposure
+   * checks would sum from `positions`, `pending` and `prices`: read instead of summing every
+   * position, unless their rounding could change the answer.
+   */
+  readonly exposure?: ProjectedExposure;
 }
 
 export const RISK_CHECKS = [

@@ -5,10 +5,13 @@ import type { Config } from '../config/schema.js';
 import { describeTarget, ledgerTarget, openPostgres, type LedgerTarget } from './connect.js';
 import * as fills from './fills-repo.js';
 import * as journal from './journal-repo.js';
+import { writeJournalBatch } from './journal-batch.js';
+import { writeJournalSqlite } from './journal-sqlite.js';
 import { guarded } from './ledger-errors.js';
 import { migrateLedger, type MigrationReport } from './migrate.js';
 import type { LedgerDialect } from './migrations.js';
 import * as orders from './orders-repo.js';
+import { persistOrders } from './persist-many.js';
 import { recordRunPostgres } from './recording-repo.js';
 import { acquireSqlite } from './sqlite-shared.js';
 import * as runs from './runs-repo.js';
@@ -28,6 +31,7 @@ import type {
   AuditEntry,
   EquitySnapshot,
   FillResult,
+  JournalEntry,
   LedgerFill,
   LedgerOrder,
   LedgerPosition,
@@ -74,6 +78,13 @@ export interface LedgerStore {
     orders: readonly { readonly order: OrderRequest; readonly ts: number }[],
   ): Promise<PersistResult[]>;
   markSent(runId: string, clientOrderId: string, ts: number, venueOrderId?: string): Promise<LedgerOrder>;
+  /**
+   * A trading session's journal entries, in order, in one transaction (one commit, so one sync
+   * to disk for all of them), each as its ledger call would write it. An entry that fails stops
+   * the writing: the entries before it are committed, it and the ones after it are not, and its
+   * error is thrown (as if each entry had been its own call, stopped at the first failure).
+   */
+  writeJournal(runId: string, entries: readonly JournalEntry[]): Promise<void>;
   transitionOrder(runId: string, clientOrderId: string, change: StatusChange): Promise<TransitionResult>;
   recordFill(runId: string, fill: NewFill): Promise<FillResult>;
   getOrder(runId: string, clientOrderId: string): Promise<LedgerOrder | undefined>;
@@ -151,9 +162,16 @@ class SqlLedger implements LedgerStore {
 
   persistOrder = (runId: string, order: OrderRequest, ts: number) => orders.persistOrder(this.#db, runId, order, ts);
   persistOrders = (runId: string, list: readonly { readonly order: OrderRequest; readonly ts: number }[]) =>
-    orders.persistOrders(this.#db, runId, list);
+    persistOrders(this.#db, runId, list, this.dialect);
   markSent = (runId: string, id: string, ts: number, venueOrderId?: string) =>
     orders.markSent(this.#db, runId, id, ts, venueOrderId);
+  writeJournal = async (runId: string, entries: readonly JournalEntry[]): Promise<void> => {
+    if (entries.length === 0) return;
+    const sqlite = this.#sqlite;
+    if (sqlite === undefined) return writeJournalBatch(this.#db, runId, entries);
+    // As recordRun: holding the query layer's one connection keeps its other users out.
+    await this.#db.connection().execute(async () => writeJournalSqlite(sqlite, runId, entries));
+  };
   transitionOrder = (runId: string, id: string, change: StatusChange) =>
     orders.transitionOrder(this.#db, runId, id, change);
   recordFill = (runId: string, fill: NewFill) => fills.recordFill(this.#db, runId, fill);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { OrderStatus } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { openStatuses, statusesBefore } from '../core/order-state.js';
@@ -6,7 +6,7 @@ import type { OrderRequest } from '../core/order.js';
 import { isForeignKeyViolation } from './db-errors.js';
 import { ms, orderFromRow, orderToRow } from './rows.js';
 import { runNotFound } from './runs-repo.js';
-import type { LedgerTables } from './tables.js';
+import type { LedgerTables, OrdersTable } from './tables.js';
 import type { LedgerOrder, OrderEvent, OrderFilter, PersistResult, StatusChange, TransitionResult } from './types.js';
 
 type Db = Kysely<LedgerTables>;
@@ -49,25 +49,10 @@ export async function persistOrder(db: Db, runId: string, req: OrderRequest, ts:
   return db.transaction().execute(async (trx) => persistIn(trx, runId, req, ts));
 }
 
-/**
- * Persists several orders in one transaction, in the given order (a session's orders of one bar:
- * one commit, so one sync to disk, instead of one each). All or none.
- */
-export async function persistOrders(
-  db: Db,
-  runId: string,
-  orders: readonly { readonly order: OrderRequest; readonly ts: number }[],
-): Promise<PersistResult[]> {
-  for (const o of orders) ms(o.ts, 'ts');
-  return db.transaction().execute(async (trx) => {
-    const out: PersistResult[] = [];
-    for (const o of orders) out.push(await persistIn(trx, runId, o.order, o.ts));
-    return out;
-  });
-}
-
-async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number): Promise<PersistResult> {
-  const row = orderToRow(runId, {
+/** The row of an order persisted now: `new`, nothing filled, not sent. */
+export function newOrderRow(runId: string, req: OrderRequest, ts: number): Insertable<OrdersTable> {
+  ms(ts, 'ts');
+  return orderToRow(runId, {
     ...req,
     status: 'new',
     filledQty: 0,
@@ -77,6 +62,10 @@ async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number):
     updatedAt: ts,
     sent: false,
   });
+}
+
+async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number): Promise<PersistResult> {
+  const row = newOrderRow(runId, req, ts);
   let inserted: { id: number } | undefined;
   try {
     inserted = await trx
@@ -97,19 +86,24 @@ async function persistIn(trx: Db, runId: string, req: OrderRequest, ts: number):
     return { created: true, order: await requireOrder(trx, runId, req.clientOrderId) };
   }
   const existing = await requireOrder(trx, runId, req.clientOrderId);
-  const differs = IDENTITY.filter((k) => existing[k] !== req[k]);
-  if (differs.length > 0) {
-    const k = differs[0] as (typeof IDENTITY)[number];
-    throw new DataError(
-      'LEDGER_CONFLICT',
-      `client order id ${req.clientOrderId} of run ${runId} is already an order with ${k} ${String(existing[k])}, not ${String(req[k])}`,
-      {
-        hint: 'a client order id names one order: derive a new id for a different order',
-        context: { key: k, value: req.clientOrderId, run: runId },
-      },
-    );
-  }
+  const conflict = identityConflict(runId, existing, req);
+  if (conflict !== undefined) throw conflict;
   return { created: false, order: existing };
+}
+
+/** LEDGER_CONFLICT when the order already under this client order id is not the same order, else undefined. */
+export function identityConflict(runId: string, existing: LedgerOrder, req: OrderRequest): DataError | undefined {
+  const differs = IDENTITY.filter((k) => existing[k] !== req[k]);
+  if (differs.length === 0) return undefined;
+  const k = differs[0] as (typeof IDENTITY)[number];
+  return new DataError(
+    'LEDGER_CONFLICT',
+    `client order id ${req.clientOrderId} of run ${runId} is already an order with ${k} ${String(existing[k])}, not ${String(req[k])}`,
+    {
+      hint: 'a client order id names one order: derive a new id for a different order',
+      context: { key: k, value: req.clientOrderId, run: runId },
+    },
+  );
 }
 
 /**
@@ -125,38 +119,64 @@ export async function transitionOrder(
   change: StatusChange,
 ): Promise<TransitionResult> {
   ms(change.ts, 'ts');
-  const from = statusesBefore(change.status);
   return db.transaction().execute(async (trx) => {
-    const r =
-      from.length === 0
-        ? { numUpdatedRows: 0n }
-        : await trx
-            .updateTable('orders')
-            .set((eb) => ({
-              status: change.status,
-              updated_at: change.ts,
-              ...(change.reason === undefined ? {} : { reason: change.reason }),
-              venue_order_id: change.venueOrderId ?? eb.ref('venue_order_id'),
-            }))
-            .where('run_id', '=', runId)
-            .where('client_order_id', '=', clientOrderId)
-            .where('status', 'in', from)
-            .executeTakeFirst();
-    const applied = Number(r.numUpdatedRows) === 1;
-    if (applied) {
-      await trx
-        .insertInto('order_events')
-        .values({
-          run_id: runId,
-          client_order_id: clientOrderId,
-          status: change.status,
-          ts: change.ts,
-          reason: change.reason ?? null,
-        })
-        .execute();
-    }
+    const applied = await transitionIn(trx, runId, clientOrderId, change, false);
     return { applied, order: await requireOrder(trx, runId, clientOrderId) };
   });
+}
+
+/**
+ * `transitionOrder`'s writes inside the caller's transaction, without reading the order back:
+ * whether the change applied; `check`: LEDGER_NOT_FOUND when there is no such order.
+ */
+export async function transitionIn(
+  db: Db,
+  runId: string,
+  clientOrderId: string,
+  change: StatusChange,
+  check = true,
+): Promise<boolean> {
+  ms(change.ts, 'ts');
+  const from = statusesBefore(change.status);
+  const r =
+    from.length === 0
+      ? { numUpdatedRows: 0n }
+      : await db
+          .updateTable('orders')
+          .set((eb) => ({
+            status: change.status,
+            updated_at: change.ts,
+            ...(change.reason === undefined ? {} : { reason: change.reason }),
+            venue_order_id: change.venueOrderId ?? eb.ref('venue_order_id'),
+          }))
+          .where('run_id', '=', runId)
+          .where('client_order_id', '=', clientOrderId)
+          .where('status', 'in', from)
+          .executeTakeFirst();
+  const applied = Number(r.numUpdatedRows) === 1;
+  if (applied) {
+    await db
+      .insertInto('order_events')
+      .values({
+        run_id: runId,
+        client_order_id: clientOrderId,
+        status: change.status,
+        ts: change.ts,
+        reason: change.reason ?? null,
+      })
+      .execute();
+  } else if (check) await requireExists(db, runId, clientOrderId);
+  return applied;
+}
+
+async function requireExists(db: Db, runId: string, clientOrderId: string): Promise<void> {
+  const row = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('run_id', '=', runId)
+    .where('client_order_id', '=', clientOrderId)
+    .executeTakeFirst();
+  if (row === undefined) throw orderNotFound(runId, clientOrderId);
 }
 
 /** The venue has the order (or said it already had it). Marking twice changes nothing. */
@@ -167,15 +187,28 @@ export async function markSent(
   ts: number,
   venueOrderId?: string,
 ): Promise<LedgerOrder> {
+  await markSentIn(db, runId, clientOrderId, ts, venueOrderId, false);
+  return requireOrder(db, runId, clientOrderId);
+}
+
+/** `markSent`'s write, without reading the order back; `check`: LEDGER_NOT_FOUND when there is no such order. */
+export async function markSentIn(
+  db: Db,
+  runId: string,
+  clientOrderId: string,
+  ts: number,
+  venueOrderId: string | undefined,
+  check = true,
+): Promise<void> {
   ms(ts, 'ts');
-  await db
+  const r = await db
     .updateTable('orders')
     .set((eb) => ({ sent: 1, sent_at: ts, venue_order_id: venueOrderId ?? eb.ref('venue_order_id') }))
     .where('run_id', '=', runId)
     .where('client_order_id', '=', clientOrderId)
     .where('sent', '=', 0)
-    .execute();
-  return requireOrder(db, runId, clientOrderId);
+    .executeTakeFirst();
+  if (check && Number(r.numUpdatedRows) === 0) await requireExists(db, runId, clientOrderId);
 }
 
 /** Orders of the filter, most recent first. */

@@ -1,33 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import { isUniqueViolation } from './db-errors.js';
+import { pgArray } from './pg-bulk.js';
 import { recordingRows, runConflict, type TableRows } from './record-rows.js';
 import type { LedgerTables } from './tables.js';
 import type { RunRecording } from './types.js';
 
 type Db = Kysely<LedgerTables>;
-
-/** PostgreSQL types of the columns written in bulk, for `unnest` (below). */
-const PG_TYPES: Readonly<Record<string, string>> = {
-  id: 'bigint',
-  qty: 'double precision',
-  limit_price: 'double precision',
-  stop_price: 'double precision',
-  filled_qty: 'double precision',
-  avg_price: 'double precision',
-  fees: 'double precision',
-  fee: 'double precision',
-  price: 'double precision',
-  realized_pnl: 'double precision',
-  equity: 'double precision',
-  cash: 'double precision',
-  gross_exposure: 'double precision',
-  net_exposure: 'double precision',
-  created_at: 'bigint',
-  updated_at: 'bigint',
-  sent_at: 'bigint',
-  ts: 'bigint',
-  sent: 'integer',
-};
 
 /**
  * Inserts a table's rows with one `INSERT ... SELECT FROM unnest(...)` and one array parameter
@@ -42,7 +20,7 @@ async function insertAll(trx: Db, t: TableRows): Promise<void> {
   const arrays = t.columns.map((c, j) => {
     const column = new Array<unknown>(total);
     for (let i = 0; i < total; i++) column[i] = t.values[i * width + j];
-    return sql`${column}::${sql.raw(PG_TYPES[c] ?? 'text')}[]`;
+    return pgArray(c, column);
   });
   const columns = sql.join((t.runId === undefined ? t.columns : ['run_id', ...t.columns]).map((c) => sql.ref(c)));
   const run = t.runId === undefined ? sql`` : sql`${t.runId}::text, `;

@@ -68,6 +68,13 @@ export function extraOf(o: Omit<LedgerOrder, 'runId'>): string | null {
   return Object.keys(e).length === 0 ? null : json(e);
 }
 
+/** The columns of `orderToRow`'s row, in table order. */
+export const ORDER_ROW_COLUMNS = [
+  'run_id', 'client_order_id', 'venue_order_id', 'symbol', 'side', 'type', 'qty', 'limit_price', 'stop_price', 'tif',
+  'status', 'filled_qty', 'avg_price', 'fees', 'reason', 'strategy', 'tag', 'extra', 'created_at', 'updated_at',
+  'sent', 'sent_at',
+] as const; // prettier-ignore
+
 export function orderToRow(runId: string, o: Omit<LedgerOrder, 'runId'>): Insertable<OrdersTable> {
   return {
     run_id: runId,

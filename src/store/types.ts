@@ -185,3 +185,15 @@ export interface RunRecording {
   readonly fills: readonly NewFill[];
   readonly equity?: readonly Omit<EquitySnapshot, 'runId'>[];
 }
+
+/**
+ * One write of a trading session's journal, with the meaning of the ledger call of the same name:
+ * `persist` is persistOrder, `sent` markSent, `transition` transitionOrder, `fill` recordFill and
+ * `risk` recordRiskEvent (their outcomes are not read back).
+ */
+export type JournalEntry =
+  | { readonly kind: 'persist'; readonly order: OrderRequest; readonly ts: number }
+  | { readonly kind: 'sent'; readonly clientOrderId: string; readonly ts: number; readonly venueOrderId?: string }
+  | { readonly kind: 'transition'; readonly clientOrderId: string; readonly change: StatusChange }
+  | { readonly kind: 'fill'; readonly fill: NewFill }
+  | { readonly kind: 'risk'; readonly event: LedgerRiskEvent };

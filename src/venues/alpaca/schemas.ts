@@ -13,12 +13,23 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]
  * nanosecond fractions); undefined when the text is not one. Fractions beyond ms are truncated.
  */
 export function parseRfc3339(text: string): number | undefined {
+  // A minute's bars all carry the same start, each read twice (checked, then mapped): the last
+  // text read is remembered.
+  if (text === lastText) return lastMs;
   const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const frac = (m[7] ?? '').slice(1, 4).padEnd(3, '0');
-  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${frac}${m[8]}`);
-  return Number.isNaN(ms) ? undefined : ms;
+  let ms: number | undefined;
+  if (m !== null) {
+    const frac = (m[7] ?? '').slice(1, 4).padEnd(3, '0');
+    ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${frac}${m[8]}`);
+    if (Number.isNaN(ms)) ms = undefined;
+  }
+  lastText = text;
+  lastMs = ms;
+  return ms;
 }
+
+let lastText: string | undefined;
+let lastMs: number | undefined;
 
 /** One aggregate bar: `t` is the bar start, `v` may be fractional (crypto). */
 export const alpacaBarSchema = z.object({

@@ -1,6 +1,7 @@
 import { VenueError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { realSleep, TokenBucket, type RateLimit, type Sleep } from './rate-limiter.js';
+import { fetchTransport, pooledTransport, type RawResponse, type Transport } from './transport.js';
 
 export interface HttpClientOptions {
   /** Venue name for messages, e.g. `alpaca`. */
@@ -19,6 +20,11 @@ export interface HttpClientOptions {
   /** Give up instead of waiting when the venue asks for a longer pause than this. */
   readonly maxRetryAfterMs?: number;
   readonly rateLimit?: RateLimit;
+  /**
+   * Requests over at most this many kept-open connections per host, the rest waiting their turn
+   * (transport.ts `pooledTransport`); default: fetch, one connection per request made at once.
+   */
+  readonly connections?: number;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly logger?: Logger;
@@ -66,6 +72,7 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 export class HttpClient {
   readonly #o: HttpClientOptions;
   readonly #bucket: TokenBucket | undefined;
+  readonly #transport: Transport;
   readonly #sleep: Sleep;
   readonly #random: () => number;
 
@@ -74,6 +81,7 @@ export class HttpClient {
     this.#sleep = options.sleep ?? realSleep;
     this.#random = options.random ?? Math.random;
     this.#bucket = options.rateLimit === undefined ? undefined : new TokenBucket(options.rateLimit, this.#sleep);
+    this.#transport = options.connections === undefined ? fetchTransport : pooledTransport(options.connections);
   }
 
   /** Builds the URL of a path (or passes an absolute URL through) with the query. */
@@ -137,10 +145,11 @@ export class HttpClient {
     const where = `${method === 'GET' ? '' : `${method} `}${url.origin}${url.pathname}`;
     const timeout = AbortSignal.timeout(this.#o.timeoutMs);
     const hasBody = options.body !== undefined;
-    let res: Response;
+    let res: RawResponse;
     try {
-      res = await fetch(url, {
+      res = await this.#transport({
         method,
+        url,
         headers: {
           accept: 'application/json',
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
@@ -152,7 +161,8 @@ export class HttpClient {
     } catch (e) {
       if (signal?.aborted === true) throw e;
       const isTimeout = timeout.aborted;
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      const err = e as { code?: string; cause?: { code?: string } };
+      const cause = err.cause?.code ?? err.code ?? (e as Error).message;
       throw new VenueError(
         'VENUE_UNAVAILABLE',
         isTimeout
@@ -166,7 +176,7 @@ export class HttpClient {
         },
       );
     }
-    const text = await res.text().catch(() => '');
+    const text = res.text;
     if (options.passStatuses?.includes(res.status) === true) {
       return { status: res.status, headers: res.headers, body: safeJson(text) ?? null, url: url.toString() };
     }

@@ -59,8 +59,8 @@ export interface FakeAlpacaStream {
    * frame per call); returns how many connections it was written to (0 while none is).
    */
   pushBar(symbol: string, ts: number, options?: PushOptions): number;
-  /** Several bars in one frame (the venue batches a minute's bars). */
-  pushBars(bars: readonly { symbol: string; ts: number }[], options?: PushOptions): number;
+  /** Several bars in one frame (the venue batches a minute's bars); a bar's own `override` comes after the options'. */
+  pushBars(bars: readonly { symbol: string; ts: number; override?: Partial<WireBar> }[], options?: PushOptions): number;
   /**
    * Publishes like the venue on its own: just after each minute mark of `now()` (`lagMs` later),
    * the bars of the minute that ended, for `symbols`, in one frame. For sessions on a real clock
@@ -239,14 +239,17 @@ export async function startFakeAlpacaStream(options: FakeAlpacaStreamOptions = {
     ...fakeBar(symbol, { t: ts, i: ts / STEP_MS['1Min'] }, isCryptoSymbol(symbol)),
     ...override,
   });
-  const pushBars = (bars: readonly { symbol: string; ts: number }[], o: PushOptions = {}): number => {
+  const pushBars = (
+    bars: readonly { symbol: string; ts: number; override?: Partial<WireBar> }[],
+    o: PushOptions = {},
+  ): number => {
     let count = 0;
     for (const s of sessions) {
       if (!isOpen(s) || frozen.has(s)) continue;
       const mine = bars.filter((b) => s.isAuthenticated && (s.bars.has(b.symbol) || s.bars.has('*')));
       const frame = mine
         .filter((b) => (s.endpoint === 'crypto') === isCryptoSymbol(b.symbol))
-        .map((b) => wireBar(b.symbol, b.ts, o.override));
+        .map((b) => wireBar(b.symbol, b.ts, b.override === undefined ? o.override : { ...o.override, ...b.override }));
       if (frame.length === 0) continue;
       count++;
       later(o.delayMs, () => send(s, frame));

@@ -85,6 +85,9 @@ export class FakeTradingVenue {
   /** Stop-limit orders whose stop has been hit: they rest as limits from then on. */
   readonly #triggered = new Set<string>();
   readonly #assets: readonly string[];
+  /** Orders by client order id and by id: a long benchmark session looks one up per request. */
+  readonly #byClientId = new Map<string, WireOrder>();
+  readonly #byId = new Map<string, WireOrder>();
   readonly #emit: (u: TradeUpdateData) => void;
 
   constructor(assets: readonly string[], cash: number, now: () => number, emit: (u: TradeUpdateData) => void) {
@@ -103,11 +106,11 @@ export class FakeTradingVenue {
   }
 
   byClientId(id: string): WireOrder | undefined {
-    return this.orders.find((o) => o.client_order_id === id);
+    return this.#byClientId.get(id);
   }
 
   byId(id: string): WireOrder | undefined {
-    return this.orders.find((o) => o.id === id);
+    return this.#byId.get(id);
   }
 
   isOpen(o: WireOrder): boolean {
@@ -194,6 +197,8 @@ export class FakeTradingVenue {
       hwm: null,
     };
     this.orders.push(order);
+    this.#byClientId.set(clientId, order);
+    this.#byId.set(order.id, order);
     this.log.push({ kind: 'order', ts: this.now(), order: { ...order } });
     return order;
   }

@@ -36,6 +36,11 @@ export const ALPACA_DEFAULT_TRADING_URL = 'https://paper-api.alpaca.markets';
 const VENUE = 'alpaca';
 /** Alpaca's page size cap for orders and activities. */
 const PAGE = 100;
+/**
+ * Connections kept open to the trading API: a bar's orders go out this many at a time over warm
+ * connections (no handshake per order), a bounded load on the venue; the rest wait their turn.
+ */
+export const ALPACA_TRADING_CONNECTIONS = 16;
 
 /** What the venue said to one order. `duplicate`: it already holds an order under that client order id. */
 export type SubmitResult =
@@ -61,6 +66,7 @@ export class AlpacaTradingApi {
       retries: ctx.config.http.retries,
       backoffMs: ctx.config.http.backoff_ms,
       rateLimit: { limit: cfg.requests_per_minute, windowMs: 60_000 },
+      connections: ALPACA_TRADING_CONNECTIONS,
       ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),
       ...(logger === undefined ? {} : { logger }),
     });
