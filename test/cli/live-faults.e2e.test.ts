@@ -104,6 +104,24 @@ const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    fault: 'order-update stream refuses the keys on a reconnection',
+    outcome: 'stops with VENUE_AUTH (exit 4): orders it could no longer follow are not placed; the books whole',
+    exitCode: 4,
+    for: '170s',
+    during: async (s) => {
+      await waitFor('an order at the venue', () => venueOrders(s.trading).length > 0, s.exited);
+      s.trading.stream.isRefusingAuth = true;
+      s.trading.stream.drop();
+    },
+    facts: (o) => {
+      const e = errorOf(o);
+      expect(e.code).toBe('VENUE_AUTH');
+      expect(e.message).toContain('trade_updates');
+      expect(o.run?.status).toBe('failed');
+      expect(existsSync(join(o.run?.resultDir ?? '', 'metrics.json'))).toBe(true);
+    },
+  },
+  {
     fault: 'trading API refuses the keys',
     outcome: 'stops with VENUE_AUTH (exit 4) before any bar or order',
     exitCode: 4,
