@@ -93,9 +93,18 @@ export class AlpacaExecutionClient implements ExecutionClient {
 
   /** Called when the trade_updates stream gives up for good (see `onStreamFailed`). */
   onStreamFailed: ((error: VenueError) => void) | undefined;
+  /** Why orders can no longer be followed, once the stream has given up. */
+  #streamFailure: VenueError | undefined;
 
+  /**
+   * The stream gave up: no new order is placed (it could not be followed), the working ones are
+   * asked for once through REST (what the stream would have said, if REST still answers), then
+   * the owner is told.
+   */
   #streamFailed(e: VenueError): void {
-    (this.onStreamFailed ?? this.#o.onStreamFailed)?.(e);
+    this.#streamFailure = e;
+    const tell = (): void => (this.onStreamFailed ?? this.#o.onStreamFailed)?.(e);
+    this.resync().then(tell, tell);
   }
 
   get streamState(): TradeStreamState {
@@ -129,6 +138,10 @@ export class AlpacaExecutionClient implements ExecutionClient {
     }
     const t = new TrackedOrder(order, ts);
     this.#orders.set(order.clientOrderId, t);
+    if (this.#streamFailure !== undefined) {
+      this.#emit(t.reject('venue_unavailable', `not sent: ${this.#streamFailure.message}`, ts));
+      return;
+    }
     const mapped = toAlpacaOrder(order);
     if (!mapped.ok) {
       this.#emit(t.reject(mapped.code, mapped.reason, ts));

@@ -155,11 +155,24 @@ describe('Alpaca execution faults', () => {
     const s = await startTrading();
     const failures: VenueError[] = [];
     s.client.onStreamFailed = (e) => failures.push(e);
+    s.client.submit(req('w1'));
+    await s.settle();
     s.fake.stream.isRefusingAuth = true;
     s.fake.stream.drop();
-    await waitFor(() => s.client.streamState === 'failed', 'the stream giving up');
-    expect(failures).toHaveLength(1);
+    // Filled while the stream is down: its update reaches no one.
+    s.fake.trade('AAPL', 49);
+    await waitFor(() => failures.length === 1, 'the session told');
+    expect(s.client.streamState).toBe('failed');
     expect(failures[0]).toMatchObject({ code: 'VENUE_AUTH', exitCode: 4 });
+    // Before telling, it asked REST for the working order: the fill the stream missed is known.
+    expect(s.client.order('w1')?.status).toBe('filled');
+    expect(s.of('w1').map((e) => e.kind)).toEqual(['accepted', 'filled']);
+    // And it places nothing more: an order it could not follow is refused without a request.
+    const before = posts(s).length;
+    s.client.submit(req('w2'));
+    await s.settle();
+    expect(posts(s)).toHaveLength(before);
+    expect(s.of('w2')).toMatchObject([{ kind: 'rejected', code: 'venue_unavailable' }]);
   });
 
   it('refuses to start without keys, before any connection', async () => {
