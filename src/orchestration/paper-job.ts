@@ -4,12 +4,16 @@
  * or a file replayed (`--source replay:FILE`). A `paper` run in the ledger (session-job.ts).
  */
 import type { SimulatedExchange } from '../execution/simulated-exchange.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
 import { simulatedExchange } from './paper-venue.js';
 import { runSessionJob, type SessionJobOptions, type SessionJobResult } from './session-job.js';
 
 export interface PaperJobOptions extends Omit<SessionJobOptions, 'mode' | 'venue'> {
-  /** The session's simulated exchange, once built (its book is what the ledger is reconciled with). */
-  readonly onExchange?: (exchange: SimulatedExchange) => void;
+  /**
+   * The session's simulated exchange and account, once built: their state at the end is the
+   * simulated book the ledger is reconciled with.
+   */
+  readonly onExchange?: (exchange: SimulatedExchange, portfolio: Portfolio) => void;
 }
 
 /**
@@ -25,7 +29,7 @@ export function runPaperJob(o: PaperJobOptions): Promise<SessionJobResult> {
       for (const s of symbols) if (portfolio.qty(s) !== 0) positions[s] = portfolio.qty(s);
       const exchange = simulatedExchange(spec, clock, instrument, symbols, () => portfolio.equity, positions);
       exchange.restore(working);
-      o.onExchange?.(exchange);
+      o.onExchange?.(exchange, portfolio);
       return { execution: exchange, market: exchange };
     },
   });

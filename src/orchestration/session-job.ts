@@ -286,7 +286,8 @@ async function sessionJob(
           {
             session_id: sessionId,
             mode: o.mode,
-            source: source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
+            source:
+              o.feed !== undefined ? feed.name : source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
             speed: source.kind === 'replay' ? speed : null,
             run_file: runFile,
             started_at: new Date(startedAt).toISOString(),
@@ -343,7 +344,7 @@ async function sessionJob(
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,
         mode: o.mode,
-        source: source.kind === 'replay' ? 'replay' : spec.live.venue,
+        source: o.feed !== undefined ? feed.name : source.kind === 'replay' ? 'replay' : spec.live.venue,
       },
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     });
