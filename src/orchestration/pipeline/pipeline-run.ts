@@ -7,7 +7,7 @@ import type { RunConfig } from '../../config/run-config.js';
 import type { Config } from '../../config/schema.js';
 import { resolveSpec } from '../backtest-job.js';
 import { checkStrategy } from '../strategy-check.js';
-import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
+import { preloadRunFileStrategy } from '../strategy-file.js';
 import type { PipelineSpec } from './pipeline-file.js';
 
 export interface PipelineRun {
@@ -26,11 +26,10 @@ export async function pipelineRun(
   config: Config,
   appSources?: ReadonlyMap<string, string>,
 ): Promise<PipelineRun> {
-  const { spec } = resolveSpec(home, config, { configFile: pipeline.trade.run }, appSources);
   const file = pipeline.trade.run;
-  if (isStrategyFile(spec.strategy.name)) {
-    await loadStrategyFile(spec.strategy.name, undefined, { hookTimeoutMs: config.engine.hook_timeout_ms });
-  }
+  // A strategy file the run names (./my-strategy.ts, relative to the run file) is loaded first.
+  await preloadRunFileStrategy(file);
+  const { spec } = resolveSpec(home, config, { configFile: file }, appSources);
   checkStrategy(spec, { file });
   if (spec.data.timeframe !== '1d') {
     throw new ConfigError(

@@ -100,7 +100,9 @@ async function dayOutputs(ctx: StepContext, book: string): Promise<StepOutputs> 
 export async function tradeStep(ctx: StepContext): Promise<StepOutcome> {
   const { pipeline: p, ledger, date } = ctx;
   const dayTs = dateToTs(date);
-  const book = await findBook(ledger, p.name);
+  // This step's own row was cleared as it started: the book it recorded before comes first.
+  const recorded = ctx.previous?.outputs?.['book'];
+  const book = typeof recorded === 'string' ? recorded : await findBook(ledger, p.name);
   let through = -Infinity;
   if (book !== undefined) {
     const traded = (await ledger.equity(book)).map((s) => s.ts);

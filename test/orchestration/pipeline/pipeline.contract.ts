@@ -282,5 +282,27 @@ export function pipelineContract(backend: Backend): void {
       expect(done.failure).toBeNull();
       expect(done.orders.map((o) => o.symbol)).toEqual(['ZNTX']);
     });
+
+    it('a trade step run again after it stopped carries on the same book and places nothing twice', async () => {
+      // As if the process died after the day's session journaled its order, before the day's
+      // equity row and the step's end were recorded.
+      const ledger = await createLedger(db.config, db.home);
+      const orders = async () => (await ledger.listOrders({ limit: 100 })).map((o) => `${o.symbol} ${o.side} ${o.qty}`);
+      try {
+        const before = await orders();
+        expect(before).toHaveLength(1);
+        await backend.exec(db, `delete from equity_snapshots where ts = ${Date.parse(`${D1}T00:00:00Z`)}`);
+        await backend.exec(db, `update pipeline_steps set status = 'failed' where step = 'trade' and date = '${D1}'`);
+        const r = await run('--json', 'pipeline', 'daily', '--date', D1);
+        expect(r.code).toBe(0);
+        const day = json<DayJson>(r);
+        expect(day.ran).toEqual(['trade', 'report']);
+        expect(day.steps.find((s) => s.step === 'trade')?.outputs).toMatchObject({ orders: 1, fills: 0 });
+        expect(await orders()).toEqual(before);
+        expect((await ledger.listRuns())[0] && (await ledger.equity((await ledger.listRuns())[0]!.id)).length).toBe(1);
+      } finally {
+        await ledger.close();
+      }
+    });
   });
 }
