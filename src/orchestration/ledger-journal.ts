@@ -18,6 +18,7 @@ export class LedgerJournal implements Ledger {
   #error: MomenticError | undefined;
   /** Orders persisted since the last other write, not yet being written: later ones join them. */
   #openBatch: { order: OrderRequest; ts: number }[] | undefined;
+  #isClosed = false;
   /** Told once of the first failed write. */
   onError: ((e: MomenticError) => void) | undefined;
 
@@ -93,6 +94,15 @@ export class LedgerJournal implements Ledger {
     );
   }
 
+  /**
+   * Takes no more calls: the session ended. Writes queued before it still complete; anything the
+   * venue reports afterwards is left to reconciliation (which books a broker's executions once,
+   * by execution id).
+   */
+  close(): void {
+    this.#isClosed = true;
+  }
+
   /** Resolves once every call so far is written; rejects with the first failure. */
   async drained(): Promise<void> {
     await this.#chain;
@@ -100,7 +110,7 @@ export class LedgerJournal implements Ledger {
   }
 
   #queue(write: () => Promise<unknown>): void {
-    if (this.#error !== undefined) return;
+    if (this.#error !== undefined || this.#isClosed) return;
     // Anything journaled after a batch of orders is written after it: the batch is closed.
     this.#openBatch = undefined;
     this.#chain = this.#chain.then(async () => {

@@ -249,6 +249,7 @@ async function sessionJob(
   let result: SessionResult | undefined;
   let failure: MomenticError | undefined;
   let end: SessionEnd | undefined;
+  let opened: LedgerJournal | undefined;
   try {
     await ledger.startRun({
       id: sessionId,
@@ -259,6 +260,7 @@ async function sessionJob(
       startedAt,
     });
     const journal = new LedgerJournal(ledger, sessionId);
+    opened = journal;
     // A journal that cannot be written ends the session (with the ledger's error, exit 4).
     const unjournaled = new AbortController();
     journal.onError = () => unjournaled.abort();
@@ -388,6 +390,10 @@ async function sessionJob(
     };
   } finally {
     end?.dispose();
+    // The session's journal ends with it: what the venue reports later (an acknowledgement or a
+    // fill still on its way) is the broker's to tell the next reconciliation, never a write
+    // racing it.
+    opened?.close();
     await ledger.close();
   }
 }
