@@ -49,6 +49,24 @@ function equitySvg(curve: DailyReport['equity_curve']): string {
 <p class="note">${esc(curve[0]!.date)}: ${num(curve[0]!.equity)} to ${esc(curve.at(-1)!.date)}: ${num(curve.at(-1)!.equity)} (low ${num(lo)}, high ${num(hi)})</p>`;
 }
 
+/** The drift summary as rows: orders and signals of the book against its replay, P&L, slippage. */
+function driftRows(d: Record<string, unknown>): Record<string, unknown>[] {
+  const o = (d['orders'] ?? {}) as Record<string, unknown>;
+  const sg = (d['signals'] ?? {}) as Record<string, unknown>;
+  const pnl = (d['pnl'] ?? {}) as Record<string, unknown>;
+  const sl = (d['slippage'] ?? {}) as Record<string, unknown>;
+  return [
+    { what: 'orders (matched)', book: `${cell(o['session'])} (${cell(o['matched'])})`, backtest: o['replay'] },
+    { what: 'signals', book: sg['session'], backtest: sg['replay'] },
+    { what: 'P&L', book: num(pnl['session']), backtest: num(pnl['replay']) },
+    {
+      what: 'fill slippage, mean / worst (bps)',
+      book: `${num(sl['meanBps'])} / ${num(sl['worstBps'])}`,
+      backtest: `tolerance ${cell(sl['toleranceBps'])}`,
+    },
+  ];
+}
+
 function card(k: string, v: string, cls = ''): string {
   return `<div class="card"><div class="k">${esc(k)}</div><div class="v ${cls}">${esc(v)}</div></div>`;
 }
@@ -76,7 +94,7 @@ export function dailyReportHtml(r: DailyReport): string {
   const driftText =
     drift === null
       ? '<p class="note">Drift was not measured for this day.</p>'
-      : `<p class="${drift['ok'] === true ? 'ok' : 'bad'}">${drift['ok'] === true ? 'The book decided as its replay through the backtester.' : 'The book drifted from its replay.'}</p>${table(['orders', 'signals', 'pnl', 'slippage'], [drift], '')}${
+      : `<p class="${drift['ok'] === true ? 'ok' : 'bad'}">${drift['ok'] === true ? 'The book decided as its replay through the backtester.' : 'The book drifted from its replay.'}</p>${table(['what', 'book', 'backtest'], driftRows(drift), '')}${
           Array.isArray(drift['order_differences']) && drift['order_differences'].length > 0
             ? table(
                 ['kind', 'clientOrderId', 'symbol', 'detail'],
@@ -102,7 +120,12 @@ export function dailyReportHtml(r: DailyReport): string {
 ${banner}
 <section><div class="cards">${cards}</div></section>
 <section><h2>Equity</h2>${equitySvg(r.equity_curve)}</section>
-<section><h2>Steps</h2>${table(['step', 'status', 'attempts', 'started_at', 'duration_ms', 'error'], r.steps, '')}</section>
+<section><h2>Steps</h2>${table(
+    ['step', 'status', 'attempts', 'started_at', 'duration_ms', 'error'],
+    // This page is the report step's work: it is running while the page is written.
+    r.steps.map((x) => (x.step === 'report' && x.status === 'running' ? { ...x, status: 'this page' } : x)),
+    '',
+  )}</section>
 <section><h2>Positions</h2>${table(['symbol', 'qty', 'avg_price', 'realized_pnl', 'fees'], r.positions, 'No position.')}</section>
 <section><h2>Orders placed today</h2>${table(['client_order_id', 'symbol', 'side', 'type', 'qty', 'status', 'filled_qty', 'avg_price', 'created_at', 'reason'], r.orders, 'No order was placed today.')}</section>
 <section><h2>Fills today</h2>${table(['client_order_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts'], r.fills, 'Nothing filled today.')}</section>
