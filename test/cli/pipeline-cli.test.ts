@@ -4,7 +4,7 @@
  * `pipeline ls` and `show` read the days back from the ledger. The full day, its rerun and its
  * resume are in test/orchestration/pipeline/ (on SQLite and PostgreSQL).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/alert-receivers.js';
@@ -141,5 +141,21 @@ describe('a failed step', () => {
     const missing = await cli(['--home', home, 'pipeline', 'show', '2024-06-04']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('the daily pipeline has no day 2024-06-04 in the ledger');
+  });
+
+  it('a ledger it cannot reach: nothing runs, the day is alerted at "ledger", exit 4', async () => {
+    receiver = await startWebhookReceiver('/hook');
+    const { home } = workspace('trade:\n  run: eod-sma-cross.yaml\n');
+    const env = {
+      MOMENTIC_ALERTS__WEBHOOK__ENABLED: 'true',
+      MOMENTIC_ALERTS_WEBHOOK_URL: receiver.url,
+      MOMENTIC_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing',
+    };
+    const r = await cli(['--home', home, 'pipeline', 'daily', '--date', '2024-06-03'], { env });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('LEDGER_UNAVAILABLE');
+    const body = receiver.posts[0]?.body as { text: string };
+    expect(body.text).toMatch(/^\[CRITICAL\] pipeline daily failed at ledger: LEDGER_UNAVAILABLE: /);
+    expect(existsSync(join(home, 'data', 'raw'))).toBe(false);
   });
 });

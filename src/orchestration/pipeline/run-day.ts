@@ -76,7 +76,14 @@ export async function runPipelineDay(o: RunDayOptions): Promise<DayOutcome> {
   const now = o.now ?? Date.now;
   const { pipeline: p, date } = o;
   checkPipelineDay(p.calendar, date, now());
-  const ledger = await createLedger(o.config, o.home);
+  let ledger;
+  try {
+    ledger = await createLedger(o.config, o.home);
+  } catch (e) {
+    // No step can run, nor be recorded, without the ledger: the day is alerted all the same.
+    void o.alerts?.notify(pipelineFailedAlert(p.name, 'ledger', toMomenticError(e)));
+    throw e;
+  }
   try {
     const before = await ledger.pipelineSteps(p.name, date);
     const isDone = (s: StepName): boolean => before.find((x) => x.step === s)?.status === 'done';
