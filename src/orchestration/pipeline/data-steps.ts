@@ -137,10 +137,11 @@ export async function validateStep(ctx: StepContext): Promise<StepOutcome> {
   const noDay = rows.filter((r) => r.passed && !r.has_day);
   const problems = [
     ...absent.map((s) => `${s}: no daily data in the raw zone`),
-    ...failed.map(
-      (r) =>
-        `${r.symbol}: ${r.rejected} rows fail the quality gates${r.notes.length === 0 ? '' : ` (${r.notes.join('; ')})`}`,
-    ),
+    ...failed.map((r) => {
+      const gates = Object.entries(r.rejectedByGate).map(([g, n]) => `${g} ${n}`);
+      const why = [...gates, ...r.notes].join('; ');
+      return `${r.symbol}: ${r.rejected} row${r.rejected === 1 ? '' : 's'} fail${r.rejected === 1 ? 's' : ''} the quality gates${why === '' ? '' : ` (${why})`}`;
+    }),
     ...noDay.map((r) => `${r.symbol}: no ${date} bar`),
   ];
   if (problems.length === 0) return { outputs };

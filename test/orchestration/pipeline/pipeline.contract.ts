@@ -305,4 +305,57 @@ export function pipelineContract(backend: Backend): void {
       }
     });
   });
+
+  describe(`a quality gate on ${backend.name}`, () => {
+    let db: Awaited<ReturnType<Backend['fresh']>>;
+    let env: Record<string, string>;
+    const run = (...argv: string[]) => cli(['--home', db.home, ...argv], { env });
+
+    beforeAll(async () => {
+      db = await backend.fresh();
+      env = db.config.database.url === '' ? {} : { MOMENTIC_DATABASE_URL: db.config.database.url };
+    });
+    afterAll(async () => {
+      await backend.cleanup();
+    });
+
+    it('a row an accepted edit broke fails validate with exit 3; restored and repaired, the day resumes', async () => {
+      const fetched = await run(
+        'data',
+        'fetch',
+        '--symbols',
+        'ZNTX,VXLY,FRBX,PTRQ,CRXV,BRWQ',
+        '--start',
+        '2023-01-03',
+        '--end',
+        D1,
+      );
+      expect(fetched.code).toBe(0);
+      const file = join(db.home, 'data', 'raw', '1d', 'ZNTX.csv');
+      const original = readFileSync(file, 'utf8');
+      // An open of 1xx on a day that traded near 50: above the high, a row the ohlc gate refuses.
+      writeFileSync(file, original.replace('ZNTX,2024-05-01,', 'ZNTX,2024-05-01,1'));
+      expect((await run('data', 'repair', '--accept-edits')).code).toBe(0);
+
+      const r = await run('--json', 'pipeline', 'daily', '--date', D1);
+      expect(r.code).toBe(3);
+      const day = json<DayJson>(r);
+      expect(day.error?.code).toBe('DATA_INVALID');
+      expect(day.error?.message).toMatch(/^the quality gates failed: ZNTX: 1 row fails the quality gates \(ohlc 1\)$/);
+      const validate = day.steps.find((s) => s.step === 'validate');
+      const zntx = (validate?.outputs?.['symbols'] as { symbol: string; passed: boolean; rejected: number }[]).find(
+        (q) => q.symbol === 'ZNTX',
+      );
+      expect(zntx).toMatchObject({ passed: false, rejected: 1 });
+      expect(day.steps.find((s) => s.step === 'trade')?.status).toBe('skipped');
+      const rep = JSON.parse(readFileSync(day.report!.replace(/\.html$/, '.json'), 'utf8')) as ReportJson;
+      expect(rep.data_quality.find((q) => q.symbol === 'ZNTX')?.passed).toBe(false);
+
+      writeFileSync(file, original);
+      expect((await run('data', 'repair', '--accept-edits')).code).toBe(0);
+      const again = await run('--json', 'pipeline', 'daily', '--date', D1);
+      expect(again.code).toBe(0);
+      expect(json<DayJson>(again).ran[0]).toBe('validate');
+    });
+  });
 }
