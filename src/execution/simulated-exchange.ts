@@ -17,6 +17,14 @@ import { sessionsFor, type SessionModel } from './sessions.js';
 import type { OrderRole } from './sim-order.js';
 import { NO_SLIPPAGE, type SlippageModel } from './slippage.js';
 
+/** An order an earlier session of the account left working (the ledger's record of it). */
+export interface CarriedOrder {
+  readonly request: OrderRequest;
+  readonly filledQty: number;
+  /** When it was placed (epoch ms, the session's clock). */
+  readonly createdAt: number;
+}
+
 /** When market orders fill: the next bar's open (default), or the signal bar's close (comparisons). */
 export const FillTiming = { NextOpen: 'next-open', Close: 'close' } as const;
 export type FillTiming = (typeof FillTiming)[keyof typeof FillTiming];
@@ -142,6 +150,45 @@ export class SimulatedExchange implements ExecutionClient {
       this.#life.cancelFrom(o, liveFrom(this.#lastBarTs, now, this.#latency));
     }
     this.#life.events.drain();
+  }
+
+  /**
+   * Orders an earlier session of this account left working (a paper book carried to its next
+   * day, a paper session resumed after a crash), put back to work as they stood without events:
+   * the OrderManager adopts them from the ledger. Each is live from its creation time plus the
+   * latency, as when it was placed, so older bars delivered again (a warm-up's history) never
+   * fill it. A bracket, OCO or OTO group cannot be rebuilt from one order's record: such an
+   * order, or one no longer valid for its instrument, is cancelled with the reason. Its average
+   * fill price so far is not known here: fills after the restore carry their own prices.
+   */
+  restore(orders: readonly CarriedOrder[]): void {
+    const life = this.#life;
+    for (const w of orders) {
+      const id = w.request.clientOrderId;
+      if (life.has(id)) continue;
+      const book = this.#book(w.request.symbol);
+      const inst = book.instrument;
+      const v = inst === undefined ? undefined : validateOrder(w.request, inst, this.#roundPrices);
+      const live = w.createdAt + this.#latency.delayMs;
+      const o = life.create(v?.ok === true ? v.request : w.request, 'single', undefined, w.createdAt, -Infinity, live);
+      o.transition('accepted', w.createdAt);
+      if (w.filledQty > 0) {
+        o.filledQty = w.filledQty;
+        o.remaining = o.qty - w.filledQty;
+        o.transition('partially_filled', w.createdAt);
+      }
+      const cls = w.request.orderClass ?? 'simple';
+      const why =
+        inst === undefined
+          ? `no instrument is known for symbol ${w.request.symbol}`
+          : v?.ok !== true
+            ? (v?.reason ?? 'invalid')
+            : cls !== 'simple'
+              ? `a ${cls} group cannot be carried into a new session of the simulated exchange`
+              : undefined;
+      if (why !== undefined) life.end(o, 'cancelled', w.createdAt, `not carried over: ${why}`);
+      else book.working.push(o);
+    }
   }
 
   /** Matches the working orders of the bar's symbol against the bar; bars of a symbol come in time order. */

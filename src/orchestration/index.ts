@@ -55,3 +55,15 @@ export {
   type Delivery,
   type NotifyOutcome,
 } from './alerts/index.js';
+export {
+  runPipelineDay,
+  loadPipeline,
+  buildDailyReport,
+  reportsDir,
+  PIPELINE_STEPS,
+  type DailyReport,
+  type DayOutcome,
+  type PipelineSpec,
+  type RunDayOptions,
+  type StepName,
+} from './pipeline/index.js';

@@ -54,6 +54,7 @@ export class LedgerJournal implements Ledger {
   #open: Batch | undefined;
   /** The batch being written. */
   #writing: Batch | undefined;
+  #isClosed = false;
   /** Told once of the first failed write. */
   onError: ((e: MomenticError) => void) | undefined;
 
@@ -116,6 +117,15 @@ export class LedgerJournal implements Ledger {
     });
   }
 
+  /**
+   * Takes no more calls: the session ended. Writes queued before it still complete; anything the
+   * venue reports afterwards is left to reconciliation (which books a broker's executions once,
+   * by execution id).
+   */
+  close(): void {
+    this.#isClosed = true;
+  }
+
   /** Resolves once every call so far is written; rejects with the first failure. */
   async drained(): Promise<void> {
     const last = this.#open ?? this.#writing;
@@ -124,7 +134,7 @@ export class LedgerJournal implements Ledger {
   }
 
   #queue(entry: JournalEntry): void {
-    if (this.#error !== undefined) return;
+    if (this.#error !== undefined || this.#isClosed) return;
     let batch = this.#open;
     if (batch === undefined) {
       batch = this.#open = newBatch();

@@ -86,6 +86,15 @@ export async function runLiveJob(o: LiveJobOptions): Promise<SessionJobResult> {
       mode: 'live',
       resume: true,
       sentOnAck: true,
+      // A feed the caller gives (the daily pipeline's day of bars) trades the run's symbols.
+      ...(o.feed === undefined
+        ? {}
+        : {
+            feed: (req: Parameters<NonNullable<LiveJobOptions['feed']>>[0]) => {
+              symbols = req.spec.data.symbols;
+              return (o.feed as NonNullable<LiveJobOptions['feed']>)(req);
+            },
+          }),
       venueFeed: (req) => {
         symbols = req.symbols;
         if (req.venue !== 'alpaca') {

@@ -17,6 +17,7 @@ export function simulatedExchange(
   instrument: (symbol: string) => Instrument,
   symbols: readonly string[],
   equity: () => number,
+  positions?: Readonly<Record<string, number>>,
 ): SimulatedExchange {
   const v = spec.venue;
   return new SimulatedExchange({
@@ -30,5 +31,6 @@ export function simulatedExchange(
     timeframe: spec.data.timeframe,
     ...(v.participation === null ? {} : { participation: v.participation }),
     priceRounding: v.price_rounding,
+    ...(positions === undefined ? {} : { positions }),
   });
 }

@@ -11,7 +11,14 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
 import { durationMs } from '../core/duration.js';
-import { isMomenticError, toMomenticError, UsageError, type ErrorContext, type MomenticError } from '../core/errors.js';
+import {
+  ConfigError,
+  isMomenticError,
+  toMomenticError,
+  UsageError,
+  type ErrorContext,
+  type MomenticError,
+} from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
@@ -95,6 +102,17 @@ export interface SessionVenueContext {
   readonly instrument: (symbol: string) => Instrument;
   readonly portfolio: Portfolio;
   readonly symbols: readonly string[];
+  /**
+   * Orders a resumed session carries on with (empty for a new one): a broker still works them; the
+   * simulated exchange of a paper session is given them back (SimulatedExchange.restore).
+   */
+  readonly working: readonly WorkingOrder[];
+}
+
+/** The bars and clock of a session that neither replays a file nor follows a venue's stream. */
+export interface SessionFeed {
+  readonly feed: LiveFeed;
+  readonly clock: EngineClock;
 }
 
 export interface SessionJobOptions {
@@ -107,6 +125,25 @@ export interface SessionJobOptions {
   readonly venue: (ctx: SessionVenueContext) => SessionVenue;
   /** The venue's market-data stream when no replay is given (default: venue-feeds.ts). */
   readonly venueFeed?: (req: VenueFeedRequest) => LiveFeed;
+  /**
+   * The session's bars and clock, given by the caller instead of `--source` or the venue's stream
+   * (the daily pipeline's day of bars from the raw zone); `flags.source` is not read then.
+   */
+  readonly feed?: (req: {
+    readonly spec: RunConfig;
+    readonly instrument: (symbol: string) => Instrument;
+  }) => Promise<SessionFeed>;
+  /**
+   * Carry on this session (the daily pipeline's paper book): its fills, working orders, order
+   * ids and folder, as a resumed session's. It must be a `running` run of this mode with the
+   * same resolved run; another run, or a changed run file, is refused.
+   */
+  readonly continueSession?: string;
+  /**
+   * Leave the run `running` in the ledger when the session ends (a book that trades again on the
+   * next day); its results folder is written whole all the same.
+   */
+  readonly keepOpen?: boolean;
   /** The reconciliation of the ledger with the venue, run at the start and every `live.reconcile_every`. */
   readonly reconcile?: (sessionId: string) => () => Promise<void>;
   /**
@@ -186,21 +223,25 @@ async function sessionJob(
     calendars.set(s, calendarOf(cal, flags.calendar === undefined ? { key: 'market' } : { flag: '--calendar' }));
   }
   const instrument = instrumentOf(calendars);
-  const { feed, clock, rejectedRows } = await openFeed(
-    spec,
-    source,
-    speed,
-    flags,
-    home,
-    config,
-    instrument,
-    o.venueFeed,
-  );
+  const { feed, clock, rejectedRows } =
+    o.feed === undefined
+      ? await openFeed(spec, source, speed, flags, home, config, instrument, o.venueFeed)
+      : { ...(await o.feed({ spec, instrument })), rejectedRows: 0 };
   const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile });
   // Journaled or not at all: a session whose ledger cannot be opened does not start.
   const ledger = await createLedger(config, home);
-  const previous =
-    o.resume === true && source.kind === 'venue' ? await unfinishedSession(ledger, o.mode, spec) : undefined;
+  let previous: LedgerRun | undefined;
+  try {
+    previous =
+      o.continueSession !== undefined
+        ? await sessionToContinue(ledger, o.continueSession, o.mode, spec, runFile)
+        : o.resume === true && source.kind === 'venue'
+          ? await unfinishedSession(ledger, o.mode, spec)
+          : undefined;
+  } catch (e) {
+    await ledger.close();
+    throw e;
+  }
   const sessionId = previous?.id ?? newRunId();
   ref.sessionId = sessionId;
   ref.strategy = spec.strategy.name;
@@ -209,6 +250,7 @@ async function sessionJob(
   let result: SessionResult | undefined;
   let failure: MomenticError | undefined;
   let end: SessionEnd | undefined;
+  let opened: LedgerJournal | undefined;
   try {
     await ledger.startRun({
       id: sessionId,
@@ -219,14 +261,18 @@ async function sessionJob(
       startedAt,
     });
     const journal = new LedgerJournal(ledger, sessionId);
+    opened = journal;
     // A journal that cannot be written ends the session (with the ledger's error, exit 4).
     const unjournaled = new AbortController();
     // What the execution side stopped the session for (a journal write, a venue gone for good).
     let venueFailure: MomenticError | undefined;
     journal.onError = () => unjournaled.abort();
-    if (previous !== undefined) {
+    if (previous !== undefined && o.continueSession === undefined) {
       o.logger?.info({ session: sessionId }, 'resuming the unfinished session');
       void o.alerts?.notify(restartAlert(ref, previous.startedAt));
+    } else if (previous !== undefined) {
+      // A book carried on by its next day: planned, not a restart to alert on.
+      o.logger?.info({ session: sessionId }, 'carrying on the session');
     }
     await o.beforeStart?.(sessionId, previous !== undefined, ledger);
     const resume = previous === undefined ? undefined : await resumeState(ledger, sessionId, Date.now());
@@ -245,7 +291,8 @@ async function sessionJob(
           {
             session_id: sessionId,
             mode: o.mode,
-            source: source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
+            source:
+              o.feed !== undefined ? feed.name : source.kind === 'replay' ? `replay:${source.file}` : spec.live.venue,
             speed: source.kind === 'replay' ? speed : null,
             run_file: runFile,
             started_at: new Date(startedAt).toISOString(),
@@ -279,6 +326,7 @@ async function sessionJob(
           instrument,
           portfolio,
           symbols: traded,
+          working: resume?.working ?? [],
           durable: () => journal.drained(),
           stop: (e) => {
             venueFailure ??= toMomenticError(e);
@@ -300,7 +348,7 @@ async function sessionJob(
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,
         mode: o.mode,
-        source: source.kind === 'replay' ? 'replay' : spec.live.venue,
+        source: o.feed !== undefined ? feed.name : source.kind === 'replay' ? 'replay' : spec.live.venue,
       },
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     });
@@ -321,12 +369,14 @@ async function sessionJob(
           });
     const finishedAt = Date.now();
     const written = await writeResults(dir, { ...record, wallClock: { startedAt, finishedAt } });
-    await ledger.endRun(sessionId, {
-      status: failure === undefined ? 'finished' : 'failed',
-      finishedAt,
-      metrics: written.metrics as unknown as Record<string, unknown>,
-      resultDir: dir,
-    });
+    if (o.keepOpen !== true) {
+      await ledger.endRun(sessionId, {
+        status: failure === undefined ? 'finished' : 'failed',
+        finishedAt,
+        metrics: written.metrics as unknown as Record<string, unknown>,
+        resultDir: dir,
+      });
+    }
     if (failure !== undefined) throw failure;
     return {
       sessionId,
@@ -342,6 +392,10 @@ async function sessionJob(
     };
   } finally {
     end?.dispose();
+    // The session's journal ends with it: what the venue reports later (an acknowledgement or a
+    // fill still on its way) is the broker's to tell the next reconciliation, never a write
+    // racing it.
+    opened?.close();
     await ledger.close();
   }
 }
@@ -399,6 +453,39 @@ function bind(j: LedgerJournal): Ledger {
     transition: (id, status, ts, reason) => j.transition(id, status, ts, reason),
     fill: (f) => j.fill(f),
   };
+}
+
+/** The session `id` to carry on: a `running` run of this mode with the same resolved run. */
+async function sessionToContinue(
+  ledger: LedgerStore,
+  id: string,
+  mode: 'paper' | 'live',
+  spec: RunConfig,
+  runFile: string,
+): Promise<LedgerRun | undefined> {
+  const run = await ledger.getRun(id);
+  if (run === undefined) return undefined;
+  if (run.kind !== mode || run.status !== 'running') {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `session ${id} is a ${run.status} ${run.kind} run: only a running ${mode} session carries on`,
+      {
+        hint: 'start a new book (a new pipeline name), or pick the running session to carry on',
+        context: { value: id },
+      },
+    );
+  }
+  if (canonicalJson(run.spec) !== canonicalJson(spec)) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      `${runFile} resolves to another run than the one session ${id} started with: a book carries on with the run it began with`,
+      {
+        hint: `restore the run file as it was (data/results/${id}/run.yaml holds it), or start a new book under another pipeline name`,
+        context: { file: runFile },
+      },
+    );
+  }
+  return run;
 }
 
 /** The latest session of this mode still `running` in the ledger with the same resolved run. */

@@ -10,6 +10,7 @@ import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readSync, f
 import { join } from 'node:path';
 import type { BarSeries } from '../core/bar.js';
 import type { Fill, OrderRequest } from '../core/order.js';
+import { isTerminal } from '../core/order-state.js';
 import type { Logger } from '../core/logger.js';
 import { formatTime } from '../data/schema.js';
 import { parseNum, parseTs } from '../backtest/csv.js';
@@ -98,7 +99,11 @@ export function readPriorResults(dir: string, logger?: Logger): PriorResults {
     through: equity.length === 0 ? -Infinity : equity[equity.length - 1]![0],
     equity,
     signals: rows(dir, RESULT_FILES.signals, SIGNALS_CSV_COLUMNS).map(toSignal),
-    orders: rows(dir, RESULT_FILES.orders, ORDERS_CSV_COLUMNS).map(toOrder),
+    // A folder written whole at a clean end also lists the orders still working then: they carry
+    // on (the ledger and the resumed run have them), so only the ended ones are the past's.
+    orders: rows(dir, RESULT_FILES.orders, ORDERS_CSV_COLUMNS)
+      .map(toOrder)
+      .filter((x) => isTerminal(x.status)),
     trades: rows(dir, RESULT_FILES.trades, TRADES_CSV_COLUMNS).map(toTrade),
   };
 }

@@ -5,3 +5,4 @@ export * from './migrations.js';
 export * from './types.js';
 export * from './outbox.js';
 export * from './scheduler-types.js';
+export * from './pipeline-types.js';

@@ -14,6 +14,14 @@ import * as orders from './orders-repo.js';
 import { persistOrders } from './persist-many.js';
 import { recordRunPostgres } from './recording-repo.js';
 import { acquireSqlite } from './sqlite-shared.js';
+import * as pipeline from './pipeline-repo.js';
+import type {
+  PipelineDay,
+  PipelineDayEnd,
+  PipelineStep,
+  PipelineStepEnd,
+  PipelineStepStart,
+} from './pipeline-types.js';
 import * as runs from './runs-repo.js';
 import * as scheduler from './scheduler-repo.js';
 import type {
@@ -119,6 +127,19 @@ export interface LedgerStore {
   lastPlannedRuns(schedule: string): Promise<Map<string, number>>;
   jobRuns(filter: JobRunFilter): Promise<JobRun[]>;
 
+  /** A day of a pipeline, or undefined when it never ran. */
+  pipelineDay(name: string, date: string): Promise<PipelineDay | undefined>;
+  /** Days of a pipeline (of every pipeline when `name` is undefined), latest date first. */
+  pipelineDays(name?: string, limit?: number): Promise<PipelineDay[]>;
+  /** Marks a day running: its one row made, or counted again on a rerun. */
+  startPipelineDay(name: string, date: string, now: number): Promise<PipelineDay>;
+  endPipelineDay(name: string, date: string, end: PipelineDayEnd): Promise<void>;
+  /** A day's steps in their order. */
+  pipelineSteps(name: string, date: string): Promise<PipelineStep[]>;
+  /** A step starts (again): one row per pipeline, date and step, its attempts counted. */
+  startPipelineStep(start: PipelineStepStart): Promise<void>;
+  endPipelineStep(key: Omit<PipelineStepStart, 'startedAt'>, end: PipelineStepEnd): Promise<void>;
+
   close(): Promise<void>;
 }
 
@@ -207,6 +228,15 @@ class SqlLedger implements LedgerStore {
     scheduler.abandonRuns(this.#db, schedule, owner, now);
   lastPlannedRuns = (schedule: string) => scheduler.lastPlanned(this.#db, schedule);
   jobRuns = (filter: JobRunFilter) => scheduler.listRuns(this.#db, filter);
+
+  pipelineDay = (name: string, date: string) => pipeline.getDay(this.#db, name, date);
+  pipelineDays = (name?: string, limit?: number) => pipeline.listDays(this.#db, name, limit);
+  startPipelineDay = (name: string, date: string, now: number) => pipeline.startDay(this.#db, name, date, now);
+  endPipelineDay = (name: string, date: string, end: PipelineDayEnd) => pipeline.endDay(this.#db, name, date, end);
+  pipelineSteps = (name: string, date: string) => pipeline.listSteps(this.#db, name, date);
+  startPipelineStep = (start: PipelineStepStart) => pipeline.startStep(this.#db, start);
+  endPipelineStep = (key: Omit<PipelineStepStart, 'startedAt'>, end: PipelineStepEnd) =>
+    pipeline.endStep(this.#db, key, end);
 
   #closed = false;
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { pipelineMigration } from './migration-pipeline.js';
 import { schedulerMigration } from './migration-scheduler.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
@@ -181,7 +182,11 @@ function initial(dialect: LedgerDialect): Migration {
  * is never edited: a schema change is a new entry (`0002_...`).
  */
 export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string, Migration>> {
-  return { '0001_initial': initial(dialect), '0002_scheduler': schedulerMigration(dialect) };
+  return {
+    '0001_initial': initial(dialect),
+    '0002_scheduler': schedulerMigration(dialect),
+    '0003_pipeline': pipelineMigration(),
+  };
 }
 
 export function migrationProvider(dialect: LedgerDialect): MigrationProvider {

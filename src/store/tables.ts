@@ -137,6 +137,33 @@ export interface SchedulerRunsTable {
   log_file: string | null;
 }
 
+/** One day of a pipeline: its status across attempts and its report folder. */
+export interface PipelineDaysTable {
+  pipeline: string;
+  date: string;
+  status: string;
+  attempts: number;
+  started_at: number;
+  ended_at: number | null;
+  failed_step: string | null;
+  error: string | null;
+  report_dir: string | null;
+}
+
+/** One step of a pipeline day: its latest attempt's times, status, outputs and error (JSON). */
+export interface PipelineStepsTable {
+  pipeline: string;
+  date: string;
+  step: string;
+  position: number;
+  status: string;
+  attempts: number;
+  started_at: number | null;
+  ended_at: number | null;
+  outputs: string | null;
+  error: string | null;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -148,4 +175,6 @@ export interface LedgerTables {
   audit_log: AuditLogTable;
   scheduler_locks: SchedulerLocksTable;
   scheduler_runs: SchedulerRunsTable;
+  pipeline_days: PipelineDaysTable;
+  pipeline_steps: PipelineStepsTable;
 }

@@ -48,14 +48,17 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0002_scheduler; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0003_pipeline; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
-        expect(first.migration).toEqual({ applied: ['0001_initial', '0002_scheduler'], version: '0002_scheduler' });
+        expect(first.migration).toEqual({
+          applied: ['0001_initial', '0002_scheduler', '0003_pipeline'],
+          version: '0003_pipeline',
+        });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0002_scheduler' });
+        expect(second.migration).toEqual({ applied: [], version: '0003_pipeline' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -63,8 +66,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 2]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0002_scheduler', '0002_scheduler']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 3]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0003_pipeline', '0003_pipeline']);
         await Promise.all(both.map((l) => l.close()));
       });
 
@@ -563,6 +566,97 @@ export function ledgerContract(backend: Backend): void {
         expect(await ledger.listOrders({ runId: 'rec-3' })).toEqual([]);
         const twice = { ...broken, orders: [broken.orders[0]!, broken.orders[0]!] };
         expect(await codeOf(ledger.recordRun(twice))).toBe('LEDGER_CONFLICT');
+      });
+    });
+
+    describe('pipeline days and steps', () => {
+      const key = (step: string, position: number) => ({ pipeline: 'daily', date: '2024-06-03', step, position });
+
+      it('keep one row per day and per step however often the day is run, counting the attempts', async () => {
+        const first = await ledger.startPipelineDay('daily', '2024-06-03', T0);
+        expect(first).toMatchObject({ status: 'running', attempts: 1, startedAt: T0 });
+        await ledger.startPipelineStep({ ...key('fetch', 0), startedAt: T0 + 1 });
+        await ledger.endPipelineStep(key('fetch', 0), { status: 'done', endedAt: T0 + 2, outputs: { added: 3 } });
+        const error = { code: 'DATA_MANIFEST', message: 'ZNTX.csv changed', hint: 'restore it', exitCode: 3 };
+        await ledger.startPipelineStep({ ...key('validate', 1), startedAt: T0 + 3 });
+        await ledger.endPipelineStep(key('validate', 1), { status: 'failed', endedAt: T0 + 4, error });
+        await ledger.endPipelineStep(key('trade', 2), { status: 'skipped', endedAt: T0 + 4, outputs: { why: 'x' } });
+        await ledger.endPipelineDay('daily', '2024-06-03', {
+          status: 'failed',
+          endedAt: T0 + 5,
+          failedStep: 'validate',
+          error,
+          reportDir: '/r/2024-06-03',
+        });
+        expect(await ledger.pipelineDay('daily', '2024-06-03')).toEqual({
+          pipeline: 'daily',
+          date: '2024-06-03',
+          status: 'failed',
+          attempts: 1,
+          startedAt: T0,
+          endedAt: T0 + 5,
+          failedStep: 'validate',
+          error,
+          reportDir: '/r/2024-06-03',
+        });
+        expect(await ledger.pipelineSteps('daily', '2024-06-03')).toEqual([
+          {
+            ...key('fetch', 0),
+            status: 'done',
+            attempts: 1,
+            startedAt: T0 + 1,
+            endedAt: T0 + 2,
+            outputs: { added: 3 },
+          },
+          { ...key('validate', 1), status: 'failed', attempts: 1, startedAt: T0 + 3, endedAt: T0 + 4, error },
+          { ...key('trade', 2), status: 'skipped', attempts: 0, endedAt: T0 + 4, outputs: { why: 'x' } },
+        ]);
+
+        // The rerun: the same rows, the failed step started again, the first start of the day kept.
+        const again = await ledger.startPipelineDay('daily', '2024-06-03', T0 + 10);
+        expect(again).toMatchObject({ status: 'running', attempts: 2, startedAt: T0, reportDir: '/r/2024-06-03' });
+        expect(again.error).toBeUndefined();
+        await ledger.startPipelineStep({ ...key('validate', 1), startedAt: T0 + 11 });
+        await ledger.endPipelineStep(key('validate', 1), { status: 'done', endedAt: T0 + 12, outputs: { ok: true } });
+        await ledger.endPipelineDay('daily', '2024-06-03', { status: 'done', endedAt: T0 + 13 });
+        const steps = await ledger.pipelineSteps('daily', '2024-06-03');
+        expect(steps.map((s) => [s.step, s.status, s.attempts])).toEqual([
+          ['fetch', 'done', 1],
+          ['validate', 'done', 2],
+          ['trade', 'skipped', 0],
+        ]);
+        expect(steps[1]).toMatchObject({ startedAt: T0 + 11, endedAt: T0 + 12, outputs: { ok: true } });
+        expect(steps[1]?.error).toBeUndefined();
+        const day = await ledger.pipelineDay('daily', '2024-06-03');
+        expect(day).toMatchObject({ status: 'done', attempts: 2, endedAt: T0 + 13, reportDir: '/r/2024-06-03' });
+        expect(day?.failedStep).toBeUndefined();
+      });
+
+      it('list days latest first, of one pipeline or of all', async () => {
+        await ledger.startPipelineDay('daily', '2024-06-04', T0);
+        await ledger.startPipelineDay('weekly', '2024-06-05', T0);
+        expect((await ledger.pipelineDays('daily')).map((d) => d.date)).toEqual(['2024-06-04', '2024-06-03']);
+        expect((await ledger.pipelineDays('daily', 1)).map((d) => d.date)).toEqual(['2024-06-04']);
+        expect((await ledger.pipelineDays()).map((d) => `${d.pipeline}:${d.date}`)).toEqual([
+          'weekly:2024-06-05',
+          'daily:2024-06-04',
+          'daily:2024-06-03',
+        ]);
+        expect(await ledger.pipelineDay('daily', '2030-01-01')).toBeUndefined();
+      });
+
+      it('refuse a step of a day that was never started', async () => {
+        expect(
+          await codeOf(
+            ledger.startPipelineStep({
+              pipeline: 'daily',
+              date: '1999-01-04',
+              step: 'fetch',
+              position: 0,
+              startedAt: T0,
+            }),
+          ),
+        ).not.toBe('no error');
       });
     });
 

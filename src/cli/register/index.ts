@@ -12,6 +12,7 @@ export { lazyActions, type Handler, type Lazy, type Registration } from './lazy.
 export { registerOrders } from './orders.js';
 export { registerLive } from './live.js';
 export { registerPaper } from './paper.js';
+export { registerPipeline } from './pipeline.js';
 export { registerRisk } from './risk.js';
 export { registerRuns } from './runs.js';
 export { registerScheduler } from './scheduler.js';
