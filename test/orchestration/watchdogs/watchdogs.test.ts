@@ -190,6 +190,8 @@ describe('the runner', () => {
     await s.alerts.flush();
     expect(s.channel.sent.map((a) => a.severity)).toEqual(['warning']);
     expect(s.killSwitch.history).toHaveLength(1);
+    // Told once, not at every look (the notifier's dedupe would hide a repeated alert; the log would not).
+    expect(s.logged().filter((l) => l.level === 40 && l.check === 'disk_space')).toHaveLength(1);
     free = 2048;
     await s.dogs.runAll();
     await s.alerts.flush();
