@@ -18,6 +18,7 @@ export interface HeartbeatRecord {
   readonly pid: number;
   /** `ended`: the session stopped on its own terms (its last heartbeat). */
   readonly status: 'running' | 'ended';
+  /** When this process began running the session (a resumed session's first start is in the ledger). */
   readonly started_at: string;
   /** Wall clock of this write, ISO: how old the heartbeat is. */
   readonly written_at: string;
@@ -41,25 +42,29 @@ export function writeHeartbeat(home: string, record: HeartbeatRecord): void {
   writeFileAtomic(heartbeatFile(home, record.session_id), `${JSON.stringify(record, null, 2)}\n`);
 }
 
+/** One file's heartbeat, or undefined when it is missing or does not read as one. */
+function readFile(file: string): HeartbeatRecord | undefined {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<HeartbeatRecord> | null;
+    const isOne =
+      r !== null && typeof r.session_id === 'string' && typeof r.pid === 'number' && typeof r.written_at === 'string';
+    return isOne ? (r as HeartbeatRecord) : undefined;
+  } catch {
+    // missing, written by something else, or removed meanwhile: not a heartbeat
+    return undefined;
+  }
+}
+
+/** The heartbeat of one session, if it wrote one. */
+export function readHeartbeat(home: string, sessionId: string): HeartbeatRecord | undefined {
+  return readFile(heartbeatFile(home, sessionId));
+}
+
 /** Every heartbeat of the workspace that reads as one (a torn or foreign file is skipped). */
 export function readHeartbeats(home: string): HeartbeatRecord[] {
   const dir = heartbeatDir(home);
   if (!existsSync(dir)) return [];
-  const out: HeartbeatRecord[] = [];
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.json') || name.startsWith('.')) continue;
-    try {
-      const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Partial<HeartbeatRecord> | null;
-      if (
-        r !== null &&
-        typeof r.session_id === 'string' &&
-        typeof r.pid === 'number' &&
-        typeof r.written_at === 'string'
-      )
-        out.push(r as HeartbeatRecord);
-    } catch {
-      // written by something else, or removed meanwhile: not a heartbeat
-    }
-  }
-  return out;
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+    .flatMap((name) => readFile(join(dir, name)) ?? []);
 }

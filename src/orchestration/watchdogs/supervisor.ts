@@ -15,7 +15,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Config } from '../../config/schema.js';
 import { readKillSwitch, writeKillSwitch } from '../kill-switch-file.js';
 import type { Notifier } from '../alerts/notifier.js';
-import { readHeartbeats, type HeartbeatRecord } from './heartbeat.js';
+import { readHeartbeat, readHeartbeats, type HeartbeatRecord } from './heartbeat.js';
 import { classifyExit, RestartBudget, type SessionExit } from './restart-policy.js';
 import { supervisorHaltedAlert, supervisorRestartAlert, type SupervisedRef } from './watchdog-alerts.js';
 import { span } from './check.js';
@@ -118,6 +118,8 @@ export class Supervisor {
       maxBackoffMs: ms(o.config.backoff_max),
     });
     let restarts = 0;
+    // Stopped before anything ran (a signal during the start): nothing to launch.
+    if (this.#stopping.signal.aborted) return { outcome: 'stopped', exitCode: 0, restarts };
     for (;;) {
       const child = o.launch();
       this.#child = child;
@@ -204,10 +206,14 @@ export class Supervisor {
     }
   }
 
+  /** The child's heartbeat: its session's file once known (a resumed live session keeps it), else a search. */
   #heartbeat(pid: number | undefined): HeartbeatRecord | undefined {
     if (pid === undefined) return undefined;
     try {
-      return (this.#o.heartbeats?.() ?? readHeartbeats(this.#o.home)).find((h) => h.pid === pid);
+      if (this.#o.heartbeats !== undefined) return this.#o.heartbeats().find((h) => h.pid === pid);
+      const known = this.#sessionId === undefined ? undefined : readHeartbeat(this.#o.home, this.#sessionId);
+      if (known?.pid === pid) return known;
+      return readHeartbeats(this.#o.home).find((h) => h.pid === pid);
     } catch {
       return undefined;
     }

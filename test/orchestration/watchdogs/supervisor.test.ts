@@ -190,6 +190,13 @@ describe('Supervisor', () => {
     expect(s.procs[0]?.asked).toEqual(['SIGTERM', 'SIGKILL']);
   });
 
+  it('stop before the start: nothing is launched', async () => {
+    const s = setup((p) => p.end({ code: 0, signal: null }));
+    s.sup.stop();
+    expect(await s.sup.run()).toMatchObject({ outcome: 'stopped', exitCode: 0 });
+    expect(s.procs).toEqual([]);
+  });
+
   it('stop during the wait before a restart: nothing restarts', async () => {
     const held: { sup?: Supervisor } = {};
     const s = setup((p) => p.end({ code: 4, signal: null }), {
