@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
 import { durationMs } from '../core/duration.js';
+import { TIMEFRAME_MS } from '../core/enums.js';
 import { isMomenticError, toMomenticError, UsageError, type ErrorContext, type MomenticError } from '../core/errors.js';
 import { newRunId } from '../core/ids.js';
 import type { Instrument } from '../core/instrument.js';
@@ -57,7 +58,6 @@ import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 import { inferDumpName } from '../venues/binance/dump.js';
 import { venueFeed, type VenueFeedRequest } from './venue-feeds.js';
 import { watchSession } from './watchdogs/session-watch.js';
-import { TIMEFRAME_MS } from '../core/enums.js';
 
 export interface SessionFlags {
   readonly configFile: string;
