@@ -108,7 +108,9 @@ const supervisorSchema = z.strictObject({
   /** How long a session asked to stop (SIGTERM) has before it is killed. */
   stop_timeout: duration,
   /** A session whose heartbeat is older than this is hung: killed and restarted; `off`: never. */
-  hang_after: z.union([z.literal('off'), duration]),
+  hang_after: z.string().refine((t) => t === 'off' || durationMs(t) !== undefined, {
+    message: `must be a duration, e.g. ${DURATION_EXAMPLES}, or off`,
+  }),
 });
 
 /** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
