@@ -8,6 +8,7 @@ import type { CliIo } from './io.js';
  */
 export class CliRun {
   readonly #io: CliIo;
+  readonly #argv: readonly string[];
   #exitCode: number = ExitCode.Ok;
   #isJson: boolean;
   #logLevel: string | undefined;
@@ -15,6 +16,7 @@ export class CliRun {
   /** `argv` gives a first guess at `--json`, so a parse error before any action renders right. */
   constructor(io: CliIo, argv: readonly string[]) {
     this.#io = io;
+    this.#argv = argv;
     this.#isJson = argv.includes('--json');
   }
 
@@ -36,7 +38,7 @@ export class CliRun {
   context(globals: GlobalOptions): CommandContext {
     this.#isJson = globals.json === true;
     this.#logLevel = globals.logLevel;
-    return new CommandContext(this.#io, globals);
+    return new CommandContext(this.#io, globals, this.#argv);
   }
 
   /** Records what the handler returned; nothing means success. */

@@ -25,12 +25,15 @@ export interface ConfigOptions {
 export class CommandContext {
   readonly io: CliIo;
   readonly globals: GlobalOptions;
+  /** The command line as given (a supervisor runs it again in a child process). */
+  readonly argv: readonly string[];
   #loaded: LoadedConfig | undefined;
   #logger: Logger | undefined;
 
-  constructor(io: CliIo, globals: GlobalOptions) {
+  constructor(io: CliIo, globals: GlobalOptions, argv: readonly string[] = []) {
     this.io = io;
     this.globals = globals;
+    this.argv = argv;
   }
 
   get json(): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DURATION_EXAMPLES, durationMs } from '../core/duration.js';
 import { TIMEFRAMES } from '../core/enums.js';
 import { LOG_LEVELS } from '../core/logger.js';
 import { isValidSymbol } from '../core/symbol.js';
@@ -66,6 +67,51 @@ const alertsSchema = z
     if (a.email.from === '') missing('from', 'the sender address', 'from: momentic@example.com');
     if (a.email.to.length === 0) missing('to', 'at least one recipient', 'to: [ops@example.com]');
   });
+
+/** What a watchdog does when its check fails (docs/operations.md, "Watchdogs and supervisor"). */
+export const WATCHDOG_ACTIONS = ['off', 'log', 'alert', 'reduce', 'halt'] as const;
+
+const duration = z
+  .string()
+  .refine((t) => durationMs(t) !== undefined, { message: `must be a duration, e.g. ${DURATION_EXAMPLES}` });
+const action = z.enum(WATCHDOG_ACTIONS);
+
+/** Health checks run inside a paper or live session, and its heartbeat file. */
+const watchdogsSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** How often the checks run (the broker's has its own period). */
+  every: duration,
+  /** How often `state/heartbeat/{session}.json` is written. */
+  heartbeat_every: duration,
+  /** A symbol whose next bar is this late while its market is open. */
+  stale_data: z.strictObject({ action, after: duration }),
+  /** The venue's market-data stream disconnected this long. */
+  stream_lost: z.strictObject({ action, after: duration }),
+  /** A cheap read of the broker (its clock) failed this many times in a row. */
+  broker_unreachable: z.strictObject({ action, every: duration, failures: z.number().int().min(1) }),
+  /** Our clock and the venue's differ by more than this (beyond the read's round trip). */
+  clock_skew: z.strictObject({ action, max: duration }),
+  /** A trivial query of the ledger failed this many times in a row. */
+  ledger_unreachable: z.strictObject({ action, failures: z.number().int().min(1) }),
+  /** Free space of the workspace's filesystem below this many MiB. */
+  disk_space: z.strictObject({ action, min_free_mb: z.number().positive() }),
+});
+
+/** `momentic paper|live --supervise`: restarts of a crashed session, and when to give up. */
+const supervisorSchema = z.strictObject({
+  /** Restarts allowed within `window`; the crash after them halts. */
+  max_restarts: count,
+  window: duration,
+  /** Wait before a restart: `backoff_base` doubled per restart in the window, at most `backoff_max`. */
+  backoff_base: duration,
+  backoff_max: duration,
+  /** How long a session asked to stop (SIGTERM) has before it is killed. */
+  stop_timeout: duration,
+  /** A session whose heartbeat is older than this is hung: killed and restarted; `off`: never. */
+  hang_after: z.string().refine((t) => t === 'off' || durationMs(t) !== undefined, {
+    message: `must be a duration, e.g. ${DURATION_EXAMPLES}, or off`,
+  }),
+});
 
 /** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
 export const configSchema = z.strictObject({
@@ -146,6 +192,8 @@ export const configSchema = z.strictObject({
   }),
   /** Operator alerts: kill switch, failed sessions and pipelines, reconciliation, restarts, gates. */
   alerts: alertsSchema,
+  watchdogs: watchdogsSchema,
+  supervisor: supervisorSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -226,5 +274,28 @@ export const DEFAULTS: Config = {
       to: [],
       timeout_ms: 10_000,
     },
+  },
+  // Alerts where a symbol may simply be quiet (IEX prints no bar in a minute without a trade)
+  // or where the session's own limit acts later (live.stream_timeout halts); the kill switch
+  // where the session cannot trade safely: a broker it cannot read, a ledger it cannot journal to.
+  watchdogs: {
+    enabled: true,
+    every: '5s',
+    heartbeat_every: '10s',
+    stale_data: { action: 'alert', after: '10m' },
+    stream_lost: { action: 'alert', after: '15s' },
+    broker_unreachable: { action: 'halt', every: '30s', failures: 3 },
+    clock_skew: { action: 'alert', max: '2s' },
+    ledger_unreachable: { action: 'reduce', failures: 2 },
+    disk_space: { action: 'alert', min_free_mb: 1024 },
+  },
+  supervisor: {
+    max_restarts: 3,
+    window: '1h',
+    backoff_base: '5s',
+    backoff_max: '5m',
+    // Under the scheduler's 30 s before it kills a job: the supervisor ends first.
+    stop_timeout: '20s',
+    hang_after: '2m',
   },
 };

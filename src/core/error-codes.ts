@@ -148,6 +148,11 @@ export const ERROR_CODES = {
     kind: 'risk',
     summary: "the ledger and the broker's books disagree in a way reconciliation cannot explain",
   },
+  SUPERVISOR_HALTED: {
+    kind: 'risk',
+    summary:
+      'a supervised session (--supervise) crashed once more than supervisor.max_restarts allows within supervisor.window, or after its kill switch HALTED; the supervisor recorded the kill switch HALTED and stopped',
+  },
   DRIFT_DETECTED: {
     kind: 'risk',
     summary:

@@ -102,6 +102,17 @@ export interface LiveFeed {
   readonly name: string;
   readonly symbols: readonly string[];
   run(sink: FeedSink, signal: AbortSignal): Promise<void>;
+  /**
+   * The feed's connection to its venue while `run` runs (a stream's watchdog reads it);
+   * undefined before the run, and for a feed with nothing to lose (a replay).
+   */
+  link?(): FeedLink | undefined;
+}
+
+/** Whether a feed's venue connection is up, and since when (epoch ms, on the feed's clock). */
+export interface FeedLink {
+  readonly isUp: boolean;
+  readonly since: number;
 }
 
 /** A venue that learns prices from the engine's bars: the SimulatedExchange (backtest, paper). */

@@ -13,12 +13,33 @@ export * from './fetch-data.js';
 export * from './risk-gate.js';
 export { runSweep, type SweepOptions, type SweepResult } from './sweep/sweep-job.js';
 export { runWalkForward } from './walkforward/walkforward-job.js';
-export { runSession, type SessionOptions, type SessionResult, type SessionVenue } from './session.js';
+export {
+  runSession,
+  type SessionOptions,
+  type SessionResult,
+  type SessionVenue,
+  type SessionWatch,
+} from './session.js';
 export { runSessionJob, type SessionJobOptions, type SessionJobResult } from './session-job.js';
 export { runPaperJob } from './paper-job.js';
 export { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 export { ReplayClock } from './replay-clock.js';
 export { LedgerJournal } from './ledger-journal.js';
+export {
+  Watchdogs,
+  watchSession,
+  Supervisor,
+  classifyExit,
+  RestartBudget,
+  readHeartbeats,
+  type Check,
+  type CheckName,
+  type Verdict,
+  type WatchdogAction,
+  type HeartbeatRecord,
+  type SupervisorOptions,
+  type SupervisorResult,
+} from './watchdogs/index.js';
 export {
   jobRunsBetween,
   loadSchedule,

@@ -22,7 +22,7 @@ import { runSessionJob, type SessionJobOptions, type SessionJobResult } from './
 
 export interface LiveJobOptions extends Omit<
   SessionJobOptions,
-  'mode' | 'venue' | 'venueFeed' | 'reconcile' | 'beforeStart' | 'sentOnAck' | 'resume'
+  'mode' | 'venue' | 'venueFeed' | 'reconcile' | 'beforeStart' | 'sentOnAck' | 'resume' | 'broker'
 > {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly confirmLive: boolean;
@@ -121,6 +121,7 @@ export async function runLiveJob(o: LiveJobOptions): Promise<SessionJobResult> {
       reconcile: (sessionId) => async () => {
         await reconcile(sessionId);
       },
+      broker: { venue: 'alpaca', clock: (signal) => api.clock(signal) },
       venue: ({ durable, stop }) => {
         // Orders that can no longer be followed (the order-update stream refused our keys on a
         // reconnection) must not be placed: the session ends with the venue's error.

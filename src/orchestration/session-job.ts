@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
 import { durationMs } from '../core/duration.js';
+import { TIMEFRAME_MS } from '../core/enums.js';
 import {
   ConfigError,
   isMomenticError,
@@ -63,6 +64,7 @@ import { checkStrategy } from './strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 import { inferDumpName } from '../venues/binance/dump.js';
 import { venueFeed, type VenueFeedRequest } from './venue-feeds.js';
+import { watchSession } from './watchdogs/session-watch.js';
 
 export interface SessionFlags {
   readonly configFile: string;
@@ -172,6 +174,11 @@ export interface SessionJobOptions {
    * channel that is down never slows or stops the session. The caller closes it.
    */
   readonly alerts?: Notifier;
+  /**
+   * The broker the watchdogs probe with a cheap read (its clock): reachable, and its clock near
+   * ours (docs/operations.md, "Watchdogs and supervisor"). A session without a broker has none.
+   */
+  readonly broker?: { readonly venue: string; readonly clock: (signal: AbortSignal) => Promise<number> };
 }
 
 /** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
@@ -344,6 +351,23 @@ async function sessionJob(
       ...(o.reconcile === undefined ? {} : { reconcile: alertOnMismatch(o.reconcile(sessionId), ref, o.alerts) }),
       onKillSwitch: alertOnTransition(recordKillSwitch(home, { mode: o.mode, runId: sessionId }), ref, o.alerts),
       onRiskEvent: (e) => journal.riskEvent(e),
+      ...(config.watchdogs.enabled
+        ? {
+            watch: watchSession({
+              config: config.watchdogs,
+              home,
+              sessionId,
+              mode: o.mode,
+              ref: { ...ref },
+              barMs: TIMEFRAME_MS[timeframe],
+              calendarOf: (s) => instrument(s).calendar,
+              ledger: { location: ledger.location, query: () => ledger.getRun(sessionId) },
+              ...(o.broker === undefined ? {} : { broker: o.broker }),
+              ...(o.alerts === undefined ? {} : { alerts: o.alerts }),
+              ...(o.logger === undefined ? {} : { logger: o.logger }),
+            }),
+          }
+        : {}),
       config: {
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,

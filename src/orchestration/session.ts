@@ -21,7 +21,7 @@ import type { RunRecord } from '../backtest/run-record.js';
 import type { BarDrivenVenue, EngineClock, ExecutionClient, FeedSink, Ledger, LiveFeed } from '../engine/ports.js';
 import { Portfolio } from '../portfolio/portfolio.js';
 import type { WorkingOrder } from '../engine/order-manager.js';
-import type { KillSwitchTransition } from '../risk/kill-switch.js';
+import type { KillSwitch, KillSwitchTransition } from '../risk/kill-switch.js';
 import type { RiskEvent } from '../risk/risk-manager.js';
 import type { Strategy } from '../strategies/api.js';
 import { TradingNode } from './node.js';
@@ -58,6 +58,11 @@ export interface SessionOptions {
   readonly onKillSwitch?: (t: KillSwitchTransition) => void;
   /** Each risk denial and kill-switch transition, as they happen (the ledger's risk events). */
   readonly onRiskEvent?: (e: RiskEvent) => void;
+  /**
+   * Started once the session trades, stopped (and awaited) when its feed ends: the watchdogs
+   * (watchdogs/), which read the session through `SessionWatch` and may trip its kill switch.
+   */
+  readonly watch?: (session: SessionWatch) => () => Promise<void>;
   /** Extra entries of the record's config (the run, its source). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly logger?: Logger;
@@ -73,6 +78,18 @@ export interface SessionOptions {
     /** Orders still working at the venue, managed again (their fills booked and journaled). */
     readonly working?: readonly WorkingOrder[];
   };
+}
+
+/** What the watchdogs see of a running session, and the kill switch their actions trip. */
+export interface SessionWatch {
+  readonly symbols: readonly string[];
+  readonly clock: EngineClock;
+  readonly feed: LiveFeed;
+  readonly killSwitch: KillSwitch;
+  /** Bars received so far. */
+  bars(): number;
+  /** Start (epoch ms) of the newest bar of `symbol` received, live or history. */
+  lastBar(symbol: string): number | undefined;
 }
 
 export interface SessionResult {
@@ -156,6 +173,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     halt.abort();
   };
   const counts = new Map<string, number>(symbols.map((s) => [s, 0]));
+  const lastBar = new Map<string, number>();
   let bars = 0;
   const sink: FeedSink = {
     bar(bar, arrivedAt, history = false) {
@@ -172,6 +190,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         }
         source.push(bar);
         counts.set(bar.symbol, (counts.get(bar.symbol) ?? 0) + 1);
+        lastBar.set(bar.symbol, bar.ts);
         bars++;
       } catch (e) {
         fail(e);
@@ -234,6 +253,14 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     once();
     reconciler = setInterval(once, every);
   }
+  const unwatch = o.watch?.({
+    symbols,
+    clock,
+    feed,
+    killSwitch,
+    bars: () => bars,
+    lastBar: (s) => lastBar.get(s),
+  });
   try {
     await feed.run(sink, signal);
   } catch (e) {
@@ -245,6 +272,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   } finally {
     clearInterval(ticker);
     if (reconciler !== undefined) clearInterval(reconciler);
+    // No watchdog acts on a session whose feed has ended.
+    await unwatch?.().catch(fail);
   }
   const ended = o.signal.aborted || error !== undefined ? 'stopped' : 'feed';
   try {

@@ -12,6 +12,9 @@ export async function live(ctx: CommandContext, opts: Record<string, unknown>): 
   const log = (await ctx.logger()).child({ component: 'live' });
   const configFile = String(opts.config);
   await preloadRunFileStrategy(configFile);
+  if (opts.explainConfig !== true && opts.supervise === true) {
+    return (await import('./supervise.js')).supervise(ctx, 'live');
+  }
   if (opts.explainConfig === true) return explainSessionConfig(ctx, loaded, configFile);
   const result = await withAlerts(ctx, (alerts) =>
     runLiveJob({

@@ -26,6 +26,9 @@ export async function paper(ctx: CommandContext, opts: Record<string, unknown>):
   const log = (await ctx.logger()).child({ component: 'paper' });
   const flags = sessionFlags(opts);
   await preloadRunFileStrategy(flags.configFile);
+  if (opts.explainConfig !== true && opts.supervise === true) {
+    return (await import('./supervise.js')).supervise(ctx, 'paper');
+  }
   if (opts.explainConfig === true) return explainSessionConfig(ctx, loaded, flags.configFile);
   const result = await withAlerts(ctx, (alerts) =>
     runPaperJob({

@@ -14,6 +14,10 @@ export function registerLive(program: Command, lazy: Lazy): void {
     .option('--adopt', "take the broker's books where reconciliation cannot explain them (audited)")
     .option('--confirm-live', 'trade real money (also needs venues.alpaca.paper: false)')
     .option(
+      '--supervise',
+      'run the session in a child process, restart it when it crashes (supervisor: in the config), halt and alert when the restarts are spent',
+    )
+    .option(
       '--explain-config',
       'print every value of the run and where it came from (default, run file:line); run nothing',
     )

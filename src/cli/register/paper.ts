@@ -16,6 +16,10 @@ export function registerPaper(program: Command, lazy: Lazy): void {
     .option('--calendar <code>', "calendar of a replayed symbol (default: its imported data's, else the config market)")
     .option('--tz <zone>', "IANA zone of a replayed file's times without an offset (default: the calendar's)")
     .option(
+      '--supervise',
+      'run the session in a child process, restart it when it crashes (supervisor: in the config), halt and alert when the restarts are spent',
+    )
+    .option(
       '--explain-config',
       'print every value of the run and where it came from (default, run file:line); run nothing',
     )

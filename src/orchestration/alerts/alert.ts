@@ -19,6 +19,8 @@ export const ALERT_KINDS = [
   'gate_failed',
   'alerts_dropped',
   'test',
+  'watchdog',
+  'supervisor',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

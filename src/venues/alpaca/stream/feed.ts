@@ -11,7 +11,7 @@
 import type { Bar } from '../../../core/bar.js';
 import { VenueError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
-import type { Clock, DataProvider, FeedSink, LiveFeed } from '../../../engine/ports.js';
+import type { Clock, DataProvider, FeedLink, FeedSink, LiveFeed } from '../../../engine/ports.js';
 import { requireCredentials, type ProviderContext } from '../../context.js';
 import { isCryptoSymbol, toAlpacaSymbol, toBar } from '../mapper.js';
 import { ALPACA_CREDENTIAL_VARS, AlpacaDataProvider } from '../provider.js';
@@ -62,6 +62,8 @@ interface Endpoint {
   readonly symbols: readonly string[];
   readonly bySymbol: ReadonlyMap<string, string>;
   isLive: boolean;
+  /** Since when (the feed's clock) the socket has been subscribed, or down (`link`). */
+  link: FeedLink;
   /** Live bars that came while the gap was being filled, delivered after it. */
   pending: { bar: Bar; arrivedAt: number }[];
   /** The first minute the stream covered: backfill of a symbol with no bar yet starts there. */
@@ -83,6 +85,7 @@ export class AlpacaLiveFeed implements LiveFeed {
   /** What the session's sink or callbacks threw: it ends the run (a bug, not a venue fault). */
   #fatal: { error: unknown } | undefined;
   #stopRun: (() => void) | undefined;
+  #isRunning = false;
 
   constructor(ctx: ProviderContext, options: AlpacaStreamOptions) {
     this.#ctx = ctx;
@@ -107,8 +110,22 @@ export class AlpacaLiveFeed implements LiveFeed {
     return this.#gate?.stats;
   }
 
+  /**
+   * Up while every endpoint's socket is subscribed (its catch-up through REST may still run),
+   * since the last one came up; else down since the earliest endpoint went down (or the run began).
+   */
+  link(): FeedLink | undefined {
+    if (!this.#isRunning) return undefined;
+    const down = this.#endpoints.filter((e) => !e.link.isUp);
+    if (down.length > 0) return { isUp: false, since: Math.min(...down.map((e) => e.link.since)) };
+    return { isUp: true, since: Math.max(...this.#endpoints.map((e) => e.link.since)) };
+  }
+
   async run(sink: FeedSink, signal: AbortSignal): Promise<void> {
     const [keyId, secretKey] = requireCredentials(VENUE, this.#ctx.env, ALPACA_CREDENTIAL_VARS) as [string, string];
+    const started = this.#clock.now();
+    for (const e of this.#endpoints) e.link = { isUp: false, since: started };
+    this.#isRunning = true;
     const gate = new BarGate(sink, this.#logger);
     this.#gate = gate;
     const inner = new AbortController();
@@ -138,6 +155,7 @@ export class AlpacaLiveFeed implements LiveFeed {
       signal.removeEventListener('abort', stop);
       inner.abort();
       for (const e of this.#endpoints) e.isLive = false;
+      this.#isRunning = false;
     }
   }
 
@@ -155,9 +173,11 @@ export class AlpacaLiveFeed implements LiveFeed {
           heartbeatMs: o.heartbeatMs ?? 30_000,
           signal,
         });
+        e.link = { isUp: true, since: this.#clock.now() };
         await this.#catchUp(e, gate, signal);
       } catch (error) {
         session?.close();
+        if (e.link.isUp) e.link = { isUp: false, since: this.#clock.now() };
         if (signal.aborted) return;
         if (!(error instanceof VenueError) || error.code === 'VENUE_AUTH') throw error;
         // The session's refusals for good (bad symbols, over the symbol limit) are not retried.
@@ -181,6 +201,7 @@ export class AlpacaLiveFeed implements LiveFeed {
       if (signal.aborted) return;
       gate.stats.reconnects++;
       downSince = this.#clock.now();
+      e.link = { isUp: false, since: downSince };
       this.#logger?.warn({ endpoint: where, code: closed.code }, 'stream lost: reconnecting');
     }
   }
@@ -289,6 +310,7 @@ function endpoint(url: string, symbols: readonly string[]): Endpoint {
     symbols,
     bySymbol: new Map(symbols.map((s) => [toAlpacaSymbol(s), s])),
     isLive: false,
+    link: { isUp: false, since: NaN },
     pending: [],
     liveFrom: undefined,
   };

@@ -156,3 +156,11 @@ export type AlpacaFillActivity = z.infer<typeof alpacaFillActivitySchema>;
 
 /** An error body: `{"code":40010001,"message":"client_order_id must be unique"}`. */
 export const alpacaErrorSchema = z.object({ code: z.number().optional(), message: z.string() });
+
+/** GET /v2/clock: the venue's time (what we read) and the market's state and next open and close. */
+export const alpacaClockSchema = z.object({
+  timestamp: instant,
+  is_open: z.boolean().optional(),
+  next_open: instant.optional(),
+  next_close: instant.optional(),
+});

@@ -24,6 +24,7 @@ import {
 } from './order-mapper.js';
 import {
   alpacaAccountSchema,
+  alpacaClockSchema,
   alpacaErrorSchema,
   alpacaFillActivityListSchema,
   alpacaOrderListSchema,
@@ -125,6 +126,12 @@ export class AlpacaTradingApi {
       buyingPower: a.buying_power,
       isTradingBlocked: a.trading_blocked === true || a.account_blocked === true,
     };
+  }
+
+  /** The venue's time now (epoch ms): the cheapest read there is, a watchdog's probe. */
+  async clock(signal?: AbortSignal): Promise<number> {
+    const res = await this.#http.getJson('/v2/clock', optSignal(signal));
+    return parse(alpacaClockSchema, res, 'GET /v2/clock').timestamp;
   }
 
   async positions(signal?: AbortSignal): Promise<BrokerPosition[]> {
