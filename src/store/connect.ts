@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import type { DatabaseConnection, Driver, Kysely } from 'kysely';
 import { ConfigError, isMomenticError, VenueError } from '../core/errors.js';
 import { redactUrl } from '../core/secrets.js';
 import { ledgerFailure } from './ledger-errors.js';
@@ -69,10 +69,26 @@ export async function openSqliteDatabase(file: string): Promise<BetterSqlite3.Da
   }
 }
 
-/** The query layer over a SQLite connection (Kysely is loaded on first use, not with this module). */
+/**
+ * The query layer over a SQLite connection (Kysely is loaded on first use, not with this module).
+ * Its transactions begin `IMMEDIATE`, taking the file's write lock first: a deferred one that
+ * reads before it writes (booking a fill reads the order) cannot wait for another process's
+ * write in WAL mode, SQLite refuses it at once with SQLITE_BUSY (or SQLITE_BUSY_SNAPSHOT), where
+ * an immediate one waits up to the busy timeout like any single write.
+ */
 export async function sqliteKysely(sqlite: BetterSqlite3.Database): Promise<Kysely<LedgerTables>> {
-  const { Kysely, SqliteDialect } = await import('kysely');
-  return new Kysely<LedgerTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } = await import('kysely');
+  class ImmediateDriver extends SqliteDriver {
+    override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    }
+  }
+  class ImmediateDialect extends SqliteDialect {
+    override createDriver(): Driver {
+      return new ImmediateDriver({ database: sqlite });
+    }
+  }
+  return new Kysely<LedgerTables>({ dialect: new ImmediateDialect({ database: sqlite }) });
 }
 
 /** A new connection to the SQLite file, through the query layer. */
