@@ -6,3 +6,4 @@ export * from './types.js';
 export * from './outbox.js';
 export * from './scheduler-types.js';
 export * from './pipeline-types.js';
+export * from './admin-types.js';

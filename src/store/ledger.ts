@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { OrderRequest } from '../core/order.js';
 import type { Config } from '../config/schema.js';
 import { describeTarget, ledgerTarget, openPostgres, type LedgerTarget } from './connect.js';
+import * as admin from './admin-repo.js';
+import type { AdminAck, AdminCommand, AdminCommandStatus, NewAdminCommand, NodeHeartbeat } from './admin-types.js';
 import * as fills from './fills-repo.js';
 import * as journal from './journal-repo.js';
 import { writeJournalBatch } from './journal-batch.js';
@@ -140,6 +142,28 @@ export interface LedgerStore {
   startPipelineStep(start: PipelineStepStart): Promise<void>;
   endPipelineStep(key: Omit<PipelineStepStart, 'startedAt'>, end: PipelineStepEnd): Promise<void>;
 
+  /** Writes a trading node's heartbeat (creates its row, then replaces it). */
+  beat(heartbeat: NodeHeartbeat): Promise<void>;
+  /** Trading nodes' heartbeats, the latest beat first. */
+  heartbeats(limit?: number): Promise<NodeHeartbeat[]>;
+  /** Queues an operator's command for a node (`pending`). */
+  issueAdminCommand(command: NewAdminCommand): Promise<AdminCommand>;
+  adminCommand(id: number): Promise<AdminCommand | undefined>;
+  /** A node's commands not answered yet, in the order they were issued. */
+  pendingAdminCommands(runId: string): Promise<AdminCommand[]>;
+  /**
+   * Answers a command still in one of the `from` statuses (default pending) with its audit
+   * entry, in one transaction; `applied` is false when it was answered otherwise already.
+   */
+  answerAdminCommand(
+    id: number,
+    ack: AdminAck,
+    audit: AuditEntry,
+    from?: readonly AdminCommandStatus[],
+  ): Promise<{ applied: boolean; command: AdminCommand | undefined }>;
+  /** The daily pipeline's latest day with its steps, when the ledger has its tables. */
+  latestPipelineDay(): Promise<Record<string, unknown> | undefined>;
+
   close(): Promise<void>;
 }
 
@@ -237,6 +261,15 @@ class SqlLedger implements LedgerStore {
   startPipelineStep = (start: PipelineStepStart) => pipeline.startStep(this.#db, start);
   endPipelineStep = (key: Omit<PipelineStepStart, 'startedAt'>, end: PipelineStepEnd) =>
     pipeline.endStep(this.#db, key, end);
+
+  beat = (h: NodeHeartbeat) => admin.beat(this.#db, h);
+  heartbeats = (limit?: number) => admin.heartbeats(this.#db, limit);
+  issueAdminCommand = (c: NewAdminCommand) => admin.insertCommand(this.#db, c);
+  adminCommand = (id: number) => admin.getCommand(this.#db, id);
+  pendingAdminCommands = (runId: string) => admin.pendingCommands(this.#db, runId);
+  answerAdminCommand = (id: number, ack: AdminAck, entry: AuditEntry, from?: readonly AdminCommandStatus[]) =>
+    admin.answerCommand(this.#db, id, ack, entry, from);
+  latestPipelineDay = () => admin.latestPipelineDay(this.#db);
 
   #closed = false;
   async close(): Promise<void> {

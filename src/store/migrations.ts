@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { pipelineMigration } from './migration-pipeline.js';
+import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
@@ -186,6 +187,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0001_initial': initial(dialect),
     '0002_scheduler': schedulerMigration(dialect),
     '0003_pipeline': pipelineMigration(),
+    '0005_admin': adminMigration(dialect),
   };
 }
 

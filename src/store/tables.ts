@@ -164,6 +164,36 @@ export interface PipelineStepsTable {
   error: string | null;
 }
 
+/** A trading node's latest heartbeat: one row per paper or live session. */
+export interface NodeHeartbeatsTable {
+  run_id: string;
+  mode: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  beat_at: number;
+  stopped_at: number | null;
+  /** The node's report (kill switch, limits, holds, last bars) as JSON. */
+  state: string;
+}
+
+/** An operator's command to a node, and the node's answer (`ack`, JSON) once given. */
+export interface AdminCommandsTable {
+  id: Generated<number>;
+  run_id: string;
+  action: string;
+  /** The command's arguments, a JSON array of strings. */
+  args: string;
+  actor: string;
+  reason: string | null;
+  issued_at: number;
+  /** The node applies the command only before this (wall-clock ms); the issuer waits until then. */
+  expires_at: number;
+  status: string;
+  acked_at: number | null;
+  ack: string | null;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -177,4 +207,6 @@ export interface LedgerTables {
   scheduler_runs: SchedulerRunsTable;
   pipeline_days: PipelineDaysTable;
   pipeline_steps: PipelineStepsTable;
+  node_heartbeats: NodeHeartbeatsTable;
+  admin_commands: AdminCommandsTable;
 }

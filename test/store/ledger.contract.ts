@@ -48,17 +48,17 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0003_pipeline; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0005_admin; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
-          applied: ['0001_initial', '0002_scheduler', '0003_pipeline'],
-          version: '0003_pipeline',
+          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0005_admin'],
+          version: '0005_admin',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0003_pipeline' });
+        expect(second.migration).toEqual({ applied: [], version: '0005_admin' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -66,8 +66,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 3]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0003_pipeline', '0003_pipeline']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 4]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0005_admin', '0005_admin']);
         await Promise.all(both.map((l) => l.close()));
       });
 
