@@ -6,6 +6,7 @@ import { CliRun } from './cli-run.js';
 import type { CliIo } from './io.js';
 import {
   lazyActions,
+  registerAdmin,
   registerAlerts,
   registerBacktest,
   registerCalendar,
@@ -52,6 +53,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerPipeline,
   registerDrift,
   registerRisk,
+  registerAdmin,
   registerAlerts,
   registerReport,
   registerRuns,

@@ -83,6 +83,10 @@ export const ERROR_CODES = {
     kind: 'usage',
     summary: 'a strategy placed an order with a non-finite or non-positive quantity, or a non-finite price',
   },
+  ADMIN_REFUSED: {
+    kind: 'usage',
+    summary: 'a running trading node refused an admin command (momentic admin): the message says why',
+  },
   CALENDAR_UNKNOWN_MARKET: { kind: 'usage', summary: 'no trading calendar is registered under that market code' },
   CALENDAR_OUT_OF_RANGE: { kind: 'usage', summary: 'a date lies outside the years a calendar covers' },
   CALENDAR_NOT_A_SESSION: { kind: 'usage', summary: 'a date asked for session times is not a trading day' },
@@ -137,6 +141,16 @@ export const ERROR_CODES = {
   VENUE_STREAM_LOST: {
     kind: 'venue',
     summary: "a venue's live stream stayed disconnected longer than the session allows",
+  },
+  ADMIN_NO_NODE: {
+    kind: 'venue',
+    summary:
+      'no paper or live session is running to take an admin command (no heartbeat in the ledger in the last seconds)',
+  },
+  ADMIN_NO_ACK: {
+    kind: 'venue',
+    summary:
+      'the trading node did not acknowledge an admin command in time; the command was withdrawn, never to be applied',
   },
   ALERT_CHANNEL_FAILED: {
     kind: 'venue',

@@ -149,8 +149,15 @@ export class EngineContext implements StrategyContext {
     return this.#place(this.#slot(order.symbol, order.side), order.symbol, order.side, order.qty, order);
   }
 
-  /** Order entry: an id, then the OrderManager (reused id, warm-up, risk, the venue). */
-  #place(slot: number, symbol: string, side: Side, qty: number, options: OrderOptions | undefined): string {
+  /** Order entry: an id, then the OrderManager (reused id, warm-up and holds unless `isGated` is false, risk, the venue). */
+  #place(
+    slot: number,
+    symbol: string,
+    side: Side,
+    qty: number,
+    options: OrderOptions | undefined,
+    isGated = true,
+  ): string {
     const host = this.#host;
     if (!(qty > 0 && qty < Infinity)) this.#badOrder(symbol, side, 'qty', qty, 'a positive, finite quantity');
     if (options !== undefined) this.#checkPrices(symbol, side, options);
@@ -158,7 +165,7 @@ export class EngineContext implements StrategyContext {
     const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
     const isGenerated = custom === undefined && this.#hasDistinctBases;
-    const denied = host.orders.place(req, slot, isGenerated, host.orderGate());
+    const denied = host.orders.place(req, slot, isGenerated, isGated ? host.orderGate() : undefined);
     if (denied !== undefined)
       host.deliverRejection({ clientOrderId, symbol, reason: denied, source: 'risk', ts: host.now() });
     return clientOrderId;
@@ -255,23 +262,27 @@ export class EngineContext implements StrategyContext {
     return this.#flatten(symbol === undefined ? host.symbols.map((_, i) => i) : [this.#slot(symbol, 'flatten')]);
   }
 
-  /** Closes every position with orders tagged `tag` (the engine's kill-switch flatten). */
+  /**
+   * Closes every position with orders tagged `tag` (the engine's kill-switch flatten). They are
+   * never held (warm-up history, an operator's pause): getting out of a halted book must not wait.
+   */
   flattenAll(tag: string): readonly string[] {
     return this.#flatten(
       this.#host.symbols.map((_, i) => i),
       { tag },
+      false,
     );
   }
 
-  #flatten(slots: readonly number[], options?: OrderOptions): string[] {
+  #flatten(slots: readonly number[], options?: OrderOptions, isGated = true): string[] {
     const host = this.#host;
     const ids: string[] = [];
     for (const slot of slots) {
       for (const id of host.orders.openIds(slot)) host.orders.cancel(id);
       const s = host.symbols[slot] as string;
       const q = host.portfolio.qty(s);
-      if (q > 0) ids.push(this.sell(s, q, options));
-      else if (q < 0) ids.push(this.buy(s, -q, options));
+      if (q > 0) ids.push(this.#place(slot, s, 'sell', q, options, isGated));
+      else if (q < 0) ids.push(this.#place(slot, s, 'buy', -q, options, isGated));
     }
     return ids;
   }

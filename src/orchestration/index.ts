@@ -88,3 +88,15 @@ export {
   type RunDayOptions,
   type StepName,
 } from './pipeline/index.js';
+export {
+  adminStatus,
+  issueAdminCommand,
+  NodeAgent,
+  ADMIN_ACTIONS,
+  type AdminAction,
+  type AdminStatus,
+  type IssueOptions,
+  type IssueResult,
+  type NodeControls,
+  type NodeStatus,
+} from './admin/index.js';

@@ -2,7 +2,8 @@
  * The RiskManager in the engine's order path (PreTradeCheck): it sees the account through the
  * engine (positions, open market orders, last closes), the equity at every bar close with the
  * round trips closed so far, and asks the engine to flatten when the kill switch halts. Orders
- * tagged `kill-switch` (that flatten) pass every state. docs/risk.md.
+ * tagged `kill-switch` (that flatten) and `admin-flatten` (an operator's `momentic admin
+ * flatten`) pass every state, HALTED included, as long as they only reduce. docs/risk.md.
  *
  * A check costs O(1), not O(positions): the account is read symbol by symbol as the checks ask,
  * and the exposure checks read running sums of the projected positions (exposure-book.ts), made
@@ -22,6 +23,8 @@ import { RiskManager, type AccountView, type RiskEvent } from '../risk/risk-mana
 import { LookupMap } from './lookup-map.js';
 
 export const KILL_SWITCH_TAG = 'kill-switch';
+/** An operator's flatten (orchestration/admin): audited with the command that sent it. */
+export const ADMIN_FLATTEN_TAG = 'admin-flatten';
 
 export class RiskGate implements PreTradeCheck {
   readonly manager: RiskManager;
@@ -33,6 +36,7 @@ export class RiskGate implements PreTradeCheck {
   #tradesSeen = 0;
   #flatten = false;
   #now = NaN;
+  #config: Config['risk'];
 
   /** `onKillSwitch` is told of every kill-switch transition (the workspace's state file). */
   constructor(
@@ -41,6 +45,7 @@ export class RiskGate implements PreTradeCheck {
     isShortable: (symbol: string) => boolean,
     onKillSwitch?: (t: KillSwitchTransition) => void,
   ) {
+    this.#config = risk;
     this.manager = new RiskManager({
       limits: limitsFromConfig(risk),
       killSwitch: killSwitchFromConfig(risk),
@@ -51,6 +56,27 @@ export class RiskGate implements PreTradeCheck {
       this.#flatten = true;
     };
     this.manager.onKillSwitch = onKillSwitch;
+  }
+
+  /** The `risk:` limits in force, as config keys. */
+  get config(): Config['risk'] {
+    return this.#config;
+  }
+
+  /** Puts new limits in force from the next order on (an operator's `admin set-limit`). */
+  setConfig(risk: Config['risk']): void {
+    this.#config = risk;
+    this.manager.setLimits(limitsFromConfig(risk));
+    this.manager.killSwitch.setOptions(killSwitchFromConfig(risk));
+  }
+
+  /**
+   * Back to ACTIVE by a person's decision. A halt whose flatten has not run yet (no bar since)
+   * is called off with it: the person who resumes decides what the book holds.
+   */
+  reset(reason: string, ts: number): void {
+    this.manager.killSwitch.reset(reason, ts);
+    this.#flatten = false;
   }
 
   get events(): readonly RiskEvent[] {
@@ -94,10 +120,10 @@ export class RiskGate implements PreTradeCheck {
     const price = account.price(symbol);
     const view = accountView(account, symbol, price, this.#exposure(account));
     let reason: string | undefined;
-    if (order.tag === KILL_SWITCH_TAG) {
-      // The kill switch's own flatten: it must get out whatever the state, and only get out.
+    if (order.tag === KILL_SWITCH_TAG || order.tag === ADMIN_FLATTEN_TAG) {
+      // The kill switch's own flatten, or an operator's: it must get out whatever the state, and only get out.
       const reduce = isReducing(order, view);
-      reason = reduce ? undefined : 'risk kill_switch: a kill-switch order must only reduce a position';
+      reason = reduce ? undefined : `risk kill_switch: a ${order.tag} order must only reduce a position`;
     } else {
       const d = this.manager.check(order, view, price, this.#now);
       reason = d.ok ? undefined : `risk ${d.check}: ${d.reason}`;

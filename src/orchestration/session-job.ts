@@ -45,6 +45,7 @@ import {
   sessionFailedAlert,
   type SessionRef,
 } from './alerts/alert-events.js';
+import { NodeAgent } from './admin/node-agent.js';
 import type { Notifier } from './alerts/notifier.js';
 import { resolveSpec } from './backtest-job.js';
 import { withinHookBudget } from './hook-budget.js';
@@ -258,6 +259,7 @@ async function sessionJob(
   let failure: MomenticError | undefined;
   let end: SessionEnd | undefined;
   let opened: LedgerJournal | undefined;
+  let agent: NodeAgent | undefined;
   try {
     await ledger.startRun({
       id: sessionId,
@@ -282,6 +284,17 @@ async function sessionJob(
       o.logger?.info({ session: sessionId }, 'carrying on the session');
     }
     await o.beforeStart?.(sessionId, previous !== undefined, ledger);
+    // The operator's desk: heartbeat and admin commands through the ledger (docs/operations.md).
+    agent = new NodeAgent({
+      ledger,
+      runId: sessionId,
+      mode: o.mode,
+      startedAt,
+      redisUrl: config.redis.url,
+      settled: () => journal.drained(),
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+    });
+    await agent.open();
     const resume = previous === undefined ? undefined : await resumeState(ledger, sessionId, Date.now());
     // A resumed session keeps what its earlier runs wrote and carries on after it.
     const prior = previous === undefined ? undefined : readPriorResults(dir, o.logger);
@@ -368,6 +381,7 @@ async function sessionJob(
             }),
           }
         : {}),
+      control: (node) => (agent as NodeAgent).attach(node),
       config: {
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,
@@ -420,6 +434,7 @@ async function sessionJob(
     // fill still on its way) is the broker's to tell the next reconciliation, never a write
     // racing it.
     opened?.close();
+    await agent?.close();
     await ledger.close();
   }
 }

@@ -24,6 +24,7 @@ import type { WorkingOrder } from '../engine/order-manager.js';
 import type { KillSwitch, KillSwitchTransition } from '../risk/kill-switch.js';
 import type { RiskEvent } from '../risk/risk-manager.js';
 import type { Strategy } from '../strategies/api.js';
+import { OrderHolds, SessionControls, type NodeControls } from './admin/session-controls.js';
 import { TradingNode } from './node.js';
 import { PushBarSource } from './push-bar-source.js';
 import { RiskGate } from './risk-gate.js';
@@ -66,6 +67,12 @@ export interface SessionOptions {
   /** Extra entries of the record's config (the run, its source). */
   readonly config?: Readonly<Record<string, unknown>>;
   readonly logger?: Logger;
+  /**
+   * The operator's hand on the running session (orchestration/admin): called once the session
+   * trades with its controls (kill switch, limits, holds, orders); the returned function is
+   * called when the feed has ended.
+   */
+  readonly control?: (node: NodeControls) => () => void;
   /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
   readonly tickMs?: number;
   /**
@@ -123,8 +130,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   // is placed on a bar the market has left behind, so a restart never acts on an old signal.
   let sawLive = false;
   let warmupThrough = -Infinity;
+  // An operator's pause holds the strategy's new orders as the warm-up does (admin pause).
+  const holds = new OrderHolds();
   const orderHold = (ts: number): string | undefined =>
-    ts <= warmupThrough ? 'warm-up history: orders start with the first live bar' : undefined;
+    ts <= warmupThrough ? 'warm-up history: orders start with the first live bar' : holds.reason(o.strategy.name);
   const { execution, market } = o.venue({ portfolio, symbols });
   const fills: Fill[] = [];
   execution.subscribe((e) => {
@@ -164,6 +173,15 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const engine = node.engine;
   if (o.resume?.working !== undefined) engine.orders.adopt(o.resume.working);
   const killSwitch = risk.manager.killSwitch;
+  const controls = new SessionControls({
+    strategy: o.strategy.name,
+    symbols,
+    clock,
+    risk,
+    orders: engine.orders,
+    portfolio,
+    holds,
+  });
   // The session stops itself when something it cannot trade on happens (the strategy threw).
   const halt = new AbortController();
   const signal = AbortSignal.any([o.signal, halt.signal]);
@@ -180,6 +198,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       if (signal.aborted) return;
       try {
         files.bar(bar, arrivedAt, history);
+        controls.sawBar(bar.symbol, bar.ts);
         if (!history) sawLive = true;
         else if (!sawLive && bar.ts > warmupThrough) warmupThrough = bar.ts;
         // A live bar arriving long after its close is stale data: the kill switch stops new
@@ -218,6 +237,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   };
   node.attach();
   const unfollow = source.onReady(write);
+  const uncontrol = o.control?.(controls);
   const ticker = setInterval(() => {
     try {
       node.tick();
@@ -272,7 +292,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   } finally {
     clearInterval(ticker);
     if (reconciler !== undefined) clearInterval(reconciler);
-    // No watchdog acts on a session whose feed has ended.
+    // No operator's command and no watchdog acts on a session whose feed has ended.
+    uncontrol?.();
     await unwatch?.().catch(fail);
   }
   const ended = o.signal.aborted || error !== undefined ? 'stopped' : 'feed';

@@ -23,7 +23,7 @@ export interface KillSwitchTransition {
 const LEVEL: Record<KillSwitchState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
 
 export class KillSwitch {
-  readonly #o: KillSwitchOptions;
+  #o: KillSwitchOptions;
   #state: KillSwitchState = KillSwitchState.Active;
   #venueErrors = 0;
   readonly #history: KillSwitchTransition[] = [];
@@ -33,6 +33,11 @@ export class KillSwitch {
   onTransition: ((t: KillSwitchTransition) => void) | undefined;
 
   constructor(options: KillSwitchOptions) {
+    this.#o = options;
+  }
+
+  /** New thresholds from the next venue error or bar on (an operator's `admin set-limit`). */
+  setOptions(options: KillSwitchOptions): void {
     this.#o = options;
   }
 

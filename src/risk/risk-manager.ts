@@ -40,8 +40,8 @@ export interface RiskManagerOptions {
 }
 
 export class RiskManager {
-  readonly limits: RiskLimits;
   readonly killSwitch: KillSwitch;
+  #limits: RiskLimits;
   readonly #o: RiskManagerOptions;
   #day = '';
   #dayHigh = NaN;
@@ -52,12 +52,22 @@ export class RiskManager {
 
   constructor(options: RiskManagerOptions) {
     this.#o = options;
-    this.limits = options.limits;
+    this.#limits = options.limits;
     this.killSwitch = new KillSwitch(options.killSwitch);
     this.killSwitch.onTransition = (t) => {
       this.#events.push({ ts: t.ts, kind: 'kill_switch', reason: `${t.from} -> ${t.to}: ${t.reason}` });
       this.onKillSwitch?.(t);
     };
+  }
+
+  /** The limits in force. */
+  get limits(): RiskLimits {
+    return this.#limits;
+  }
+
+  /** New limits from the next check on (an operator's `admin set-limit` on a running node). */
+  setLimits(limits: RiskLimits): void {
+    this.#limits = limits;
   }
 
   /** Called on every kill-switch transition, after it is recorded as a risk event (to persist it). */

@@ -1,3 +1,4 @@
+export { registerAdmin } from './admin.js';
 export { registerAlerts } from './alerts.js';
 export { registerBacktest, registerReport } from './backtest.js';
 export { registerCalendar } from './calendar.js';
