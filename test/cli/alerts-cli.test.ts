@@ -195,7 +195,7 @@ describe('momentic paper: alerts of a session', () => {
     expect(receiver.posts).toHaveLength(1);
     const body = receiver.posts[0]?.body as { text: string; blocks: { type: string; fields?: { text: string }[] }[] };
     expect(body.text).toBe(
-      `[CRITICAL] kill switch HALTED in paper session ${sessionId}: ACTIVE -&gt; HALTED: daily drawdown 0.60% breached the 0.10% limit. Nothing trades and the positions are being closed. Find the cause, then \`momentic risk reset --reason "..."\` by hand.`,
+      `[CRITICAL] kill switch HALTED in paper session ${sessionId}: ACTIVE -&gt; HALTED: daily drawdown 0.60% breached the 0.10% limit. Nothing trades and the positions are being closed. Find the cause, then \`momentic admin resume --reason "..."\` while the session runs.`,
     );
     const fields = body.blocks.find((b) => b.fields !== undefined)?.fields?.map((f) => f.text);
     expect(fields).toContain(`*session*\n${sessionId}`);

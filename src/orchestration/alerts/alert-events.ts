@@ -19,11 +19,13 @@ const where = (s: SessionRef): string => `${s.mode} session${s.sessionId === und
 /** HALTED is critical (the account is being flattened), REDUCING a warning, a reset information. */
 export function killSwitchAlert(t: KillSwitchTransition, s: SessionRef): AlertInput {
   const severity = t.to === 'HALTED' ? 'critical' : t.to === 'REDUCING' ? 'warning' : 'info';
+  // A running session is reset through its admin controls; the workspace's record by `risk reset`.
+  const reset = 'Find the cause, then `momentic admin resume --reason "..."` while the session runs.';
   const next =
     t.to === 'HALTED'
-      ? 'Nothing trades and the positions are being closed. Find the cause, then `momentic risk reset --reason "..."` by hand.'
+      ? `Nothing trades and the positions are being closed. ${reset}`
       : t.to === 'REDUCING'
-        ? 'Only orders that reduce a position pass. Find the cause, then `momentic risk reset --reason "..."` by hand.'
+        ? `Only orders that reduce a position pass. ${reset}`
         : 'Trading may resume.';
   return {
     severity,
