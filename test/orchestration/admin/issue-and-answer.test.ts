@@ -254,6 +254,21 @@ function suite(backend: Backend, redisUrl: string): void {
       expect((await ledger.heartbeats()).find((x) => x.runId === id)?.stoppedAt).toBeGreaterThan(0);
     });
 
+    it('a Redis that cannot be reached costs speed, not the command: both sides poll the ledger', async () => {
+      const down = 'redis://127.0.0.1:1';
+      const id = `session-${++runs}`;
+      await ledger.startRun({ id, kind: 'paper', strategy: 'probe', params: {}, spec: {}, startedAt: Date.now() });
+      const agent = new NodeAgent({ ledger, runId: id, mode: 'paper', startedAt: Date.now(), redisUrl: down });
+      agents.push(agent);
+      await agent.open();
+      const stand = new StandIn();
+      agent.attach(stand);
+      await agent.beat();
+      const r = await issueAdminCommand(ledger, { actor: 'ops@desk', redisUrl: down, action: 'cancel-all' });
+      expect(r.command.status).toBe('done');
+      expect(stand.calls).toEqual(['cancel-all']);
+    });
+
     if (redisUrl !== '') {
       it('with Redis, a command is taken when rung, not at the next poll (polling once a minute here)', async () => {
         const { stand, agent } = await node({ pollMs: 60_000 });
