@@ -41,7 +41,10 @@ export interface NodeAgentOptions {
 export class NodeAgent {
   readonly #o: NodeAgentOptions;
   readonly #now: () => number;
+  /** The session's controls while it trades (commands are taken only then). */
   #controls: NodeControls | undefined;
+  /** The controls last attached: the last heartbeat reports them. */
+  #last: NodeControls | undefined;
   #timers: ReturnType<typeof setInterval>[] = [];
   #redis: RedisNudge | undefined;
   #polling: Promise<void> | undefined;
@@ -65,16 +68,23 @@ export class NodeAgent {
     await this.#redis?.subscribe(commandChannel(this.#o.runId), () => void this.poll());
   }
 
-  /** Starts beating and taking commands for the session's controls; returns the stop. */
+  /**
+   * Starts beating and taking commands for the session's controls; returns the stop (the feed
+   * ended: no command is applied after it, those still pending are answered by `close`).
+   */
   attach(controls: NodeControls): () => void {
     this.#controls = controls;
+    this.#last = controls;
     void this.beat();
     void this.poll();
     this.#timers = [
       setInterval(() => void this.beat(), this.#o.heartbeatMs ?? 1000),
       setInterval(() => void this.poll(), this.#o.pollMs ?? 200),
     ];
-    return () => this.#stopTimers();
+    return () => {
+      this.#controls = undefined;
+      this.#stopTimers();
+    };
   }
 
   /**
@@ -111,9 +121,9 @@ export class NodeAgent {
    */
   async close(): Promise<void> {
     this.#stopTimers();
-    await this.#polling;
-    const controls = this.#controls;
     this.#controls = undefined;
+    await this.#polling;
+    const controls = this.#last;
     try {
       if (controls !== undefined) {
         for (const c of await this.#o.ledger.pendingAdminCommands(this.#o.runId)) {
@@ -152,7 +162,7 @@ export class NodeAgent {
 
   /** Writes a heartbeat now (one at a time: a slow write is not overtaken by an older state). */
   beat(): Promise<void> {
-    const controls = this.#controls;
+    const controls = this.#controls ?? this.#last;
     if (controls === undefined) return this.#beating;
     this.#beating = this.#beating.then(async () => {
       try {
@@ -179,8 +189,8 @@ export class NodeAgent {
       { command: c.id, action: c.action, args: c.args, actor: c.actor, status: outcome.status },
       `admin ${c.action}: ${outcome.message}`,
     );
-    // The ledger holds what the command did (cancels, closing orders, kill-switch events) and
-    // the heartbeat the node's new state before the answer says it is done.
+    // The ledger holds what the command did (the cancels, the closing orders) and the heartbeat
+    // the node's new state before the answer says it is done.
     await this.#o.settled?.().catch(() => undefined);
     await this.beat();
     // Applied: its answer stands even if the issuer gave up meanwhile (both are then audited).
@@ -192,7 +202,7 @@ export class NodeAgent {
     outcome: CommandOutcome | Pick<AdminAck, 'status' | 'message'>,
     from: readonly AdminCommand['status'][] = ['pending'],
   ): Promise<void> {
-    const controls = this.#controls;
+    const controls = this.#last;
     const ack: AdminAck = {
       status: outcome.status,
       at: this.#now(),

@@ -69,7 +69,7 @@ function suite(backend: Backend, redisUrl: string): void {
     /** A session in the ledger with its agent beating for a stand-in node. */
     async function node(
       o: { pollMs?: number; heartbeatMs?: number; attach?: boolean } = {},
-    ): Promise<{ id: string; agent: NodeAgent; stand: StandIn }> {
+    ): Promise<{ id: string; agent: NodeAgent; stand: StandIn; stop: () => void }> {
       const id = `session-${++runs}`;
       await ledger.startRun({ id, kind: 'paper', strategy: 'probe', params: {}, spec: {}, startedAt: Date.now() });
       const agent = new NodeAgent({
@@ -84,11 +84,12 @@ function suite(backend: Backend, redisUrl: string): void {
       agents.push(agent);
       await agent.open();
       const stand = new StandIn();
+      let stop = (): void => undefined;
       if (o.attach !== false) {
-        agent.attach(stand);
+        stop = agent.attach(stand);
         await agent.beat();
       }
-      return { id, agent, stand };
+      return { id, agent, stand, stop };
     }
 
     beforeAll(async () => {
@@ -252,6 +253,25 @@ function suite(backend: Backend, redisUrl: string): void {
       });
       expect(stand.calls).toEqual([]);
       expect((await ledger.heartbeats()).find((x) => x.runId === id)?.stoppedAt).toBeGreaterThan(0);
+    });
+
+    it('once the feed has ended (the stop), a command is not applied; the close answers it refused', async () => {
+      const { id, agent, stand, stop } = await node();
+      stop();
+      const c = await ledger.issueAdminCommand({
+        runId: id,
+        action: 'flatten',
+        args: [],
+        actor: 'script',
+        reason: 'r',
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 5000,
+      });
+      await agent.poll();
+      expect((await ledger.adminCommand(c.id))?.status).toBe('pending');
+      await agent.close();
+      expect((await ledger.adminCommand(c.id))?.status).toBe('refused');
+      expect(stand.calls).toEqual([]);
     });
 
     it('a Redis that cannot be reached costs speed, not the command: both sides poll the ledger', async () => {
