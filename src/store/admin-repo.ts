@@ -143,38 +143,3 @@ export async function answerCommand(
     return { applied: true, command: commandFromRow(row) };
   });
 }
-
-/** A query on a table that does not exist: SQLite's "no such table", PostgreSQL's 42P01. */
-function isMissingTable(e: unknown): boolean {
-  const err = e as { code?: unknown; message?: unknown };
-  return err.code === '42P01' || (typeof err.message === 'string' && err.message.includes('no such table'));
-}
-
-/**
- * The latest day of the daily pipeline with its steps, when the ledger has the pipeline's tables
- * (they come with the pipeline's own migration); undefined when it has none or no day yet.
- */
-export async function latestPipelineDay(db: Db): Promise<Record<string, unknown> | undefined> {
-  // Not in LedgerTables: read untyped, as rows of whatever columns the pipeline's migration made.
-  const loose = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  try {
-    const day = await loose
-      .selectFrom('pipeline_days')
-      .selectAll()
-      .orderBy('started_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (day === undefined) return undefined;
-    const steps = await loose
-      .selectFrom('pipeline_steps')
-      .selectAll()
-      .where('pipeline', '=', day.pipeline as string)
-      .where('date', '=', day.date as string)
-      .orderBy('position')
-      .execute();
-    return { ...day, steps };
-  } catch (e) {
-    if (isMissingTable(e)) return undefined;
-    throw e;
-  }
-}

@@ -161,8 +161,6 @@ export interface LedgerStore {
     audit: AuditEntry,
     from?: readonly AdminCommandStatus[],
   ): Promise<{ applied: boolean; command: AdminCommand | undefined }>;
-  /** The daily pipeline's latest day with its steps, when the ledger has its tables. */
-  latestPipelineDay(): Promise<Record<string, unknown> | undefined>;
 
   close(): Promise<void>;
 }
@@ -269,7 +267,6 @@ class SqlLedger implements LedgerStore {
   pendingAdminCommands = (runId: string) => admin.pendingCommands(this.#db, runId);
   answerAdminCommand = (id: number, ack: AdminAck, entry: AuditEntry, from?: readonly AdminCommandStatus[]) =>
     admin.answerCommand(this.#db, id, ack, entry, from);
-  latestPipelineDay = () => admin.latestPipelineDay(this.#db);
 
   #closed = false;
   async close(): Promise<void> {

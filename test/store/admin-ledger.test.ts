@@ -1,8 +1,7 @@
 /**
  * The admin controls' tables (migration 0005_admin) on SQLite and the real PostgreSQL: a node's
- * heartbeat, an operator's command and its one answer (node or issuer, never both), the audit
- * entry written with the answer, and the daily pipeline's latest day read only when the ledger
- * has the pipeline's tables.
+ * heartbeat, an operator's command and its one answer (node or issuer, never both), and the
+ * audit entry written with the answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedger, type AdminAck, type LedgerStore } from '../../src/store/index.js';
@@ -13,10 +12,9 @@ const T0 = 1_700_000_000_123;
 function adminSuite(backend: Backend): void {
   describe(`admin tables on ${backend.name}`, () => {
     let ledger: LedgerStore;
-    let db: Awaited<ReturnType<Backend['fresh']>>;
 
     beforeAll(async () => {
-      db = await backend.fresh();
+      const db = await backend.fresh();
       ledger = await createLedger(db.config, db.home);
       for (const id of ['node-a', 'node-b'])
         await ledger.startRun({ id, kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
@@ -124,35 +122,6 @@ function adminSuite(backend: Backend): void {
         expiresAt: T0 + 1,
       });
       await expect(c).rejects.toThrow();
-    });
-
-    it('the pipeline state is absent without the pipeline tables, and the latest day with its steps with them', async () => {
-      expect(await ledger.latestPipelineDay()).toBeUndefined();
-      // The pipeline's tables come with another migration: made here as it makes them.
-      await backend.exec(
-        db,
-        `create table pipeline_days (pipeline text not null, date text not null, status text not null,
-           attempts integer not null, started_at bigint not null, ended_at bigint, failed_step text, error text,
-           report_dir text, primary key (pipeline, date));
-         create table pipeline_steps (pipeline text not null, date text not null, step text not null,
-           position integer not null, status text not null, attempts integer not null, started_at bigint,
-           ended_at bigint, outputs text, error text, primary key (pipeline, date, step));`,
-      );
-      expect(await ledger.latestPipelineDay()).toBeUndefined();
-      await backend.exec(
-        db,
-        `insert into pipeline_days values ('daily', '2024-07-02', 'done', 1, 100, 200, null, null, null);
-         insert into pipeline_days values ('daily', '2024-07-03', 'running', 1, 300, null, null, null, null);
-         insert into pipeline_steps values ('daily', '2024-07-03', 'session', 1, 'running', 1, 320, null, null, null);
-         insert into pipeline_steps values ('daily', '2024-07-03', 'fetch', 0, 'done', 1, 300, 310, null, null);
-         insert into pipeline_steps values ('daily', '2024-07-02', 'fetch', 0, 'done', 1, 100, 110, null, null);`,
-      );
-      const day = await ledger.latestPipelineDay();
-      expect(day).toMatchObject({ pipeline: 'daily', date: '2024-07-03', status: 'running' });
-      expect((day?.steps as { step: string; status: string }[]).map((s) => [s.step, s.status])).toEqual([
-        ['fetch', 'done'],
-        ['session', 'running'],
-      ]);
     });
   });
 }

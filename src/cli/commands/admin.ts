@@ -205,9 +205,24 @@ const indent = (t: string): string =>
 
 function pipelineText(p: AdminStatus['pipeline']): string {
   if (p === undefined) return 'pipeline: no pipeline runs';
-  const steps = Array.isArray(p.steps) ? (p.steps as Record<string, unknown>[]) : [];
-  const list = steps.map((x) => `${String(x.step)} ${String(x.status)}`).join(', ');
-  return `pipeline: ${String(p.pipeline)} ${String(p.date)} ${String(p.status)}${list === '' ? '' : ` (${list})`}`;
+  const { day, steps } = p;
+  const list = steps.map((x) => `${x.step} ${x.status}`).join(', ');
+  return `pipeline: ${day.pipeline} ${day.date} ${day.status}${list === '' ? '' : ` (${list})`}`;
+}
+
+function pipelineJson(p: AdminStatus['pipeline']) {
+  if (p === undefined) return null;
+  const { day, steps } = p;
+  return {
+    pipeline: day.pipeline,
+    date: day.date,
+    status: day.status,
+    attempts: day.attempts,
+    started_at: isoUtc(day.startedAt),
+    ended_at: day.endedAt === undefined ? null : isoUtc(day.endedAt),
+    failed_step: day.failedStep ?? null,
+    steps: steps.map((x) => ({ step: x.step, status: x.status, attempts: x.attempts })),
+  };
 }
 
 /** `momentic admin status [--node ID]`. */
@@ -216,7 +231,7 @@ export async function adminStatusCommand(ctx: CommandContext, opts: Record<strin
   const node = str(opts.node);
   const status = await withLedger(ctx, (ledger) => adminStatus(ledger, node === undefined ? {} : { node }));
   if (ctx.json) {
-    ctx.outJson({ nodes: status.nodes.map(nodeJson), pipeline: status.pipeline ?? null });
+    ctx.outJson({ nodes: status.nodes.map(nodeJson), pipeline: pipelineJson(status.pipeline) });
     return 0;
   }
   ctx.out([...status.nodes.map(nodeText), pipelineText(status.pipeline)].join('\n\n'));

@@ -1,11 +1,12 @@
 /**
  * `momentic admin status`: each running node as its heartbeat and the ledger show it (heartbeat
  * age, kill switch, limits, holds, last bar per symbol, positions and open orders as journaled),
- * and the daily pipeline's latest day when the ledger has the pipeline's tables.
+ * and the daily pipeline's latest day with its steps.
  */
 import type { LedgerOrder, LedgerPosition } from '../../store/types.js';
 import type { LedgerStore } from '../../store/ledger.js';
 import type { NodeHeartbeat } from '../../store/admin-types.js';
+import type { PipelineDay, PipelineStep } from '../../store/pipeline-types.js';
 import { findNode, runningNodes } from './find-node.js';
 import { stateOf, type NodeState } from './node-state.js';
 
@@ -23,7 +24,7 @@ export interface NodeStatus {
 export interface AdminStatus {
   readonly nodes: readonly NodeStatus[];
   /** The daily pipeline's latest day with its steps; undefined: no pipeline runs in this ledger. */
-  readonly pipeline?: Readonly<Record<string, unknown>>;
+  readonly pipeline?: { readonly day: PipelineDay; readonly steps: readonly PipelineStep[] };
 }
 
 /** Every running node (or the one named); ADMIN_NO_NODE (exit 4) when none runs. */
@@ -46,6 +47,7 @@ export async function adminStatus(
       openOrders: open.orders,
     });
   }
-  const pipeline = await ledger.latestPipelineDay();
-  return { nodes, ...(pipeline === undefined ? {} : { pipeline }) };
+  const [day] = await ledger.pipelineDays(undefined, 1);
+  if (day === undefined) return { nodes };
+  return { nodes, pipeline: { day, steps: await ledger.pipelineSteps(day.pipeline, day.date) } };
 }

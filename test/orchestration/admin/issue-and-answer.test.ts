@@ -151,6 +151,33 @@ function suite(backend: Backend, redisUrl: string): void {
       const status = await adminStatus(ledger);
       expect(status.nodes.map((n) => [n.heartbeat.runId, n.state.kill_switch.state])).toEqual([[id, 'HALTED']]);
       expect(status.pipeline).toBeUndefined();
+      // With a pipeline day in the ledger, its latest day and steps.
+      await ledger.startPipelineDay('daily', '2024-07-02', 100);
+      await ledger.startPipelineDay('daily', '2024-07-03', 200);
+      await ledger.startPipelineStep({
+        pipeline: 'daily',
+        date: '2024-07-03',
+        step: 'fetch',
+        position: 0,
+        startedAt: 210,
+      });
+      await ledger.endPipelineStep(
+        { pipeline: 'daily', date: '2024-07-03', step: 'fetch', position: 0 },
+        { status: 'done', endedAt: 220 },
+      );
+      await ledger.startPipelineStep({
+        pipeline: 'daily',
+        date: '2024-07-03',
+        step: 'session',
+        position: 1,
+        startedAt: 230,
+      });
+      const { pipeline } = await adminStatus(ledger);
+      expect(pipeline?.day).toMatchObject({ pipeline: 'daily', date: '2024-07-03', status: 'running' });
+      expect(pipeline?.steps.map((x) => [x.step, x.status])).toEqual([
+        ['fetch', 'done'],
+        ['session', 'running'],
+      ]);
       await agent.close();
     });
 
