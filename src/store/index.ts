@@ -5,3 +5,5 @@ export * from './migrations.js';
 export * from './types.js';
 export * from './outbox.js';
 export * from './scheduler-types.js';
+export * from './token-types.js';
+export { TOKEN_ROLES } from './migration-tokens.js';

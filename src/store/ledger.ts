@@ -13,6 +13,8 @@ import { recordRunPostgres } from './recording-repo.js';
 import { acquireSqlite } from './sqlite-shared.js';
 import * as runs from './runs-repo.js';
 import * as scheduler from './scheduler-repo.js';
+import * as tokens from './tokens-repo.js';
+import type { ApiToken, NewApiToken } from './token-types.js';
 import type {
   JobRun,
   JobRunEnd,
@@ -108,6 +110,16 @@ export interface LedgerStore {
   lastPlannedRuns(schedule: string): Promise<Map<string, number>>;
   jobRuns(filter: JobRunFilter): Promise<JobRun[]>;
 
+  /** Stores a new API token (its secret's hash); an id already used is LEDGER_CONFLICT. */
+  createToken(token: NewApiToken): Promise<ApiToken>;
+  getToken(id: string): Promise<ApiToken | undefined>;
+  /** Every token, revoked ones included, oldest first. */
+  listTokens(): Promise<ApiToken[]>;
+  /** Revokes a token at once (LEDGER_NOT_FOUND for an unknown id); it stays listed. */
+  revokeToken(id: string, ts: number): Promise<ApiToken>;
+  /** Records that a request carried the token. */
+  touchToken(id: string, ts: number): Promise<void>;
+
   close(): Promise<void>;
 }
 
@@ -189,6 +201,12 @@ class SqlLedger implements LedgerStore {
     scheduler.abandonRuns(this.#db, schedule, owner, now);
   lastPlannedRuns = (schedule: string) => scheduler.lastPlanned(this.#db, schedule);
   jobRuns = (filter: JobRunFilter) => scheduler.listRuns(this.#db, filter);
+
+  createToken = (t: NewApiToken) => tokens.createToken(this.#db, t);
+  getToken = (id: string) => tokens.getToken(this.#db, id);
+  listTokens = () => tokens.listTokens(this.#db);
+  revokeToken = (id: string, ts: number) => tokens.revokeToken(this.#db, id, ts);
+  touchToken = (id: string, ts: number) => tokens.touchToken(this.#db, id, ts);
 
   #closed = false;
   async close(): Promise<void> {

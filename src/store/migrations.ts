@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { schedulerMigration } from './migration-scheduler.js';
+import { tokensMigration } from './migration-tokens.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
 
@@ -181,7 +182,11 @@ function initial(dialect: LedgerDialect): Migration {
  * is never edited: a schema change is a new entry (`0002_...`).
  */
 export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string, Migration>> {
-  return { '0001_initial': initial(dialect), '0002_scheduler': schedulerMigration(dialect) };
+  return {
+    '0001_initial': initial(dialect),
+    '0002_scheduler': schedulerMigration(dialect),
+    '0004_tokens': tokensMigration(),
+  };
 }
 
 export function migrationProvider(dialect: LedgerDialect): MigrationProvider {

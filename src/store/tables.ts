@@ -137,6 +137,17 @@ export interface SchedulerRunsTable {
   log_file: string | null;
 }
 
+/** An API token of the service: the hash of its secret, never the secret. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -148,4 +159,5 @@ export interface LedgerTables {
   audit_log: AuditLogTable;
   scheduler_locks: SchedulerLocksTable;
   scheduler_runs: SchedulerRunsTable;
+  api_tokens: ApiTokensTable;
 }
