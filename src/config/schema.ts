@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../core/enums.js';
 import { LOG_LEVELS } from '../core/logger.js';
+import { DURATION_EXAMPLES, durationMs } from '../core/duration.js';
 import { isValidSymbol } from '../core/symbol.js';
 
 const url = z
@@ -66,6 +67,10 @@ const alertsSchema = z
     if (a.email.from === '') missing('from', 'the sender address', 'from: momentic@example.com');
     if (a.email.to.length === 0) missing('to', 'at least one recipient', 'to: [ops@example.com]');
   });
+
+const serveDuration = z
+  .string()
+  .refine((t) => durationMs(t) !== undefined, { message: `must be a duration, e.g. ${DURATION_EXAMPLES}` });
 
 /** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
 export const configSchema = z.strictObject({
@@ -146,6 +151,17 @@ export const configSchema = z.strictObject({
   }),
   /** Operator alerts: kill switch, failed sessions and pipelines, reconciliation, restarts, gates. */
   alerts: alertsSchema,
+  /** `momentic serve`: the HTTP API (docs/service.md). The host is a flag only: binding beyond loopback is explicit. */
+  serve: z.strictObject({
+    port: z.number().int().min(1).max(65_535),
+    rate_limit: z.strictObject({
+      /** Requests per window, per token (per address for requests without one). */
+      max: z.number().int().min(1),
+      window: serveDuration,
+    }),
+    /** `/readyz`: a hosted node whose heartbeat is older than this is not ready. */
+    heartbeat_max_age: serveDuration,
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -227,4 +243,5 @@ export const DEFAULTS: Config = {
       timeout_ms: 10_000,
     },
   },
+  serve: { port: 8750, rate_limit: { max: 1200, window: '1m' }, heartbeat_max_age: '30s' },
 };

@@ -49,6 +49,7 @@ import { instrumentOf } from './run-data.js';
 import { runSession, type SessionResult, type SessionVenue } from './session.js';
 import { SessionEnd, type StopReason } from './session-end.js';
 import { SESSION_FILES, SessionFiles } from './session-files.js';
+import type { SessionTelemetry } from './session-telemetry.js';
 import { ledgerOrderRecord, mergeResumed, readPriorResults, requestOf } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
 import { checkStrategy } from './strategy-check.js';
@@ -134,6 +135,8 @@ export interface SessionJobOptions {
    * channel that is down never slows or stops the session. The caller closes it.
    */
   readonly alerts?: Notifier;
+  /** The session's metrics as it trades (the service's Prometheus registry, `momentic serve`). */
+  readonly telemetry?: SessionTelemetry;
 }
 
 /** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
@@ -294,6 +297,7 @@ async function sessionJob(
       ...(o.reconcile === undefined ? {} : { reconcile: alertOnMismatch(o.reconcile(sessionId), ref, o.alerts) }),
       onKillSwitch: alertOnTransition(recordKillSwitch(home, { mode: o.mode, runId: sessionId }), ref, o.alerts),
       onRiskEvent: (e) => journal.riskEvent(e),
+      ...(o.telemetry === undefined ? {} : { telemetry: o.telemetry }),
       config: {
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,

@@ -43,6 +43,7 @@ import type {
   LedgerRiskEvent,
   RunCounts,
   RunEnd,
+  RunFilter,
   RunRecording,
   StatusChange,
   TransitionResult,
@@ -63,7 +64,7 @@ export interface LedgerStore {
   startRun(run: NewRun): Promise<{ created: boolean; run: LedgerRun }>;
   endRun(runId: string, end: RunEnd): Promise<LedgerRun>;
   getRun(runId: string): Promise<LedgerRun | undefined>;
-  listRuns(o?: { limit?: number; kind?: string }): Promise<LedgerRun[]>;
+  listRuns(o?: RunFilter): Promise<LedgerRun[]>;
   runCounts(runId: string): Promise<RunCounts>;
   /** A finished run (a backtest) with its orders, transitions and fills, in one transaction. */
   recordRun(rec: RunRecording): Promise<void>;
@@ -151,7 +152,7 @@ class SqlLedger implements LedgerStore {
   startRun = (run: NewRun) => runs.insertRun(this.#db, run);
   endRun = (id: string, end: RunEnd) => runs.endRun(this.#db, id, end);
   getRun = (id: string) => runs.getRun(this.#db, id);
-  listRuns = (o?: { limit?: number; kind?: string }) => runs.listRuns(this.#db, o);
+  listRuns = (o?: RunFilter) => runs.listRuns(this.#db, o);
   runCounts = (id: string) => runs.runCounts(this.#db, id);
   recordRun = async (rec: RunRecording): Promise<void> => {
     const sqlite = this.#sqlite;
