@@ -63,14 +63,16 @@ export function installAccessControl(
   app: Api,
   ledger: Pick<LedgerStore, 'getToken' | 'touchToken'>,
   now: () => number,
-): void {
+): RouteAccess[] {
   const touched = new Map<string, number>();
+  const table: RouteAccess[] = [];
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = route.config?.access;
     if (access === undefined) {
       throw new InternalError(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
     }
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
     const check: onRequestAsyncHookHandler = async (req) => {
       if (access === 'anonymous') return;
       req.principal = await authenticate(req, ledger, touched, now);
@@ -80,6 +82,14 @@ export function installAccessControl(
     const hooks = route.onRequest;
     route.onRequest = hooks === undefined ? [check] : [...(Array.isArray(hooks) ? hooks : [hooks]), check];
   });
+  return table;
+}
+
+/** A route and who may call it, as registered. */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
 }
 
 function forbidden(access: Access, who: Principal): UsageError {

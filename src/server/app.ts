@@ -107,7 +107,8 @@ export async function buildServer(o: BuildServerOptions): Promise<Api> {
         hint: `wait ${Math.ceil(ctx.ttl / 1000)} s (retry-after), or raise serve.rate_limit`,
       }),
   });
-  installAccessControl(app, deps.ledger, deps.now);
+  const table = installAccessControl(app, deps.ledger, deps.now);
+  app.decorate('routeAccess', table);
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequest(
       req.method,

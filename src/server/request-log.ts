@@ -45,7 +45,7 @@ export function logRequest(req: FastifyRequest, reply: FastifyReply): void {
       url: safeUrl(req.url),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
-      ...(req.principal === undefined ? {} : { token: req.principal.tokenId }),
+      ...(req.principal === undefined ? {} : { token_id: req.principal.tokenId }),
     },
     'request',
   );

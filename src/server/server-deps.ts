@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config/schema.js';
 import type { LedgerStore } from '../store/ledger.js';
+import type { RouteAccess } from './access-control.js';
 import type { Access, Role } from './auth/roles.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
@@ -21,6 +22,10 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | undefined;
+  }
+  interface FastifyInstance {
+    /** Every route with its method and access, in registration order (HEAD routes included). */
+    readonly routeAccess: readonly RouteAccess[];
   }
 }
 
