@@ -5,7 +5,9 @@
  * its default 10,000,000; its peers install with `npm run bench:peers`). The whole-process case
  * runs backtrader beside the CLI when BACKTRADER_SRC points at a checkout of it (`-- --copies N`
  * changes its 20 copies of the ORCL file). The live-path case times bar arrival to order POST
- * for a 500-symbol minute batch against loopback fakes of Alpaca.
+ * for a 500-symbol minute batch against loopback fakes of Alpaca. The service case loads
+ * `momentic serve` with 1,000 requests/s on two routes for 30 s each (`-- --service-seconds N`
+ * for shorter runs).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -17,6 +19,7 @@ import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { combosFlag, runSweepBench } from './sweep.js';
 import { runVectorizedBench } from './vectorized.js';
 import { runLiveLatencyBench } from './live-latency.js';
+import { runServiceBench, serviceSecondsFlag } from './service.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
@@ -77,3 +80,5 @@ await runLedgerBench(100);
 await runWholeProcessBench({ copies: copiesFlag(process.argv.slice(2)) });
 
 await runLiveLatencyBench({ symbols: 500, batches: 4 });
+
+await runServiceBench({ seconds: serviceSecondsFlag(process.argv.slice(2)) });

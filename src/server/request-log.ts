@@ -39,6 +39,8 @@ export function requestSerializer(req: FastifyRequest): Record<string, unknown> 
 
 /** One line per request, when it is answered. */
 export function logRequest(req: FastifyRequest, reply: FastifyReply): void {
+  // Built only when it will be written: at warn and above a request costs no log work.
+  if ((req.log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info') === false) return;
   req.log.info(
     {
       method: req.method,

@@ -56,7 +56,7 @@ describe('momentic serve', () => {
     const auth = { authorization: `Bearer ${t.token}` };
     const ok = await fetch(`${base}/api/runs`, { headers: auth });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ offset: 0, limit: 50, next_offset: null, items: [] });
+    expect(await ok.json()).toEqual({ offset: 0, limit: 20, next_offset: null, items: [] });
     expect((await cli(['--home', home, 'tokens', 'revoke', t.id])).code).toBe(0);
     expect((await fetch(`${base}/api/runs`, { headers: auth })).status).toBe(401);
     s.child.kill('SIGTERM');

@@ -55,7 +55,15 @@ export async function buildWorkspace(): Promise<Workspace> {
   try {
     const t0 = Date.parse('2024-03-01T14:31:00Z');
     await ledger.startRun({ id: sessionId, kind: 'live', strategy: 'sma-cross', params: {}, spec: {}, startedAt: t0 });
-    const order = { clientOrderId: 'c-1', symbol: 'ORCL', side: 'buy', type: 'market', qty: 100, tif: 'day' } as const;
+    const order = {
+      clientOrderId: 'c-1',
+      symbol: 'ORCL',
+      side: 'buy',
+      type: 'limit',
+      qty: 200,
+      limitPrice: 12.5,
+      tif: 'day',
+    } as const;
     await ledger.persistOrder(sessionId, order, t0);
     await ledger.markSent(sessionId, 'c-1', t0 + 5);
     await ledger.transitionOrder(sessionId, 'c-1', { status: 'accepted', ts: t0 + 10 });

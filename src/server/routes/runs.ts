@@ -44,7 +44,7 @@ export const runRoutes: RouteModule = {
             kind: z.enum(Object.values(TradingMode)).optional(),
             status: z.enum(Object.values(RunStatus)).optional(),
             offset: z.coerce.number().int().min(0).default(0),
-            limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+            limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20), // as momentic runs ls
           }),
           response: {
             200: z.object({

@@ -13,7 +13,8 @@ export const nullableNumber = z.number().nullable();
 export const finiteOrNull = (x: number | undefined): number | null =>
   x === undefined || !Number.isFinite(x) ? null : x;
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+/** ISO-8601 UTC as the CLI prints times (`isoUtc`): milliseconds only when not zero. */
+export const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 export const isoOrNull = (ms: number | undefined): string | null =>
   ms === undefined || !Number.isFinite(ms) ? null : iso(ms);
 
