@@ -4,7 +4,10 @@
  * here fails the test, so none goes out unchecked. Items the routes name exist (a workspace
  * with a backtest, a sweep, a walk-forward, a running session), so a 200 is a real answer.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../support/paths.js';
 import { bearer, testServer, type TestServer } from './support.js';
 import { buildWorkspace, type Workspace } from './workspace-fixture.js';
 
@@ -96,6 +99,15 @@ describe('access by role, route by route', () => {
   it('has a row for every route, and every route has its row', () => {
     const routes = s.app.routeAccess.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`);
     expect([...routes].sort()).toEqual(Object.keys(TABLE).sort());
+  });
+
+  it('is the route table of docs/service.md, access included', () => {
+    const doc = readFileSync(join(REPO, 'docs', 'service.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (GET|POST|DELETE)\s+\| `([^`]+)`\s+\| (\w+)\s+\|/gm)].map(
+      (m) => `${m[1]} ${(m[2] as string).replace(/\{(\w+)\}/g, ':$1')} ${m[3]}`,
+    );
+    const routes = s.app.routeAccess.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url} ${r.access}`);
+    expect(rows.sort()).toEqual(routes.sort());
   });
 
   it('gives a HEAD route the access of its GET', () => {
