@@ -15,6 +15,7 @@ export { runSweep, type SweepOptions, type SweepResult } from './sweep/sweep-job
 export { runWalkForward } from './walkforward/walkforward-job.js';
 export { runSession, type SessionOptions, type SessionResult, type SessionVenue } from './session.js';
 export { runSessionJob, type SessionJobOptions, type SessionJobResult } from './session-job.js';
+export { journalWithTelemetry, type TelemetryAccount, type SessionTelemetry } from './session-telemetry.js';
 export { runPaperJob } from './paper-job.js';
 export { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 export { ReplayClock } from './replay-clock.js';

@@ -10,7 +10,7 @@ import type { Fill, OrderRequest } from '../core/order.js';
 import type { Ledger } from '../engine/ports.js';
 import type { KillSwitchState } from '../risk/types.js';
 
-export interface AccountSnapshot {
+export interface TelemetryAccount {
   readonly equity: number;
   readonly cash: number;
   readonly grossExposure: number;
@@ -29,7 +29,7 @@ export interface SessionTelemetry {
   streamReconnect(feed: string): void;
   /** A live bar of `symbol` reached the session `ageMs` after its close (on the session's clock). */
   bar(symbol: string, ageMs: number): void;
-  account(a: AccountSnapshot): void;
+  account(a: TelemetryAccount): void;
   killSwitch(state: KillSwitchState): void;
   /** The session is alive at `wallMs` (each step and each timer tick). */
   heartbeat(wallMs: number): void;

@@ -4,7 +4,7 @@
  * here; the WebSocket route asks `authorize` before it subscribes a client, and counts clients
  * in the metrics.
  */
-import { UsageError, type MomenticError } from '../core/errors.js';
+import { InternalError, UsageError, type MomenticError } from '../core/errors.js';
 import { allows, type Role } from './auth/roles.js';
 import type { Principal } from './server-deps.js';
 
@@ -19,7 +19,7 @@ export class ChannelRegistry {
   readonly #channels = new Map<string, Channel>();
 
   register(channel: Channel): void {
-    if (this.#channels.has(channel.name)) throw new Error(`channel ${channel.name} is registered twice`);
+    if (this.#channels.has(channel.name)) throw new InternalError(`channel ${channel.name} is registered twice`);
     this.#channels.set(channel.name, channel);
   }
 

@@ -7,7 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OrderStatus } from '../../core/enums.js';
 import type { Fill } from '../../core/order.js';
-import type { AccountSnapshot, SessionTelemetry } from '../../orchestration/session-telemetry.js';
+import type { TelemetryAccount, SessionTelemetry } from '../../orchestration/session-telemetry.js';
 import { KillSwitchState } from '../../risk/types.js';
 import { rejectReasonLabel } from './reject-reasons.js';
 
@@ -193,7 +193,7 @@ export class ServiceMetrics implements SessionTelemetry {
     this.#lastBars.set(symbol, { ageMs, at: this.#now() });
   }
 
-  account(a: AccountSnapshot): void {
+  account(a: TelemetryAccount): void {
     this.#equity.set(a.equity);
     this.#cash.set(a.cash);
     this.#gross.set(a.grossExposure);
