@@ -22,11 +22,13 @@ function unauthorized(message: string): UsageError {
   });
 }
 
-/** The token id a request claims (unverified): the rate limiter's key, so each token has its own budget. */
-export function claimedTokenId(req: FastifyRequest): string | undefined {
-  const h = req.headers.authorization;
-  if (typeof h !== 'string' || !h.startsWith('Bearer ')) return undefined;
-  return parseToken(h.slice(7).trim())?.id;
+/**
+ * The rate limiter's key: the token, once verified (each token has its own budget, which nobody
+ * else can spend by sending its public id), else the client address (so failed attempts are
+ * limited too).
+ */
+export function rateLimitKey(req: FastifyRequest): string {
+  return req.principal === undefined ? `ip:${req.ip}` : `token:${req.principal.tokenId}`;
 }
 
 async function authenticate(
@@ -55,9 +57,11 @@ async function authenticate(
 }
 
 /**
- * Installs the checks: each route's declared access is enforced by a hook of its own, added
- * after the rate limiter's (register this after @fastify/rate-limit), so a flood is refused
- * before it costs a ledger read.
+ * Installs the checks on each route as it is registered (register this after
+ * @fastify/rate-limit, whose hook these surround): the token is read and verified first, the
+ * rate limiter then counts the request against it (or against the address), and only then is
+ * the request refused for a missing, bad or too weak token. So failed attempts count against the
+ * address they come from.
  */
 export function installAccessControl(
   app: Api,
@@ -67,20 +71,30 @@ export function installAccessControl(
   const touched = new Map<string, number>();
   const table: RouteAccess[] = [];
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('authFailure', undefined);
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = route.config?.access;
     if (access === undefined) {
       throw new InternalError(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
     }
     for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
-    const check: onRequestAsyncHookHandler = async (req) => {
-      if (access === 'anonymous') return;
-      req.principal = await authenticate(req, ledger, touched, now);
+    if (access === 'anonymous') return;
+    // Who is asking, before the rate limiter (its key); the verdict after it.
+    const identify: onRequestAsyncHookHandler = async (req) => {
+      try {
+        req.principal = await authenticate(req, ledger, touched, now);
+      } catch (e) {
+        req.authFailure = e;
+      }
+    };
+    const enforce: onRequestAsyncHookHandler = async (req) => {
+      if (req.authFailure !== undefined) throw req.authFailure;
       if (req.principal === undefined) throw unauthorized(`${route.url} needs an API token (role ${access} or above)`);
       if (!allows(req.principal.role, access)) throw forbidden(access, req.principal);
     };
     const hooks = route.onRequest;
-    route.onRequest = hooks === undefined ? [check] : [...(Array.isArray(hooks) ? hooks : [hooks]), check];
+    const before = hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+    route.onRequest = [identify, ...before, enforce];
   });
   return table;
 }

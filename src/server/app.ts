@@ -18,7 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { durationMs } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
-import { claimedTokenId, installAccessControl } from './access-control.js';
+import { installAccessControl, rateLimitKey } from './access-control.js';
 import { sendError, toApiError } from './http-errors.js';
 import { logRequest, requestSerializer } from './request-log.js';
 import { ROUTES } from './routes/index.js';
@@ -98,10 +98,7 @@ export async function buildServer(o: BuildServerOptions): Promise<Api> {
   await app.register(rateLimit, {
     max: deps.config.serve.rate_limit.max,
     timeWindow: durationMs(deps.config.serve.rate_limit.window) ?? 60_000,
-    keyGenerator: (req) => {
-      const id = claimedTokenId(req);
-      return id === undefined ? `ip:${req.ip}` : `token:${id}`;
-    },
+    keyGenerator: rateLimitKey,
     errorResponseBuilder: (_req, ctx) =>
       new UsageError('API_RATE_LIMITED', `more than ${ctx.max} requests in ${ctx.after}`, {
         hint: `wait ${Math.ceil(ctx.ttl / 1000)} s (retry-after), or raise serve.rate_limit`,

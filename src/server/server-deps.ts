@@ -22,6 +22,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Why the request's token was refused; thrown once the rate limiter has counted the request. */
+    authFailure: unknown;
   }
   interface FastifyInstance {
     /** Every route with its method and access, in registration order (HEAD routes included). */

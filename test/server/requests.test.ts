@@ -161,6 +161,37 @@ describe('rate limit', () => {
     // The probes are not limited: a load balancer polling them never locks itself out.
     for (let i = 0; i < 5; i++) expect((await s.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
+
+  it('counts failed attempts against their address, never against the token whose public id they carry', async () => {
+    const admin = s.tokens.admin;
+    const forged = `${admin.slice(0, 17)}${'x'.repeat(43)}`; // the admin token's id, a wrong secret
+    const codes = [];
+    for (let i = 0; i < 4; i++)
+      codes.push((await s.app.inject({ url: '/api/runs', headers: bearer(forged) })).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429]);
+    // The admin's own budget is whole, and anonymous callers share the spent address budget.
+    for (let i = 0; i < 3; i++)
+      expect((await s.app.inject({ url: '/api/runs', headers: bearer(admin) })).statusCode).toBe(200);
+    expect((await s.app.inject({ url: '/api/runs' })).statusCode).toBe(429);
+  });
+});
+
+describe('routes', () => {
+  it('each declare who may call them: a route without access stops the server at start', async () => {
+    const { buildServer } = await import('../../src/server/app.js');
+    const s = await testServer();
+    const open: RouteModule = {
+      name: 'open',
+      register(app) {
+        app.get('/api/forgotten', async () => ({ ok: true }));
+      },
+    };
+    await expect(buildServer({ deps: s.deps, routes: [...ROUTES, open] })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'route GET /api/forgotten declares no access (config.access)',
+    });
+    await s.close();
+  });
 });
 
 describe('readiness', () => {
