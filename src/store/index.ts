@@ -6,4 +6,4 @@ export * from './types.js';
 export * from './outbox.js';
 export * from './scheduler-types.js';
 export * from './token-types.js';
-export { TOKEN_ROLES } from './migration-tokens.js';
+export { TOKEN_ROLES } from './migration-service.js';

@@ -1,6 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { schedulerMigration } from './migration-scheduler.js';
-import { tokensMigration } from './migration-tokens.js';
+import { serviceMigration } from './migration-service.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
 
@@ -185,7 +185,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
   return {
     '0001_initial': initial(dialect),
     '0002_scheduler': schedulerMigration(dialect),
-    '0004_tokens': tokensMigration(),
+    '0004_service': serviceMigration(),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { TOKEN_ROLES } from './migration-tokens.js';
+import type { TOKEN_ROLES } from './migration-service.js';
 
 /** What a token may do: `viewer` reads, `operator` also operates, `admin` also manages tokens. */
 export type TokenRole = (typeof TOKEN_ROLES)[number];

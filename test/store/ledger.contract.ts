@@ -48,17 +48,17 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0004_tokens; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0004_service; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
-          applied: ['0001_initial', '0002_scheduler', '0004_tokens'],
-          version: '0004_tokens',
+          applied: ['0001_initial', '0002_scheduler', '0004_service'],
+          version: '0004_service',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0004_tokens' });
+        expect(second.migration).toEqual({ applied: [], version: '0004_service' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -67,7 +67,7 @@ export function ledgerContract(backend: Backend): void {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
         expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 3]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0004_tokens', '0004_tokens']);
+        expect(both.map((l) => l.migration.version)).toEqual(['0004_service', '0004_service']);
         await Promise.all(both.map((l) => l.close()));
       });
 
