@@ -83,6 +83,29 @@ async function seed(home: string): Promise<string> {
   }
 }
 
+/**
+ * The same load on a server that does nothing (its own process, node:http, `{}`): on a busy
+ * machine the latency the target allows can be spent before any of momentic's code runs.
+ */
+async function harnessFloor(rate: number, seconds: number): Promise<AutocannonResult> {
+  const bare = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{}'); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); })",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise<string>((resolve) => createInterface({ input: bare.stdout! }).once('line', resolve));
+    const request = { url: `http://127.0.0.1:${port}/`, connections: 20, overallRate: rate };
+    await autocannon({ ...request, duration: 2 });
+    return await autocannon({ ...request, duration: seconds });
+  } finally {
+    bare.kill('SIGTERM');
+  }
+}
+
 export interface ServiceBenchOptions {
   readonly seconds: number;
   readonly rate?: number;
@@ -120,6 +143,10 @@ export async function runServiceBench(o: ServiceBenchOptions): Promise<boolean> 
     const { url } = JSON.parse(line) as { url: string };
     console.log(
       `== service: ${ROUTES.join(' and ')} at ${rate.toLocaleString('en-US')} requests/s for ${o.seconds} s each (momentic serve, 200 runs, 20 positions; target p99 < ${P99_LIMIT_MS} ms)`,
+    );
+    const floor = await harnessFloor(rate, Math.min(o.seconds, 10));
+    console.log(
+      `floor: a bare node:http server answering {} at the same rate: p50 ${floor.latency.p50} ms, p99 ${floor.latency.p99} ms (what this machine's load and the load generator cost alone)`,
     );
     let allMet = true;
     for (const route of ROUTES) {
