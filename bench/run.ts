@@ -7,6 +7,8 @@
  * changes its 20 copies of the ORCL file). The live-path cases time a 500-symbol minute batch
  * from the stream's frame to each order's POST read by a loopback fake of Alpaca in a child
  * process (every symbol ordering, and sma-cross on random walks), against a 50 ms p99 target.
+ * The service case loads `momentic serve` with 1,000 requests/s on two routes for 30 s each
+ * (`-- --service-seconds N` for shorter runs).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -18,6 +20,7 @@ import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { combosFlag, runSweepBench } from './sweep.js';
 import { runVectorizedBench } from './vectorized.js';
 import { runLiveLatencyBench } from './live-latency.js';
+import { runServiceBench, serviceSecondsFlag } from './service.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
@@ -78,3 +81,5 @@ await runLedgerBench(100);
 await runWholeProcessBench({ copies: copiesFlag(process.argv.slice(2)) });
 
 await runLiveLatencyBench({ symbols: 500 });
+
+await runServiceBench({ seconds: serviceSecondsFlag(process.argv.slice(2)) });

@@ -13,3 +13,4 @@ export * from './backtest/index.js';
 export * from './store/index.js';
 export * from './venues/index.js';
 export * from './orchestration/index.js';
+export * from './server/index.js';

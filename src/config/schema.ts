@@ -112,6 +112,9 @@ const supervisorSchema = z.strictObject({
     message: `must be a duration, e.g. ${DURATION_EXAMPLES}, or off`,
   }),
 });
+const serveDuration = z
+  .string()
+  .refine((t) => durationMs(t) !== undefined, { message: `must be a duration, e.g. ${DURATION_EXAMPLES}` });
 
 /** The full configuration, snake_case as in YAML files. Every key has a default (DEFAULTS). */
 export const configSchema = z.strictObject({
@@ -194,6 +197,17 @@ export const configSchema = z.strictObject({
   alerts: alertsSchema,
   watchdogs: watchdogsSchema,
   supervisor: supervisorSchema,
+  /** `momentic serve`: the HTTP API (docs/service.md). The host is a flag only: binding beyond loopback is explicit. */
+  serve: z.strictObject({
+    port: z.number().int().min(1).max(65_535),
+    rate_limit: z.strictObject({
+      /** Requests per window, per token (per address for requests without one). */
+      max: z.number().int().min(1),
+      window: serveDuration,
+    }),
+    /** `/readyz`: a hosted node whose heartbeat is older than this is not ready. */
+    heartbeat_max_age: serveDuration,
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -298,4 +312,5 @@ export const DEFAULTS: Config = {
     stop_timeout: '20s',
     hang_after: '2m',
   },
+  serve: { port: 8750, rate_limit: { max: 1200, window: '1m' }, heartbeat_max_age: '30s' },
 };

@@ -90,6 +90,26 @@ export const ERROR_CODES = {
   CALENDAR_UNKNOWN_MARKET: { kind: 'usage', summary: 'no trading calendar is registered under that market code' },
   CALENDAR_OUT_OF_RANGE: { kind: 'usage', summary: 'a date lies outside the years a calendar covers' },
   CALENDAR_NOT_A_SESSION: { kind: 'usage', summary: 'a date asked for session times is not a trading day' },
+  // the service's API (docs/service.md): each answers with its own HTTP status
+  API_UNAUTHORIZED: {
+    kind: 'usage',
+    summary: 'a request to momentic serve has no API token, or one that is unknown, malformed or revoked (401)',
+  },
+  API_FORBIDDEN: { kind: 'usage', summary: "a request's API token has a role below the one the route needs (403)" },
+  API_NOT_FOUND: {
+    kind: 'usage',
+    summary: 'no route of the API answers that method and path, or it has no such item (a strategy, a channel) (404)',
+  },
+  API_INVALID_REQUEST: {
+    kind: 'usage',
+    summary:
+      'a request body is not valid JSON, or a body, query or path parameter breaks its schema or has fields the route does not know (400)',
+  },
+  API_BODY_TOO_LARGE: { kind: 'usage', summary: 'a request body is larger than 1 MB (413)' },
+  API_RATE_LIMITED: {
+    kind: 'usage',
+    summary: 'a token (or an address without one) sent more requests than serve.rate_limit allows (429)',
+  },
   // data (exit 3)
   DATA_INVALID: { kind: 'data', summary: 'input data breaks its schema or a quality gate' },
   DATA_NOT_FOUND: { kind: 'data', summary: 'an expected data file or series does not exist' },

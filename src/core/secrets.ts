@@ -24,6 +24,13 @@ const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|KEY_ID|PASSPHRASE|PRI
 
 export const REDACTED = '[REDACTED]';
 
+/**
+ * An API token of `momentic serve`: `mtk_`, a public id (12 hex digits), a dot, a secret (43
+ * base64url characters). Its secret part is masked wherever such a token appears, registered or
+ * not (a token pasted into a URL, a header echoed in an error), so no log line ever carries one.
+ */
+export const API_TOKEN_TEXT = /\b(mtk_[0-9a-f]{12})\.[A-Za-z0-9_-]{8,}/g;
+
 /** True for environment variable or config key names that denote a secret. */
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name.replace(/[-.]/g, '_')) || /(^|_)(key|secret|password|token)$/i.test(name);
@@ -80,6 +87,7 @@ export class SecretScrubber {
   }
 
   scrub(text: string): string {
+    if (text.includes('mtk_')) text = text.replace(API_TOKEN_TEXT, `$1.${REDACTED}`);
     if (this.#values.size === 0) return text;
     if (this.#pattern === undefined) {
       const alternatives = [...this.#values]

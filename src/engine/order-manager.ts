@@ -73,6 +73,11 @@ export type SubmitResult =
   { readonly ok: true; readonly clientOrderId: string } | { readonly ok: false; readonly reason: string };
 
 export class OrderManager {
+  /**
+   * Told of each order refused before it was sent (a reused id, a gate, a quiet window, a
+   * pre-trade denial): such an order is recorded as rejected but never journaled nor an event.
+   */
+  onDenied: ((rejection: OrderRejection) => void) | undefined;
   readonly policies: OrderPolicies;
   /** Transitions the venue reported that the lifecycle does not allow (kept for audit, never applied). */
   readonly anomalies: string[] = [];
@@ -412,6 +417,7 @@ export class OrderManager {
 
   #deny(req: OrderRequest, rejection: OrderRejection): void {
     const ts = rejection.ts;
+    this.onDenied?.(rejection);
     this.#entries.push({
       ...req,
       id: `denied-${++this.#denied}`,

@@ -88,6 +88,8 @@ export interface FeedSink {
   bar(bar: Bar, arrivedAt: number, history?: boolean): void;
   /** No bar starting before `ts` will come any more: timestamps before it can be stepped. */
   closeThrough(ts: number): void;
+  /** The feed's stream was lost and it is reconnecting (counted by the session's metrics). */
+  reconnecting?(): void;
 }
 
 /**

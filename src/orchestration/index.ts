@@ -21,6 +21,7 @@ export {
   type SessionWatch,
 } from './session.js';
 export { runSessionJob, type SessionJobOptions, type SessionJobResult } from './session-job.js';
+export { journalWithTelemetry, type TelemetryAccount, type SessionTelemetry } from './session-telemetry.js';
 export { runPaperJob } from './paper-job.js';
 export { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 export { ReplayClock } from './replay-clock.js';

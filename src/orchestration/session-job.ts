@@ -59,6 +59,7 @@ import { runSession, type SessionResult, type SessionVenue } from './session.js'
 import { SessionEnd, type StopReason } from './session-end.js';
 import { markSentOnAck } from './sent-on-ack.js';
 import { SESSION_FILES, SessionFiles } from './session-files.js';
+import type { SessionTelemetry } from './session-telemetry.js';
 import { ledgerOrderRecord, mergeResumed, readPriorResults, requestOf } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
 import { checkStrategy } from './strategy-check.js';
@@ -180,6 +181,8 @@ export interface SessionJobOptions {
    * ours (docs/operations.md, "Watchdogs and supervisor"). A session without a broker has none.
    */
   readonly broker?: { readonly venue: string; readonly clock: (signal: AbortSignal) => Promise<number> };
+  /** The session's metrics as it trades (the service's Prometheus registry, `momentic serve`). */
+  readonly telemetry?: SessionTelemetry;
 }
 
 /** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
@@ -382,6 +385,7 @@ async function sessionJob(
           }
         : {}),
       control: (node) => (agent as NodeAgent).attach(node),
+      ...(o.telemetry === undefined ? {} : { telemetry: o.telemetry }),
       config: {
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,

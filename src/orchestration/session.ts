@@ -29,6 +29,7 @@ import { TradingNode } from './node.js';
 import { PushBarSource } from './push-bar-source.js';
 import { RiskGate } from './risk-gate.js';
 import type { SessionFiles } from './session-files.js';
+import { journalWithTelemetry, type SessionTelemetry } from './session-telemetry.js';
 
 /** The execution side of a session: a venue's client, or the simulated exchange (which also learns prices from the bars). */
 export interface SessionVenue {
@@ -73,6 +74,8 @@ export interface SessionOptions {
    * called when the feed has ended.
    */
   readonly control?: (node: NodeControls) => () => void;
+  /** Metrics of the session as it trades (`momentic serve`'s Prometheus registry); none by default. */
+  readonly telemetry?: SessionTelemetry;
   /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
   readonly tickMs?: number;
   /**
@@ -139,13 +142,29 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   execution.subscribe((e) => {
     if (e.kind === 'filled' || e.kind === 'partially_filled') fills.push(e.fill);
   });
+  const telemetry = o.telemetry;
+  // Wall time (performance.now) at which the last live bar arrived: the start of bar-to-order latency.
+  let lastBarAt: number | undefined;
+  const onKillSwitch =
+    telemetry === undefined
+      ? o.onKillSwitch
+      : (t: KillSwitchTransition): void => {
+          telemetry.killSwitch(t.to);
+          o.onKillSwitch?.(t);
+        };
   // Always guarded: every order of a session passes the risk manager with the run's limits.
   const risk = new RiskGate(
     sessionRiskLimits(run),
     timeframe === '1d' ? 'swing' : 'intraday',
     (s) => o.instrument(s).shortable !== false,
-    o.onKillSwitch,
+    onKillSwitch,
   );
+  const journal =
+    telemetry === undefined
+      ? o.journal
+      : journalWithTelemetry(o.journal, telemetry, () =>
+          lastBarAt === undefined ? undefined : performance.now() - lastBarAt,
+        );
   const node = new TradingNode(
     { clock, source, execution, ...(market === undefined ? {} : { market }) },
     {
@@ -157,7 +176,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       timeframe,
       ...(run.warmup === null ? {} : { warmup: run.warmup }),
       risk,
-      ...(o.journal === undefined ? {} : { journal: o.journal }),
+      ...(journal === undefined ? {} : { journal }),
       orderHold,
       ...(o.resume === undefined ? {} : { usedOrderIds: o.resume.usedOrderIds }),
       policies: {
@@ -182,6 +201,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     portfolio,
     holds,
   });
+  if (telemetry !== undefined) {
+    engine.orders.onDenied = (r) => telemetry.orderDenied(r.reason);
+    telemetry.killSwitch(killSwitch.state);
+  }
   // The session stops itself when something it cannot trade on happens (the strategy threw).
   const halt = new AbortController();
   const signal = AbortSignal.any([o.signal, halt.signal]);
@@ -205,7 +228,12 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         // exposure. History (warm-up, a gap's backfill) comes late on purpose.
         if (!history) {
           const now = clock.now();
-          risk.onDataAge(now - (bar.ts + barMs), now);
+          const age = now - (bar.ts + barMs);
+          risk.onDataAge(age, now);
+          if (telemetry !== undefined) {
+            lastBarAt = performance.now();
+            telemetry.bar(bar.symbol, age);
+          }
         }
         source.push(bar);
         counts.set(bar.symbol, (counts.get(bar.symbol) ?? 0) + 1);
@@ -224,6 +252,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         fail(e);
       }
     },
+    reconnecting() {
+      telemetry?.streamReconnect(feed.name);
+    },
   };
   let riskSeen = 0;
   const write = (): void => {
@@ -231,6 +262,15 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       const events = risk.events;
       for (; riskSeen < events.length; riskSeen++) o.onRiskEvent?.(events[riskSeen] as RiskEvent);
       files.flush(engine, portfolio);
+      if (telemetry !== undefined) {
+        telemetry.account({
+          equity: portfolio.equity,
+          cash: portfolio.cash,
+          grossExposure: portfolio.grossExposure,
+          netExposure: portfolio.netExposure,
+        });
+        telemetry.heartbeat(Date.now());
+      }
     } catch (e) {
       fail(e);
     }

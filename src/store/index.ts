@@ -7,3 +7,5 @@ export * from './outbox.js';
 export * from './scheduler-types.js';
 export * from './pipeline-types.js';
 export * from './admin-types.js';
+export * from './token-types.js';
+export { TOKEN_ROLES } from './migration-service.js';

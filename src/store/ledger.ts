@@ -26,6 +26,8 @@ import type {
 } from './pipeline-types.js';
 import * as runs from './runs-repo.js';
 import * as scheduler from './scheduler-repo.js';
+import * as tokens from './tokens-repo.js';
+import type { ApiToken, NewApiToken } from './token-types.js';
 import type {
   JobRun,
   JobRunEnd,
@@ -55,6 +57,7 @@ import type {
   LedgerRiskEvent,
   RunCounts,
   RunEnd,
+  RunFilter,
   RunRecording,
   StatusChange,
   TransitionResult,
@@ -75,7 +78,7 @@ export interface LedgerStore {
   startRun(run: NewRun): Promise<{ created: boolean; run: LedgerRun }>;
   endRun(runId: string, end: RunEnd): Promise<LedgerRun>;
   getRun(runId: string): Promise<LedgerRun | undefined>;
-  listRuns(o?: { limit?: number; kind?: string }): Promise<LedgerRun[]>;
+  listRuns(o?: RunFilter): Promise<LedgerRun[]>;
   runCounts(runId: string): Promise<RunCounts>;
   /** A finished run (a backtest) with its orders, transitions and fills, in one transaction. */
   recordRun(rec: RunRecording): Promise<void>;
@@ -161,6 +164,15 @@ export interface LedgerStore {
     audit: AuditEntry,
     from?: readonly AdminCommandStatus[],
   ): Promise<{ applied: boolean; command: AdminCommand | undefined }>;
+  /** Stores a new API token (its secret's hash); an id already used is LEDGER_CONFLICT. */
+  createToken(token: NewApiToken): Promise<ApiToken>;
+  getToken(id: string): Promise<ApiToken | undefined>;
+  /** Every token, revoked ones included, oldest first. */
+  listTokens(): Promise<ApiToken[]>;
+  /** Revokes a token at once (LEDGER_NOT_FOUND for an unknown id); it stays listed. */
+  revokeToken(id: string, ts: number): Promise<ApiToken>;
+  /** Records that a request carried the token. */
+  touchToken(id: string, ts: number): Promise<void>;
 
   close(): Promise<void>;
 }
@@ -193,7 +205,7 @@ class SqlLedger implements LedgerStore {
   startRun = (run: NewRun) => runs.insertRun(this.#db, run);
   endRun = (id: string, end: RunEnd) => runs.endRun(this.#db, id, end);
   getRun = (id: string) => runs.getRun(this.#db, id);
-  listRuns = (o?: { limit?: number; kind?: string }) => runs.listRuns(this.#db, o);
+  listRuns = (o?: RunFilter) => runs.listRuns(this.#db, o);
   runCounts = (id: string) => runs.runCounts(this.#db, id);
   recordRun = async (rec: RunRecording): Promise<void> => {
     const sqlite = this.#sqlite;
@@ -267,6 +279,11 @@ class SqlLedger implements LedgerStore {
   pendingAdminCommands = (runId: string) => admin.pendingCommands(this.#db, runId);
   answerAdminCommand = (id: number, ack: AdminAck, entry: AuditEntry, from?: readonly AdminCommandStatus[]) =>
     admin.answerCommand(this.#db, id, ack, entry, from);
+  createToken = (t: NewApiToken) => tokens.createToken(this.#db, t);
+  getToken = (id: string) => tokens.getToken(this.#db, id);
+  listTokens = () => tokens.listTokens(this.#db);
+  revokeToken = (id: string, ts: number) => tokens.revokeToken(this.#db, id, ts);
+  touchToken = (id: string, ts: number) => tokens.touchToken(this.#db, id, ts);
 
   #closed = false;
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type Mi
 import { pipelineMigration } from './migration-pipeline.js';
 import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
+import { serviceMigration } from './migration-service.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
 
@@ -187,6 +188,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0001_initial': initial(dialect),
     '0002_scheduler': schedulerMigration(dialect),
     '0003_pipeline': pipelineMigration(),
+    '0004_service': serviceMigration(),
     '0005_admin': adminMigration(dialect),
   };
 }

@@ -221,6 +221,7 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<LedgerOrder[]>
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(f.limit ?? 50)
+    .offset(f.offset ?? 0)
     .execute();
   return rows.map(orderFromRow);
 }

@@ -3,7 +3,7 @@ import type { OrderStatus } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { json, ms, runFromRow } from './rows.js';
 import type { LedgerTables } from './tables.js';
-import type { LedgerRun, NewRun, RunCounts, RunEnd } from './types.js';
+import type { LedgerRun, NewRun, RunCounts, RunEnd, RunFilter } from './types.js';
 
 type Db = Kysely<LedgerTables>;
 
@@ -76,14 +76,16 @@ export async function endRun(db: Db, id: string, end: RunEnd): Promise<LedgerRun
   return requireRun(db, id);
 }
 
-/** Most recently started first. */
-export async function listRuns(db: Db, o: { limit?: number; kind?: string } = {}): Promise<LedgerRun[]> {
+/** Most recently started first; `offset` skips that many (paging). */
+export async function listRuns(db: Db, o: RunFilter = {}): Promise<LedgerRun[]> {
   let q = db.selectFrom('runs').selectAll();
   if (o.kind !== undefined) q = q.where('kind', '=', o.kind);
+  if (o.status !== undefined) q = q.where('status', '=', o.status);
   const rows = await q
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(o.limit ?? 20)
+    .offset(o.offset ?? 0)
     .execute();
   return rows.map(runFromRow);
 }

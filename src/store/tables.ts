@@ -194,6 +194,17 @@ export interface AdminCommandsTable {
   ack: string | null;
 }
 
+/** An API token of the service: the hash of its secret, never the secret. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -209,4 +220,5 @@ export interface LedgerTables {
   pipeline_steps: PipelineStepsTable;
   node_heartbeats: NodeHeartbeatsTable;
   admin_commands: AdminCommandsTable;
+  api_tokens: ApiTokensTable;
 }

@@ -157,6 +157,17 @@ export interface OrderFilter {
   readonly symbol?: string;
   /** Most recent first; default 50. */
   readonly limit?: number;
+  /** Skip this many of them first (paging); default 0. */
+  readonly offset?: number;
+}
+
+export interface RunFilter {
+  readonly kind?: string;
+  readonly status?: RunStatus;
+  /** Most recently started first; default 20. */
+  readonly limit?: number;
+  /** Skip this many of them first (paging); default 0. */
+  readonly offset?: number;
 }
 
 /** What a restart needs: the orders not yet ended (sent or not) and the positions held. */

@@ -52,7 +52,7 @@ export function ledgerContract(backend: Backend): void {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
-          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0005_admin'],
+          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0004_service', '0005_admin'],
           version: '0005_admin',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
@@ -66,7 +66,7 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 4]);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 5]);
         expect(both.map((l) => l.migration.version)).toEqual(['0005_admin', '0005_admin']);
         await Promise.all(both.map((l) => l.close()));
       });
@@ -657,6 +657,49 @@ export function ledgerContract(backend: Backend): void {
             }),
           ),
         ).not.toBe('no error');
+      });
+    });
+
+    describe('api tokens', () => {
+      const token = (id: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => ({
+        id,
+        name: `holder of ${id}`,
+        role,
+        secretHash: 'ab'.repeat(32),
+        createdAt: T0,
+      });
+
+      it('stores a token with its role and hash, and lists tokens oldest first', async () => {
+        await ledger.createToken({ ...token('tok-b', 'admin'), createdAt: T0 + 5 });
+        await ledger.createToken(token('tok-a', 'operator'));
+        expect(await ledger.getToken('tok-b')).toEqual({ ...token('tok-b', 'admin'), createdAt: T0 + 5 });
+        const ids = (await ledger.listTokens()).map((t) => t.id);
+        expect(ids.indexOf('tok-a')).toBeLessThan(ids.indexOf('tok-b'));
+        expect(await ledger.getToken('tok-none')).toBeUndefined();
+      });
+
+      it('refuses a second token with the same id, and a role the service does not know', async () => {
+        await ledger.createToken(token('tok-dup'));
+        expect(await codeOf(ledger.createToken(token('tok-dup', 'admin')))).toBe('LEDGER_CONFLICT');
+        expect((await ledger.getToken('tok-dup'))?.role).toBe('viewer');
+        const bad = { ...token('tok-root'), role: 'root' as 'admin' };
+        expect(await codeOf(ledger.createToken(bad))).not.toBe('no error');
+        expect(await ledger.getToken('tok-root')).toBeUndefined();
+      });
+
+      it('revokes a token once: the first revocation time stays, and the token stays listed', async () => {
+        await ledger.createToken(token('tok-r'));
+        expect((await ledger.revokeToken('tok-r', T0 + 10)).revokedAt).toBe(T0 + 10);
+        expect((await ledger.revokeToken('tok-r', T0 + 20)).revokedAt).toBe(T0 + 10);
+        expect((await ledger.listTokens()).some((t) => t.id === 'tok-r')).toBe(true);
+        expect(await codeOf(ledger.revokeToken('tok-missing', T0))).toBe('LEDGER_NOT_FOUND');
+      });
+
+      it('records when a token was last used', async () => {
+        await ledger.createToken(token('tok-u'));
+        expect((await ledger.getToken('tok-u'))?.lastUsedAt).toBeUndefined();
+        await ledger.touchToken('tok-u', T0 + 60_000);
+        expect((await ledger.getToken('tok-u'))?.lastUsedAt).toBe(T0 + 60_000);
       });
     });
 

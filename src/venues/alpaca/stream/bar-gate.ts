@@ -89,6 +89,12 @@ export class BarGate {
     return true;
   }
 
+  /** The stream was lost: counted, and the session told (its reconnect metric). */
+  reconnecting(): void {
+    this.stats.reconnects++;
+    this.#sink.reconnecting?.();
+  }
+
   /** Closes every minute starting before `ts` (never moves back). */
   closeThrough(ts: number): void {
     if (ts <= this.#closedBefore) return;

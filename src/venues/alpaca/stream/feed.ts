@@ -199,7 +199,7 @@ export class AlpacaLiveFeed implements LiveFeed {
       const closed = await session.closed;
       e.isLive = false;
       if (signal.aborted) return;
-      gate.stats.reconnects++;
+      gate.reconnecting();
       downSince = this.#clock.now();
       e.link = { isUp: false, since: downSince };
       this.#logger?.warn({ endpoint: where, code: closed.code }, 'stream lost: reconnecting');

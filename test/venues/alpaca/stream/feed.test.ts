@@ -86,6 +86,8 @@ describe('AlpacaLiveFeed on the crypto stream', () => {
     expect(h.sink.times('ETH/USD')).toEqual(minutes);
     expect(h.sink.violations).toEqual([]);
     expect(h.feed.stats).toMatchObject({ delivered: 14, backfilled: 4, duplicates: 0, late: 0, reconnects: 1 });
+    // The session is told of the loss too (its reconnect metric), once.
+    expect(h.sink.reconnects).toBe(1);
     // The backfill asked for exactly the gap: [10:04, 10:06), Alpaca's end being inclusive.
     const backfill = h.rest.requests.filter((r) => r.path === '/v1beta3/crypto/us/bars');
     expect(backfill.map((r) => [r.query.symbols, r.query.start, r.query.end])).toEqual([

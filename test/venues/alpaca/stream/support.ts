@@ -33,6 +33,8 @@ export class RecordingSink implements FeedSink {
   readonly closes: number[] = [];
   readonly violations: string[] = [];
   readonly source: PushBarSource;
+  /** Times the feed said its stream was lost and it is reconnecting. */
+  reconnects = 0;
 
   constructor(symbols: readonly string[]) {
     this.source = new PushBarSource(symbols);
@@ -51,6 +53,10 @@ export class RecordingSink implements FeedSink {
   closeThrough(ts: number): void {
     this.closes.push(ts);
     this.source.closeThrough(ts - 1);
+  }
+
+  reconnecting(): void {
+    this.reconnects++;
   }
 
   /** `symbol`'s delivered bar starts, ISO, in delivery order. */

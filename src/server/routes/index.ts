@@ -1,0 +1,21 @@
+import type { RouteModule } from '../server-deps.js';
+import { dataRoutes } from './data.js';
+import { ledgerRoutes } from './ledger.js';
+import { researchRoutes } from './research.js';
+import { riskRoutes } from './risk.js';
+import { runRoutes } from './runs.js';
+import { strategyRoutes } from './strategies.js';
+import { systemRoutes } from './system.js';
+import { tokenRoutes } from './tokens.js';
+
+/** Every route module of the service, in the order the OpenAPI document lists them. */
+export const ROUTES: readonly RouteModule[] = [
+  systemRoutes,
+  runRoutes,
+  researchRoutes,
+  ledgerRoutes,
+  riskRoutes,
+  dataRoutes,
+  strategyRoutes,
+  tokenRoutes,
+];

@@ -1,0 +1,177 @@
+/**
+ * Every route, walked as anonymous, viewer, operator and admin, against a table of the status
+ * each must answer. The table is keyed by the routes themselves: a route added without a row
+ * here fails the test, so none goes out unchecked. Items the routes name exist (a workspace
+ * with a backtest, a sweep, a walk-forward, a running session), so a 200 is a real answer.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../support/paths.js';
+import { bearer, testServer, type TestServer } from './support.js';
+import { buildWorkspace, type Workspace } from './workspace-fixture.js';
+
+type Who = 'anonymous' | 'viewer' | 'operator' | 'admin';
+const WHO: readonly Who[] = ['anonymous', 'viewer', 'operator', 'admin'];
+
+/** Expected status for anonymous, viewer, operator, admin. */
+const OPEN = [200, 200, 200, 200];
+const VIEW = [401, 200, 200, 200];
+const OPERATE = [401, 403, 200, 200];
+const ADMIN = [401, 403, 403, 200];
+
+const TABLE: Readonly<Record<string, readonly number[]>> = {
+  'GET /healthz': OPEN,
+  'GET /readyz': OPEN,
+  'GET /metrics': VIEW,
+  'GET /openapi.json': VIEW,
+  'GET /api/runs': VIEW,
+  'GET /api/runs/:runId': VIEW,
+  'GET /api/runs/:runId/equity': VIEW,
+  'GET /api/runs/:runId/trades': VIEW,
+  'GET /api/runs/:runId/orders': VIEW,
+  'GET /api/runs/:runId/signals': VIEW,
+  'GET /api/runs/:runId/report': VIEW,
+  'GET /api/sweeps': VIEW,
+  'GET /api/sweeps/:sweepId': VIEW,
+  'GET /api/sweeps/:sweepId/trials': VIEW,
+  'GET /api/sweeps/:sweepId/report': VIEW,
+  'GET /api/walkforwards': VIEW,
+  'GET /api/walkforwards/:walkforwardId': VIEW,
+  'GET /api/walkforwards/:walkforwardId/folds': VIEW,
+  'GET /api/walkforwards/:walkforwardId/equity': VIEW,
+  'GET /api/walkforwards/:walkforwardId/report': VIEW,
+  'GET /api/orders': VIEW,
+  'GET /api/orders/:runId/:clientOrderId': VIEW,
+  'GET /api/fills': VIEW,
+  'GET /api/positions': VIEW,
+  'GET /api/account': VIEW,
+  'GET /api/audit': OPERATE,
+  'GET /api/risk': VIEW,
+  'GET /api/data': VIEW,
+  'GET /api/data/:timeframe/:symbol/quality': VIEW,
+  'GET /api/strategies': VIEW,
+  'GET /api/strategies/:name': VIEW,
+  'GET /api/tokens': ADMIN,
+  'POST /api/tokens': [401, 403, 403, 201],
+  'DELETE /api/tokens/:id': ADMIN,
+};
+
+describe('access by role, route by route', () => {
+  let ws: Workspace;
+  let s: TestServer;
+  let clientOrderId: string;
+
+  beforeAll(async () => {
+    ws = await buildWorkspace();
+    s = await testServer({ home: ws.home });
+    const [order] = await s.ledger.listOrders({ runId: ws.backtestId, limit: 1 });
+    clientOrderId = order?.clientOrderId as string;
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  /** A concrete request for a route: its parameters filled with items that exist. */
+  async function requestFor(method: string, url: string) {
+    const params: Record<string, string> = {
+      runId: ws.backtestId,
+      sweepId: ws.sweepId,
+      walkforwardId: ws.walkforwardId,
+      clientOrderId,
+      timeframe: '1d',
+      symbol: 'ORCL',
+      name: 'sma-cross',
+      // Each DELETE revokes a token of its own.
+      id: url.includes(':id')
+        ? (await s.ledger.createToken({ id: randomId(), name: 'x', role: 'viewer', secretHash: '00', createdAt: 1 })).id
+        : '',
+    };
+    let path = url.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(params[k] as string));
+    if (url === '/api/fills') path += `?run=${ws.backtestId}`;
+    return {
+      method: method as 'GET' | 'POST' | 'DELETE',
+      url: path,
+      ...(method === 'POST' ? { payload: { name: 'made by the access test', role: 'viewer' } } : {}),
+    };
+  }
+
+  it('has a row for every route, and every route has its row', () => {
+    const routes = s.app.routeAccess.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`);
+    expect([...routes].sort()).toEqual(Object.keys(TABLE).sort());
+  });
+
+  it('is the route table of docs/service.md, access included', () => {
+    const doc = readFileSync(join(REPO, 'docs', 'service.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (GET|POST|DELETE)\s+\| `([^`]+)`\s+\| (\w+)\s+\|/gm)].map(
+      (m) => `${m[1]} ${(m[2] as string).replace(/\{(\w+)\}/g, ':$1')} ${m[3]}`,
+    );
+    const routes = s.app.routeAccess.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url} ${r.access}`);
+    expect(rows.sort()).toEqual(routes.sort());
+  });
+
+  it('gives a HEAD route the access of its GET', () => {
+    const get = new Map(s.app.routeAccess.filter((r) => r.method === 'GET').map((r) => [r.url, r.access]));
+    const heads = s.app.routeAccess.filter((r) => r.method === 'HEAD');
+    expect(heads.length).toBe(get.size);
+    for (const h of heads) expect(h.access, h.url).toBe(get.get(h.url));
+  });
+
+  it('answers each route with the status of the table, for each role', async () => {
+    const got: Record<string, number[]> = {};
+    for (const key of Object.keys(TABLE)) {
+      const [method, url] = key.split(' ') as [string, string];
+      got[key] = [];
+      for (const who of WHO) {
+        const req = await requestFor(method, url);
+        const r = await s.app.inject({ ...req, headers: who === 'anonymous' ? {} : bearer(s.tokens[who]) });
+        got[key].push(r.statusCode);
+        if (r.statusCode >= 400) {
+          // Refusals carry the CLI's error shape with the code that matches the status.
+          const code = (JSON.parse(r.body) as { error: { code: string } }).error.code;
+          expect(code, `${key} as ${who}`).toBe(r.statusCode === 401 ? 'API_UNAUTHORIZED' : 'API_FORBIDDEN');
+        }
+      }
+    }
+    expect(got).toEqual(TABLE);
+  }, 60_000);
+
+  it('refuses a revoked token, a wrong secret, a malformed header and a token in the query string', async () => {
+    const url = '/api/runs';
+    const viewer = s.tokens.viewer;
+    const wrongSecret = viewer.replace(/\.(.)/, (_, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
+    for (const headers of [
+      bearer(s.tokens.revoked),
+      bearer(wrongSecret),
+      { authorization: viewer },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      bearer('mtk_0123456789ab.short'),
+    ]) {
+      const r = await s.app.inject({ url, headers });
+      expect(r.statusCode, headers.authorization).toBe(401);
+      expect(JSON.parse(r.body).error.code).toBe('API_UNAUTHORIZED');
+    }
+    const inQuery = await s.app.inject({ url: `/api/runs?access_token=${encodeURIComponent(viewer)}` });
+    expect(inQuery.statusCode).toBe(401);
+    expect((await s.app.inject({ url, headers: bearer(viewer) })).statusCode).toBe(200);
+  });
+
+  it('refuses a token from its next request on once revoked through the API', async () => {
+    const made = await s.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: bearer(s.tokens.admin),
+      payload: { name: 'short-lived', role: 'operator' },
+    });
+    const { id, token } = JSON.parse(made.body) as { id: string; token: string };
+    expect((await s.app.inject({ url: '/api/audit', headers: bearer(token) })).statusCode).toBe(200);
+    const del = await s.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: bearer(s.tokens.admin) });
+    expect(del.statusCode).toBe(200);
+    expect(JSON.parse(del.body).revoked_at).not.toBeNull();
+    expect((await s.app.inject({ url: '/api/audit', headers: bearer(token) })).statusCode).toBe(401);
+  });
+});
+
+function randomId(): string {
+  return Array.from({ length: 12 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+}
