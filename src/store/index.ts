@@ -8,4 +8,3 @@ export * from './scheduler-types.js';
 export * from './pipeline-types.js';
 export * from './admin-types.js';
 export * from './token-types.js';
-export { TOKEN_ROLES } from './migration-service.js';

@@ -1,9 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { TOKEN_ROLES } from './token-types.js';
 
 type Db = Kysely<unknown>;
-
-/** Roles an API token can carry, least to most powerful (docs/service.md, "Tokens"). */
-export const TOKEN_ROLES = ['viewer', 'operator', 'admin'] as const;
 
 /**
  * 0004: what the service needs. Its API tokens: only a hash of each token's secret is kept (the

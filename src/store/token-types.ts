@@ -1,4 +1,8 @@
-import type { TOKEN_ROLES } from './migration-service.js';
+/**
+ * The roles a token may have, weakest first. Kept apart from the migrations (and their query
+ * builder) so every command line can offer them as choices without loading the ledger's code.
+ */
+export const TOKEN_ROLES = ['viewer', 'operator', 'admin'] as const;
 
 /** What a token may do: `viewer` reads, `operator` also operates, `admin` also manages tokens. */
 export type TokenRole = (typeof TOKEN_ROLES)[number];

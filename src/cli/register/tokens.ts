@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { TOKEN_ROLES } from '../../store/migration-service.js';
+import { TOKEN_ROLES } from '../../store/token-types.js';
 import type { Lazy } from './lazy.js';
 
 /** `momentic tokens create|ls|revoke`: API tokens of the service, kept hashed in the ledger. */

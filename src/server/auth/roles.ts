@@ -1,4 +1,4 @@
-import { TOKEN_ROLES } from '../../store/migration-service.js';
+import { TOKEN_ROLES } from '../../store/token-types.js';
 import type { TokenRole } from '../../store/token-types.js';
 
 export { TOKEN_ROLES as ROLES };

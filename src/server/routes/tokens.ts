@@ -1,6 +1,6 @@
 /** API tokens, for admins: list, create (the token is in this one answer only), revoke. */
 import { z } from 'zod';
-import { TOKEN_ROLES } from '../../store/migration-service.js';
+import { TOKEN_ROLES } from '../../store/token-types.js';
 import type { ApiToken } from '../../store/token-types.js';
 import { createApiToken, revokeApiToken } from '../auth/token-admin.js';
 import { ERROR_RESPONSES, iso, isoOrNull } from '../schemas/common.js';
