@@ -88,8 +88,10 @@ export class FakeFeed {
     this.#clients.add(c);
     socket.on('close', () => this.#clients.delete(c));
     this.#hello(c);
+    // One message at a time, in the order they came, as the protocol expects (auth before subscribe).
+    let queue = Promise.resolve();
     socket.on('message', (raw) => {
-      void this.#onMessage(c, String(raw));
+      queue = queue.then(() => this.#onMessage(c, String(raw)));
     });
   }
 

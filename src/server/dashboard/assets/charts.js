@@ -91,7 +91,12 @@ export function compareChart(el, curves) {
   curves.forEach((c, i) => {
     const pts = ordered(c.rows.map((r) => ({ time: toTime(r.timestamp), value: r.equity })));
     const base = pts[0]?.value;
-    const s = chart.addSeries(LineSeries, { color: PALETTE[i % PALETTE.length], lineWidth: 2, title: c.label });
+    const s = chart.addSeries(LineSeries, {
+      color: PALETTE[i % PALETTE.length],
+      lineWidth: 2,
+      title: c.label,
+      priceFormat: { type: 'price', precision: 4, minMove: 0.0001 },
+    });
     s.setData(base ? pts.map((p) => ({ time: p.time, value: p.value / base })) : []);
   });
   chart.timeScale().fitContent();

@@ -38,7 +38,13 @@ export const fmt = {
   signed: (x, digits = 2) => (isNum(x) ? `${x > 0 ? '+' : ''}${fmt.num(x, digits)}` : '–'),
   /** ISO time as "2024-03-01 14:32:00Z"; a date stays a date. */
   time: (s) => (typeof s === 'string' ? s.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–'),
-  any: (v) => (v === null || v === undefined ? '–' : isNum(v) ? fmt.num(v, 4) : String(v)),
+  /** Any value: integers whole, other numbers to at most 4 decimals, the rest as text. */
+  any: (v) =>
+    v === null || v === undefined
+      ? '–'
+      : isNum(v)
+        ? v.toLocaleString('en-US', { maximumFractionDigits: Number.isInteger(v) ? 0 : 4 })
+        : String(v),
 };
 
 export const signClass = (x) => (isNum(x) ? (x > 0 ? 'pos' : x < 0 ? 'neg' : '') : '');
@@ -70,7 +76,11 @@ export function table({ caption, columns, rows, empty = 'Nothing yet.', rowKey, 
       const v = row[c.key];
       const cls = [c.num ? 'num' : '', c.wrap ? 'wrap' : '', c.cls ? c.cls(v, row) : ''].filter(Boolean).join(' ');
       tr.append(
-        h('td', { class: cls || null }, c.cell ? c.cell(row) : (c.format ?? (c.num ? fmt.num : fmt.any))(v, row)),
+        h(
+          'td',
+          { class: cls || null },
+          c.cell ? c.cell(row) : c.format ? c.format(v, row) : c.num ? fmt.num(v) : fmt.any(v),
+        ),
       );
     }
     return tr;

@@ -35,8 +35,10 @@ function parseHash() {
   return { route, path: parts.slice(1), query: new URLSearchParams(query) };
 }
 
+const STATUS_TEXT = { live: 'live', connecting: 'connecting…', offline: 'reconnecting…', refused: 'feed refused' };
+
 function setStatus(s) {
-  feedStatus.textContent = s === 'live' ? 'live' : feed === null ? 'polling' : s;
+  feedStatus.textContent = feed === null ? 'polling' : (STATUS_TEXT[s] ?? s);
   feedStatus.className = `chip ${s === 'live' ? 'live' : ''}`;
 }
 
@@ -79,6 +81,8 @@ async function render() {
     if (seq !== mountSeq) return;
     clear(main).append(root);
     root.append(errorBox(e));
+    // The API's refusals are shown; anything else is a fault of the page itself.
+    if (!(e instanceof ApiError)) console.error(e);
   }
   document.body.dataset.ready = 'true';
 }

@@ -9,7 +9,9 @@ const METRICS = [
   'calmar', 'hit_rate', 'profit_factor', 'trades', 'turnover', 'exposure', 'psr', 'dsr',
 ]; // prettier-ignore
 const FRACTIONS = new Set(['total_return', 'cagr', 'ann_volatility', 'max_drawdown', 'hit_rate', 'exposure']);
-const metricText = (k, v) => (typeof v !== 'number' ? fmt.any(v) : FRACTIONS.has(k) ? fmt.pct(v) : fmt.num(v, 3));
+const COUNTS = new Set(['trades', 'max_drawdown_duration_days']);
+const metricText = (k, v) =>
+  typeof v !== 'number' ? fmt.any(v) : FRACTIONS.has(k) ? fmt.pct(v) : COUNTS.has(k) ? fmt.int(v) : fmt.num(v, 3);
 
 const tabs = (current) =>
   h(
@@ -109,7 +111,7 @@ async function runDetail(root, ctx, id) {
   const [run, equity, trades] = await Promise.all([
     api.run(id),
     api.runEquity(id).catch(() => []),
-    api.runTrades(id, { limit: 200 }).catch(() => ({ items: [], total: 0 })),
+    api.runTrades(id, { limit: 50 }).catch(() => ({ items: [], total: 0 })),
   ]);
   root.append(
     h('h1', { text: `Run ${run.run_id}` }),
