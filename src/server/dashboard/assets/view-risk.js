@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { errorBox, flatten, fmt, h, killBadge, kvTable, table } from './dom.js';
 
 /**
- * The actions (docs/operations.md, "Operator commands"): what each does, shown in the
+ * The actions (docs/operations.md, "Admin controls"): what each does, shown in the
  * confirmation, whether the audit log needs a reason, and the button's style.
  */
 export const ACTIONS = [
