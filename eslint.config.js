@@ -24,4 +24,16 @@ export default defineConfig(
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
+  {
+    // The dashboard's plain ES modules run in the browser.
+    files: ['src/server/dashboard/assets/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window', 'document', 'location', 'sessionStorage', 'fetch', 'WebSocket', 'URL', 'URLSearchParams', 'Blob',
+          'FormData', 'Node', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'console',
+        ].map((g) => [g, 'readonly']),
+      ), // prettier-ignore
+    },
+  },
 );

@@ -55,6 +55,11 @@ const TABLE: Readonly<Record<string, readonly number[]>> = {
   'GET /api/tokens': ADMIN,
   'POST /api/tokens': [401, 403, 403, 201],
   'DELETE /api/tokens/:id': ADMIN,
+  'GET /api/whoami': VIEW,
+  'GET /api/pipeline': VIEW,
+  'GET /api/pipeline/:pipeline/:date': VIEW,
+  'GET /': OPEN,
+  'GET /ui/:file': OPEN,
 };
 
 describe('access by role, route by route', () => {
@@ -82,6 +87,9 @@ describe('access by role, route by route', () => {
       timeframe: '1d',
       symbol: 'ORCL',
       name: 'sma-cross',
+      pipeline: 'daily',
+      date: '2024-03-01',
+      file: 'main.js',
       // Each DELETE revokes a token of its own.
       id: url.includes(':id')
         ? (await s.ledger.createToken({ id: randomId(), name: 'x', role: 'viewer', secretHash: '00', createdAt: 1 })).id

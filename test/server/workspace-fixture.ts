@@ -2,7 +2,8 @@
  * A workspace with something of every kind the read API serves, made the way users make it: ORCL
  * daily bars imported, the golden sma-cross backtest, a sweep and its walk-forward (all through
  * the CLI), a live session still running (its ledger rows written through the ledger's API as a
- * session journals them, and its equity.csv), and a kill switch left REDUCING.
+ * session journals them, and its equity.csv), a day of the daily pipeline whose trade step failed,
+ * and a kill switch left REDUCING.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +86,20 @@ export async function buildWorkspace(): Promise<Workspace> {
       toState: 'REDUCING',
       reason: 'stale data: 130 s',
     });
+    // A day of the daily pipeline: data in, the trade step failed.
+    const day = { pipeline: 'daily', date: '2024-03-01' };
+    await ledger.startPipelineDay(day.pipeline, day.date, t0 + 7 * 3600_000);
+    await ledger.startPipelineStep({ ...day, step: 'fetch', position: 0, startedAt: t0 + 7 * 3600_000 });
+    await ledger.endPipelineStep({ ...day, step: 'fetch', position: 0 }, { status: 'done', endedAt: t0 + 7 * 3600_000 + 1200, outputs: { rows: 1 } }); // prettier-ignore
+    const error = {
+      code: 'VENUE_UNAVAILABLE',
+      message: 'the broker did not answer',
+      hint: 'rerun the day',
+      exitCode: 4,
+    };
+    await ledger.startPipelineStep({ ...day, step: 'trade', position: 1, startedAt: t0 + 7 * 3600_000 + 2000 });
+    await ledger.endPipelineStep({ ...day, step: 'trade', position: 1 }, { status: 'failed', endedAt: t0 + 7 * 3600_000 + 2500, error }); // prettier-ignore
+    await ledger.endPipelineDay(day.pipeline, day.date, { status: 'failed', endedAt: t0 + 7 * 3600_000 + 3000, failedStep: 'trade', error }); // prettier-ignore
   } finally {
     await ledger.close();
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { TIMEFRAMES } from '../../core/enums.js';
 import { DataError } from '../../core/errors.js';
 import { qualityLimits } from '../../data/quality.js';
+import { readQuarantineManifest } from '../../data/quarantine.js';
 import { registryError, scanRawZone } from '../../data/raw-integrity.js';
 import { RawStore } from '../../data/raw-store.js';
 import { validateRaw } from '../../data/validate.js';
@@ -34,6 +35,9 @@ const dataset = z
       }),
     ),
     updated_at: z.string(),
+    quarantine: z
+      .object({ files: z.number().int(), rows: z.number().int() })
+      .describe('rows of its imports that failed a gate, kept in data/quarantine/ with the reason'),
   })
   .meta({ id: 'Dataset' });
 
@@ -80,6 +84,12 @@ export const dataRoutes: RouteModule = {
       async () => {
         const manifest = new RawStore(deps.home).manifest();
         const problem = registryError(deps.home, manifest, scanRawZone(deps.home));
+        const quarantined = new Map<string, { files: number; rows: number }>();
+        for (const f of readQuarantineManifest(deps.home).files) {
+          const key = `${f.timeframe}/${f.symbol}`;
+          const q = quarantined.get(key) ?? { files: 0, rows: 0 };
+          quarantined.set(key, { files: q.files + 1, rows: q.rows + f.rows });
+        }
         const datasets = Object.values(manifest.datasets)
           .sort((a, b) => a.timeframe.localeCompare(b.timeframe) || a.symbol.localeCompare(b.symbol))
           .map((e) => ({
@@ -100,6 +110,7 @@ export const dataRoutes: RouteModule = {
               file: s.file ?? null,
             })),
             updated_at: e.updated_at,
+            quarantine: quarantined.get(`${e.timeframe}/${e.symbol}`) ?? { files: 0, rows: 0 },
           }));
         return {
           datasets,
