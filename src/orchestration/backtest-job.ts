@@ -191,24 +191,33 @@ async function backtestJob(o: {
   }
   // The strategy, its params and the symbols it needs are checked before any data is loaded.
   checkStrategy(o.spec, o.runFile === undefined ? { flag: '--param' } : { file: o.runFile });
+  // The ledger gets ready while the data loads and the engine runs (docs/ledger.md, "Backtests in
+  // the ledger"): opening the file in its own thread costs as much as reading the bars.
+  const recorderReady = o.ledger === false ? undefined : prepareBacktestRecording(config, home);
   const loadStart = performance.now();
-  const data = await loadRunData({
-    home,
-    config,
-    env: o.env,
-    spec: o.spec,
-    ...(o.logger === undefined ? {} : { logger: o.logger }),
-    ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
-  });
+  let data: Awaited<ReturnType<typeof loadRunData>>;
+  try {
+    data = await loadRunData({
+      home,
+      config,
+      env: o.env,
+      spec: o.spec,
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+      ...(o.onFetch === undefined ? {} : { onFetch: o.onFetch }),
+    });
+  } catch (e) {
+    // Never fails (a ledger that cannot be reached is reported when the run is recorded).
+    void recorderReady?.then((r) => r.close());
+    throw e;
+  }
   const loadMs = performance.now() - loadStart;
   // Dates left open are the data's own range; the manifest records the dates the run used.
   const spec = withDataRange(o.spec, data);
   const runId = o.runId ?? newRunId();
   const dir = o.out ?? runResultsDir(home, runId);
-  // The ledger gets ready while the engine runs (docs/ledger.md, "Backtests in the ledger").
   // The run hands its ended orders and fills to the ledger as it goes, so they are written while
   // the engine still runs; nothing is committed before the results folder is complete.
-  const recorder = o.ledger === false ? undefined : await prepareBacktestRecording(config, home);
+  const recorder = await recorderReady;
   const recording = recorder?.begin(runId);
   const engineStart = performance.now();
   let configured: ReturnType<typeof runConfigured>;

@@ -4,7 +4,7 @@
  * checks every request, this only spares the user buttons that would answer 403.
  */
 import { z } from 'zod';
-import { TOKEN_ROLES } from '../../store/migration-service.js';
+import { TOKEN_ROLES } from '../../store/token-types.js';
 import { allows } from '../auth/roles.js';
 import { ERROR_RESPONSES } from '../schemas/common.js';
 import type { RouteModule } from '../server-deps.js';
