@@ -1,5 +1,7 @@
 import type { RouteModule } from '../server-deps.js';
+import { adminRoutes } from './admin.js';
 import { dataRoutes } from './data.js';
+import { jobRoutes } from './jobs.js';
 import { ledgerRoutes } from './ledger.js';
 import { researchRoutes } from './research.js';
 import { riskRoutes } from './risk.js';
@@ -18,4 +20,6 @@ export const ROUTES: readonly RouteModule[] = [
   dataRoutes,
   strategyRoutes,
   tokenRoutes,
+  jobRoutes,
+  adminRoutes,
 ];
