@@ -197,7 +197,9 @@ export class JobQueue {
     });
     void e.process.done.then((outcome) => {
       this.#running--;
-      const how = e.cancelledBy === undefined ? outcomeOf(e.job, outcome) : cancelled(e.cancelledBy);
+      // A cancel that came after the command had finished does not undo what it made.
+      const finished = outcome.exitCode === 0;
+      const how = e.cancelledBy === undefined || finished ? outcomeOf(e.job, outcome) : cancelled(e.cancelledBy);
       this.#end(e, how, how.status === 'failed' ? { stderr: outcome.stderrTail } : {});
       this.#pump();
     });
