@@ -66,6 +66,10 @@ describe('admin commands through the API', () => {
     expect(error.message).toContain('no trading node is running');
     expect(error.hint).toContain('momentic paper');
     expect((await status()).status).toBe(409);
+    // A command that needs nothing takes a POST with no body, as the CLI's bare `momentic admin reduce`.
+    const bare = await s.app.inject({ method: 'POST', url: '/api/admin/reduce', headers: bearer(s.tokens.operator) });
+    expect(bare.statusCode).toBe(409);
+    expect(JSON.parse(bare.body).error.code).toBe('ADMIN_NO_NODE');
 
     const noReason = await post('halt', {});
     expect(noReason.status).toBe(400);

@@ -56,7 +56,8 @@ function bodyOf(action: AdminAction) {
       value: z.number().describe("the new value, in the key's range"),
     });
   }
-  return z.strictObject(common);
+  // Nothing is required: a POST with no body is the command as the CLI's bare `momentic admin reduce`.
+  return NEEDS_REASON.has(action) ? z.strictObject(common) : z.strictObject(common).nullish();
 }
 
 type Body = { reason?: string; node?: string; timeout?: string; strategy?: string; key?: string; value?: number };
@@ -102,7 +103,7 @@ export const adminRoutes: RouteModule = {
           },
         },
         async (req) => {
-          const b = req.body as Body;
+          const b = (req.body ?? {}) as Body;
           const timeoutMs = b.timeout === undefined ? undefined : durationMs(b.timeout);
           const r = await issueAdminCommand(deps.ledger, {
             action,
