@@ -227,6 +227,38 @@ describe('jobs: backtests and sweeps through the API', () => {
     expect(next.status).toBe('succeeded');
   }, 120_000);
 
+  it('cancels the running job and the ones in line when the server stops', async () => {
+    const ownFeed = new RecordingFeed();
+    const other = await testServer({ home, feed: ownFeed });
+    const submitTo = async (url: string, payload: object) =>
+      (
+        JSON.parse(
+          (await other.app.inject({ method: 'POST', url, headers: bearer(other.tokens.operator), payload })).body,
+        ) as { job_id: string }
+      ).job_id;
+    const long = await submitTo('/api/sweeps', {
+      strategy: 'sma-cross',
+      symbols: ['ORCL'],
+      params: { fast: '1..50', slow: '20..200:5' },
+      workers: 1,
+      name: 'stopped-sweep',
+    });
+    const inLine = await submitTo('/api/backtests', BODY);
+    const t0 = Date.now();
+    while (!ownFeed.of('jobs').some((u) => u.job_id === long && u.status === 'running' && (u.progress ?? 0) > 0)) {
+      if (Date.now() - t0 > 60_000) throw new Error('the sweep never ran');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await other.close();
+    const last = (id: string) =>
+      ownFeed
+        .of('jobs')
+        .filter((u) => u.job_id === id)
+        .at(-1);
+    expect(last(long)).toMatchObject({ status: 'cancelled', message: 'cancelled by the server stopping' });
+    expect(last(inLine)).toMatchObject({ status: 'cancelled', message: 'the server stopped' });
+  }, 120_000);
+
   it('refuses bad bodies before anything runs: unknown field, bad JSON, over 1 MB, a strategy file, a viewer', async () => {
     const before = (await get('/api/jobs')).body.items as unknown[];
     const unknown = await post('/api/backtests', { ...BODY, out: '/tmp/x' });
