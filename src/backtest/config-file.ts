@@ -22,7 +22,8 @@ import { parseFees, parseSlippage } from './costs.js';
 
 const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
 
-const fileSchema = z.strictObject({
+/** A run file's keys, as YAML gives them (the service takes the same object as JSON). */
+export const runFileSchema = z.strictObject({
   description: z.string().optional(),
   strategy: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
@@ -118,7 +119,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     const row = y.lineOf(secret);
     throw secretInFileError(secret, row === undefined ? { file: y.file } : { file: y.file, row });
   }
-  const parsed = fileSchema.safeParse(y.values);
+  const parsed = runFileSchema.safeParse(y.values);
   if (!parsed.success) throw fileError(y, parsed.error.issues[0]);
   const v = parsed.data;
   const at = (path: readonly string[]): { file: string; row?: number } => {
@@ -178,7 +179,7 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
     const full = [...path, key];
     const known = Object.keys(
       path[0] === 'costs'
-        ? fileSchema.shape.costs.unwrap().shape
+        ? runFileSchema.shape.costs.unwrap().shape
         : path[0] === 'live'
           ? runConfigSchema.shape.live.shape
           : path[0] === 'orders'
@@ -187,7 +188,7 @@ function fileError(y: YamlFile, issue: z.core.$ZodIssue | undefined): ConfigErro
               ? path[1] === 'kill_switch'
                 ? configSchema.shape.risk.shape.kill_switch.shape
                 : configSchema.shape.risk.shape
-              : fileSchema.shape,
+              : runFileSchema.shape,
     );
     const row = y.lineOf(full);
     return new ConfigError('CONFIG_UNKNOWN_KEY', `${y.file}: unknown key ${full.join('.')}`, {

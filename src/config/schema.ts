@@ -207,6 +207,11 @@ export const configSchema = z.strictObject({
     }),
     /** `/readyz`: a hosted node whose heartbeat is older than this is not ready. */
     heartbeat_max_age: serveDuration,
+    /** Backtests and sweeps asked of the API (`POST /api/backtests`, `/api/sweeps`). */
+    jobs: z.strictObject({
+      /** Jobs run at once; the rest wait in line, first come first served. */
+      concurrency: z.number().int().min(1).max(64),
+    }),
   }),
 });
 
@@ -312,5 +317,5 @@ export const DEFAULTS: Config = {
     stop_timeout: '20s',
     hang_after: '2m',
   },
-  serve: { port: 8750, rate_limit: { max: 1200, window: '1m' }, heartbeat_max_age: '30s' },
+  serve: { port: 8750, rate_limit: { max: 1200, window: '1m' }, heartbeat_max_age: '30s', jobs: { concurrency: 1 } },
 };

@@ -110,6 +110,10 @@ export const ERROR_CODES = {
     kind: 'usage',
     summary: 'a token (or an address without one) sent more requests than serve.rate_limit allows (429)',
   },
+  API_CONFLICT: {
+    kind: 'usage',
+    summary: 'the item is in a state that does not allow the request, such as cancelling a job that has ended (409)',
+  },
   // data (exit 3)
   DATA_INVALID: { kind: 'data', summary: 'input data breaks its schema or a quality gate' },
   DATA_NOT_FOUND: { kind: 'data', summary: 'an expected data file or series does not exist' },

@@ -73,7 +73,8 @@ export async function buildServer(o: BuildServerOptions): Promise<Api> {
       info: {
         title: 'momentic',
         version: deps.version,
-        description: 'Read API of momentic serve: runs and results, ledger, risk, data health, strategies.',
+        description:
+          'API of momentic serve: runs and results, ledger, risk, data health, strategies; backtest and sweep jobs; admin commands to running sessions.',
       },
       components: {
         securitySchemes: {

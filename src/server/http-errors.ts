@@ -16,6 +16,12 @@ const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
   API_INVALID_REQUEST: 400,
   API_BODY_TOO_LARGE: 413,
   API_RATE_LIMITED: 429,
+  API_CONFLICT: 409,
+  // An admin command: no session to take it, or the session said no, is the state of the
+  // workspace, not a bad request; a session that did not answer in time is a timeout upstream.
+  ADMIN_NO_NODE: 409,
+  ADMIN_REFUSED: 409,
+  ADMIN_NO_ACK: 504,
   LEDGER_NOT_FOUND: 404,
   DATA_NOT_FOUND: 404,
   DATA_UNKNOWN_SYMBOL: 404,

@@ -14,6 +14,7 @@ import { hasActiveToken } from './auth/token-admin.js';
 import { ChannelRegistry } from './channels.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import type { Api } from './server-deps.js';
+import type { FeedPublisher } from './ws/protocol.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -34,6 +35,10 @@ export interface ServiceOptions {
   /** Given (shared with a session the process runs), or a new one. */
   readonly metrics?: ServiceMetrics;
   readonly hostsNode?: boolean;
+  /** Where job updates are published (the /ws hub); none: they are not. */
+  readonly feed?: FeedPublisher;
+  /** The global config layer given to `momentic --config F serve`, absolute: jobs run with it too. */
+  readonly configFile?: string;
 }
 
 export interface RunningService {
@@ -71,6 +76,8 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
         now: Date.now,
         startedAt: Date.now(),
         version: o.version,
+        ...(o.feed === undefined ? {} : { feed: o.feed }),
+        ...(o.configFile === undefined ? {} : { configFile: o.configFile }),
       },
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     });

@@ -7,6 +7,7 @@ import type { RouteAccess } from './access-control.js';
 import type { Access, Role } from './auth/roles.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
+import type { FeedPublisher } from './ws/protocol.js';
 
 /** Who made a request: the token it carried (absent for anonymous requests). */
 export interface Principal {
@@ -47,6 +48,10 @@ export interface ServerDeps {
   readonly now: () => number;
   readonly startedAt: number;
   readonly version: string;
+  /** Where job updates (and the feeds' other events) are published; none: they are not. */
+  readonly feed?: FeedPublisher;
+  /** The global config layer the server was started with (`momentic --config F serve`): its jobs get it too. */
+  readonly configFile?: string;
 }
 
 export type Api = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;

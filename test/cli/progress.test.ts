@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../src/cli/progress.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { parseProgressLine } from '../../src/core/progress-line.js';
 
-function io(isTTY: boolean): CliIo & { err: string[] } {
+function io(isTTY: boolean, env: Record<string, string> = {}): CliIo & { err: string[] } {
   const err: string[] = [];
-  return { stdout: () => undefined, stderr: (t) => err.push(t), env: {}, cwd: '.', isTTY, err };
+  return { stdout: () => undefined, stderr: (t) => err.push(t), env, cwd: '.', isTTY, err };
 }
 
 describe('progress bars', () => {
@@ -30,5 +31,29 @@ describe('progress bars', () => {
     q.tick();
     q.stop();
     expect(json.err).toEqual([]);
+  });
+
+  it('write JSON lines with MOMENTIC_PROGRESS=json, piped and with --json, the last one at the end', () => {
+    const t = io(false, { MOMENTIC_PROGRESS: 'json' });
+    const p = createProgress(t, { total: 5036, label: 'backtest', json: true });
+    p.tick(4096);
+    p.tick(940, 'ORCL');
+    p.stop();
+    const lines = t.err
+      .join('')
+      .split('\n')
+      .filter((l) => l !== '');
+    // The first tick reports at once; the second comes within 100 ms but completes the step.
+    expect(lines.map(parseProgressLine)).toEqual([
+      { label: 'backtest', done: 4096, total: 5036, item: null },
+      { label: 'backtest', done: 5036, total: 5036, item: 'ORCL' },
+    ]);
+  });
+
+  it('reads only progress lines as progress', () => {
+    expect(parseProgressLine('{"level":30,"msg":"progress"}')).toBeUndefined();
+    expect(parseProgressLine('{"progress":{"label":"x"}}')).toBeUndefined();
+    expect(parseProgressLine('{"progress": broken')).toBeUndefined();
+    expect(parseProgressLine('warning: all 3 orders of the run were rejected')).toBeUndefined();
   });
 });

@@ -19,6 +19,7 @@ const OPEN = [200, 200, 200, 200];
 const VIEW = [401, 200, 200, 200];
 const OPERATE = [401, 403, 200, 200];
 const ADMIN = [401, 403, 403, 200];
+const NO_NODE = [401, 403, 409, 409];
 
 const TABLE: Readonly<Record<string, readonly number[]>> = {
   'GET /healthz': OPEN,
@@ -60,6 +61,35 @@ const TABLE: Readonly<Record<string, readonly number[]>> = {
   'GET /api/pipeline/:pipeline/:date': VIEW,
   'GET /': OPEN,
   'GET /ui/:file': OPEN,
+  'POST /api/backtests': [401, 403, 202, 202],
+  'POST /api/sweeps': [401, 403, 202, 202],
+  'GET /api/jobs': VIEW,
+  'GET /api/jobs/:jobId': VIEW,
+  'DELETE /api/jobs/:jobId': OPERATE,
+  // No paper or live session runs in the workspace: an operator's command gets ADMIN_NO_NODE (409).
+  ...Object.fromEntries(
+    ['halt', 'resume', 'reduce', 'flatten', 'pause', 'unpause', 'set-limit', 'cancel-all'].map((a) => [
+      `POST /api/admin/${a}`,
+      NO_NODE,
+    ]),
+  ),
+  'GET /api/admin/status': NO_NODE,
+};
+
+/** A body each POST route takes (a job or a command that passes validation). */
+const BODIES: Readonly<Record<string, object>> = {
+  '/api/tokens': { name: 'made by the access test', role: 'viewer' },
+  '/api/backtests': { strategy: 'sma-cross', symbols: ['ORCL'], start: '2014-01-02', end: '2014-12-31' },
+  '/api/sweeps': {
+    strategy: 'sma-cross',
+    symbols: ['ORCL'],
+    params: { fast: '2..3' },
+    start: '2014-01-02',
+    workers: 1,
+  },
+  '/api/admin/pause': { strategy: 'sma-cross' },
+  '/api/admin/unpause': { strategy: 'sma-cross' },
+  '/api/admin/set-limit': { key: 'max_position', value: 0.1, reason: 'access test' },
 };
 
 describe('access by role, route by route', () => {
@@ -94,14 +124,26 @@ describe('access by role, route by route', () => {
       id: url.includes(':id')
         ? (await s.ledger.createToken({ id: randomId(), name: 'x', role: 'viewer', secretHash: '00', createdAt: 1 })).id
         : '',
+      // Each job route gets a job of its own (in line behind the others, or running).
+      jobId: url.includes(':jobId') ? await newJob() : '',
     };
     let path = url.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(params[k] as string));
     if (url === '/api/fills') path += `?run=${ws.backtestId}`;
     return {
       method: method as 'GET' | 'POST' | 'DELETE',
       url: path,
-      ...(method === 'POST' ? { payload: { name: 'made by the access test', role: 'viewer' } } : {}),
+      ...(method === 'POST' ? { payload: BODIES[url] ?? { reason: 'access test' } } : {}),
     };
+  }
+
+  async function newJob(): Promise<string> {
+    const r = await s.app.inject({
+      method: 'POST',
+      url: '/api/backtests',
+      headers: bearer(s.tokens.admin),
+      payload: BODIES['/api/backtests'] as object,
+    });
+    return (JSON.parse(r.body) as { job_id: string }).job_id;
   }
 
   it('has a row for every route, and every route has its row', () => {
@@ -134,7 +176,7 @@ describe('access by role, route by route', () => {
         const req = await requestFor(method, url);
         const r = await s.app.inject({ ...req, headers: who === 'anonymous' ? {} : bearer(s.tokens[who]) });
         got[key].push(r.statusCode);
-        if (r.statusCode >= 400) {
+        if (r.statusCode === 401 || r.statusCode === 403) {
           // Refusals carry the CLI's error shape with the code that matches the status.
           const code = (JSON.parse(r.body) as { error: { code: string } }).error.code;
           expect(code, `${key} as ${who}`).toBe(r.statusCode === 401 ? 'API_UNAUTHORIZED' : 'API_FORBIDDEN');

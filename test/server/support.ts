@@ -8,6 +8,7 @@ import { createApiToken, revokeApiToken } from '../../src/server/auth/token-admi
 import { ChannelRegistry } from '../../src/server/channels.js';
 import { ServiceMetrics } from '../../src/server/metrics/service-metrics.js';
 import type { Api, RouteModule, ServerDeps } from '../../src/server/server-deps.js';
+import type { FeedPublisher, WsChannel, WsPayload } from '../../src/server/ws/protocol.js';
 import { createLedger, type LedgerStore } from '../../src/store/ledger.js';
 import { tempDir } from '../support/cli.js';
 
@@ -37,6 +38,7 @@ export async function testServer(
     logger?: FastifyBaseLogger;
     now?: () => number;
     routes?: readonly RouteModule[];
+    feed?: FeedPublisher;
   } = {},
 ): Promise<TestServer> {
   const home = o.home ?? tempDir('momentic-serve-');
@@ -60,6 +62,7 @@ export async function testServer(
     now,
     startedAt: now(),
     version: '0.0.0-test',
+    ...(o.feed === undefined ? {} : { feed: o.feed }),
   };
   const app = await buildServer({
     deps,
@@ -78,4 +81,15 @@ export async function testServer(
       await ledger.close();
     },
   };
+}
+
+/** A FeedPublisher that keeps what it is given, in order. */
+export class RecordingFeed implements FeedPublisher {
+  readonly events: { channel: WsChannel; data: unknown }[] = [];
+  publish<C extends WsChannel>(channel: C, data: WsPayload<C>): void {
+    this.events.push({ channel, data });
+  }
+  of<C extends WsChannel>(channel: C): WsPayload<C>[] {
+    return this.events.filter((e) => e.channel === channel).map((e) => e.data as WsPayload<C>);
+  }
 }

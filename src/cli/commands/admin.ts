@@ -3,12 +3,11 @@ import { formatInstant } from '../../core/dates.js';
 import { durationMs, DURATION_EXAMPLES } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
-import type { IssueResult } from '../../orchestration/admin/issue.js';
+import { adminStatusJson, issueResultJson } from '../../orchestration/admin/answer-json.js';
 import type { AdminStatus, NodeStatus } from '../../orchestration/admin/status.js';
 import { describeLimits } from '../../risk/limits.js';
 import type { CommandContext } from '../context.js';
 import { withLedger } from '../ledger-access.js';
-import { isoUtc } from '../options.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -35,29 +34,6 @@ function timeoutFlag(v: unknown): number | undefined {
   return ms;
 }
 
-function resultJson(r: IssueResult) {
-  const c = r.command;
-  return {
-    node: c.runId,
-    mode: r.node.mode,
-    command: {
-      id: c.id,
-      action: c.action,
-      args: c.args,
-      actor: c.actor,
-      reason: c.reason ?? null,
-      issued_at: isoUtc(c.issuedAt),
-    },
-    ack: {
-      status: c.ack.status,
-      message: c.ack.message,
-      at: isoUtc(c.ack.at),
-      latency_ms: r.latencyMs,
-      ...c.ack.detail,
-    },
-  };
-}
-
 /** `momentic admin ACTION [ARGS] [--reason TEXT] [--node ID] [--timeout D]`: issue, wait for the node's acknowledgement. */
 export function adminCommand(action: string, argNames: readonly string[]) {
   return async (ctx: CommandContext, opts: Record<string, unknown>): Promise<number> => {
@@ -79,7 +55,7 @@ export function adminCommand(action: string, argNames: readonly string[]) {
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     );
-    if (ctx.json) ctx.outJson(resultJson(r));
+    if (ctx.json) ctx.outJson(issueResultJson(r));
     else
       ctx.out(
         `${action}: ${r.command.ack.message} (${r.node.mode} session ${r.command.runId}, acknowledged in ${r.latencyMs} ms; audited as ${r.command.actor})`,
@@ -89,48 +65,6 @@ export function adminCommand(action: string, argNames: readonly string[]) {
 }
 
 const when = (ts: number | undefined): string => (ts === undefined || !Number.isFinite(ts) ? '-' : formatInstant(ts));
-
-function nodeJson(n: NodeStatus) {
-  const h = n.heartbeat;
-  const s = n.state;
-  return {
-    node: h.runId,
-    mode: h.mode,
-    host: h.host,
-    pid: h.pid,
-    started_at: isoUtc(h.startedAt),
-    heartbeat: { at: isoUtc(h.beatAt), age_ms: n.heartbeatAgeMs },
-    strategies: s.strategies,
-    symbols: s.symbols,
-    kill_switch: {
-      state: s.kill_switch.state,
-      reason: s.kill_switch.reason ?? null,
-      since: s.kill_switch.since === undefined ? null : isoUtc(s.kill_switch.since),
-    },
-    paused: s.paused,
-    limits: s.limits,
-    last_bars: Object.fromEntries(Object.entries(s.last_bars).map(([k, v]) => [k, isoUtc(v)])),
-    bars: s.bars,
-    clock: isoUtc(s.clock),
-    positions: n.positions.map((p) => ({
-      symbol: p.symbol,
-      qty: p.qty,
-      avg_price: Number.isNaN(p.avgPrice) ? null : p.avgPrice,
-      realized_pnl: p.realizedPnl,
-    })),
-    open_orders: n.openOrders.map((o) => ({
-      client_order_id: o.clientOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      qty: o.qty,
-      filled_qty: o.filledQty,
-      limit_price: o.limitPrice ?? null,
-      status: o.status,
-      tag: o.tag ?? null,
-    })),
-  };
-}
 
 function nodeText(n: NodeStatus): string {
   const h = n.heartbeat;
@@ -210,28 +144,13 @@ function pipelineText(p: AdminStatus['pipeline']): string {
   return `pipeline: ${day.pipeline} ${day.date} ${day.status}${list === '' ? '' : ` (${list})`}`;
 }
 
-function pipelineJson(p: AdminStatus['pipeline']) {
-  if (p === undefined) return null;
-  const { day, steps } = p;
-  return {
-    pipeline: day.pipeline,
-    date: day.date,
-    status: day.status,
-    attempts: day.attempts,
-    started_at: isoUtc(day.startedAt),
-    ended_at: day.endedAt === undefined ? null : isoUtc(day.endedAt),
-    failed_step: day.failedStep ?? null,
-    steps: steps.map((x) => ({ step: x.step, status: x.status, attempts: x.attempts })),
-  };
-}
-
 /** `momentic admin status [--node ID]`. */
 export async function adminStatusCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const { adminStatus } = await import('../../orchestration/admin/status.js');
   const node = str(opts.node);
   const status = await withLedger(ctx, (ledger) => adminStatus(ledger, node === undefined ? {} : { node }));
   if (ctx.json) {
-    ctx.outJson({ nodes: status.nodes.map(nodeJson), pipeline: pipelineJson(status.pipeline) });
+    ctx.outJson(adminStatusJson(status));
     return 0;
   }
   ctx.out([...status.nodes.map(nodeText), pipelineText(status.pipeline)].join('\n\n'));

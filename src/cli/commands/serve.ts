@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { startService } from '../../server/serve.js';
 import type { CommandContext } from '../context.js';
 import { numberFlag } from '../options.js';
@@ -18,6 +19,7 @@ export async function serve(ctx: CommandContext, opts: Record<string, unknown>):
     ...(port === undefined ? {} : { port }),
     version: VERSION,
     logger: log,
+    ...(ctx.globals.config === undefined ? {} : { configFile: resolve(ctx.io.cwd, ctx.globals.config) }),
   });
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ url: service.url, host: service.host, port: service.port })}\n`);
   else ctx.out(`momentic serve: listening on ${service.url} (API at /api, /metrics, /openapi.json); Ctrl-C stops`);

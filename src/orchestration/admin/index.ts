@@ -1,3 +1,4 @@
+export * from './answer-json.js';
 export * from './apply-command.js';
 export * from './audit-entry.js';
 export * from './commands.js';

@@ -1,6 +1,8 @@
 import type { RouteModule } from '../server-deps.js';
 import { dashboardRoutes } from './dashboard.js';
+import { adminRoutes } from './admin.js';
 import { dataRoutes } from './data.js';
+import { jobRoutes } from './jobs.js';
 import { ledgerRoutes } from './ledger.js';
 import { pipelineRoutes } from './pipeline.js';
 import { researchRoutes } from './research.js';
@@ -24,4 +26,6 @@ export const ROUTES: readonly RouteModule[] = [
   whoamiRoutes,
   pipelineRoutes,
   dashboardRoutes,
+  jobRoutes,
+  adminRoutes,
 ];

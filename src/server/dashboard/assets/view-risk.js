@@ -42,7 +42,8 @@ function confirmDialog(a, onConfirm) {
           if (!e.target.reportValidity()) return;
           confirm.disabled = true;
           status.textContent = 'Sending…';
-          const body = { reason: reason.value.trim() };
+          // An optional reason left blank is not sent: the server refuses an empty one.
+          const body = reason.value.trim() === '' ? {} : { reason: reason.value.trim() };
           if (strategy) body.strategy = strategy.value.trim();
           status.textContent = await onConfirm(body);
           confirm.disabled = false;
