@@ -8,6 +8,7 @@ import { createApiToken, revokeApiToken } from '../../src/server/auth/token-admi
 import { ChannelRegistry } from '../../src/server/channels.js';
 import { ServiceMetrics } from '../../src/server/metrics/service-metrics.js';
 import type { Api, RouteModule, ServerDeps } from '../../src/server/server-deps.js';
+import { FeedHub } from '../../src/server/ws/hub.js';
 import { createLedger, type LedgerStore } from '../../src/store/ledger.js';
 import { tempDir } from '../support/cli.js';
 
@@ -34,6 +35,7 @@ export async function testServer(
     config?: Config;
     hostsNode?: boolean;
     metrics?: ServiceMetrics;
+    feed?: FeedHub;
     logger?: FastifyBaseLogger;
     now?: () => number;
     routes?: readonly RouteModule[];
@@ -56,6 +58,7 @@ export async function testServer(
     ledger,
     metrics,
     channels: new ChannelRegistry(),
+    feed: o.feed ?? new FeedHub(),
     hostsNode: o.hostsNode === true,
     now,
     startedAt: now(),

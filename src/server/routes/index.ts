@@ -7,6 +7,7 @@ import { runRoutes } from './runs.js';
 import { strategyRoutes } from './strategies.js';
 import { systemRoutes } from './system.js';
 import { tokenRoutes } from './tokens.js';
+import { wsFeedRoutes } from '../ws/route.js';
 
 /** Every route module of the service, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteModule[] = [
@@ -18,4 +19,5 @@ export const ROUTES: readonly RouteModule[] = [
   dataRoutes,
   strategyRoutes,
   tokenRoutes,
+  wsFeedRoutes(),
 ];
