@@ -2,7 +2,8 @@
  * One client of `/ws`: its authentication (the upgrade's `Authorization` header, or an `auth`
  * message within the window), its subscriptions, its answers, and its send queue. Messages are
  * handled one at a time, in order: a `subscribe` sent right after `auth` waits for the token check.
- * A client whose unsent data passes the limit is closed (4008) instead of being waited for.
+ * A client that has not taken what it was sent (its unsent data over the limit when the next
+ * fan-out comes) is closed (4008) instead of being waited for.
  */
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
@@ -19,7 +20,10 @@ import { WS_CLOSE, WS_PROTOCOL_VERSION, wsClientMessage, type WsChannel, type Ws
 export interface WsFeedOptions {
   /** A client without a valid token this long after connecting is closed (4001). */
   readonly authTimeoutMs: number;
-  /** Unsent bytes queued for one client above which it is closed as a slow consumer (4008). */
+  /**
+   * Unsent bytes queued for one client, left from earlier fan-outs, above which it is closed as a
+   * slow consumer (4008). One burst is sent whole whatever its size.
+   */
   readonly maxBufferedBytes: number;
   /** Largest message a client may send. */
   readonly maxMessageBytes: number;
@@ -92,12 +96,15 @@ export class FeedConnection implements FeedSink {
 
   // ---- FeedSink ----
 
+  admit(): boolean {
+    if (this.#isClosed) return false;
+    if (this.#ws.bufferedAmount <= this.#c.options.maxBufferedBytes) return true;
+    this.#dropSlow();
+    return false;
+  }
+
   send(frame: Buffer | string): boolean {
     if (this.#isClosed) return false;
-    if (this.#ws.bufferedAmount > this.#c.options.maxBufferedBytes) {
-      this.#dropSlow();
-      return false;
-    }
     this.#ws.send(frame, { binary: false });
     return true;
   }
@@ -217,7 +224,7 @@ export class FeedConnection implements FeedSink {
       const sub = this.#c.hub.subscribe(c, this, symbols);
       this.#subs.set(c, sub);
       // Sent before anything the hub fans out later: its events follow the snapshot.
-      if (!this.send(sub.snapshot)) return;
+      if (!this.admit() || !this.send(sub.snapshot)) return;
     }
   }
 

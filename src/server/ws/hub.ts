@@ -23,9 +23,12 @@ import {
 /** Where a subscription's frames go (a WebSocket connection). */
 export interface FeedSink {
   /**
-   * Sends one text frame; false when the sink is gone or closed itself (a slow consumer): the
-   * hub then sends it nothing more.
+   * Whether the sink takes this fan-out, asked before its first frame of each: false when it is
+   * gone, or closed itself because what it was sent before is still unsent (a slow consumer).
+   * The hub then sends it nothing more.
    */
+  admit?(): boolean;
+  /** Sends one text frame; false when the sink is gone (the hub sends it nothing more). */
   send(frame: Buffer | string): boolean;
   /** Frames of one fan-out are written together: `cork` before the first, `uncork` after the last. */
   cork?(): void;
@@ -148,6 +151,12 @@ export class FeedHub implements FeedPublisher {
         for (const s of subs) {
           if (!s.isOpen || e.seq <= s.after) continue;
           if (!corked.has(s.sink)) {
+            // A burst is sent whole to a sink that has taken the previous ones.
+            if (s.sink.admit?.() === false) {
+              s.isOpen = false;
+              subs.delete(s);
+              continue;
+            }
             corked.add(s.sink);
             s.sink.cork?.();
           }
