@@ -55,6 +55,21 @@ const TABLE: Readonly<Record<string, readonly number[]>> = {
   'GET /api/tokens': ADMIN,
   'POST /api/tokens': [401, 403, 403, 201],
   'DELETE /api/tokens/:id': ADMIN,
+  // The WebSocket feed authenticates in its protocol and checks each channel's role on subscribe
+  // (test/server/ws.test.ts); a plain GET is told to upgrade, whoever asks.
+  'GET /ws': [426, 426, 426, 426],
+};
+
+/** The least role each WebSocket channel needs (a subscribe below it is refused with API_FORBIDDEN). */
+const CHANNEL_TABLE: Readonly<Record<string, string>> = {
+  equity: 'viewer',
+  orders: 'viewer',
+  fills: 'viewer',
+  positions: 'viewer',
+  signals: 'viewer',
+  risk: 'viewer',
+  logs: 'operator',
+  jobs: 'viewer',
 };
 
 describe('access by role, route by route', () => {
@@ -110,6 +125,15 @@ describe('access by role, route by route', () => {
     expect(rows.sort()).toEqual(routes.sort());
   });
 
+  it('registers each WebSocket channel with the role of its table in docs/service.md', () => {
+    const registered = Object.fromEntries(s.deps.channels.list().map((c) => [c.name, c.access]));
+    expect(registered).toEqual(CHANNEL_TABLE);
+    const doc = readFileSync(join(REPO, 'docs', 'service.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `(\w+)`\s+\| (viewer|operator|admin)\s+\|/gm)].map((m) => [m[1], m[2]]);
+    expect(Object.fromEntries(rows)).toEqual(CHANNEL_TABLE);
+    expect(rows).toHaveLength(Object.keys(CHANNEL_TABLE).length);
+  });
+
   it('gives a HEAD route the access of its GET', () => {
     const get = new Map(s.app.routeAccess.filter((r) => r.method === 'GET').map((r) => [r.url, r.access]));
     const heads = s.app.routeAccess.filter((r) => r.method === 'HEAD');
@@ -126,7 +150,7 @@ describe('access by role, route by route', () => {
         const req = await requestFor(method, url);
         const r = await s.app.inject({ ...req, headers: who === 'anonymous' ? {} : bearer(s.tokens[who]) });
         got[key].push(r.statusCode);
-        if (r.statusCode >= 400) {
+        if (r.statusCode >= 400 && r.statusCode !== 426) {
           // Refusals carry the CLI's error shape with the code that matches the status.
           const code = (JSON.parse(r.body) as { error: { code: string } }).error.code;
           expect(code, `${key} as ${who}`).toBe(r.statusCode === 401 ? 'API_UNAUTHORIZED' : 'API_FORBIDDEN');
