@@ -241,6 +241,21 @@ describe('/ws', () => {
     expect(await gauge()).toBe(base);
   });
 
+  it('tells its clients it is going away (1001) when the server closes', async () => {
+    const other = await testServer({ feed: new FeedHub() });
+    await other.app.listen({ host: '127.0.0.1', port: 0 });
+    const c = new FeedClient(
+      `ws://127.0.0.1:${(other.app.server.address() as { port: number }).port}/ws`,
+      bearer(other.tokens.viewer),
+    );
+    clients.push(c);
+    await c.opened;
+    await c.next('hello');
+    await other.close();
+    await c.until(() => c.closed !== undefined, 'the close');
+    expect(c.closed).toEqual({ code: 1001, reason: 'server shutting down' });
+  });
+
   it('answers a plain GET with 426 and the error shape', async () => {
     const r = await s.app.inject({ url: '/ws' });
     expect(r.statusCode).toBe(426);

@@ -11,7 +11,7 @@ import type { Role } from '../auth/roles.js';
 import { errorBody } from '../http-errors.js';
 import type { RouteModule } from '../server-deps.js';
 import { FeedConnection, WS_FEED_DEFAULTS, type WsFeedOptions } from './connection.js';
-import type { WsChannel } from './protocol.js';
+import { WS_CLOSE, type WsChannel } from './protocol.js';
 
 /** Each channel's least role and what it carries (the `hello` message lists them). */
 export const WS_CHANNEL_ACCESS: Readonly<Record<WsChannel, { readonly access: Role; readonly description: string }>> = {
@@ -35,7 +35,14 @@ export function wsFeedRoutes(options: Partial<WsFeedOptions> = {}): RouteModule 
     name: 'ws',
     register(app, deps) {
       for (const [name, c] of Object.entries(WS_CHANNEL_ACCESS)) deps.channels.register({ name, ...c });
-      void app.register(websocket, { options: { maxPayload: o.maxMessageBytes, perMessageDeflate: false } });
+      void app.register(websocket, {
+        options: { maxPayload: o.maxMessageBytes, perMessageDeflate: false },
+        // Clients are told the server is going (1001), so they reconnect rather than report an error.
+        preClose(done) {
+          for (const client of this.websocketServer.clients) client.close(WS_CLOSE.goingAway, 'server shutting down');
+          done();
+        },
+      });
       // Declared once the plugin has loaded, so that the plugin sees the route.
       void app.register(async (scope) => {
         scope.route({
