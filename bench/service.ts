@@ -4,7 +4,9 @@
  * own process on a workspace with 200 runs in the ledger and a running paper session holding 20
  * positions. The target: the rate kept, and the 99th percentile of latency under 20 ms (latency
  * corrected for coordinated omission: a late answer delays the next request, and that wait
- * counts). Prints p50, p99 and whether the target is met.
+ * counts). Prints p50, p99 and whether the target is met. Then the WebSocket feed's case
+ * (bench/ws-feed.ts): a 1,000-fill burst to 200 clients, and the node's bar-to-order latency with
+ * and without them.
  *
  *   tsx bench/service.ts [--seconds N] [--rate R]      (npm run bench -- --service-seconds N)
  */
@@ -18,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULTS } from '../src/config/schema.js';
 import { createApiToken } from '../src/server/auth/token-admin.js';
 import { createLedger } from '../src/store/index.js';
+import { runWsFeedBench } from './ws-feed.js';
 
 interface AutocannonResult {
   readonly requests: { readonly total: number; readonly average: number };
@@ -118,6 +121,7 @@ export async function runServiceBench(o: ServiceBenchOptions): Promise<boolean> 
   // The bench is one client: it would meet the default rate limit (1,200 a minute) at once.
   writeFileSync(config, 'serve:\n  rate_limit:\n    max: 100000000\n    window: 1m\n');
   const token = await seed(home);
+  let allMet = true;
   const server = spawn(
     process.execPath,
     [
@@ -148,7 +152,6 @@ export async function runServiceBench(o: ServiceBenchOptions): Promise<boolean> 
     console.log(
       `floor: a bare node:http server answering {} at the same rate: p50 ${floor.latency.p50} ms, p99 ${floor.latency.p99} ms (what this machine's load and the load generator cost alone)`,
     );
-    let allMet = true;
     for (const route of ROUTES) {
       const request = {
         url: `${url}${route}`,
@@ -172,12 +175,13 @@ export async function runServiceBench(o: ServiceBenchOptions): Promise<boolean> 
           (met ? 'met' : 'NOT met'),
       );
     }
-    return allMet;
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
     rmSync(home, { recursive: true, force: true });
   }
+  // The WebSocket feed: a burst to 200 clients, and the node's latency with them connected.
+  return (await runWsFeedBench()) && allMet;
 }
 
 /** `--service-seconds N` of `npm run bench` (default 30). */

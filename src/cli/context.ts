@@ -29,6 +29,7 @@ export class CommandContext {
   readonly argv: readonly string[];
   #loaded: LoadedConfig | undefined;
   #logger: Logger | undefined;
+  readonly #logTaps = new Set<(line: string) => void>();
 
   constructor(io: CliIo, globals: GlobalOptions, argv: readonly string[] = []) {
     this.io = io;
@@ -75,10 +76,26 @@ export class CommandContext {
       const { lazyLogger } = await import('../core/lazy-logger.js');
       const level = loaded.config.log.level as LogLevel;
       this.#logger = lazyLogger(level, () =>
-        createLoggerSync({ level, pretty: this.io.isTTY && !this.json, write: (line) => this.io.stderr(line) }),
+        createLoggerSync({
+          level,
+          pretty: this.io.isTTY && !this.json,
+          write: (line) => {
+            this.io.stderr(line);
+            for (const tap of this.#logTaps) tap(line);
+          },
+        }),
       );
     }
     return this.#logger;
+  }
+
+  /**
+   * Every line the logger writes (JSON, secrets scrubbed) also goes to `tap` (the WebSocket feed's
+   * `logs` channel of a session served with --serve); returns the function that removes it.
+   */
+  tapLog(tap: (line: string) => void): () => void {
+    this.#logTaps.add(tap);
+    return () => this.#logTaps.delete(tap);
   }
 
   out(text: string): void {

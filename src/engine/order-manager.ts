@@ -77,7 +77,7 @@ export class OrderManager {
    * Told of each order refused before it was sent (a reused id, a gate, a quiet window, a
    * pre-trade denial): such an order is recorded as rejected but never journaled nor an event.
    */
-  onDenied: ((rejection: OrderRejection) => void) | undefined;
+  onDenied: ((rejection: OrderRejection, request: OrderRequest) => void) | undefined;
   readonly policies: OrderPolicies;
   /** Transitions the venue reported that the lifecycle does not allow (kept for audit, never applied). */
   readonly anomalies: string[] = [];
@@ -417,7 +417,7 @@ export class OrderManager {
 
   #deny(req: OrderRequest, rejection: OrderRejection): void {
     const ts = rejection.ts;
-    this.onDenied?.(rejection);
+    this.onDenied?.(rejection, req);
     this.#entries.push({
       ...req,
       id: `denied-${++this.#denied}`,

@@ -59,6 +59,7 @@ import { runSession, type SessionResult, type SessionVenue } from './session.js'
 import { SessionEnd, type StopReason } from './session-end.js';
 import { markSentOnAck } from './sent-on-ack.js';
 import { SESSION_FILES, SessionFiles } from './session-files.js';
+import type { SessionBroadcast } from './session-broadcast.js';
 import type { SessionTelemetry } from './session-telemetry.js';
 import { ledgerOrderRecord, mergeResumed, readPriorResults, requestOf } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
@@ -183,6 +184,8 @@ export interface SessionJobOptions {
   readonly broker?: { readonly venue: string; readonly clock: (signal: AbortSignal) => Promise<number> };
   /** The session's metrics as it trades (the service's Prometheus registry, `momentic serve`). */
   readonly telemetry?: SessionTelemetry;
+  /** What the session broadcasts as it trades (the service's WebSocket feed, `--serve`). */
+  readonly broadcast?: SessionBroadcast;
 }
 
 /** Reads the flags and the run before anything is opened: a bad input exits 2 at once. */
@@ -386,6 +389,7 @@ async function sessionJob(
         : {}),
       control: (node) => (agent as NodeAgent).attach(node),
       ...(o.telemetry === undefined ? {} : { telemetry: o.telemetry }),
+      ...(o.broadcast === undefined ? {} : { broadcast: o.broadcast }),
       config: {
         run: spec,
         run_file: relative(o.cwd, runFile) || runFile,

@@ -14,7 +14,7 @@ import { TIMEFRAME_MS } from '../core/enums.js';
 import { toMomenticError, VenueError, type MomenticError } from '../core/errors.js';
 import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
-import type { Fill } from '../core/order.js';
+import type { Fill, OrderRequest } from '../core/order.js';
 import type { RunConfig } from '../config/run-config.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
@@ -29,6 +29,8 @@ import { TradingNode } from './node.js';
 import { PushBarSource } from './push-bar-source.js';
 import { RiskGate } from './risk-gate.js';
 import type { SessionFiles } from './session-files.js';
+import { journalWithBroadcast, type SessionBroadcast } from './session-broadcast.js';
+import { SessionBroadcastState } from './session-broadcast-state.js';
 import { journalWithTelemetry, type SessionTelemetry } from './session-telemetry.js';
 
 /** The execution side of a session: a venue's client, or the simulated exchange (which also learns prices from the bars). */
@@ -76,6 +78,11 @@ export interface SessionOptions {
   readonly control?: (node: NodeControls) => () => void;
   /** Metrics of the session as it trades (`momentic serve`'s Prometheus registry); none by default. */
   readonly telemetry?: SessionTelemetry;
+  /**
+   * What the session shows as it trades (the service's WebSocket feed): orders, fills, equity,
+   * positions, signals and the kill switch; none by default.
+   */
+  readonly broadcast?: SessionBroadcast;
   /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
   readonly tickMs?: number;
   /**
@@ -145,11 +152,13 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const telemetry = o.telemetry;
   // Wall time (performance.now) at which the last live bar arrived: the start of bar-to-order latency.
   let lastBarAt: number | undefined;
+  const shown = o.broadcast === undefined ? undefined : new SessionBroadcastState(o.broadcast, o.runId, symbols);
   const onKillSwitch =
-    telemetry === undefined
+    telemetry === undefined && shown === undefined
       ? o.onKillSwitch
       : (t: KillSwitchTransition): void => {
-          telemetry.killSwitch(t.to);
+          telemetry?.killSwitch(t.to);
+          shown?.killSwitch(t);
           o.onKillSwitch?.(t);
         };
   // Always guarded: every order of a session passes the risk manager with the run's limits.
@@ -159,12 +168,16 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     (s) => o.instrument(s).shortable !== false,
     onKillSwitch,
   );
-  const journal =
+  const measured =
     telemetry === undefined
       ? o.journal
       : journalWithTelemetry(o.journal, telemetry, () =>
           lastBarAt === undefined ? undefined : performance.now() - lastBarAt,
         );
+  // The orders of a resumed session, placed before the restart, are known to the OrderManager only.
+  let orderOf: (id: string) => OrderRequest | undefined = () => undefined;
+  const journal =
+    o.broadcast === undefined ? measured : journalWithBroadcast(measured, o.broadcast, o.runId, (id) => orderOf(id));
   const node = new TradingNode(
     { clock, source, execution, ...(market === undefined ? {} : { market }) },
     {
@@ -190,6 +203,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     },
   );
   const engine = node.engine;
+  orderOf = (id) => engine.orders.order(id)?.request;
   if (o.resume?.working !== undefined) engine.orders.adopt(o.resume.working);
   const killSwitch = risk.manager.killSwitch;
   const controls = new SessionControls({
@@ -201,9 +215,13 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     portfolio,
     holds,
   });
-  if (telemetry !== undefined) {
-    engine.orders.onDenied = (r) => telemetry.orderDenied(r.reason);
-    telemetry.killSwitch(killSwitch.state);
+  if (telemetry !== undefined || shown !== undefined) {
+    engine.orders.onDenied = (r, req) => {
+      telemetry?.orderDenied(r.reason);
+      shown?.denied(req, r);
+    };
+    telemetry?.killSwitch(killSwitch.state);
+    shown?.start(killSwitch, () => holds.reason(o.strategy.name) !== undefined, clock.now());
   }
   // The session stops itself when something it cannot trade on happens (the strategy threw).
   const halt = new AbortController();
@@ -262,6 +280,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       const events = risk.events;
       for (; riskSeen < events.length; riskSeen++) o.onRiskEvent?.(events[riskSeen] as RiskEvent);
       files.flush(engine, portfolio);
+      shown?.step(engine, portfolio, clock.now());
       if (telemetry !== undefined) {
         telemetry.account({
           equity: portfolio.equity,

@@ -14,7 +14,8 @@ import { hasActiveToken } from './auth/token-admin.js';
 import { ChannelRegistry } from './channels.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import type { Api } from './server-deps.js';
-import type { FeedPublisher } from './ws/protocol.js';
+import { FeedHub } from './ws/hub.js';
+import { RedisFeedBridge } from './ws/redis-feed.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -35,8 +36,13 @@ export interface ServiceOptions {
   /** Given (shared with a session the process runs), or a new one. */
   readonly metrics?: ServiceMetrics;
   readonly hostsNode?: boolean;
-  /** Where job updates are published (the /ws hub); none: they are not. */
-  readonly feed?: FeedPublisher;
+  /** The WebSocket feed's hub: given (shared with a session the process runs), or a new one. */
+  readonly feed?: FeedHub;
+  /**
+   * With `MOMENTIC_REDIS_URL` (redis.url) set the hub also takes what other processes publish;
+   * messages of this origin (the process's own session, which publishes to the hub directly) are skipped.
+   */
+  readonly feedOrigin?: string;
   /** The global config layer given to `momentic --config F serve`, absolute: jobs run with it too. */
   readonly configFile?: string;
 }
@@ -47,6 +53,7 @@ export interface RunningService {
   readonly port: number;
   readonly app: Api;
   readonly metrics: ServiceMetrics;
+  readonly feed: FeedHub;
   close(): Promise<void>;
 }
 
@@ -65,6 +72,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       );
     }
     const metrics = o.metrics ?? new ServiceMetrics();
+    const feed = o.feed ?? new FeedHub();
     const app = await buildServer({
       deps: {
         home: o.home,
@@ -72,16 +80,30 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
         ledger,
         metrics,
         channels: new ChannelRegistry(),
+        feed,
         hostsNode: o.hostsNode === true,
         now: Date.now,
         startedAt: Date.now(),
         version: o.version,
-        ...(o.feed === undefined ? {} : { feed: o.feed }),
         ...(o.configFile === undefined ? {} : { configFile: o.configFile }),
       },
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     });
-    await app.listen({ host, port: o.port ?? o.config.serve.port });
+    const redisUrl = o.config.redis.url;
+    const bridge =
+      redisUrl === ''
+        ? undefined
+        : await RedisFeedBridge.open(redisUrl, feed, {
+            ...(o.logger === undefined ? {} : { logger: o.logger }),
+            ...(o.feedOrigin === undefined ? {} : { ignoreOrigin: o.feedOrigin }),
+          });
+    try {
+      await app.listen({ host, port: o.port ?? o.config.serve.port });
+    } catch (e) {
+      bridge?.close();
+      await app.close();
+      throw e;
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : (o.port ?? o.config.serve.port);
     const shown = host.includes(':') ? `[${host}]` : host;
@@ -91,7 +113,9 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       port,
       app,
       metrics,
+      feed,
       async close() {
+        bridge?.close();
         await app.close();
         await ledger.close();
       },

@@ -7,7 +7,7 @@ import type { RouteAccess } from './access-control.js';
 import type { Access, Role } from './auth/roles.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
-import type { FeedPublisher } from './ws/protocol.js';
+import type { FeedHub } from './ws/hub.js';
 
 /** Who made a request: the token it carried (absent for anonymous requests). */
 export interface Principal {
@@ -32,13 +32,15 @@ declare module 'fastify' {
   }
 }
 
-/** What the routes read: the workspace, its ledger and config, the metrics, the WebSocket channels. */
+/** What the routes read: the workspace, its ledger and config, the metrics, the WebSocket channels and feed. */
 export interface ServerDeps {
   readonly home: string;
   readonly config: Config;
   readonly ledger: LedgerStore;
   readonly metrics: ServiceMetrics;
   readonly channels: ChannelRegistry;
+  /** What `/ws` fans out: the hub that sessions in this process, and Redis, publish to. */
+  readonly feed: FeedHub;
   /**
    * True when a trading node runs in this process (a session started with `--serve`): /readyz
    * then also needs its heartbeat to be fresh.
@@ -48,8 +50,6 @@ export interface ServerDeps {
   readonly now: () => number;
   readonly startedAt: number;
   readonly version: string;
-  /** Where job updates (and the feeds' other events) are published; none: they are not. */
-  readonly feed?: FeedPublisher;
   /** The global config layer the server was started with (`momentic --config F serve`): its jobs get it too. */
   readonly configFile?: string;
 }

@@ -38,6 +38,8 @@ describe('momentic paper: options', () => {
     [['--source', 'replay:BARS', '--until', '2020-01-02T00:00:00Z'], '--until', /already passed|later time/],
     [['--speed', '10'], '--speed', /--source replay:FILE/],
     [['--source', 'replay:BARS', '--calendar', 'XNYZ'], '--calendar', /known markets/],
+    [['--source', 'replay:BARS', '--port', '8799'], '--port', /add --serve/],
+    [['--source', 'replay:BARS', '--serve', '--port', '70000'], '--port', /--port 8750/],
   ])('%j exits 2 naming %s and the fix', async (args, flag, fix) => {
     const r = await paper(...args.map((a) => a.replace('BARS', bars)));
     expect(r.code, r.stderr).toBe(2);
@@ -46,6 +48,29 @@ describe('momentic paper: options', () => {
     expect(r.stderr).toMatch(fix);
     // Nothing was started: no session folder.
     expect(existsSync(join(home, 'data', 'results'))).toBe(false);
+  });
+
+  it('with --serve serves the API and /ws from the session, on loopback and the port asked, then ends with it', async () => {
+    // A workspace of its own: the other cases check that nothing was started in theirs.
+    const own = tempDir('momentic-paper-serve-');
+    const r = await cli([
+      '--home',
+      own,
+      'paper',
+      '--config',
+      runFile,
+      '--source',
+      `replay:${bars}`,
+      '--speed',
+      'max',
+      '--serve',
+      '--port',
+      '0',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.stderr.split('\n').find((l) => l.includes('serving the API'));
+    expect(line).toMatch(/serving the API, \/metrics and \/ws at http:\/\/127\.0\.0\.1:\d+/);
+    expect(line).not.toMatch(/:0\b/);
   });
 
   it('without --source follows the Alpaca stream: without its keys it exits 4 naming them, before anything starts', async () => {

@@ -74,6 +74,9 @@ const TABLE: Readonly<Record<string, readonly number[]>> = {
     ]),
   ),
   'GET /api/admin/status': NO_NODE,
+  // The WebSocket feed authenticates in its protocol and checks each channel's role on subscribe
+  // (test/server/ws.test.ts); a plain GET is told to upgrade, whoever asks.
+  'GET /ws': [426, 426, 426, 426],
 };
 
 /** A body each POST route takes (a job or a command that passes validation). */
@@ -90,6 +93,18 @@ const BODIES: Readonly<Record<string, object>> = {
   '/api/admin/pause': { strategy: 'sma-cross' },
   '/api/admin/unpause': { strategy: 'sma-cross' },
   '/api/admin/set-limit': { key: 'max_position', value: 0.1, reason: 'access test' },
+};
+
+/** The least role each WebSocket channel needs (a subscribe below it is refused with API_FORBIDDEN). */
+const CHANNEL_TABLE: Readonly<Record<string, string>> = {
+  equity: 'viewer',
+  orders: 'viewer',
+  fills: 'viewer',
+  positions: 'viewer',
+  signals: 'viewer',
+  risk: 'viewer',
+  logs: 'operator',
+  jobs: 'viewer',
 };
 
 describe('access by role, route by route', () => {
@@ -158,6 +173,15 @@ describe('access by role, route by route', () => {
     );
     const routes = s.app.routeAccess.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url} ${r.access}`);
     expect(rows.sort()).toEqual(routes.sort());
+  });
+
+  it('registers each WebSocket channel with the role of its table in docs/service.md', () => {
+    const registered = Object.fromEntries(s.deps.channels.list().map((c) => [c.name, c.access]));
+    expect(registered).toEqual(CHANNEL_TABLE);
+    const doc = readFileSync(join(REPO, 'docs', 'service.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `(\w+)`\s+\| (viewer|operator|admin)\s+\|/gm)].map((m) => [m[1], m[2]]);
+    expect(Object.fromEntries(rows)).toEqual(CHANNEL_TABLE);
+    expect(rows).toHaveLength(Object.keys(CHANNEL_TABLE).length);
   });
 
   it('gives a HEAD route the access of its GET', () => {

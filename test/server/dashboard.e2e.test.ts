@@ -4,7 +4,8 @@
  * a REDUCING kill switch. Logged in with a viewer and an operator token, each view must show what
  * the API answers; a viewer gets no operator buttons and the server refuses its POST; an operator
  * gets them, behind a confirmation. Live updates come through a stand-in for the /ws feed that
- * speaks its protocol (fake-feed.ts). Any console error or failed page script fails the test.
+ * speaks its protocol and can lose an event on purpose (fake-feed.ts); the real feed, driven by a
+ * paper session, is dashboard-session.e2e.test.ts's. Any console error or failed page script fails the test.
  * Screenshots go to test-artifacts/dashboard/ (and to docs/img/ with MOMENTIC_DOCS_SCREENSHOTS=1).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -43,8 +44,9 @@ beforeAll(async () => {
   const r = await cli(['--home', ws.home, '--json', 'backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--param', 'fast=5', '--param', 'slow=40', '--param', 'qty=1', '--cash', '10000', '--start', '2005-01-01', '--end', '2014-12-31']); // prettier-ignore
   expect(r.code, r.stderr).toBe(0);
   secondBacktest = (JSON.parse(r.stdout) as { run_id: string }).run_id;
-  // TODO(lead): once the /ws feed is merged, drop FakeFeed and publish through the service's hub.
-  s = await testServer({ home: ws.home, routes: [...ROUTES, feed.module] });
+  // The stand-in takes the real feed's place: it can lose an event on purpose, to check that the
+  // page resubscribes (the real feed is driven by a session in dashboard-session.e2e.test.ts).
+  s = await testServer({ home: ws.home, routes: [...ROUTES.filter((r) => r.name !== 'ws'), feed.module] });
   await s.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = s.app.server.address() as { port: number };
   base = `http://127.0.0.1:${addr.port}`;
@@ -80,8 +82,14 @@ async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
   return page;
 }
 
+/** The view is drawn, for the address the page is at now (a link just followed is not drawn yet). */
 async function ready(page: Page, view: string): Promise<void> {
-  await page.waitForSelector(`body[data-ready="true"][data-view="${view}"]`, { timeout: 15_000 });
+  const drawn = `document.body.dataset.ready === 'true' && document.body.dataset.view === ${JSON.stringify(view)} && document.body.dataset.hash === location.hash`;
+  // A plain loop, not expect.poll: logging in happens in beforeAll hooks too.
+  for (const end = Date.now() + 15_000; !(await page.evaluate(drawn));) {
+    if (Date.now() > end) throw new Error(`the ${view} view was not drawn for ${page.url()} within 15 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function go(page: Page, hash: string, view: string): Promise<void> {
@@ -127,9 +135,6 @@ const api = async <T>(path: string, token = s.tokens.viewer): Promise<T> => {
   expect(r.statusCode, path).toBe(200);
   return JSON.parse(r.body) as T;
 };
-
-/** Whether the write API's admin routes are in this tree (another part of the service adds them). */
-const adminRoutes = () => s.app.routeAccess.some((r) => r.url.startsWith('/api/admin/'));
 
 describe('logging in', () => {
   it('asks for a token, and says why one is refused', async () => {
@@ -251,8 +256,8 @@ describe('as a viewer', () => {
     expect(limits).toContain('max_daily_drawdown');
     await shot(page, 'risk-viewer');
     const r = await s.app.inject({ method: 'POST', url: '/api/admin/halt', headers: bearer(s.tokens.viewer), payload: { reason: 'x' } }); // prettier-ignore
-    // TODO(lead): 404 until the write API's admin routes are merged; then the role check answers 403.
-    expect(r.statusCode).toBe(adminRoutes() ? 403 : 404);
+    expect(r.statusCode).toBe(403);
+    expect((JSON.parse(r.body) as { error: { code: string } }).error.code).toBe('API_FORBIDDEN');
   });
 
   it('shows data health: coverage, gaps and quarantined rows per dataset', async () => {
@@ -342,14 +347,11 @@ describe('as an operator', () => {
     await page.getByRole('button', { name: 'Halt', exact: true }).click();
     await page.getByLabel('Reason (required)').fill('drill');
     await page.locator('#admin-confirm').click();
-    if (adminRoutes()) {
-      await page.waitForSelector('#admin-result:has-text("Halt: done.")');
-    } else {
-      // TODO(lead): the write API's POST /api/admin/halt is not in this tree yet: the page says so.
-      await page.waitForSelector('#admin-status:has-text("This server has no halt action")');
-      expect(errors.map((e) => e.url)).toEqual([`${base}/api/admin/halt`]);
-      errors = [];
-      await page.getByRole('button', { name: 'Cancel' }).click();
-    }
+    // No session runs in this workspace: the server says so (409 ADMIN_NO_NODE), the page shows it.
+    // Halting a running session is dashboard-session.e2e.test.ts's.
+    await page.waitForSelector('#admin-status:has-text("no paper or live session")');
+    expect(errors.map((e) => e.url)).toEqual([`${base}/api/admin/halt`]);
+    errors = [];
+    await page.getByRole('button', { name: 'Cancel' }).click();
   });
 });

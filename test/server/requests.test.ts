@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/schema.js';
+import { ChannelRegistry } from '../../src/server/channels.js';
 import { ROUTES } from '../../src/server/routes/index.js';
 import { errorSchema } from '../../src/server/schemas/common.js';
 import type { RouteModule } from '../../src/server/server-deps.js';
@@ -186,7 +187,8 @@ describe('routes', () => {
         app.get('/api/forgotten', async () => ({ ok: true }));
       },
     };
-    await expect(buildServer({ deps: s.deps, routes: [...ROUTES, open] })).rejects.toMatchObject({
+    const deps = { ...s.deps, channels: new ChannelRegistry() };
+    await expect(buildServer({ deps, routes: [...ROUTES, open] })).rejects.toMatchObject({
       code: 'INTERNAL',
       message: 'route GET /api/forgotten declares no access (config.access)',
     });

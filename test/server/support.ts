@@ -8,7 +8,8 @@ import { createApiToken, revokeApiToken } from '../../src/server/auth/token-admi
 import { ChannelRegistry } from '../../src/server/channels.js';
 import { ServiceMetrics } from '../../src/server/metrics/service-metrics.js';
 import type { Api, RouteModule, ServerDeps } from '../../src/server/server-deps.js';
-import type { FeedPublisher, WsChannel, WsPayload } from '../../src/server/ws/protocol.js';
+import type { WsChannel, WsPayload } from '../../src/server/ws/protocol.js';
+import { FeedHub } from '../../src/server/ws/hub.js';
 import { createLedger, type LedgerStore } from '../../src/store/ledger.js';
 import { tempDir } from '../support/cli.js';
 
@@ -35,10 +36,10 @@ export async function testServer(
     config?: Config;
     hostsNode?: boolean;
     metrics?: ServiceMetrics;
+    feed?: FeedHub;
     logger?: FastifyBaseLogger;
     now?: () => number;
     routes?: readonly RouteModule[];
-    feed?: FeedPublisher;
   } = {},
 ): Promise<TestServer> {
   const home = o.home ?? tempDir('momentic-serve-');
@@ -58,11 +59,11 @@ export async function testServer(
     ledger,
     metrics,
     channels: new ChannelRegistry(),
+    feed: o.feed ?? new FeedHub(),
     hostsNode: o.hostsNode === true,
     now,
     startedAt: now(),
     version: '0.0.0-test',
-    ...(o.feed === undefined ? {} : { feed: o.feed }),
   };
   const app = await buildServer({
     deps,
@@ -83,11 +84,12 @@ export async function testServer(
   };
 }
 
-/** A FeedPublisher that keeps what it is given, in order. */
-export class RecordingFeed implements FeedPublisher {
+/** The feed's hub, keeping what it is given, in order, besides fanning it out. */
+export class RecordingFeed extends FeedHub {
   readonly events: { channel: WsChannel; data: unknown }[] = [];
-  publish<C extends WsChannel>(channel: C, data: WsPayload<C>): void {
+  override publish<C extends WsChannel>(channel: C, data: WsPayload<C>): void {
     this.events.push({ channel, data });
+    super.publish(channel, data);
   }
   of<C extends WsChannel>(channel: C): WsPayload<C>[] {
     return this.events.filter((e) => e.channel === channel).map((e) => e.data as WsPayload<C>);

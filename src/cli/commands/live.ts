@@ -3,10 +3,11 @@ import { preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import { withAlerts } from '../alerts-setup.js';
 import type { CommandContext } from '../context.js';
 import { explainSessionConfig, printSession } from './session-output.js';
+import { serveFlags, startSessionService } from './session-serve.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** `momentic live --config RUNFILE [--for D] [--until T] [--adopt] [--confirm-live]`. */
+/** `momentic live --config RUNFILE [--for D] [--until T] [--adopt] [--confirm-live] [--serve [--port N]]`. */
 export async function live(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'live' });
@@ -16,6 +17,17 @@ export async function live(ctx: CommandContext, opts: Record<string, unknown>): 
     return (await import('./supervise.js')).supervise(ctx, 'live');
   }
   if (opts.explainConfig === true) return explainSessionConfig(ctx, loaded, configFile);
+  const serving = serveFlags(opts);
+  const served =
+    serving === undefined
+      ? undefined
+      : await startSessionService({
+          home: loaded.home,
+          config: loaded.config,
+          logger: log,
+          ...serving,
+          tapLog: (t) => ctx.tapLog(t),
+        });
   const result = await withAlerts(ctx, (alerts) =>
     runLiveJob({
       alerts,
@@ -33,6 +45,7 @@ export async function live(ctx: CommandContext, opts: Record<string, unknown>): 
       appSources: loaded.sources,
       logger: log,
       onStart: (id, dir) => log.info({ session_id: id, dir }, 'live session started'),
+      ...(served === undefined ? {} : { telemetry: served.telemetry, broadcast: served.broadcast }),
       onReconcile: (r) => {
         const p = r.plan;
         if (p.adoptFills.length + p.markSent.length + p.endOrders.length > 0 || r.adopted) {
@@ -48,6 +61,6 @@ export async function live(ctx: CommandContext, opts: Record<string, unknown>): 
         }
       },
     }),
-  );
+  ).finally(() => served?.close());
   return printSession(ctx, result);
 }

@@ -5,6 +5,7 @@ import { preloadRunFileStrategy } from '../../orchestration/strategy-file.js';
 import { withAlerts } from '../alerts-setup.js';
 import type { CommandContext } from '../context.js';
 import { explainSessionConfig, printSession } from './session-output.js';
+import { serveFlags, startSessionService } from './session-serve.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -20,7 +21,7 @@ function sessionFlags(opts: Record<string, unknown>): SessionFlags {
   };
 }
 
-/** `momentic paper --config RUNFILE [--source replay:FILE] [--speed max|N] [--for D] [--until T]`. */
+/** `momentic paper --config RUNFILE [--source replay:FILE] [--speed max|N] [--for D] [--until T] [--serve [--port N]]`. */
 export async function paper(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'paper' });
@@ -30,6 +31,17 @@ export async function paper(ctx: CommandContext, opts: Record<string, unknown>):
     return (await import('./supervise.js')).supervise(ctx, 'paper');
   }
   if (opts.explainConfig === true) return explainSessionConfig(ctx, loaded, flags.configFile);
+  const serving = serveFlags(opts);
+  const served =
+    serving === undefined
+      ? undefined
+      : await startSessionService({
+          home: loaded.home,
+          config: loaded.config,
+          logger: log,
+          ...serving,
+          tapLog: (t) => ctx.tapLog(t),
+        });
   const result = await withAlerts(ctx, (alerts) =>
     runPaperJob({
       home: loaded.home,
@@ -42,8 +54,9 @@ export async function paper(ctx: CommandContext, opts: Record<string, unknown>):
       venueFeed: venueFeeds({ config: loaded.config, env: loaded.env, home: loaded.home, logger: log }),
       onStart: (id, dir) => log.info({ session_id: id, dir }, 'paper session started'),
       alerts,
+      ...(served === undefined ? {} : { telemetry: served.telemetry, broadcast: served.broadcast }),
     }),
-  );
+  ).finally(() => served?.close());
   if (result.rejectedRows > 0) {
     ctx.io.stderr(
       `warning: ${result.rejectedRows} rows of the replayed file failed the quality gates and were left out, as data import would (momentic data validate --file ... lists them)\n`,

@@ -14,6 +14,12 @@ export function registerLive(program: Command, lazy: Lazy): void {
     .option('--adopt', "take the broker's books where reconciliation cannot explain them (audited)")
     .option('--confirm-live', 'trade real money (also needs venues.alpaca.paper: false)')
     .option(
+      '--serve',
+      'also serve the API, /metrics and the /ws feed of this session from its process (docs/service.md)',
+    )
+    .option('--host <host>', 'with --serve: the address to serve on (default 127.0.0.1; another needs an API token)')
+    .option('--port <n>', 'with --serve: the port (default serve.port; 0 picks a free one)')
+    .option(
       '--supervise',
       'run the session in a child process, restart it when it crashes (supervisor: in the config), halt and alert when the restarts are spent',
     )

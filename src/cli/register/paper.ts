@@ -16,6 +16,12 @@ export function registerPaper(program: Command, lazy: Lazy): void {
     .option('--calendar <code>', "calendar of a replayed symbol (default: its imported data's, else the config market)")
     .option('--tz <zone>', "IANA zone of a replayed file's times without an offset (default: the calendar's)")
     .option(
+      '--serve',
+      'also serve the API, /metrics and the /ws feed of this session from its process (docs/service.md)',
+    )
+    .option('--host <host>', 'with --serve: the address to serve on (default 127.0.0.1; another needs an API token)')
+    .option('--port <n>', 'with --serve: the port (default serve.port; 0 picks a free one)')
+    .option(
       '--supervise',
       'run the session in a child process, restart it when it crashes (supervisor: in the config), halt and alert when the restarts are spent',
     )

@@ -12,6 +12,7 @@ import { strategyRoutes } from './strategies.js';
 import { systemRoutes } from './system.js';
 import { tokenRoutes } from './tokens.js';
 import { whoamiRoutes } from './whoami.js';
+import { wsFeedRoutes } from '../ws/route.js';
 
 /** Every route module of the service, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteModule[] = [
@@ -28,4 +29,5 @@ export const ROUTES: readonly RouteModule[] = [
   dashboardRoutes,
   jobRoutes,
   adminRoutes,
+  wsFeedRoutes(),
 ];

@@ -67,7 +67,7 @@ export function jobQueueOf(deps: ServerDeps, log?: ConstructorParameters<typeof 
     home: deps.home,
     ...(deps.configFile === undefined ? {} : { configFile: deps.configFile }),
     env: process.env,
-    ...(deps.feed === undefined ? {} : { feed: deps.feed }),
+    feed: deps.feed,
     now: deps.now,
     ...(log === undefined ? {} : { log }),
   });

@@ -102,8 +102,14 @@ export const signalEvent = z.object({
   run_id: z.string(),
   symbol: z.string(),
   time: z.string(),
+  /** A trading session's signal: its direction (`long`, `short`, `flat`). */
   name: z.string(),
+  /** A trading session's signal: its target weight. */
   value: z.number().nullable(),
+  /** The strategy that emitted it (a trading session's signals carry it). */
+  strategy: z.string().optional(),
+  /** 0..1, as signals.csv's `confidence` (a trading session's signals carry it). */
+  confidence: z.number().optional(),
 });
 export const riskUpdate = z.object({
   run_id: z.string().nullable(),

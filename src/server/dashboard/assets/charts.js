@@ -67,6 +67,8 @@ export function equityChart(el) {
       const pts = rows.map(point);
       const eq = ordered(pts.map((p) => ({ time: p.time, value: p.eq })));
       equity.setData(eq);
+      // The points drawn, on the element: what a reader (or a test) can count without the canvas.
+      el.dataset.points = String(equity.data().length);
       dd.setData(ordered(pts.map((p) => ({ time: p.time, value: p.dd === null ? null : p.dd * 100 }))));
       last = eq.length > 0 ? eq[eq.length - 1].time : -Infinity;
       chart.timeScale().fitContent();
@@ -77,6 +79,7 @@ export function equityChart(el) {
       if (!Number.isFinite(p.time) || p.time < last) return;
       last = p.time;
       if (Number.isFinite(p.eq)) equity.update({ time: p.time, value: p.eq });
+      el.dataset.points = String(equity.data().length);
       if (Number.isFinite(p.dd)) dd.update({ time: p.time, value: p.dd * 100 });
     },
     destroy: () => chart.remove(),

@@ -84,6 +84,8 @@ async function render() {
     // The API's refusals are shown; anything else is a fault of the page itself.
     if (!(e instanceof ApiError)) console.error(e);
   }
+  // Ready for the address it was drawn for: a link followed since is drawn by the next render.
+  document.body.dataset.hash = location.hash;
   document.body.dataset.ready = 'true';
 }
 
@@ -143,6 +145,7 @@ function showLogin(message) {
     h('button', { type: 'submit', text: 'Log in' }),
   );
   clear(main).append(h('section', { class: 'login panel' }, form));
+  document.body.dataset.hash = location.hash;
   document.body.dataset.ready = 'true';
   input.focus();
 }

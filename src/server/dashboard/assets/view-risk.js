@@ -72,6 +72,9 @@ function confirmDialog(a, onConfirm) {
   return dialog;
 }
 
+/** What the last operator action came to: the view is drawn again after an action, and still says so. */
+let lastResult = '';
+
 const sinceText = (k) => (k.recorded ? `${k.reason ?? ''} (since ${fmt.time(k.ts ?? k.written_at)})` : 'never changed');
 
 export async function mount(root, ctx) {
@@ -85,11 +88,12 @@ export async function mount(root, ctx) {
   );
 
   if (canOperate(ctx.whoami.role)) {
-    const result = h('p', { role: 'status', id: 'admin-result' });
+    const result = h('p', { role: 'status', id: 'admin-result', text: lastResult });
     const act = (a) => async (body) => {
       try {
         await api.adminAction(a.action, body);
-        result.textContent = `${a.label}: done.`;
+        lastResult = `${a.label}: done.`;
+        result.textContent = lastResult;
         document.getElementById('admin-dialog')?.close();
         ctx.reload();
         return 'Done.';
