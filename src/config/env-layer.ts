@@ -15,8 +15,9 @@ const ALIASES: Readonly<Record<string, string>> = {
 /**
  * MOMENTIC_* variables that are not config keys (docs/configuration.md): the workspace, the config
  * file, the server token, MOMENTIC_DEBUG=1 (stack traces of internal errors, read by the CLI),
- * MOMENTIC_PROGRESS=json (progress as JSON lines on stderr, for programs driving the CLI), and the
- * secrets of the alert channels (read only from the environment).
+ * MOMENTIC_PROGRESS=json (progress as JSON lines on stderr, for programs driving the CLI), the
+ * secrets of the alert channels (read only from the environment), and MOMENTIC_DOCS_SCREENSHOTS=1
+ * (the dashboard's browser test also refreshes the documentation's screenshots).
  */
 export const NON_KEY_VARS: ReadonlySet<string> = new Set([
   'MOMENTIC_HOME',
@@ -24,6 +25,7 @@ export const NON_KEY_VARS: ReadonlySet<string> = new Set([
   'MOMENTIC_API_TOKEN',
   'MOMENTIC_DEBUG',
   'MOMENTIC_PROGRESS',
+  'MOMENTIC_DOCS_SCREENSHOTS',
   'MOMENTIC_ALERTS_WEBHOOK_URL',
   'MOMENTIC_ALERTS_SMTP_USER',
   'MOMENTIC_ALERTS_SMTP_PASSWORD',
