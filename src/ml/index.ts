@@ -3,7 +3,7 @@
 export * from './labels/index.js';
 export * from './cv/index.js';
 export * from './linear/index.js';
-export * from './matrix.js';
+export { matrixFromColumns, matrixFromRows, selectRows, selectValues, type FeatureMatrix } from './matrix.js';
 export * from './metrics.js';
 export * from './knn.js';
 export * from './random.js';

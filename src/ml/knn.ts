@@ -17,89 +17,90 @@ export interface KnnOptions {
 }
 
 export class KNearestNeighbors {
-  readonly #X: FeatureMatrix;
-  readonly #y: Float64Array;
+  readonly #cols: number;
   readonly #k: number;
   readonly #axis: number;
-  /** Training rows sorted by the axis feature, and that feature's values in that order. */
-  readonly #order: Int32Array;
-  readonly #keys: Float64Array;
+  /** Training rows sorted by the axis feature (row-major), their labels and original row numbers. */
+  readonly #rows: Float64Array;
+  readonly #labels: Float64Array;
+  readonly #index: Int32Array;
 
-  private constructor(X: FeatureMatrix, y: Float64Array, k: number) {
-    this.#X = X;
-    this.#y = y;
-    this.#k = k;
-    this.#axis = widestColumn(X);
+  private constructor(X: FeatureMatrix, y: ArrayLike<number>, k: number) {
     const c = X.cols;
-    const axis = this.#axis;
-    this.#order = Int32Array.from({ length: X.rows }, (_, i) => i).sort(
+    const axis = widestColumn(X);
+    const order = Int32Array.from({ length: X.rows }, (_, i) => i).sort(
       (a, b) => X.data[a * c + axis]! - X.data[b * c + axis]! || a - b,
     );
-    this.#keys = Float64Array.from(this.#order, (i) => X.data[i * c + axis]!);
+    this.#cols = c;
+    this.#k = k;
+    this.#axis = axis;
+    this.#index = order;
+    this.#labels = Float64Array.from(order, (i) => y[i]!);
+    this.#rows = new Float64Array(X.rows * c);
+    order.forEach((i, pos) => this.#rows.set(X.data.subarray(i * c, (i + 1) * c), pos * c));
   }
 
   static fit(X: FeatureMatrix, y: ArrayLike<number>, o: KnnOptions): KNearestNeighbors {
     checkSameLength('feature rows', { length: X.rows }, 'y', y);
     checkBinary('y', y);
-    checkInteger('k', o.k, 1, Math.max(1, X.rows), `pass k between 1 and the ${X.rows} training rows`);
     if (X.rows === 0) {
       throw new DataError('DATA_INVALID', 'no training samples', {
         hint: 'check the split: every training sample was purged or embargoed',
         context: { key: 'y', value: '0' },
       });
     }
-    return new KNearestNeighbors({ ...X, data: Float64Array.from(X.data) }, Float64Array.from(y), o.k);
+    checkInteger('k', o.k, 1, X.rows, `pass k between 1 and the ${X.rows} training rows`);
+    return new KNearestNeighbors(X, y, o.k);
   }
 
   /** The share of positives among each row's k nearest training rows. */
   predictProba(Q: FeatureMatrix): Float64Array {
-    const X = this.#X;
-    if (Q.cols !== X.cols) {
-      throw new DataError('DATA_INVALID', `the matrix has ${Q.cols} features, the model was fitted on ${X.cols}`, {
+    const c = this.#cols;
+    if (Q.cols !== c) {
+      throw new DataError('DATA_INVALID', `the matrix has ${Q.cols} features, the model was fitted on ${c}`, {
         hint: 'predict with the same feature columns as the model was trained on',
         context: { key: 'features', value: String(Q.cols) },
       });
     }
-    const c = X.cols;
     const k = this.#k;
-    const n = X.rows;
+    const rows = this.#rows;
+    const index = this.#index;
+    const n = index.length;
+    const axis = this.#axis;
+    // The k best so far, sorted by (distance, original row): positions into the sorted rows.
     const bestD = new Float64Array(k);
-    const bestI = new Int32Array(k);
+    const bestP = new Int32Array(k);
     const out = new Float64Array(Q.rows);
     for (let q = 0; q < Q.rows; q++) {
       const base = q * c;
-      const key = Q.data[base + this.#axis]!;
+      const key = Q.data[base + axis]!;
       let found = 0;
-      const consider = (pos: number): void => {
-        const i = this.#order[pos]!;
+      let right = lowerBound(rows, c, axis, key);
+      let left = right - 1;
+      while (left >= 0 || right < n) {
+        const dl = left >= 0 ? key - rows[left * c + axis]! : Infinity;
+        const dr = right < n ? rows[right * c + axis]! - key : Infinity;
+        const gap = dl <= dr ? dl : dr;
+        if (found === k && gap * gap > bestD[k - 1]!) break;
+        const pos = dl <= dr ? left-- : right++;
         let d = 0;
         for (let j = 0; j < c; j++) {
-          const diff = X.data[i * c + j]! - Q.data[base + j]!;
+          const diff = rows[pos * c + j]! - Q.data[base + j]!;
           d += diff * diff;
         }
-        if (found === k && (d > bestD[k - 1]! || (d === bestD[k - 1]! && i > bestI[k - 1]!))) return;
-        // Insertion into the k best, kept sorted by (distance, row).
+        const row = index[pos]!;
+        if (found === k && (d > bestD[k - 1]! || (d === bestD[k - 1]! && row > index[bestP[k - 1]!]!))) continue;
         let m = found < k ? found++ : k - 1;
-        while (m > 0 && (bestD[m - 1]! > d || (bestD[m - 1] === d && bestI[m - 1]! > i))) {
+        while (m > 0 && (bestD[m - 1]! > d || (bestD[m - 1] === d && index[bestP[m - 1]!]! > row))) {
           bestD[m] = bestD[m - 1]!;
-          bestI[m] = bestI[m - 1]!;
+          bestP[m] = bestP[m - 1]!;
           m--;
         }
         bestD[m] = d;
-        bestI[m] = i;
-      };
-      let right = lowerBound(this.#keys, key);
-      let left = right - 1;
-      while (left >= 0 || right < n) {
-        const dl = left >= 0 ? key - this.#keys[left]! : Infinity;
-        const dr = right < n ? this.#keys[right]! - key : Infinity;
-        const gap = Math.min(dl, dr);
-        if (found === k && gap * gap > bestD[k - 1]!) break;
-        if (dl <= dr) consider(left--);
-        else consider(right++);
+        bestP[m] = pos;
       }
       let positives = 0;
-      for (let m = 0; m < k; m++) positives += this.#y[bestI[m]!]!;
+      for (let m = 0; m < k; m++) positives += this.#labels[bestP[m]!]!;
       out[q] = positives / k;
     }
     return out;
@@ -127,13 +128,13 @@ function widestColumn(X: FeatureMatrix): number {
   return best;
 }
 
-/** The first position whose key is >= x. */
-function lowerBound(keys: Float64Array, x: number): number {
+/** The first sorted row whose axis feature is >= x. */
+function lowerBound(rows: Float64Array, cols: number, axis: number, x: number): number {
   let lo = 0;
-  let hi = keys.length;
+  let hi = rows.length / cols;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < x) lo = mid + 1;
+    if (rows[mid * cols + axis]! < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;

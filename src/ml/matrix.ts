@@ -66,13 +66,15 @@ export function selectValues(values: ArrayLike<number>, indices: ArrayLike<numbe
 
 /**
  * Solves A x = b for a symmetric positive definite A (n × n, row-major, overwritten by its
- * Cholesky factor). Returns undefined when A is not positive definite.
+ * Cholesky factor). Returns undefined when A is not (numerically) positive definite.
  */
 export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
   for (let j = 0; j < n; j++) {
-    let d = a[j * n + j]!;
+    const diagonal = a[j * n + j]!;
+    let d = diagonal;
     for (let k = 0; k < j; k++) d -= a[j * n + k]! ** 2;
-    if (!(d > 0)) return undefined;
+    // A pivot that is only rounding noise of its diagonal means a (numerically) singular matrix.
+    if (!(d > 1e-12 * diagonal)) return undefined;
     const l = Math.sqrt(d);
     a[j * n + j] = l;
     for (let i = j + 1; i < n; i++) {

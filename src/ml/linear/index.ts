@@ -1,3 +1,3 @@
 export { type LinearFitOptions } from './inputs.js';
 export { RidgeModel, fitRidge } from './ridge.js';
-export * from './logistic.js';
+export { LogisticModel, fitLogistic, type LogisticOptions } from './logistic.js';
