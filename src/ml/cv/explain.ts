@@ -27,6 +27,7 @@ export interface SplitExplanation {
 /** `spans` are the ones the plan was made from. */
 export function explainSplits(plan: CvPlan, spans: LabelSpans): SplitExplanation[] {
   const word = (r: SampleRange): string => (r.to - r.from === 1 ? `sample ${r.from}` : `samples ${r.from}-${r.to - 1}`);
+  const bars = (a: number, b: number): string => (a === b ? `bar ${a}` : `bars ${a}-${b}`);
   return plan.splits.map((s) => {
     const test = runs(s.test, spans);
     const windows =
@@ -50,20 +51,20 @@ export function explainSplits(plan: CvPlan, spans: LabelSpans): SplitExplanation
       })),
       purged: runs(s.purged, spans).map((r) => {
         const hit = test.filter((t) => t.firstBar <= r.lastBar && r.firstBar <= t.lastBar);
-        const against = hit.map((t) => `${word(t)} (bars ${t.firstBar}-${t.lastBar})`).join(' and ');
+        const against = hit.map((t) => `${word(t)} (${bars(t.firstBar, t.lastBar)})`).join(' and ');
         return {
           ...r,
-          reason: `purged: their labels span bars ${r.firstBar}-${r.lastBar}, overlapping test ${against}; training on them would read returns the test labels are scored on`,
+          reason: `purged: their labels span ${bars(r.firstBar, r.lastBar)}, overlapping test ${against}; training on them would read returns the test labels are scored on`,
         };
       }),
       embargoed: runs(s.embargoed, spans).map((r) => {
         const w = windows.filter((x) => x.fromBar <= r.lastBar && r.firstBar <= x.toBar);
         const text = w
-          .map((x) => `bars ${x.fromBar}-${x.toBar}, ${plan.embargoSide} test ${word(x.block)}`)
+          .map((x) => `${bars(x.fromBar, x.toBar)}, ${plan.embargoSide} test ${word(x.block)}`)
           .join(' and ');
         return {
           ...r,
-          reason: `embargoed: their labels span bars ${r.firstBar}-${r.lastBar}, inside the ${plan.embargoBars}-bar embargo (${text}); features are serially correlated with the test period`,
+          reason: `embargoed: their labels span ${bars(r.firstBar, r.lastBar)}, inside the ${plan.embargoBars}-bar embargo (${text}); features are serially correlated with the test period`,
         };
       }),
     };

@@ -24,8 +24,8 @@ export interface CheckSpansOptions {
 export function checkSpans(spans: LabelSpans, o: CheckSpansOptions = {}): void {
   const { t0, t1 } = spans;
   checkSameLength('t0', t0, 't1', t1);
-  const bad = (i: number, why: string, hint: string): never => {
-    throw new DataError('DATA_INVALID', `label ${i}: ${why}`, { hint, context: { key: 't1', row: i } });
+  const bad = (i: number, why: string, hint: string, key = 't1'): never => {
+    throw new DataError('DATA_INVALID', `label ${i}: ${why}`, { hint, context: { key, row: i } });
   };
   for (let i = 0; i < t0.length; i++) {
     const a = t0[i]!;
@@ -33,12 +33,13 @@ export function checkSpans(spans: LabelSpans, o: CheckSpansOptions = {}): void {
     if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0) {
       bad(i, `span [${a}, ${b}] is not two bar indices >= 0`, 'give t0 and t1 as whole bar indices into the series');
     }
-    if (b < a)
+    if (b < a) {
       bad(
         i,
         `ends at bar ${b} before it starts at bar ${a} (t1 < t0)`,
         'a label ends at or after its start: check how t1 was computed',
       );
+    }
     if (o.bars !== undefined && b >= o.bars) {
       bad(
         i,
@@ -51,6 +52,7 @@ export function checkSpans(spans: LabelSpans, o: CheckSpansOptions = {}): void {
         i,
         `starts at bar ${a}, before label ${i - 1} (bar ${t0[i - 1]}): samples must be in time order`,
         'sort the samples by t0 (and the features and labels with them)',
+        't0',
       );
     }
   }

@@ -34,7 +34,7 @@ export interface TripleBarrierOptions {
   readonly minTarget?: number;
   /**
    * Label when the vertical barrier is hit first: 'sign' of the return (AFML snippet 3.5, the
-   * default) or 'zero' (the variant of AFML 3.9 exercise 3: time ran out, no call).
+   * default) or 'zero' (a common variant: time ran out, so no call).
    */
   readonly verticalLabel?: 'sign' | 'zero';
 }

@@ -73,7 +73,7 @@ describe('purgedKFold (AFML 7.4)', () => {
       'DataError DATA_INVALID t1',
     );
     expect(failure(() => purgedKFold({ t0: [0, 2, 1], t1: [2, 3, 3] }, { folds: 2 }))).toBe(
-      'DataError DATA_INVALID t1',
+      'DataError DATA_INVALID t0',
     );
     expect(failure(() => purgedKFold({ t0: [0, 1], t1: [2] }, { folds: 2 }))).toBe('DataError DATA_INVALID t1');
     expect(failure(() => purgedKFold(ten, { folds: 2, bars: 5 }))).toBe('DataError DATA_INVALID t1');
