@@ -1,4 +1,4 @@
-export { checkSpans, type CheckSpansOptions, type LabelSpans } from './spans.js';
+export { checkSpans, spanTimes, type CheckSpansOptions, type LabelSpans } from './spans.js';
 export * from './volatility.js';
 export * from './fixed-horizon.js';
 export * from './triple-barrier.js';

@@ -64,3 +64,12 @@ export function barsSpanned(spans: LabelSpans): number {
   for (let i = 0; i < spans.t1.length; i++) if (spans.t1[i]! > m) m = spans.t1[i]!;
   return m + 1;
 }
+
+/** The epoch-ms times of each span's first and last bar, from the bars' times (`ts[t]` of bar t). */
+export function spanTimes(spans: LabelSpans, ts: ArrayLike<number>): { start: Float64Array; end: Float64Array } {
+  checkSpans(spans, { bars: ts.length });
+  return {
+    start: Float64Array.from({ length: spans.t0.length }, (_, i) => ts[spans.t0[i]!]!),
+    end: Float64Array.from({ length: spans.t1.length }, (_, i) => ts[spans.t1[i]!]!),
+  };
+}
