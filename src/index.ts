@@ -14,3 +14,4 @@ export * from './store/index.js';
 export * from './venues/index.js';
 export * from './orchestration/index.js';
 export * from './server/index.js';
+export * from './ml/index.js';
