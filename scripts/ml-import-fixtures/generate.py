@@ -101,6 +101,33 @@ def labels(X, rng):
 # ---------------------------------------------------------------- XGBoost (the library itself)
 
 
+def boundary_rows(model_file, X_eval):
+    """
+    Two rows per split node, in file order (trees, then node ids), mirrored by
+    test/ml/import-fixtures.ts: fixture row k % ROWS with the split's feature set to the split
+    condition itself (equal goes right: `fvalue < split_condition` is false), then to a double a
+    hair below it that rounds to it in float32 (right again, but only if the input is cast to
+    float32 first, as XGBoost does).
+    """
+    with open(model_file) as f:
+        trees = json.load(f)["learner"]["gradient_booster"]["model"]["trees"]
+    rows = []
+    k = 0
+    for tree in trees:
+        for node, left in enumerate(tree["left_children"]):
+            if left == -1:
+                continue
+            feature = tree["split_indices"][node]
+            t = float(tree["split_conditions"][node])
+            for value in (t, t - abs(t) * 2**-30):
+                row = X_eval[k % len(X_eval)].copy()
+                row[feature] = value
+                rows.append(row)
+            k += 1
+    return np.array(rows)
+
+
+
 def xgboost_models(X_eval):
     rng = np.random.default_rng(7)
     X_train = feature_rows(20_000, 99)
@@ -156,6 +183,12 @@ def xgboost_models(X_eval):
         assert margin.dtype == np.float32 and value.dtype == np.float32
         lines = ["margin_f32 value_f32"] + [f"{f32hex(m)} {f32hex(v)}" for m, v in zip(margin, value)]
         write_gz(f"{name}.expected.txt.gz", "\n".join(lines) + "\n")
+        X_edge = boundary_rows(os.path.join(OUT, f"{name}.json"), X_eval)
+        dm = xgb.DMatrix(X_edge, feature_names=names, missing=np.nan)
+        margin = saved.predict(dm, output_margin=True)
+        value = saved.predict(dm)
+        lines = ["margin_f32 value_f32"] + [f"{f32hex(m)} {f32hex(v)}" for m, v in zip(margin, value)]
+        write_gz(f"{name}.boundary.txt.gz", "\n".join(lines) + "\n")
         models.append(
             {
                 "name": name,
@@ -164,6 +197,8 @@ def xgboost_models(X_eval):
                 "objective": params["objective"],
                 "trees": rounds,
                 "expected": f"{name}.expected.txt.gz",
+                "boundary": f"{name}.boundary.txt.gz",
+                "boundary_rows": len(X_edge),
                 "precision": "float32",
                 "source": f"xgboost {xgb.__version__} Booster.predict",
             }

@@ -18,6 +18,9 @@ export interface FixtureModel {
   readonly objective: string;
   readonly trees: number;
   readonly expected: string;
+  /** XGBoost models: outputs on the rows of `boundaryRows`. */
+  readonly boundary?: string;
+  readonly boundary_rows?: number;
   readonly precision: 'float32' | 'float64';
   readonly source: string;
 }
@@ -74,9 +77,45 @@ export function writeInputCsv(path: string, x: Float64Array, header: readonly st
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
+/**
+ * generate.py's `boundary_rows` for an XGBoost model: per split node in file order, row k % rows
+ * of `x` with the split's feature set to the split condition, then to a double just below it
+ * that rounds to it in float32.
+ */
+export function boundaryRows(model: FixtureModel, x: Float64Array, nf: number): Float64Array {
+  interface Tree {
+    left_children: number[];
+    split_indices: number[];
+    split_conditions: number[];
+  }
+  const doc = JSON.parse(readFileSync(join(FIXTURES, model.file), 'utf8')) as {
+    learner: { gradient_booster: { model: { trees: Tree[] } } };
+  };
+  const rows = x.length / nf;
+  const out: number[] = [];
+  let k = 0;
+  for (const tree of doc.learner.gradient_booster.model.trees) {
+    tree.left_children.forEach((left, node) => {
+      if (left === -1) return;
+      const feature = tree.split_indices[node] as number;
+      const t = tree.split_conditions[node] as number;
+      for (const value of [t, t - Math.abs(t) * 2 ** -30]) {
+        const row = Array.from(x.subarray((k % rows) * nf, (k % rows) * nf + nf));
+        row[feature] = value;
+        out.push(...row);
+      }
+      k++;
+    });
+  }
+  return Float64Array.from(out);
+}
+
 /** Expected [margin, value] per row, decoded from the hex bit patterns. */
-export function expectedOutputs(model: FixtureModel): { margin: Float64Array; value: Float64Array } {
-  const lines = gunzipSync(readFileSync(join(FIXTURES, model.expected)))
+export function expectedOutputs(
+  model: FixtureModel,
+  which: 'expected' | 'boundary' = 'expected',
+): { margin: Float64Array; value: Float64Array } {
+  const lines = gunzipSync(readFileSync(join(FIXTURES, model[which] as string)))
     .toString('utf8')
     .trim()
     .split('\n')
