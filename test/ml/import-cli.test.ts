@@ -24,7 +24,7 @@ import {
 const NF = META.inputs.features.length;
 const ROWS = META.inputs.rows;
 let dir = '';
-let x = new Float64Array(0);
+let x: Float64Array = new Float64Array(0);
 
 /** Named models get their columns shuffled behind an extra column: matching is by name. */
 const SHUFFLED = ['symbol', ...[...META.inputs.features].reverse()];
