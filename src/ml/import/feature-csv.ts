@@ -62,20 +62,16 @@ export function readFeatureCsv(path: string, file: string, model: ImportedModel,
         lines = bl;
       }
       if (rec.cells.length !== header.length) {
-        throw new DataError(
-          'DATA_INVALID',
-          `${file} line ${rec.line} has ${rec.cells.length} cells; the header has ${header.length}`,
-          {
-            hint: 'give every row one cell per header column (an empty cell is a missing value)',
-            context: { file, row: rec.line },
-          },
-        );
+        throw new DataError('DATA_INVALID', `the row has ${rec.cells.length} cells; the header has ${header.length}`, {
+          hint: 'give every row one cell per header column (an empty cell is a missing value)',
+          context: { file, row: rec.line },
+        });
       }
       for (let j = 0; j < n; j++) {
         const col = columns[j] as number;
         const v = parseFeatureCell(rec.cells[col] as string);
         if (v === undefined) {
-          throw new DataError('DATA_INVALID', `${file} line ${rec.line}: "${rec.cells[col]}" is not a number`, {
+          throw new DataError('DATA_INVALID', `"${rec.cells[col]}" is not a number`, {
             hint: 'feature cells are decimal numbers; leave a cell empty (or NaN) for a missing value',
             context: { file, row: rec.line, column: header[col] as string },
           });
@@ -98,7 +94,7 @@ function matchColumns(header: readonly string[], model: ImportedModel, file: str
     if (header.length !== model.numFeatures) {
       throw new DataError(
         'ML_FEATURE_MISSING',
-        `${file} has ${header.length} columns; ${modelFile} stores no feature names, so its ${model.numFeatures} features are taken by position`,
+        `${header.length} columns, but ${modelFile} stores no feature names, so its ${model.numFeatures} features are taken by position`,
         {
           hint: `give exactly ${model.numFeatures} columns, in the order the model was trained on`,
           context: { file, flag: '--input' },
@@ -115,7 +111,7 @@ function matchColumns(header: readonly string[], model: ImportedModel, file: str
     const j = at.get(name);
     if (j !== undefined) return j;
     const near = header.find((h) => h.toLowerCase() === name.toLowerCase());
-    throw new DataError('ML_FEATURE_MISSING', `${file} has no column "${name}", a feature of ${modelFile}`, {
+    throw new DataError('ML_FEATURE_MISSING', `no column "${name}", a feature of ${modelFile}`, {
       hint:
         (near === undefined ? '' : `"${near}" differs only in case; names match exactly. `) +
         `the model needs these ${names.length} columns (others are ignored): ${names.join(', ')}`,

@@ -31,7 +31,7 @@ export interface ImportedModel {
 
 /** A model file that cannot be read: not a model, truncated, or breaking its format. */
 export function invalidModel(file: string, message: string, hint: string, at?: string): DataError {
-  return new DataError('ML_MODEL_INVALID', `${file}: ${message}`, {
+  return new DataError('ML_MODEL_INVALID', message, {
     hint,
     context: { file, ...(at === undefined ? {} : { key: at }) },
   });
@@ -39,7 +39,7 @@ export function invalidModel(file: string, message: string, hint: string, at?: s
 
 /** A well-formed model that uses something momentic does not score (categorical splits, multiclass). */
 export function unsupportedModel(file: string, message: string, hint: string, at?: string): DataError {
-  return new DataError('ML_MODEL_UNSUPPORTED', `${file}: ${message}`, {
+  return new DataError('ML_MODEL_UNSUPPORTED', message, {
     hint,
     context: { file, ...(at === undefined ? {} : { key: at }) },
   });
