@@ -10,13 +10,14 @@ XGBoost (Debian's python3-xgboost, 1.7.x): three boosters are trained on synthet
 saved with `save_model('*.json')`; their predictions (`output_margin=True` and the transformed
 output) come from the library's own `Booster.predict`, stored as float32 bit patterns in hex.
 
-LightGBM is not packaged in Debian and no other registry is reachable, so its three model files
-are written by this script in LightGBM's text format (src/io/tree.cpp `Tree::ToString`,
+LightGBM is not packaged in Debian, so its three model files are written by this script in
+LightGBM's text format (src/io/tree.cpp `Tree::ToString`,
 src/boosting/gbdt_model_text.cpp `SaveModelToString`), and their expected outputs come from the
 small evaluator below, written straight from LightGBM's C++ (`Tree::NumericalDecision`,
 `kZeroThreshold`, the dense-row filter of c_api.cpp, `BinaryLogloss::ConvertOutput`). It shares
-no code with momentic's evaluator. These are NOT the library's own predictions: they check that
-momentic reads the format and applies LightGBM's decision rule as its source states it.
+no code with momentic's evaluator. When the lightgbm package is importable (a wheel installed
+with pip into PYTHONPATH), the script also asserts that LightGBM's own Booster.predict on these
+files gives the same outputs to the bit, and records that in meta.json.
 
 Inputs are not stored: both sides rebuild the same 10,000 rows from `feature_rows` below (an
 integer LCG whose values are exact doubles), and meta.json holds their sha256 so the tests can
@@ -332,6 +333,23 @@ def lightgbm_text(trees, objective, names, feature_infos, params):
     return "\n".join(header) + "".join(blocks) + "\n".join(tail)
 
 
+def check_with_lightgbm(model_file, X_eval, lines):
+    """
+    When the lightgbm package can be imported (a wheel installed with pip; it is not in Debian),
+    the evaluator's outputs must equal LightGBM's own predict to the bit. Returns what was checked.
+    """
+    try:
+        import lightgbm
+    except ImportError:
+        return "not checked: the lightgbm package is not installed"
+    booster = lightgbm.Booster(model_file=model_file)
+    raw = booster.predict(X_eval, raw_score=True)
+    value = booster.predict(X_eval)
+    got = [f"{f64hex(m)} {f64hex(v)}" for m, v in zip(raw, value)]
+    assert got == lines, f"{model_file}: LightGBM {lightgbm.__version__} disagrees with the evaluator"
+    return f"equal to the bit to lightgbm {lightgbm.__version__} Booster.predict (raw_score and transformed)"
+
+
 def lightgbm_models(X_eval):
     rnd = random.Random(11)
     nf = len(FEATURES)
@@ -369,6 +387,7 @@ def lightgbm_models(X_eval):
             value = 1.0 / (1.0 + math.exp(-sigmoid * margin)) if sigmoid is not None else margin
             lines.append(f"{f64hex(margin)} {f64hex(value)}")
         write_gz(f"{name}.expected.txt.gz", "\n".join(lines) + "\n")
+        checked = check_with_lightgbm(os.path.join(OUT, f"{name}.txt"), X_eval, lines[1:])
         models.append(
             {
                 "name": name,
@@ -379,6 +398,7 @@ def lightgbm_models(X_eval):
                 "expected": f"{name}.expected.txt.gz",
                 "precision": "float64",
                 "source": "hand-written LightGBM text file; outputs from the independent evaluator in generate.py",
+                "lightgbm_check": checked,
             }
         )
     return models

@@ -2,10 +2,11 @@
  * `momentic ml predict` over the fixture models (test/fixtures/ml-import/, see
  * scripts/ml-import-fixtures/generate.py) on all 10,000 fixture rows. XGBoost's expected outputs
  * are XGBoost 1.7's own Booster.predict: margins and values must match to the float32 bit.
- * LightGBM's files are hand-written in its text format and their expected outputs come from the
- * script's independent evaluator of LightGBM's C++ rules: margins must match to the double bit
- * (the same additions in the same order), values within 1e-12 relative (exp differs between
- * libc and V8 in the last bit).
+ * LightGBM's files are written by the script in its text format and their expected outputs come
+ * from the script's independent evaluator of LightGBM's C++ rules (checked equal to LightGBM
+ * 4.7.0's own predict, see meta.json): margins must match to the double bit (the same additions
+ * in the same order), values within 1e-12 relative (exp differs between libc and V8 in the last
+ * bit).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
