@@ -7,7 +7,8 @@
  * changes its 20 copies of the ORCL file). The live-path cases time a 500-symbol minute batch
  * from the stream's frame to each order's POST read by a loopback fake of Alpaca in a child
  * process (every symbol ordering, and sma-cross on random walks), against a 50 ms p99 target.
- * The service case loads `momentic serve` with 1,000 requests/s on two routes for 30 s each
+ * The tree-scoring case scores a 100-tree forest over 1,000,000 rows (`-- --tree-rows N` for
+ * fewer). The service case loads `momentic serve` with 1,000 requests/s on two routes for 30 s each
  * (`-- --service-seconds N` for shorter runs).
  */
 import { performance } from 'node:perf_hooks';
@@ -22,6 +23,7 @@ import { runVectorizedBench } from './vectorized.js';
 import { runLiveLatencyBench } from './live-latency.js';
 import { runServiceBench, serviceSecondsFlag } from './service.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
+import { rowsFlag as treeRowsFlag, runTreeScoringBench } from './tree-scoring.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -73,6 +75,8 @@ await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });
 await runMinuteEngineBench();
 
 runVectorizedBench();
+
+runTreeScoringBench({ rows: treeRowsFlag(process.argv.slice(2)) });
 
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 

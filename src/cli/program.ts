@@ -18,6 +18,7 @@ import {
   registerFeatures,
   registerIndicators,
   registerLive,
+  registerMl,
   registerOrders,
   registerPaper,
   registerPipeline,
@@ -63,6 +64,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerRuns,
   registerOrders,
   registerStats,
+  registerMl,
 ];
 
 /**

@@ -130,6 +130,21 @@ export const ERROR_CODES = {
     summary:
       "a data zone's manifest is missing or unreadable, or disagrees with the zone's files (a file not registered, missing, or changed since it was written)",
   },
+  ML_MODEL_INVALID: {
+    kind: 'data',
+    summary:
+      'a model file (ml predict --model) is not a model momentic reads, is truncated, or breaks its format (XGBoost JSON, LightGBM text)',
+  },
+  ML_MODEL_UNSUPPORTED: {
+    kind: 'data',
+    summary:
+      'a model file uses what momentic does not score: categorical splits, several classes or targets, dart or linear boosters, an unknown objective',
+  },
+  ML_FEATURE_MISSING: {
+    kind: 'data',
+    summary:
+      'a features file lacks a column the model needs (by name), or has the wrong number of columns (by position)',
+  },
   LEDGER_NOT_FOUND: { kind: 'data', summary: 'a run or order id is not in the ledger' },
   LEDGER_CONFLICT: {
     kind: 'data',

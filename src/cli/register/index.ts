@@ -10,6 +10,7 @@ export { registerDrift } from './drift.js';
 export { registerFeatures } from './features.js';
 export { registerIndicators } from './indicators.js';
 export { lazyActions, type Handler, type Lazy, type Registration } from './lazy.js';
+export { registerMl } from './ml.js';
 export { registerOrders } from './orders.js';
 export { registerLive } from './live.js';
 export { registerPaper } from './paper.js';
