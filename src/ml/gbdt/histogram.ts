@@ -1,0 +1,65 @@
+/**
+ * Gradient histograms: per feature and bin, the sums of gradients, hessians and the row count
+ * of a leaf's rows, as triples [g, h, count] in one Float64Array laid out by FeatureBins.offset.
+ * A split builds the smaller child's histogram from its rows and derives the larger child's as
+ * parent minus smaller (LightGBM's subtraction trick), so each split reads only the smaller side.
+ */
+
+/**
+ * Adds `count` rows (ids in `rows` from `begin`) into `hist` for the listed features. `og` and
+ * `oh` hold the rows' gradients and hessians in the same order as `rows` (gathered once per
+ * leaf, so the inner loop reads them sequentially and only the bin column at random).
+ */
+export function buildHistogram(
+  hist: Float64Array,
+  binned: Uint8Array,
+  numRows: number,
+  features: Int32Array,
+  offset: Int32Array,
+  numBins: Uint16Array,
+  rows: Int32Array,
+  begin: number,
+  count: number,
+  og: Float64Array,
+  oh: Float64Array,
+  isAllRows: boolean,
+): void {
+  for (let k = 0; k < features.length; k++) {
+    const f = features[k] as number;
+    const base = (offset[f] as number) * 3;
+    hist.fill(0, base, base + ((numBins[f] as number) + 1) * 3);
+    const col = binned.subarray(f * numRows, (f + 1) * numRows);
+    if (isAllRows) {
+      // The root of an unbagged tree reads the column in order.
+      for (let i = 0; i < count; i++) {
+        const b = base + (col[i] as number) * 3;
+        hist[b] = (hist[b] as number) + (og[i] as number);
+        hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
+        hist[b + 2] = (hist[b + 2] as number) + 1;
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        const b = base + (col[rows[begin + i] as number] as number) * 3;
+        hist[b] = (hist[b] as number) + (og[i] as number);
+        hist[b + 1] = (hist[b + 1] as number) + (oh[i] as number);
+        hist[b + 2] = (hist[b + 2] as number) + 1;
+      }
+    }
+  }
+}
+
+/** `parent -= child` over the listed features: the parent's buffer becomes the sibling's histogram. */
+export function subtractHistogram(
+  parent: Float64Array,
+  child: Float64Array,
+  features: Int32Array,
+  offset: Int32Array,
+  numBins: Uint16Array,
+): void {
+  for (let k = 0; k < features.length; k++) {
+    const f = features[k] as number;
+    const base = (offset[f] as number) * 3;
+    const end = base + ((numBins[f] as number) + 1) * 3;
+    for (let i = base; i < end; i++) parent[i] = (parent[i] as number) - (child[i] as number);
+  }
+}
