@@ -8,7 +8,8 @@
  * from the stream's frame to each order's POST read by a loopback fake of Alpaca in a child
  * process (every symbol ordering, and sma-cross on random walks), against a 50 ms p99 target.
  * The service case loads `momentic serve` with 1,000 requests/s on two routes for 30 s each
- * (`-- --service-seconds N` for shorter runs).
+ * (`-- --service-seconds N` for shorter runs). The GBDT case trains 1,000,000 rows x 50 features against
+ * XGBoost's hist method and times scoring (`-- --gbdt-rows N` for fewer rows).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -22,6 +23,7 @@ import { runVectorizedBench } from './vectorized.js';
 import { runLiveLatencyBench } from './live-latency.js';
 import { runServiceBench, serviceSecondsFlag } from './service.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
+import { gbdtRowsFlag, runGbdtBench } from './gbdt.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -73,6 +75,8 @@ await runEngineBench({ symbols: engineSymbolsFlag(process.argv.slice(2)) });
 await runMinuteEngineBench();
 
 runVectorizedBench();
+
+runGbdtBench({ rows: gbdtRowsFlag(process.argv.slice(2)) });
 
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 
