@@ -154,7 +154,7 @@ describe('histograms', () => {
       const h = new Float64Array(bins.totalBins * 3);
       const og = Float64Array.from(ids, (r) => grad[r]!);
       const oh = Float64Array.from(ids, (r) => hess[r]!);
-      buildHistogram(h, binned, rows, features, bins.offset, bins.numBins, ids, 0, ids.length, og, oh, false);
+      buildHistogram(h, binned, cols, features, bins.offset, bins.numBins, ids, 0, ids.length, og, oh, false);
       return h;
     };
     const parent = build(all);

@@ -102,13 +102,12 @@ export function findBins(
   return { upper, numBins, offset, totalBins: total };
 }
 
-/** The binned matrix, column-major (feature f's bins are [f * rows, (f + 1) * rows)). */
+/** The binned matrix, row-major like `x` (row r's bins are [r * cols, (r + 1) * cols)). */
 export function binMatrix(x: Float64Array, rows: number, cols: number, bins: FeatureBins): Uint8Array {
   const out = new Uint8Array(rows * cols);
   for (let f = 0; f < cols; f++) {
     const u = bins.upper[f] as Float64Array;
-    const base = f * rows;
-    for (let r = 0; r < rows; r++) out[base + r] = binOf(u, x[r * cols + f] as number);
+    for (let i = f; i < out.length; i += cols) out[i] = binOf(u, x[i] as number);
   }
   return out;
 }

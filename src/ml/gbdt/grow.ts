@@ -19,6 +19,7 @@ export interface GrowOptions extends SplitConstraints {
 export class TreeLearner {
   readonly #binned: Uint8Array;
   readonly #n: number;
+  readonly #cols: number;
   readonly #bins: FeatureBins;
   readonly #o: GrowOptions;
   /** Row ids, each leaf's rows contiguous from leafBegin. */
@@ -41,6 +42,7 @@ export class TreeLearner {
   constructor(binned: Uint8Array, numRows: number, bins: FeatureBins, options: GrowOptions) {
     this.#binned = binned;
     this.#n = numRows;
+    this.#cols = bins.numBins.length;
     this.#bins = bins;
     this.#o = options;
     const L = options.numLeaves;
@@ -120,7 +122,7 @@ export class TreeLearner {
     this.#leafHist[0] = 0;
     const tree = new Tree(o.numLeaves);
     const b = this.#bins;
-    buildHistogram(this.#hist(0), this.#binned, this.#n, features, b.offset, b.numBins, rows, 0, count, this.#og, this.#oh, bag === null); // prettier-ignore
+    buildHistogram(this.#hist(0), this.#binned, this.#cols, features, b.offset, b.numBins, rows, 0, count, this.#og, this.#oh, bag === null); // prettier-ignore
     this.#findSplit(0, features);
     let numLeaves = 1;
     while (numLeaves < o.numLeaves) {
@@ -176,7 +178,8 @@ export class TreeLearner {
     // Stable partition of the leaf's rows: left rows compact in place, right rows via #tmp.
     const begin = this.leafBegin[leaf] as number;
     const count = this.leafCount[leaf] as number;
-    const col = this.#binned.subarray(f * this.#n, (f + 1) * this.#n);
+    const binned = this.#binned;
+    const cols = this.#cols;
     const missing = this.#bins.numBins[f] as number;
     const rows = this.rows;
     const tmp = this.#tmp;
@@ -186,7 +189,7 @@ export class TreeLearner {
     let nr = 0;
     for (let i = 0; i < count; i++) {
       const r = rows[begin + i] as number;
-      const bin = col[r] as number;
+      const bin = binned[r * cols + f] as number;
       if (bin <= t || (bin === missing && missingLeft)) rows[begin + nl++] = r;
       else tmp[nr++] = r;
     }
@@ -217,7 +220,7 @@ export class TreeLearner {
     const smallHist = right; // a fresh buffer id: ids 0..right-1 may still be held by other leaves
     const b = this.#bins;
     this.#gather(grad, hess, this.leafBegin[small] as number, this.leafCount[small] as number);
-    buildHistogram(this.#hist(smallHist), this.#binned, this.#n, features, b.offset, b.numBins, rows, this.leafBegin[small] as number, this.leafCount[small] as number, this.#og, this.#oh, false); // prettier-ignore
+    buildHistogram(this.#hist(smallHist), this.#binned, this.#cols, features, b.offset, b.numBins, rows, this.leafBegin[small] as number, this.leafCount[small] as number, this.#og, this.#oh, false); // prettier-ignore
     subtractHistogram(this.#hist(parentHist), this.#hist(smallHist), features, b.offset, b.numBins);
     this.#leafHist[small] = smallHist;
     this.#leafHist[large] = parentHist;

@@ -71,7 +71,7 @@ export function trainGbdt(params: Partial<GbdtParams>, train: GbdtDataset, optio
         : usable;
     const tree = learner.grow(grad, hess, bag, features, p.learning_rate);
     if (obj.renewQuantile !== undefined) renewLeaves(tree, learner, y, score, obj.renewQuantile, p.learning_rate);
-    addToTrainScores(tree, learner, binned, bins.numBins, n, score, inBag);
+    addToTrainScores(tree, learner, binned, bins.numBins, cols, score, inBag);
     trees.push(tree);
 
     if (valid !== undefined && validScore !== undefined) {
@@ -123,7 +123,7 @@ function addToTrainScores(
   l: TreeLearner,
   binned: Uint8Array,
   numBins: Uint16Array,
-  n: number,
+  cols: number,
   score: Float64Array,
   inBag: Uint8Array | undefined,
 ): void {
@@ -137,12 +137,12 @@ function addToTrainScores(
     }
   }
   if (inBag === undefined) return;
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < score.length; r++) {
     if (inBag[r] === 1) continue;
     let node = tree.numLeaves === 1 ? -1 : 0;
     while (node >= 0) {
       const f = tree.splitFeature[node] as number;
-      const bin = binned[f * n + r] as number;
+      const bin = binned[r * cols + f] as number;
       const left = bin <= (l.nodeBin[node] as number) || (bin === numBins[f] && tree.defaultLeft[node] === 1);
       node = (left ? tree.leftChild[node] : tree.rightChild[node]) as number;
     }
