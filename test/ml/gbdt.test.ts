@@ -66,6 +66,23 @@ describe('one split on four rows', () => {
   });
 });
 
+describe('min_data_in_leaf', () => {
+  // Regression on y = 0,0,0,5 (gradients 0,0,0,-5, hessians 1, lambda 1): the cut at 3.5 gains
+  // 25/2 - 25/5 = 7.5 with one row on its right, the cut at 2.5 gains 25/3 - 5 = 3.33.
+  // Binary on y = 0,0,0,1 from score 0 (gradients 0.5,0.5,0.5,-0.5, hessians 0.25): the cut at
+  // 3.5 gains 2.25/1.75 + 0.25/1.25 - 1/2 = 0.99, the cut at 2.5 gains 1/1.5 - 1/2 = 0.17.
+  it.each([
+    ['regression', [0, 0, 0, 5]],
+    ['binary', [0, 0, 0, 1]],
+  ] as const)('bounds the rows in each leaf (%s)', (objective, y) => {
+    const data = oneColumn([1, 2, 3, 4], [...y]);
+    const base = { ...STUMP, objective, min_sum_hessian_in_leaf: 0 };
+    expect(trainGbdt({ ...base, min_data_in_leaf: 1 }, data).trees[0]!.threshold[0]).toBe(3.5);
+    expect(trainGbdt({ ...base, min_data_in_leaf: 2 }, data).trees[0]!.threshold[0]).toBe(2.5);
+    expect(trainGbdt({ ...base, min_data_in_leaf: 3 }, data).trees[0]!.numLeaves).toBe(1);
+  });
+});
+
 describe('L1 regularization', () => {
   it('soft-thresholds a gradient sum by lambda_l1', () => {
     expect(thresholdL1(5, 2)).toBe(3);
@@ -154,7 +171,7 @@ describe('histograms', () => {
       const h = new Float64Array(bins.totalBins * 3);
       const og = Float64Array.from(ids, (r) => grad[r]!);
       const oh = Float64Array.from(ids, (r) => hess[r]!);
-      buildHistogram(h, binned, cols, features, bins.offset, bins.numBins, ids, 0, ids.length, og, oh, false);
+      buildHistogram(h, binned, cols, features, bins.offset, bins.numBins, ids, 0, ids.length, og, oh, false, true);
       return h;
     };
     const parent = build(all);

@@ -122,7 +122,7 @@ export class TreeLearner {
     this.#leafHist[0] = 0;
     const tree = new Tree(o.numLeaves);
     const b = this.#bins;
-    buildHistogram(this.#hist(0), this.#binned, this.#cols, features, b.offset, b.numBins, rows, 0, count, this.#og, this.#oh, bag === null); // prettier-ignore
+    buildHistogram(this.#hist(0), this.#binned, this.#cols, features, b.offset, b.numBins, rows, 0, count, this.#og, this.#oh, bag === null, o.countSource === 0); // prettier-ignore
     this.#findSplit(0, features);
     let numLeaves = 1;
     while (numLeaves < o.numLeaves) {
@@ -220,7 +220,7 @@ export class TreeLearner {
     const smallHist = right; // a fresh buffer id: ids 0..right-1 may still be held by other leaves
     const b = this.#bins;
     this.#gather(grad, hess, this.leafBegin[small] as number, this.leafCount[small] as number);
-    buildHistogram(this.#hist(smallHist), this.#binned, this.#cols, features, b.offset, b.numBins, rows, this.leafBegin[small] as number, this.leafCount[small] as number, this.#og, this.#oh, false); // prettier-ignore
+    buildHistogram(this.#hist(smallHist), this.#binned, this.#cols, features, b.offset, b.numBins, rows, this.leafBegin[small] as number, this.leafCount[small] as number, this.#og, this.#oh, false, this.#o.countSource === 0); // prettier-ignore
     subtractHistogram(this.#hist(parentHist), this.#hist(smallHist), features, b.offset, b.numBins);
     this.#leafHist[small] = smallHist;
     this.#leafHist[large] = parentHist;

@@ -24,6 +24,7 @@ export function buildHistogram(
   og: Float64Array,
   oh: Float64Array,
   isAllRows: boolean,
+  isCounting: boolean,
 ): void {
   const nf = features.length;
   const base3 = new Int32Array(nf);
@@ -34,6 +35,21 @@ export function buildHistogram(
     hist.fill(0, base, base + ((numBins[f] as number) + 1) * 3);
   }
   const isAllFeatures = nf === cols;
+  if (!isCounting) {
+    // The count slots stay 0: split search reads counts from elsewhere (SplitConstraints.countSource).
+    for (let i = 0; i < count; i++) {
+      const row = (isAllRows ? i : (rows[begin + i] as number)) * cols;
+      const g = og[i] as number;
+      const h = oh[i] as number;
+      for (let k = 0; k < nf; k++) {
+        const f = isAllFeatures ? k : (features[k] as number);
+        const b = (base3[k] as number) + (binned[row + f] as number) * 3;
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
+      }
+    }
+    return;
+  }
   for (let i = 0; i < count; i++) {
     const row = (isAllRows ? i : (rows[begin + i] as number)) * cols;
     const g = og[i] as number;

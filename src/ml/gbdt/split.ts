@@ -33,6 +33,13 @@ export interface SplitConstraints {
   readonly minDataInLeaf: number;
   readonly minSumHessianInLeaf: number;
   readonly minGainToSplit: number;
+  /**
+   * Where row counts come from: 0 the histograms' count slots; 1 the hessian sums (objectives
+   * whose hessian is 1 per row); 2 nowhere, when min_data_in_leaf <= 1 and
+   * min_sum_hessian_in_leaf > 0 already keep empty children out (a child with no rows has no
+   * hessian). 1 and 2 let histograms skip counting, a third of their work.
+   */
+  readonly countSource: 0 | 1 | 2;
 }
 
 /** The best split of one leaf, written into reused fields (no allocation per leaf). */
@@ -67,8 +74,12 @@ export function findBestSplit(
   out: SplitResult,
 ): void {
   out.reset();
-  const { lambdaL1: l1, lambdaL2: l2, minDataInLeaf: minData, minSumHessianInLeaf: minHess } = c;
-  if (count < 2 * minData || h < 2 * minHess) return;
+  const { lambdaL1: l1, lambdaL2: l2, minSumHessianInLeaf: minHess, countSource } = c;
+  // Without counts, "rows" below are hessian sums and only the hessian bound applies.
+  const minData = countSource === 2 ? 0 : c.minDataInLeaf;
+  const slot = countSource === 0 ? 2 : 1;
+  const rows = countSource === 0 ? count : h;
+  if (rows < 2 * minData || h < 2 * minHess) return;
   const parentGain = leafGain(g, h, l1, l2);
   let best = c.minGainToSplit > 0 ? c.minGainToSplit : 0;
   for (let k = 0; k < features.length; k++) {
@@ -79,7 +90,7 @@ export function findBestSplit(
     const mi = base + nb * 3;
     const gm = hist[mi] as number;
     const hm = hist[mi + 1] as number;
-    const cm = hist[mi + 2] as number;
+    const cm = hist[mi + slot] as number;
     const hasMissing = cm > 0;
     let gl = 0;
     let hl = 0;
@@ -88,9 +99,9 @@ export function findBestSplit(
       const i = base + b * 3;
       gl += hist[i] as number;
       hl += hist[i + 1] as number;
-      cl += hist[i + 2] as number;
+      cl += hist[i + slot] as number;
       // Missing rows right: left holds only bins <= b.
-      const cr = count - cl;
+      const cr = rows - cl;
       if (cl >= minData && hl >= minHess && cr >= minData && h - hl >= minHess && cl > 0 && cr > 0) {
         const gain = leafGain(gl, hl, l1, l2) + leafGain(g - gl, h - hl, l1, l2) - parentGain;
         if (gain > best) {
@@ -98,7 +109,7 @@ export function findBestSplit(
           out.gain = gain;
           out.feature = f;
           out.bin = b;
-          // With no missing rows here the default is the side with more rows.
+          // With no missing rows here the default is the side with more rows (or hessian).
           out.defaultLeft = !hasMissing && cl >= cr;
           out.leftG = gl;
           out.leftH = hl;
@@ -110,7 +121,7 @@ export function findBestSplit(
       const gl2 = gl + gm;
       const hl2 = hl + hm;
       const cl2 = cl + cm;
-      const cr2 = count - cl2;
+      const cr2 = rows - cl2;
       if (cl2 >= minData && hl2 >= minHess && cr2 >= minData && h - hl2 >= minHess && cr2 > 0) {
         const gain = leafGain(gl2, hl2, l1, l2) + leafGain(g - gl2, h - hl2, l1, l2) - parentGain;
         if (gain > best) {

@@ -39,6 +39,7 @@ export function trainGbdt(params: Partial<GbdtParams>, train: GbdtDataset, optio
     minDataInLeaf: p.min_data_in_leaf,
     minSumHessianInLeaf: p.min_sum_hessian_in_leaf,
     minGainToSplit: p.min_gain_to_split,
+    countSource: p.objective !== 'binary' ? 1 : p.min_data_in_leaf <= 1 && p.min_sum_hessian_in_leaf > 0 ? 2 : 0,
   });
   const bagRng = new Rng(p.seed + 1);
   const featureRng = new Rng(p.seed + 2);
