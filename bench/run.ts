@@ -10,6 +10,8 @@
  * The tree-scoring case scores a 100-tree forest over 1,000,000 rows (`-- --tree-rows N` for
  * fewer). The service case loads `momentic serve` with 1,000 requests/s on two routes for 30 s each
  * (`-- --service-seconds N` for shorter runs).
+ * The GBDT case trains 1,000,000 rows x 50 features against XGBoost's hist method and times
+ * scoring (`-- --gbdt-rows N` for fewer rows).
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -24,6 +26,7 @@ import { runLiveLatencyBench } from './live-latency.js';
 import { runServiceBench, serviceSecondsFlag } from './service.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 import { rowsFlag as treeRowsFlag, runTreeScoringBench } from './tree-scoring.js';
+import { gbdtRowsFlag, runGbdtBench } from './gbdt.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -77,6 +80,7 @@ await runMinuteEngineBench();
 runVectorizedBench();
 
 runTreeScoringBench({ rows: treeRowsFlag(process.argv.slice(2)) });
+runGbdtBench({ rows: gbdtRowsFlag(process.argv.slice(2)) });
 
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 

@@ -1,0 +1,12 @@
+export { trainGbdt, type TrainOptions } from './train.js';
+export { GbdtModel, type GbdtModelFields } from './model.js';
+export { ARTIFACT_FORMAT, ARTIFACT_VERSION, type GbdtArtifact, type GbdtTreeJson } from './artifact.js';
+export { DEFAULT_PARAMS, OBJECTIVES, resolveParams, type GbdtParams, type Objective } from './params.js';
+export type { GbdtDataset } from './dataset.js';
+export { binOf, binUpperBounds, findBins, binMatrix, type FeatureBins } from './binning.js';
+export { buildHistogram, subtractHistogram } from './histogram.js';
+export { findBestSplit, leafGain, leafOutput, thresholdL1, SplitResult, type SplitConstraints } from './split.js';
+export { binaryLogloss, objectiveFor, quantileOf, sigmoid, type ObjectiveFunction } from './objectives.js';
+export { Tree } from './tree.js';
+export { TreeLearner, type GrowOptions } from './grow.js';
+export { Rng } from './rng.js';
