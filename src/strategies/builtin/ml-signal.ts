@@ -216,6 +216,10 @@ export const mlSignal = defineStrategy({
         }
         if (changes.size > 0) ctx.targetWeights(changes);
       },
+      onOrderRejected(_ctx, rejection) {
+        // The target was not reached: forget it, so the next bar's decision places it again.
+        targets.delete(rejection.symbol);
+      },
     };
   },
 });
