@@ -45,7 +45,7 @@ const params = z.object({
     .min(0)
     .default(0.1)
     .describe(
-      "re-target a held position when its weight moves by more than this (in units of the symbol's share of equity), >= 0",
+      're-target a held position when its bet size (before the split over symbols) moves by more than this, >= 0',
     ),
   benchmark: z
     .string()
