@@ -4,7 +4,9 @@
  * folders it may reach; anything else (and any folder the matrix does not know) is an error.
  * In words:
  * - core imports nothing; calendar and config only core (and calendar);
- * - analytics and strategies stay pure: core, calendar, analytics and the strategy API;
+ * - analytics and strategies stay pure: core, calendar, analytics and the strategy API (strategies
+ *   also reach ml/, whose models ml-signal scores; ml/ must not
+ *   import strategies back);
  * - the engine (the kernel every mode shares) reaches no venue, no simulated exchange, no
  *   store and no orchestration: it knows ports only;
  * - venues never import strategies; execution and the store implement engine ports;
@@ -23,7 +25,7 @@ export const ALLOWED = {
   config: [...PURE],
   data: [...PURE, 'config'],
   analytics: [...PURE],
-  strategies: [...PURE, 'analytics'],
+  strategies: [...PURE, 'analytics', 'ml'],
   portfolio: [...PURE],
   risk: [...PURE, 'config', 'portfolio', 'engine'],
   engine: [...PURE, 'analytics', 'strategies', 'portfolio'],

@@ -12,4 +12,5 @@ export { intradayMeanReversion, type IntradayMeanReversionParams } from './built
 export { swingTrend, type SwingTrendParams } from './builtin/swing-trend.js';
 export { bollingerReversion, type BollingerReversionParams } from './builtin/bollinger-reversion.js';
 export { donchianBreakout, type DonchianBreakoutParams } from './builtin/donchian-breakout.js';
+export { mlSignal, betSize, type MlSignalParams } from './builtin/ml-signal.js';
 export * from './components/index.js';

@@ -4,6 +4,7 @@ import { bollingerReversion } from './builtin/bollinger-reversion.js';
 import { donchianBreakout } from './builtin/donchian-breakout.js';
 import { emaCross } from './builtin/ema-cross.js';
 import { intradayMeanReversion } from './builtin/intraday-mean-reversion.js';
+import { mlSignal } from './builtin/ml-signal.js';
 import { pairsMeanReversion } from './builtin/pairs-mean-reversion.js';
 import { pairsMomentum } from './builtin/pairs-momentum.js';
 import { smaCross } from './builtin/sma-cross.js';
@@ -25,6 +26,7 @@ const DEFINITIONS: ReadonlyMap<string, StrategyDefinition> = new Map(
     swingTrend as StrategyDefinition,
     bollingerReversion as StrategyDefinition,
     donchianBreakout as StrategyDefinition,
+    mlSignal as StrategyDefinition,
   ].map((d) => [d.name, d] as const),
 );
 

@@ -37,7 +37,7 @@ describe('momentic/import-direction lint rule (STYLE.md)', () => {
       'src/strategies/a.ts',
       "import { e } from '../execution/exchange.js';\nexport const y = e;\n",
     );
-    expect(msgs[0]).toContain('src/strategies/ may import only core/, calendar/, analytics/, strategies/');
+    expect(msgs[0]).toContain('src/strategies/ may import only core/, calendar/, analytics/, ml/, strategies/');
   });
 
   it('stops venues from importing strategies', async () => {

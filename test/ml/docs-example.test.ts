@@ -1,5 +1,11 @@
-/** docs/ml/labels-and-cv.md's worked example, recomputed: the JSON block after `<!-- worked-example -->`. */
-import { readFileSync } from 'node:fs';
+/**
+ * The worked examples of the ML pages, recomputed: docs/ml/labels-and-cv.md's JSON block after
+ * `<!-- worked-example -->`, and docs/ml.md's script after `<!-- ml-example -->`, run as the page
+ * shows it, printing the lines the page quotes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainSplits } from '../../src/ml/cv/explain.js';
@@ -7,6 +13,7 @@ import { purgedKFold } from '../../src/ml/cv/k-fold.js';
 import { returnAttributionWeights } from '../../src/ml/labels/return-attribution.js';
 import { tripleBarrierLabels } from '../../src/ml/labels/triple-barrier.js';
 import { averageUniqueness, concurrency } from '../../src/ml/labels/uniqueness.js';
+import { cli, tempDir } from '../support/cli.js';
 import { REPO } from '../support/paths.js';
 
 const DOC = readFileSync(join(REPO, 'docs/ml/labels-and-cv.md'), 'utf8');
@@ -68,4 +75,44 @@ describe('docs/ml/labels-and-cv.md worked example', () => {
     expect(flat).toContain(`_${fold0.purged[0]!.reason}_`);
     expect(flat).toContain(`_${fold0.embargoed[0]!.reason}_`);
   });
+});
+
+describe('docs/ml.md worked example (label, train, backtest ml-signal)', () => {
+  it('prints the numbers the page quotes, and its run file gives the same run through the CLI', async () => {
+    const page = readFileSync(join(REPO, 'docs/ml.md'), 'utf8');
+    const at = page.indexOf('<!-- ml-example -->');
+    expect(at).toBeGreaterThan(0);
+    const rest = page.slice(at);
+    const code = /```ts\n([\s\S]*?)```/.exec(rest)![1]!;
+    const printed = /```text\n([\s\S]*?)```/.exec(rest)![1]!;
+    // The page imports './src/...' from a checkout's root (an ES module package); here the script
+    // runs from a temp folder, as an .mts file to stay an ES module.
+    const script = join(mkdtempSync(join(tmpdir(), 'momentic-ml-doc-')), 'example.mts');
+    writeFileSync(script, code.replaceAll("from './src/", `from '${join(REPO, 'src')}/`));
+    const out = execFileSync(join(REPO, 'node_modules', '.bin', 'tsx'), [script], { encoding: 'utf8', cwd: REPO });
+    expect(out).toBe(printed);
+    // The page's run file gives the same run through the CLI, from the model the script saved.
+    const runFile = /```yaml\n([\s\S]*?)```/.exec(page.slice(page.indexOf('<!-- ml-example-run-file -->')))![1]!;
+    const home = tempDir('momentic-ml-doc-run-');
+    writeFileSync(
+      join(home, 'ml-example.yaml'),
+      runFile.replace('/tmp/momentic-ml-example.json', join(tmpdir(), 'momentic-ml-example.json')),
+    );
+    const r = await cli([
+      '--home',
+      home,
+      '--json',
+      'backtest',
+      '--config',
+      join(home, 'ml-example.yaml'),
+      '--no-ledger',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = (JSON.parse(r.stdout) as { metrics: { trades: number; total_return: number; sharpe: number } }).metrics;
+    const [, trades, ret, sharpe] = /trades (\d+), total return (-?[\d.]+)%, Sharpe (-?[\d.]+)/.exec(printed)!;
+    expect(m.trades).toBe(Number(trades));
+    expect((m.total_return * 100).toFixed(2)).toBe(ret);
+    expect(m.sharpe.toFixed(2)).toBe(sharpe);
+    expect(page).toContain(`same ${trades} trades for the same ${ret}%`);
+  }, 120_000);
 });
