@@ -33,7 +33,7 @@ export const ALLOWED = {
   venues: [...PURE, 'config', 'data', 'engine'],
   store: [...PURE, 'config', 'portfolio', 'engine'],
   backtest: [...DOMAIN, 'store'],
-  ml: [...PURE, 'config', 'data', 'analytics', 'strategies'],
+  ml: [...PURE, 'config', 'data', 'analytics'],
   universe: [...PURE, 'config', 'data', 'venues'],
   orchestration: BELOW_ORCHESTRATION,
   server: [...BELOW_ORCHESTRATION, 'orchestration'],

@@ -40,6 +40,21 @@ describe('momentic/import-direction lint rule (STYLE.md)', () => {
     expect(msgs[0]).toContain('src/strategies/ may import only core/, calendar/, analytics/, ml/, strategies/');
   });
 
+  it('lets strategies score ml models, and keeps ml from importing strategies back (no cycle)', async () => {
+    expect(
+      await problems(
+        'src/strategies/builtin/ml-signal.ts',
+        "import { m } from '../../ml/signal-model.js';\nexport const y = m;\n",
+      ),
+    ).toEqual([]);
+    const msgs = await problems(
+      'src/ml/gbdt/train.ts',
+      "import { s } from '../../strategies/api.js';\nexport const y = s;\n",
+    );
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain('reaches src/strategies/');
+  });
+
   it('stops venues from importing strategies', async () => {
     const msgs = await problems('src/venues/alpaca/mapper.ts', "export { s } from '../../strategies/api.js';\n");
     expect(msgs).toEqual([
