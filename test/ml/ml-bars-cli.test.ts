@@ -42,6 +42,11 @@ describe('ml on the synthetic universe', () => {
     expect(cv.stdout).toMatch(/embargoed samples \d+-\d+ .*embargoed:/);
     expect(cv.stdout).toContain('features: ret_1d, ret_5d, ret_20d, rsi_14, rvol_20');
 
+    // On a terminal the splits tick a progress bar on stderr (done/total).
+    const tty = await cli(['--home', home, 'ml', 'cv', ...FLAGS], { cwd: home, isTTY: true });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('3/3');
+
     const tr = await run(['ml', 'train', ...FLAGS, '--name', 'bars', '--json']);
     expect(tr.code, tr.stderr).toBe(0);
     const out = JSON.parse(tr.stdout) as { id: string; folds: { train: number; test: number; purged: number }[] };

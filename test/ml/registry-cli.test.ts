@@ -112,6 +112,11 @@ describe('ml train | promote on planted data', () => {
       await ledger.close();
     }
 
+    // Stages only move up (or to retired), whatever the gates say.
+    const down = await run(['ml', 'promote', 'real-v1', '--to', 'staging']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('is production: promoting it to staging is not a move up');
+
     const ls = await run(['ml', 'ls']);
     expect(ls.stdout).toMatch(/real-v1\s+production/);
     expect(ls.stdout).toMatch(/noise-v1\s+candidate/);

@@ -64,13 +64,19 @@ export function recipeOf(ctx: CommandContext, opts: Record<string, unknown>): Re
       });
     }
     const horizon = Number(opts.horizon ?? 1);
+    if (!Number.isInteger(horizon) || horizon < 1) {
+      throw new UsageError('USAGE_INVALID_OPTION', `--horizon ${String(opts.horizon)} is not a whole number >= 1`, {
+        hint: 'pass the label span in time steps of the CSV, e.g. --horizon 5 for 5-step labels',
+        context: { flag: '--horizon', value: String(opts.horizon) },
+      });
+    }
     return {
       input: {
         file: resolve(ctx.io.cwd, input),
         labelColumn,
         timeColumn,
         ...(str(opts.returnColumn) === undefined ? {} : { returnColumn: str(opts.returnColumn)! }),
-        horizon: Number.isInteger(horizon) && horizon >= 1 ? horizon : 1,
+        horizon,
       },
       features,
       cv,
