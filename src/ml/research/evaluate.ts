@@ -67,13 +67,12 @@ function take(d: MlDataset, idx: Int32Array): { x: Float64Array; y: Float64Array
   return { x, y };
 }
 
-const orNaN = (f: () => number): number => {
-  try {
-    return f();
-  } catch {
-    return NaN;
-  }
-};
+/** AUC is defined only when both classes occur (a short test block may hold one): else NaN. */
+function aucOrNaN(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let ones = 0;
+  for (let i = 0; i < y.length; i++) ones += y[i] === 1 ? 1 : 0;
+  return ones === 0 || ones === y.length ? NaN : auc(y, p);
+}
 
 /** Strategy returns per time step: the mean over the step's samples of sign(p - 0.5) · ret. */
 export function strategyReturns(d: MlDataset, p: ArrayLike<number>): Float64Array {
@@ -120,9 +119,9 @@ export function evaluate(d: MlDataset, plan: CvPlan, learner: LearnerSpec, onSpl
       test: s.test.length,
       purged: s.purged.length,
       embargoed: s.embargoed.length,
-      auc: orNaN(() => auc(te.y, p)),
-      logloss: orNaN(() => logLoss(te.y, p)),
-      ic: orNaN(() => informationCoefficient(p, r)),
+      auc: aucOrNaN(te.y, p),
+      logloss: logLoss(te.y, p),
+      ic: informationCoefficient(p, r),
       mdi: Array.from(m.mdi()),
     });
     onSplit?.();
@@ -145,9 +144,9 @@ export function evaluate(d: MlDataset, plan: CvPlan, learner: LearnerSpec, onSpl
     features: d.names,
     folds,
     pooled,
-    auc: orNaN(() => auc(d.y, pooled)),
-    logloss: orNaN(() => logLoss(d.y, pooled)),
-    ic: orNaN(() => informationCoefficient(pooled, d.ret)),
+    auc: aucOrNaN(d.y, pooled),
+    logloss: logLoss(d.y, pooled),
+    ic: informationCoefficient(pooled, d.ret),
     returns,
     pathSharpes,
   };
