@@ -213,6 +213,24 @@ export const configSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64),
     }),
   }),
+  /** Machine-learning models (docs/ml/registry.md). */
+  ml: z.strictObject({
+    /** `momentic ml promote`: a model moves up a stage only when it passes every gate. */
+    gates: z.strictObject({
+      /** Pooled out-of-sample AUC of the CV predictions, at least. */
+      min_auc: z.number().min(0).max(1),
+      /** Out-of-sample information coefficient (Spearman, prediction vs label return), at least. */
+      min_ic: z.number().min(-1).max(1),
+      /** Deflated Sharpe ratio of the out-of-sample strategy over the search's trials, at least. */
+      min_dsr: z.number().min(0).max(1),
+      /** Probability of backtest overfitting of the search (CSCV over the trials' CPCV returns), at most. */
+      max_pbo: z.number().min(0).max(1),
+      /** Top-k features by MDI compared across folds. */
+      stability_top_k: z.number().int().min(1),
+      /** Mean pairwise Jaccard similarity of the folds' top-k feature sets, at least. */
+      min_feature_jaccard: z.number().min(0).max(1),
+    }),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -318,4 +336,7 @@ export const DEFAULTS: Config = {
     hang_after: '2m',
   },
   serve: { port: 8750, rate_limit: { max: 1200, window: '1m' }, heartbeat_max_age: '30s', jobs: { concurrency: 1 } },
+  ml: {
+    gates: { min_auc: 0.52, min_ic: 0.02, min_dsr: 0.95, max_pbo: 0.5, stability_top_k: 3, min_feature_jaccard: 0.5 },
+  },
 };

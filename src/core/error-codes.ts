@@ -211,6 +211,11 @@ export const ERROR_CODES = {
     summary:
       'a session and its replay through the backtester differ: a signal or an order, or a fill past the slippage tolerance',
   },
+  ML_GATE_FAILED: {
+    kind: 'risk',
+    summary:
+      'a model failed a promotion gate (ml.gates.*): out-of-sample AUC or IC, deflated Sharpe, PBO or feature stability; its stage is unchanged',
+  },
   // internal (exit 1)
   INTERNAL: { kind: 'internal', summary: 'a bug in momentic; please report it with the command and the log' },
 } as const satisfies Record<string, CodeInfo>;

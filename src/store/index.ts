@@ -8,3 +8,5 @@ export * from './scheduler-types.js';
 export * from './pipeline-types.js';
 export * from './admin-types.js';
 export * from './token-types.js';
+export * from './model-types.js';
+export type { StageMove } from './models-repo.js';

@@ -6,6 +6,8 @@ import { describeTarget, ledgerTarget, openPostgres, type LedgerTarget } from '.
 import * as admin from './admin-repo.js';
 import type { AdminAck, AdminCommand, AdminCommandStatus, NewAdminCommand, NodeHeartbeat } from './admin-types.js';
 import * as fills from './fills-repo.js';
+import * as models from './models-repo.js';
+import type { ModelFilter, ModelSummary, ModelVersion, NewModelVersion } from './model-types.js';
 import * as journal from './journal-repo.js';
 import { writeJournalBatch } from './journal-batch.js';
 import { writeJournalSqlite } from './journal-sqlite.js';
@@ -174,6 +176,17 @@ export interface LedgerStore {
   /** Records that a request carried the token. */
   touchToken(id: string, ts: number): Promise<void>;
 
+  /** Registers a new version of a model as a candidate (docs/ml/registry.md), audited. */
+  registerModel(model: NewModelVersion, actor?: string): Promise<ModelVersion>;
+  getModel(id: string): Promise<ModelVersion | undefined>;
+  /** Versions newest first, without their artifacts. */
+  listModels(filter?: ModelFilter): Promise<ModelSummary[]>;
+  /**
+   * Moves a version's stage with its audit entry (LEDGER_NOT_FOUND for an unknown id); moving one
+   * to production retires the name's previous production version.
+   */
+  setModelStage(id: string, move: models.StageMove): Promise<ModelVersion>;
+
   close(): Promise<void>;
 }
 
@@ -284,6 +297,10 @@ class SqlLedger implements LedgerStore {
   listTokens = () => tokens.listTokens(this.#db);
   revokeToken = (id: string, ts: number) => tokens.revokeToken(this.#db, id, ts);
   touchToken = (id: string, ts: number) => tokens.touchToken(this.#db, id, ts);
+  registerModel = (m: NewModelVersion, actor?: string) => models.registerModel(this.#db, m, actor);
+  getModel = (id: string) => models.getModel(this.#db, id);
+  listModels = (f?: ModelFilter) => models.listModels(this.#db, f);
+  setModelStage = (id: string, move: models.StageMove) => models.setModelStage(this.#db, id, move);
 
   #closed = false;
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { pipelineMigration } from './migration-pipeline.js';
+import { modelsMigration } from './migration-models.js';
 import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
 import { serviceMigration } from './migration-service.js';
@@ -190,6 +191,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0003_pipeline': pipelineMigration(),
     '0004_service': serviceMigration(),
     '0005_admin': adminMigration(dialect),
+    '0006_models': modelsMigration(),
   };
 }
 

@@ -205,6 +205,29 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** A registered model version (docs/ml/registry.md); JSON columns are text. */
+export interface MlModelsTable {
+  id: string;
+  name: string;
+  version: number;
+  stage: string;
+  kind: string;
+  artifact: string;
+  features: string;
+  feature_hash: string;
+  label: string;
+  data_range: string;
+  cv: string;
+  folds: string;
+  path_sharpes: string;
+  evaluation: string;
+  trials: number;
+  code_version: string;
+  created_at: number;
+  promoted_at: number | null;
+  stage_history: string;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -221,4 +244,5 @@ export interface LedgerTables {
   node_heartbeats: NodeHeartbeatsTable;
   admin_commands: AdminCommandsTable;
   api_tokens: ApiTokensTable;
+  ml_models: MlModelsTable;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../src/core/order.js';
-import { createLedger, type LedgerStore, type RunRecording } from '../../src/store/index.js';
+import { createLedger, type LedgerStore, type NewModelVersion, type RunRecording } from '../../src/store/index.js';
 import { prng } from '../portfolio/support.js';
 import type { Backend } from './backends.js';
 
@@ -48,17 +48,17 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0005_admin; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0006_models; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
-          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0004_service', '0005_admin'],
-          version: '0005_admin',
+          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0004_service', '0005_admin', '0006_models'],
+          version: '0006_models',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0005_admin' });
+        expect(second.migration).toEqual({ applied: [], version: '0006_models' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -66,8 +66,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 5]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0005_admin', '0005_admin']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 6]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0006_models', '0006_models']);
         await Promise.all(both.map((l) => l.close()));
       });
 
@@ -700,6 +700,101 @@ export function ledgerContract(backend: Backend): void {
         expect((await ledger.getToken('tok-u'))?.lastUsedAt).toBeUndefined();
         await ledger.touchToken('tok-u', T0 + 60_000);
         expect((await ledger.getToken('tok-u'))?.lastUsedAt).toBe(T0 + 60_000);
+      });
+    });
+
+    describe('model registry', () => {
+      const model = (name: string, o: Partial<NewModelVersion> = {}): NewModelVersion => ({
+        name,
+        kind: 'gbdt',
+        artifact: '{"format":"momentic-gbdt"}',
+        features: ['ret_1', 'vol_20'],
+        featureHash: 'abc123',
+        label: { kind: 'fixed', horizon: 5 },
+        dataRange: { from: '2020-01-01', to: '2020-12-31', samples: 250 },
+        cv: { method: 'cpcv', groups: 6, testGroups: 2, embargo: 0.01 },
+        folds: [{ split: 0, auc: 0.61, logloss: 0.68, ic: 0.12 }],
+        pathSharpes: [0.11, -0.02, 0.07],
+        evaluation: { auc: 0.6, returns: [0.01, -0.005] },
+        trials: 12,
+        codeVersion: '1.2.3',
+        createdAt: T0,
+        ...o,
+      });
+
+      it('registers versions of a name as candidates, numbered 1, 2, ... with their id', async () => {
+        const a = await ledger.registerModel(model('alpha'), 'tester');
+        const b = await ledger.registerModel(model('alpha', { createdAt: T0 + 1 }));
+        expect([a.id, a.version, a.stage, b.id, b.version]).toEqual(['alpha-v1', 1, 'candidate', 'alpha-v2', 2]);
+        expect(await ledger.getModel('alpha-v1')).toEqual({
+          ...model('alpha'),
+          id: 'alpha-v1',
+          version: 1,
+          stage: 'candidate',
+          stageHistory: [{ from: null, to: 'candidate', at: T0, actor: 'tester' }],
+        });
+        expect(await ledger.getModel('alpha-v9')).toBeUndefined();
+        const listed = await ledger.listModels({ name: 'alpha' });
+        expect(listed.map((m) => m.id)).toEqual(['alpha-v2', 'alpha-v1']);
+        expect(listed[0]).not.toHaveProperty('artifact');
+        expect(listed[0]?.pathSharpes).toEqual([0.11, -0.02, 0.07]);
+      });
+
+      it('refuses a name the registry cannot use as an id prefix', async () => {
+        expect(await codeOf(ledger.registerModel(model('bad name')))).toBe('USAGE_INVALID_OPTION');
+      });
+
+      it('moves stages with history and audit; production retires the previous production version', async () => {
+        await ledger.registerModel(model('beta'));
+        await ledger.registerModel(model('beta', { createdAt: T0 + 1 }));
+        await ledger.setModelStage('beta-v1', { to: 'production', at: T0 + 10, actor: 'ops', reason: 'gates passed' });
+        const staged = await ledger.setModelStage('beta-v2', { to: 'staging', at: T0 + 20, actor: 'ops' });
+        expect([staged.stage, staged.promotedAt]).toEqual(['staging', T0 + 20]);
+        const prod = await ledger.setModelStage('beta-v2', {
+          to: 'production',
+          at: T0 + 30,
+          actor: 'ops',
+          detail: { gates: { auc: 0.6 } },
+        });
+        expect(prod.stageHistory.map((h) => `${h.from}>${h.to}@${h.at - T0}`)).toEqual([
+          'null>candidate@1',
+          'candidate>staging@20',
+          'staging>production@30',
+        ]);
+        const old = await ledger.getModel('beta-v1');
+        expect(old?.stage).toBe('retired');
+        expect(old?.stageHistory.at(-1)).toEqual({
+          from: 'production',
+          to: 'retired',
+          at: T0 + 30,
+          actor: 'ops',
+          reason: 'replaced by beta-v2',
+        });
+        expect((await ledger.listModels({ stage: 'production' })).map((m) => m.id)).toEqual(['beta-v2']);
+        const log = (await ledger.auditLog(50)).filter((e) => e.action === 'ml.stage' && e.subject?.startsWith('beta'));
+        expect(log.map((e) => `${e.subject}:${String(e.detail?.from)}>${String(e.detail?.to)}`).sort()).toEqual([
+          'beta-v1:candidate>production',
+          'beta-v1:production>retired',
+          'beta-v2:candidate>staging',
+          'beta-v2:staging>production',
+        ]);
+        expect(log.find((e) => e.detail?.to === 'production' && e.subject === 'beta-v2')?.detail?.gates).toEqual({
+          auc: 0.6,
+        });
+      });
+
+      it('names an unknown model and an unknown stage', async () => {
+        expect(await codeOf(ledger.setModelStage('nope-v1', { to: 'staging', at: T0, actor: 'x' }))).toBe(
+          'LEDGER_NOT_FOUND',
+        );
+        await ledger.registerModel(model('gamma'));
+        const bad = { to: 'live' as 'staging', at: T0, actor: 'x' };
+        expect(await codeOf(ledger.setModelStage('gamma-v1', bad))).toBe('USAGE_INVALID_OPTION');
+      });
+
+      it('registrations racing for a name get distinct versions', async () => {
+        const got = await Promise.all([1, 2, 3].map((i) => ledger.registerModel(model('race', { createdAt: T0 + i }))));
+        expect(got.map((m) => m.version).sort()).toEqual([1, 2, 3]);
       });
     });
 

@@ -16,7 +16,7 @@ export interface Objective {
 }
 
 export interface ImportedModel {
-  readonly format: 'xgboost-json' | 'lightgbm-text';
+  readonly format: 'xgboost-json' | 'lightgbm-text' | 'momentic-gbdt';
   /** The library's arithmetic: XGBoost reads features and adds leaves in float32, LightGBM in double. */
   readonly precision: 'float32' | 'float64';
   readonly objective: Objective;

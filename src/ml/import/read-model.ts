@@ -1,12 +1,13 @@
 /**
  * Opens a model file and picks its reader from the content, never the file name: XGBoost JSON
  * (an object with `learner`), LightGBM text (first line `tree`). A new format (momentic's own
- * GBDT artifact) joins by adding a `ModelReader` to READERS.
+ * GBDT artifact, and the models of the registry through it) joins by adding a `ModelReader` to READERS.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { DataError } from '../../core/errors.js';
 import { isLightgbmText, readLightgbmText } from './lightgbm-text.js';
-import { type ImportedModel, invalidModel } from './model.js';
+import { type ImportedModel, invalidModel, unsupportedModel } from './model.js';
+import { isMomenticGbdt, readMomenticGbdt } from './momentic-gbdt.js';
 import { isXgboostJson, readXgboostJson } from './xgboost-json.js';
 
 /** One model format: how to recognise its text (and parsed JSON, when it is JSON), and read it. */
@@ -27,6 +28,23 @@ export const READERS: readonly ModelReader[] = [
     format: 'lightgbm-text',
     matches: (text) => isLightgbmText(text),
     read: (text, _j, f) => readLightgbmText(text, f),
+  },
+  {
+    format: 'momentic-gbdt',
+    matches: (_t, json) => isMomenticGbdt(json),
+    read: (_t, json, f) => readMomenticGbdt(json, f),
+  },
+  {
+    // `ml train --model logistic` registers a linear model: not a tree model ml predict scores.
+    format: 'momentic-logistic',
+    matches: (_t, json) => (json as { format?: unknown } | undefined)?.format === 'momentic-logistic',
+    read: (_t, _j, f) => {
+      throw unsupportedModel(
+        f,
+        'a momentic logistic model is linear, not a tree model',
+        'train with --model gbdt to score it with ml predict',
+      );
+    },
   },
 ];
 
