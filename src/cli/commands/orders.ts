@@ -1,5 +1,6 @@
 import type { OrderStatus } from '../../core/enums.js';
 import { formatTable } from '../../core/text-table.js';
+import { toLedgerOrder } from '../../server/schemas/ledger.js';
 import { runNotFound } from '../../store/runs-repo.js';
 import type { LedgerOrder } from '../../store/types.js';
 import type { CommandContext } from '../context.js';
@@ -11,27 +12,12 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 /** A number for the table: at most 8 decimals (float noise such as 250.56522000000004 dropped; --json keeps it). */
 const n = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '' : String(Number(x.toFixed(8))));
 
-function orderJson(o: LedgerOrder) {
-  return {
-    run_id: o.runId,
-    client_order_id: o.clientOrderId,
-    venue_order_id: o.venueOrderId ?? null,
-    symbol: o.symbol,
-    side: o.side,
-    type: o.type,
-    qty: o.qty,
-    limit_price: o.limitPrice ?? null,
-    stop_price: o.stopPrice ?? null,
-    tif: o.tif,
-    status: o.status,
-    filled_qty: o.filledQty,
-    avg_price: Number.isNaN(o.avgPrice) ? null : o.avgPrice,
-    fees: o.fees,
-    reason: o.reason ?? null,
-    sent: o.sent,
-    created_at: isoUtc(o.createdAt),
-    updated_at: isoUtc(o.updatedAt),
-  };
+/** What `GET /api/orders` adds to an order of `orders ls --json`. */
+const API_ONLY = new Set(['strategy', 'tag', 'sent_at']);
+
+/** An order as `GET /api/orders` answers it, in the same key order, less API_ONLY. */
+function orderJson(o: LedgerOrder): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(toLedgerOrder(o)).filter(([k]) => !API_ONLY.has(k)));
 }
 
 /** `momentic orders ls`: orders in the ledger, most recent first, filtered by run, status and symbol. */
