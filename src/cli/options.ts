@@ -1,4 +1,4 @@
-import { parseDayNumber, type IsoDate } from '../core/dates.js';
+import { formatInstant, parseDayNumber, type IsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 
 /** A `YYYY-MM-DD` flag value, or a UsageError naming the flag. */
@@ -36,10 +36,8 @@ export function timestampFlag(value: string, flag: string): number {
   return ms;
 }
 
-/** ISO-8601 UTC without milliseconds: `2024-07-03T13:30:00Z`. */
-export function isoUtc(ts: number): string {
-  return new Date(ts).toISOString().replace('.000Z', 'Z');
-}
+/** ISO-8601 UTC without milliseconds when they are zero: `2024-07-03T13:30:00Z`. */
+export const isoUtc = formatInstant;
 
 export interface NumberRule {
   readonly integer?: boolean;

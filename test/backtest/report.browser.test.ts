@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../src/backtest/metrics.js';
 import { renderReport } from '../../src/backtest/report.js';
@@ -15,17 +16,6 @@ import { baseRecord, richRecord, tinyRecord } from './results-fixture.js';
  * chart: each chart's screenshot must contain the colours of its series, not only the grid.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** Where the full-page screenshot goes, for a person to look at. */
 const SCREENSHOT = join(tmpdir(), 'momentic-report.png');
 
@@ -39,12 +29,9 @@ const errors: string[] = [];
 const requests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  }
   const record = richRecord();
   writeFileSync(file, renderReport(record, computeMetrics(record)));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   decoder = await browser.newPage();
   page.on('console', (m) => {

@@ -9,9 +9,10 @@
  * kill-switch event, through the feed) and the audit log holds the command with the operator's
  * token. Any console error fails the test; screenshots go to test-artifacts/dashboard-session/.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSessionService, type SessionService } from '../../src/cli/commands/session-serve.js';
 import { DEFAULTS } from '../../src/config/schema.js';
@@ -24,8 +25,6 @@ import { createLedger } from '../../src/store/ledger.js';
 import { tempDir } from '../support/cli.js';
 import { REPO, SHARED_DATA } from '../support/paths.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']; // prettier-ignore
 const ARTIFACTS = join(REPO, 'test-artifacts', 'dashboard-session');
 /** Warm-up bars (replayed at once), then live bars at SPEED times real time: 1-minute bars every 100 ms. */
 const WARMUP = 40;
@@ -66,9 +65,6 @@ const published = new Map<string, number>();
 const errors: { text: string; url: string }[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  }
   home = tempDir('momentic-dashboard-session-');
   const lines = readFileSync(join(SHARED_DATA, '2006-01-02-volume-min-001.txt'), 'utf8').split('\n');
   const file = join(home, 'fdax.txt');
@@ -111,7 +107,7 @@ beforeAll(async () => {
     broadcast: served.broadcast,
   });
   session.catch(() => undefined);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 

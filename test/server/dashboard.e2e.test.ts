@@ -8,9 +8,10 @@
  * paper session, is dashboard-session.e2e.test.ts's. Any console error or failed page script fails the test.
  * Screenshots go to test-artifacts/dashboard/ (and to docs/img/ with MOMENTIC_DOCS_SCREENSHOTS=1).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/server/routes/index.js';
 import { cli } from '../support/cli.js';
@@ -19,8 +20,6 @@ import { FakeFeed } from './fake-feed.js';
 import { bearer, testServer, type TestServer } from './support.js';
 import { buildWorkspace, type Workspace } from './workspace-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']; // prettier-ignore
 const ARTIFACTS = join(REPO, 'test-artifacts', 'dashboard');
 const DOCS_IMG = process.env.MOMENTIC_DOCS_SCREENSHOTS === '1' ? join(REPO, 'docs', 'img') : undefined;
 /** The views docs/service.md shows. */
@@ -37,9 +36,6 @@ const contexts: BrowserContext[] = [];
 let errors: { text: string; url: string }[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
-  }
   ws = await buildWorkspace();
   const r = await cli(['--home', ws.home, '--json', 'backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--param', 'fast=5', '--param', 'slow=40', '--param', 'qty=1', '--cash', '10000', '--start', '2005-01-01', '--end', '2014-12-31']); // prettier-ignore
   expect(r.code, r.stderr).toBe(0);
@@ -50,7 +46,7 @@ beforeAll(async () => {
   await s.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = s.app.server.address() as { port: number };
   base = `http://127.0.0.1:${addr.port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 180_000);
 

@@ -1,8 +1,9 @@
+import { formatInstant } from '../../core/dates.js';
 import type { TradingCalendar } from '../../calendar/types.js';
 import type { PlannedRun } from './plan.js';
 
 /** ISO-8601 UTC without milliseconds, as `--until` and people read it. */
-export const isoUtc = (ts: number): string => new Date(ts).toISOString().replace('.000Z', 'Z');
+export const isoUtc = formatInstant;
 
 /**
  * A job's action for one run: `{date}` its date, `{at}` its planned instant, `{open}` and

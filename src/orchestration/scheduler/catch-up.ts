@@ -5,6 +5,7 @@
  * job's catch-up policy decides: `skip` none of them, `latest` the most recent, `all` each in
  * turn. No run starts after its deadline. Pure: the runner records what this decides.
  */
+import { formatInstant } from '../../core/dates.js';
 import type { TradingCalendar } from '../../calendar/types.js';
 import { formatDuration, sessionInstant } from './market-time.js';
 import type { PlannedRun } from './plan.js';
@@ -58,4 +59,4 @@ export function deadlineOf(job: ScheduledJob, run: PlannedRun, cal: TradingCalen
   return cal.isTradingDay(run.date) ? sessionInstant(d.time, cal.session(run.date)) : undefined;
 }
 
-const iso = (ts: number): string => new Date(ts).toISOString().replace('.000Z', 'Z');
+const iso = formatInstant;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES, ErrorKind } from '../../core/error-codes.js';
+import { formatInstant } from '../../core/dates.js';
 
 export const isoTime = z.iso.datetime({ offset: true }).describe('ISO-8601 time (UTC)');
 export const nullableNumber = z.number().nullable();
@@ -14,7 +15,7 @@ export const finiteOrNull = (x: number | undefined): number | null =>
   x === undefined || !Number.isFinite(x) ? null : x;
 
 /** ISO-8601 UTC as the CLI prints times (`isoUtc`): milliseconds only when not zero. */
-export const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+export const iso = formatInstant;
 export const isoOrNull = (ms: number | undefined): string | null =>
   ms === undefined || !Number.isFinite(ms) ? null : iso(ms);
 
