@@ -12,6 +12,7 @@ export type ClientsCommand =
   | { kind: 'mark' }
   | { kind: 'expect'; channel: string; count: number; prefix: string; timeoutMs: number }
   | { kind: 'stats' }
+  | { kind: 'disconnect' }
   | { kind: 'close' };
 
 export type ClientsReply =
@@ -27,6 +28,7 @@ export type ClientsReply =
       closed: number;
     }
   | { kind: 'stats'; events: number; gaps: number; closed: number; closeCodes: number[] }
+  | { kind: 'disconnected' }
   | { kind: 'closed' };
 
 const wallMs = (): number => performance.timeOrigin + performance.now();
@@ -124,6 +126,10 @@ process.on('message', (c: ClientsCommand) => {
         closed: clients.filter((x) => x.closeCode !== undefined).length,
         closeCodes: [...new Set(clients.map((x) => x.closeCode ?? 0).filter((x) => x !== 0))],
       });
+      return;
+    case 'disconnect':
+      for (const x of clients.splice(0)) x.ws.terminate();
+      send({ kind: 'disconnected' });
       return;
     case 'close':
       for (const x of clients) x.ws.terminate();
