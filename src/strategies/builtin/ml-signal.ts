@@ -11,7 +11,9 @@ const params = z.object({
   model: z
     .string()
     .min(1)
-    .describe('the path of a model file: a momentic GBDT artifact (.json), an XGBoost JSON or a LightGBM text model'),
+    .describe(
+      'the path of a model file (a momentic GBDT artifact .json, an XGBoost JSON or a LightGBM text model), or a registered model: NAME-vN, NAME@STAGE or NAME (its production version)',
+    ),
   features: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
     .optional()
@@ -165,8 +167,8 @@ export const mlSignal = defineStrategy({
   name: 'ml-signal',
   description: "trades a model's probability of an up move, computed on the feature store's features at each bar",
   params,
-  create: (p): Strategy => {
-    const model = resolveModel(p.model);
+  create: (p, env): Strategy => {
+    const model = resolveModel(p.model, env?.models);
     if (model.output !== 'probability') {
       throw new ConfigError('CONFIG_INVALID_VALUE', `model ${model.file} is a regression model, not a classifier`, {
         hint: 'train a binary classifier (objective binary, binary:logistic) whose probability is of an up move',
