@@ -75,6 +75,8 @@ export function registerMl(program: Command, lazy: Lazy): void {
     .action(lazy(async () => (await import('../commands/ml-research.js')).mlTrain));
   researchFlags(ml.command('cv').description('cross-validate without registering: per-fold metrics, path Sharpes'))
     .option('--explain', 'print the purged and embargoed ranges of every split')
+    .option('--calibration [bins]', 'calibration table of the out-of-sample probabilities (default 10 bins)')
+    .option('--learning-curve <fractions>', 'out-of-sample AUC and logloss training on these shares, e.g. 0.25,0.5,1')
     .action(lazy(async () => (await import('../commands/ml-research.js')).mlCv));
   researchFlags(
     ml
