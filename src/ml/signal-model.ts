@@ -10,6 +10,7 @@ import { ARTIFACT_FORMAT } from './gbdt/artifact.js';
 import { GbdtModel } from './gbdt/model.js';
 import { predict } from './import/predict.js';
 import { readModelBytes } from './import/read-model.js';
+import { NO_MODELS, parseRegistryRef, type RegisteredModels } from './model-ref.js';
 
 export interface SignalModel {
   /** The model file as the user named it (for error messages). */
@@ -49,6 +50,11 @@ export function loadSignalModel(path: string, file: string = path): SignalModel 
       context: { file, key: 'params.model' },
     });
   }
+  return signalModelOfBytes(bytes, file);
+}
+
+/** A model from its bytes (a file's, or a registered artifact's); `file` names it in errors. */
+export function signalModelOfBytes(bytes: Buffer, file: string): SignalModel {
   const text = bytes.toString('utf8');
   if (text.trimStart().startsWith('{')) {
     let json: unknown;
@@ -83,17 +89,22 @@ export function loadSignalModel(path: string, file: string = path): SignalModel 
 }
 
 /**
- * Resolves a strategy's `model` reference to a loaded model. Today a reference is a path to a
- * model file; ids of the model registry (docs/ml/registry.md) resolve here once the registry
- * can hand out a promoted model's file.
+ * Resolves a strategy's `model` reference to a loaded model: a model file, or a reference to the
+ * model registry (model-ref.ts) that the run resolved in the ledger before it started and hands
+ * over in `registered` (a strategy cannot wait on the ledger).
  */
-export function resolveModel(ref: string): SignalModel {
-  const looksLikePath = /[\\/]/.test(ref) || /\.(json|txt|model)$/i.test(ref);
-  if (!looksLikePath && !existsSync(ref)) {
-    throw new ConfigError('CONFIG_INVALID_VALUE', `model "${ref}" is not a model file`, {
-      hint: 'give the path of a model file (a momentic GBDT artifact .json, an XGBoost .json or a LightGBM .txt); registry ids are not resolved here yet',
-      context: { key: 'params.model', value: ref },
-    });
+export function resolveModel(ref: string, registered: RegisteredModels = NO_MODELS): SignalModel {
+  const reg = registered.get(ref);
+  if (reg !== undefined) return signalModelOfBytes(Buffer.from(reg.artifact, 'utf8'), `registry model ${reg.id}`);
+  if (!existsSync(ref) && parseRegistryRef(ref) !== undefined) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      `model "${ref}" is neither a model file nor a model resolved from the registry`,
+      {
+        hint: 'give the path of a model file, or run it through momentic backtest, paper or live, which resolve registry ids (NAME-vN, NAME or NAME@stage; momentic ml ls lists them) in the ledger',
+        context: { key: 'params.model', value: ref },
+      },
+    );
   }
   return loadSignalModel(ref);
 }

@@ -22,6 +22,7 @@ import { parseParamValue } from '../strategies/define.js';
 import { prepareBacktestRecording, type LedgerOutcome } from './backtest-ledger.js';
 import { runConfigured } from './configured-run.js';
 import { loadRunData, withDataRange } from './run-data.js';
+import { resolveRegisteredModels } from './registered-models.js';
 import { checkStrategy } from './strategy-check.js';
 import { withinHookBudget } from './hook-budget.js';
 import { recordKillSwitch } from './kill-switch-file.js';
@@ -191,6 +192,13 @@ async function backtestJob(o: {
   }
   // The strategy, its params and the symbols it needs are checked before any data is loaded.
   checkStrategy(o.spec, o.runFile === undefined ? { flag: '--param' } : { file: o.runFile });
+  // A registry model (`model=NAME-vN`) is read from the ledger before the run, as a file would be.
+  const models = await resolveRegisteredModels(
+    o.spec.strategy.params,
+    config,
+    home,
+    o.runFile === undefined ? { flag: '--param' } : { file: o.runFile },
+  );
   // The ledger gets ready while the data loads and the engine runs (docs/ledger.md, "Backtests in
   // the ledger"): opening the file in its own thread costs as much as reading the bars.
   const recorderReady = o.ledger === false ? undefined : prepareBacktestRecording(config, home);
@@ -226,7 +234,12 @@ async function backtestJob(o: {
       runId,
       dataFiles: data.dataFiles,
       paramSource: o.runFile === undefined ? { flag: '--param' } : { file: o.runFile },
-      config: { run: spec, ...(o.runFile === undefined ? {} : { run_file: o.runFile }) },
+      env: models.env,
+      config: {
+        run: spec,
+        ...(o.runFile === undefined ? {} : { run_file: o.runFile }),
+        ...(Object.keys(models.used).length === 0 ? {} : { models: models.used }),
+      },
       ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
       ...(recording === undefined ? {} : { onRecords: (orders, fills) => recording.sink.add(orders, fills) }),
       // The workspace's kill switch is the one its latest run tripped (momentic risk show); a

@@ -10,7 +10,7 @@ import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { fixedLatency, NO_LATENCY } from '../execution/latency.js';
 import type { KillSwitchTransition } from '../risk/kill-switch.js';
-import type { ParamSource } from '../strategies/define.js';
+import type { ParamSource, StrategyEnv } from '../strategies/define.js';
 import { runBacktest, type BacktestOptions } from './node.js';
 import { RiskGate } from './risk-gate.js';
 
@@ -25,6 +25,8 @@ export interface LoadedBars {
 export interface ConfiguredRunOptions {
   readonly runId?: string;
   readonly paramSource?: ParamSource;
+  /** Registry models the run resolved for its strategy. */
+  readonly env?: StrategyEnv;
   readonly dataFiles?: readonly { readonly path: string; readonly sha256: string }[];
   /** Extra entries for the record's config (the run itself, its run file). */
   readonly config?: Readonly<Record<string, unknown>>;
@@ -56,6 +58,7 @@ export function runConfigured(
     strategy: run.strategy.name,
     params: run.strategy.params,
     paramSource: o.paramSource ?? { flag: '--param' },
+    ...(o.env === undefined ? {} : { env: o.env }),
     series: bars.series,
     instrument: bars.instrument,
     timeframe: data.timeframe,

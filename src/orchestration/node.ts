@@ -31,7 +31,7 @@ import { NO_SLIPPAGE, type SlippageModel } from '../execution/slippage.js';
 import { Portfolio } from '../portfolio/portfolio.js';
 import type { PortfolioOptions } from '../portfolio/portfolio-options.js';
 import type { Strategy } from '../strategies/api.js';
-import { validateParams, type ParamSource, type StrategyDefinition } from '../strategies/define.js';
+import { validateParams, type ParamSource, type StrategyDefinition, type StrategyEnv } from '../strategies/define.js';
 import { getStrategyDefinition } from '../strategies/registry.js';
 
 /** What differs between modes: the clock, the bar source and the execution client. */
@@ -117,6 +117,8 @@ export interface BacktestOptions {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Where `params` came from, for error messages. */
   readonly paramSource?: ParamSource;
+  /** Registry models the run resolved for its strategy (orchestration/registered-models.ts). */
+  readonly env?: StrategyEnv;
   readonly series: readonly BarSeries[];
   /** Tick, lot, shortable and calendar of each symbol; default: a US equity (`equity(symbol)`). */
   readonly instrument?: (symbol: string) => Instrument;
@@ -159,11 +161,12 @@ export function resolveStrategy(
   strategy: string | StrategyDefinition | Strategy,
   raw: Readonly<Record<string, unknown>> = {},
   source: ParamSource = {},
+  env: StrategyEnv = {},
 ): { strategy: Strategy; params: Readonly<Record<string, unknown>> } {
   const def = typeof strategy === 'string' ? getStrategyDefinition(strategy) : strategy;
   if (!('create' in def)) return { strategy: def, params: raw };
   const params = validateParams(def, raw, source) as Record<string, unknown>;
-  return { strategy: def.create(params), params };
+  return { strategy: def.create(params, env), params };
 }
 
 /** Bars of a series within [start, end] (inclusive dates). */
@@ -198,7 +201,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
     if (inst === undefined) instruments.set(symbol, (inst = o.instrument?.(symbol) ?? equity(symbol)));
     return inst;
   };
-  const { strategy, params } = resolveStrategy(o.strategy, o.params, o.paramSource);
+  const { strategy, params } = resolveStrategy(o.strategy, o.params, o.paramSource, o.env);
   const source = new SeriesBarSource(series);
   const first = Math.min(...series.filter((s) => s.length > 0).map((s) => s.ts[0] as number));
   const clock = new BacktestClock(first);

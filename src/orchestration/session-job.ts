@@ -63,6 +63,7 @@ import type { SessionBroadcast } from './session-broadcast.js';
 import type { SessionTelemetry } from './session-telemetry.js';
 import { ledgerOrderRecord, mergeResumed, readPriorResults, requestOf } from './session-resume.js';
 import { parseFor, parseSource, parseSpeed, parseUntil } from './session-flags.js';
+import { resolveRegisteredModels } from './registered-models.js';
 import { checkStrategy } from './strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
 import { inferDumpName } from '../venues/binance/dump.js';
@@ -219,6 +220,7 @@ async function sessionJob(
   }
   const runFile = file?.file ?? flags.configFile;
   checkStrategy(spec, { file: runFile });
+  const models = await resolveRegisteredModels(spec.strategy.params, config, home, { file: runFile });
   const symbols = spec.data.symbols;
   if (symbols.length === 0) {
     throw new UsageError('USAGE_MISSING_OPTION', `${runFile} names no symbols: a session trades the symbols it lists`, {
@@ -241,7 +243,7 @@ async function sessionJob(
     o.feed === undefined
       ? await openFeed(spec, source, speed, flags, home, config, instrument, o.venueFeed)
       : { ...(await o.feed({ spec, instrument })), rejectedRows: 0 };
-  const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile });
+  const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile }, models.env);
   // Journaled or not at all: a session whose ledger cannot be opened does not start.
   const ledger = await createLedger(config, home);
   let previous: LedgerRun | undefined;

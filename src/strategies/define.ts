@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
+import type { RegisteredModels } from '../ml/model-ref.js';
 import type { Strategy } from './api.js';
+
+/** What a run resolved for its strategy before it started (registry models, by their reference). */
+export interface StrategyEnv {
+  readonly models?: RegisteredModels;
+}
 
 /** A named strategy with zod-validated parameters and a factory (one instance per run). */
 export interface StrategyDefinition<P = Record<string, unknown>> {
@@ -10,7 +16,7 @@ export interface StrategyDefinition<P = Record<string, unknown>> {
   readonly description?: string;
   /** A zod object schema; `.describe()` on a field becomes the hint of its errors. */
   readonly params: z.ZodObject;
-  create(params: P): Strategy;
+  create(params: P, env?: StrategyEnv): Strategy;
   /** The symbols the strategy needs in the run (a pair's two legs), checked before data is loaded. */
   symbols?(params: P): readonly string[];
 }
@@ -19,7 +25,7 @@ export interface StrategyDefinitionInput<S extends z.ZodObject> {
   readonly name: string;
   readonly description?: string;
   readonly params: S;
-  create(params: z.output<S>): Strategy;
+  create(params: z.output<S>, env?: StrategyEnv): Strategy;
   symbols?(params: z.output<S>): readonly string[];
 }
 

@@ -9,6 +9,7 @@ import { explainSplits } from '../../ml/cv/explain.js';
 import type { CvPlan } from '../../ml/cv/split.js';
 import { selectFeatures, type MlDataset } from '../../ml/research/dataset.js';
 import { cvPlan, evaluate, searchSubsets, type Evaluation, type LearnerSpec } from '../../ml/research/evaluate.js';
+import { calibrationTable, learningCurve, parseFractions, type LearningPoint } from '../../ml/research/diagnostics.js';
 import { dsrOf } from '../../ml/research/gates.js';
 import { importance } from '../../ml/research/importance.js';
 import { fit, fittedFromArtifact } from '../../ml/research/learner.js';
@@ -129,12 +130,57 @@ function printReport(ctx: CommandContext, r: Record<string, unknown>, t: Trained
   ctx.out(`deflated Sharpe over ${t.trials} trial(s): ${f4(r.dsr as number)}`);
 }
 
-/** `momentic ml cv`: the evaluation without registering. */
+/** `momentic ml cv`: the evaluation without registering (with --calibration and --learning-curve). */
 export async function mlCv(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
+  // Bad diagnostic flags are refused before any data is read.
+  const bins = opts.calibration === undefined ? undefined : opts.calibration === true ? 10 : Number(opts.calibration);
+  if (bins !== undefined) calibrationTable([], [], bins);
+  const fractions = str(opts.learningCurve) === undefined ? undefined : parseFractions(str(opts.learningCurve)!);
   const t = await runCv(ctx, opts);
   const r = report(t);
-  if (ctx.json) ctx.outJson(r);
-  else printReport(ctx, r, t);
+  const calibration = bins === undefined ? undefined : calibrationTable(t.data.y, t.ev.pooled, bins);
+  let curve: LearningPoint[] | undefined;
+  if (fractions !== undefined) {
+    const learner: LearnerSpec = { kind: t.recipe.model, params: t.recipe.params };
+    const progress = createProgress(ctx.io, { total: fractions.length * t.plan.splits.length, label: 'learning curve', json: ctx.json }); // prettier-ignore
+    try {
+      curve = learningCurve(t.data, t.plan, learner, fractions, () => progress.tick(1));
+    } finally {
+      progress.stop();
+    }
+  }
+  if (ctx.json) {
+    ctx.outJson({
+      ...r,
+      ...(calibration === undefined ? {} : { calibration }),
+      ...(curve === undefined ? {} : { learningCurve: curve }),
+    });
+    return 0;
+  }
+  printReport(ctx, r, t);
+  if (calibration !== undefined) {
+    ctx.out(`calibration (out of sample, ${calibration.samples} samples): ECE ${f4(calibration.ece)}, Brier ${f4(calibration.brier)}`); // prettier-ignore
+    ctx.out(
+      formatTable(
+        ['bin', 'count', 'predicted', 'observed'],
+        calibration.bins.map((b) => [
+          `${b.lo.toFixed(2)}-${b.hi.toFixed(2)}`,
+          String(b.count),
+          f4(b.predicted),
+          f4(b.observed),
+        ]),
+      ),
+    );
+  }
+  if (curve !== undefined) {
+    ctx.out('learning curve (purged CV, mean over splits):');
+    ctx.out(
+      formatTable(
+        ['fraction', 'train', 'AUC', 'logloss'],
+        curve.map((c) => [String(c.fraction), c.train.toFixed(0), f4(c.auc), f4(c.logloss)]),
+      ),
+    );
+  }
   return 0;
 }
 

@@ -48,6 +48,23 @@ export function registerMl(program: Command, lazy: Lazy): void {
     .requiredOption('--input <file>', 'CSV with a header of feature names and one row per observation')
     .addOption(new Option('--format <fmt>', 'output format').choices(['csv', 'json']).default('csv'))
     .action(lazy(async () => (await import('../commands/ml-predict.js')).mlPredict));
+  ml.command('label')
+    .description(
+      'label the workspace daily bars (fixed horizon, triple barrier, meta) with start/end times and sample weights',
+    )
+    .requiredOption(
+      '--symbols <list>',
+      'workspace symbols (daily bars; the synthetic universe is generated when missing)',
+    )
+    .option(
+      '--label <spec>',
+      'fixed:h=5 | triple-barrier:pt=2,sl=1,h=10[,vol=20] | meta:pt=1,sl=1,h=10,side=20[,vol=20]',
+      'fixed:h=5',
+    )
+    .requiredOption('--out <file>', 'labels file: .csv or .parquet')
+    .option('--start <date>', 'first bar (YYYY-MM-DD)')
+    .option('--end <date>', 'last bar (YYYY-MM-DD)')
+    .action(lazy(async () => (await import('../commands/ml-label.js')).mlLabel));
   researchFlags(
     ml
       .command('train')
@@ -58,6 +75,8 @@ export function registerMl(program: Command, lazy: Lazy): void {
     .action(lazy(async () => (await import('../commands/ml-research.js')).mlTrain));
   researchFlags(ml.command('cv').description('cross-validate without registering: per-fold metrics, path Sharpes'))
     .option('--explain', 'print the purged and embargoed ranges of every split')
+    .option('--calibration [bins]', 'calibration table of the out-of-sample probabilities (default 10 bins)')
+    .option('--learning-curve <fractions>', 'out-of-sample AUC and logloss training on these shares, e.g. 0.25,0.5,1')
     .action(lazy(async () => (await import('../commands/ml-research.js')).mlCv));
   researchFlags(
     ml

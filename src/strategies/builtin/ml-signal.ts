@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FEATURES, type FeatureDef, type FeatureInput } from '../../analytics/features/index.js';
+import { FEATURES, FeatureStream, type FeatureDef } from '../../analytics/features/index.js';
 import { normCdf } from '../../analytics/stats/normal.js';
 import { closest } from '../../core/did-you-mean.js';
 import { ConfigError, DataError } from '../../core/errors.js';
@@ -11,7 +11,9 @@ const params = z.object({
   model: z
     .string()
     .min(1)
-    .describe('the path of a model file: a momentic GBDT artifact (.json), an XGBoost JSON or a LightGBM text model'),
+    .describe(
+      'the path of a model file (a momentic GBDT artifact .json, an XGBoost JSON or a LightGBM text model), or a registered model: NAME-vN, NAME@STAGE or NAME (its production version)',
+    ),
   features: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
     .optional()
@@ -118,42 +120,56 @@ export function modelFeatures(model: SignalModel, p: MlSignalParams): FeatureDef
 }
 
 /**
- * The feature values of a symbol's latest bar, computed by the feature store's own definitions
- * over the bars visible now: a feature at bar t reads bars 0..t only, so this equals the column
+ * Brings a symbol's feature stream up to the bars visible now: the latest bar is appended when
+ * the stream holds the one before it, else (first bar seen, a gap) the stream is rebuilt from the
+ * visible history. A feature at bar t reads bars 0..t only, so its value equals the column
  * `momentic features build` writes, without any later bar.
  */
-function latestFeatures(
-  ctx: StrategyContext,
-  symbol: string,
-  defs: readonly FeatureDef[],
-  p: MlSignalParams,
-  out: Float64Array,
-): void {
+function syncStream(ctx: StrategyContext, symbol: string, stream: FeatureStream, benchmark: string | undefined): void {
   const h = ctx.history(symbol);
-  const ts = h.values('ts');
-  let benchmarkClose: Float64Array | undefined;
-  if (p.benchmark !== undefined) {
-    const b = ctx.history(p.benchmark);
+  const ts = h.values('ts', 2);
+  const now = ts[ts.length - 1] as number;
+  if (stream.lastTs === now) return;
+  const benchmarkAt = (t: number): number => {
+    if (benchmark === undefined) return Number.NaN;
+    const b = ctx.history(benchmark);
+    return b.length > 0 && b.values('ts', 1)[0] === t ? (b.values('close', 1)[0] as number) : Number.NaN;
+  };
+  if (ts.length === 2 && stream.lastTs === ts[0]) {
+    stream.push({
+      ts: now,
+      open: h.values('open', 1)[0] as number,
+      high: h.values('high', 1)[0] as number,
+      low: h.values('low', 1)[0] as number,
+      close: h.values('close', 1)[0] as number,
+      volume: h.values('volume', 1)[0] as number,
+      benchmarkClose: benchmarkAt(now),
+    });
+    return;
+  }
+  const all = { ts: h.values('ts'), o: h.values('open'), hi: h.values('high'), lo: h.values('low') };
+  const close = h.values('close');
+  const volume = h.values('volume');
+  const bench = new Map<number, number>();
+  if (benchmark !== undefined) {
+    const b = ctx.history(benchmark);
     const bts = b.values('ts');
     const bc = b.values('close');
-    const at = new Map<number, number>();
-    for (let i = 0; i < bts.length; i++) at.set(bts[i] as number, bc[i] as number);
-    benchmarkClose = ts.map((t) => at.get(t) ?? Number.NaN);
+    for (let i = 0; i < bts.length; i++) bench.set(bts[i] as number, bc[i] as number);
   }
-  const input: FeatureInput = {
-    ts,
-    open: h.values('open'),
-    high: h.values('high'),
-    low: h.values('low'),
-    close: h.values('close'),
-    volume: h.values('volume'),
-    periodsPerYear: p.periodsPerYear,
-    ...(benchmarkClose === undefined ? {} : { benchmarkClose }),
-  };
-  const last = ts.length - 1;
-  defs.forEach((d, c) => {
-    out[c] = d.compute(input)[last] as number;
-  });
+  stream.clear();
+  for (let i = 0; i < all.ts.length; i++) {
+    const t = all.ts[i] as number;
+    stream.push({
+      ts: t,
+      open: all.o[i] as number,
+      high: all.hi[i] as number,
+      low: all.lo[i] as number,
+      close: close[i] as number,
+      volume: volume[i] as number,
+      benchmarkClose: bench.get(t) ?? Number.NaN,
+    });
+  }
 }
 
 /**
@@ -165,8 +181,8 @@ export const mlSignal = defineStrategy({
   name: 'ml-signal',
   description: "trades a model's probability of an up move, computed on the feature store's features at each bar",
   params,
-  create: (p): Strategy => {
-    const model = resolveModel(p.model);
+  create: (p, env): Strategy => {
+    const model = resolveModel(p.model, env?.models);
     if (model.output !== 'probability') {
       throw new ConfigError('CONFIG_INVALID_VALUE', `model ${model.file} is a regression model, not a classifier`, {
         hint: 'train a binary classifier (objective binary, binary:logistic) whose probability is of an up move',
@@ -177,6 +193,7 @@ export const mlSignal = defineStrategy({
     const warmup = defs.reduce((m, d) => Math.max(m, d.warmup), 0);
     const row = new Float64Array(defs.length);
     const targets = new Map<string, number>();
+    const streams = new Map<string, FeatureStream>();
     let traded: readonly string[] = [];
     return {
       name: 'ml-signal',
@@ -190,14 +207,22 @@ export const mlSignal = defineStrategy({
         traded = ctx.symbols.filter((s) => s !== p.benchmark);
       },
       onSlice(ctx, slice) {
+        // Every bar feeds the features, warm-up bars included, so they are ready when trading starts.
+        for (const bar of slice.bars) {
+          if (bar.symbol === p.benchmark) continue;
+          let stream = streams.get(bar.symbol);
+          if (stream === undefined) streams.set(bar.symbol, (stream = new FeatureStream(defs, p.periodsPerYear)));
+          syncStream(ctx, bar.symbol, stream, p.benchmark);
+        }
         // Orders are denied during a declared warm-up: a target set then would never be placed.
         if (ctx.isWarmingUp) return;
         const changes = new Map<string, number>();
         for (const bar of slice.bars) {
           if (bar.symbol === p.benchmark) continue;
+          const stream = streams.get(bar.symbol) as FeatureStream;
           // The first `warmup` bars of a symbol are the features' warm-up (NaN in the store too).
-          if (ctx.history(bar.symbol).length <= warmup) continue;
-          latestFeatures(ctx, bar.symbol, defs, p, row);
+          if (stream.length <= warmup) continue;
+          stream.latest(row);
           const prob = model.score(row);
           const dir = prob > p.threshold ? 1 : p.allowShort && prob < 1 - p.threshold ? -1 : 0;
           const weight = (dir * Math.min(p.maxWeight, betSize(prob, p.sizing))) / traded.length;
