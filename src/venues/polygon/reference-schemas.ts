@@ -29,7 +29,7 @@ export type PolygonTickerDetails = z.infer<typeof polygonTickerDetailsSchema>;
 export const polygonTickerDetailsResponseSchema = z.object({
   status: z.string(),
   request_id: z.string().optional(),
-  results: z.unknown(),
+  results: z.record(z.string(), z.unknown()),
 });
 
 /** A page of a v3 list endpoint: results checked one by one, `next_url` while more follow. */
