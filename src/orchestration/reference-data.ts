@@ -86,6 +86,14 @@ export async function fetchReference(req: ReferenceFetchRequest): Promise<Refere
   const reports: ReferenceFileReport[] = [];
   const manifest = readReferenceManifest(req.home);
   const stamp = new Date(now).toISOString();
+  // A bad row in an existing file stops the run before any file is written (no half update).
+  for (const [file, read] of [
+    [files.assets, readAssets],
+    [files.corporateActions, readCorporateActions],
+    [files.events, readEvents],
+  ] as const) {
+    if (existsSync(file)) refuseBadExisting(file, read(file));
+  }
 
   if (req.provider !== undefined) {
     const p = req.provider;
@@ -213,13 +221,7 @@ function update<T>(
     ...checked.rejected.map((r) => ({ where: `${o.source} record ${r.line - 1}`, raw: r.raw, reason: r.reason })),
   ];
   const existing = existsSync(file) ? read(file) : { records: [] as T[], rejected: [] };
-  if (existing.rejected.length > 0) {
-    const first = existing.rejected[0] as { line: number; reason: string };
-    throw new DataError('DATA_INVALID', `${file} line ${first.line}: ${first.reason}`, {
-      hint: `fix or remove the ${existing.rejected.length} bad row(s) of the existing file, then rerun (nothing was written)`,
-      context: { file, line: first.line },
-    });
-  }
+  refuseBadExisting(file, existing);
   const byKey = new Map<string, T>();
   for (const r of existing.records) if (o.drop === undefined || !o.drop(r)) byKey.set(o.key(r), r);
   for (const r of checked.records) byKey.set(o.key(r), r);
@@ -235,6 +237,15 @@ function update<T>(
     ...(quarantineFile === undefined ? {} : { quarantineFile }),
     sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
   };
+}
+
+function refuseBadExisting(file: string, read: ReferenceRead<unknown>): void {
+  const first = read.rejected[0];
+  if (first === undefined) return;
+  throw new DataError('DATA_INVALID', `${file} line ${first.line}: ${first.reason}`, {
+    hint: `fix or remove the ${read.rejected.length} bad row(s) of the existing file, then rerun (nothing was written)`,
+    context: { file, line: first.line },
+  });
 }
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

@@ -154,4 +154,21 @@ describe('data reference --events', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--events');
   });
+
+  it('refuses to merge into an existing file with a bad row, naming it, and writes nothing', async () => {
+    const home = tempDir();
+    const dir = join(home, 'data', 'reference');
+    const events = 'symbol,date,event,time\nAAPL,2025-01-30,earnings,amc\n';
+    writeFileSync(join(home, 'ok.csv'), events);
+    expect((await cli(['--home', home, 'data', 'reference', '--events', join(home, 'ok.csv')])).code).toBe(0);
+    const actions =
+      'symbol,type,ex_date,ratio,cash_amount,new_symbol,record_date,pay_date,source\nAAPL,split,2020-08-31,-4,,,,,me\n';
+    writeFileSync(join(dir, 'corporate-actions.csv'), actions);
+    const before = readFileSync(join(dir, 'events.csv'), 'utf8');
+    writeFileSync(join(home, 'more.csv'), 'symbol,date,event,time\nMSFT,2025-01-29,earnings,amc\n');
+    const r = await cli(['--home', home, 'data', 'reference', '--events', join(home, 'more.csv')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('corporate-actions.csv line 2');
+    expect(readFileSync(join(dir, 'events.csv'), 'utf8')).toBe(before);
+  });
 });
