@@ -12,6 +12,7 @@
 import type { Bar } from '../core/bar.js';
 import type { OrderStatus, Side, Timeframe } from '../core/enums.js';
 import type { Instrument } from '../core/instrument.js';
+import type { AssetRecord, CorporateAction, ScheduledEvent } from '../core/reference-data.js';
 import type { Fill, OrderRejection, OrderRequest, OrderState } from '../core/order.js';
 import type { Trade } from '../portfolio/trade-ledger.js';
 import type { PortfolioView } from '../strategies/api.js';
@@ -163,6 +164,47 @@ export interface DataProvider {
    * synthetic provider knows its universe); absent when only a request would say.
    */
   serves?(symbol: string): boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ReferenceDataProvider
+
+/** A record a provider sent that could not be used, with why (it goes to the quarantine zone). */
+export interface ReferenceRowRejection {
+  /** The endpoint or item it came from (`GET /v2/assets`, `synthetic`). */
+  readonly where: string;
+  /** The record as received (JSON text for vendor payloads). */
+  readonly raw: string;
+  readonly reason: string;
+}
+
+/** Usable records and the refused ones: one bad record never costs the good ones. */
+export interface ReferenceBatch<T> {
+  readonly records: readonly T[];
+  readonly rejected: readonly ReferenceRowRejection[];
+}
+
+/**
+ * A source of reference data (listing, borrow and size facts, corporate actions, scheduled
+ * events) behind the files of `data/reference/`. Dates are ISO `YYYY-MM-DD`. A broken envelope
+ * or a vendor error is a VenueError after the adapter's retries; a broken single record is a
+ * rejection in the batch.
+ */
+export interface ReferenceDataProvider {
+  readonly name: string;
+  /** Asset records as the provider knows them on `asOf` (each carries `asOf`). */
+  assets(symbols: readonly string[], asOf: string, options?: FetchOptions): Promise<ReferenceBatch<AssetRecord>>;
+  /** Splits, cash dividends and symbol changes with `from <= ex_date <= to`. */
+  corporateActions(
+    symbols: readonly string[],
+    from: string,
+    to: string,
+    options?: FetchOptions,
+  ): Promise<ReferenceBatch<CorporateAction>>;
+  /** Scheduled events (earnings) with `from <= date <= to`, for providers that know them. */
+  events?(symbols: readonly string[], from: string, to: string): Promise<ReferenceBatch<ScheduledEvent>>;
+  /** Symbols served by default (the synthetic universe). */
+  defaultSymbols?(): readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------

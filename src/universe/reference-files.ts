@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { splitCsv } from '../data/csv-split.js';
+import type { AssetRecord, CorporateAction, ScheduledEvent } from '../core/reference-data.js';
 
 export const ASSET_COLUMNS = [
   'symbol',
@@ -49,55 +50,12 @@ export const CORPORATE_ACTION_COLUMNS = [
 
 export const EVENT_COLUMNS = ['symbol', 'date', 'event', 'time'] as const;
 
-export interface AssetRecord {
-  readonly symbol: string;
-  /** The day the provider reported this record. */
-  readonly asOf: string;
-  readonly name: string;
-  readonly exchange: string;
-  /** `us_equity` or `crypto` (Alpaca's names). */
-  readonly assetClass: string;
-  readonly status: 'active' | 'inactive';
-  readonly tradable: boolean;
-  readonly shortable: boolean;
-  readonly easyToBorrow: boolean;
-  readonly fractionable: boolean;
-  /** US dollars; NaN when no provider gave it. */
-  readonly marketCap: number;
-  /** First session listed, '' when unknown. */
-  readonly listDate: string;
-  /** Last session listed, '' while listed. */
-  readonly delistDate: string;
-  readonly source: string;
-}
-
-export const CorporateActionType = { Split: 'split', Dividend: 'dividend', SymbolChange: 'symbol_change' } as const;
-export type CorporateActionType = (typeof CorporateActionType)[keyof typeof CorporateActionType];
-
-export interface CorporateAction {
-  readonly symbol: string;
-  readonly type: CorporateActionType;
-  /** The first session the action shows in prices. */
-  readonly exDate: string;
-  /** Splits: new shares per old share (2-for-1 is 2, a 1-for-10 reverse split 0.1); NaN otherwise. */
-  readonly ratio: number;
-  /** Cash dividends: US dollars per share before the ex-date; NaN otherwise. */
-  readonly cashAmount: number;
-  /** Symbol changes: the symbol from the ex-date on; '' otherwise. */
-  readonly newSymbol: string;
-  readonly recordDate: string;
-  readonly payDate: string;
-  readonly source: string;
-}
-
-export interface ScheduledEvent {
-  readonly symbol: string;
-  readonly date: string;
-  /** `earnings`, or a user's own kind. */
-  readonly event: string;
-  /** `bmo` (before the open), `amc` (after the close) or '' (unknown). */
-  readonly time: string;
-}
+export {
+  CorporateActionType,
+  type AssetRecord,
+  type CorporateAction,
+  type ScheduledEvent,
+} from '../core/reference-data.js';
 
 /** A row refused with its reason (for the quarantine zone). */
 export interface ReferenceRejection {

@@ -6,3 +6,4 @@ export * as polygon from './polygon/index.js';
 export * as binance from './binance/index.js';
 export { CsvFileProvider } from './csv/provider.js';
 export { FailoverProvider } from './failover/provider.js';
+export { createReferenceProvider, REFERENCE_PROVIDERS } from './reference-registry.js';

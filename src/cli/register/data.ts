@@ -10,7 +10,7 @@ function dateFormatOption(): Option {
   ).choices(DATE_FORMATS);
 }
 
-/** `momentic data fetch|import|validate|repair|ls`: the raw zone of market data. */
+/** `momentic data fetch|import|validate|repair|reference|ls`: the raw zone of market data. */
 export function registerData(program: Command, lazy: Lazy): void {
   const data = program
     .command('data')
@@ -77,6 +77,24 @@ export function registerData(program: Command, lazy: Lazy): void {
     )
     .option('--dry-run', 'report what would be rebuilt, write nothing')
     .action(lazy(async () => (await import('../commands/data-repair.js')).dataRepair));
+  data
+    .command('reference')
+    .description(
+      'fetch reference data into data/reference (assets point in time, corporate actions, events); bad records go to data/quarantine/reference; exit 3 when any was quarantined',
+    )
+    .option(
+      '--provider <name>',
+      'synthetic, alpaca, polygon or massive (default data.provider; none with only --events)',
+    )
+    .option('--symbols <list>', 'comma-separated symbols (default data.symbols, else the provider universe)')
+    .option('--from <date>', 'first ex-date or event date, YYYY-MM-DD (default five years before --to)')
+    .option('--to <date>', 'last ex-date or event date, YYYY-MM-DD (default today)')
+    .option('--as-of <dates>', 'comma-separated days to snapshot asset records on (default --to)')
+    .option(
+      '--events <file>',
+      'import a CSV of scheduled events (symbol,date,event,time) into data/reference/events.csv',
+    )
+    .action(lazy(async () => (await import('../commands/data-reference.js')).dataReference));
   data
     .command('ls')
     .description('list the raw zone: symbols, ranges, rows, format and providers')

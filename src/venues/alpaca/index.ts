@@ -35,3 +35,10 @@ export {
   type AlpacaStreamOptions,
   type StreamStats,
 } from './stream/index.js';
+export {
+  ALPACA_DEFAULT_TRADING_URL,
+  AlpacaReference,
+  createAlpacaReference,
+  type AlpacaReferenceOptions,
+} from './reference.js';
+export { ALPACA_REFERENCE_SOURCE, mapAlpacaAsset, mapAnnouncement } from './reference-mapper.js';

@@ -35,3 +35,5 @@ export {
   type PolygonAggsResponse,
   type PolygonError,
 } from './schemas.js';
+export { createPolygonReference, PolygonReference } from './reference.js';
+export { mapDividend, mapSplit, mapTickerDetails, POLYGON_REFERENCE_SOURCE } from './reference-mapper.js';

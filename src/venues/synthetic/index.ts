@@ -18,3 +18,4 @@ export {
   type SymbolSpec,
 } from './universe.js';
 export { HORIZON, ORIGIN, SYNTHETIC_MODEL_VERSION } from './parameters.js';
+export { SyntheticReference, syntheticProfiles, type SyntheticProfile } from './reference.js';

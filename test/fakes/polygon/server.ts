@@ -43,6 +43,15 @@ export interface FakePolygonOptions {
   readonly fixtures?: Readonly<Record<string, readonly FakeAgg[]>>;
   /** Origin written into `next_url` (default: the fake's own URL). */
   readonly nextUrlOrigin?: string;
+  /** Reference endpoints' data: ticker details by ticker, and split and dividend results. */
+  readonly reference?: FakePolygonReference;
+}
+
+/** Served verbatim (a test may plant malformed records); lists are filtered by `ticker` and paged by `limit`. */
+export interface FakePolygonReference {
+  readonly tickers?: Readonly<Record<string, unknown>>;
+  readonly splits?: readonly Record<string, unknown>[];
+  readonly dividends?: readonly Record<string, unknown>[];
 }
 
 export interface FakePolygonRequest {
@@ -124,6 +133,20 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
     }
     if (fault?.kind === 'error-body') {
       fail(res, 200, fault.message ?? 'Something went wrong on our side');
+      return;
+    }
+    if (path.startsWith('/v3/reference/')) {
+      referenceAnswer(
+        res,
+        path,
+        query,
+        options.reference ?? {},
+        url,
+        requestId,
+        send,
+        fault?.kind === 'malformed',
+        options.pageSize,
+      );
       return;
     }
     const m = AGGS.exec(path);
@@ -238,4 +261,63 @@ function firstPage(ticker: string, fromText: string, toText: string, query: Reco
 /** Bars that break the spec: a price as a string, a missing close. */
 function corrupt(results: readonly FakeAgg[]): unknown[] {
   return results.map((r, i) => (i === 0 ? { ...r, h: String(r.h) } : i === 1 ? { ...r, c: undefined } : r));
+}
+
+const LIST_DATE_FIELD: Readonly<Record<string, string>> = { splits: 'execution_date', dividends: 'ex_dividend_date' };
+
+/**
+ * `/v3/reference/tickers/{ticker}` (404 for an unknown ticker), and `/v3/reference/splits|dividends`
+ * filtered by `ticker` and the date field's `.gte`/`.lte`, `limit` per page (default 10), with an
+ * absolute `next_url` carrying the offset as the cursor.
+ */
+function referenceAnswer(
+  res: ServerResponse,
+  path: string,
+  query: Record<string, string>,
+  ref: FakePolygonReference,
+  url: string,
+  requestId: () => string,
+  send: (res: ServerResponse, status: number, body: unknown) => void,
+  malformed: boolean,
+  pageSize = Infinity,
+): void {
+  const ticker = /^\/v3\/reference\/tickers\/([^/]+)$/.exec(path);
+  if (ticker !== null) {
+    const details = ref.tickers?.[decodeURIComponent(ticker[1] as string)];
+    if (details === undefined) {
+      send(res, 404, { status: 'NOT_FOUND', request_id: requestId(), message: 'Ticker not found.' });
+      return;
+    }
+    send(
+      res,
+      200,
+      malformed ? { status: 'OK', results: 'oops' } : { status: 'OK', request_id: requestId(), results: details },
+    );
+    return;
+  }
+  const list = /^\/v3\/reference\/(splits|dividends)$/.exec(path)?.[1];
+  if (list === undefined) {
+    send(res, 404, { status: 'NOT_FOUND', request_id: requestId(), message: 'Not found.' });
+    return;
+  }
+  if (malformed) {
+    send(res, 200, { status: 'OK', results: { not: 'a list' } });
+    return;
+  }
+  const field = LIST_DATE_FIELD[list] as string;
+  const all = ((list === 'splits' ? ref.splits : ref.dividends) ?? []).filter(
+    (r) =>
+      (query['ticker'] === undefined || r['ticker'] === query['ticker']) &&
+      (query[`${field}.gte`] === undefined || String(r[field]) >= (query[`${field}.gte`] as string)) &&
+      (query[`${field}.lte`] === undefined || String(r[field]) <= (query[`${field}.lte`] as string)),
+  );
+  const limit = Math.min(Number(query['limit'] ?? 10), pageSize);
+  const offset = Number(query['cursor'] ?? 0);
+  const results = all.slice(offset, offset + limit);
+  const body: Record<string, unknown> = { status: 'OK', request_id: requestId(), results };
+  if (offset + limit < all.length) {
+    const next = new URLSearchParams({ ...query, cursor: String(offset + limit) });
+    body['next_url'] = `${url}${path}?${next.toString()}`;
+  }
+  send(res, 200, body);
 }
