@@ -38,7 +38,16 @@ class BookOrders implements OpenOrders {
 function session() {
   const portfolio = new Portfolio({ initialCash: 100_000, symbols: ['AAA', 'BBB', 'CCC', 'DDD'] });
   const fill = (symbol: string, qty: number, price: number): void =>
-    portfolio.apply({ orderId: `f-${symbol}`, symbol, side: 'buy', qty, price, fee: 0, ts: Date.parse('2024-03-01') });
+    portfolio.apply({
+      orderId: `f-${symbol}`,
+      clientOrderId: `f-${symbol}`,
+      symbol,
+      side: 'buy',
+      qty,
+      price,
+      fee: 0,
+      ts: Date.parse('2024-03-01'),
+    });
   fill('AAA', 30, 100);
   fill('BBB', 20, 50);
   fill('DDD', 10, 7);
