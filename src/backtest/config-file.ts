@@ -12,7 +12,7 @@ import type { Timeframe } from '../core/enums.js';
 import { ConfigError } from '../core/errors.js';
 import { checkSymbol } from '../core/symbol.js';
 import { findSecret, secretInFileError, type ConfigLayer } from '../config/layers.js';
-import { PRICE_ROUNDINGS, runConfigSchema, type RunConfig } from '../config/run-config.js';
+import { PRICE_MODES, PRICE_ROUNDINGS, runConfigSchema, type PriceMode, type RunConfig } from '../config/run-config.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
 import type { FillTiming } from '../execution/simulated-exchange.js';
@@ -35,6 +35,8 @@ export const runFileSchema = z.strictObject({
   fill: z.enum(['next-open', 'close']).optional(),
   participation: z.number().gt(0).lte(1).optional(),
   benchmark: z.string().optional(),
+  /** raw, split (default) or total-return: docs/corporate-actions.md. */
+  prices: z.enum(PRICE_MODES).optional(),
   costs: z.strictObject({ fees: z.string().optional(), slippage: z.string().optional() }).optional(),
   /**
    * Risk limits of this run over the config's `risk:` section (docs/risk.md), key by key: a
@@ -63,6 +65,7 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   participation: 'a fraction of bar volume in (0, 1], e.g. 0.1',
   timeframe: 'one of 1d, 1h, 15m, 5m, 1m',
   benchmark: 'a symbol with data, e.g. SPY',
+  prices: `one of ${PRICE_MODES.join(', ')} (docs/corporate-actions.md)`,
   price_rounding: 'none (default: prices as the data has them) or conservative (to the tick, against you)',
   latency_ms: 'milliseconds from an order to the market, e.g. 50',
   max_leverage: 'buying power as a multiple of equity, > 0: 2 (default, margin) or 1 (cash)',
@@ -92,6 +95,7 @@ export interface StrategyRunConfig {
   readonly fill?: FillTiming;
   readonly participation?: number;
   readonly benchmark?: string;
+  readonly prices?: PriceMode;
   /** Validated cost specs (src/backtest/costs.ts). */
   readonly fees?: string;
   readonly slippage?: string;
@@ -157,6 +161,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     ...(v.fill === undefined ? {} : { fill: v.fill }),
     ...(v.participation === undefined ? {} : { participation: v.participation }),
     ...(v.benchmark === undefined ? {} : { benchmark: v.benchmark }),
+    ...(v.prices === undefined ? {} : { prices: v.prices }),
     ...(v.costs?.fees === undefined ? {} : { fees: v.costs.fees }),
     ...(v.costs?.slippage === undefined ? {} : { slippage: v.costs.slippage }),
     ...(v.risk === undefined ? {} : { risk: v.risk as Partial<Config['risk']> }),
@@ -219,6 +224,7 @@ const FILE_KEYS: ReadonlyMap<string, string> = new Map([
   ['data.start', 'start'],
   ['data.end', 'end'],
   ['data.benchmark', 'benchmark'],
+  ['data.prices', 'prices'],
   ['venue.cash', 'cash'],
   ['venue.fees', 'costs.fees'],
   ['venue.slippage', 'costs.slippage'],
@@ -249,6 +255,7 @@ export function runFileLayer(f: StrategyRunConfig, withParams = true): ConfigLay
       ...(f.start === undefined ? {} : { start: f.start }),
       ...(f.end === undefined ? {} : { end: f.end }),
       ...(f.benchmark === undefined ? {} : { benchmark: f.benchmark }),
+      ...(f.prices === undefined ? {} : { prices: f.prices }),
     },
     venue: {
       ...(f.cash === undefined ? {} : { cash: f.cash }),

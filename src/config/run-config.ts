@@ -21,6 +21,10 @@ const duration = z
 /** Where a session's bars come from and, for `momentic live`, where its orders go. */
 export const LIVE_VENUES = ['alpaca', 'simulated'] as const;
 
+/** The prices a run trades on (`data.prices`; docs/corporate-actions.md). */
+export const PRICE_MODES = ['raw', 'split', 'total-return'] as const;
+export type PriceMode = (typeof PRICE_MODES)[number];
+
 export const FILL_TIMINGS = ['next-open', 'close'] as const;
 export const PRICE_ROUNDINGS = ['none', 'conservative'] as const;
 
@@ -39,6 +43,12 @@ export const runConfigSchema = z.strictObject({
     end: isoDate.nullable(),
     /** Symbol whose returns alpha, beta and the information ratio are measured against. */
     benchmark: z.string().min(1).nullable(),
+    /**
+     * Which prices the run trades on (docs/corporate-actions.md): `split` (split-adjusted, cash
+     * dividends paid to positions held on the ex-date), `total-return` (split- and
+     * dividend-adjusted, no cash) or `raw` (as traded, splits multiply positions, dividends paid).
+     */
+    prices: z.enum(PRICE_MODES),
   }),
   venue: z.strictObject({
     cash: z.number().positive(),
@@ -107,7 +117,14 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
  */
 export const RUN_DEFAULTS: RunConfig = {
   strategy: { name: 'sma-cross', params: {} },
-  data: { symbols: [], timeframe: DEFAULTS.data.timeframe, start: null, end: null, benchmark: null },
+  data: {
+    symbols: [],
+    timeframe: DEFAULTS.data.timeframe,
+    start: null,
+    end: null,
+    benchmark: null,
+    prices: 'split',
+  },
   venue: VENUE_DEFAULTS,
   risk: { enabled: false, limits: DEFAULTS.risk },
   orders: ORDER_DEFAULTS,

@@ -91,7 +91,7 @@ function finish(
 export async function planProcessedRepair(home: string): Promise<ZoneRepairPlan> {
   const zone = zonePaths(home).processed;
   const loaded = loadState(join(zone, 'manifest.json'), () => readProcessedManifest(zone));
-  const onDisk = walk(zone, ['pairs']);
+  const onDisk = walk(zone, ['pairs', 'adjusted']);
   const reports = new Map<string, ZoneFileReport['status']>();
   const kept: Record<string, ProcessedEntry> = {};
   let dirty = false;

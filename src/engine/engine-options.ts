@@ -6,6 +6,17 @@ import type { Strategy } from '../strategies/api.js';
 import type { OrderPolicies } from './order-manager.js';
 import type { BarDrivenVenue, BarSource, EngineClock, ExecutionClient, Ledger, PreTradeCheck } from './ports.js';
 
+/**
+ * A corporate action booked on a position before the bar at `ts` opens (docs/corporate-actions.md):
+ * a split multiplies the shares held by `value`, a dividend pays `value` per share held.
+ */
+export interface PositionEvent {
+  readonly ts: number;
+  readonly symbol: string;
+  readonly kind: 'split' | 'dividend';
+  readonly value: number;
+}
+
 export interface EngineOptions {
   readonly runId: string;
   readonly strategy: Strategy;
@@ -37,4 +48,6 @@ export interface EngineOptions {
    * session holds them on its warm-up history, so a restart never trades on old bars.
    */
   readonly orderHold?: (ts: number) => string | undefined;
+  /** Splits and dividends to book on positions, by `ts` (the run's `data.prices` chose them). */
+  readonly positionEvents?: readonly PositionEvent[];
 }

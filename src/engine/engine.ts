@@ -8,7 +8,7 @@ import type { PriceField, Slice, Strategy } from '../strategies/api.js';
 import { feed, MutableBar, registration, type Registration } from './bar-feed.js';
 import type { PreTradeAccount, SliceCursor, VenueBars } from './ports.js';
 import { EngineContext, type ContextHost } from './context.js';
-import type { EngineOptions } from './engine-options.js';
+import type { EngineOptions, PositionEvent } from './engine-options.js';
 import { BarHistory } from './history.js';
 import { OrderManager } from './order-manager.js';
 import { Timers } from './timers.js';
@@ -55,6 +55,8 @@ export class Engine {
   #step = 0;
   #barTs = NaN;
   #barsDone = 0;
+  /** The next of `positionEvents` to book. */
+  #nextEvent = 0;
 
   constructor(options: EngineOptions) {
     this.#o = options;
@@ -133,6 +135,8 @@ export class Engine {
     const times = this.#times;
     times.update(ts, slots, n);
     this.#barTs = ts;
+    const events = o.positionEvents;
+    if (events !== undefined && this.#nextEvent < events.length) this.#bookEvents(events, ts);
     this.#advance(times.open);
     for (let k = 0; k < n; k++) {
       const slot = slots[k] as number;
@@ -184,6 +188,18 @@ export class Engine {
     pf.recordBar(ts);
     this.#barsDone += n;
     this.#step++;
+  }
+
+  /** Books the splits and dividends due by `ts` on the positions held before the bar opens. */
+  #bookEvents(events: readonly PositionEvent[], ts: number): void {
+    const pf = this.#o.portfolio;
+    for (; this.#nextEvent < events.length; this.#nextEvent++) {
+      const e = events[this.#nextEvent] as PositionEvent;
+      if (e.ts > ts) break;
+      if (e.kind === 'split') pf.split(e.symbol, e.value);
+      else pf.creditDividend(e.symbol, e.value, ts);
+      this.#o.risk?.onAccountChange?.(e.symbol);
+    }
   }
 
   /** Runs the strategy's `onStop`; no bar follows. */

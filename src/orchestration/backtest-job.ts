@@ -362,13 +362,22 @@ export function runConfigOf(recorded: unknown, file: string): RunConfig {
     ? {
         orders: RUN_DEFAULTS.orders,
         ...r,
+        // Runs recorded before `data.prices` existed traded the raw bars as stored.
+        data: { prices: 'raw', ...(r.data as Record<string, unknown>) },
         venue: { max_leverage: RUN_DEFAULTS.venue.max_leverage, ...(r.venue as Record<string, unknown>) },
         // Keys of the session section added since take their defaults (a backtest ignores them).
         live: { ...RUN_DEFAULTS.live, ...(r.live as Record<string, unknown> | undefined) },
       }
     : {
         strategy: { name: r.strategy, params: r.params ?? {} },
-        data: { symbols: r.symbols, timeframe: r.timeframe, start: r.start, end: r.end, benchmark: null },
+        data: {
+          symbols: r.symbols,
+          timeframe: r.timeframe,
+          start: r.start,
+          end: r.end,
+          benchmark: null,
+          prices: 'raw',
+        },
         venue: { ...RUN_DEFAULTS.venue, cash: r.cash, fees: r.fees, slippage: r.slippage, fill: r.fill },
         risk: {
           enabled: r.risk !== undefined,

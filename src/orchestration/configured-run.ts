@@ -5,6 +5,7 @@
  */
 import type { BarSeries } from '../core/bar.js';
 import type { Instrument } from '../core/instrument.js';
+import type { PositionEvent } from '../engine/engine-options.js';
 import type { RunConfig } from '../config/run-config.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { RunRecord } from '../backtest/run-record.js';
@@ -20,6 +21,8 @@ export interface LoadedBars {
   readonly instrument: (symbol: string) => Instrument;
   /** The bars of `data.benchmark`, when the run names one. */
   readonly benchmark?: BarSeries;
+  /** Splits and dividends to book on positions, for the run's `data.prices` (RunData). */
+  readonly positionEvents?: readonly PositionEvent[];
 }
 
 export interface ConfiguredRunOptions {
@@ -83,6 +86,7 @@ export function runConfigured(
       quietCloseMs: run.orders.quiet_close_ms,
     },
     ...(bars.benchmark === undefined ? {} : { benchmark: bars.benchmark }),
+    ...(bars.positionEvents === undefined ? {} : { positionEvents: bars.positionEvents }),
     seed: run.seed,
     ...(o.runId === undefined ? {} : { runId: o.runId }),
     ...(o.dataFiles === undefined ? {} : { dataFiles: o.dataFiles }),

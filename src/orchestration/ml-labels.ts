@@ -50,7 +50,14 @@ export async function runLabelJob(o: {
     config: o.config,
     env: o.env,
     spec: {
-      data: { symbols: [...o.symbols], timeframe: '1d', start: o.start ?? null, end: o.end ?? null, benchmark: null },
+      data: {
+        symbols: [...o.symbols],
+        timeframe: '1d',
+        start: o.start ?? null,
+        end: o.end ?? null,
+        benchmark: null,
+        prices: 'split',
+      },
       seed: o.config.venues.synthetic.seed,
     },
     ...(o.logger === undefined ? {} : { logger: o.logger }),

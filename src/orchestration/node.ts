@@ -21,7 +21,7 @@ import { SeriesBarSource } from '../backtest/series-bar-source.js';
 import type { OrderPolicies } from '../engine/order-manager.js';
 import type { BarSource, Ledger, OrderRecord, PreTradeCheck } from '../engine/ports.js';
 import { Engine } from '../engine/engine.js';
-import type { EngineOptions } from '../engine/engine-options.js';
+import type { EngineOptions, PositionEvent } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import { NO_FEES, type FeeModel } from '../execution/fees.js';
@@ -143,6 +143,8 @@ export interface BacktestOptions {
   readonly policies?: Partial<OrderPolicies>;
   readonly runId?: string;
   readonly benchmark?: BarSeries;
+  /** Splits and dividends booked on positions (the run's `data.prices`; docs/corporate-actions.md). */
+  readonly positionEvents?: readonly PositionEvent[];
   readonly dataFiles?: readonly { readonly path: string; readonly sha256: string }[];
   readonly seed?: number;
   /** Extra entries for the record's config (data source, config file...). */
@@ -240,6 +242,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       ...(o.risk === undefined ? {} : { risk: o.risk }),
       ...(o.journal === undefined ? {} : { journal: o.journal }),
       ...(o.policies === undefined ? {} : { policies: o.policies }),
+      ...(o.positionEvents === undefined ? {} : { positionEvents: o.positionEvents }),
     },
   );
   // Every fill in booking order, for the ledger (the events carry a fresh Fill each).

@@ -13,6 +13,8 @@ import { RawStore } from '../data/raw-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
 import { fetchData } from './fetch-data.js';
+import { runPrices } from './run-prices.js';
+import type { PositionEvent } from '../engine/engine-options.js';
 import { noDataText, workspaceSymbols } from './symbol-check.js';
 
 /** The bars a run reads, how to make its instruments, and the files they came from. */
@@ -27,6 +29,8 @@ export interface RunData {
   readonly fetched: readonly string[];
   /** The bars of the run's benchmark, when it names one. */
   readonly benchmark?: BarSeries;
+  /** Splits and dividends booked on positions under the run's `data.prices` (run-prices.ts). */
+  readonly positionEvents: readonly PositionEvent[];
 }
 
 /**
@@ -133,12 +137,16 @@ export async function loadRunData(o: {
     if (read.entry !== undefined) calendars.set(s, read.entry.calendar);
     dataFilesOf(read.entry);
   }
+  // The run's `data.prices`: adjusted series and the actions booked on positions.
+  const prices = runPrices(home, series, spec.prices);
+  if (prices.file !== undefined) dataFiles.push(prices.file);
   const benchRead = benchmark === undefined ? undefined : await store.readChecked(benchmark, spec.timeframe);
   if (benchmark !== undefined && !symbols.includes(benchmark)) dataFilesOf(benchRead?.entry);
   const bench = benchRead?.series;
   return {
     symbols,
-    series,
+    series: prices.series,
+    positionEvents: prices.positionEvents,
     instrument: instrumentOf(calendars),
     calendars,
     dataFiles,

@@ -25,8 +25,9 @@ export interface Exposures {
  * curve and the round-trip ledger. Fills and marks are its only inputs. Identity, exact up to
  * float rounding (docs/portfolio.md):
  *   equity = cash + long value - short value
- *          = initialCash + realized + unrealized - fees - borrow + interest
- * Cash moves only on fills (-signedQty x price - fee) and day rolls (-borrow + interest).
+ *          = initialCash + realized + unrealized - fees - borrow + interest + dividends
+ * Cash moves only on fills (-signedQty x price - fee), day rolls (-borrow + interest) and cash
+ * dividends (+qty x amount: paid to longs, charged to shorts). docs/corporate-actions.md.
  */
 export class Portfolio {
   readonly #opts: ResolvedPortfolioOptions;
@@ -35,6 +36,7 @@ export class Portfolio {
   readonly #curve: EquityCurve;
   #cash: number;
   #interest = 0;
+  #dividends = 0;
   /** UTC day carry was last accrued to; NaN before the first event. */
   #day = NaN;
   #nextDayTs = -Infinity;
@@ -75,7 +77,11 @@ export class Portfolio {
   get interest(): number {
     return this.#interest;
   }
-  /** equity - initialCash = realized + unrealized - fees - borrow + interest. */
+  /** Cash dividends received (negative when paid on shorts). */
+  get dividends(): number {
+    return this.#dividends;
+  }
+  /** equity - initialCash = realized + unrealized - fees - borrow + interest + dividends. */
   get totalPnl(): number {
     return this.equity - this.#opts.initialCash;
   }
@@ -208,6 +214,24 @@ export class Portfolio {
     const effect = this.#book.fill(i, s, fill.price, fill.fee);
     this.#cash -= s * fill.price + fill.fee;
     this.#ledger.onFill(i, fill.symbol, effect, fill.price, fill.fee, fill.ts, bar);
+  }
+
+  /** A split of `ratio` new shares per share held in `symbol` (quantity x ratio, prices / ratio). */
+  split(symbol: string, ratio: number): void {
+    if (!(ratio > 0) || !Number.isFinite(ratio))
+      throw new InternalError(`split ratio ${ratio} for ${symbol} must be a finite number > 0`);
+    const i = this.ensure(symbol);
+    this.#book.split(i, ratio);
+    this.#ledger.split(i, ratio);
+  }
+
+  /** Credits a cash dividend of `perShare` on the shares held at `ts` (a short pays it); returns the cash. */
+  creditDividend(symbol: string, perShare: number, ts: number): number {
+    if (ts >= this.#nextDayTs) this.#accrueTo(ts);
+    const cash = this.qty(symbol) * perShare;
+    this.#cash += cash;
+    this.#dividends += cash;
+    return cash;
   }
 
   /** Ends bar `barIndex` at `ts`: accrues carry, records the equity row, returns its drawdown. */

@@ -171,6 +171,17 @@ export class PositionBook {
   }
 
   /**
+   * A stock split of `ratio` new shares per share on slot `i`: quantity x ratio, average cost and
+   * mark / ratio, so value, cost and P&L are unchanged (no trade happens).
+   */
+  split(i: number, ratio: number): void {
+    this.#qty[i] = this.#qty[i]! * ratio;
+    this.#avg[i] = this.#avg[i]! / ratio;
+    this.#price[i] = this.#price[i]! / ratio;
+    this.resync();
+  }
+
+  /**
    * Charges `days` of borrow on every short at its latest mark (`-qty x price x rate x days /
    * basis`), writes each slot's charge into `charges` (0 when none) and returns the total.
    */

@@ -68,6 +68,13 @@ export class TradeLedger {
     return i < this.#dir.length && this.#dir[i] !== 0;
   }
 
+  /** A split of `ratio` on slot `i`: the open trade's units x ratio, its notionals unchanged. */
+  split(i: number, ratio: number): void {
+    if (!this.isOpen(i)) return;
+    this.#entryQty[i] = this.#entryQty[i]! * ratio;
+    this.#exitQty[i] = this.#exitQty[i]! * ratio;
+  }
+
   /** Records one fill's effect (from PositionBook.fill) on slot `i`. */
   onFill(
     i: number,

@@ -14,7 +14,7 @@ function dateFormatOption(): Option {
 export function registerData(program: Command, lazy: Lazy): void {
   const data = program
     .command('data')
-    .description('market data: fetch, import, validate, repair and list the raw zone');
+    .description('market data: fetch, import, validate, repair, adjust and list the raw zone');
   data
     .command('fetch')
     .description('fetch bars into data/raw, only what is missing (an interrupted fetch resumes on rerun)')
@@ -95,6 +95,14 @@ export function registerData(program: Command, lazy: Lazy): void {
       'import a CSV of scheduled events (symbol,date,event,time) into data/reference/events.csv',
     )
     .action(lazy(async () => (await import('../commands/data-reference.js')).dataReference));
+  data
+    .command('adjust')
+    .description(
+      'write split- and dividend-adjusted bars and their factors into data/processed/adjusted from data/reference/corporate-actions.csv (raw stays raw); exit 3 when an action is refused',
+    )
+    .option('--symbols <list>', 'only these symbols (default: every symbol with bars or actions)')
+    .addOption(new Option('--timeframe <tf>', 'bar size (default data.timeframe)').choices(TIMEFRAMES))
+    .action(lazy(async () => (await import('../commands/data-adjust.js')).dataAdjust));
   data
     .command('ls')
     .description('list the raw zone: symbols, ranges, rows, format and providers')

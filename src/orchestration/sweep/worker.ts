@@ -5,7 +5,9 @@
 import type { BarSeries } from '../../core/bar.js';
 import { RawStore } from '../../data/raw-store.js';
 import { useHookClock } from '../hook-budget.js';
+import type { PositionEvent } from '../../engine/engine-options.js';
 import { instrumentOf } from '../run-data.js';
+import { runPrices } from '../run-prices.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
 
@@ -25,12 +27,13 @@ export interface TrialTask {
   readonly hookClock?: SharedArrayBuffer;
 }
 
-let loaded: { key: string; series: BarSeries[]; benchmark?: BarSeries } | undefined;
+let loaded:
+  { key: string; series: BarSeries[]; positionEvents: readonly PositionEvent[]; benchmark?: BarSeries } | undefined;
 const strategyFiles = new Set<string>();
 
 async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
   const { timeframe, benchmark } = t.spec.data;
-  const key = JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark]);
+  const key = JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark, t.spec.data.prices]);
   if (loaded?.key === key) return loaded;
   const store = new RawStore(t.home, t.format);
   const read = async (s: string): Promise<BarSeries> => {
@@ -40,7 +43,14 @@ async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
   };
   const series: BarSeries[] = [];
   for (const s of t.symbols) series.push(await read(s));
-  loaded = { key, series, ...(benchmark === null ? {} : { benchmark: await read(benchmark) }) };
+  // The trial trades what a backtest of the same RunConfig trades (run-prices.ts).
+  const prices = runPrices(t.home, series, t.spec.data.prices);
+  loaded = {
+    key,
+    series: prices.series,
+    positionEvents: prices.positionEvents,
+    ...(benchmark === null ? {} : { benchmark: await read(benchmark) }),
+  };
   return loaded;
 }
 
@@ -55,9 +65,10 @@ export default async function trial(t: TrialTask): Promise<TrialOutcome> {
     strategyFiles.add(strategy);
   }
   if (t.hookClock !== undefined) useHookClock(t.hookClock);
-  const { series, benchmark } = await seriesOf(t);
+  const { series, benchmark, positionEvents } = await seriesOf(t);
   const bars = {
     series,
+    positionEvents,
     instrument: instrumentOf(new Map(t.calendars)),
     ...(benchmark === undefined ? {} : { benchmark }),
   };
