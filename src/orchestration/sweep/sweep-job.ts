@@ -85,6 +85,8 @@ export interface SweepResult {
   readonly elapsedMs: number;
   /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
   readonly trialsMs: number;
+  /** Of which the end: the summary (DSR, PBO over all trials), returns.csv, trials.csv and the report. */
+  readonly tailMs: number;
 }
 
 /** Why no combination of a sweep ran: its failures, the commonest reasons first. */
@@ -231,5 +233,14 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   }
   // The files stay (trials.csv says why each combination failed); a sweep with no trial is no result.
   if (summary.trials === 0) throw noTrialRan(id, store.dir, store.lines);
-  return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0, trialsMs };
+  const end = performance.now();
+  return {
+    id,
+    dir: store.dir,
+    summary,
+    ranNow: todo.length,
+    elapsedMs: end - t0,
+    trialsMs,
+    tailMs: end - tTrials - trialsMs,
+  };
 }
