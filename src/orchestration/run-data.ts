@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RunConfig } from '../config/run-config.js';
+import type { PriceMode, RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
 import type { DataProvider } from '../engine/ports.js';
@@ -31,6 +31,8 @@ export interface RunData {
   readonly benchmark?: BarSeries;
   /** Splits and dividends booked on positions under the run's `data.prices` (run-prices.ts). */
   readonly positionEvents: readonly PositionEvent[];
+  /** The run's `data.prices`: what the series are (raw, split- or total-return-adjusted). */
+  readonly prices: PriceMode;
 }
 
 /**
@@ -147,6 +149,7 @@ export async function loadRunData(o: {
     symbols,
     series: prices.series,
     positionEvents: prices.positionEvents,
+    prices: spec.prices,
     instrument: instrumentOf(calendars),
     calendars,
     dataFiles,

@@ -55,13 +55,6 @@ export interface PboResult {
 /** The largest S accepted: C(24, 12) = 2,704,156 combinations. */
 export const MAX_PARTITIONS = 24;
 
-/** Count, mean and sum of squared deviations of one trial over one block (or a union of blocks). */
-interface Moments {
-  n: number;
-  mean: number;
-  m2: number;
-}
-
 /**
  * PBO of the trials, each an equally long series of per-period returns (`trials[j][t]`). Throws
  * a UsageError for a bad S or fewer than two trials, a DataError for a non-finite return.
@@ -83,10 +76,11 @@ export function probabilityOfBacktestOverfitting(trials: readonly ArrayLike<numb
   const { S, T, N } = checkInput(trials, options.partitions, metric);
   const size = Math.floor(T / S);
   const dropped = T - size * S;
-  // Per block and trial: Welford moments over the block's rows.
-  const blocks: Moments[][] = [];
+  // Per trial and block: Welford moments over the block's rows, flat (trial-major) so the loop
+  // over the C(S, S/2) combinations below allocates nothing (it runs N x C(S, S/2) x S merges).
+  const blockMean = new Float64Array(N * S);
+  const blockM2 = new Float64Array(N * S);
   for (let b = 0; b < S; b++) {
-    const row: Moments[] = [];
     for (let j = 0; j < N; j++) {
       const x = trials[j]!;
       let mean = 0;
@@ -97,23 +91,35 @@ export function probabilityOfBacktestOverfitting(trials: readonly ArrayLike<numb
         mean += d / (k + 1);
         m2 += d * (v - mean);
       }
-      row.push({ n: size, mean, m2 });
+      blockMean[j * S + b] = mean;
+      blockM2[j * S + b] = m2;
     }
-    blocks.push(row);
   }
-  const score = metric === PboMetric.Mean ? (m: Moments) => m.mean : sharpeOf;
+  const score = metric === PboMetric.Mean ? (_n: number, mean: number) => mean : sharpeOf;
   const combinations: PboCombination[] = [];
   const isPerf = new Float64Array(N);
   const oosPerf = new Float64Array(N);
+  // The moments of each trial over the first i blocks of the in-sample (and out-of-sample) set,
+  // i = 0..S/2. Consecutive combinations share leading blocks, so only the levels after the first
+  // changed block are merged again: the same merges in the same order as merging all S/2 blocks
+  // afresh (so the same bits), about a third of the work.
+  const half = S / 2;
+  const isLevels = new Levels(half, N);
+  const oosLevels = new Levels(half, N);
+  let prevIn: number[] = [];
+  let prevOut: number[] = [];
   for (const inSample of halves(S)) {
     const isIn = new Uint8Array(S);
     for (const b of inSample) isIn[b] = 1;
+    const outSample: number[] = [];
+    for (let b = 0; b < S; b++) if (isIn[b] === 0) outSample.push(b);
+    isLevels.update(inSample, commonPrefix(prevIn, inSample), size, blockMean, blockM2, S);
+    oosLevels.update(outSample, commonPrefix(prevOut, outSample), size, blockMean, blockM2, S);
+    prevIn = inSample;
+    prevOut = outSample;
     for (let j = 0; j < N; j++) {
-      const a: Moments = { n: 0, mean: 0, m2: 0 };
-      const o: Moments = { n: 0, mean: 0, m2: 0 };
-      for (let b = 0; b < S; b++) merge(isIn[b] === 1 ? a : o, blocks[b]![j]!);
-      isPerf[j] = score(a);
-      oosPerf[j] = score(o);
+      isPerf[j] = isLevels.score(j, score);
+      oosPerf[j] = oosLevels.score(j, score);
     }
     let best = 0;
     for (let j = 1; j < N; j++) if (isPerf[j]! > isPerf[best]!) best = j;
@@ -187,25 +193,72 @@ function checkInput(
   return { S, T, N };
 }
 
-/** Chan et al.'s pairwise update: folds block moments `b` into `a`. */
-function merge(a: Moments, b: Moments): void {
-  if (a.n === 0) {
-    a.n = b.n;
-    a.mean = b.mean;
-    a.m2 = b.m2;
-    return;
+/** How many leading blocks two block lists share. */
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Count, mean and sum of squared deviations of each trial over the first i blocks of a set (i = 0..k). */
+class Levels {
+  readonly #n: Float64Array;
+  readonly #mean: Float64Array;
+  readonly #m2: Float64Array;
+  readonly #k: number;
+  readonly #trials: number;
+
+  constructor(k: number, trials: number) {
+    this.#k = k;
+    this.#trials = trials;
+    this.#n = new Float64Array((k + 1) * trials);
+    this.#mean = new Float64Array((k + 1) * trials);
+    this.#m2 = new Float64Array((k + 1) * trials);
   }
-  const n = a.n + b.n;
-  const d = b.mean - a.mean;
-  a.mean += (d * b.n) / n;
-  a.m2 += b.m2 + (d * d * a.n * b.n) / n;
-  a.n = n;
+
+  /**
+   * Levels from `from` on for the set `blocks`, by Chan et al.'s pairwise update of level i with
+   * block `blocks[i]` (level 0 is empty: level 1 is the first block's moments).
+   */
+  update(blocks: readonly number[], from: number, size: number, mean: Float64Array, m2: Float64Array, S: number): void {
+    const N = this.#trials;
+    const ln = this.#n;
+    const lm = this.#mean;
+    const l2 = this.#m2;
+    for (let i = from; i < this.#k; i++) {
+      const b = blocks[i]!;
+      const at = i * N;
+      const to = at + N;
+      for (let j = 0; j < N; j++) {
+        const an = ln[at + j]!;
+        const bm = mean[j * S + b]!;
+        const b2 = m2[j * S + b]!;
+        if (an === 0) {
+          ln[to + j] = size;
+          lm[to + j] = bm;
+          l2[to + j] = b2;
+          continue;
+        }
+        const am = lm[at + j]!;
+        const n = an + size;
+        const d = bm - am;
+        ln[to + j] = n;
+        lm[to + j] = am + (d * size) / n;
+        l2[to + j] = l2[at + j]! + (b2 + (d * d * an * size) / n);
+      }
+    }
+  }
+
+  score(j: number, f: (n: number, mean: number, m2: number) => number): number {
+    const at = this.#k * this.#trials + j;
+    return f(this.#n[at]!, this.#mean[at]!, this.#m2[at]!);
+  }
 }
 
 /** Per-period Sharpe ratio (ddof = 1); a constant series scores 0 at mean 0, else ±Infinity. */
-function sharpeOf(m: Moments): number {
-  if (m.m2 > 0) return m.mean / Math.sqrt(m.m2 / (m.n - 1));
-  return m.mean === 0 ? 0 : m.mean > 0 ? Infinity : -Infinity;
+function sharpeOf(n: number, mean: number, m2: number): number {
+  if (m2 > 0) return mean / Math.sqrt(m2 / (n - 1));
+  return mean === 0 ? 0 : mean > 0 ? Infinity : -Infinity;
 }
 
 /** Rank of x[i] among x, 1 = smallest, ties averaged. */

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
-import { formatNumber, formatTime } from '../../data/schema.js';
+import { formatNumber } from '../../data/schema.js';
 import { sweepReportHtml } from '../../backtest/sweep-report.js';
 import type { ParamAxis } from './param-space.js';
 import type { SweepSummary } from './summary.js';
 import type { SweepStore } from './sweep-store.js';
+import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
 
 const METRIC_COLUMNS = [
   'total_return',
@@ -27,6 +28,39 @@ function cell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/**
+ * returns.csv below its header (a column per successful trial, by trial number; a row per bar),
+ * cut into `pieces` row ranges that `format` may run elsewhere (worker threads), joined in order.
+ */
+export async function returnsCsvBody(
+  store: SweepStore,
+  timeframe: Timeframe,
+  format: (job: ReturnsRowsJob) => Promise<string> = async (job) => returnsCsvRows(job),
+  pieces = 1,
+): Promise<string> {
+  const { bars, ts } = store.returns();
+  const rows = [...store.lines]
+    .filter((l) => l.ok && l.row !== undefined)
+    .sort((a, b) => a.index - b.index)
+    .map((l) => l.row as number);
+  const matrix = store.returnsMatrix();
+  const step = Math.max(1, Math.ceil(bars / Math.max(1, pieces)));
+  const parts: Promise<string>[] = [];
+  for (let from = 0; from < bars; from += step)
+    parts.push(
+      format({
+        matrix,
+        bars,
+        rows,
+        timeframe,
+        from,
+        to: Math.min(bars, from + step),
+        ...(ts === undefined ? {} : { ts }),
+      }),
+    );
+  return (await Promise.all(parts)).join('');
+}
+
 /** trials.csv, returns.csv, summary.json and report.html of a finished sweep. */
 export async function writeSweepOutputs(
   store: SweepStore,
@@ -37,6 +71,8 @@ export async function writeSweepOutputs(
     readonly objective: string;
     readonly spec: { readonly data: { readonly timeframe: Timeframe } };
   },
+  /** returns.csv below its header, when started earlier (on worker threads: `returnsCsvBody`). */
+  returnsBody?: Promise<string>,
 ): Promise<void> {
   const names = definition.axes.map((a) => a.name);
   const lines = [...store.lines].sort((a, b) => a.index - b.index);
@@ -50,14 +86,9 @@ export async function writeSweepOutputs(
   ]);
   await writeFile(join(store.dir, 'trials.csv'), [head.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
 
-  const { bars, matrix, ts } = store.returns();
-  const ok = lines.filter((l) => l.ok && l.row !== undefined);
-  const out: string[] = [['timestamp', ...ok.map((l) => `trial_${l.index}`)].join(',')];
-  for (let t = 0; t < bars; t++) {
-    const stamp = ts === undefined ? String(t) : formatTime(definition.spec.data.timeframe, ts[t] as number);
-    out.push([stamp, ...ok.map((l) => formatNumber((matrix[l.row as number] as Float64Array)[t] as number))].join(','));
-  }
-  await writeFile(join(store.dir, 'returns.csv'), out.join('\n') + '\n');
+  const body = returnsBody ?? returnsCsvBody(store, definition.spec.data.timeframe);
+  const header = ['timestamp', ...lines.filter((l) => l.ok && l.row !== undefined).map((l) => `trial_${l.index}`)];
+  await writeFile(join(store.dir, 'returns.csv'), `${header.join(',')}\n${await body}`);
   await writeFile(join(store.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(join(store.dir, 'report.html'), sweepReportHtml({ ...definition, summary, lines }));
 }

@@ -57,7 +57,9 @@ export function summarize(
   lowerIsBetter: boolean,
   partitions?: number,
 ): SweepSummary {
-  const lines = store.lines;
+  // By trial number, not by finishing order: the DSR's variance and the PBO's columns (and its
+  // ties) then come out the same bits on one worker or many, and after a resume.
+  const lines = [...store.lines].sort((a, b) => a.index - b.index);
   const ok = lines.filter((l): l is TrialLine & { metrics: Metrics; row: number } => l.ok && l.metrics !== undefined);
   let best: (typeof ok)[number] | undefined;
   for (const l of ok) {

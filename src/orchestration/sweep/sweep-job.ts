@@ -22,7 +22,36 @@ import { summarize, type SweepSummary } from './summary.js';
 import { SweepStore, type TrialLine } from './sweep-store.js';
 import type { TrialOutcome, TrialSpec } from './trial.js';
 import { createTrialRunner } from './trial-runner.js';
-import { writeSweepOutputs } from './outputs.js';
+import { returnsCsvBody, writeSweepOutputs } from './outputs.js';
+
+/**
+ * Runs `todo` with at most `lanes` trials in flight and hands each outcome to `record` in the
+ * order of `todo` (an early finisher waits for the trials before it): the sweep's files then hold
+ * the same bytes whatever the number of workers, and a crash loses only unrecorded trials.
+ */
+export async function runInOrder<T, R>(
+  todo: readonly T[],
+  lanes: number,
+  run: (t: T) => Promise<R>,
+  record: (t: T, r: R) => void,
+): Promise<void> {
+  const ready = new Map<number, R>();
+  let next = 0;
+  let written = 0;
+  const lane = async (): Promise<void> => {
+    while (next < todo.length) {
+      const k = next++;
+      ready.set(k, await run(todo[k] as T));
+      while (ready.has(written)) {
+        const r = ready.get(written) as R;
+        ready.delete(written);
+        record(todo[written] as T, r);
+        written++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+}
 
 export interface SweepOptions {
   readonly home: string;
@@ -56,6 +85,8 @@ export interface SweepResult {
   readonly elapsedMs: number;
   /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
   readonly trialsMs: number;
+  /** Of which the end: the summary (DSR, PBO over all trials), returns.csv, trials.csv and the report. */
+  readonly tailMs: number;
 }
 
 /** Why no combination of a sweep ran: its failures, the commonest reasons first. */
@@ -182,15 +213,34 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
     strategy: o.spec.strategy.name,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
   });
+  let trialsMs: number;
+  let summary: SweepSummary;
   try {
-    await Promise.all(todo.map(async (t) => record(t, await runner.run(spec, t.params, t.index))));
+    await runInOrder(
+      todo,
+      runner.workers * 2,
+      (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline),
+      record,
+    );
+    trialsMs = performance.now() - tTrials;
+    // The tail: returns.csv is formatted on the worker threads while this thread computes the PBO.
+    const body = returnsCsvBody(store, spec.data.timeframe, (job) => runner.returnsCsvRows(job), runner.workers);
+    body.catch(() => undefined); // awaited below; a throw of the summary must not leave it unhandled
+    summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
+    await writeSweepOutputs(store, summary, definition, body);
   } finally {
     await runner.close();
   }
-  const trialsMs = performance.now() - tTrials;
-  const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
-  await writeSweepOutputs(store, summary, definition);
   // The files stay (trials.csv says why each combination failed); a sweep with no trial is no result.
   if (summary.trials === 0) throw noTrialRan(id, store.dir, store.lines);
-  return { id, dir: store.dir, summary, ranNow: todo.length, elapsedMs: performance.now() - t0, trialsMs };
+  const end = performance.now();
+  return {
+    id,
+    dir: store.dir,
+    summary,
+    ranNow: todo.length,
+    elapsedMs: end - t0,
+    trialsMs,
+    tailMs: end - tTrials - trialsMs,
+  };
 }

@@ -11,6 +11,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   closeSync,
   ftruncateSync,
   writeFileSync,
@@ -120,6 +121,11 @@ export class SweepStore {
     return full;
   }
 
+  /** Whether the bars' count (and timestamps) are recorded: later trials need not send them. */
+  get hasTimeline(): boolean {
+    return this.#bars >= 0;
+  }
+
   get lines(): readonly TrialLine[] {
     return this.#lines;
   }
@@ -130,10 +136,22 @@ export class SweepStore {
     return this.#returns;
   }
 
+  /** Every row of returns() back to back (row r at r * bars), in shared memory. */
+  returnsMatrix(): Float64Array {
+    const { matrix } = this.returns();
+    return matrix[0] === undefined ? new Float64Array(0) : new Float64Array(matrix[0].buffer);
+  }
+
   #readReturns(): { bars: number; matrix: Float64Array[]; ts: Float64Array | undefined } {
     if (this.#bars < 0) return { bars: 0, matrix: [], ts: undefined };
-    const buf = readFileSync(join(this.dir, 'returns.f64'));
-    const all = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    // In shared memory, so worker threads format returns.csv from it without a copy.
+    const all = new Float64Array(new SharedArrayBuffer(this.#rows * this.#bars * 8));
+    const fd = openSync(join(this.dir, 'returns.f64'), 'r');
+    try {
+      readSync(fd, new Uint8Array(all.buffer), 0, all.byteLength, 0);
+    } finally {
+      closeSync(fd);
+    }
     const matrix = Array.from({ length: this.#rows }, (_, r) => all.subarray(r * this.#bars, (r + 1) * this.#bars));
     const tsFile = join(this.dir, 'timestamps.f64');
     let ts: Float64Array | undefined;

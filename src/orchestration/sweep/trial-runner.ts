@@ -6,15 +6,23 @@ import type { RunData } from '../run-data.js';
 import { isStrategyFile } from '../strategy-file.js';
 import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
 import type { TrialTask } from './worker.js';
+import { dataKey, shareBars } from './shared-bars.js';
+import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
 
 /** Runs trials of one data set, on worker threads or (workers = 1) in this thread. */
 export interface TrialRunner {
+  /** Threads running trials (1: this one). */
+  readonly workers: number;
   run(
     spec: TrialSpec,
     params: Readonly<Record<string, unknown>>,
     index: number,
     warmup?: number,
+    /** Whether the outcome carries the bars' timestamps (default true). */
+    withTs?: boolean,
   ): Promise<TrialOutcome>;
+  /** Formats rows of returns.csv on a worker thread (in this thread when it runs the trials). */
+  returnsCsvRows(job: ReturnsRowsJob): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -43,7 +51,9 @@ export function createTrialRunner(o: {
   const isolate = budget > 0 && o.strategy !== undefined && isStrategyFile(o.strategy);
   if (workers === 1 && !isolate) {
     return {
-      run: async (spec, params, index, warmup) => runTrial(spec, o.data, params, index, true, warmup),
+      workers: 1,
+      run: async (spec, params, index, warmup, withTs = true) => runTrial(spec, o.data, params, index, withTs, warmup),
+      returnsCsvRows: async (job) => returnsCsvRows(job),
       close: async () => undefined,
     };
   }
@@ -54,21 +64,27 @@ export function createTrialRunner(o: {
     maxThreads: workers,
     ...(file.pathname.endsWith('.ts') ? { execArgv: ['--import', 'tsx'] } : {}),
   });
+  // The bars go to the threads once, in shared memory: no thread re-reads or re-parses the files.
+  const key = dataKey(o.data);
   const base = {
     home: o.home,
     format: o.format,
     symbols: o.data.symbols,
     calendars: [...o.data.calendars],
+    bars: shareBars(o.data, key),
+    dataKey: key,
     ...(o.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: o.hookTimeoutMs }),
   };
   return {
-    run: async (spec, params, index, warmup) => {
+    workers,
+    returnsCsvRows: async (job) => (await pool.run(job, { name: 'returnsCsvRows' })) as string,
+    run: async (spec, params, index, warmup, withTs = true) => {
       const task: TrialTask = {
         ...base,
         spec,
         params,
         index,
-        withTs: true,
+        withTs,
         ...(warmup === undefined ? {} : { warmup }),
       };
       if (!isolate) return (await pool.run(task)) as TrialOutcome;

@@ -1,6 +1,12 @@
 /**
- * A sweep worker (piscina): loads the run's bars once per worker thread and runs trials.
+ * A sweep worker (piscina): runs trials over bars it holds once per worker thread, keyed by what
+ * the data is (`dataKey`), so consecutive sweeps and walk-forward folds over the same files reuse
+ * them. The bars come in shared memory from the pool's owner (`SharedBars`), or, for a task that
+ * carries none (a task from a queue, run on another machine), from the data files under `home`.
  * Strategy files are compiled once per thread too.
+ *
+ * `trial(TrialTask)` is the seam a distributed runner uses: a task is plain data (its optional
+ * `bars` and `hookClock` are shared memory, only meaningful within one process).
  */
 import type { BarSeries } from '../../core/bar.js';
 import { RawStore } from '../../data/raw-store.js';
@@ -9,7 +15,10 @@ import type { PositionEvent } from '../../engine/engine-options.js';
 import { instrumentOf } from '../run-data.js';
 import { runPrices } from '../run-prices.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
+import { sharedSeries, type SharedBars } from './shared-bars.js';
 import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
+
+export { returnsCsvRows } from './tail-tasks.js';
 
 export interface TrialTask {
   readonly home: string;
@@ -19,22 +28,43 @@ export interface TrialTask {
   readonly spec: TrialSpec;
   readonly params: Readonly<Record<string, unknown>>;
   readonly index: number;
+  /** Whether the outcome carries the bars' timestamps (a sweep needs them from one trial only). */
   readonly withTs: boolean;
   readonly warmup?: number;
   /** `engine.hook_timeout_ms` for a strategy file's hooks. */
   readonly hookTimeoutMs?: number;
   /** The clock the strategy file's calls tick, which the pool's owner watches (hook-budget.ts). */
   readonly hookClock?: SharedArrayBuffer;
+  /** The bars in shared memory (same process only); without them the worker reads `home`'s files. */
+  readonly bars?: SharedBars;
+  /** What the data is (`dataKey`): the cache key of the bars read from `home` (default: the paths). */
+  readonly dataKey?: string;
 }
 
-let loaded:
-  { key: string; series: BarSeries[]; positionEvents: readonly PositionEvent[]; benchmark?: BarSeries } | undefined;
+interface Loaded {
+  series: BarSeries[];
+  positionEvents: readonly PositionEvent[];
+  benchmark?: BarSeries;
+}
+
+/** Bars by data key; two, so a walk-forward over a sweep's data and its next sweep both hit. */
+const cache = new Map<string, Loaded>();
+const CACHE_SIZE = 2;
 const strategyFiles = new Set<string>();
 
-async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
+function remember(key: string, bars: Loaded): Loaded {
+  cache.set(key, bars);
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return bars;
+}
+
+async function seriesOf(t: TrialTask): Promise<Loaded> {
   const { timeframe, benchmark } = t.spec.data;
-  const key = JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark, t.spec.data.prices]);
-  if (loaded?.key === key) return loaded;
+  const key =
+    t.bars?.key ?? t.dataKey ?? JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark, t.spec.data.prices]);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  if (t.bars !== undefined) return remember(key, sharedSeries(t.bars));
   const store = new RawStore(t.home, t.format);
   const read = async (s: string): Promise<BarSeries> => {
     const bars = await store.read(s, timeframe);
@@ -45,16 +75,15 @@ async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
   for (const s of t.symbols) series.push(await read(s));
   // The trial trades what a backtest of the same RunConfig trades (run-prices.ts).
   const prices = runPrices(t.home, series, t.spec.data.prices);
-  loaded = {
-    key,
+  return remember(key, {
     series: prices.series,
     positionEvents: prices.positionEvents,
     ...(benchmark === null ? {} : { benchmark: await read(benchmark) }),
-  };
-  return loaded;
+  });
 }
 
-export default async function trial(t: TrialTask): Promise<TrialOutcome> {
+/** Runs one trial described by `t` on this thread. */
+export async function trial(t: TrialTask): Promise<TrialOutcome> {
   const strategy = t.spec.strategy.name;
   if (isStrategyFile(strategy) && !strategyFiles.has(strategy)) {
     await loadStrategyFile(
@@ -74,3 +103,5 @@ export default async function trial(t: TrialTask): Promise<TrialOutcome> {
   };
   return runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup);
 }
+
+export default trial;

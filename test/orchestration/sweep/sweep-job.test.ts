@@ -3,7 +3,8 @@
  * the same results on one thread and on two, an interrupted sweep resumed to identical files, and
  * the deflated Sharpe of the best trial recomputed here from returns.csv.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/index.js';
@@ -55,10 +56,33 @@ describe('momentic sweep', () => {
     expect(trials.find((l) => l.startsWith('3,'))).toContain('slow (15) must be greater than fast (15)');
   });
 
-  it('gives the same trials on two worker threads as on one', async () => {
+  it('writes byte-identical files on two worker threads as on one', async () => {
     const two = await runSweep(await options(home, { name: 'two', workers: 2 }));
-    expect(read(two.dir, 'trials.csv')).toBe(read(one.dir, 'trials.csv'));
-    expect(read(two.dir, 'returns.csv')).toBe(read(one.dir, 'returns.csv'));
+    // Every file of the sweep, the store's (written as trials finish, in any order on two
+    // threads) as well as the summary and the report: compared by their SHA-256.
+    const files = readdirSync(one.dir).sort();
+    expect(readdirSync(two.dir).sort()).toEqual(files);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'trials.jsonl',
+        'returns.f64',
+        'trials.csv',
+        'returns.csv',
+        'summary.json',
+        'report.html',
+      ]),
+    );
+    const sha = (dir: string, f: string): string =>
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex');
+    for (const f of files) expect(sha(two.dir, f), f).toBe(sha(one.dir, f));
+    // The trials recorded in trial order (not finishing order): 0..8 in trials.jsonl.
+    const order = read(two.dir, 'trials.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { index: number }).index);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('resumes an interrupted sweep, running only what is missing, to identical files', async () => {
