@@ -139,9 +139,10 @@ export function runGbdtBench(opts: { rows: number }): void {
   console.log(`momentic: predictRaw ${model.numTrees} trees of 31 leaves, best of 3: ${(rate / 1e6).toFixed(1)} M rows x trees per cpu s = ${(rate / SCORE_TARGET).toFixed(2)}x the target of ${SCORE_TARGET / 1e6} M ${rate >= SCORE_TARGET ? 'ok' : 'MISSED'}`); // prettier-ignore
 }
 
-/** User CPU seconds of this process since `since`. */
+/** CPU seconds (user + system, as python's process_time counts them) of this process since `since`. */
 function cpuSeconds(since: NodeJS.CpuUsage): number {
-  return process.cpuUsage(since).user / 1e6;
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
 }
 
 function fmt(s: number): string {
