@@ -2,11 +2,11 @@
  * Tree-scoring benchmark: a 100-tree forest of depth-6 trees (63 splits, 64 leaves each, the
  * XGBoost default depth) over 1,000,000 rows of 20 features, scored on one core by `addForest`
  * (the loop every imported model runs) with float32 sums as for XGBoost. Best of 3 after a
- * warm-up; figures in rows x trees per second. Target: 5 million rows x 100 trees per second.
+ * warm-up; figures in rows x trees per CPU second (the machine may be shared; scoring is one
+ * thread, so CPU time is its work). Target: 5 million rows x 100 trees per second.
  *
  *   tsx bench/tree-scoring.ts [--rows N]
  */
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ForestBuilder, NodeFlag, type Forest } from '../src/ml/trees/index.js';
 import { addForest } from '../src/ml/trees/score.js';
@@ -55,9 +55,10 @@ export function runTreeScoringBench(options: { rows?: number } = {}): number {
   let best = Infinity;
   for (let r = 0; r < 3; r++) {
     out.fill(0);
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     addForest(forest, x, features, rows, out);
-    best = Math.min(best, performance.now() - t0);
+    const used = process.cpuUsage(t0);
+    best = Math.min(best, (used.user + used.system) / 1000);
   }
   const rate = (rows * trees) / (best / 1000);
   console.log(
@@ -65,7 +66,7 @@ export function runTreeScoringBench(options: { rows?: number } = {}): number {
   );
   console.log(
     `momentic: addForest (float32 sums)`.padEnd(60) +
-      ` ${best.toFixed(1).padStart(10)} ms  ${(rate / 1e6).toFixed(0)}M rows x trees/s = ${(rate / trees / 1e6).toFixed(2)}M rows/s at ${trees} trees (target ${TARGET / 1e6}M: ${rate >= TARGET ? 'met' : 'MISSED'})`,
+      ` ${best.toFixed(1).padStart(10)} ms cpu  ${(rate / 1e6).toFixed(0)}M rows x trees/s = ${(rate / trees / 1e6).toFixed(2)}M rows/s at ${trees} trees = ${(rate / TARGET).toFixed(2)}x the target of ${TARGET / 1e6}M: ${rate >= TARGET ? 'met' : 'MISSED'}`,
   );
   return rate;
 }

@@ -182,6 +182,33 @@ describe('histograms', () => {
     const missing = (bins.offset[0]! + bins.numBins[0]!) * 3 + 2;
     expect(direct[missing]).toBe(large.filter((r) => Number.isNaN(x[r * cols]!)).length);
   });
+
+  it('keeps the same gradient and hessian sums without count slots (stride 2)', () => {
+    const rows = 500;
+    const cols = 4;
+    const rng = new Rng(21);
+    const x = Float64Array.from({ length: rows * cols }, () => (rng.next() < 0.1 ? NaN : rng.next()));
+    const bins = findBins(x, rows, cols, 16, rows, new Rng(0));
+    const binned = binMatrix(x, rows, cols, bins);
+    // Arbitrary doubles: equal sums need the same rows added to each bin in the same order.
+    const og = Float64Array.from({ length: rows }, () => rng.next() - 0.5);
+    const oh = Float64Array.from({ length: rows }, () => rng.next());
+    const ids = Int32Array.from({ length: rows }, (_, i) => i).filter((r) => r % 4 !== 1);
+    const features = Int32Array.of(0, 2, 3);
+    const g = Float64Array.from(ids, (r) => og[r]!);
+    const h = Float64Array.from(ids, (r) => oh[r]!);
+    const three = new Float64Array(bins.totalBins * 3);
+    const two = new Float64Array(bins.totalBins * 2);
+    buildHistogram(three, binned, cols, features, bins.offset, bins.numBins, ids, 0, ids.length, g, h, false, true);
+    buildHistogram(two, binned, cols, features, bins.offset, bins.numBins, ids, 0, ids.length, g, h, false, false, 2);
+    for (const f of features) {
+      for (let b = bins.offset[f]!; b <= bins.offset[f]! + bins.numBins[f]!; b++) {
+        expect([two[2 * b], two[2 * b + 1]]).toEqual([three[3 * b], three[3 * b + 1]]);
+      }
+    }
+    // Feature 1 was not listed: its slots stay untouched.
+    expect(two[2 * bins.offset[1]!]).toBe(0);
+  });
 });
 
 function noisyData(rows: number, cols: number, seed: number): GbdtDataset {

@@ -18,6 +18,10 @@ export interface GrowOptions extends SplitConstraints {
 
 export class TreeLearner {
   readonly #binned: Uint8Array;
+  /** The bins again, column-major: a split reads one column over a leaf's ascending row ids. */
+  readonly #binnedByColumn: Uint8Array;
+  /** Histogram slots per bin: [g, h, count], or [g, h] when split search takes counts elsewhere. */
+  readonly #stride: 2 | 3;
   readonly #n: number;
   readonly #cols: number;
   readonly #bins: FeatureBins;
@@ -45,6 +49,8 @@ export class TreeLearner {
     this.#cols = bins.numBins.length;
     this.#bins = bins;
     this.#o = options;
+    this.#stride = options.countSource === 0 ? 3 : 2;
+    this.#binnedByColumn = byColumn(binned, numRows, this.#cols);
     const L = options.numLeaves;
     this.rows = new Int32Array(numRows);
     this.#tmp = new Int32Array(numRows);
@@ -62,7 +68,7 @@ export class TreeLearner {
   }
 
   #hist(id: number): Float64Array {
-    while (this.#hists.length <= id) this.#hists.push(new Float64Array(this.#bins.totalBins * 3));
+    while (this.#hists.length <= id) this.#hists.push(new Float64Array(this.#bins.totalBins * this.#stride));
     return this.#hists[id] as Float64Array;
   }
 
@@ -87,7 +93,7 @@ export class TreeLearner {
     const hist = this.#hist(this.#leafHist[leaf] as number);
     const g = this.#leafG[leaf] as number;
     const h = this.#leafH[leaf] as number;
-    findBestSplit(hist, this.#bins, features, g, h, this.leafCount[leaf] as number, this.#o, s);
+    findBestSplit(hist, this.#bins, features, g, h, this.leafCount[leaf] as number, this.#o, s, this.#stride);
   }
 
   /**
@@ -122,7 +128,7 @@ export class TreeLearner {
     this.#leafHist[0] = 0;
     const tree = new Tree(o.numLeaves);
     const b = this.#bins;
-    buildHistogram(this.#hist(0), this.#binned, this.#cols, features, b.offset, b.numBins, rows, 0, count, this.#og, this.#oh, bag === null, o.countSource === 0); // prettier-ignore
+    buildHistogram(this.#hist(0), this.#binned, this.#cols, features, b.offset, b.numBins, rows, 0, count, this.#og, this.#oh, bag === null, o.countSource === 0, this.#stride); // prettier-ignore
     this.#findSplit(0, features);
     let numLeaves = 1;
     while (numLeaves < o.numLeaves) {
@@ -178,8 +184,8 @@ export class TreeLearner {
     // Stable partition of the leaf's rows: left rows compact in place, right rows via #tmp.
     const begin = this.leafBegin[leaf] as number;
     const count = this.leafCount[leaf] as number;
-    const binned = this.#binned;
-    const cols = this.#cols;
+    // A leaf's row ids ascend (the root's do, and the partition is stable), so this column is read forward.
+    const column = this.#binnedByColumn.subarray(f * this.#n, (f + 1) * this.#n);
     const missing = this.#bins.numBins[f] as number;
     const rows = this.rows;
     const tmp = this.#tmp;
@@ -189,7 +195,7 @@ export class TreeLearner {
     let nr = 0;
     for (let i = 0; i < count; i++) {
       const r = rows[begin + i] as number;
-      const bin = binned[r * cols + f] as number;
+      const bin = column[r] as number;
       if (bin <= t || (bin === missing && missingLeft)) rows[begin + nl++] = r;
       else tmp[nr++] = r;
     }
@@ -220,11 +226,18 @@ export class TreeLearner {
     const smallHist = right; // a fresh buffer id: ids 0..right-1 may still be held by other leaves
     const b = this.#bins;
     this.#gather(grad, hess, this.leafBegin[small] as number, this.leafCount[small] as number);
-    buildHistogram(this.#hist(smallHist), this.#binned, this.#cols, features, b.offset, b.numBins, rows, this.leafBegin[small] as number, this.leafCount[small] as number, this.#og, this.#oh, false, this.#o.countSource === 0); // prettier-ignore
-    subtractHistogram(this.#hist(parentHist), this.#hist(smallHist), features, b.offset, b.numBins);
+    buildHistogram(this.#hist(smallHist), this.#binned, this.#cols, features, b.offset, b.numBins, rows, this.leafBegin[small] as number, this.leafCount[small] as number, this.#og, this.#oh, false, this.#o.countSource === 0, this.#stride); // prettier-ignore
+    subtractHistogram(this.#hist(parentHist), this.#hist(smallHist), features, b.offset, b.numBins, this.#stride);
     this.#leafHist[small] = smallHist;
     this.#leafHist[large] = parentHist;
     this.#findSplit(leaf, features);
     this.#findSplit(right, features);
   }
+}
+
+/** A column-major copy of a row-major bin matrix. */
+function byColumn(binned: Uint8Array, rows: number, cols: number): Uint8Array {
+  const out = new Uint8Array(rows * cols);
+  for (let r = 0, i = 0; r < rows; r++) for (let f = 0; f < cols; f++, i++) out[f * rows + r] = binned[i] as number;
+  return out;
 }

@@ -7,6 +7,8 @@ import { artifactOf, modelFieldsOf, type GbdtArtifact } from './artifact.js';
 import { sigmoid } from './objectives.js';
 import type { GbdtParams, Objective } from './params.js';
 import type { Tree } from './tree.js';
+import { ForestBuilder, NodeFlag, nextUp, type Forest } from '../trees/forest.js';
+import { addForest } from '../trees/score.js';
 
 export interface GbdtModelFields {
   readonly objective: Objective;
@@ -21,53 +23,33 @@ export interface GbdtModelFields {
   readonly validMetric: readonly number[];
 }
 
-/** Rows scored together per tree, so the tree stays in cache while the rows stream past. */
-const BLOCK_ROWS = 256;
-
-/** Every tree's nodes in one set of arrays; children are global node ids, leaves ~(global leaf id). */
-interface Flat {
-  readonly root: Int32Array;
-  readonly feature: Int32Array;
-  readonly threshold: Float64Array;
-  readonly defaultLeft: Uint8Array;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly leafValue: Float64Array;
-}
-
-function flatten(trees: readonly Tree[]): Flat {
-  let nodes = 0;
-  let leaves = 0;
+/**
+ * The trees as a scoring `Forest` (trees/forest.ts), whose rule is `x < threshold`: this model's
+ * `x <= t` is `x < nextUp(t)` on every double, so the rows land in the same leaves and each
+ * row's sum adds the same leaves in the same order. Undefined when a threshold is +Infinity or
+ * NaN (no artifact this trainer writes has one), where that rewrite would not hold.
+ */
+function forestOf(trees: readonly Tree[], numFeatures: number): Forest | undefined {
+  const b = new ForestBuilder();
   for (const t of trees) {
-    nodes += t.numLeaves - 1;
-    leaves += t.numLeaves;
-  }
-  const flat: Flat = {
-    root: new Int32Array(trees.length),
-    feature: new Int32Array(nodes),
-    threshold: new Float64Array(nodes),
-    defaultLeft: new Uint8Array(nodes),
-    left: new Int32Array(nodes),
-    right: new Int32Array(nodes),
-    leafValue: new Float64Array(leaves),
-  };
-  let n0 = 0;
-  let l0 = 0;
-  trees.forEach((t, i) => {
-    const child = (c: number): number => (c >= 0 ? c + n0 : ~(~c + l0));
-    flat.root[i] = t.numLeaves === 1 ? ~l0 : n0;
-    flat.feature.set(t.splitFeature, n0);
-    flat.threshold.set(t.threshold, n0);
-    flat.defaultLeft.set(t.defaultLeft, n0);
-    for (let k = 0; k < t.numLeaves - 1; k++) {
-      flat.left[n0 + k] = child(t.leftChild[k] as number);
-      flat.right[n0 + k] = child(t.rightChild[k] as number);
+    const nodes = t.numLeaves - 1;
+    const threshold = new Float64Array(nodes);
+    for (let k = 0; k < nodes; k++) {
+      const v = t.threshold[k] as number;
+      if (v !== v || v === Infinity) return undefined;
+      threshold[k] = nextUp(v);
     }
-    flat.leafValue.set(t.leafValue, l0);
-    n0 += t.numLeaves - 1;
-    l0 += t.numLeaves;
-  });
-  return flat;
+    b.add({
+      feature: t.splitFeature,
+      threshold,
+      left: t.leftChild,
+      right: t.rightChild,
+      flags: Uint8Array.from(t.defaultLeft, (d) => (d === 1 ? NodeFlag.NanLeft : 0)),
+      leafValue: t.leafValue,
+      root: nodes > 0 ? 0 : ~0,
+    });
+  }
+  return b.build(numFeatures);
 }
 
 export class GbdtModel implements GbdtModelFields {
@@ -79,7 +61,7 @@ export class GbdtModel implements GbdtModelFields {
   readonly trees: readonly Tree[];
   readonly params: GbdtParams;
   readonly validMetric: readonly number[];
-  readonly #flat: Flat;
+  readonly #forest: Forest | undefined;
 
   constructor(fields: GbdtModelFields) {
     this.objective = fields.objective;
@@ -90,7 +72,7 @@ export class GbdtModel implements GbdtModelFields {
     this.trees = fields.trees;
     this.params = fields.params;
     this.validMetric = fields.validMetric;
-    this.#flat = flatten(fields.trees);
+    this.#forest = forestOf(fields.trees, fields.numFeatures);
   }
 
   /** Trees kept (the best iteration when early stopping ran). */
@@ -109,25 +91,8 @@ export class GbdtModel implements GbdtModelFields {
     }
     const rows = x.length / cols;
     const out = new Float64Array(rows).fill(this.initScore);
-    const { root, feature, threshold, defaultLeft, left, right, leafValue } = this.#flat;
-    const numTrees = root.length;
-    for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
-      const r1 = Math.min(rows, r0 + BLOCK_ROWS);
-      for (let t = 0; t < numTrees; t++) {
-        const start = root[t] as number;
-        for (let r = r0; r < r1; r++) {
-          const base = r * cols;
-          let node = start;
-          while (node >= 0) {
-            const v = x[base + (feature[node] as number)] as number;
-            if (v <= (threshold[node] as number)) node = left[node] as number;
-            else if (v !== v && defaultLeft[node] === 1) node = left[node] as number;
-            else node = right[node] as number;
-          }
-          out[r] = (out[r] as number) + (leafValue[~node] as number);
-        }
-      }
-    }
+    if (this.#forest !== undefined) addForest(this.#forest, x, cols, rows, out);
+    else for (const t of this.trees) for (let r = 0; r < rows; r++) out[r] = (out[r] as number) + t.predictRow(x, r * cols); // prettier-ignore
     return out;
   }
 

@@ -62,6 +62,7 @@ export class SplitResult {
 /**
  * The best split of a leaf with sums (g, h, count) over the listed features, into `out`
  * (out.feature stays -1 when no split meets the constraints and beats min_gain_to_split).
+ * `stride` is the histogram's slots per bin: 3 with counts, 2 without (countSource 1 or 2).
  */
 export function findBestSplit(
   hist: Float64Array,
@@ -72,6 +73,7 @@ export function findBestSplit(
   count: number,
   c: SplitConstraints,
   out: SplitResult,
+  stride: 2 | 3 = 3,
 ): void {
   out.reset();
   const { lambdaL1: l1, lambdaL2: l2, minSumHessianInLeaf: minHess, countSource } = c;
@@ -86,8 +88,8 @@ export function findBestSplit(
     const f = features[k] as number;
     const nb = bins.numBins[f] as number;
     if (nb < 2) continue;
-    const base = (bins.offset[f] as number) * 3;
-    const mi = base + nb * 3;
+    const base = (bins.offset[f] as number) * stride;
+    const mi = base + nb * stride;
     const gm = hist[mi] as number;
     const hm = hist[mi + 1] as number;
     const cm = hist[mi + slot] as number;
@@ -96,7 +98,7 @@ export function findBestSplit(
     let hl = 0;
     let cl = 0;
     for (let b = 0; b < nb - 1; b++) {
-      const i = base + b * 3;
+      const i = base + b * stride;
       gl += hist[i] as number;
       hl += hist[i + 1] as number;
       cl += hist[i + slot] as number;

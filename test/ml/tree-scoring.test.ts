@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { ForestBuilder, NodeFlag, type Forest, type TreeNodes } from '../../src/ml/trees/index.js';
+import { compileForest, MAX_DEPTH } from '../../src/ml/trees/complete.js';
+import { addForest } from '../../src/ml/trees/score.js';
+import { Rng } from '../../src/ml/gbdt/rng.js';
+
+/**
+ * The reference: the decision rule of forest.ts read node by node, one row and one tree at a
+ * time, with an explicit branch per case (NaN, zero-as-missing, `x < threshold`).
+ */
+function reference(f: Forest, x: Float64Array, stride: number, rows: number, out: Float32Array | Float64Array): void {
+  for (let t = 0; t < f.numTrees; t++) {
+    for (let r = 0; r < rows; r++) {
+      let node = f.roots[t]!;
+      while (node >= 0) {
+        const v = x[r * stride + f.feature[node]!]!;
+        const flags = f.flags[node]!;
+        let left: boolean;
+        if (Number.isNaN(v)) left = (flags & NodeFlag.NanLeft) !== 0;
+        else if (v === 0 && (flags & NodeFlag.ZeroSpecial) !== 0) left = (flags & NodeFlag.ZeroLeft) !== 0;
+        else left = v < f.threshold[node]!;
+        node = f.children[2 * node + (left ? 0 : 1)]!;
+      }
+      out[r] = out[r]! + f.leafValue[~node]!;
+    }
+  }
+}
+
+/** A random tree grown leaf by leaf to `leaves` leaves (so depths vary), thresholds from `pick`. */
+function randomTree(rng: Rng, leaves: number, features: number, pick: () => number, chain = false): TreeNodes {
+  const feature: number[] = [];
+  const threshold: number[] = [];
+  const left: number[] = [];
+  const right: number[] = [];
+  const flags: number[] = [];
+  const open: { parent: number; side: 'l' | 'r' }[] = [];
+  const leafValue: number[] = [];
+  const split = (): number => {
+    const k = feature.length;
+    feature.push(Math.floor(rng.next() * features));
+    threshold.push(pick());
+    flags.push(rng.next() < 0.5 ? NodeFlag.NanLeft : 0);
+    left.push(0);
+    right.push(0);
+    open.push({ parent: k, side: 'l' }, { parent: k, side: 'r' });
+    return k;
+  };
+  if (leaves > 1) split();
+  while (feature.length < leaves - 1) {
+    // A chain always splits the newest right child, giving a tree as deep as it has splits.
+    const i = chain ? open.length - 1 : Math.floor(rng.next() * open.length);
+    const slot = open.splice(i, 1)[0]!;
+    const k = split();
+    (slot.side === 'l' ? left : right)[slot.parent] = k;
+  }
+  for (const slot of open) {
+    (slot.side === 'l' ? left : right)[slot.parent] = ~leafValue.length;
+    leafValue.push(Math.fround(rng.next() * 2 - 1));
+  }
+  if (leaves === 1) leafValue.push(0.25);
+  return { feature, threshold, left, right, flags, leafValue, root: leaves > 1 ? 0 : ~0 };
+}
+
+function rowsOf(rng: Rng, rows: number, stride: number): Float64Array {
+  const specials = [NaN, Infinity, -Infinity, 0, -0, 0.5];
+  return Float64Array.from({ length: rows * stride }, () =>
+    rng.next() < 0.15 ? specials[Math.floor(rng.next() * specials.length)]! : Math.fround(rng.next() * 2 - 1),
+  );
+}
+
+function scoreBoth(forest: Forest, x: Float64Array, stride: number, rows: number, float32: boolean) {
+  const make = () => (float32 ? new Float32Array(rows).fill(0.1) : new Float64Array(rows).fill(0.1));
+  const got = make();
+  const want = make();
+  addForest(forest, x, stride, rows, got);
+  reference(forest, x, stride, rows, want);
+  return { got: Array.from(got), want: Array.from(want) };
+}
+
+describe('addForest', () => {
+  const rng = new Rng(5);
+  const grid = (): number => [0, 0.5, -0.25, Infinity][Math.floor(rng.next() * 4)]!;
+  const uniform = (): number => Math.fround(rng.next() * 2 - 1);
+
+  it('matches the node-by-node rule on leaf-wise trees of mixed depths, NaN and infinities included', () => {
+    const b = new ForestBuilder();
+    for (let t = 0; t < 40; t++) b.add(randomTree(rng, 1 + Math.floor(rng.next() * 31), 7, rng.next() < 0.5 ? grid : uniform)); // prettier-ignore
+    const forest = b.build(7);
+    // Mixed depths but none past the complete layout's limit: the fast path must be the one taken.
+    expect(compileForest(forest)).toBeDefined();
+    for (const float32 of [true, false]) {
+      const x = rowsOf(rng, 1037, 9);
+      const { got, want } = scoreBoth(forest, x, 9, 1037, float32);
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('walks trees deeper than the complete layout allows and still matches', () => {
+    const b = new ForestBuilder();
+    b.add(randomTree(rng, MAX_DEPTH + 6, 4, uniform, true));
+    b.add(randomTree(rng, 20, 4, uniform));
+    const forest = b.build(4);
+    const depth = compileForest(forest)!.depth;
+    expect(depth[0]).toBe(-1);
+    expect(depth[1]).toBeGreaterThan(0);
+    const x = rowsOf(rng, 300, 4);
+    const { got, want } = scoreBoth(forest, x, 4, 300, true);
+    expect(got).toEqual(want);
+  });
+
+  it('falls back to the general walk when a NaN-left node splits at -Infinity or zero is special', () => {
+    const minusInf = randomTree(rng, 8, 3, uniform);
+    (minusInf.threshold as number[])[0] = -Infinity;
+    (minusInf.flags as number[])[0] = NodeFlag.NanLeft;
+    const zero = randomTree(rng, 8, 3, grid);
+    (zero.flags as number[])[0] = NodeFlag.ZeroSpecial | NodeFlag.ZeroLeft;
+    for (const tree of [minusInf, zero]) {
+      const b = new ForestBuilder();
+      b.add(tree);
+      const forest = b.build(3);
+      expect(compileForest(forest)).toBeUndefined();
+      const { got, want } = scoreBoth(forest, rowsOf(rng, 200, 3), 3, 200, false);
+      expect(got).toEqual(want);
+    }
+  });
+});
