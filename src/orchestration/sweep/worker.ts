@@ -3,7 +3,7 @@
  * Strategy files are compiled once per thread too.
  */
 import type { BarSeries } from '../../core/bar.js';
-import { RawStore } from '../../data/raw-store.js';
+import { openBarStore } from '../../data/bar-store.js';
 import { useHookClock } from '../hook-budget.js';
 import { instrumentOf } from '../run-data.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
@@ -12,6 +12,9 @@ import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
 export interface TrialTask {
   readonly home: string;
   readonly format: 'csv' | 'parquet';
+  /** `data.store` and `database.url`: workers on other machines read the shared PostgreSQL bar store. */
+  readonly store?: 'files' | 'postgres';
+  readonly databaseUrl?: string;
   readonly symbols: readonly string[];
   readonly calendars: readonly (readonly [string, string])[];
   readonly spec: TrialSpec;
@@ -30,18 +33,27 @@ const strategyFiles = new Set<string>();
 
 async function seriesOf(t: TrialTask): Promise<NonNullable<typeof loaded>> {
   const { timeframe, benchmark } = t.spec.data;
-  const key = JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark]);
+  const key = JSON.stringify([t.home, t.format, t.store, t.databaseUrl, t.symbols, timeframe, benchmark]);
   if (loaded?.key === key) return loaded;
-  const store = new RawStore(t.home, t.format);
-  const read = async (s: string): Promise<BarSeries> => {
-    const bars = await store.read(s, timeframe);
-    if (bars === undefined) throw new Error(`no ${timeframe} data for ${s} in ${t.home}`);
-    return bars;
-  };
-  const series: BarSeries[] = [];
-  for (const s of t.symbols) series.push(await read(s));
-  loaded = { key, series, ...(benchmark === null ? {} : { benchmark: await read(benchmark) }) };
-  return loaded;
+  const store = await openBarStore({
+    store: t.store ?? 'files',
+    home: t.home,
+    format: t.format,
+    url: t.databaseUrl ?? '',
+  });
+  try {
+    const read = async (s: string): Promise<BarSeries> => {
+      const bars = await store.read(s, timeframe);
+      if (bars === undefined) throw new Error(`no ${timeframe} data for ${s} in ${store.where}`);
+      return bars;
+    };
+    const series: BarSeries[] = [];
+    for (const s of t.symbols) series.push(await read(s));
+    loaded = { key, series, ...(benchmark === null ? {} : { benchmark: await read(benchmark) }) };
+    return loaded;
+  } finally {
+    await store.close();
+  }
 }
 
 export default async function trial(t: TrialTask): Promise<TrialOutcome> {
