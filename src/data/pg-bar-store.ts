@@ -247,9 +247,11 @@ async function entryOf(c: PoolClient, symbol: string, tf: Timeframe): Promise<Da
 }
 
 async function readRange(c: PoolClient, symbol: string, tf: Timeframe, range: BarRange): Promise<BarSeries> {
-  const r = await c.query<{ packed: Buffer | null; n: number }>(packedReadSql(tf), [symbol, range.start, range.end]);
-  const row = r.rows[0];
-  return unpack(symbol, row?.packed ?? null, row?.n ?? 0);
+  const r = await c.query<{ packed: Buffer }>(packedReadSql(tf), [symbol, range.start, range.end]);
+  return unpack(
+    symbol,
+    r.rows.map((row) => row.packed),
+  );
 }
 
 function checkAgainst(entry: DatasetEntry, series: BarSeries, tf: Timeframe): void {
