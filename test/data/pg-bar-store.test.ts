@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesBarStore, openBarStore } from '../../src/data/bar-store.js';
 import { PgBarStore } from '../../src/data/pg-bar-store.js';
 import { RawStore } from '../../src/data/raw-store.js';
+import { buildFeatures } from '../../src/orchestration/features-build.js';
 import { cli, tempDir } from '../support/cli.js';
 import { SHARED_DATA } from '../support/paths.js';
 import { PG_URL } from '../store/backends.js';
@@ -166,6 +167,22 @@ describe('the PostgreSQL bar store', () => {
     const noStore = await cli(['--home', empty, '--json', ...args.slice(0, 5)], { env });
     expect(noStore.code).toBe(3);
   }, 120_000);
+
+  it('builds the same features from the store as from the files', async () => {
+    const store = await PgBarStore.open(url);
+    try {
+      const empty = tempDir('momentic-pgbars-features-');
+      const fromFiles = await buildFeatures({ home: source, symbols: ['ORCL'], force: true });
+      const fromPg = await buildFeatures({ home: empty, symbols: ['ORCL'], force: true, bars: store });
+      const a = fromFiles.symbols[0]!;
+      const b = fromPg.symbols[0]!;
+      expect(b.rows).toBe(a.rows);
+      expect(b.featureHash).toBe(a.featureHash);
+      expect(readFileSync(join(empty, relative(source, a.processed)))).toEqual(readFileSync(a.processed));
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 
   it('the setting picks the store: files reads the raw zone, postgres needs database.url (exit 2)', async () => {
     const files = await openBarStore({ store: 'files', home: source, format: 'csv', url: url });
