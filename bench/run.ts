@@ -12,6 +12,8 @@
  * (`-- --service-seconds N` for shorter runs).
  * The GBDT case trains 1,000,000 rows x 50 features against XGBoost's hist method and times
  * scoring (`-- --gbdt-rows N` for fewer rows).
+ * The PostgreSQL bar store case pushes and reads 10 symbols of minute bars (`-- --pg-rows N` bars
+ * each, default 200,000); it is skipped, saying why, when PostgreSQL cannot be reached.
  */
 import { performance } from 'node:perf_hooks';
 import { getHolidays } from 'nyse-holidays';
@@ -27,6 +29,7 @@ import { runServiceBench, serviceSecondsFlag } from './service.js';
 import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 import { rowsFlag as treeRowsFlag, runTreeScoringBench } from './tree-scoring.js';
 import { gbdtRowsFlag, runGbdtBench } from './gbdt.js';
+import { pgRowsFlag, runPgBarsBench } from './pg-bars.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -85,6 +88,8 @@ runGbdtBench({ rows: gbdtRowsFlag(process.argv.slice(2)) });
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 
 await runLedgerBench(100);
+
+await runPgBarsBench({ rows: pgRowsFlag(process.argv.slice(2)) });
 
 await runWholeProcessBench({ copies: copiesFlag(process.argv.slice(2)) });
 

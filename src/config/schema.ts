@@ -127,6 +127,8 @@ export const configSchema = z.strictObject({
     fallbacks: z.array(z.enum(PROVIDERS)),
     timeframe: z.enum(TIMEFRAMES),
     format: z.enum(['csv', 'parquet']),
+    /** Where runs read bars: the workspace's raw zone, or the shared PostgreSQL bar store at `database.url` (docs/storage.md). */
+    store: z.enum(['files', 'postgres']),
     symbols: z.array(z.string().refine(isValidSymbol, 'symbols are letters, digits and . - _ / :')),
     /** Limits of the quality gates: rows beyond them are quarantined (docs/data.md). */
     quality: z.strictObject({
@@ -247,6 +249,7 @@ export const DEFAULTS: Config = {
     fallbacks: [],
     timeframe: '1d',
     format: 'csv',
+    store: 'files',
     symbols: [],
     quality: { max_price: 1e9, max_volume: 1e18, max_jump: 1000 },
   },

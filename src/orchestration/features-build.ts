@@ -13,7 +13,8 @@ import { sha256File, writeFileAtomic } from '../data/atomic.js';
 import { writeParquetTable } from '../data/parquet-table.js';
 import { readProcessedManifest } from '../data/processed-manifest.js';
 import { fileSymbol, zonePaths } from '../data/paths.js';
-import { RawStore } from '../data/raw-store.js';
+import { FilesBarStore, type BarStore } from '../data/bar-store.js';
+import type { DatasetEntry } from '../data/manifest.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from '../data/schema.js';
 import { noDataText, workspaceSymbols } from './symbol-check.js';
 
@@ -34,6 +35,8 @@ export interface FeaturesBuildOptions {
   readonly force?: boolean;
   readonly logger?: Logger;
   readonly onSymbolDone?: (symbol: string) => void;
+  /** Where the raw bars are read (config `data.store`; default the workspace's raw zone). */
+  readonly bars?: BarStore;
 }
 
 export interface SymbolBuild {
@@ -56,8 +59,7 @@ export interface PairBuild {
 const cell = (x: number): string => (Number.isNaN(x) ? '' : formatNumber(x));
 
 /** Identity of a raw dataset's content: the hash of its files' hashes (from the raw manifest). */
-function inputHash(store: RawStore, symbol: string, tf: Timeframe, benchmarkHash: string): string {
-  const e = store.entry(symbol, tf);
+function inputHash(e: DatasetEntry | undefined, benchmarkHash: string): string {
   const parts =
     e === undefined
       ? []
@@ -95,19 +97,17 @@ function align(ts: Float64Array, bench: BarSeries | undefined): Float64Array | u
 export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols: SymbolBuild[]; pairs: PairBuild[] }> {
   const tf = o.timeframe ?? '1d';
   const set = o.set ?? 'default';
-  const store = new RawStore(o.home);
+  const store = o.bars ?? new FilesBarStore(o.home);
+  const recorded = new Map((await store.list()).filter((e) => e.timeframe === tf).map((e) => [e.symbol, e]));
+  const entryOf = (symbol: string): DatasetEntry | undefined => recorded.get(symbol);
   const zone = zonePaths(o.home).processed;
-  const symbols =
-    o.symbols ??
-    store
-      .list()
-      .filter((e) => e.timeframe === tf)
-      .map((e) => e.symbol);
+  const symbols = o.symbols ?? [...recorded.keys()];
   // Every input is checked before anything is written: a mistyped symbol or pair leg must not
   // leave the processed zone half rebuilt.
   const inputs = [...symbols, ...(o.pairs ?? []).flatMap((p) => [p.long, p.short])];
   if (o.benchmark !== undefined) inputs.push(o.benchmark);
-  const absent = [...new Set(inputs.filter((s) => store.storedFormat(s, tf) === undefined))];
+  const absent: string[] = [];
+  for (const s of new Set(inputs)) if (!(await store.has(s, tf))) absent.push(s);
   if (absent.length > 0) {
     throw new DataError(
       'DATA_NOT_FOUND',
@@ -129,7 +129,7 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
     return s;
   };
   const bench = o.benchmark === undefined ? undefined : await load(o.benchmark);
-  const benchHash = o.benchmark === undefined ? 'none' : inputHash(store, o.benchmark, tf, 'none');
+  const benchHash = o.benchmark === undefined ? 'none' : inputHash(entryOf(o.benchmark), 'none');
   const manifest = readProcessedManifest(zone);
   const results: SymbolBuild[] = [];
   for (const symbol of symbols) {
@@ -138,7 +138,7 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
     const benchmarkClose = align(series.ts, bench);
     // Volatilities are annualized with the bars a year has on the symbol's calendar, as backtest
     // metrics are: 252 sessions (365 days for 24/7) times the bars of a session for intraday.
-    const perYear = periodsPerYear(tf, [store.entry(symbol, tf)?.calendar ?? 'XNYS']);
+    const perYear = periodsPerYear(tf, [entryOf(symbol)?.calendar ?? 'XNYS']);
     const features = computeFeatures(
       { ...cols, periodsPerYear: perYear, ...(benchmarkClose === undefined ? {} : { benchmarkClose }) },
       set,
@@ -148,7 +148,7 @@ export async function buildFeatures(o: FeaturesBuildOptions): Promise<{ symbols:
       ? join(zone, `${fileSymbol(symbol)}.csv`)
       : join(zone, tf, `${fileSymbol(symbol)}.csv`);
     const featuresFile = join(zone, 'features', tf, `${fileSymbol(symbol)}.parquet`);
-    const input = inputHash(store, symbol, tf, benchHash);
+    const input = inputHash(entryOf(symbol), benchHash);
     const prev = manifest.datasets[key];
     if (
       o.force !== true &&

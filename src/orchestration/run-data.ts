@@ -9,7 +9,7 @@ import { equity, type Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import type { DatasetEntry } from '../data/manifest.js';
 import { qualityLimits } from '../data/quality.js';
-import { RawStore } from '../data/raw-store.js';
+import { barStoreSpec, openBarStore, type BarStore } from '../data/bar-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
 import { fetchData } from './fetch-data.js';
@@ -64,7 +64,6 @@ export async function loadRunData(o: {
   readonly onFetch?: (symbol: string) => void;
 }): Promise<RunData> {
   const { home, config } = o;
-  const spec = o.spec.data;
   // Made only when needed (no symbols given, or data to fetch): the synthetic provider builds its
   // market model when made, which a run on stored data would pay for nothing.
   let made: Promise<DataProvider> | undefined;
@@ -75,7 +74,21 @@ export async function loadRunData(o: {
       home,
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     }));
-  const store = new RawStore(home, config.data.format);
+  const store = await openBarStore(barStoreSpec(home, config));
+  try {
+    return await readRunData(o, store, provider);
+  } finally {
+    await store.close();
+  }
+}
+
+async function readRunData(
+  o: Parameters<typeof loadRunData>[0],
+  store: BarStore,
+  provider: () => Promise<DataProvider>,
+): Promise<RunData> {
+  const { home, config } = o;
+  const spec = o.spec.data;
   const symbols = spec.symbols.length > 0 ? spec.symbols : [...((await provider()).defaultSymbols?.() ?? [])];
   if (symbols.length === 0) {
     throw new UsageError('USAGE_MISSING_OPTION', 'no symbols to backtest', {
@@ -87,8 +100,21 @@ export async function loadRunData(o: {
   const needed = benchmark === undefined || symbols.includes(benchmark) ? symbols : [...symbols, benchmark];
   // Missing means neither recorded nor on disk: a dataset the manifest records whose files are
   // gone is an error (store.read names it), never a reason to fetch other data in its place.
-  const missing = needed.filter((s) => !store.has(s, spec.timeframe));
+  const missing: string[] = [];
+  for (const s of needed) if (!(await store.has(s, spec.timeframe))) missing.push(s);
   const fetched: string[] = [];
+  if (missing.length > 0 && store.kind === 'postgres') {
+    // Workers share the store: one of them fetching into it would race the others, so data
+    // enters it only by a push from a workspace.
+    throw new DataError(
+      'DATA_NOT_FOUND',
+      `no ${spec.timeframe} data for ${missing.join(', ')} in the bar store ${store.where}`,
+      {
+        hint: `push it from a workspace that holds it: momentic data push --symbols ${missing.join(',')} --timeframe ${spec.timeframe}`,
+        context: { value: missing.join(',') },
+      },
+    );
+  }
   if (missing.length > 0) {
     if (config.data.provider !== 'synthetic') {
       throw new DataError(

@@ -2,6 +2,7 @@ import { parseSymbolList } from '../../core/symbol.js';
 import { UsageError } from '../../core/errors.js';
 import type { Timeframe } from '../../core/enums.js';
 import { formatTable } from '../../core/text-table.js';
+import { barStoreSpec, openBarStore } from '../../data/bar-store.js';
 import { buildFeatures } from '../../orchestration/features-build.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
@@ -30,8 +31,10 @@ export async function featuresBuild(ctx: CommandContext, opts: Record<string, un
       : undefined;
   const pairs = typeof opts.pairs === 'string' ? parsePairs(opts.pairs) : [];
   let progress: ReturnType<typeof createProgress> | undefined;
+  const bars = await openBarStore(barStoreSpec(loaded.home, loaded.config));
   const result = await buildFeatures({
     home: loaded.home,
+    bars,
     ...(symbols === undefined ? {} : { symbols }),
     timeframe: (opts.timeframe as Timeframe | undefined) ?? '1d',
     set: opts.set === 'full' ? 'full' : 'default',
@@ -44,7 +47,7 @@ export async function featuresBuild(ctx: CommandContext, opts: Record<string, un
       progress ??= createProgress(ctx.io, { total: symbols?.length ?? 0, label: 'features', json: ctx.json });
       progress.tick(1, s);
     },
-  });
+  }).finally(() => bars.close());
   progress?.stop();
   if (ctx.json) {
     ctx.outJson(result);

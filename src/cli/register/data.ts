@@ -77,6 +77,29 @@ export function registerData(program: Command, lazy: Lazy): void {
     )
     .option('--dry-run', 'report what would be rebuilt, write nothing')
     .action(lazy(async () => (await import('../commands/data-repair.js')).dataRepair));
+  for (const [name, what] of [
+    [
+      'push',
+      'copy the raw zone into the shared PostgreSQL bar store at MOMENTIC_DATABASE_URL (datasets it holds as is add nothing)',
+    ],
+    [
+      'pull',
+      'copy the shared PostgreSQL bar store at MOMENTIC_DATABASE_URL into the raw zone, file for file as its manifest records',
+    ],
+  ] as const) {
+    data
+      .command(name)
+      .description(`${what}; exit 3 when a dataset failed (the others still move), 4 when the database is out of reach`)
+      .option('--symbols <list>', 'only these symbols')
+      .addOption(new Option('--timeframe <tf>', 'only this bar size').choices(TIMEFRAMES))
+      .option('--force', "replace the target's bars where they differ (raw data is otherwise immutable)")
+      .action(
+        lazy(async () => {
+          const m = await import('../commands/data-sync.js');
+          return name === 'push' ? m.dataPush : m.dataPull;
+        }),
+      );
+  }
   data
     .command('reference')
     .description(

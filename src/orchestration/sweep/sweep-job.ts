@@ -207,6 +207,8 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   const runner = createTrialRunner({
     home: o.home,
     format: o.config.data.format,
+    store: o.config.data.store,
+    databaseUrl: o.config.database.url,
     data,
     tasks: todo.length,
     hookTimeoutMs,

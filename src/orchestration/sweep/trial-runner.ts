@@ -34,6 +34,9 @@ function workerFile(): URL {
 export function createTrialRunner(o: {
   readonly home: string;
   readonly format: 'csv' | 'parquet';
+  /** `data.store` and `database.url`, for the worker threads to read the bars where the run did. */
+  readonly store?: 'files' | 'postgres';
+  readonly databaseUrl?: string;
   readonly data: RunData;
   /** Worker threads (default: every core). */
   readonly workers?: number;
@@ -69,6 +72,8 @@ export function createTrialRunner(o: {
   const base = {
     home: o.home,
     format: o.format,
+    ...(o.store === undefined ? {} : { store: o.store }),
+    ...(o.databaseUrl === undefined ? {} : { databaseUrl: o.databaseUrl }),
     symbols: o.data.symbols,
     calendars: [...o.data.calendars],
     bars: shareBars(o.data, key),

@@ -9,7 +9,7 @@
  * `bars` and `hookClock` are shared memory, only meaningful within one process).
  */
 import type { BarSeries } from '../../core/bar.js';
-import { RawStore } from '../../data/raw-store.js';
+import { openBarStore } from '../../data/bar-store.js';
 import { useHookClock } from '../hook-budget.js';
 import type { PositionEvent } from '../../engine/engine-options.js';
 import { instrumentOf } from '../run-data.js';
@@ -23,6 +23,9 @@ export { returnsCsvRows } from './tail-tasks.js';
 export interface TrialTask {
   readonly home: string;
   readonly format: 'csv' | 'parquet';
+  /** `data.store` and `database.url`: workers on other machines read the shared PostgreSQL bar store. */
+  readonly store?: 'files' | 'postgres';
+  readonly databaseUrl?: string;
   readonly symbols: readonly string[];
   readonly calendars: readonly (readonly [string, string])[];
   readonly spec: TrialSpec;
@@ -61,25 +64,36 @@ function remember(key: string, bars: Loaded): Loaded {
 async function seriesOf(t: TrialTask): Promise<Loaded> {
   const { timeframe, benchmark } = t.spec.data;
   const key =
-    t.bars?.key ?? t.dataKey ?? JSON.stringify([t.home, t.format, t.symbols, timeframe, benchmark, t.spec.data.prices]);
+    t.bars?.key ??
+    t.dataKey ??
+    JSON.stringify([t.home, t.format, t.store, t.databaseUrl, t.symbols, timeframe, benchmark, t.spec.data.prices]);
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   if (t.bars !== undefined) return remember(key, sharedSeries(t.bars));
-  const store = new RawStore(t.home, t.format);
-  const read = async (s: string): Promise<BarSeries> => {
-    const bars = await store.read(s, timeframe);
-    if (bars === undefined) throw new Error(`no ${timeframe} data for ${s} in ${t.home}`);
-    return bars;
-  };
-  const series: BarSeries[] = [];
-  for (const s of t.symbols) series.push(await read(s));
-  // The trial trades what a backtest of the same RunConfig trades (run-prices.ts).
-  const prices = runPrices(t.home, series, t.spec.data.prices);
-  return remember(key, {
-    series: prices.series,
-    positionEvents: prices.positionEvents,
-    ...(benchmark === null ? {} : { benchmark: await read(benchmark) }),
+  const store = await openBarStore({
+    store: t.store ?? 'files',
+    home: t.home,
+    format: t.format,
+    url: t.databaseUrl ?? '',
   });
+  try {
+    const read = async (s: string): Promise<BarSeries> => {
+      const bars = await store.read(s, timeframe);
+      if (bars === undefined) throw new Error(`no ${timeframe} data for ${s} in ${store.where}`);
+      return bars;
+    };
+    const series: BarSeries[] = [];
+    for (const s of t.symbols) series.push(await read(s));
+    // The trial trades what a backtest of the same RunConfig trades (run-prices.ts).
+    const prices = runPrices(t.home, series, t.spec.data.prices);
+    return remember(key, {
+      series: prices.series,
+      positionEvents: prices.positionEvents,
+      ...(benchmark === null ? {} : { benchmark: await read(benchmark) }),
+    });
+  } finally {
+    await store.close();
+  }
 }
 
 /** Runs one trial described by `t` on this thread. */

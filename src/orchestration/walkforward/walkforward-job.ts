@@ -157,6 +157,8 @@ async function walkForward(o: {
   const runner = createTrialRunner({
     home: o.home,
     format: o.config.data.format,
+    store: o.config.data.store,
+    databaseUrl: o.config.database.url,
     data,
     tasks: total,
     hookTimeoutMs,
