@@ -21,6 +21,8 @@ const duration = z
 /** Where a session's bars come from and, for `momentic live`, where its orders go. */
 export const LIVE_VENUES = ['alpaca', 'simulated'] as const;
 
+export const UNIVERSE_EXITS = ['close', 'hold'] as const;
+
 export const FILL_TIMINGS = ['next-open', 'close'] as const;
 export const PRICE_ROUNDINGS = ['none', 'conservative'] as const;
 
@@ -39,6 +41,13 @@ export const runConfigSchema = z.strictObject({
     end: isoDate.nullable(),
     /** Symbol whose returns alpha, beta and the information ratio are measured against. */
     benchmark: z.string().min(1).nullable(),
+    /**
+     * `core`, `extended` or a membership file: the symbols are the universe's, and each reaches
+     * the strategy only while a member (docs/universe.md); null: `symbols`.
+     */
+    universe: z.string().min(1).nullable(),
+    /** What leaving the universe does to a position: `close` it (tagged `universe-exit`) or `hold` it. */
+    universe_exit: z.enum(UNIVERSE_EXITS),
   }),
   venue: z.strictObject({
     cash: z.number().positive(),
@@ -107,7 +116,15 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
  */
 export const RUN_DEFAULTS: RunConfig = {
   strategy: { name: 'sma-cross', params: {} },
-  data: { symbols: [], timeframe: DEFAULTS.data.timeframe, start: null, end: null, benchmark: null },
+  data: {
+    symbols: [],
+    timeframe: DEFAULTS.data.timeframe,
+    start: null,
+    end: null,
+    benchmark: null,
+    universe: null,
+    universe_exit: 'close',
+  },
   venue: VENUE_DEFAULTS,
   risk: { enabled: false, limits: DEFAULTS.risk },
   orders: ORDER_DEFAULTS,

@@ -6,6 +6,23 @@ import type { Strategy } from '../strategies/api.js';
 import type { OrderPolicies } from './order-manager.js';
 import type { BarDrivenVenue, BarSource, EngineClock, ExecutionClient, Ledger, PreTradeCheck } from './ports.js';
 
+/**
+ * Point-in-time universe membership (docs/universe.md). A symbol's bars reach the strategy only
+ * on sessions it is a member; its orders are refused outside them. Membership of a session is
+ * fixed by the previous close, so at a close the engine knows whether each symbol stays: one
+ * that leaves has its open orders cancelled and, with `exit: 'close'`, its position closed by
+ * orders tagged `universe-exit` (they fill at the next open, or at this close with `fill: close`).
+ */
+export interface UniverseMembership {
+  /** Whether `symbol` is a member on the session of the bar at `ts`. */
+  isMember(symbol: string, ts: number): boolean;
+  /** Whether it is a member on the session after that of `ts` (true when not yet known). */
+  isMemberNext(symbol: string, ts: number): boolean;
+  readonly exit: 'close' | 'hold';
+}
+
+export const UNIVERSE_EXIT_TAG = 'universe-exit';
+
 export interface EngineOptions {
   readonly runId: string;
   readonly strategy: Strategy;
@@ -37,4 +54,6 @@ export interface EngineOptions {
    * session holds them on its warm-up history, so a restart never trades on old bars.
    */
   readonly orderHold?: (ts: number) => string | undefined;
+  /** Point-in-time universe membership; absent: every symbol of the source, always. */
+  readonly membership?: UniverseMembership;
 }

@@ -5,6 +5,7 @@
  */
 import type { BarSeries } from '../core/bar.js';
 import type { Instrument } from '../core/instrument.js';
+import type { UniverseMembership } from '../engine/engine-options.js';
 import type { RunConfig } from '../config/run-config.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { RunRecord } from '../backtest/run-record.js';
@@ -20,6 +21,8 @@ export interface LoadedBars {
   readonly instrument: (symbol: string) => Instrument;
   /** The bars of `data.benchmark`, when the run names one. */
   readonly benchmark?: BarSeries;
+  /** Point-in-time universe membership when the run names a universe (RunData). */
+  readonly membership?: UniverseMembership;
 }
 
 export interface ConfiguredRunOptions {
@@ -80,6 +83,7 @@ export function runConfigured(
       quietCloseMs: run.orders.quiet_close_ms,
     },
     ...(bars.benchmark === undefined ? {} : { benchmark: bars.benchmark }),
+    ...(bars.membership === undefined ? {} : { membership: bars.membership }),
     seed: run.seed,
     ...(o.runId === undefined ? {} : { runId: o.runId }),
     ...(o.dataFiles === undefined ? {} : { dataFiles: o.dataFiles }),

@@ -152,6 +152,8 @@ export interface BacktestOptions {
    * A ledger uses it to write them while the engine still runs.
    */
   readonly onRecords?: (orders: readonly OrderRecord[], fills: readonly Fill[]) => void;
+  /** Point-in-time universe membership (docs/universe.md); absent: every symbol, always. */
+  readonly membership?: EngineOptions['membership'];
 }
 
 /** Builds the strategy instance and its validated params. */
@@ -237,6 +239,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       ...(o.risk === undefined ? {} : { risk: o.risk }),
       ...(o.journal === undefined ? {} : { journal: o.journal }),
       ...(o.policies === undefined ? {} : { policies: o.policies }),
+      ...(o.membership === undefined ? {} : { membership: o.membership }),
     },
   );
   // Every fill in booking order, for the ledger (the events carry a fresh Fill each).

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
@@ -12,6 +12,9 @@ import { qualityLimits } from '../data/quality.js';
 import { RawStore } from '../data/raw-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
+import type { UniverseMembership } from '../engine/engine-options.js';
+import { memberSymbols, membershipGate } from './universe-membership.js';
+import { readMembership, universeDir } from '../universe/universe-files.js';
 import { fetchData } from './fetch-data.js';
 import { noDataText, workspaceSymbols } from './symbol-check.js';
 
@@ -27,6 +30,8 @@ export interface RunData {
   readonly fetched: readonly string[];
   /** The bars of the run's benchmark, when it names one. */
   readonly benchmark?: BarSeries;
+  /** Point-in-time membership when the run names a universe (`data.universe`). */
+  readonly membership?: UniverseMembership;
 }
 
 /**
@@ -53,7 +58,10 @@ export async function loadRunData(o: {
   readonly home: string;
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly spec: Pick<RunConfig, 'data' | 'seed'>;
+  readonly spec: Pick<RunConfig, 'seed'> & {
+    readonly data: Omit<RunConfig['data'], 'universe' | 'universe_exit'> &
+      Partial<Pick<RunConfig['data'], 'universe' | 'universe_exit'>>;
+  };
   readonly logger?: Logger;
   readonly onFetch?: (symbol: string) => void;
 }): Promise<RunData> {
@@ -70,7 +78,13 @@ export async function loadRunData(o: {
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     }));
   const store = new RawStore(home, config.data.format);
-  const symbols = spec.symbols.length > 0 ? spec.symbols : [...((await provider()).defaultSymbols?.() ?? [])];
+  const universe = runUniverse(home, spec);
+  const symbols =
+    universe !== undefined
+      ? universe.symbols
+      : spec.symbols.length > 0
+        ? spec.symbols
+        : [...((await provider()).defaultSymbols?.() ?? [])];
   if (symbols.length === 0) {
     throw new UsageError('USAGE_MISSING_OPTION', 'no symbols to backtest', {
       hint: 'pass --symbols A,B',
@@ -144,7 +158,44 @@ export async function loadRunData(o: {
     dataFiles,
     fetched,
     ...(bench === undefined ? {} : { benchmark: bench }),
+    ...(universe === undefined ? {} : { membership: universe.membership }),
   };
+}
+
+/**
+ * The universe a run names (`core`, `extended`: the workspace's built universe; else a
+ * membership file): its members on any date are the run's symbols.
+ */
+function runUniverse(
+  home: string,
+  spec: {
+    readonly symbols: readonly string[];
+    readonly universe?: string | null;
+    readonly universe_exit?: 'close' | 'hold';
+  },
+): { symbols: string[]; membership: UniverseMembership } | undefined {
+  const name = spec.universe ?? null;
+  if (name === null) return undefined;
+  if (spec.symbols.length > 0) {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `the run names both symbols (${spec.symbols.join(',')}) and universe ${name}`,
+      {
+        hint: 'give either symbols or universe: core|extended|FILE, not both',
+        context: { key: 'universe', value: name },
+      },
+    );
+  }
+  const selection = name === 'core' || name === 'extended' ? name : 'file';
+  const membership = readMembership(selection === 'file' ? resolve(home, name) : universeDir(home));
+  const symbols = memberSymbols(membership, selection);
+  if (symbols.length === 0) {
+    throw new DataError('DATA_NOT_FOUND', `universe ${name} has no members on any date`, {
+      hint: "build it over the run's dates (momentic universe build --from D --to D), or loosen config/universe filters",
+      context: { key: 'universe', value: name },
+    });
+  }
+  return { symbols, membership: membershipGate(membership, selection, spec.universe_exit ?? 'close') };
 }
 
 /**
