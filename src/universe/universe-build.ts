@@ -8,7 +8,7 @@
 import { corwinSchultzSpreads } from '../analytics/features/microstructure.js';
 import type { BarSeries } from '../core/bar.js';
 import { dateToTs, type IsoDate } from '../core/dates.js';
-import type { AssetRecord, ScheduledEvent } from './reference-files.js';
+import type { AssetRecord, CorporateAction, ScheduledEvent } from './reference-files.js';
 import type { UniverseConfig } from './universe-config.js';
 
 export const Tier = { Core: 'core', Extended: 'extended', None: '' } as const;
@@ -57,6 +57,8 @@ export interface UniverseInputs {
   /** Sorted as readAssets sorts them (symbol, then as_of). */
   readonly assets: readonly AssetRecord[];
   readonly events: readonly ScheduledEvent[];
+  /** Splits and cash dividends: spread and volatility are measured on adjusted prices. */
+  readonly corporateActions?: readonly CorporateAction[];
 }
 
 const DAY_MS = 86_400_000;
@@ -64,8 +66,10 @@ const ANNUALIZE = Math.sqrt(252);
 
 interface Prepared {
   readonly series: BarSeries | undefined;
-  /** Corwin-Schultz two-day estimates (index t: bars t-1, t). */
+  /** Corwin-Schultz two-day estimates (index t: bars t-1, t), on adjusted prices. */
   readonly cs: Float64Array | undefined;
+  /** Closes adjusted for splits and dividends (for returns); raw closes when there are none. */
+  readonly adjClose: Float64Array | undefined;
   /** Asset records of the symbol, by as_of. */
   readonly records: readonly AssetRecord[];
   readonly eventDays: readonly number[];
@@ -89,18 +93,27 @@ function prepare(inputs: UniverseInputs, config: UniverseConfig): Map<string, Pr
   const get = (symbol: string): Prepared => {
     let p = out.get(symbol);
     if (p === undefined) {
-      p = { series: undefined, cs: undefined, records: [], eventDays: [], cursor: 0 };
+      p = { series: undefined, cs: undefined, adjClose: undefined, records: [], eventDays: [], cursor: 0 };
       out.set(symbol, p);
     }
     return p;
   };
   for (const r of inputs.assets) (get(r.symbol).records as AssetRecord[]).push(r);
+  const actions = new Map<string, CorporateAction[]>();
+  for (const a of inputs.corporateActions ?? []) {
+    if (a.type === 'symbol_change') continue;
+    let list = actions.get(a.symbol);
+    if (list === undefined) actions.set(a.symbol, (list = []));
+    list.push(a);
+  }
   for (const s of inputs.series) {
     const p = get(s.symbol);
+    const adj = adjusted(s, actions.get(s.symbol) ?? []);
     out.set(s.symbol, {
       ...p,
       series: s,
-      cs: config.spreadEstimator === 'corwin-schultz' ? corwinSchultzSpreads(s.high, s.low, s.close) : undefined,
+      adjClose: adj.close,
+      cs: config.spreadEstimator === 'corwin-schultz' ? corwinSchultzSpreads(adj.high, adj.low, adj.close) : undefined,
     });
   }
   for (const e of inputs.events) (get(e.symbol).eventDays as number[]).push(dateToTs(e.date as IsoDate) / DAY_MS);
@@ -114,6 +127,29 @@ interface Measured {
   spreadBps: number;
   price: number;
   volatility: number;
+}
+
+/**
+ * Back-adjusted high, low and close: bars before an ex-date divided by the split ratio, or
+ * multiplied by (1 - dividend / previous close). Returns and the Corwin-Schultz estimate are
+ * ratios of neighbouring bars, so a factor shared by both bars cancels: adjusting by actions
+ * after a date changes nothing measured up to it (no lookahead), and only the pair straddling
+ * an ex-date changes, which is what the adjustment is for. Dollar volume and price stay raw.
+ */
+function adjusted(s: BarSeries, actions: readonly CorporateAction[]): { high: Float64Array; low: Float64Array; close: Float64Array } {
+  if (actions.length === 0) return { high: s.high, low: s.low, close: s.close };
+  const n = s.ts.length;
+  const factor = new Float64Array(n).fill(1);
+  for (const a of actions) {
+    const ex = dateToTs(a.exDate as IsoDate);
+    let t = 0;
+    while (t < n && (s.ts[t] as number) < ex) t++;
+    if (t === 0 || t === n) continue;
+    const f = a.type === 'split' ? 1 / a.ratio : 1 - a.cashAmount / (s.close[t - 1] as number);
+    for (let i = 0; i < t; i++) factor[i] = (factor[i] as number) * f;
+  }
+  const scale = (x: Float64Array): Float64Array => x.map((v, i) => v * (factor[i] as number));
+  return { high: scale(s.high), low: scale(s.low), close: scale(s.close) };
 }
 
 function buildDay(prepared: ReadonlyMap<string, Prepared>, date: IsoDate, c: UniverseConfig): UniverseRow[] {
@@ -189,7 +225,7 @@ function measure(symbol: string, p: Prepared, date: IsoDate, dayTs: number, c: U
   if (s === undefined || e < n) {
     reasons.push(ExclusionReason.InsufficientHistory);
   } else {
-    measureWindow(s, p.cs, e - n, e, m);
+    measureWindow(s, p.adjClose ?? s.close, p.cs, e - n, e, m);
     if (m.price < c.minPrice) reasons.push(ExclusionReason.PriceBelowMin);
     if (m.price > c.maxPrice) reasons.push(ExclusionReason.PriceAboveMax);
     if (!(m.advUsd >= c.minAdvUsd)) reasons.push(ExclusionReason.AdvBelowMin);
@@ -205,12 +241,19 @@ function measure(symbol: string, p: Prepared, date: IsoDate, dayTs: number, c: U
 }
 
 /** ADV, spread, price and volatility over bars [from, to). */
-function measureWindow(s: BarSeries, cs: Float64Array | undefined, from: number, to: number, m: Measured): void {
-  const close = s.close;
+function measureWindow(
+  s: BarSeries,
+  close: Float64Array,
+  cs: Float64Array | undefined,
+  from: number,
+  to: number,
+  m: Measured,
+): void {
+  const raw = s.close;
   let dv = 0;
-  for (let i = from; i < to; i++) dv += (close[i] as number) * (s.volume[i] as number);
+  for (let i = from; i < to; i++) dv += (raw[i] as number) * (s.volume[i] as number);
   m.advUsd = dv / (to - from);
-  m.price = close[to - 1] as number;
+  m.price = raw[to - 1] as number;
   // Log returns inside the window: to - from - 1 of them.
   const k = to - from - 1;
   let sum = 0;

@@ -11,7 +11,7 @@ import type { IsoDate } from '../core/dates.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { sha256File, writeFileAtomic } from '../data/atomic.js';
 import { RawStore } from '../data/raw-store.js';
-import { readAssets, readEvents, referenceFiles, type ReferenceRejection } from './reference-files.js';
+import { readAssets, readCorporateActions, readEvents, referenceFiles, type ReferenceRejection } from './reference-files.js';
 import { buildUniverse, type UniverseRow } from './universe-build.js';
 import type { UniverseConfig } from './universe-config.js';
 import { universeDir, writeMembershipParquet, writeUniverseCsvs } from './universe-files.js';
@@ -49,6 +49,7 @@ export async function runUniverseBuild(o: {
   const ref = referenceFiles(home);
   const assets = readAssets(ref.assets);
   const events = readEvents(ref.events);
+  const actions = readCorporateActions(ref.corporateActions);
   const store = new RawStore(home);
   const series: BarSeries[] = [];
   const inputs: { path: string; sha256: string }[] = [];
@@ -79,7 +80,7 @@ export async function runUniverseBuild(o: {
   for (const d of dates) o.onDate?.(d);
   const files = writeUniverseCsvs(home, days);
   const parquet = await writeMembershipParquet(home);
-  const rejected = [...assets.rejected, ...events.rejected];
+  const rejected = [...assets.rejected, ...events.rejected, ...actions.rejected];
   const manifest = join(universeDir(home), 'manifest.json');
   const counts = days.map((rows, i) => ({
     date: dates[i] as IsoDate,
