@@ -136,7 +136,10 @@ interface Measured {
  * after a date changes nothing measured up to it (no lookahead), and only the pair straddling
  * an ex-date changes, which is what the adjustment is for. Dollar volume and price stay raw.
  */
-function adjusted(s: BarSeries, actions: readonly CorporateAction[]): { high: Float64Array; low: Float64Array; close: Float64Array } {
+function adjusted(
+  s: BarSeries,
+  actions: readonly CorporateAction[],
+): { high: Float64Array; low: Float64Array; close: Float64Array } {
   if (actions.length === 0) return { high: s.high, low: s.low, close: s.close };
   const n = s.ts.length;
   const factor = new Float64Array(n).fill(1);

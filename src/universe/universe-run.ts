@@ -11,7 +11,13 @@ import type { IsoDate } from '../core/dates.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { sha256File, writeFileAtomic } from '../data/atomic.js';
 import { RawStore } from '../data/raw-store.js';
-import { readAssets, readCorporateActions, readEvents, referenceFiles, type ReferenceRejection } from './reference-files.js';
+import {
+  readAssets,
+  readCorporateActions,
+  readEvents,
+  referenceFiles,
+  type ReferenceRejection,
+} from './reference-files.js';
 import { buildUniverse, type UniverseRow } from './universe-build.js';
 import type { UniverseConfig } from './universe-config.js';
 import { universeDir, writeMembershipParquet, writeUniverseCsvs } from './universe-files.js';

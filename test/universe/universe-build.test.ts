@@ -78,15 +78,39 @@ const asset = (symbol: string, over: Partial<AssetRecord> = {}): AssetRecord => 
 const ASSETS = Object.keys(SPECS)
   .sort()
   .map((s) => asset(s, s === 'NSH' ? { shortable: false, easyToBorrow: false } : {}));
-const EVENTS: ScheduledEvent[] = [{ symbol: 'ERN', date: tsToDate(dateToTs(D) + 86_400_000), event: 'earnings', time: 'bmo' }];
+const EVENTS: ScheduledEvent[] = [
+  { symbol: 'ERN', date: tsToDate(dateToTs(D) + 86_400_000), event: 'earnings', time: 'bmo' },
+];
 const ACTIONS: CorporateAction[] = [
-  { symbol: 'SPL', type: 'split', exDate: SPLIT_EX, ratio: 2, cashAmount: NaN, newSymbol: '', recordDate: '', payDate: '', source: 'test' },
-  { symbol: 'DIV', type: 'dividend', exDate: DIV_EX, ratio: NaN, cashAmount: 1, newSymbol: '', recordDate: '', payDate: '', source: 'test' },
+  {
+    symbol: 'SPL',
+    type: 'split',
+    exDate: SPLIT_EX,
+    ratio: 2,
+    cashAmount: NaN,
+    newSymbol: '',
+    recordDate: '',
+    payDate: '',
+    source: 'test',
+  },
+  {
+    symbol: 'DIV',
+    type: 'dividend',
+    exDate: DIV_EX,
+    ratio: NaN,
+    cashAmount: 1,
+    newSymbol: '',
+    recordDate: '',
+    payDate: '',
+    source: 'test',
+  },
 ];
 const CONFIG: UniverseConfig = { ...UNIVERSE_DEFAULTS, lookback: 5, tiers: { core: 3, extended: 6 } };
 
 const inputs = (tweak?: (symbol: string, j: number) => number) => ({
-  series: Object.entries(SPECS).map(([sym, s]) => seriesOf(sym, s, tweak === undefined ? undefined : (j) => tweak(sym, j))),
+  series: Object.entries(SPECS).map(([sym, s]) =>
+    seriesOf(sym, s, tweak === undefined ? undefined : (j) => tweak(sym, j)),
+  ),
   assets: ASSETS,
   events: EVENTS,
   corporateActions: ACTIONS,
@@ -145,13 +169,30 @@ describe('universe build: the hand-built 12-symbol case', () => {
     for (const [sym, score] of Object.entries(expected)) expect(rowOf(day, sym).score, sym).toBeCloseTo(score, 12);
     // By score: EEE 5.6, AAA 5.0, DIV 4.5 | CCC 4.4, SPL 3.6, BBB 2.7 | FFF 1.5, DDD 0.7 (x 1/7).
     const tiers = Object.fromEntries(day.map((r) => [r.symbol, r.tier]));
-    expect(tiers).toMatchObject({ EEE: 'core', AAA: 'core', DIV: 'core', CCC: 'extended', SPL: 'extended', BBB: 'extended' });
-    expect([rowOf(day, 'FFF').reasons, rowOf(day, 'DDD').reasons]).toEqual([['below_extended_cutoff'], ['below_extended_cutoff']]);
+    expect(tiers).toMatchObject({
+      EEE: 'core',
+      AAA: 'core',
+      DIV: 'core',
+      CCC: 'extended',
+      SPL: 'extended',
+      BBB: 'extended',
+    });
+    expect([rowOf(day, 'FFF').reasons, rowOf(day, 'DDD').reasons]).toEqual([
+      ['below_extended_cutoff'],
+      ['below_extended_cutoff'],
+    ]);
     expect(day.filter((r) => r.included).map((r) => r.symbol)).toEqual(['AAA', 'BBB', 'CCC', 'DIV', 'EEE', 'SPL']);
     // Terciles of 8 by volatility: floor(3i/8) = 0,0,0,1,1,1,2,2.
     const buckets = Object.fromEntries(day.filter((r) => r.volBucket !== '').map((r) => [r.symbol, r.volBucket]));
     expect(buckets).toEqual({
-      DIV: 'low', AAA: 'low', FFF: 'low', BBB: 'medium', SPL: 'medium', DDD: 'medium', CCC: 'high', EEE: 'high',
+      DIV: 'low',
+      AAA: 'low',
+      FFF: 'low',
+      BBB: 'medium',
+      SPL: 'medium',
+      DDD: 'medium',
+      CCC: 'high',
+      EEE: 'high',
     });
   });
 
@@ -159,7 +200,11 @@ describe('universe build: the hand-built 12-symbol case', () => {
     const dates = SESSIONS.slice(20, 30) as IsoDate[];
     const base = buildUniverse(inputs(), dates, CONFIG);
     // Scramble every bar from session 24 on: the universes of sessions up to 24 must not move.
-    const scrambled = buildUniverse(inputs((sym, j) => (j >= 24 ? 1 + ((sym.charCodeAt(0) * 7 + j * 13) % 17) / 10 : 1)), dates, CONFIG);
+    const scrambled = buildUniverse(
+      inputs((sym, j) => (j >= 24 ? 1 + ((sym.charCodeAt(0) * 7 + j * 13) % 17) / 10 : 1)),
+      dates,
+      CONFIG,
+    );
     for (let i = 0; i < dates.length; i++) {
       if ((dates[i] as IsoDate) <= (SESSIONS[24] as IsoDate)) expect(scrambled[i], dates[i]).toEqual(base[i]);
     }
