@@ -11,7 +11,7 @@ import { getCalendar } from '../src/calendar/index.js';
 import { BarSeries } from '../src/core/bar.js';
 import { dateToTs, type IsoDate } from '../src/core/dates.js';
 import type { AssetRecord, ScheduledEvent } from '../src/universe/reference-files.js';
-import { buildUniverse } from '../src/universe/universe-build.js';
+import { eachUniverseDay } from '../src/universe/universe-build.js';
 import { UNIVERSE_DEFAULTS } from '../src/universe/universe-config.js';
 
 const TARGET_S = 5;
@@ -75,10 +75,12 @@ export function runUniverseBench(o: { symbols?: number } = {}): void {
       events.push({ symbol, date: sessions[q * 60 + (k % 60)] as string, event: 'earnings', time: '' });
   }
   const t1 = performance.now();
-  const days = buildUniverse({ series, assets, events }, sessions, UNIVERSE_DEFAULTS);
+  let included = 0;
+  eachUniverseDay({ series, assets, events }, sessions, UNIVERSE_DEFAULTS, (rows) => {
+    for (const r of rows) if (r.included) included++;
+  });
   const t2 = performance.now();
   const s = (t2 - t1) / 1000;
-  const included = days.reduce((a, d) => a + d.filter((r) => r.included).length, 0);
   console.log('\nuniverse build');
   console.log(
     `  ${n} symbols x ${sessions.length} sessions: built in ${s.toFixed(2)} s (target < ${TARGET_S} s, ratio ${(s / TARGET_S).toFixed(2)}); ` +

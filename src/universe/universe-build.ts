@@ -83,9 +83,23 @@ export function buildUniverse(
   dates: readonly IsoDate[],
   config: UniverseConfig,
 ): UniverseRow[][] {
+  const out: UniverseRow[][] = [];
+  eachUniverseDay(inputs, dates, config, (rows) => out.push(rows));
+  return out;
+}
+
+/**
+ * Builds date by date (ascending), handing each day's rows to `onDay` without keeping them: a
+ * year of 5,000 symbols is 1.26 M rows, which the garbage collector would otherwise carry.
+ */
+export function eachUniverseDay(
+  inputs: UniverseInputs,
+  dates: readonly IsoDate[],
+  config: UniverseConfig,
+  onDay: (rows: UniverseRow[]) => void,
+): void {
   const prepared = prepare(inputs, config);
-  const sorted = [...dates].sort();
-  return sorted.map((d) => buildDay(prepared, d, config));
+  for (const d of [...dates].sort()) onDay(buildDay(prepared, d, config));
 }
 
 function prepare(inputs: UniverseInputs, config: UniverseConfig): Map<string, Prepared> {
