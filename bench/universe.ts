@@ -3,7 +3,7 @@
  * memory with one reference record each (some unshortable, a few delisting, earnings dates),
  * every session of the year built (the morning build of each day). Target: under 5 s.
  *
- *   tsx bench/universe.ts [--symbols N]
+ *   tsx bench/universe.ts [--universe-symbols N]   (npm run bench -- --universe-symbols N inside the full run)
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';

@@ -141,6 +141,7 @@ interface Measured {
   spreadBps: number;
   price: number;
   volatility: number;
+  score: number;
 }
 
 /**
@@ -179,16 +180,14 @@ function buildDay(prepared: ReadonlyMap<string, Prepared>, date: IsoDate, c: Uni
   const vol = pctRanks(eligible.map((m) => m.volatility));
   const w = c.scoreWeights;
   const wSum = w.adv + w.spread + w.volatility;
-  const score = new Map<string, number>();
-  eligible.forEach((m, i) => {
-    const s =
+  for (let i = 0; i < eligible.length; i++) {
+    const m = eligible[i] as Measured;
+    const sc =
       w.adv * (adv[i] as number) + w.spread * (1 - (spread[i] as number)) + w.volatility * (1 - (vol[i] as number));
-    score.set(m.symbol, s / wSum);
-  });
+    m.score = sc / wSum;
+  }
   // Tiers by score (ties: symbol order): the best `core` are Core, the next up to `extended` Extended.
-  const byScore = [...eligible].sort(
-    (a, b) => (score.get(b.symbol) as number) - (score.get(a.symbol) as number) || cmp(a.symbol, b.symbol),
-  );
+  const byScore = [...eligible].sort((a, b) => b.score - a.score || cmp(a.symbol, b.symbol));
   const tier = new Map<string, Tier>();
   byScore.forEach((m, i) =>
     tier.set(m.symbol, i < c.tiers.core ? Tier.Core : i < c.tiers.extended ? Tier.Extended : Tier.None),
@@ -206,7 +205,7 @@ function buildDay(prepared: ReadonlyMap<string, Prepared>, date: IsoDate, c: Uni
       symbol: m.symbol,
       included: reasons.length === 0,
       tier: t,
-      score: score.get(m.symbol) ?? Number.NaN,
+      score: m.score,
       advUsd: m.advUsd,
       spreadBps: m.spreadBps,
       price: m.price,
@@ -219,7 +218,7 @@ function buildDay(prepared: ReadonlyMap<string, Prepared>, date: IsoDate, c: Uni
 
 function measure(symbol: string, p: Prepared, date: IsoDate, dayTs: number, c: UniverseConfig): Measured {
   const reasons: ExclusionReason[] = [];
-  const m: Measured = { symbol, reasons, advUsd: NaN, spreadBps: NaN, price: NaN, volatility: NaN };
+  const m: Measured = { symbol, reasons, advUsd: NaN, spreadBps: NaN, price: NaN, volatility: NaN, score: NaN };
   // The asset record in force at the previous close: the latest reported before the date.
   let asset: AssetRecord | undefined;
   for (const r of p.records) {
@@ -318,14 +317,16 @@ function rollSpread(close: Float64Array, from: number, to: number): number {
 export function pctRanks(values: readonly number[]): number[] {
   const n = values.length;
   if (n === 1) return [1];
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (values[a] as number) - (values[b] as number),
+  );
   const out = new Array<number>(n).fill(0);
   for (let i = 0; i < n;) {
     let j = i;
-    while (j + 1 < n && (order[j + 1] as readonly [number, number])[0] === (order[i] as readonly [number, number])[0])
-      j++;
-    const avg = (i + j) / 2;
-    for (let k = i; k <= j; k++) out[(order[k] as readonly [number, number])[1]] = avg / (n - 1);
+    const v = values[order[i] as number] as number;
+    while (j + 1 < n && values[order[j + 1] as number] === v) j++;
+    const rank = (i + j) / 2 / (n - 1);
+    for (let k = i; k <= j; k++) out[order[k] as number] = rank;
     i = j + 1;
   }
   return out;
