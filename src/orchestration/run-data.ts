@@ -200,7 +200,7 @@ function runUniverse(
 
 /**
  * The run with its open dates set to its data's: from the first session every symbol has data
- * for to the last one (the intersection of their ranges).
+ * for to the last one (the intersection of their ranges; for a universe, the union).
  */
 export function withDataRange(run: RunConfig, data: Pick<RunData, 'series' | 'symbols'>): RunConfig {
   if (run.data.start !== null && run.data.end !== null) return run;
@@ -208,8 +208,15 @@ export function withDataRange(run: RunConfig, data: Pick<RunData, 'series' | 'sy
     s.length === 0 ? undefined : { from: tsToDate(s.ts[0] as number), to: tsToDate(s.ts[s.length - 1] as number) },
   );
   const known = ranges.filter((r) => r !== undefined);
-  const start = run.data.start ?? known.map((r) => r.from).reduce((a, b) => (a > b ? a : b), '');
-  const end = run.data.end ?? known.map((r) => r.to).reduce((a, b) => (a < b ? a : b), '9999-12-31');
+  // A universe's members list and delist along the way: its range is the union of theirs (the
+  // engine admits each symbol only while a member); a symbol list needs every symbol throughout.
+  const isUnion = run.data.universe !== null;
+  const start =
+    run.data.start ??
+    known.map((r) => r.from).reduce((a, b) => (isUnion ? (a < b ? a : b) : a > b ? a : b), isUnion ? '9999-12-31' : '');
+  const end =
+    run.data.end ??
+    known.map((r) => r.to).reduce((a, b) => (isUnion ? (a > b ? a : b) : a < b ? a : b), isUnion ? '' : '9999-12-31');
   if (known.length === 0 || start > end) {
     const list = data.symbols.map(
       (s, i) => `${s} ${ranges[i] === undefined ? 'none' : `${ranges[i].from}..${ranges[i].to}`}`,
