@@ -30,6 +30,7 @@ import { copiesFlag, runWholeProcessBench } from './whole-process.js';
 import { rowsFlag as treeRowsFlag, runTreeScoringBench } from './tree-scoring.js';
 import { gbdtRowsFlag, runGbdtBench } from './gbdt.js';
 import { pgRowsFlag, runPgBarsBench } from './pg-bars.js';
+import { runUniverseBench, universeSymbolsFlag } from './universe.js';
 
 function time(label: string, reps: number, f: () => unknown): number {
   f();
@@ -84,6 +85,7 @@ runVectorizedBench();
 
 runTreeScoringBench({ rows: treeRowsFlag(process.argv.slice(2)) });
 runGbdtBench({ rows: gbdtRowsFlag(process.argv.slice(2)) });
+runUniverseBench({ symbols: universeSymbolsFlag(process.argv.slice(2)) });
 
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
 

@@ -34,7 +34,7 @@ export const ALLOWED = {
   store: [...PURE, 'config', 'portfolio', 'engine'],
   backtest: [...DOMAIN, 'store'],
   ml: [...PURE, 'config', 'data', 'analytics'],
-  universe: [...PURE, 'config', 'data', 'venues'],
+  universe: [...PURE, 'config', 'data', 'analytics', 'venues'],
   orchestration: BELOW_ORCHESTRATION,
   server: [...BELOW_ORCHESTRATION, 'orchestration'],
   cli: [...BELOW_ORCHESTRATION, 'orchestration', 'server'],

@@ -12,7 +12,14 @@ import type { Timeframe } from '../core/enums.js';
 import { ConfigError } from '../core/errors.js';
 import { checkSymbol } from '../core/symbol.js';
 import { findSecret, secretInFileError, type ConfigLayer } from '../config/layers.js';
-import { PRICE_MODES, PRICE_ROUNDINGS, runConfigSchema, type PriceMode, type RunConfig } from '../config/run-config.js';
+import {
+  PRICE_MODES,
+  PRICE_ROUNDINGS,
+  runConfigSchema,
+  UNIVERSE_EXITS,
+  type PriceMode,
+  type RunConfig,
+} from '../config/run-config.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
 import type { FillTiming } from '../execution/simulated-exchange.js';
@@ -28,6 +35,8 @@ export const runFileSchema = z.strictObject({
   strategy: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
   symbols: z.array(z.string()).default([]),
+  universe: z.string().min(1).optional(),
+  universe_exit: z.enum(UNIVERSE_EXITS).optional(),
   timeframe: z.enum(['1d', '1h', '15m', '5m', '1m']).optional(),
   start: isoDate.optional(),
   end: isoDate.optional(),
@@ -58,6 +67,8 @@ export const runFileSchema = z.strictObject({
 const KEY_HINTS: Readonly<Record<string, string>> = {
   strategy: 'a built-in strategy name, e.g. sma-cross',
   symbols: 'a list of symbols, e.g. [ORCL, MSFT]; [] for the data provider’s default universe',
+  universe: 'core, extended, or a membership file (relative to the run file), e.g. core',
+  universe_exit: 'close (leaving the universe closes the position) or hold',
   start: 'a date written YYYY-MM-DD',
   end: 'a date written YYYY-MM-DD',
   cash: 'a positive amount, e.g. 100000',
@@ -88,6 +99,9 @@ export interface StrategyRunConfig {
   readonly params: Readonly<Record<string, unknown>>;
   /** Empty: the data provider's default universe. */
   readonly symbols: readonly string[];
+  /** `core`, `extended`, or the absolute path of a membership file. */
+  readonly universe?: string;
+  readonly universeExit?: RunConfig['data']['universe_exit'];
   readonly timeframe?: Timeframe;
   readonly start?: IsoDate;
   readonly end?: IsoDate;
@@ -154,6 +168,15 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     rawParams: v.params,
     params: params as Record<string, unknown>,
     symbols: v.symbols,
+    ...(v.universe === undefined
+      ? {}
+      : {
+          universe:
+            v.universe === 'core' || v.universe === 'extended'
+              ? v.universe
+              : resolve(dirname(resolve(y.file)), v.universe),
+        }),
+    ...(v.universe_exit === undefined ? {} : { universeExit: v.universe_exit }),
     ...(v.timeframe === undefined ? {} : { timeframe: v.timeframe }),
     ...(v.start === undefined ? {} : { start: v.start }),
     ...(v.end === undefined ? {} : { end: v.end }),
@@ -220,6 +243,8 @@ const FILE_KEYS: ReadonlyMap<string, string> = new Map([
   ['strategy.name', 'strategy'],
   ['strategy.params', 'params'],
   ['data.symbols', 'symbols'],
+  ['data.universe', 'universe'],
+  ['data.universe_exit', 'universe_exit'],
   ['data.timeframe', 'timeframe'],
   ['data.start', 'start'],
   ['data.end', 'end'],
@@ -251,6 +276,8 @@ export function runFileLayer(f: StrategyRunConfig, withParams = true): ConfigLay
     strategy: { name: f.strategyKey, ...(withParams ? { params: { ...f.rawParams } } : {}) },
     data: {
       ...(f.lineOf(['symbols']) === undefined ? {} : { symbols: f.symbols }),
+      ...(f.universe === undefined ? {} : { universe: f.universe }),
+      ...(f.universeExit === undefined ? {} : { universe_exit: f.universeExit }),
       ...(f.timeframe === undefined ? {} : { timeframe: f.timeframe }),
       ...(f.start === undefined ? {} : { start: f.start }),
       ...(f.end === undefined ? {} : { end: f.end }),

@@ -31,6 +31,7 @@ import {
   registerStrategies,
   registerSweep,
   registerTokens,
+  registerUniverse,
   registerWalkforward,
   type Registration,
 } from './register/index.js';
@@ -44,6 +45,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerCalendar,
   registerData,
   registerFeatures,
+  registerUniverse,
   registerIndicators,
   registerStrategies,
   registerBacktest,

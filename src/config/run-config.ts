@@ -24,6 +24,7 @@ export const LIVE_VENUES = ['alpaca', 'simulated'] as const;
 /** The prices a run trades on (`data.prices`; docs/corporate-actions.md). */
 export const PRICE_MODES = ['raw', 'split', 'total-return'] as const;
 export type PriceMode = (typeof PRICE_MODES)[number];
+export const UNIVERSE_EXITS = ['close', 'hold'] as const;
 
 export const FILL_TIMINGS = ['next-open', 'close'] as const;
 export const PRICE_ROUNDINGS = ['none', 'conservative'] as const;
@@ -49,6 +50,13 @@ export const runConfigSchema = z.strictObject({
      * dividend-adjusted, no cash) or `raw` (as traded, splits multiply positions, dividends paid).
      */
     prices: z.enum(PRICE_MODES),
+    /**
+     * `core`, `extended` or a membership file: the symbols are the universe's, and each reaches
+     * the strategy only while a member (docs/universe.md); null: `symbols`.
+     */
+    universe: z.string().min(1).nullable(),
+    /** What leaving the universe does to a position: `close` it (tagged `universe-exit`) or `hold` it. */
+    universe_exit: z.enum(UNIVERSE_EXITS),
   }),
   venue: z.strictObject({
     cash: z.number().positive(),
@@ -124,6 +132,8 @@ export const RUN_DEFAULTS: RunConfig = {
     end: null,
     benchmark: null,
     prices: 'split',
+    universe: null,
+    universe_exit: 'close',
   },
   venue: VENUE_DEFAULTS,
   risk: { enabled: false, limits: DEFAULTS.risk },

@@ -40,7 +40,8 @@ export interface ContextHost {
   /** Symbol slot, -1 when the symbol is not in the run. */
   slotOf(symbol: string): number;
   /** Why orders are not accepted now (before the first bar, warm-up), or undefined. */
-  orderGate(): string | undefined;
+  /** Why orders for the symbol of `slot` are held now, or undefined. */
+  orderGate(slot: number): string | undefined;
   register(slot: number, indicator: Indicator<number> | Indicator<OhlcvBar>, field: PriceField | 'bar'): void;
   warmUp(bars: number): void;
   /** The session of the symbol's latest bar (`ctx.session`). */
@@ -165,7 +166,7 @@ export class EngineContext implements StrategyContext {
     const clientOrderId = custom ?? `${this.#idBase[slot]}-${++(this.#counters[slot] as number)}`;
     const req = orderRequest(clientOrderId, symbol, side, qty, host.strategy, options);
     const isGenerated = custom === undefined && this.#hasDistinctBases;
-    const denied = host.orders.place(req, slot, isGenerated, isGated ? host.orderGate() : undefined);
+    const denied = host.orders.place(req, slot, isGenerated, isGated ? host.orderGate(slot) : undefined);
     if (denied !== undefined)
       host.deliverRejection({ clientOrderId, symbol, reason: denied, source: 'risk', ts: host.now() });
     return clientOrderId;
@@ -272,6 +273,17 @@ export class EngineContext implements StrategyContext {
       { tag },
       false,
     );
+  }
+
+  /**
+   * Cancels the symbol's open orders and, unless `keep`, closes its position with orders tagged
+   * `tag`, never held (the engine's universe exit: a symbol leaving the universe).
+   */
+  exitSymbol(symbol: string, tag: string, keep: boolean): readonly string[] {
+    const slot = this.#slot(symbol, 'exitSymbol');
+    if (!keep) return this.#flatten([slot], { tag }, false);
+    for (const id of this.#host.orders.openIds(slot)) this.#host.orders.cancel(id);
+    return [];
   }
 
   #flatten(slots: readonly number[], options?: OrderOptions, isGated = true): string[] {

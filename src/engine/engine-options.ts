@@ -17,6 +17,23 @@ export interface PositionEvent {
   readonly value: number;
 }
 
+/**
+ * Point-in-time universe membership (docs/universe.md). A symbol's bars reach the strategy only
+ * on sessions it is a member; its orders are refused outside them. Membership of a session is
+ * fixed by the previous close, so at a close the engine knows whether each symbol stays: one
+ * that leaves has its open orders cancelled and, with `exit: 'close'`, its position closed by
+ * orders tagged `universe-exit` (they fill at the next open, or at this close with `fill: close`).
+ */
+export interface UniverseMembership {
+  /** Whether `symbol` is a member on the session of the bar at `ts`. */
+  isMember(symbol: string, ts: number): boolean;
+  /** Whether it is a member on the session after that of `ts` (true when not yet known). */
+  isMemberNext(symbol: string, ts: number): boolean;
+  readonly exit: 'close' | 'hold';
+}
+
+export const UNIVERSE_EXIT_TAG = 'universe-exit';
+
 export interface EngineOptions {
   readonly runId: string;
   readonly strategy: Strategy;
@@ -50,4 +67,6 @@ export interface EngineOptions {
   readonly orderHold?: (ts: number) => string | undefined;
   /** Splits and dividends to book on positions, by `ts` (the run's `data.prices` chose them). */
   readonly positionEvents?: readonly PositionEvent[];
+  /** Point-in-time universe membership; absent: every symbol of the source, always. */
+  readonly membership?: UniverseMembership;
 }

@@ -8,7 +8,7 @@ import type { PriceField, Slice, Strategy } from '../strategies/api.js';
 import { feed, MutableBar, registration, type Registration } from './bar-feed.js';
 import type { PreTradeAccount, SliceCursor, VenueBars } from './ports.js';
 import { EngineContext, type ContextHost } from './context.js';
-import type { EngineOptions, PositionEvent } from './engine-options.js';
+import { UNIVERSE_EXIT_TAG, type EngineOptions, type PositionEvent } from './engine-options.js';
 import { BarHistory } from './history.js';
 import { OrderManager } from './order-manager.js';
 import { Timers } from './timers.js';
@@ -49,6 +49,8 @@ export class Engine {
   readonly #signals: SignalRecord[] = [];
   readonly #queue: Delivery[] = [];
   readonly #slice: { ts: number; bars: Bar[]; isSessionOpen: boolean; isSessionClose: boolean };
+  /** Per slot: 1 while a member of the universe on the current bar's session (always 1 without one). */
+  readonly #member: Uint8Array;
   #inHook = false;
   #phase: 'new' | 'init' | 'running' | 'stopped' = 'new';
   #warmup: number;
@@ -65,6 +67,7 @@ export class Engine {
     symbols.forEach((s, i) => this.#slotOf.set(s, i));
     this.#bars = symbols.map((s) => new MutableBar(s));
     this.#count = new Int32Array(symbols.length);
+    this.#member = new Uint8Array(symbols.length).fill(1);
     this.#pfSlot = Int32Array.from(symbols, (s) => options.portfolio.ensure(s));
     const market = options.market;
     this.#venue = market === undefined ? [] : symbols.map((s) => market.barsOf(s));
@@ -167,8 +170,17 @@ export class Engine {
       if (risk.takeFlatten?.() === true && this.#phase === 'running') this.#ctx.flattenAll('kill-switch');
     }
     const strategy = this.#strategy;
+    const member = this.#member;
+    const membership = o.membership;
+    if (membership !== undefined) {
+      for (let k = 0; k < n; k++) {
+        const slot = slots[k] as number;
+        member[slot] = membership.isMember((bars[slot] as MutableBar).symbol, ts) ? 1 : 0;
+      }
+    }
     if (strategy.onBar !== undefined) {
       for (let k = 0; k < n; k++) {
+        if (member[slots[k] as number] === 0) continue;
         this.#inHook = true;
         try {
           strategy.onBar(this.#ctx, bars[slots[k] as number] as MutableBar);
@@ -179,6 +191,7 @@ export class Engine {
       }
     }
     if (strategy.onSlice !== undefined) this.#onSlice(strategy, c, times);
+    if (membership !== undefined && times.isSessionClose && this.#phase === 'running') this.#exitLeavers(c, membership);
     if (hasVenue) {
       for (let k = 0; k < n; k++) {
         const slot = slots[k] as number;
@@ -227,8 +240,12 @@ export class Engine {
   #onSlice(strategy: Strategy, c: SliceCursor, times: SliceTimes): void {
     const s = this.#slice;
     s.ts = c.ts;
-    s.bars.length = c.n;
-    for (let k = 0; k < c.n; k++) s.bars[k] = this.#bars[c.slots[k] as number] as MutableBar;
+    let m = 0;
+    for (let k = 0; k < c.n; k++) {
+      const slot = c.slots[k] as number;
+      if (this.#member[slot] === 1) s.bars[m++] = this.#bars[slot] as MutableBar;
+    }
+    s.bars.length = m;
     s.isSessionOpen = times.isSessionOpen;
     s.isSessionClose = times.isSessionClose;
     this.#inHook = true;
@@ -236,6 +253,18 @@ export class Engine {
       strategy.onSlice?.(this.#ctx, s as Slice);
     } finally {
       this.#inHook = false;
+    }
+    this.#flush();
+  }
+
+  /** Symbols that are members now and not on the next session leave the universe at this close. */
+  #exitLeavers(c: SliceCursor, membership: NonNullable<EngineOptions['membership']>): void {
+    for (let k = 0; k < c.n; k++) {
+      const slot = c.slots[k] as number;
+      if (this.#member[slot] === 0) continue;
+      const symbol = (this.#bars[slot] as MutableBar).symbol;
+      if (membership.isMemberNext(symbol, c.ts)) continue;
+      this.#ctx.exitSymbol(symbol, UNIVERSE_EXIT_TAG, membership.exit === 'hold');
     }
     this.#flush();
   }
@@ -342,7 +371,7 @@ export class Engine {
       isWarmingUp: () => this.#step < this.#warmup || this.#o.orderHold?.(this.#barTs) !== undefined,
       now: () => o.clock.now(),
       slotOf: (s) => this.#slotOf.get(s) ?? -1,
-      orderGate: () => this.#orderGate(),
+      orderGate: (slot) => this.#orderGate(slot),
       register: (slot, indicator, field) => this.#register(slot, indicator, field),
       warmUp: (bars) => this.#setWarmup(bars),
       barTs: () => this.#barTs,
@@ -356,8 +385,14 @@ export class Engine {
     };
   }
 
-  #orderGate(): string | undefined {
+  #orderGate(slot: number): string | undefined {
     if (this.#phase !== 'running') return `orders are accepted from the first bar on, not during ${this.#phase}`;
+    const membership = this.#o.membership;
+    if (membership !== undefined && Number.isFinite(this.#barTs)) {
+      const symbol = (this.#bars[slot] as MutableBar).symbol;
+      if (!membership.isMember(symbol, this.#barTs))
+        return `not_in_universe: ${symbol} is not a member of the run's universe on this session`;
+    }
     if (this.#step < this.#warmup) {
       return `warm-up: no orders during the first ${this.#warmup} bars (this is bar ${this.#step + 1})`;
     }

@@ -5,7 +5,7 @@
  */
 import type { BarSeries } from '../core/bar.js';
 import type { Instrument } from '../core/instrument.js';
-import type { PositionEvent } from '../engine/engine-options.js';
+import type { PositionEvent, UniverseMembership } from '../engine/engine-options.js';
 import type { RunConfig } from '../config/run-config.js';
 import { parseFees, parseSlippage } from '../backtest/costs.js';
 import type { RunRecord } from '../backtest/run-record.js';
@@ -23,6 +23,8 @@ export interface LoadedBars {
   readonly benchmark?: BarSeries;
   /** Splits and dividends to book on positions, for the run's `data.prices` (RunData). */
   readonly positionEvents?: readonly PositionEvent[];
+  /** Point-in-time universe membership when the run names a universe (RunData). */
+  readonly membership?: UniverseMembership;
 }
 
 export interface ConfiguredRunOptions {
@@ -87,6 +89,7 @@ export function runConfigured(
     },
     ...(bars.benchmark === undefined ? {} : { benchmark: bars.benchmark }),
     ...(bars.positionEvents === undefined ? {} : { positionEvents: bars.positionEvents }),
+    ...(bars.membership === undefined ? {} : { membership: bars.membership }),
     seed: run.seed,
     ...(o.runId === undefined ? {} : { runId: o.runId }),
     ...(o.dataFiles === undefined ? {} : { dataFiles: o.dataFiles }),

@@ -156,6 +156,8 @@ export interface BacktestOptions {
    * A ledger uses it to write them while the engine still runs.
    */
   readonly onRecords?: (orders: readonly OrderRecord[], fills: readonly Fill[]) => void;
+  /** Point-in-time universe membership (docs/universe.md); absent: every symbol, always. */
+  readonly membership?: EngineOptions['membership'];
 }
 
 /** Builds the strategy instance and its validated params. */
@@ -243,6 +245,7 @@ export function runBacktest(o: BacktestOptions): RunRecord {
       ...(o.journal === undefined ? {} : { journal: o.journal }),
       ...(o.policies === undefined ? {} : { policies: o.policies }),
       ...(o.positionEvents === undefined ? {} : { positionEvents: o.positionEvents }),
+      ...(o.membership === undefined ? {} : { membership: o.membership }),
     },
   );
   // Every fill in booking order, for the ledger (the events carry a fresh Fill each).

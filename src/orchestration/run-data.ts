@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PriceMode, RunConfig } from '../config/run-config.js';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../core/bar.js';
@@ -12,9 +12,11 @@ import { qualityLimits } from '../data/quality.js';
 import { barStoreSpec, openBarStore, type BarStore } from '../data/bar-store.js';
 import { tsToDate } from '../data/schema.js';
 import { createDataProvider } from '../venues/registry.js';
+import { memberSymbols, membershipGate } from './universe-membership.js';
+import { readMembership, universeDir } from '../universe/universe-files.js';
 import { fetchData } from './fetch-data.js';
 import { runPrices } from './run-prices.js';
-import type { PositionEvent } from '../engine/engine-options.js';
+import type { PositionEvent, UniverseMembership } from '../engine/engine-options.js';
 import { noDataText, workspaceSymbols } from './symbol-check.js';
 
 /** The bars a run reads, how to make its instruments, and the files they came from. */
@@ -33,6 +35,8 @@ export interface RunData {
   readonly positionEvents: readonly PositionEvent[];
   /** The run's `data.prices`: what the series are (raw, split- or total-return-adjusted). */
   readonly prices: PriceMode;
+  /** Point-in-time membership when the run names a universe (`data.universe`). */
+  readonly membership?: UniverseMembership;
 }
 
 /**
@@ -59,7 +63,10 @@ export async function loadRunData(o: {
   readonly home: string;
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly spec: Pick<RunConfig, 'data' | 'seed'>;
+  readonly spec: Pick<RunConfig, 'seed'> & {
+    readonly data: Omit<RunConfig['data'], 'universe' | 'universe_exit'> &
+      Partial<Pick<RunConfig['data'], 'universe' | 'universe_exit'>>;
+  };
   readonly logger?: Logger;
   readonly onFetch?: (symbol: string) => void;
 }): Promise<RunData> {
@@ -89,7 +96,13 @@ async function readRunData(
 ): Promise<RunData> {
   const { home, config } = o;
   const spec = o.spec.data;
-  const symbols = spec.symbols.length > 0 ? spec.symbols : [...((await provider()).defaultSymbols?.() ?? [])];
+  const universe = runUniverse(home, spec);
+  const symbols =
+    universe !== undefined
+      ? universe.symbols
+      : spec.symbols.length > 0
+        ? spec.symbols
+        : [...((await provider()).defaultSymbols?.() ?? [])];
   if (symbols.length === 0) {
     throw new UsageError('USAGE_MISSING_OPTION', 'no symbols to backtest', {
       hint: 'pass --symbols A,B',
@@ -181,12 +194,49 @@ async function readRunData(
     dataFiles,
     fetched,
     ...(bench === undefined ? {} : { benchmark: bench }),
+    ...(universe === undefined ? {} : { membership: universe.membership }),
   };
 }
 
 /**
+ * The universe a run names (`core`, `extended`: the workspace's built universe; else a
+ * membership file): its members on any date are the run's symbols.
+ */
+function runUniverse(
+  home: string,
+  spec: {
+    readonly symbols: readonly string[];
+    readonly universe?: string | null;
+    readonly universe_exit?: 'close' | 'hold';
+  },
+): { symbols: string[]; membership: UniverseMembership } | undefined {
+  const name = spec.universe ?? null;
+  if (name === null) return undefined;
+  if (spec.symbols.length > 0) {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      `the run names both symbols (${spec.symbols.join(',')}) and universe ${name}`,
+      {
+        hint: 'give either symbols or universe: core|extended|FILE, not both',
+        context: { key: 'universe', value: name },
+      },
+    );
+  }
+  const selection = name === 'core' || name === 'extended' ? name : 'file';
+  const membership = readMembership(selection === 'file' ? resolve(home, name) : universeDir(home));
+  const symbols = memberSymbols(membership, selection);
+  if (symbols.length === 0) {
+    throw new DataError('DATA_NOT_FOUND', `universe ${name} has no members on any date`, {
+      hint: "build it over the run's dates (momentic universe build --from D --to D), or loosen config/universe filters",
+      context: { key: 'universe', value: name },
+    });
+  }
+  return { symbols, membership: membershipGate(membership, selection, spec.universe_exit ?? 'close') };
+}
+
+/**
  * The run with its open dates set to its data's: from the first session every symbol has data
- * for to the last one (the intersection of their ranges).
+ * for to the last one (the intersection of their ranges; for a universe, the union).
  */
 export function withDataRange(run: RunConfig, data: Pick<RunData, 'series' | 'symbols'>): RunConfig {
   if (run.data.start !== null && run.data.end !== null) return run;
@@ -194,8 +244,15 @@ export function withDataRange(run: RunConfig, data: Pick<RunData, 'series' | 'sy
     s.length === 0 ? undefined : { from: tsToDate(s.ts[0] as number), to: tsToDate(s.ts[s.length - 1] as number) },
   );
   const known = ranges.filter((r) => r !== undefined);
-  const start = run.data.start ?? known.map((r) => r.from).reduce((a, b) => (a > b ? a : b), '');
-  const end = run.data.end ?? known.map((r) => r.to).reduce((a, b) => (a < b ? a : b), '9999-12-31');
+  // A universe's members list and delist along the way: its range is the union of theirs (the
+  // engine admits each symbol only while a member); a symbol list needs every symbol throughout.
+  const isUnion = run.data.universe !== null;
+  const start =
+    run.data.start ??
+    known.map((r) => r.from).reduce((a, b) => (isUnion ? (a < b ? a : b) : a > b ? a : b), isUnion ? '9999-12-31' : '');
+  const end =
+    run.data.end ??
+    known.map((r) => r.to).reduce((a, b) => (isUnion ? (a > b ? a : b) : a < b ? a : b), isUnion ? '' : '9999-12-31');
   if (known.length === 0 || start > end) {
     const list = data.symbols.map(
       (s, i) => `${s} ${ranges[i] === undefined ? 'none' : `${ranges[i].from}..${ranges[i].to}`}`,

@@ -23,4 +23,5 @@ export { registerStats } from './stats.js';
 export { registerStrategies } from './strategies.js';
 export { registerSweep } from './sweep.js';
 export { registerTokens } from './tokens.js';
+export { registerUniverse } from './universe.js';
 export { registerWalkforward } from './walkforward.js';
