@@ -32,6 +32,7 @@ import {
   registerSweep,
   registerTokens,
   registerWalkforward,
+  registerWorker,
   type Registration,
 } from './register/index.js';
 import { renderErrorJson, renderErrorText } from './render-error.js';
@@ -48,6 +49,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerStrategies,
   registerBacktest,
   registerSweep,
+  registerWorker,
   registerWalkforward,
   registerCompare,
   registerPaper,

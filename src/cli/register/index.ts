@@ -24,3 +24,4 @@ export { registerStrategies } from './strategies.js';
 export { registerSweep } from './sweep.js';
 export { registerTokens } from './tokens.js';
 export { registerWalkforward } from './walkforward.js';
+export { registerWorker } from './worker.js';

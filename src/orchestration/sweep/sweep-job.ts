@@ -12,7 +12,7 @@ import { DataError, UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
-import { loadRunData, withDataRange } from '../run-data.js';
+import { loadRunData, withDataRange, type RunData } from '../run-data.js';
 import { checkSweepStrategy } from '../strategy-check.js';
 import { withinHookBudget } from '../hook-budget.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
@@ -45,6 +45,22 @@ export interface SweepOptions {
   readonly logger?: Logger;
   readonly onFetch?: (symbol: string) => void;
   readonly onTrial?: (done: number, total: number) => void;
+  /**
+   * Runs the trials somewhere else than this process's worker threads (the Redis queue of
+   * orchestration/queue): it calls `record` once per trial of `todo`, in any order.
+   */
+  readonly runTrials?: (batch: SweepBatch) => Promise<void>;
+}
+
+/** The trials of a sweep still to run, for an executor other than the local worker threads. */
+export interface SweepBatch {
+  readonly id: string;
+  readonly dir: string;
+  readonly total: number;
+  readonly spec: TrialSpec;
+  readonly data: RunData;
+  readonly todo: readonly { readonly params: Record<string, unknown>; readonly index: number; readonly key: string }[];
+  readonly record: (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome) => TrialLine;
 }
 
 export interface SweepResult {
@@ -173,19 +189,26 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
   };
   const tTrials = performance.now();
-  const runner = createTrialRunner({
-    home: o.home,
-    format: o.config.data.format,
-    data,
-    tasks: todo.length,
-    hookTimeoutMs,
-    strategy: o.spec.strategy.name,
-    ...(o.workers === undefined ? {} : { workers: o.workers }),
-  });
-  try {
-    await Promise.all(todo.map(async (t) => record(t, await runner.run(spec, t.params, t.index))));
-  } finally {
-    await runner.close();
+  if (o.runTrials !== undefined) {
+    await o.runTrials({ id, dir: store.dir, total, spec, data, todo, record });
+  } else {
+    await runLocally();
+  }
+  async function runLocally(): Promise<void> {
+    const runner = createTrialRunner({
+      home: o.home,
+      format: o.config.data.format,
+      data,
+      tasks: todo.length,
+      hookTimeoutMs,
+      strategy: o.spec.strategy.name,
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+    });
+    try {
+      await Promise.all(todo.map(async (t) => record(t, await runner.run(spec, t.params, t.index))));
+    } finally {
+      await runner.close();
+    }
   }
   const trialsMs = performance.now() - tTrials;
   const summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
