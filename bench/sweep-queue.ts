@@ -102,7 +102,7 @@ export async function runSweepQueueBench(options: { readonly combos: number }): 
           ledger,
           redisUrl,
           queue,
-          codeVersion: codeVersion({}),
+          codeVersion: codeVersion(loaded.config),
           attempts: 3,
           hookTimeoutMs: loaded.config.engine.hook_timeout_ms,
           format: loaded.config.data.format,

@@ -52,7 +52,15 @@ export function ledgerContract(backend: Backend): void {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
-          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0004_service', '0005_admin', '0006_models', '0007_sweep_queue'],
+          applied: [
+            '0001_initial',
+            '0002_scheduler',
+            '0003_pipeline',
+            '0004_service',
+            '0005_admin',
+            '0006_models',
+            '0007_sweep_queue',
+          ],
           version: '0007_sweep_queue',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });

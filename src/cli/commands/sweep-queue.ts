@@ -23,7 +23,7 @@ export async function queuedRunner(
     ledger,
     redisUrl: requireRedisUrl(loaded.config, 'momentic sweep --queue'),
     queue: execution.queue_name,
-    codeVersion: codeVersion(loaded.env),
+    codeVersion: codeVersion(loaded.config),
     attempts: execution.attempts,
     hookTimeoutMs: engine.hook_timeout_ms,
     format: data.format,

@@ -26,7 +26,7 @@ export async function worker(ctx: CommandContext, opts: Record<string, unknown>)
       redisUrl,
       queue: loaded.config.execution.queue_name,
       concurrency,
-      codeVersion: codeVersion(loaded.env),
+      codeVersion: codeVersion(loaded.config),
       ledger,
       logger: log,
       onTrial: () => trials++,

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { CODE_VERSION } from '../../backtest/record-builder.js';
 
 /**
- * The code version a worker and a submitter compare: `MOMENTIC_CODE_VERSION` when set (a
- * deployment stamps its git commit or image tag there), else the package version. Trials of one
- * version never run on a worker of another: results of different code are never mixed.
+ * The code version a worker and a submitter compare: `execution.code_version`
+ * (MOMENTIC_EXECUTION__CODE_VERSION; a deployment stamps its git commit or image tag there), else
+ * the package version. Trials of one version never run on a worker of another: results of
+ * different code are never mixed.
  */
-export function codeVersion(env: Readonly<Record<string, string | undefined>>): string {
-  const v = env.MOMENTIC_CODE_VERSION?.trim();
-  return v === undefined || v === '' ? CODE_VERSION : v;
+export function codeVersion(config: { readonly execution: { readonly code_version: string } }): string {
+  const v = config.execution.code_version.trim();
+  return v === '' ? CODE_VERSION : v;
 }
 
 /** JSON with object keys sorted, so the same values always give the same text. */

@@ -160,7 +160,10 @@ describe('queued sweeps under faults', () => {
       const bare = tempDir();
       const env = envOf(unique('version'));
       const other = track(
-        spawnCli(['--home', home, 'worker', '--concurrency', '1'], { ...env, MOMENTIC_CODE_VERSION: 'other-build' }),
+        spawnCli(['--home', home, 'worker', '--concurrency', '1'], {
+          ...env,
+          MOMENTIC_EXECUTION__CODE_VERSION: 'other-build',
+        }),
       );
       const waiting = track(spawnCli(['--home', bare, 'worker', '--concurrency', '1'], env));
       await Promise.all([other, waiting].map((w) => w.waitFor(/takes trials from queue/)));
