@@ -62,6 +62,7 @@ function startWorker(home: string, env: Record<string, string>): Promise<ChildPr
 export async function runSweepQueueBench(options: { readonly combos: number }): Promise<void> {
   const redisUrl = process.env.MOMENTIC_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const why = await reachable(redisUrl);
+  // Workers log at info: the bench waits for their 'takes trials' line.
   console.log(`== sweep through the Redis queue: 2 worker processes vs 2 local worker threads`);
   if (why !== undefined) {
     console.log(`skipped: Redis at ${redisUrl} does not answer (${why}); start redis-server or set MOMENTIC_REDIS_URL`);
@@ -72,7 +73,8 @@ export async function runSweepQueueBench(options: { readonly combos: number }): 
   const env = {
     MOMENTIC_REDIS_URL: redisUrl,
     MOMENTIC_EXECUTION__QUEUE_NAME: queue,
-    MOMENTIC_LOG_LEVEL: 'warn',
+    // Info: the bench waits for each worker's 'takes trials' line.
+    MOMENTIC_LOG_LEVEL: 'info',
     MOMENTIC_DATABASE_URL: '',
   };
   const workers: ChildProcess[] = [];

@@ -45,49 +45,47 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
   // --queue, or execution.queue: redis: the trials run on `momentic worker` processes anywhere.
   const queued = opts.queue === true || loaded.config.execution.queue === 'redis';
   const ledger = queued ? await openQueueLedger(loaded) : undefined;
-  try {
-    const result = await runSweep({
-      home: loaded.home,
-      config: loaded.config,
-      env: loaded.env,
-      spec,
-      axes,
-      ...(randomN === undefined ? {} : { random: { n: randomN, seed } }),
-      objective: typeof opts.objective === 'string' ? opts.objective : 'sharpe',
-      ...(workers === undefined ? {} : { workers }),
-      ...(partitions === undefined ? {} : { partitions }),
-      ...(maxTrials === undefined ? {} : { maxTrials }),
-      ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
-      logger: log,
-      onTrial: (done, total) => {
-        bar ??= createProgress(ctx.io, { total, label: queued ? 'sweep (queue)' : 'sweep', json: ctx.json });
-        bar.tick(done - shown);
-        shown = done;
-      },
-      ...(ledger === undefined ? {} : { runTrials: await queuedRunner(loaded, ledger, log) }),
-    });
-    bar?.stop();
-    const s = result.summary;
-    if (ctx.json) {
-      ctx.io.stdout(
-        `${JSON.stringify({ sweep_id: result.id, dir: result.dir, ran_now: result.ranNow, elapsed_ms: Math.round(result.elapsedMs), summary: s }, null, 2)}\n`,
-      );
-      return 0;
-    }
-    const rows = [
-      ['combinations', String(s.total)],
-      ['trials run (N)', `${s.trials}${result.ranNow < s.total ? ` (${result.ranNow} now, the rest resumed)` : ''}`],
-      ['failed', String(s.failed)],
-      [`best ${s.objective}`, s.best === null ? 'none' : `${fmt(s.best.value)} at ${JSON.stringify(s.best.params)}`],
-      ['deflated Sharpe (best)', fmt(s.dsr)],
-      ['PBO', s.pbo === null ? 'n/a' : `${fmt(s.pbo.pbo, 3)} (S = ${s.pbo.partitions})`],
-      ['time', `${(result.elapsedMs / 1000).toFixed(1)} s`],
-    ];
-    ctx.io.stdout(`${formatTable(['sweep', result.id], rows)}\n`);
-    ctx.io.stdout(`trials: ${result.dir}/trials.csv\nreport: ${result.dir}/report.html\n`);
-    return 0;
-  } finally {
+  const result = await runSweep({
+    home: loaded.home,
+    config: loaded.config,
+    env: loaded.env,
+    spec,
+    axes,
+    ...(randomN === undefined ? {} : { random: { n: randomN, seed } }),
+    objective: typeof opts.objective === 'string' ? opts.objective : 'sharpe',
+    ...(workers === undefined ? {} : { workers }),
+    ...(partitions === undefined ? {} : { partitions }),
+    ...(maxTrials === undefined ? {} : { maxTrials }),
+    ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
+    logger: log,
+    onTrial: (done, total) => {
+      bar ??= createProgress(ctx.io, { total, label: queued ? 'sweep (queue)' : 'sweep', json: ctx.json });
+      bar.tick(done - shown);
+      shown = done;
+    },
+    ...(ledger === undefined ? {} : { runTrials: await queuedRunner(loaded, ledger, log) }),
+  }).finally(async () => {
     bar?.stop();
     await ledger?.close();
+  });
+  bar?.stop();
+  const s = result.summary;
+  if (ctx.json) {
+    ctx.io.stdout(
+      `${JSON.stringify({ sweep_id: result.id, dir: result.dir, ran_now: result.ranNow, elapsed_ms: Math.round(result.elapsedMs), summary: s }, null, 2)}\n`,
+    );
+    return 0;
   }
+  const rows = [
+    ['combinations', String(s.total)],
+    ['trials run (N)', `${s.trials}${result.ranNow < s.total ? ` (${result.ranNow} now, the rest resumed)` : ''}`],
+    ['failed', String(s.failed)],
+    [`best ${s.objective}`, s.best === null ? 'none' : `${fmt(s.best.value)} at ${JSON.stringify(s.best.params)}`],
+    ['deflated Sharpe (best)', fmt(s.dsr)],
+    ['PBO', s.pbo === null ? 'n/a' : `${fmt(s.pbo.pbo, 3)} (S = ${s.pbo.partitions})`],
+    ['time', `${(result.elapsedMs / 1000).toFixed(1)} s`],
+  ];
+  ctx.io.stdout(`${formatTable(['sweep', result.id], rows)}\n`);
+  ctx.io.stdout(`trials: ${result.dir}/trials.csv\nreport: ${result.dir}/report.html\n`);
+  return 0;
 }
