@@ -23,6 +23,7 @@ import { engineSymbolsFlag, runEngineBench, runMinuteEngineBench } from './engin
 import { runLedgerBench } from './ledger.js';
 import { pointsFlag, runIndicatorBench } from './indicators.js';
 import { combosFlag, runSweepBench } from './sweep.js';
+import { queueCombosFlag, runSweepQueueBench } from './sweep-queue.js';
 import { runVectorizedBench } from './vectorized.js';
 import { runLiveLatencyBench } from './live-latency.js';
 import { runServiceBench, serviceSecondsFlag } from './service.js';
@@ -88,6 +89,7 @@ runGbdtBench({ rows: gbdtRowsFlag(process.argv.slice(2)) });
 runUniverseBench({ symbols: universeSymbolsFlag(process.argv.slice(2)) });
 
 await runSweepBench({ combos: combosFlag(process.argv.slice(2)) });
+await runSweepQueueBench({ combos: queueCombosFlag(process.argv.slice(2)) });
 
 await runLedgerBench(100);
 

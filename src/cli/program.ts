@@ -33,6 +33,7 @@ import {
   registerTokens,
   registerUniverse,
   registerWalkforward,
+  registerWorker,
   type Registration,
 } from './register/index.js';
 import { renderErrorJson, renderErrorText } from './render-error.js';
@@ -50,6 +51,7 @@ const REGISTRATIONS: readonly Registration[] = [
   registerStrategies,
   registerBacktest,
   registerSweep,
+  registerWorker,
   registerWalkforward,
   registerCompare,
   registerPaper,

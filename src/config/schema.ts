@@ -139,6 +139,16 @@ export const configSchema = z.strictObject({
   }),
   database: z.strictObject({ url }),
   redis: z.strictObject({ url }),
+  /** Where a sweep's trials run (docs/scale.md): this machine's threads, or the Redis queue's workers. */
+  execution: z.strictObject({
+    queue: z.enum(['local', 'redis']),
+    /** The BullMQ queue's name: submitters and workers of one deployment share it. */
+    queue_name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits and . _ - (no colon)'),
+    /** Tries of a trial that crashes its worker before it is recorded failed. */
+    attempts: z.number().int().min(1).max(100),
+    /** The code version workers compare with a trial's (a git commit, an image tag); empty = the package version. */
+    code_version: z.string().regex(/^[A-Za-z0-9._+-]{0,100}$/, 'letters, digits and . _ + -'),
+  }),
   engine: z.strictObject({
     /** Longest call of a strategy file's hook before the run is stopped; 0 = no limit. */
     hook_timeout_ms: z.number().int().min(0),
@@ -255,6 +265,7 @@ export const DEFAULTS: Config = {
   },
   database: { url: '' },
   redis: { url: '' },
+  execution: { queue: 'local', queue_name: 'momentic-trials', attempts: 3, code_version: '' },
   // Far above any sane hook call, yet an endless loop in a strategy file never hangs a run.
   engine: { hook_timeout_ms: 10_000 },
   http: { timeout_ms: 10_000, retries: 5, backoff_ms: 500 },

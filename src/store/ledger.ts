@@ -7,6 +7,7 @@ import * as admin from './admin-repo.js';
 import type { AdminAck, AdminCommand, AdminCommandStatus, NewAdminCommand, NodeHeartbeat } from './admin-types.js';
 import * as fills from './fills-repo.js';
 import * as models from './models-repo.js';
+import * as sweepQueue from './sweep-queue-repo.js';
 import type { ModelFilter, ModelSummary, ModelVersion, NewModelVersion } from './model-types.js';
 import * as journal from './journal-repo.js';
 import { writeJournalBatch } from './journal-batch.js';
@@ -187,6 +188,22 @@ export interface LedgerStore {
    */
   setModelStage(id: string, move: models.StageMove): Promise<ModelVersion>;
 
+  /** A sweep submitted to the queue and its trial ids (docs/scale.md, "Many machines"). */
+  registerQueuedSweep(
+    sweep: Omit<sweepQueue.QueuedSweep, 'status' | 'createdAt' | 'updatedAt'>,
+    trials: readonly { readonly trialId: string; readonly index: number }[],
+    now: number,
+  ): Promise<void>;
+  getQueuedSweep(id: string): Promise<sweepQueue.QueuedSweep | undefined>;
+  setQueuedSweepStatus(id: string, status: sweepQueue.QueuedSweepStatus, now: number): Promise<void>;
+  queuedSweepTrials(id: string): Promise<{ trialId: string; index: number; ok: boolean | null }[]>;
+  /** Stores a trial's outcome once per trial id; true when this call stored it. */
+  recordTrialResult(r: sweepQueue.NewTrialResult): Promise<boolean>;
+  trialResults(ids: readonly string[]): Promise<sweepQueue.TrialResult[]>;
+  trialIdsSince(seq: number): Promise<{ seq: number; trialId: string }[]>;
+  hasTrialResult(id: string): Promise<boolean>;
+  lastTrialSeq(): Promise<number>;
+
   close(): Promise<void>;
 }
 
@@ -300,6 +317,20 @@ class SqlLedger implements LedgerStore {
   registerModel = (m: NewModelVersion, actor?: string) => models.registerModel(this.#db, m, actor);
   getModel = (id: string) => models.getModel(this.#db, id);
   listModels = (f?: ModelFilter) => models.listModels(this.#db, f);
+  registerQueuedSweep = (
+    sweep: Omit<sweepQueue.QueuedSweep, 'status' | 'createdAt' | 'updatedAt'>,
+    trials: readonly { readonly trialId: string; readonly index: number }[],
+    now: number,
+  ) => sweepQueue.registerQueuedSweep(this.#db, sweep, trials, now);
+  getQueuedSweep = (id: string) => sweepQueue.getQueuedSweep(this.#db, id);
+  setQueuedSweepStatus = (id: string, status: sweepQueue.QueuedSweepStatus, now: number) =>
+    sweepQueue.setQueuedSweepStatus(this.#db, id, status, now);
+  queuedSweepTrials = (id: string) => sweepQueue.queuedSweepTrials(this.#db, id);
+  recordTrialResult = (r: sweepQueue.NewTrialResult) => sweepQueue.recordTrialResult(this.#db, r);
+  trialResults = (ids: readonly string[]) => sweepQueue.trialResults(this.#db, ids);
+  trialIdsSince = (seq: number) => sweepQueue.trialIdsSince(this.#db, seq);
+  hasTrialResult = (id: string) => sweepQueue.hasTrialResult(this.#db, id);
+  lastTrialSeq = () => sweepQueue.lastTrialSeq(this.#db);
   setModelStage = (id: string, move: models.StageMove) => models.setModelStage(this.#db, id, move);
 
   #closed = false;

@@ -1,6 +1,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { pipelineMigration } from './migration-pipeline.js';
 import { modelsMigration } from './migration-models.js';
+import { sweepQueueMigration } from './migration-sweep-queue.js';
 import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
 import { serviceMigration } from './migration-service.js';
@@ -192,6 +193,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0004_service': serviceMigration(),
     '0005_admin': adminMigration(dialect),
     '0006_models': modelsMigration(),
+    '0007_sweep_queue': sweepQueueMigration(dialect),
   };
 }
 

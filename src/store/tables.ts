@@ -228,6 +228,40 @@ export interface MlModelsTable {
   stage_history: string;
 }
 
+/** A sweep submitted to the queue (docs/scale.md, "Many machines"). */
+export interface QueueSweepsTable {
+  id: string;
+  queue: string;
+  total: number;
+  status: string;
+  code_version: string;
+  dir: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Which trial ids a queued sweep's combinations are, by combination index. */
+export interface QueueSweepTrialsTable {
+  sweep_id: string;
+  trial_id: string;
+  idx: number;
+}
+
+/** One trial's outcome, stored once per trial id; returns and timestamps as float64 little-endian. */
+export interface TrialResultsTable {
+  seq: Generated<number>;
+  trial_id: string;
+  ok: number;
+  metrics: string | null;
+  error: string | null;
+  returns: Uint8Array | null;
+  ts: Uint8Array | null;
+  worker: string;
+  attempts: number;
+  code_version: string;
+  finished_at: number;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -245,4 +279,7 @@ export interface LedgerTables {
   admin_commands: AdminCommandsTable;
   api_tokens: ApiTokensTable;
   ml_models: MlModelsTable;
+  queue_sweeps: QueueSweepsTable;
+  queue_sweep_trials: QueueSweepTrialsTable;
+  trial_results: TrialResultsTable;
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/portfolio/reconcile.js';
 import { createLedger } from '../../src/store/index.js';
+import { ledgerMigrations } from '../../src/store/migrations.js';
 import { postgresBackend, sqliteBackend, type Backend } from './backends.js';
 import { CLIENT_ORDER_ID, RUN_ID } from './crash-ids.js';
 import { startFakeVenue, type FakeVenue } from './fake-venue.js';
@@ -169,7 +170,9 @@ function crashSuite(backend: Backend): void {
         runToEnd<{ applied: string[] }>('migrate', db),
         runToEnd<{ applied: string[] }>('migrate', db),
       ]);
-      expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 6]);
+      // One of them applies every migration, the other finds nothing left to do.
+      const all = Object.keys(ledgerMigrations('sqlite')).length;
+      expect(reports.map((r) => r.applied.length).sort()).toEqual([0, all]);
     });
   });
 }

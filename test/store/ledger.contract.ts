@@ -48,17 +48,25 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0006_models; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0007_sweep_queue; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
-          applied: ['0001_initial', '0002_scheduler', '0003_pipeline', '0004_service', '0005_admin', '0006_models'],
-          version: '0006_models',
+          applied: [
+            '0001_initial',
+            '0002_scheduler',
+            '0003_pipeline',
+            '0004_service',
+            '0005_admin',
+            '0006_models',
+            '0007_sweep_queue',
+          ],
+          version: '0007_sweep_queue',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0006_models' });
+        expect(second.migration).toEqual({ applied: [], version: '0007_sweep_queue' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -66,8 +74,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 6]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0006_models', '0006_models']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 7]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0007_sweep_queue', '0007_sweep_queue']);
         await Promise.all(both.map((l) => l.close()));
       });
 

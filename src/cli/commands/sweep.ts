@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { numberFlag } from '../options.js';
 import { runFlags } from './backtest.js';
+import { openQueueLedger, queuedRunner } from './sweep-queue.js';
 
 /** An optional whole-number flag >= 1. */
 function positiveInt(v: unknown, flag: string): number | undefined {
@@ -41,6 +42,9 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
   const maxTrials = positiveInt(opts.maxTrials, '--max-trials');
   let bar: ReturnType<typeof createProgress> | undefined;
   let shown = 0;
+  // --queue, or execution.queue: redis: the trials run on `momentic worker` processes anywhere.
+  const queued = opts.queue === true || loaded.config.execution.queue === 'redis';
+  const ledger = queued ? await openQueueLedger(loaded) : undefined;
   const result = await runSweep({
     home: loaded.home,
     config: loaded.config,
@@ -55,10 +59,14 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
     ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
     logger: log,
     onTrial: (done, total) => {
-      bar ??= createProgress(ctx.io, { total, label: 'sweep', json: ctx.json });
+      bar ??= createProgress(ctx.io, { total, label: queued ? 'sweep (queue)' : 'sweep', json: ctx.json });
       bar.tick(done - shown);
       shown = done;
     },
+    ...(ledger === undefined ? {} : { runTrials: await queuedRunner(loaded, ledger, log) }),
+  }).finally(async () => {
+    bar?.stop();
+    await ledger?.close();
   });
   bar?.stop();
   const s = result.summary;

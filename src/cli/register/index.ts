@@ -25,3 +25,4 @@ export { registerSweep } from './sweep.js';
 export { registerTokens } from './tokens.js';
 export { registerUniverse } from './universe.js';
 export { registerWalkforward } from './walkforward.js';
+export { registerWorker } from './worker.js';

@@ -25,7 +25,23 @@ export function registerSweep(program: Command, lazy: Lazy): void {
     .option('--max-trials <n>', 'refuse a sweep of more combinations than this (default 100000)')
     .option('--seed <n>', 'seed of the random search (default 1)')
     .option('--workers <n>', 'worker threads (default: every core)')
+    .option(
+      '--queue',
+      'run the trials on `momentic worker` processes of any machine through the Redis queue (MOMENTIC_REDIS_URL; results in the ledger, MOMENTIC_DATABASE_URL); same as execution.queue: redis',
+    )
     .option('--partitions <s>', 'CSCV blocks for the probability of backtest overfitting (even; default 16)')
     .option('--name <id>', 'folder name under data/results/sweeps/ (default: from the sweep spec; rerun to resume)');
   withRunOptions(sweep, true).action(lazy(async () => (await import('../commands/sweep.js')).sweep));
+  sweep
+    .command('status')
+    .description('a queued sweep (--queue): trials done, failed and pending, and the pending ones by queue state')
+    .argument('<id>', 'sweep id (printed by momentic sweep --queue)')
+    .action(lazy(async () => (await import('../commands/sweep-control.js')).sweepStatus));
+  sweep
+    .command('cancel')
+    .description(
+      'cancel a queued sweep: its waiting trials leave the queue, its submitter stops; trials done are kept (rerun the sweep to resume)',
+    )
+    .argument('<id>', 'sweep id')
+    .action(lazy(async () => (await import('../commands/sweep-control.js')).sweepCancel));
 }

@@ -12,7 +12,7 @@ import { DataError, UsageError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
-import { loadRunData, withDataRange } from '../run-data.js';
+import { loadRunData, withDataRange, type RunData } from '../run-data.js';
 import { checkSweepStrategy } from '../strategy-check.js';
 import { withinHookBudget } from '../hook-budget.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
@@ -74,6 +74,22 @@ export interface SweepOptions {
   readonly logger?: Logger;
   readonly onFetch?: (symbol: string) => void;
   readonly onTrial?: (done: number, total: number) => void;
+  /**
+   * Runs the trials somewhere else than this process's worker threads (the Redis queue of
+   * orchestration/queue): it calls `record` once per trial of `todo`, in any order.
+   */
+  readonly runTrials?: (batch: SweepBatch) => Promise<void>;
+}
+
+/** The trials of a sweep still to run, for an executor other than the local worker threads. */
+export interface SweepBatch {
+  readonly id: string;
+  readonly dir: string;
+  readonly total: number;
+  readonly spec: TrialSpec;
+  readonly data: RunData;
+  readonly todo: readonly { readonly params: Record<string, unknown>; readonly index: number; readonly key: string }[];
+  readonly record: (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome) => TrialLine;
 }
 
 export interface SweepResult {
@@ -204,34 +220,41 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
   };
   const tTrials = performance.now();
-  const runner = createTrialRunner({
-    home: o.home,
-    format: o.config.data.format,
-    store: o.config.data.store,
-    databaseUrl: o.config.database.url,
-    data,
-    tasks: todo.length,
-    hookTimeoutMs,
-    strategy: o.spec.strategy.name,
-    ...(o.workers === undefined ? {} : { workers: o.workers }),
-  });
   let trialsMs: number;
   let summary: SweepSummary;
-  try {
-    await runInOrder(
-      todo,
-      runner.workers * 2,
-      (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline),
-      record,
-    );
+  if (o.runTrials !== undefined) {
+    await o.runTrials({ id, dir: store.dir, total, spec, data, todo, record });
     trialsMs = performance.now() - tTrials;
-    // The tail: returns.csv is formatted on the worker threads while this thread computes the PBO.
-    const body = returnsCsvBody(store, spec.data.timeframe, (job) => runner.returnsCsvRows(job), runner.workers);
-    body.catch(() => undefined); // awaited below; a throw of the summary must not leave it unhandled
     summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
-    await writeSweepOutputs(store, summary, definition, body);
-  } finally {
-    await runner.close();
+    await writeSweepOutputs(store, summary, definition, returnsCsvBody(store, spec.data.timeframe));
+  } else {
+    const runner = createTrialRunner({
+      home: o.home,
+      format: o.config.data.format,
+      store: o.config.data.store,
+      databaseUrl: o.config.database.url,
+      data,
+      tasks: todo.length,
+      hookTimeoutMs,
+      strategy: o.spec.strategy.name,
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+    });
+    try {
+      await runInOrder(
+        todo,
+        runner.workers * 2,
+        (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline),
+        record,
+      );
+      trialsMs = performance.now() - tTrials;
+      // The tail: returns.csv is formatted on the worker threads while this thread computes the PBO.
+      const body = returnsCsvBody(store, spec.data.timeframe, (job) => runner.returnsCsvRows(job), runner.workers);
+      body.catch(() => undefined); // awaited below; a throw of the summary must not leave it unhandled
+      summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
+      await writeSweepOutputs(store, summary, definition, body);
+    } finally {
+      await runner.close();
+    }
   }
   // The files stay (trials.csv says why each combination failed); a sweep with no trial is no result.
   if (summary.trials === 0) throw noTrialRan(id, store.dir, store.lines);
