@@ -1,11 +1,12 @@
 /**
  * Reference data of the synthetic universe, deterministic by seed: exchanges, borrow flags,
  * market caps (shares outstanding x the synthetic close on the day), list and delist dates (a
- * few equities list or delist inside the served range), quarterly cash dividends, a few splits,
- * and quarterly earnings dates. The same seed always gives the same records.
+ * few equities list or delist inside the served range) and quarterly earnings dates. The same
+ * seed always gives the same records.
  *
- * Bars are not rewritten for these actions: the synthetic bars stay as served (as if already
- * adjusted), so a split or dividend here is a fact to read, not a jump in the bars.
+ * No corporate actions: the synthetic bars are generated without splits or dividends, and a
+ * split or dividend listed here would be applied to them (run prices, `data adjust`) as if it had
+ * happened, putting a step into the prices or paying cash no price drop paid for.
  */
 import { getCalendar } from '../../calendar/registry.js';
 import { fromDayNumber, toDayNumber } from '../../core/dates.js';
@@ -19,8 +20,6 @@ import { isUniverseSymbol, specOf, SYNTHETIC_UNIVERSE, type SymbolSpec } from '.
 const SOURCE = 'synthetic';
 const XNYS = getCalendar('XNYS');
 const EXCHANGES = ['NASDAQ', 'NYSE', 'ARCA'] as const;
-/** Sectors whose members pay a quarterly cash dividend (annual yield drawn per symbol). */
-const PAYERS = new Set(['financials', 'energy', 'consumer', 'healthcare']);
 /** Late listings and delistings fall inside these ranges of the XNYS bars (2000-01-03 on). */
 const LIST_RANGE = ['2008-01-02', '2018-12-31'] as const;
 const DELIST_RANGE = ['2016-01-04', '2024-12-31'] as const;
@@ -34,8 +33,6 @@ export interface SyntheticProfile {
   readonly sharesOutstanding: number;
   readonly listDate: string;
   readonly delistDate: string;
-  /** US dollars per share per quarter; 0 for non-payers. */
-  readonly quarterlyDividend: number;
   /** Day of the quarter's first month (1..20) when earnings come out, and before/after the open. */
   readonly earningsDay: number;
   readonly earningsTime: 'bmo' | 'amc';
@@ -69,7 +66,6 @@ export function syntheticProfiles(seed: number): ReadonlyMap<string, SyntheticPr
     const easyToBorrow = shortable && rng.uniform() < 0.8;
     // Sized so the first close is worth 0.5..20 billion dollars (crypto: coins in issue).
     const capAtOrigin = 5e8 * Math.exp(rng.uniform() * Math.log(40));
-    const yieldPa = PAYERS.has(spec.sector) ? 0.01 + rng.uniform() * 0.03 : 0;
     out.set(spec.symbol, {
       spec,
       exchange,
@@ -78,36 +74,11 @@ export function syntheticProfiles(seed: number): ReadonlyMap<string, SyntheticPr
       sharesOutstanding: Math.round(capAtOrigin / spec.basePrice),
       listDate: lateListers.has(spec.symbol) ? pick(rng, ...LIST_RANGE) : ORIGIN[spec.calendar],
       delistDate: delisters.has(spec.symbol) ? pick(rng, ...DELIST_RANGE) : '',
-      quarterlyDividend: Math.round((spec.basePrice * yieldPa * 100) / 4) / 100,
       earningsDay: 1 + Math.floor(rng.uniform() * 20),
       earningsTime: rng.uniform() < 0.5 ? 'bmo' : 'amc',
     });
   }
   return out;
-}
-
-/** Two equities split once each (2-for-1, then a 1-for-4 reverse split), at seed-drawn sessions. */
-function splitsOf(seed: number, profiles: ReadonlyMap<string, SyntheticProfile>): CorporateAction[] {
-  const rng = new Xoshiro128(deriveKey(keyOf('reference:splits'), seed));
-  const listed = [...profiles.values()].filter((p) => p.spec.calendar === 'XNYS' && p.delistDate === '');
-  const out: CorporateAction[] = [];
-  for (const ratio of [2, 0.25]) {
-    const p = listed.splice(Math.floor(rng.uniform() * listed.length), 1)[0];
-    if (p === undefined) break;
-    const from = p.listDate > '2010-01-04' ? p.listDate : '2010-01-04';
-    out.push(action(p.spec.symbol, 'split', XNYS.nextSession(pick(rng, from, '2024-12-31')), ratio, Number.NaN));
-  }
-  return out;
-}
-
-function action(
-  symbol: string,
-  type: CorporateAction['type'],
-  exDate: string,
-  ratio: number,
-  cashAmount: number,
-): CorporateAction {
-  return { symbol, type, exDate, ratio, cashAmount, newSymbol: '', recordDate: '', payDate: '', source: SOURCE };
 }
 
 /** Quarter starts (`YYYY-01`, `-04`, `-07`, `-10`) whose month overlaps `from..to`. */
@@ -127,12 +98,10 @@ export class SyntheticReference implements ReferenceDataProvider {
   readonly name = SOURCE;
   readonly #bars: SyntheticProvider;
   readonly #profiles: ReadonlyMap<string, SyntheticProfile>;
-  readonly #splits: readonly CorporateAction[];
 
   constructor(bars: SyntheticProvider) {
     this.#bars = bars;
     this.#profiles = syntheticProfiles(bars.seed);
-    this.#splits = splitsOf(bars.seed, this.#profiles);
   }
 
   defaultSymbols(): readonly string[] {
@@ -179,32 +148,9 @@ export class SyntheticReference implements ReferenceDataProvider {
     return { records, rejected };
   }
 
-  /** Splits, and each payer's quarterly dividends while listed, with `from <= ex_date <= to`. */
-  async corporateActions(
-    symbols: readonly string[],
-    from: string,
-    to: string,
-  ): Promise<ReferenceBatch<CorporateAction>> {
-    const wanted = new Set(symbols.filter(isUniverseSymbol).map((s) => specOf(s).symbol.toUpperCase()));
-    const records: CorporateAction[] = this.#splits.filter(
-      (a) => wanted.has(a.symbol) && from <= a.exDate && a.exDate <= to,
-    );
-    for (const symbol of wanted) {
-      const p = this.#profiles.get(symbol) as SyntheticProfile;
-      if (p.quarterlyDividend <= 0) continue;
-      for (const q of quarters(from, to)) {
-        // Ex-date in the quarter's second month, record date the next session, paid two weeks on.
-        const exDate = onOrAfter(`${q.slice(0, 5)}${String(Number(q.slice(5)) + 1).padStart(2, '0')}-12`);
-        if (exDate < from || exDate > to || !listedOn(p, exDate)) continue;
-        const recordDate = XNYS.nextSession(exDate);
-        records.push({
-          ...action(symbol, 'dividend', exDate, Number.NaN, p.quarterlyDividend),
-          recordDate,
-          payDate: fromDayNumber(toDayNumber(recordDate) + 14),
-        });
-      }
-    }
-    return { records: sortActions(records), rejected: [] };
+  /** None: the synthetic bars have no splits or dividends (see above). */
+  async corporateActions(): Promise<ReferenceBatch<CorporateAction>> {
+    return { records: [], rejected: [] };
   }
 
   /** Quarterly earnings, a few weeks into each quarter, while listed. */
@@ -242,7 +188,3 @@ export class SyntheticReference implements ReferenceDataProvider {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function sortActions(records: CorporateAction[]): CorporateAction[] {
-  return records.sort((a, b) => (a.exDate === b.exDate ? cmp(a.symbol, b.symbol) : cmp(a.exDate, b.exDate)));
-}

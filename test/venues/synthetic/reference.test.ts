@@ -47,17 +47,9 @@ describe('SyntheticReference', () => {
     expect(rec!.marketCap).toBe(Math.round(close * ref.profile('ZNTX').sharesOutstanding));
   });
 
-  it('pays dividends only while listed and only for payers, with ex-dates on sessions', async () => {
+  it('lists no corporate actions: the synthetic bars have none to adjust for', async () => {
     const ref = new SyntheticReference(new SyntheticProvider({ seed: 42 }));
-    const all = ref.defaultSymbols();
-    const { records } = await ref.corporateActions(all, '2000-01-01', '2030-12-31');
-    for (const a of records.filter((r) => r.type === 'dividend')) {
-      const p = ref.profile(a.symbol);
-      expect(p.quarterlyDividend).toBeGreaterThan(0);
-      expect(a.cashAmount).toBe(p.quarterlyDividend);
-      expect(XNYS.isTradingDay(a.exDate)).toBe(true);
-      expect(a.exDate >= p.listDate && (p.delistDate === '' || a.exDate <= p.delistDate)).toBe(true);
-    }
-    expect(records.filter((r) => r.type === 'split')).toHaveLength(2);
+    const { records } = await ref.corporateActions();
+    expect(records).toEqual([]);
   });
 });
