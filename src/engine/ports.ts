@@ -90,6 +90,13 @@ export interface FeedSink {
   closeThrough(ts: number): void;
   /** The feed's stream was lost and it is reconnecting (counted by the session's metrics). */
   reconnecting?(): void;
+  /**
+   * Bars per symbol the session holds without orders from its first one: the engine's warm-up
+   * (the run's `warmup` or the strategy's `ctx.warmUp`, the larger), known once the strategy's
+   * `init` ran. A replayed file delivers exactly these as its history, so it holds the bars its
+   * backtest holds; a venue's feed fetches its own history (`live.warmup_bars`) before the stream.
+   */
+  readonly warmupBars?: number;
 }
 
 /**

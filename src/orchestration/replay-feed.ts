@@ -40,21 +40,20 @@ export interface ReplayFeedOptions {
   readonly series: BarSeries;
   readonly timeframe: Timeframe;
   readonly speed: ReplaySpeed;
-  /**
-   * Bars of history delivered at once before the first live bar (`live.warmup_bars`): pacing
-   * starts after them, as a venue's feed loads history before it streams.
-   */
-  readonly warmupBars: number;
   /** The wall clock (epoch ms) given as each bar's arrival time. */
   readonly now?: () => number;
   readonly sleep?: Sleep;
 }
 
 /**
- * Delivers a file's bars through a FeedSink. At `speed: 'max'` one bar follows another as soon
- * as the session has handled it (the event loop gets a turn between bars, so a stop request or
- * `--for` is heard); at N the bar closing `t` after the first live bar's close comes `t / N`
- * after it (wall time).
+ * Delivers a file's bars through a FeedSink. Its first `sink.warmupBars` bars (the session's
+ * warm-up: the run's `warmup` or the strategy's declared one, the larger) come at once as history,
+ * as a venue's feed loads history before it streams; the backtest of the file holds the same bars,
+ * so the replay trades from the bar its backtest does. (Not `live.warmup_bars`: that is how much
+ * history a venue's feed fetches, and holding more rows than the warm-up would skip orders the
+ * backtest places.) At `speed: 'max'` one bar follows another as soon as the session has handled
+ * it (the event loop gets a turn between bars, so a stop request or `--for` is heard); at N the
+ * bar closing `t` after the first live bar's close comes `t / N` after it (wall time).
  */
 export class ReplayFeed implements LiveFeed {
   readonly name = 'replay';
@@ -80,7 +79,7 @@ export class ReplayFeed implements LiveFeed {
     const now = this.#o.now ?? Date.now;
     const sleep = this.#o.sleep ?? sleepFor;
     const barMs = TIMEFRAME_MS[timeframe];
-    const firstLive = Math.min(this.#o.warmupBars, Math.max(0, s.length - 1));
+    const firstLive = Math.min(sink.warmupBars ?? 0, Math.max(0, s.length - 1));
     let anchorWall = NaN;
     for (let i = 0; i < s.length; i++) {
       if (signal.aborted) return;

@@ -1,7 +1,7 @@
 /**
  * The session runner with its parts injected: the `live:` keys reach what uses them
- * (`stale_after` the kill switch, `reconcile_every` the reconciliation, `warmup_bars` the replay's
- * pacing), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
+ * (`stale_after` the kill switch, `reconcile_every` the reconciliation; a replay paces after the
+ * session's warm-up), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
  * max speed with the backtest's run id writes the backtest's orders.csv byte for byte.
  */
 import { join } from 'node:path';
@@ -211,7 +211,7 @@ describe('runSession: the live: keys reach what uses them', () => {
     expect(r.ended).toBe('stopped');
   });
 
-  it('warmup_bars: a paced replay delivers that many bars at once, then paces from the first live bar', async () => {
+  it("a paced replay delivers the session's warm-up at once, then paces from the first live bar", async () => {
     const series = BarSeries.fromBars(
       'AAA',
       Array.from({ length: 5 }, (_, i) => bar(i)),
@@ -222,13 +222,12 @@ describe('runSession: the live: keys reach what uses them', () => {
         series,
         timeframe: '1m',
         speed: 60,
-        warmupBars,
         now: () => 0,
         sleep: async (ms) => {
           asked.push(ms);
         },
       });
-      await feed.run({ bar: () => undefined, closeThrough: () => undefined }, new AbortController().signal);
+      await feed.run({ bar: () => undefined, closeThrough: () => undefined, warmupBars }, new AbortController().signal);
       return asked;
     };
     // At 60 times real time a minute bar comes every second after the first live one.
@@ -295,7 +294,7 @@ describe('a replay at max speed is its backtest', () => {
         data: { ...RUN_DEFAULTS.data, symbols: ['FDAX'], timeframe: '1m' },
         venue: { ...RUN_DEFAULTS.venue, fees: 'bps:1', slippage: 'bps:1' },
         risk: { ...RUN_DEFAULTS.risk, enabled: true },
-        // The session holds orders on its 200 bars of warm-up history; the backtest holds the same.
+        // The replay delivers the engine's warm-up as history and holds it, as the backtest does.
         warmup: 200,
       },
     );
@@ -309,7 +308,7 @@ describe('a replay at max speed is its backtest', () => {
     });
     const instrument = (s: string) => equity(s, { calendar });
     const backtest = runConfigured(r, { series: [series], instrument }, { runId: 'same-run' }).record;
-    const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max', warmupBars: 200 });
+    const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max' });
     const clock = new ReplayClock(feed.firstTs, 'max');
     const { strategy, params } = resolveStrategy(r.strategy.name, r.strategy.params);
     const paper = await runSession({
