@@ -93,8 +93,8 @@ export interface FeedSink {
   /**
    * Bars per symbol the session holds without orders from its first one: the engine's warm-up
    * (the run's `warmup` or the strategy's `ctx.warmUp`, the larger), known once the strategy's
-   * `init` ran. A replayed file delivers exactly these as its history, so it holds the bars its
-   * backtest holds; a venue's feed fetches its own history (`live.warmup_bars`) before the stream.
+   * `init` ran. A replayed file delivers no more history than this (a session holds orders on
+   * history, its backtest only on the warm-up); a venue's feed fetches `live.warmup_bars`.
    */
   readonly warmupBars?: number;
 }

@@ -646,6 +646,6 @@ async function openFeed(
     end: spec.data.end,
     format: config.data.format,
   });
-  const feed = new ReplayFeed({ series, timeframe, speed });
+  const feed = new ReplayFeed({ series, timeframe, speed, warmupBars: spec.live.warmup_bars });
   return { feed, clock: new ReplayClock(feed.firstTs, speed), rejectedRows: rejected };
 }

@@ -49,7 +49,7 @@ function run(warmup: number | null, warmupBars: number): RunConfig {
 async function both(r: RunConfig): Promise<{ backtest: string; paper: string; firstOrderBar: number }> {
   const instrument = (s: string) => equity(s, { calendar: '24/7' });
   const backtest = runConfigured(r, { series: [series], instrument }, { runId: 'same-run' }).record;
-  const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max' });
+  const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max', warmupBars: r.live.warmup_bars });
   const clock = new ReplayClock(feed.firstTs, 'max');
   const { strategy, params } = resolveStrategy(r.strategy.name, r.strategy.params);
   const paper = await runSession({

@@ -1,7 +1,7 @@
 /**
  * The session runner with its parts injected: the `live:` keys reach what uses them
- * (`stale_after` the kill switch, `reconcile_every` the reconciliation; a replay paces after the
- * session's warm-up), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
+ * (`stale_after` the kill switch, `reconcile_every` the reconciliation, `warmup_bars` the replay's
+ * pacing, capped by the session's warm-up), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
  * max speed with the backtest's run id writes the backtest's orders.csv byte for byte.
  */
 import { join } from 'node:path';
@@ -211,7 +211,7 @@ describe('runSession: the live: keys reach what uses them', () => {
     expect(r.ended).toBe('stopped');
   });
 
-  it("a paced replay delivers the session's warm-up at once, then paces from the first live bar", async () => {
+  it('warmup_bars: a paced replay delivers that many bars at once, then paces from the first live bar', async () => {
     const series = BarSeries.fromBars(
       'AAA',
       Array.from({ length: 5 }, (_, i) => bar(i)),
@@ -222,18 +222,34 @@ describe('runSession: the live: keys reach what uses them', () => {
         series,
         timeframe: '1m',
         speed: 60,
+        warmupBars,
         now: () => 0,
         sleep: async (ms) => {
           asked.push(ms);
         },
       });
-      await feed.run({ bar: () => undefined, closeThrough: () => undefined, warmupBars }, new AbortController().signal);
+      await feed.run({ bar: () => undefined, closeThrough: () => undefined }, new AbortController().signal);
       return asked;
     };
     // At 60 times real time a minute bar comes every second after the first live one.
     expect(await waits(0)).toEqual([1_000, 2_000, 3_000, 4_000]);
     expect(await waits(2)).toEqual([1_000, 2_000]);
     expect(await waits(10)).toEqual([]);
+    // Never more history than the session's warm-up (held in a backtest too): 2 of 10 here.
+    const asked: number[] = [];
+    const feed = new ReplayFeed({
+      series,
+      timeframe: '1m',
+      speed: 60,
+      warmupBars: 10,
+      now: () => 0,
+      sleep: async (ms) => void asked.push(ms),
+    });
+    await feed.run(
+      { bar: () => undefined, closeThrough: () => undefined, warmupBars: 2 },
+      new AbortController().signal,
+    );
+    expect(asked).toEqual([1_000, 2_000]);
   });
 });
 
@@ -308,7 +324,7 @@ describe('a replay at max speed is its backtest', () => {
     });
     const instrument = (s: string) => equity(s, { calendar });
     const backtest = runConfigured(r, { series: [series], instrument }, { runId: 'same-run' }).record;
-    const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max' });
+    const feed = new ReplayFeed({ series, timeframe: '1m', speed: 'max', warmupBars: 200 });
     const clock = new ReplayClock(feed.firstTs, 'max');
     const { strategy, params } = resolveStrategy(r.strategy.name, r.strategy.params);
     const paper = await runSession({
