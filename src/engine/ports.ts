@@ -91,6 +91,13 @@ export interface FeedSink {
   closeThrough(ts: number): void;
   /** The feed's stream was lost and it is reconnecting (counted by the session's metrics). */
   reconnecting?(): void;
+  /**
+   * Bars per symbol the session holds without orders from its first one: the engine's warm-up
+   * (the run's `warmup` or the strategy's `ctx.warmUp`, the larger), known once the strategy's
+   * `init` ran. A replayed file delivers no more history than this (a session holds orders on
+   * history, its backtest only on the warm-up); a venue's feed fetches `live.warmup_bars`.
+   */
+  readonly warmupBars?: number;
 }
 
 /**

@@ -41,8 +41,8 @@ export interface ReplayFeedOptions {
   readonly timeframe: Timeframe;
   readonly speed: ReplaySpeed;
   /**
-   * Bars of history delivered at once before the first live bar (`live.warmup_bars`): pacing
-   * starts after them, as a venue's feed loads history before it streams.
+   * At most this many bars of history come at once before the first live bar (`live.warmup_bars`),
+   * fewer when the session's warm-up is shorter (`FeedSink.warmupBars`).
    */
   readonly warmupBars: number;
   /** The wall clock (epoch ms) given as each bar's arrival time. */
@@ -51,10 +51,15 @@ export interface ReplayFeedOptions {
 }
 
 /**
- * Delivers a file's bars through a FeedSink. At `speed: 'max'` one bar follows another as soon
- * as the session has handled it (the event loop gets a turn between bars, so a stop request or
- * `--for` is heard); at N the bar closing `t` after the first live bar's close comes `t / N`
- * after it (wall time).
+ * Delivers a file's bars through a FeedSink. Its first `live.warmup_bars` bars come at once as
+ * history, as a venue's feed loads history before it streams, but never more than the session's
+ * warm-up (`sink.warmupBars`: the run's `warmup` or the strategy's declared one, the larger): a
+ * session places no order on history, and the backtest of the file holds only its warm-up, so
+ * more history would skip orders the backtest places. With at most the warm-up as history the
+ * engine holds the same bars in both, and the replay trades from the bar its backtest does. At
+ * `speed: 'max'` one bar follows another as soon as the session has handled it (the event loop
+ * gets a turn between bars, so a stop request or `--for` is heard); at N the bar closing `t`
+ * after the first live bar's close comes `t / N` after it (wall time).
  */
 export class ReplayFeed implements LiveFeed {
   readonly name = 'replay';
@@ -80,7 +85,7 @@ export class ReplayFeed implements LiveFeed {
     const now = this.#o.now ?? Date.now;
     const sleep = this.#o.sleep ?? sleepFor;
     const barMs = TIMEFRAME_MS[timeframe];
-    const firstLive = Math.min(this.#o.warmupBars, Math.max(0, s.length - 1));
+    const firstLive = Math.min(this.#o.warmupBars, sink.warmupBars ?? Infinity, Math.max(0, s.length - 1));
     let anchorWall = NaN;
     for (let i = 0; i < s.length; i++) {
       if (signal.aborted) return;

@@ -273,6 +273,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     reconnecting() {
       telemetry?.streamReconnect(feed.name);
     },
+    // Read when the feed runs, after the strategy's init declared its warm-up.
+    get warmupBars() {
+      return engine.warmup;
+    },
   };
   let riskSeen = 0;
   const write = (): void => {

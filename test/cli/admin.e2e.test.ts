@@ -51,7 +51,9 @@ export default {
 `;
 
 // One FDAX (about 3600) and its resting limit buy fit a 20% position limit of the 100 000 cash.
+// `warmup: 5`: a replay delivers no more history than the run's warm-up (a backtest's too).
 const RUN = `strategy: ./probe.mjs
+warmup: 5
 symbols: [FDAX]
 timeframe: 1m
 risk:

@@ -13,6 +13,7 @@ import { SHARED_DATA } from '../support/paths.js';
 const FILE = join(SHARED_DATA, '2006-01-02-volume-min-001.txt');
 
 const RUN_FILE = `strategy: intraday-mean-reversion
+warmup: 200
 params:
   window: 30
   entryZ: 2
@@ -102,7 +103,7 @@ describe('momentic drift', () => {
     expect(d.fills.every((f) => f.slippageBps === 0 && f.timeDiffMs === 0)).toBe(true);
     expect(d.slippage).toEqual({ meanBps: 0, worstBps: 0, toleranceBps: 10, over: [] });
     expect(d.pnl.difference).toBe(0);
-    // The first live.warmup_bars (200) bars came as history; every bar was replayed.
+    // The first live.warmup_bars (200) bars came as history (the run's warm-up is as long); every bar was replayed.
     expect(d.bars.history).toBe(200);
     expect(d.bars.live + d.bars.history).toBe(
       readFileSync(join(dir, 'bars.csv'), 'utf8').trimEnd().split('\n').length - 1,

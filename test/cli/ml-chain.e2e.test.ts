@@ -96,8 +96,8 @@ describe('label -> train (CPCV) -> registry -> gates -> backtest -> paper, by re
       expect(JSON.parse(prod.stdout)).toMatchObject({ id: 'chain-v1', to: 'production' });
       // 4. Backtest the production version by name over the later years (earlier ones warm up).
       const runFile = join(home, 'run.yaml');
-      const yaml = (model: string): string => `strategy: ml-signal
-warmup: 200
+      const yaml = (model: string, warmup = 200): string => `strategy: ml-signal
+warmup: ${warmup}
 params:
   model: ${model}
   threshold: 0.55
@@ -137,6 +137,20 @@ costs:
       for (const f of ['orders.csv', 'trades.csv', 'equity.csv', 'signals.csv']) {
         expect(readFileSync(join(paper.dir, f), 'utf8'), f).toBe(readFileSync(join(home, 'bp', f), 'utf8'));
       }
+      // 6. A warm-up shorter than live.warmup_bars (200): the replay holds the 60 bars the backtest
+      // holds, not 200 rows of history, so both place their first order on the same bar.
+      const short = join(home, 'short.yaml');
+      writeFileSync(short, yaml('chain', 60));
+      const ps = await momentic(['--home', home, '--json', 'paper', '--config', short, '--source', `replay:${file}`, '--speed', 'max']); // prettier-ignore
+      expect(ps.code, ps.stderr).toBe(0);
+      const paperShort = JSON.parse(ps.stdout) as { session_id: string; dir: string };
+      const bs = await momentic(['--home', home, '--json', 'backtest', '--config', short, '--risk', '--run-id', paperShort.session_id, '--out', join(home, 'bs'), '--no-ledger']); // prettier-ignore
+      expect(bs.code, bs.stderr).toBe(0);
+      const shortOrders = readFileSync(join(home, 'bs', 'orders.csv'), 'utf8');
+      expect(readFileSync(join(paperShort.dir, 'orders.csv'), 'utf8')).toBe(shortOrders);
+      // It trades on bars the 200-bar warm-up held: more orders than the run with warmup: 200.
+      const rows = (csv: string): number => csv.trimEnd().split('\n').length;
+      expect(rows(shortOrders)).toBeGreaterThan(rows(readFileSync(join(home, 'bp', 'orders.csv'), 'utf8')));
     },
   );
 });

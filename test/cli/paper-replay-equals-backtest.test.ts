@@ -20,8 +20,8 @@ const BARS = 30_889;
 
 /**
  * The shipped strategy's parameters (config/strategy/intraday-mean-reversion.yaml) on the file's
- * one instrument. A session places no order on its warm-up history (the replay's first
- * live.warmup_bars, 200, bars): `warmup: 200` makes the backtest hold the same bars.
+ * one instrument. A session places no order on its warm-up history: a replay's is the run's
+ * warm-up (`warmup: 200`, longer than the strategy's own), the bars the backtest holds too.
  */
 const RUN_FILE = `strategy: intraday-mean-reversion
 warmup: 200
@@ -122,7 +122,7 @@ describe('momentic paper --source replay:FILE --speed max', () => {
     expect(rows[1]).toMatch(
       /^FDAX,2006-01-02T08:01:00Z,3602,3603,3597,3599,5699,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,history$/,
     );
-    // The first live.warmup_bars (200) bars are the history a session loads before its first live bar.
+    // The run's warm-up (200 bars) is the replay's history, delivered before its first live bar.
     expect(rows.filter((r) => r.endsWith(',history'))).toHaveLength(200);
     expect(rows[201]?.endsWith(',live')).toBe(true);
     const arrived = rows.slice(1).map((r) => Date.parse(r.split(',')[7] as string));

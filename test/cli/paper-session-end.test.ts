@@ -17,7 +17,9 @@ import { REPO, SHARED_DATA } from '../support/paths.js';
 
 const FILE = join(SHARED_DATA, '2006-01-02-volume-min-001.txt');
 const CALENDAR = ['--calendar', 'hours:Europe/Berlin:08:00-22:00'];
+// The run's warm-up as long as the history: a replay delivers no more history than the warm-up.
 const RUN = (warmup: number): string => `strategy: intraday-mean-reversion
+warmup: ${warmup}
 params: { allowShort: true }
 symbols: [FDAX]
 timeframe: 1m

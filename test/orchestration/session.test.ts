@@ -1,7 +1,7 @@
 /**
  * The session runner with its parts injected: the `live:` keys reach what uses them
  * (`stale_after` the kill switch, `reconcile_every` the reconciliation, `warmup_bars` the replay's
- * pacing), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
+ * pacing, capped by the session's warm-up), the strategy stops on every end, a failing feed halts the kill switch, and a replay at
  * max speed with the backtest's run id writes the backtest's orders.csv byte for byte.
  */
 import { join } from 'node:path';
@@ -235,6 +235,21 @@ describe('runSession: the live: keys reach what uses them', () => {
     expect(await waits(0)).toEqual([1_000, 2_000, 3_000, 4_000]);
     expect(await waits(2)).toEqual([1_000, 2_000]);
     expect(await waits(10)).toEqual([]);
+    // Never more history than the session's warm-up (held in a backtest too): 2 of 10 here.
+    const asked: number[] = [];
+    const feed = new ReplayFeed({
+      series,
+      timeframe: '1m',
+      speed: 60,
+      warmupBars: 10,
+      now: () => 0,
+      sleep: async (ms) => void asked.push(ms),
+    });
+    await feed.run(
+      { bar: () => undefined, closeThrough: () => undefined, warmupBars: 2 },
+      new AbortController().signal,
+    );
+    expect(asked).toEqual([1_000, 2_000]);
   });
 });
 
@@ -295,7 +310,7 @@ describe('a replay at max speed is its backtest', () => {
         data: { ...RUN_DEFAULTS.data, symbols: ['FDAX'], timeframe: '1m' },
         venue: { ...RUN_DEFAULTS.venue, fees: 'bps:1', slippage: 'bps:1' },
         risk: { ...RUN_DEFAULTS.risk, enabled: true },
-        // The session holds orders on its 200 bars of warm-up history; the backtest holds the same.
+        // The replay delivers the engine's warm-up as history and holds it, as the backtest does.
         warmup: 200,
       },
     );
