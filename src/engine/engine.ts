@@ -215,6 +215,30 @@ export class Engine {
     }
   }
 
+  /**
+   * Resets `symbol`'s registered indicators and feeds them again the bars delivered so far, as the
+   * source now holds them (a session rescaled them for a split): no indicator sees a price step.
+   */
+  rewarm(symbol: string): void {
+    const slot = this.#slotOf.get(symbol);
+    if (slot === undefined) return;
+    const regs = this.#regs[slot] as Registration[];
+    if (regs.length === 0) return;
+    for (const r of regs) r.indicator.reset();
+    const cols = this.#o.source.columns(slot);
+    const b = new MutableBar(symbol);
+    const n = this.#count[slot] as number;
+    for (let i = 0; i < n; i++) {
+      b.ts = cols.ts[i] as number;
+      b.open = cols.open[i] as number;
+      b.high = cols.high[i] as number;
+      b.low = cols.low[i] as number;
+      b.close = cols.close[i] as number;
+      b.volume = cols.volume[i] as number;
+      for (const r of regs) feed(r, b);
+    }
+  }
+
   /** Runs the strategy's `onStop`; no bar follows. */
   stop(): void {
     if (this.#phase !== 'running') return;

@@ -140,6 +140,26 @@ export class PushBarSource implements BarSource {
     };
   }
 
+  /** Called with each timestamp as it is handed to the engine, before the engine steps it (a session's check before the open). */
+  beforeSlice: ((ts: number) => void) | undefined;
+
+  /**
+   * Rescales `symbol`'s bars before `ts` for a split of `ratio` (prices / ratio, volume x ratio),
+   * so the history the strategy reads and the indicators warmed again from it have no step.
+   */
+  splitBefore(symbol: string, ts: number, ratio: number): void {
+    const slot = this.#slotOf.get(symbol);
+    if (slot === undefined) return;
+    const c = this.#cols[slot] as GrowingColumns;
+    for (let i = 0; i < c.length && (c.ts[i] as number) < ts; i++) {
+      c.open[i] = (c.open[i] as number) / ratio;
+      c.high[i] = (c.high[i] as number) / ratio;
+      c.low[i] = (c.low[i] as number) / ratio;
+      c.close[i] = (c.close[i] as number) / ratio;
+      c.volume[i] = (c.volume[i] as number) * ratio;
+    }
+  }
+
   next(out: SliceCursor): boolean {
     let min = Infinity;
     for (let s = 0; s < this.#cols.length; s++) {
@@ -159,6 +179,7 @@ export class PushBarSource implements BarSource {
     }
     out.ts = min;
     out.n = n;
+    this.beforeSlice?.(min);
     return true;
   }
 

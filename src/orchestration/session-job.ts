@@ -8,6 +8,7 @@
  * unjournaled.
  */
 import { readFileSync } from 'node:fs';
+import { sessionActions } from './session-open-check.js';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
 import { durationMs } from '../core/duration.js';
@@ -228,6 +229,8 @@ async function sessionJob(
       context: { file: runFile, key: 'symbols' },
     });
   }
+  // Read before anything opens: a bad row of a traded symbol stops the session here.
+  const corporateActions = sessionActions(home, symbols);
   const timeframe = spec.data.timeframe;
   // Each symbol's calendar: the flag, else the one its imported data was checked against.
   const store = new RawStore(home, config.data.format);
@@ -367,6 +370,7 @@ async function sessionJob(
       // With a broker, "sent" is what the broker acknowledged (sentOnAck), not the hand-over.
       journal: o.sentOnAck === true ? { ...bind(journal), markSent: () => {} } : journal,
       ...(resume === undefined ? {} : { resume }),
+      ...(corporateActions === undefined ? {} : { corporateActions }),
       files,
       signal: AbortSignal.any([end.signal, unjournaled.signal]),
       ...(o.reconcile === undefined ? {} : { reconcile: alertOnMismatch(o.reconcile(sessionId), ref, o.alerts) }),

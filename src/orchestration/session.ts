@@ -32,6 +32,8 @@ import type { SessionFiles } from './session-files.js';
 import { journalWithBroadcast, type SessionBroadcast } from './session-broadcast.js';
 import { SessionBroadcastState } from './session-broadcast-state.js';
 import { journalWithTelemetry, type SessionTelemetry } from './session-telemetry.js';
+import type { CorporateAction } from '../universe/reference-files.js';
+import { openCheck } from './session-open-check.js';
 
 /** The execution side of a session: a venue's client, or the simulated exchange (which also learns prices from the bars). */
 export interface SessionVenue {
@@ -83,6 +85,11 @@ export interface SessionOptions {
    * positions, signals and the kill switch; none by default.
    */
   readonly broadcast?: SessionBroadcast;
+  /**
+   * The workspace's corporate actions (data/reference/corporate-actions.csv): checked before each
+   * day's first bar for the session's symbols (session-open-check.ts); none: nothing is checked.
+   */
+  readonly corporateActions?: readonly CorporateAction[];
   /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
   readonly tickMs?: number;
   /**
@@ -206,6 +213,24 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   orderOf = (id) => engine.orders.order(id)?.request;
   if (o.resume?.working !== undefined) engine.orders.adopt(o.resume.working);
   const killSwitch = risk.manager.killSwitch;
+  if (o.corporateActions !== undefined && o.corporateActions.length > 0) {
+    source.beforeSlice = openCheck({
+      actions: o.corporateActions,
+      symbols,
+      portfolio,
+      engine,
+      source,
+      risk,
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+      notify: (reason, ts) =>
+        o.broadcast?.risk(o.runId, {
+          state: killSwitch.state,
+          reason,
+          isPaused: holds.reason(o.strategy.name) !== undefined,
+          ts,
+        }),
+    });
+  }
   const controls = new SessionControls({
     strategy: o.strategy.name,
     symbols,

@@ -24,7 +24,7 @@ export interface AccountView {
 
 export interface RiskEvent {
   readonly ts: number;
-  readonly kind: 'denied' | 'kill_switch';
+  readonly kind: 'denied' | 'kill_switch' | 'corporate_action';
   readonly check?: RiskCheckName;
   readonly clientOrderId?: string;
   readonly symbol?: string;
@@ -80,6 +80,11 @@ export class RiskManager {
   /** Denials and kill-switch transitions, in order (for the ledger's risk_events). */
   get events(): readonly RiskEvent[] {
     return this.#events;
+  }
+
+  /** Records what a session's check before the open did (a split applied, a symbol halted). */
+  note(e: RiskEvent): void {
+    this.#events.push(e);
   }
 
   get tradesToday(): number {
