@@ -55,6 +55,8 @@ export class LedgerJournal implements Ledger {
   /** The batch being written. */
   #writing: Batch | undefined;
   #isClosed = false;
+  /** The audit entries written so far (the check before the open), in order. */
+  #audits: Promise<void> = Promise.resolve();
   /** Told once of the first failed write. */
   onError: ((e: MomenticError) => void) | undefined;
 
@@ -103,6 +105,10 @@ export class LedgerJournal implements Ledger {
 
   /** A risk denial or kill-switch transition of the session. */
   riskEvent(e: RiskEvent): void {
+    if (e.kind === 'corporate_action') {
+      this.#auditOpen(e);
+      return;
+    }
     this.#queue({
       kind: 'risk',
       event: {
@@ -128,9 +134,31 @@ export class LedgerJournal implements Ledger {
 
   /** Resolves once every call so far is written; rejects with the first failure. */
   async drained(): Promise<void> {
+    await this.#audits;
     const last = this.#open ?? this.#writing;
     if (last !== undefined) await last.done;
     if (this.#error !== undefined) throw this.#error;
+  }
+
+  /**
+   * What the check before the open did (a split applied, a symbol halted) is neither a denial nor
+   * a kill-switch transition: it goes to the audit log, with the session as its actor.
+   */
+  #auditOpen(e: RiskEvent): void {
+    if (this.#error !== undefined || this.#isClosed) return;
+    const entry = {
+      ts: e.ts,
+      actor: 'session',
+      action: 'corporate_action',
+      subject: e.symbol ?? this.#runId,
+      detail: { run_id: this.#runId, reason: e.reason },
+    };
+    this.#audits = this.#audits.then(() =>
+      this.#store.audit(entry).catch((err: unknown) => {
+        this.#error ??= toMomenticError(err);
+        this.onError?.(this.#error);
+      }),
+    );
   }
 
   #queue(entry: JournalEntry): void {

@@ -21,6 +21,9 @@ import { SessionFiles } from '../../src/orchestration/session-files.js';
 import { sessionActions } from '../../src/orchestration/session-open-check.js';
 import type { Strategy } from '../../src/strategies/api.js';
 import { tempDir } from '../support/cli.js';
+import { LedgerJournal } from '../../src/orchestration/ledger-journal.js';
+import { createLedger } from '../../src/store/index.js';
+import { sqliteBackend } from '../store/backends.js';
 
 const MIN = 60_000;
 const DAY1 = Date.UTC(2024, 0, 2, 14, 30);
@@ -206,5 +209,33 @@ describe('sessionActions: the workspace file', () => {
     expect(() => sessionActions(home, ['AAA'])).toThrow(/corporate-actions\.csv:4: /);
     // The bad row is of AAA: a session of BBB only reads its own action.
     expect(sessionActions(home, ['BBB'])?.map((a) => a.symbol)).toEqual(['BBB']);
+  });
+});
+
+describe('the journal of a session with a corporate action', () => {
+  it('writes each decision to the audit log (actor session), not as a risk event', async () => {
+    const backend = sqliteBackend();
+    const db = await backend.fresh();
+    const ledger = await createLedger(db.config, db.home);
+    try {
+      await ledger.startRun({ id: 'ca-run', kind: 'paper', strategy: 'holder', params: {}, spec: {}, startedAt: DAY1 });
+      const journal = new LedgerJournal(ledger, 'ca-run');
+      const reason = 'AAA halted: AAA becomes AAB on 2024-01-03';
+      journal.riskEvent({ ts: DAY2, kind: 'corporate_action', symbol: 'AAA', reason });
+      await journal.drained();
+      const audit = await ledger.auditLog(10);
+      expect(audit).toEqual([
+        expect.objectContaining({
+          ts: DAY2,
+          actor: 'session',
+          action: 'corporate_action',
+          subject: 'AAA',
+          detail: { run_id: 'ca-run', reason },
+        }),
+      ]);
+    } finally {
+      await ledger.close();
+      await backend.cleanup();
+    }
   });
 });
