@@ -23,6 +23,8 @@ import type { Strategy } from '../../src/strategies/api.js';
 import { tempDir } from '../support/cli.js';
 import { LedgerJournal } from '../../src/orchestration/ledger-journal.js';
 import { createLedger } from '../../src/store/index.js';
+import { DEFAULTS } from '../../src/config/schema.js';
+import { runPaperJob } from '../../src/orchestration/paper-job.js';
 import { sqliteBackend } from '../store/backends.js';
 
 const MIN = 60_000;
@@ -237,5 +239,59 @@ describe('the journal of a session with a corporate action', () => {
       await ledger.close();
       await backend.cleanup();
     }
+  });
+});
+
+describe('runPaperJob reads the workspace file', () => {
+  const RUN_FILE = 'strategy: sma-cross\nparams: { fast: 1, slow: 2, qty: 10 }\nsymbols: [AAA]\ntimeframe: 1m\n';
+
+  async function paperJob(csv: string | undefined) {
+    const home = tempDir('momentic-ca-job-');
+    const runFile = join(home, 'run.yaml');
+    writeFileSync(runFile, RUN_FILE);
+    if (csv !== undefined) {
+      mkdirSync(join(home, 'data', 'reference'), { recursive: true });
+      writeFileSync(join(home, 'data', 'reference', 'corporate-actions.csv'), csv);
+    }
+    const result = await runPaperJob({
+      home,
+      config: DEFAULTS,
+      cwd: home,
+      flags: { configFile: runFile },
+      signals: false,
+      venueFeed: () => replay([...bars(DAY1, 100, 4), ...bars(DAY2, 50, 3)]),
+    });
+    const ledger = await createLedger(DEFAULTS, home);
+    try {
+      return { result, audit: await ledger.auditLog(10) };
+    } finally {
+      await ledger.close();
+    }
+  }
+
+  it('a symbol change on day 2 halts AAA: the audit log names it and why', async () => {
+    const { result, audit } = await paperJob(
+      'symbol,type,ex_date,ratio,cash_amount,new_symbol,record_date,pay_date,source\n' +
+        'AAA,symbol_change,2024-01-03,,,AAB,,,test\n',
+    );
+    expect(result.bars).toBe(7);
+    expect(audit.filter((a) => a.action === 'corporate_action')).toEqual([
+      expect.objectContaining({
+        ts: DAY2,
+        actor: 'session',
+        subject: 'AAA',
+        detail: {
+          run_id: result.sessionId,
+          reason:
+            "AAA halted: AAA becomes AAB on 2024-01-03: trade it under the new symbol (update the session's symbols)",
+        },
+      }),
+    ]);
+  });
+
+  it('without the file the session runs as before and audits nothing', async () => {
+    const { result, audit } = await paperJob(undefined);
+    expect(result.bars).toBe(7);
+    expect(audit.filter((a) => a.action === 'corporate_action')).toEqual([]);
   });
 });
