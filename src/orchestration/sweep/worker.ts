@@ -12,7 +12,8 @@ import type { BarSeries } from '../../core/bar.js';
 import { openBarStore } from '../../data/bar-store.js';
 import { useHookClock } from '../hook-budget.js';
 import type { PositionEvent } from '../../engine/engine-options.js';
-import { instrumentOf } from '../run-data.js';
+import type { UniverseMembership } from '../../engine/engine-options.js';
+import { instrumentOf, universeOf } from '../run-data.js';
 import { runPrices } from '../run-prices.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { sharedSeries, type SharedBars } from './shared-bars.js';
@@ -96,6 +97,21 @@ async function seriesOf(t: TrialTask): Promise<Loaded> {
   }
 }
 
+/** The last universe gate this thread built, by what it was built from. */
+let gate: { key: string; membership: UniverseMembership } | undefined;
+
+/**
+ * The run's point-in-time membership, rebuilt on this thread from the universe files under
+ * `home` (the same files the pool's owner read), so a trial admits what the backtest admits.
+ */
+function membershipOf(t: TrialTask): UniverseMembership | undefined {
+  const { universe, universe_exit: exit } = t.spec.data;
+  if (universe === null) return undefined;
+  const key = JSON.stringify([t.home, universe, exit, t.dataKey ?? t.bars?.key ?? null]);
+  if (gate?.key !== key) gate = { key, membership: universeOf(t.home, universe, exit).membership };
+  return gate.membership;
+}
+
 /** Runs one trial described by `t` on this thread. */
 export async function trial(t: TrialTask): Promise<TrialOutcome> {
   const strategy = t.spec.strategy.name;
@@ -109,9 +125,11 @@ export async function trial(t: TrialTask): Promise<TrialOutcome> {
   }
   if (t.hookClock !== undefined) useHookClock(t.hookClock);
   const { series, benchmark, positionEvents } = await seriesOf(t);
+  const membership = membershipOf(t);
   const bars = {
     series,
     positionEvents,
+    ...(membership === undefined ? {} : { membership }),
     instrument: instrumentOf(new Map(t.calendars)),
     ...(benchmark === undefined ? {} : { benchmark }),
   };
