@@ -81,4 +81,17 @@ describe('momentic paper --source replay:FILE on a universe run', () => {
     expect(own.length).toBeGreaterThan(4);
     for (const r of own) expect(member, r).toContain(at(r, 'submitted_at').slice(0, 10));
   });
+
+  it("refuses a session on the venue without today's membership, naming the build (exit 3)", async () => {
+    const home = tempDir('momentic-universe-live-');
+    // A membership that ends in 2020: today is not built.
+    writeFileSync(join(home, 'members.csv'), 'date,symbol,tier\n2020-06-01,ZNTX,core\n');
+    const runFile = join(home, 'run.yaml');
+    writeFileSync(runFile, 'strategy: sma-cross\nuniverse: members.csv\ntimeframe: 1d\ncash: 100000\n');
+    const r = await cli(['--home', home, 'paper', '--config', runFile, '--for', '1s']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('has no membership for today');
+    expect(r.stderr).toContain('the latest built is 2020-06-01');
+    expect(r.stderr).toMatch(/momentic universe build --from \d{4}-\d{2}-\d{2} --to \d{4}-\d{2}-\d{2}/);
+  });
 });
