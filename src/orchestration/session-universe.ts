@@ -25,6 +25,8 @@ export function sessionUniverse(
     readonly file: string;
     /** The session's date when it trades today (a venue's feed); absent for a replay. */
     readonly today?: IsoDate;
+    /** How dates not built are read (default: `latest` on a venue, `exact` on a replay). */
+    readonly dates?: 'exact' | 'latest';
   },
 ): SessionUniverse | undefined {
   const name = spec.data.universe;
@@ -66,6 +68,11 @@ export function sessionUniverse(
   // dropping every name; a replay looks dates up exactly, as its backtest does.
   return {
     symbols,
-    membership: membershipGate(m, selection, spec.data.universe_exit, o.today === undefined ? 'exact' : 'latest'),
+    membership: membershipGate(
+      m,
+      selection,
+      spec.data.universe_exit,
+      o.dates ?? (o.today === undefined ? 'exact' : 'latest'),
+    ),
   };
 }

@@ -80,6 +80,13 @@ describe('momentic paper --source replay:FILE on a universe run', () => {
     const own = lines.slice(1).filter((r) => at(r, 'tag') !== 'universe-exit');
     expect(own.length).toBeGreaterThan(4);
     for (const r of own) expect(member, r).toContain(at(r, 'submitted_at').slice(0, 10));
+    // momentic drift replays the session's bars with the same membership: no difference.
+    const drift = JSON.parse((await run('--json', 'drift', paper.session_id)).stdout) as {
+      ok: boolean;
+      orders: { session: number; matched: number };
+    };
+    expect(drift.ok).toBe(true);
+    expect(drift.orders.matched).toBe(lines.length - 1);
   });
 
   it("refuses a session on the venue without today's membership, naming the build (exit 3)", async () => {
