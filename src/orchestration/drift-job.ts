@@ -23,6 +23,7 @@ import { zonePaths } from '../data/paths.js';
 import { createLedger } from '../store/ledger.js';
 import { runConfigOf } from './backtest-job.js';
 import { runConfigured } from './configured-run.js';
+import { sessionUniverse } from './session-universe.js';
 import { withinHookBudget } from './hook-budget.js';
 import { instrumentOf } from './run-data.js';
 import { readSessionBars } from './session-bars.js';
@@ -89,11 +90,13 @@ export function sessionDir(home: string, sessionId: string): string {
 
 interface SessionJson {
   readonly run: RunConfig;
+  /** Whether the session replayed a file (else it traded a venue's feed). */
+  readonly isReplay: boolean;
   readonly calendars?: Readonly<Record<string, string>>;
 }
 
 function readSessionJson(file: string): SessionJson {
-  let raw: { run?: unknown; calendars?: unknown };
+  let raw: { run?: unknown; calendars?: unknown; source?: unknown };
   try {
     raw = JSON.parse(readFileSync(file, 'utf8')) as typeof raw;
   } catch (e) {
@@ -106,6 +109,7 @@ function readSessionJson(file: string): SessionJson {
   const calendars = raw.calendars;
   return {
     run: runConfigOf(raw.run ?? {}, file),
+    isReplay: typeof raw.source === 'string' && raw.source.startsWith('replay'),
     ...(calendars !== null && typeof calendars === 'object' ? { calendars: calendars as Record<string, string> } : {}),
   };
 }
@@ -149,7 +153,7 @@ async function driftJob(o: {
   const { home, config, sessionId } = o;
   const dir = sessionDir(home, sessionId);
   const sessionFile = join(dir, SESSION_FILES.session);
-  const { run, calendars } = readSessionJson(sessionFile);
+  const { run, calendars, isReplay } = readSessionJson(sessionFile);
   const bars = readSessionBars(join(dir, SESSION_FILES.bars));
   const session = readResults(dir).record;
   if (isStrategyFile(run.strategy.name)) {
@@ -157,8 +161,13 @@ async function driftJob(o: {
   }
   // Sessions recorded before session.json kept calendars take them as the session did.
   const store = new RawStore(home, config.data.format);
+  // A session of a universe is replayed with its membership, read as the session read it.
+  const universe = sessionUniverse(home, run, { file: sessionFile, dates: isReplay ? 'exact' : 'latest' });
   const calendarOf = new Map(
-    run.data.symbols.map((s) => [s, calendars?.[s] ?? store.entry(s, run.data.timeframe)?.calendar ?? config.market]),
+    (universe?.symbols ?? run.data.symbols).map((s) => [
+      s,
+      calendars?.[s] ?? store.entry(s, run.data.timeframe)?.calendar ?? config.market,
+    ]),
   );
   // The session's bars are exactly what it traded on: no date range to apply, no benchmark. A
   // session always runs the risk manager, with its stale-data limit.
@@ -172,7 +181,11 @@ async function driftJob(o: {
   };
   const { record: replay } = runConfigured(
     replayRun,
-    { series: bars.series, instrument: instrumentOf(calendarOf) },
+    {
+      series: bars.series,
+      instrument: instrumentOf(calendarOf),
+      ...(universe === undefined ? {} : { membership: universe.membership }),
+    },
     { runId: sessionId, paramSource: { file: sessionFile } },
   );
   const { sentAt, ledger } = await sendTimes(config, home, sessionId);

@@ -222,6 +222,18 @@ function runUniverse(
       },
     );
   }
+  return universeOf(home, name, spec.universe_exit ?? 'close');
+}
+
+/**
+ * A universe's members and membership gate from its files under `home`: what a backtest loads,
+ * and what a sweep's worker thread rebuilds (a gate holds functions, which do not cross threads).
+ */
+export function universeOf(
+  home: string,
+  name: string,
+  exit: 'close' | 'hold',
+): { symbols: string[]; membership: UniverseMembership } {
   const selection = name === 'core' || name === 'extended' ? name : 'file';
   const membership = readMembership(selection === 'file' ? resolve(home, name) : universeDir(home));
   const symbols = memberSymbols(membership, selection);
@@ -231,7 +243,7 @@ function runUniverse(
       context: { key: 'universe', value: name },
     });
   }
-  return { symbols, membership: membershipGate(membership, selection, spec.universe_exit ?? 'close') };
+  return { symbols, membership: membershipGate(membership, selection, exit) };
 }
 
 /**

@@ -26,6 +26,7 @@ import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import { getCalendar } from '../calendar/registry.js';
 import type { RunConfig } from '../config/run-config.js';
+import { todayUtc } from '../core/dates.js';
 import type { Config } from '../config/schema.js';
 import type { Metrics } from '../backtest/metrics.js';
 import { runResultsDir, writeResults } from '../backtest/results-writer.js';
@@ -56,6 +57,7 @@ import { resolveStrategy } from './node.js';
 import { ReplayClock } from './replay-clock.js';
 import { ReplayFeed, readReplayFile, type ReplaySpeed } from './replay-feed.js';
 import { instrumentOf } from './run-data.js';
+import { sessionUniverse } from './session-universe.js';
 import { runSession, type SessionResult, type SessionVenue } from './session.js';
 import { SessionEnd, type StopReason } from './session-end.js';
 import { markSentOnAck } from './sent-on-ack.js';
@@ -222,7 +224,12 @@ async function sessionJob(
   const runFile = file?.file ?? flags.configFile;
   checkStrategy(spec, { file: runFile });
   const models = await resolveRegisteredModels(spec.strategy.params, config, home, { file: runFile });
-  const symbols = spec.data.symbols;
+  // A run file naming a universe trades its members, each while a member (session-universe.ts).
+  const universe = sessionUniverse(home, spec, {
+    file: runFile,
+    ...(source.kind === 'venue' ? { today: todayUtc() } : {}),
+  });
+  const symbols = universe?.symbols ?? spec.data.symbols;
   if (symbols.length === 0) {
     throw new UsageError('USAGE_MISSING_OPTION', `${runFile} names no symbols: a session trades the symbols it lists`, {
       hint: 'list them in the run file, e.g. symbols: [AAPL]',
@@ -242,10 +249,12 @@ async function sessionJob(
     calendars.set(s, calendarOf(cal, flags.calendar === undefined ? { key: 'market' } : { flag: '--calendar' }));
   }
   const instrument = instrumentOf(calendars);
+  // The feed and the venue serve the universe's members; the run (as recorded) names the universe.
+  const traded: RunConfig = universe === undefined ? spec : { ...spec, data: { ...spec.data, symbols: [...symbols] } };
   const { feed, clock, rejectedRows } =
     o.feed === undefined
-      ? await openFeed(spec, source, speed, flags, home, config, instrument, o.venueFeed)
-      : { ...(await o.feed({ spec, instrument })), rejectedRows: 0 };
+      ? await openFeed(traded, source, speed, flags, home, config, instrument, o.venueFeed)
+      : { ...(await o.feed({ spec: traded, instrument })), rejectedRows: 0 };
   const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile }, models.env);
   // Journaled or not at all: a session whose ledger cannot be opened does not start.
   const ledger = await createLedger(config, home);
@@ -350,13 +359,14 @@ async function sessionJob(
       instrument,
       clock,
       feed,
-      venue: ({ portfolio, symbols: traded }) => {
+      ...(universe === undefined ? {} : { membership: universe.membership }),
+      venue: ({ portfolio, symbols: tradedSymbols }) => {
         const v = o.venue({
-          spec,
+          spec: traded,
           clock,
           instrument,
           portfolio,
-          symbols: traded,
+          symbols: tradedSymbols,
           working: resume?.working ?? [],
           durable: () => journal.drained(),
           stop: (e) => {

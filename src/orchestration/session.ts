@@ -16,6 +16,7 @@ import type { Instrument } from '../core/instrument.js';
 import type { Logger } from '../core/logger.js';
 import type { Fill, OrderRequest } from '../core/order.js';
 import type { RunConfig } from '../config/run-config.js';
+import type { UniverseMembership } from '../engine/engine-options.js';
 import { buildRunRecord } from '../backtest/record-builder.js';
 import type { RunRecord } from '../backtest/run-record.js';
 import type { BarDrivenVenue, EngineClock, ExecutionClient, FeedSink, Ledger, LiveFeed } from '../engine/ports.js';
@@ -49,6 +50,8 @@ export interface SessionOptions {
   readonly instrument: (symbol: string) => Instrument;
   readonly clock: EngineClock;
   readonly feed: LiveFeed;
+  /** Point-in-time universe membership when the run names a universe (session-universe.ts). */
+  readonly membership?: UniverseMembership;
   /** Builds the execution client for the session's account (the simulated exchange checks buying power against its equity). */
   readonly venue: (account: { readonly portfolio: Portfolio; readonly symbols: readonly string[] }) => SessionVenue;
   /** Where the OrderManager journals every order before it is sent. */
@@ -195,6 +198,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       instrument: o.instrument,
       timeframe,
       ...(run.warmup === null ? {} : { warmup: run.warmup }),
+      ...(o.membership === undefined ? {} : { membership: o.membership }),
       risk,
       ...(journal === undefined ? {} : { journal }),
       orderHold,

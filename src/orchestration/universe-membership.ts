@@ -14,6 +14,12 @@ export function membershipGate(
   m: Membership,
   selection: UniverseSelection,
   exit: 'close' | 'hold',
+  /**
+   * `latest`: a date not built takes the latest built date before it (a live session running on
+   * past its morning's build keeps that membership); `exact` (backtests): a date not built has
+   * no members.
+   */
+  dates: 'exact' | 'latest' = 'exact',
 ): UniverseMembership {
   const admits = (tier: 'core' | 'extended' | undefined): boolean =>
     tier !== undefined && (selection !== 'core' || tier === 'core');
@@ -38,9 +44,25 @@ export function membershipGate(
     }
     return ds[lo];
   };
+  /** The latest built date <= `date`, or undefined before the first one. */
+  const latestDate = (date: IsoDate): IsoDate | undefined => {
+    const ds = m.dates;
+    let lo = 0;
+    let hi = ds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ds[mid] as IsoDate) <= date) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? undefined : ds[lo - 1];
+  };
+  const dayOf = (ts: number): IsoDate | undefined => (dates === 'exact' ? dateOf(ts) : latestDate(dateOf(ts)));
   return {
     exit,
-    isMember: (symbol, ts) => admits(m.byDate.get(dateOf(ts))?.get(symbol)),
+    isMember: (symbol, ts) => {
+      const day = dayOf(ts);
+      return day !== undefined && admits(m.byDate.get(day)?.get(symbol));
+    },
     isMemberNext: (symbol, ts) => {
       const next = nextDate(dateOf(ts));
       return next === undefined || admits(m.byDate.get(next)?.get(symbol));

@@ -148,7 +148,6 @@ export function readMembership(path: string): Membership {
     }
     for (const row of rows.slice(1)) {
       const cell = (c: string): string => (at(c) < 0 ? '' : (row.cells[at(c)] ?? ''));
-      if (at('included') >= 0 && cell('included') !== 'true') continue;
       const date = (isDateFile ? fileDate : cell('date')) as IsoDate;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
         throw new DataError('DATA_INVALID', `${file}:${row.line}: date "${date}" is not YYYY-MM-DD`, {
@@ -158,6 +157,9 @@ export function readMembership(path: string): Membership {
       }
       let day = byDate.get(date);
       if (day === undefined) byDate.set(date, (day = new Map()));
+      // An excluded row still makes its date a built one: a symbol out that day has left (its
+      // position is closed on its last member session), not merely "not yet known".
+      if (at('included') >= 0 && cell('included') !== 'true') continue;
       day.set(cell('symbol'), cell('tier') === 'extended' ? 'extended' : 'core');
     }
     if (isDateFile && !byDate.has(fileDate as IsoDate)) byDate.set(fileDate as IsoDate, new Map());

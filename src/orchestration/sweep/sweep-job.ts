@@ -191,7 +191,9 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   const spec: TrialSpec = {
     ...ranged,
     strategy: { name: ranged.strategy.name, params: {} },
-    data: { ...ranged.data, symbols: [...data.symbols] },
+    // A universe's members come from its files in each trial (and a walk-forward of the sweep):
+    // listing them as symbols too would name both, which a run refuses.
+    data: { ...ranged.data, symbols: ranged.data.universe === null ? [...data.symbols] : [] },
   };
   const definition = {
     strategy: spec.strategy.name,

@@ -8,12 +8,16 @@
  * `trial(TrialTask)` is the seam a distributed runner uses: a task is plain data (its optional
  * `bars` and `hookClock` are shared memory, only meaningful within one process).
  */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { BarSeries } from '../../core/bar.js';
 import { openBarStore } from '../../data/bar-store.js';
 import { useHookClock } from '../hook-budget.js';
 import type { PositionEvent } from '../../engine/engine-options.js';
-import { instrumentOf } from '../run-data.js';
+import type { UniverseMembership } from '../../engine/engine-options.js';
+import { instrumentOf, universeOf } from '../run-data.js';
 import { runPrices } from '../run-prices.js';
+import { universeDir } from '../../universe/universe-files.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { sharedSeries, type SharedBars } from './shared-bars.js';
 import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
@@ -96,6 +100,37 @@ async function seriesOf(t: TrialTask): Promise<Loaded> {
   }
 }
 
+/** When the universe's files last changed (a build rewrites its manifest; a file its own). */
+function universeStamp(home: string, universe: string): number {
+  const path =
+    universe === 'core' || universe === 'extended' ? join(universeDir(home), 'manifest.json') : resolve(home, universe);
+  for (const p of [path, universeDir(home)]) {
+    try {
+      return statSync(p).mtimeMs;
+    } catch {
+      // No manifest (files written by hand): the folder's time; neither: universeOf names it.
+    }
+  }
+  return 0;
+}
+
+/** The last universe gate this thread built, by what it was built from. */
+let gate: { key: string; membership: UniverseMembership } | undefined;
+
+/**
+ * The run's point-in-time membership, rebuilt on this thread from the universe files under
+ * `home` (the same files the pool's owner read), so a trial admits what the backtest admits.
+ */
+function membershipOf(t: TrialTask): UniverseMembership | undefined {
+  const { universe, universe_exit: exit } = t.spec.data;
+  if (universe === null) return undefined;
+  // A queue worker's threads outlive a sweep: a universe rebuilt since (its manifest rewritten,
+  // or its file) is read again.
+  const key = JSON.stringify([t.home, universe, exit, universeStamp(t.home, universe)]);
+  if (gate?.key !== key) gate = { key, membership: universeOf(t.home, universe, exit).membership };
+  return gate.membership;
+}
+
 /** Runs one trial described by `t` on this thread. */
 export async function trial(t: TrialTask): Promise<TrialOutcome> {
   const strategy = t.spec.strategy.name;
@@ -109,9 +144,11 @@ export async function trial(t: TrialTask): Promise<TrialOutcome> {
   }
   if (t.hookClock !== undefined) useHookClock(t.hookClock);
   const { series, benchmark, positionEvents } = await seriesOf(t);
+  const membership = membershipOf(t);
   const bars = {
     series,
     positionEvents,
+    ...(membership === undefined ? {} : { membership }),
     instrument: instrumentOf(new Map(t.calendars)),
     ...(benchmark === undefined ? {} : { benchmark }),
   };
