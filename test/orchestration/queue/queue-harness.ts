@@ -80,7 +80,9 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, c
     child,
     output: () => out,
     exited,
-    waitFor: (re, timeoutMs = 60_000) =>
+    // Generous: a line that waits on a submitter loading data and queueing, or on a worker's
+    // poll, comes late on a loaded machine; the tests' own limits (240 s) still bound a hang.
+    waitFor: (re, timeoutMs = 180_000) =>
       new Promise<void>((resolve, reject) => {
         if (re.test(out)) return resolve();
         const t = setTimeout(
