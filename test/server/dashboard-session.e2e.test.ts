@@ -38,6 +38,10 @@ const RUN_FILE = `strategy: intraday-mean-reversion
 warmup: ${WARMUP}
 live:
   warmup_bars: ${WARMUP}
+  # The replay's bars end after LIVE_BARS / 10 s; two minutes of replay time later the data would
+  # be stale and the kill switch REDUCING. The checks below need it ACTIVE until the operator
+  # halts, however long the browser takes on a loaded machine.
+  stale_after: 3650d
 params:
   window: 20
   entryZ: 0.5

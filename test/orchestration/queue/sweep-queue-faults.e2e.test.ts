@@ -15,6 +15,9 @@ import { freshSchema, privateRedis, query, REDIS_URL, spawnCli, stop, unique, ty
 const PERIOD = ['--symbols', 'ZNTX', '--start', '2016-01-04', '--end', '2016-12-30'];
 // fast 2..7 x slow 30, 40: 12 combinations, all valid.
 const SMALL = ['sweep', '--strategy', 'sma-cross', ...PERIOD, '--param', 'fast=2..7:1', '--param', 'slow=30..40:10'];
+// The same 12 combinations' shape on other params: trials no earlier test of this file stored (the
+// ledger is shared by the file's tests, and a trial already stored is never queued again).
+const OTHER = ['sweep', '--strategy', 'sma-cross', ...PERIOD, '--param', 'fast=8..13:1', '--param', 'slow=50..60:10'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -167,7 +170,7 @@ describe('queued sweeps under faults', () => {
       );
       const waiting = track(spawnCli(['--home', bare, 'worker', '--concurrency', '1'], env));
       await Promise.all([other, waiting].map((w) => w.waitFor(/takes trials from queue/)));
-      const submit = track(spawnCli(['--home', home, ...SMALL, '--queue', '--name', 'v1'], env));
+      const submit = track(spawnCli(['--home', home, ...OTHER, '--queue', '--name', 'v1'], env));
       await other.waitFor(/refusing trials of sweep v1: they need code version 0\.1\.0, this worker runs other-build/);
       await waiting.waitFor(/waiting for data: .*ZNTX.* is missing/);
       await sleep(2000);
