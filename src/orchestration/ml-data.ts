@@ -37,17 +37,31 @@ export function featureDefs(text: string): { defs: readonly FeatureDef[]; name: 
   return { defs, name: 'custom' };
 }
 
-export async function loadWorkspaceDataset(o: {
+/** One symbol's daily bars as ML datasets read them, cut to the asked range. */
+export interface MlBars {
+  readonly symbol: string;
+  readonly calendar: string;
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/**
+ * The workspace's daily bars of `symbols` (fetched first when synthetic), split-adjusted, each
+ * cut to `start..end` (whole days): what every ML dataset and label table is built from.
+ */
+export async function loadMlBars(o: {
   readonly home: string;
   readonly config: Config;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly symbols: readonly string[];
-  readonly features: string;
-  readonly label: LabelSpec;
   readonly start?: string;
   readonly end?: string;
   readonly logger?: Logger;
-}): Promise<MlDataset> {
+}): Promise<MlBars[]> {
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -65,26 +79,49 @@ export async function loadWorkspaceDataset(o: {
     },
     ...(o.logger === undefined ? {} : { logger: o.logger }),
   });
-  const { defs } = featureDefs(o.features);
   const from = o.start === undefined ? -Infinity : Date.parse(o.start);
   const to = o.end === undefined ? Infinity : Date.parse(o.end) + 86_400_000 - 1;
-  const bars = data.series.map((s, i) => {
+  return data.series.map((s, i) => {
     const keep = Array.from(s.ts, (t) => t >= from && t <= to);
     const cut = (a: Float64Array): Float64Array => a.filter((_, k) => keep[k]);
     const symbol = data.symbols[i]!;
     return {
       symbol,
-      input: {
-        ts: cut(s.ts),
-        open: cut(s.open),
-        high: cut(s.high),
-        low: cut(s.low),
-        close: cut(s.close),
-        volume: cut(s.volume),
-        periodsPerYear: periodsPerYear('1d', [data.calendars.get(symbol) ?? 'XNYS']),
-      },
+      calendar: data.calendars.get(symbol) ?? 'XNYS',
+      ts: cut(s.ts),
+      open: cut(s.open),
+      high: cut(s.high),
+      low: cut(s.low),
+      close: cut(s.close),
+      volume: cut(s.volume),
     };
   });
+}
+
+export async function loadWorkspaceDataset(o: {
+  readonly home: string;
+  readonly config: Config;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly symbols: readonly string[];
+  readonly features: string;
+  readonly label: LabelSpec;
+  readonly start?: string;
+  readonly end?: string;
+  readonly logger?: Logger;
+}): Promise<MlDataset> {
+  const { defs } = featureDefs(o.features);
+  const bars = (await loadMlBars(o)).map((b) => ({
+    symbol: b.symbol,
+    input: {
+      ts: b.ts,
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      volume: b.volume,
+      periodsPerYear: periodsPerYear('1d', [b.calendar]),
+    },
+  }));
   const d = datasetFromBars(bars, defs, o.label, featureSetHash(defs));
   return { ...d, source: { ...d.source, features: o.features } };
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../core/logger.js';
 import { commitTemp, tempPathFor, writeFileAtomic } from '../data/atomic.js';
 import { appendDoubleColumns, sqlString, withConnection } from '../data/duckdb.js';
 import { LABEL_COLUMNS, labelRows, type LabelRows, type LabelTableSpec } from '../ml/research/label-table.js';
-import { loadRunData } from './run-data.js';
+import { loadMlBars } from './ml-data.js';
 
 export interface LabelJobResult {
   readonly file: string;
@@ -45,30 +45,7 @@ export async function runLabelJob(o: {
   readonly logger?: Logger;
 }): Promise<LabelJobResult> {
   const format = labelFormatOf(o.out);
-  const data = await loadRunData({
-    home: o.home,
-    config: o.config,
-    env: o.env,
-    spec: {
-      data: {
-        symbols: [...o.symbols],
-        timeframe: '1d',
-        start: o.start ?? null,
-        end: o.end ?? null,
-        benchmark: null,
-        prices: 'split',
-      },
-      seed: o.config.venues.synthetic.seed,
-    },
-    ...(o.logger === undefined ? {} : { logger: o.logger }),
-  });
-  const from = o.start === undefined ? -Infinity : Date.parse(o.start);
-  const to = o.end === undefined ? Infinity : Date.parse(o.end) + 86_400_000 - 1;
-  const tables = data.series.map((s, i) => {
-    const keep = Array.from(s.ts, (t) => t >= from && t <= to);
-    const cut = (a: Float64Array): Float64Array => a.filter((_, k) => keep[k]);
-    return labelRows(data.symbols[i]!, cut(s.ts), cut(s.close), o.spec);
-  });
+  const tables = (await loadMlBars(o)).map((b) => labelRows(b.symbol, b.ts, b.close, o.spec));
   const rows = tables.reduce((n, t) => n + t.start.length, 0);
   if (rows === 0) {
     throw new DataError('DATA_INVALID', `no labels: the bars of ${o.symbols.join(', ')} are too few for the label`, {

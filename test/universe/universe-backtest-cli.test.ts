@@ -5,42 +5,17 @@
  * files), and each symbol that leaves is closed by an order tagged `universe-exit` on the next
  * session.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { splitCsv } from '../../src/data/csv-split.js';
-import { cli, tempDir } from '../support/cli.js';
-
-function table(file: string): Record<string, string>[] {
-  const [head, ...rows] = splitCsv(readFileSync(file, 'utf8'));
-  return rows.map((r) => Object.fromEntries(head!.cells.map((c, i) => [c, r.cells[i] ?? ''])));
-}
+import { builtUniverse, table } from './built-universe.js';
 
 describe('a backtest on a built universe (universe: core)', () => {
   it(
     'trades only core members on their member sessions and closes leavers by tagged orders',
     { timeout: 120_000 },
     async () => {
-      const home = tempDir();
-      const run = async (...argv: string[]) => {
-        const r = await cli(['--home', home, ...argv]);
-        expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
-        return r;
-      };
-      await run('--init', 'data', 'fetch', '--provider', 'synthetic', '--start', '2020-01-02', '--end', '2020-12-31');
-      await run(
-        'data',
-        'reference',
-        '--provider',
-        'synthetic',
-        '--from',
-        '2020-01-02',
-        '--to',
-        '2020-12-31',
-        '--as-of',
-        '2019-12-31',
-      );
-      await run('universe', 'build', '--from', '2020-04-01', '--to', '2020-12-31');
+      const { home, run } = await builtUniverse();
 
       const dir = join(home, 'data', 'processed', 'universe');
       const core = new Map<string, Set<string>>();
