@@ -500,12 +500,13 @@ async function ledgerOnlyOrders(
   known: readonly (readonly OrderRecord[])[],
 ): Promise<OrderRecord[]> {
   const ids = new Set(known.flatMap((list) => list.map((x) => x.clientOrderId)));
-  const out: OrderRecord[] = [];
-  for (const x of await ledger.listOrders({ runId: sessionId, limit: Number.MAX_SAFE_INTEGER })) {
-    if (ids.has(x.clientOrderId)) continue;
-    out.push(ledgerOrderRecord(x, await ledger.orderEvents(sessionId, x.clientOrderId)));
-  }
-  return out;
+  const orders = (await ledger.listOrders({ runId: sessionId, limit: Number.MAX_SAFE_INTEGER })).filter(
+    (x) => !ids.has(x.clientOrderId),
+  );
+  if (orders.length === 0) return [];
+  // One read of the run's transitions: they are indexed by run, not by order.
+  const events = await ledger.runOrderEvents(sessionId);
+  return orders.map((x) => ledgerOrderRecord(x, events.get(x.clientOrderId) ?? []));
 }
 
 /** The journal's methods bound to it (so one of them can be replaced). */

@@ -106,6 +106,8 @@ export interface LedgerStore {
   getOrder(runId: string, clientOrderId: string): Promise<LedgerOrder | undefined>;
   listOrders(filter?: OrderFilter): Promise<LedgerOrder[]>;
   orderEvents(runId: string, clientOrderId: string): Promise<OrderEvent[]>;
+  /** Every order's transitions of a run, by client order id, in the order they were recorded. */
+  runOrderEvents(runId: string): Promise<Map<string, OrderEvent[]>>;
   listFills(runId: string, clientOrderId?: string): Promise<LedgerFill[]>;
   /** Persisted orders never sent (of one run, or all): a restart sends these once. */
   pendingSends(runId?: string): Promise<LedgerOrder[]>;
@@ -263,6 +265,7 @@ class SqlLedger implements LedgerStore {
   getOrder = (runId: string, id: string) => orders.getOrder(this.#db, runId, id);
   listOrders = (filter: OrderFilter = {}) => orders.listOrders(this.#db, filter);
   orderEvents = (runId: string, id: string) => orders.orderEvents(this.#db, runId, id);
+  runOrderEvents = (runId: string) => orders.runOrderEvents(this.#db, runId);
   listFills = (runId: string, id?: string) => fills.listFills(this.#db, runId, id);
   pendingSends = (runId?: string) => orders.pendingSends(this.#db, runId);
 

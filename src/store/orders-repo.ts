@@ -242,6 +242,27 @@ export async function orderEvents(db: Db, runId: string, clientOrderId: string):
   }));
 }
 
+/** Every order's transitions of a run in one read (one pass over the run's rows), by order. */
+export async function runOrderEvents(db: Db, runId: string): Promise<Map<string, OrderEvent[]>> {
+  const rows = await db
+    .selectFrom('order_events')
+    .select(['client_order_id', 'status', 'ts', 'reason'])
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .execute();
+  const out = new Map<string, OrderEvent[]>();
+  for (const r of rows) {
+    let list = out.get(r.client_order_id);
+    if (list === undefined) out.set(r.client_order_id, (list = []));
+    list.push({
+      status: r.status as OrderStatus,
+      ts: Number(r.ts),
+      ...(r.reason === null ? {} : { reason: r.reason }),
+    });
+  }
+  return out;
+}
+
 /** Orders of a run that have not ended, sent or not, in the order they were persisted. */
 export async function openOrders(db: Db, runId: string): Promise<LedgerOrder[]> {
   const rows = await db

@@ -48,7 +48,7 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0007_sweep_queue; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0008_order_children; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
@@ -60,13 +60,14 @@ export function ledgerContract(backend: Backend): void {
             '0005_admin',
             '0006_models',
             '0007_sweep_queue',
+            '0008_order_children',
           ],
-          version: '0007_sweep_queue',
+          version: '0008_order_children',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0007_sweep_queue' });
+        expect(second.migration).toEqual({ applied: [], version: '0008_order_children' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -74,8 +75,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 7]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0007_sweep_queue', '0007_sweep_queue']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 8]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0008_order_children', '0008_order_children']);
         await Promise.all(both.map((l) => l.close()));
       });
 
@@ -174,6 +175,28 @@ export function ledgerContract(backend: Backend): void {
         });
         expect(await ledger.getOrder(runId, 'bracket-1')).toEqual(stored);
         expect(await ledger.orderEvents(runId, 'bracket-1')).toEqual([{ status: 'new', ts: T0 }]);
+      });
+
+      it("a run's transitions read in one pass equal each order's own, in recorded order, and no other run's", async () => {
+        const runId = await newRun();
+        const other = await newRun();
+        await ledger.persistOrder(runId, req('a'), T0);
+        await ledger.persistOrder(runId, req('b'), T0 + 1);
+        await ledger.persistOrder(other, req('a'), T0 + 2);
+        await ledger.transitionOrder(runId, 'a', { status: 'accepted', ts: T0 + 3 });
+        await ledger.transitionOrder(runId, 'b', { status: 'rejected', ts: T0 + 4, reason: 'no cash' });
+        const all = await ledger.runOrderEvents(runId);
+        expect([...all.keys()]).toEqual(['a', 'b']);
+        expect(all.get('a')).toEqual([
+          { status: 'new', ts: T0 },
+          { status: 'accepted', ts: T0 + 3 },
+        ]);
+        expect(all.get('b')).toEqual([
+          { status: 'new', ts: T0 + 1 },
+          { status: 'rejected', ts: T0 + 4, reason: 'no cash' },
+        ]);
+        for (const id of ['a', 'b']) expect(all.get(id)).toEqual(await ledger.orderEvents(runId, id));
+        expect([...(await ledger.runOrderEvents(other)).keys()]).toEqual(['a']);
       });
 
       it('a retry with the same client order id, even concurrent, never doubles the order', async () => {
