@@ -504,7 +504,7 @@ async function ledgerOnlyOrders(
     (x) => !ids.has(x.clientOrderId),
   );
   if (orders.length === 0) return [];
-  // One read of the run's transitions: they are indexed by run, not by order.
+  // One read of the run's transitions rather than one per order.
   const events = await ledger.runOrderEvents(sessionId);
   return orders.map((x) => ledgerOrderRecord(x, events.get(x.clientOrderId) ?? []));
 }

@@ -2,7 +2,6 @@ import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type Mi
 import { pipelineMigration } from './migration-pipeline.js';
 import { modelsMigration } from './migration-models.js';
 import { sweepQueueMigration } from './migration-sweep-queue.js';
-import { orderChildrenMigration } from './migration-order-children.js';
 import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
 import { serviceMigration } from './migration-service.js';
@@ -195,7 +194,6 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0005_admin': adminMigration(dialect),
     '0006_models': modelsMigration(),
     '0007_sweep_queue': sweepQueueMigration(dialect),
-    '0008_order_children': orderChildrenMigration(),
   };
 }
 
