@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import { DataError, UsageError, type ErrorContext } from '../core/errors.js';
 import { parseRegistryRef, REGISTRY_STAGES, type RegisteredModel } from '../ml/model-ref.js';
 import type { StrategyEnv } from '../strategies/define.js';
-import { createLedger, type LedgerStore } from '../store/ledger.js';
+import type { LedgerStore } from '../store/ledger.js';
 
 export interface ResolvedModels {
   readonly env: StrategyEnv;
@@ -38,6 +38,9 @@ export async function resolveRegisteredModels(
       context,
     });
   }
+  // The ledger's module brings the query builder and its migrations (hundreds of modules): a
+  // run that names no registry model must not pay for loading them.
+  const { createLedger } = await import('../store/ledger.js');
   const ledger = await createLedger(config, home);
   try {
     const model = await lookUp(ledger, ref, parsed, context);

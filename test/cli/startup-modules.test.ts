@@ -1,0 +1,53 @@
+/**
+ * What a backtest process loads (the built CLI, `node bin/momentic.js`, traced by module hooks).
+ * Module loading is a large part of a short run's wall time, so the backtest path must not load
+ * the ledger's query builder and its migrations when the ledger is already current: the run is
+ * recorded by the ledger worker with prepared statements, and a registry model is looked up
+ * (through the query builder) only when a run names one.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/cli.js';
+import { REPO } from '../support/paths.js';
+
+const TRACE_HOOKS = join(REPO, 'test', 'fixtures', 'module-trace', 'register.mjs');
+
+function tracedBacktest(home: string, trace: string): string[] {
+  rmSync(trace, { force: true });
+  const args = [
+    '--home',
+    home,
+    '--json',
+    'backtest',
+    '--strategy',
+    'sma-cross',
+    '--start',
+    '2015-01-02',
+    '--end',
+    '2015-06-30',
+  ];
+  const child = spawnSync(process.execPath, ['--import', TRACE_HOOKS, join(REPO, 'bin', 'momentic.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MODULE_TRACE_FILE: trace },
+  });
+  expect(child.status, child.stderr + child.stdout).toBe(0);
+  expect(JSON.parse(child.stdout).ledger?.recorded).toBe(true);
+  return readFileSync(trace, 'utf8').trim().split('\n');
+}
+
+describe('modules a backtest loads', () => {
+  it('the query builder only while the ledger is migrated, not on a current ledger', () => {
+    const home = tempDir('momentic-startup-modules-');
+    const trace = join(home, 'modules.txt');
+    const kysely = (urls: string[]): number => urls.filter((u) => u.includes('/node_modules/kysely/')).length;
+    // The first run creates the ledger: the migrations run through the query builder. This also
+    // proves the trace sees it, so the second run's zero is not a blind trace.
+    const first = tracedBacktest(home, trace);
+    expect(kysely(first)).toBeGreaterThan(50);
+    const second = tracedBacktest(home, trace);
+    expect(second.filter((u) => u.includes("/node_modules/kysely/"))).toEqual([]);
+    expect(second.some((u) => u.endsWith('/dist/orchestration/backtest-job.js'))).toBe(true);
+  }, 120_000);
+});
