@@ -5,6 +5,7 @@
  * records which version it used (`models` in its config), since a stage's version changes as
  * models are promoted.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { DataError, UsageError, type ErrorContext } from '../core/errors.js';
@@ -82,4 +83,77 @@ async function lookUp(
       context,
     },
   );
+}
+
+/** A registry model a sweep pinned: the version its reference named then, and its artifact's sha256. */
+export interface ModelPin {
+  readonly id: string;
+  readonly sha256: string;
+}
+
+export const artifactSha256 = (artifact: string): string => createHash('sha256').update(artifact).digest('hex');
+
+/**
+ * The registry models every combination of a sweep names (the distinct `model` values of its
+ * fixed params and axes), resolved once before any trial runs: a stage's version can change while
+ * the trials run (or before a queued trial reaches a worker), and every trial must score one
+ * artifact. `pins` are what the sweep records (sweep.json, the queued jobs); `models` the
+ * artifacts the trials of this process score.
+ */
+export async function resolveSweepModels(
+  refs: readonly unknown[],
+  config: Pick<Config, 'database'>,
+  home: string,
+  where: ErrorContext = {},
+): Promise<{ models: Readonly<Record<string, RegisteredModel>>; pins: Readonly<Record<string, ModelPin>> }> {
+  const models: Record<string, RegisteredModel> = {};
+  const pins: Record<string, ModelPin> = {};
+  for (const ref of [...new Set(refs)].sort()) {
+    if (typeof ref !== 'string') continue;
+    const { env } = await resolveRegisteredModels({ model: ref }, config, home, where);
+    const found = env.models?.get(ref);
+    if (found === undefined) continue;
+    models[ref] = found;
+    pins[ref] = { id: found.id, sha256: artifactSha256(found.artifact) };
+  }
+  return { models, pins };
+}
+
+/**
+ * The artifacts of pinned versions (a recorded sweep's, a queued trial's), read by id from the
+ * ledger and checked against the recorded sha256, so a walk-forward or a worker on another
+ * machine scores the artifact the sweep's trials scored, or stops saying why.
+ */
+export async function modelsOfPins(
+  pins: Readonly<Record<string, ModelPin>>,
+  read: (id: string) => Promise<{ id: string; artifact: string; features: readonly string[] } | undefined>,
+  where: ErrorContext = {},
+): Promise<Record<string, RegisteredModel>> {
+  const out: Record<string, RegisteredModel> = {};
+  for (const [ref, pin] of Object.entries(pins)) {
+    const m = await read(pin.id);
+    const context: ErrorContext = { ...where, key: 'params.model', value: ref };
+    if (m === undefined) {
+      throw new DataError(
+        'LEDGER_NOT_FOUND',
+        `model ${pin.id} (what "${ref}" named when the sweep ran) is not in the registry`,
+        {
+          hint: 'point MOMENTIC_DATABASE_URL at the ledger the sweep was run with (momentic ml ls lists its models), or rerun the sweep',
+          context,
+        },
+      );
+    }
+    if (artifactSha256(m.artifact) !== pin.sha256) {
+      throw new DataError(
+        'DATA_INVALID',
+        `model ${pin.id} in this ledger is not the artifact the sweep scored (sha256 differs)`,
+        {
+          hint: 'use the ledger the sweep was run with (MOMENTIC_DATABASE_URL), or rerun the sweep against this one',
+          context,
+        },
+      );
+    }
+    out[ref] = { id: m.id, artifact: m.artifact, features: m.features };
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ExitCode } from '../../core/error-codes.js';
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
@@ -6,8 +7,10 @@ import { resolveSpec } from '../../orchestration/backtest-job.js';
 import { parseAxis } from '../../orchestration/sweep/param-space.js';
 import { runSweep } from '../../orchestration/sweep/sweep-job.js';
 import { FOLD_DEFAULTS, type FoldOptions } from '../../orchestration/walkforward/folds.js';
-import { parseGates } from '../../orchestration/walkforward/gates.js';
+import { DEFAULT_GATES, parseGates } from '../../orchestration/walkforward/gates.js';
+import { resolveMlSpec } from '../../orchestration/walkforward/ml-spec.js';
 import { writeWalkForward } from '../../orchestration/walkforward/outputs.js';
+import { mlFoldsCsv, runMlWalkForward } from '../../orchestration/walkforward/ml-walkforward.js';
 import { runWalkForward } from '../../orchestration/walkforward/walkforward-job.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
@@ -28,6 +31,20 @@ function bars(v: unknown, flag: string, fallback: number): number {
  * same flags as `momentic sweep`; prints the gate table and exits 5 when a gate fails.
  */
 export async function walkforward(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
+  if (opts.ml !== undefined) return walkforwardMl(ctx, opts);
+  for (const flag of ['label', 'features', 'modelParam', 'embargo', 'register', 'seed'] as const) {
+    if (opts[flag] !== undefined) {
+      const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UsageError(
+        'USAGE_INVALID_OPTION',
+        `${name} is an option of the walk-forward with a model trained per fold`,
+        {
+          hint: `add --ml (momentic walkforward --ml ${name} ...), or drop ${name}`,
+          context: { flag: name },
+        },
+      );
+    }
+  }
   const loaded = await ctx.config();
   const log = (await ctx.logger()).child({ component: 'walkforward' });
   const folds: FoldOptions = {
@@ -99,6 +116,105 @@ export async function walkforward(ctx: CommandContext, opts: Record<string, unkn
     ctx.io.stdout(`${formatTable(['gate', 'threshold', 'value', 'result'], rows)}\n`);
     ctx.io.stdout(
       `${r.folds.length} folds (${folds.mode}, train ${folds.train}, test ${folds.test}, step ${folds.step}); DSR and PBO from the sweep's ${r.sweep.trials} trials\n` +
+        `${r.passed ? 'PASSED: every gate holds' : 'FAILED: a promotion gate does not hold'}\nreport: ${join(dir, 'report.html')}\n`,
+    );
+  }
+  return r.passed ? ExitCode.Ok : ExitCode.Risk;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * `momentic walkforward --ml [FILE]`: a model retrained on each fold's in-sample labels and traded
+ * by ml-signal on the fold's test window (orchestration/walkforward/ml-walkforward.ts).
+ */
+async function walkforwardMl(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
+  if (opts.sweep !== undefined) {
+    throw new UsageError(
+      'USAGE_INVALID_OPTION',
+      '--ml trains a model per fold; it does not walk a recorded sweep forward',
+      {
+        hint: 'drop --sweep (the run flags or --config say what to trade), or drop --ml to walk the sweep forward',
+        context: { flag: '--sweep' },
+      },
+    );
+  }
+  // Everything given is checked before the config, the ledger or any data is read.
+  const { ml, folds: fileFolds } = resolveMlSpec(
+    typeof opts.ml === 'string' ? resolve(ctx.io.cwd, opts.ml) : undefined,
+    {
+      ...(str(opts.label) === undefined ? {} : { label: str(opts.label)! }),
+      ...(str(opts.features) === undefined ? {} : { features: str(opts.features)! }),
+      ...(Array.isArray(opts.modelParam) ? { params: opts.modelParam as string[] } : {}),
+      ...(opts.embargo === undefined ? {} : { embargo: String(opts.embargo) }),
+      ...(opts.seed === undefined ? {} : { seed: String(opts.seed) }),
+      ...(str(opts.register) === undefined ? {} : { register: str(opts.register)! }),
+    },
+  );
+  const folds: FoldOptions = {
+    train: bars(opts.train, '--train', fileFolds.train ?? FOLD_DEFAULTS.train),
+    test: bars(opts.test, '--test', fileFolds.test ?? FOLD_DEFAULTS.test),
+    step: bars(opts.step, '--step', fileFolds.step ?? FOLD_DEFAULTS.step),
+    mode: opts.mode === 'anchored' || opts.mode === 'rolling' ? opts.mode : (fileFolds.mode ?? 'rolling'),
+  };
+  // One configuration is walked forward: there is no search for a PBO to read.
+  const gates = parseGates(
+    list(opts.gate),
+    DEFAULT_GATES.filter((g) => g.metric !== 'pbo'),
+  );
+  const workers = opts.workers === undefined ? undefined : bars(opts.workers, '--workers', 1);
+  const { params: paramTexts = [], ...base } = await runFlags(opts, ctx.io.cwd);
+  for (const t of paramTexts) {
+    if (parseAxis(t).values.length > 1) {
+      throw new UsageError('USAGE_INVALID_OPTION', `--param ${t}: --ml walks one configuration of ml-signal forward`, {
+        hint: 'give each parameter one value (sweep the thresholds with momentic sweep on a registered model)',
+        context: { flag: '--param', value: t },
+      });
+    }
+  }
+  const loaded = await ctx.config();
+  const log = (await ctx.logger()).child({ component: 'walkforward' });
+  const flags = {
+    ...base,
+    params: paramTexts,
+    ...(base.strategy === undefined && base.configFile === undefined ? { strategy: 'ml-signal' } : {}),
+  };
+  const { spec } = resolveSpec(loaded.home, loaded.config, flags);
+  let bar: ReturnType<typeof createProgress> | undefined;
+  let shown = 0;
+  const suffix = `${folds.mode}-${folds.train}-${folds.test}-${folds.step}`;
+  const r = await runMlWalkForward({
+    home: loaded.home,
+    config: loaded.config,
+    env: loaded.env,
+    spec,
+    ml,
+    folds,
+    gates,
+    dir: (id) => join(loaded.home, 'data', 'results', 'walkforward', `${id}-${suffix}`),
+    ...(workers === undefined ? {} : { workers }),
+    logger: log,
+    onProgress: (done, total) => {
+      bar ??= createProgress(ctx.io, { total, label: 'walk-forward (ml)', json: ctx.json });
+      bar.tick(done - shown);
+      shown = done;
+    },
+  });
+  bar?.stop();
+  const dir = join(loaded.home, 'data', 'results', 'walkforward', `${r.id}-${suffix}`);
+  await writeWalkForward(dir, r, r.cash, { ml: r.ml });
+  await writeFile(join(dir, 'ml-folds.csv'), mlFoldsCsv(r));
+  if (ctx.json) {
+    ctx.io.stdout(
+      `${JSON.stringify({ id: r.id, dir, passed: r.passed, gates: r.gates, metrics: r.metrics, folds: r.folds.length, models: r.ml.folds.map((f) => ({ fold: f.fold, model: f.model, train_rows: f.trainRows, purged: f.purged, embargoed: f.embargoed, ...(f.registered === undefined ? {} : { registered: f.registered }) })) }, null, 2)}\n`,
+    );
+  } else {
+    const rows = r.gates.map((g) => [g.metric, `${g.op} ${g.value}`, fmt(g.actual), g.pass ? 'pass' : 'FAIL']);
+    ctx.io.stdout(`${formatTable(['gate', 'threshold', 'value', 'result'], rows)}\n`);
+    const registered = r.ml.folds.flatMap((f) => (f.registered === undefined ? [] : [f.registered]));
+    ctx.io.stdout(
+      `${r.folds.length} folds (${folds.mode}, train ${folds.train}, test ${folds.test}, step ${folds.step}), a model trained per fold on ${r.ml.label} labels (embargo ${r.ml.embargo} sessions): ${join(dir, 'models')}\n` +
+        (registered.length === 0 ? '' : `registered ${registered[0]} .. ${registered.at(-1)} (stage candidate)\n`) +
         `${r.passed ? 'PASSED: every gate holds' : 'FAILED: a promotion gate does not hold'}\nreport: ${join(dir, 'report.html')}\n`,
     );
   }

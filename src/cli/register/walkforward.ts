@@ -17,9 +17,7 @@ export function registerWalkforward(program: Command, lazy: Lazy): void {
     .option('--test <bars>', 'test window in sessions (default 63)')
     .option('--step <bars>', 'sessions between folds (default 21)')
     .addOption(
-      new Option('--mode <mode>', 'rolling or anchored train windows')
-        .choices(['rolling', 'anchored'])
-        .default('rolling'),
+      new Option('--mode <mode>', 'rolling (default) or anchored train windows').choices(['rolling', 'anchored']),
     )
     .option(
       '--gate <metric op value>',
@@ -30,6 +28,23 @@ export function registerWalkforward(program: Command, lazy: Lazy): void {
     .option('--strategy <name>', 'built-in strategy or ./file.ts (when no --sweep)')
     .option('--config <file>', 'strategy run file (when no --sweep)')
     .option('--param <name=spec>', 'swept parameter as in momentic sweep (repeatable)', repeatable)
-    .option('--objective <metric>', 'metric to optimize on each train window (default sharpe)');
+    .option('--objective <metric>', 'metric to optimize on each train window (default sharpe)')
+    .option(
+      '--ml [file]',
+      "retrain ml-signal's model on each fold's in-sample labels (purged, embargoed) and trade it on the test window; FILE: a walk-forward file with an ml: block",
+    )
+    .option('--label <spec>', 'with --ml: fixed:h=5 (default) | triple-barrier:pt=2,sl=1,h=10[,vol=20]')
+    .option('--features <set>', 'with --ml: default | full | comma-separated feature names')
+    .option(
+      '--model-param <key=value>',
+      'with --ml: GBDT parameter as ml train --param takes it (repeatable)',
+      repeatable,
+    )
+    .option(
+      '--embargo <sessions>',
+      "with --ml: labels ending in the train window's last N sessions are dropped too (default: the label horizon)",
+    )
+    .option('--seed <n>', 'with --ml: the GBDT seed of every fold (default 7)')
+    .option('--register <name>', 'with --ml: register each fold model as NAME-vN, stage candidate');
   withRunOptions(walkforward, false).action(lazy(async () => (await import('../commands/walkforward.js')).walkforward));
 }

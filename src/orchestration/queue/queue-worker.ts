@@ -8,7 +8,9 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import { Piscina } from 'piscina';
 import type { Logger } from '../../core/logger.js';
 import type { LedgerStore } from '../../store/ledger.js';
-import type { TrialOutcome } from '../sweep/trial.js';
+import { isMomenticError } from '../../core/errors.js';
+import { modelsOfPins } from '../registered-models.js';
+import type { TrialModels, TrialOutcome } from '../sweep/trial.js';
 import type { TrialTask } from '../sweep/worker.js';
 import { DataReadiness } from './data-ready.js';
 import { connectionOf, type TrialJobData, type TrialJobResult } from './trial-job.js';
@@ -80,6 +82,22 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     cancelled.set(sweepId, { at: Date.now(), is });
     return is;
   };
+  // Pinned artifacts by id and sha256: read from the ledger once per worker, not per trial.
+  const artifacts = new Map<string, TrialModels[string]>();
+  const modelsOf = async (d: TrialJobData): Promise<TrialModels | undefined> => {
+    if (d.models === undefined) return undefined;
+    const out: Record<string, TrialModels[string]> = {};
+    for (const [ref, pin] of Object.entries(d.models)) {
+      const key = `${pin.id}:${pin.sha256}`;
+      let m = artifacts.get(key);
+      if (m === undefined) {
+        m = (await modelsOfPins({ [ref]: pin }, (id) => o.ledger.getModel(id)))[ref]!;
+        artifacts.set(key, m);
+      }
+      out[ref] = m;
+    }
+    return out;
+  };
   const later = async (job: Job, token: string | undefined): Promise<never> => {
     // Back to the queue for any worker (this one included) after a pause; not an attempt used.
     await job.moveToDelayed(Date.now() + RETRY_LATER_MS, token);
@@ -110,7 +128,27 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       );
       return later(job, token);
     }
+    let models: TrialModels | undefined;
+    try {
+      models = await modelsOf(d);
+    } catch (e) {
+      // The pinned version is not in this worker's ledger (or differs): the trial fails with why.
+      if (!isMomenticError(e)) throw e;
+      const error = `${e.code}: ${e.message}`;
+      const stored = await o.ledger.recordTrialResult({
+        trialId: d.trialId,
+        ok: false,
+        error,
+        worker: name,
+        attempts: job.attemptsMade + 1,
+        codeVersion: o.codeVersion,
+        finishedAt: Date.now(),
+      });
+      o.onTrial?.(d, { index: d.index, ok: false, error, ms: 0 });
+      return { stored };
+    }
     const task: TrialTask = {
+      ...(models === undefined ? {} : { models }),
       home: o.home,
       format: d.format,
       symbols: d.symbols,

@@ -68,7 +68,10 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
     const pollMs = o.pollMs ?? 200;
     const checkMs = o.checkMs ?? 5000;
     const todo = [...batch.todo].sort((a, b) => a.index - b.index);
-    const ids = todo.map((t) => trialId(batch.spec, t.params, batch.data.dataFiles, o.codeVersion));
+    // A pinned registry model is part of what the trial is: the same params scoring another
+    // version are another trial (the spec as it was otherwise, so other trials keep their ids).
+    const idSpec = batch.models === undefined ? batch.spec : { ...batch.spec, models: batch.models };
+    const ids = todo.map((t) => trialId(idSpec, t.params, batch.data.dataFiles, o.codeVersion));
     const byId = new Map(ids.map((id, i) => [id, i]));
     const queue = new Queue<TrialJobData>(o.queue, { connection: connectionOf(o.redisUrl) });
     queue.on('error', () => undefined);
@@ -109,6 +112,7 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
             format: o.format,
             hookTimeoutMs: o.hookTimeoutMs,
             codeVersion: o.codeVersion,
+            ...(batch.models === undefined ? {} : { models: batch.models }),
           },
           opts: {
             jobId: id,

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'bullmq';
 import type { Config } from '../../config/schema.js';
 import { ConfigError, VenueError } from '../../core/errors.js';
 import { redactUrl } from '../../core/secrets.js';
+import type { ModelPin } from '../registered-models.js';
 import type { TrialSpec } from '../sweep/trial.js';
 
 /** What a queued trial carries: everything a worker on another machine needs but its workspace. */
@@ -18,6 +19,11 @@ export interface TrialJobData {
   readonly format: 'csv' | 'parquet';
   readonly hookTimeoutMs: number;
   readonly codeVersion: string;
+  /**
+   * Registry models the trial's params name, pinned by the submitter to a version and its
+   * artifact's sha256: the worker reads the artifact by id from the shared ledger.
+   */
+  readonly models?: Readonly<Record<string, ModelPin>>;
 }
 
 /** What a worker answers for a job (kept in Redis while the job is). */

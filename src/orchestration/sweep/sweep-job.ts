@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger.js';
 import { METRIC_KEYS, type MetricKey } from '../../backtest/metrics.js';
 import type { BacktestSpec } from '../backtest-job.js';
 import { loadRunData, withDataRange, type RunData } from '../run-data.js';
+import { resolveSweepModels, type ModelPin } from '../registered-models.js';
 import { checkSweepStrategy } from '../strategy-check.js';
 import { withinHookBudget } from '../hook-budget.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
@@ -90,6 +91,8 @@ export interface SweepBatch {
   readonly data: RunData;
   readonly todo: readonly { readonly params: Record<string, unknown>; readonly index: number; readonly key: string }[];
   readonly record: (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome) => TrialLine;
+  /** Registry models the combinations name, pinned to the version resolved before the trials. */
+  readonly models?: Readonly<Record<string, ModelPin>>;
 }
 
 export interface SweepResult {
@@ -178,6 +181,16 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   if (isStrategyFile(o.spec.strategy.name)) await loadStrategyFile(o.spec.strategy.name, undefined, { hookTimeoutMs });
   // The strategy and the symbols its combinations need are checked before any data is loaded.
   checkSweepStrategy(o.spec, combos);
+  // A registry model (`model=NAME@production`) is resolved once, before any trial, as a backtest
+  // resolves it: every trial, here or queued on another machine, scores the same version, and
+  // the sweep records which (a stage's version changes as models are promoted).
+  const resolved = await resolveSweepModels(
+    combos.map((c) => c.model),
+    o.config,
+    o.home,
+    { flag: '--param' },
+  );
+  const pinned = Object.keys(resolved.pins).length > 0;
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -203,6 +216,8 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
     objective,
     spec,
     data_files: data.dataFiles,
+    // Only when a registry model is named, so the fingerprint (the id) of every other sweep stays.
+    ...(pinned ? { models: resolved.pins } : {}),
   };
   const fingerprint = createHash('sha256').update(JSON.stringify(definition)).digest('hex');
   const id = o.name ?? `sweep-${fingerprint.slice(0, 12)}`;
@@ -225,7 +240,16 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   let trialsMs: number;
   let summary: SweepSummary;
   if (o.runTrials !== undefined) {
-    await o.runTrials({ id, dir: store.dir, total, spec, data, todo, record });
+    await o.runTrials({
+      id,
+      dir: store.dir,
+      total,
+      spec,
+      data,
+      todo,
+      record,
+      ...(pinned ? { models: resolved.pins } : {}),
+    });
     trialsMs = performance.now() - tTrials;
     summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
     await writeSweepOutputs(store, summary, definition, returnsCsvBody(store, spec.data.timeframe));
@@ -240,6 +264,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       hookTimeoutMs,
       strategy: o.spec.strategy.name,
       ...(o.workers === undefined ? {} : { workers: o.workers }),
+      ...(pinned ? { models: resolved.models } : {}),
     });
     try {
       await runInOrder(

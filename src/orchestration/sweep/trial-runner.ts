@@ -4,7 +4,7 @@ import type { StrategyError } from '../../core/errors.js';
 import { DEFAULT_HOOK_TIMEOUT_MS, newHookClock, watchHookClock } from '../hook-budget.js';
 import type { RunData } from '../run-data.js';
 import { isStrategyFile } from '../strategy-file.js';
-import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
+import { runTrial, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
 import type { TrialTask } from './worker.js';
 import { dataKey, shareBars } from './shared-bars.js';
 import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
@@ -46,6 +46,8 @@ export function createTrialRunner(o: {
   readonly hookTimeoutMs?: number;
   /** The strategy of every trial: a strategy file's trials always run on worker threads. */
   readonly strategy?: string;
+  /** Registry models resolved before the trials (a sweep's `model=NAME@STAGE`), handed to every trial. */
+  readonly models?: TrialModels;
 }): TrialRunner {
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.tasks));
   const budget = o.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
@@ -55,7 +57,8 @@ export function createTrialRunner(o: {
   if (workers === 1 && !isolate) {
     return {
       workers: 1,
-      run: async (spec, params, index, warmup, withTs = true) => runTrial(spec, o.data, params, index, withTs, warmup),
+      run: async (spec, params, index, warmup, withTs = true) =>
+        runTrial(spec, o.data, params, index, withTs, warmup, o.models),
       returnsCsvRows: async (job) => returnsCsvRows(job),
       close: async () => undefined,
     };
@@ -79,6 +82,7 @@ export function createTrialRunner(o: {
     bars: shareBars(o.data, key),
     dataKey: key,
     ...(o.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: o.hookTimeoutMs }),
+    ...(o.models === undefined || Object.keys(o.models).length === 0 ? {} : { models: o.models }),
   };
   return {
     workers,

@@ -2,6 +2,8 @@ import type { RunConfig } from '../../config/run-config.js';
 import { isMomenticError } from '../../core/errors.js';
 import { computeMetrics } from '../../backtest/metrics.js';
 import type { Metrics } from '../../backtest/metrics.js';
+import type { RegisteredModel } from '../../ml/model-ref.js';
+import type { StrategyEnv } from '../../strategies/define.js';
 import { runConfigured, type LoadedBars } from '../configured-run.js';
 
 /** What every trial of a sweep shares: the whole run, its `strategy.params` the fixed values under the axes. */
@@ -23,6 +25,15 @@ export type TrialOutcome =
     }
   | { readonly index: number; readonly ok: false; readonly error: string; readonly ms: number };
 
+/** Registry models a sweep resolved before its trials, by the reference its params give (a plain record crosses threads and queues). */
+export type TrialModels = Readonly<Record<string, RegisteredModel>>;
+
+/** The strategy env of a trial's resolved models. */
+export function envOfModels(models: TrialModels | undefined): StrategyEnv {
+  if (models === undefined || Object.keys(models).length === 0) return {};
+  return { models: new Map(Object.entries(models)) };
+}
+
 /** Runs one trial in this thread: the run with these params over loaded bars, its metrics and per-bar returns. */
 export function runTrial(
   spec: TrialSpec,
@@ -32,6 +43,8 @@ export function runTrial(
   withTs: boolean,
   /** Bars at the start without orders (indicators warm up on them); default the run's. */
   warmup?: number,
+  /** Registry models the sweep resolved before its trials (registered-models.ts). */
+  models?: TrialModels,
 ): TrialOutcome {
   const t0 = performance.now();
   try {
@@ -40,7 +53,11 @@ export function runTrial(
       strategy: { ...spec.strategy, params },
       ...(warmup === undefined ? {} : { warmup }),
     };
-    const { record: rec } = runConfigured(run, bars, { runId: `trial-${index}` });
+    const env = envOfModels(models);
+    const { record: rec } = runConfigured(run, bars, {
+      runId: `trial-${index}`,
+      ...(env.models === undefined ? {} : { env }),
+    });
     const equity = rec.equity.column('equity');
     const returns = new Float64Array(equity.length);
     let prev = rec.initialCash;

@@ -20,7 +20,7 @@ import { runPrices } from '../run-prices.js';
 import { universeDir } from '../../universe/universe-files.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { sharedSeries, type SharedBars } from './shared-bars.js';
-import { runTrial, type TrialOutcome, type TrialSpec } from './trial.js';
+import { runTrial, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
 
 export { returnsCsvRows } from './tail-tasks.js';
 
@@ -46,6 +46,8 @@ export interface TrialTask {
   readonly bars?: SharedBars;
   /** What the data is (`dataKey`): the cache key of the bars read from `home` (default: the paths). */
   readonly dataKey?: string;
+  /** Registry models the sweep resolved before its trials (their artifacts), by reference. */
+  readonly models?: TrialModels;
 }
 
 interface Loaded {
@@ -152,7 +154,7 @@ export async function trial(t: TrialTask): Promise<TrialOutcome> {
     instrument: instrumentOf(new Map(t.calendars)),
     ...(benchmark === undefined ? {} : { benchmark }),
   };
-  return runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup);
+  return runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup, t.models);
 }
 
 export default trial;

@@ -10,8 +10,13 @@ const csvCell = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
-/** folds.csv, oos-equity.csv, summary.json and report.html in `dir`. */
-export async function writeWalkForward(dir: string, r: WalkForwardResult, cash: number): Promise<void> {
+/** folds.csv, oos-equity.csv, summary.json (with `extra`'s keys) and report.html in `dir`. */
+export async function writeWalkForward(
+  dir: string,
+  r: WalkForwardResult,
+  cash: number,
+  extra: Readonly<Record<string, unknown>> = {},
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const d = (i: number): string => tsToDate(i);
   const head = ['fold', 'train_start', 'train_end', 'test_start', 'test_end', 'params', 'in_sample', 'oos_return'];
@@ -42,6 +47,7 @@ export async function writeWalkForward(dir: string, r: WalkForwardResult, cash: 
     sweep: r.sweep,
     stability: r.stability,
     folds: r.folds,
+    ...extra,
   };
   await writeFile(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(join(dir, 'report.html'), walkForwardReportHtml(r, cash));

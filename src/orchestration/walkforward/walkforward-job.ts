@@ -15,6 +15,8 @@ import { tsToDate } from '../../data/schema.js';
 import { runConfigOf } from '../backtest-job.js';
 import { loadRunData } from '../run-data.js';
 import { withinHookBudget } from '../hook-budget.js';
+import { modelsOfPins, type ModelPin } from '../registered-models.js';
+import { createLedger } from '../../store/ledger.js';
 import { checkSweepStrategy } from '../strategy-check.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { grid, randomSample, type ParamAxis } from '../sweep/param-space.js';
@@ -33,6 +35,8 @@ export interface SweepDefinition {
   readonly search: { readonly kind: 'grid' } | { readonly kind: 'random'; readonly n: number; readonly seed: number };
   readonly objective: MetricKey;
   readonly spec: TrialSpec;
+  /** Registry models the sweep's combinations name, pinned when the sweep ran. */
+  readonly models?: Readonly<Record<string, ModelPin>>;
 }
 
 export interface FoldResult extends Fold {
@@ -131,6 +135,8 @@ async function walkForward(o: {
   // The sweep's strategy and the symbols its combinations need are checked before any data is
   // loaded (or fetched): a sweep.json edited, or recorded by a version that knew other strategies.
   checkSweepStrategy(def.spec, combos, { file });
+  // The versions the sweep's trials scored, not what the names say now.
+  const models = def.models === undefined ? undefined : await pinnedModels(o, def.models, file);
   const data = await loadRunData({
     home: o.home,
     config: o.config,
@@ -164,6 +170,7 @@ async function walkForward(o: {
     hookTimeoutMs,
     strategy: def.spec.strategy.name,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
+    ...(models === undefined ? {} : { models }),
   });
   const results: FoldResult[] = [];
   const oosReturns = new Float64Array(timeline.length).fill(NaN);
@@ -271,6 +278,19 @@ async function walkForward(o: {
     passed: gates.every((g) => g.pass),
     sweep: { trials: summary.trials, dsr: summary.dsr, pbo: summary.pbo },
   };
+}
+
+async function pinnedModels(
+  o: { readonly home: string; readonly config: Config },
+  pins: Readonly<Record<string, ModelPin>>,
+  file: string,
+): Promise<Awaited<ReturnType<typeof modelsOfPins>>> {
+  const ledger = await createLedger(o.config, o.home);
+  try {
+    return await modelsOfPins(pins, (id) => ledger.getModel(id), { file });
+  } finally {
+    await ledger.close();
+  }
 }
 
 /** The best combination of a fold's train window by the objective (ties: the lowest index); undefined when none has one. */
