@@ -47,7 +47,7 @@ describe('modules a backtest loads', () => {
     const first = tracedBacktest(home, trace);
     expect(kysely(first)).toBeGreaterThan(50);
     const second = tracedBacktest(home, trace);
-    expect(second.filter((u) => u.includes("/node_modules/kysely/"))).toEqual([]);
+    expect(second.filter((u) => u.includes('/node_modules/kysely/'))).toEqual([]);
     expect(second.some((u) => u.endsWith('/dist/orchestration/backtest-job.js'))).toBe(true);
   }, 120_000);
 });
