@@ -265,8 +265,15 @@ export function treeKernels(bytes: number): TreeKernels | undefined {
     }
   }
   if (compiled === null) return undefined;
-  const memory = new WASM.Memory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) });
-  const exports = new WASM.Instance(compiled, { env: { mem: memory } }).exports as Record<string, TreeKernel>;
+  let memory: WasmMemory;
+  let exports: Record<string, TreeKernel>;
+  try {
+    memory = new WASM.Memory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) });
+    exports = new WASM.Instance(compiled, { env: { mem: memory } }).exports as Record<string, TreeKernel>;
+  } catch {
+    // A forest too large for one 32-bit memory (or a memory the engine refuses) is scored in JS.
+    return undefined;
+  }
   const pick = (kind: string): TreeKernel[] =>
     Array.from({ length: MAX_DEPTH }, (_, i) => exports[`${kind}_${i + 1}`] as TreeKernel);
   return { memory, float32: pick('f32'), float64: pick('f64') };
