@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForestBuilder, NodeFlag, type Forest, type TreeNodes } from '../../src/ml/trees/index.js';
 import { compileForest, MAX_DEPTH } from '../../src/ml/trees/complete.js';
-import { addForest } from '../../src/ml/trees/score.js';
+import { addForest, setWasmScoring } from '../../src/ml/trees/score.js';
+import { wasmForest } from '../../src/ml/trees/wasm-forest.js';
 import { Rng } from '../../src/ml/gbdt/rng.js';
 
 /**
@@ -74,7 +75,15 @@ function scoreBoth(forest: Forest, x: Float64Array, stride: number, rows: number
   const want = make();
   addForest(forest, x, stride, rows, got);
   reference(forest, x, stride, rows, want);
-  return { got: Array.from(got), want: Array.from(want) };
+  // The JS kernels (the fallback where WebAssembly is missing) must give the same sums.
+  const js = make();
+  setWasmScoring(false);
+  try {
+    addForest(forest, x, stride, rows, js);
+  } finally {
+    setWasmScoring(true);
+  }
+  return { got: Array.from(got), want: Array.from(want), js: Array.from(js) };
 }
 
 describe('addForest', () => {
@@ -88,10 +97,16 @@ describe('addForest', () => {
     const forest = b.build(7);
     // Mixed depths but none past the complete layout's limit: the fast path must be the one taken.
     expect(compileForest(forest)).toBeDefined();
+    // ... and, here, its WebAssembly kernels.
+    expect(wasmForest(compileForest(forest)!, 7, 64)).toBeDefined();
     for (const float32 of [true, false]) {
-      const x = rowsOf(rng, 1037, 9);
-      const { got, want } = scoreBoth(forest, x, 9, 1037, float32);
-      expect(got).toEqual(want);
+      // 1037 rows: whole 8-row groups and a ragged end; 5 rows: fewer than one group.
+      for (const rows of [1037, 5]) {
+        const x = rowsOf(rng, rows, 9);
+        const { got, want, js } = scoreBoth(forest, x, 9, rows, float32);
+        expect(got).toEqual(want);
+        expect(js).toEqual(want);
+      }
     }
   });
 
@@ -104,8 +119,9 @@ describe('addForest', () => {
     expect(depth[0]).toBe(-1);
     expect(depth[1]).toBeGreaterThan(0);
     const x = rowsOf(rng, 300, 4);
-    const { got, want } = scoreBoth(forest, x, 4, 300, true);
+    const { got, want, js } = scoreBoth(forest, x, 4, 300, true);
     expect(got).toEqual(want);
+    expect(js).toEqual(want);
   });
 
   it('falls back to the general walk when a NaN-left node splits at -Infinity or zero is special', () => {

@@ -1,13 +1,15 @@
 import type { FeatureDef, FeatureInput } from './feature.js';
+import { featureStep, type FeatureStep, type StepInput } from './stream-steps.js';
 
 /**
  * Features whose value at bar t is a function of bars [t - warmup, t] only, computed by kernels
  * that start afresh at each window (no running sum, no recursion seeded at bar 0): their batch
  * computation over the last `warmup + 1` bars gives bit for bit the value over the whole history.
  * test/analytics/features/stream.test.ts checks every feature listed here against the batch at
- * every bar. Features not listed (EMA and Wilder recursions, running-sum SMAs and moments,
- * cumulative OBV) depend on older bars, at least in their last bits, and are computed over the
- * whole history: exact, but O(bars) per bar.
+ * every bar. The others (EMA and Wilder recursions, running-sum SMAs and moments, cumulative
+ * OBV) depend on older bars, at least in their last bits: they are carried forward bar by bar by
+ * their streaming steps (stream-steps.ts), which repeat the batch's recursion in its order. A
+ * feature with neither is computed over the whole history: exact, but O(bars) per bar.
  */
 export const WINDOWED_FEATURES: ReadonlySet<string> = new Set([
   'ret_1d',
@@ -77,6 +79,12 @@ export class FeatureStream {
   readonly #spans: readonly number[];
   readonly #periodsPerYear: number;
   readonly #cols = new Map<Field, Float64Array>();
+  /** Per feature: its streaming step, fed every bar (undefined: computed from the bars in `latest`). */
+  #steps: (FeatureStep | undefined)[] = [];
+  /** Per feature with a step: its value at the latest bar. */
+  readonly #stepped: Float64Array;
+  /** The bar handed to the steps, reused (no allocation per bar). */
+  readonly #bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   #n = 0;
 
   constructor(defs: readonly FeatureDef[], periodsPerYear: number) {
@@ -84,6 +92,15 @@ export class FeatureStream {
     this.#spans = defs.map((d) => (WINDOWED_FEATURES.has(d.name) ? d.warmup + 1 : Infinity));
     this.#periodsPerYear = periodsPerYear;
     for (const f of FIELDS) this.#cols.set(f, new Float64Array(256));
+    this.#stepped = new Float64Array(defs.length).fill(Number.NaN);
+    this.#newSteps();
+  }
+
+  #newSteps(): void {
+    this.#steps = this.#defs.map((d) =>
+      WINDOWED_FEATURES.has(d.name) ? undefined : featureStep(d, this.#periodsPerYear),
+    );
+    this.#stepped.fill(Number.NaN);
   }
 
   get length(): number {
@@ -98,6 +115,7 @@ export class FeatureStream {
   /** Forgets the bars. */
   clear(): void {
     this.#n = 0;
+    this.#newSteps();
   }
 
   push(bar: StreamBar): void {
@@ -116,6 +134,23 @@ export class FeatureStream {
     this.#col('close')[i] = bar.close;
     this.#col('volume')[i] = bar.volume;
     this.#col('benchmarkClose')[i] = bar.benchmarkClose ?? Number.NaN;
+    const b = this.#bar;
+    b.ts = bar.ts;
+    b.open = bar.open;
+    b.high = bar.high;
+    b.low = bar.low;
+    b.close = bar.close;
+    b.volume = bar.volume;
+    const input: StepInput = {
+      bar: b,
+      t: i,
+      close: this.#col('close'),
+      low: this.#col('low'),
+      volume: this.#col('volume'),
+    };
+    this.#steps.forEach((step, c) => {
+      if (step !== undefined) this.#stepped[c] = step(input);
+    });
   }
 
   /** Writes the features' values at the latest bar into `out` (NaN during their warm-up). */
@@ -124,6 +159,10 @@ export class FeatureStream {
     this.#defs.forEach((d, c) => {
       if (n === 0) {
         out[c] = Number.NaN;
+        return;
+      }
+      if (this.#steps[c] !== undefined) {
+        out[c] = this.#stepped[c] as number;
         return;
       }
       const from = Math.max(0, n - (this.#spans[c] as number));

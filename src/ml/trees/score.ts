@@ -7,6 +7,8 @@
  */
 import { compileForest, type CompleteForest } from './complete.js';
 import { type Forest, NodeFlag } from './forest.js';
+import { runTree, wasmForest, type WasmForest } from './wasm-forest.js';
+import type { TreeKernel } from './wasm.js';
 
 /** Rows per block: a block's feature values (rows x columns doubles) should stay in L2. */
 function blockRows(stride: number): number {
@@ -55,9 +57,11 @@ function addComplete(
   const nf = forest.numFeatures;
   const w = 2 * nf;
   const block = Math.max(64, Math.min(1024, Math.floor(COPY_DOUBLES / w)));
+  const isFloat32 = out instanceof Float32Array;
+  const wasm = useWasm ? wasmForest(c, nf, block) : undefined;
+  if (wasm !== undefined) return addCompleteWasm(forest, c, wasm, x, stride, rows, out, isFloat32);
   const buf = new Float64Array(block * w);
   const acc = new Float64Array(block);
-  const isFloat32 = out instanceof Float32Array;
   const { depth, nodeStart, leafBase, col, threshold, leafValue } = c;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const n = Math.min(block, rows - r0);
@@ -75,6 +79,51 @@ function addComplete(
       const d = depth[t] as number;
       if (d > 0)
         addTree(col, threshold, leafValue, nodeStart[t] as number, leafBase[t] as number, d, buf, w, n, acc, isFloat32); // prettier-ignore
+      else if (d === 0) addLeaf(leafValue[leafBase[t] as number] as number, n, acc, isFloat32);
+      else addDeepTree(forest, forest.roots[t] as number, x, stride, r0, n, acc, isFloat32);
+    }
+    for (let i = 0; i < n; i++) out[r0 + i] = acc[i] as number;
+  }
+}
+
+/** Whether the complete layout is scored by the WebAssembly kernels (wasm.ts) when available. */
+let useWasm = true;
+
+/** Chooses the kernels (tests score both ways; the JS kernels are the fallback without WebAssembly). */
+export function setWasmScoring(on: boolean): void {
+  useWasm = on;
+}
+
+/** `addComplete` through the WebAssembly kernels: the same blocks, copies and tree order. */
+function addCompleteWasm(
+  forest: Forest,
+  c: CompleteForest,
+  wasm: WasmForest,
+  x: Float64Array,
+  stride: number,
+  rows: number,
+  out: Float32Array | Float64Array,
+  isFloat32: boolean,
+): void {
+  const nf = forest.numFeatures;
+  const { block, width: w, buf, acc } = wasm;
+  const kernels = isFloat32 ? wasm.kernels.float32 : wasm.kernels.float64;
+  const { depth, leafBase, leafValue } = c;
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const n = Math.min(block, rows - r0);
+    for (let i = 0; i < n; i++) {
+      const src = (r0 + i) * stride;
+      const dst = i * w;
+      for (let f = 0; f < nf; f++) {
+        const v = x[src + f] as number;
+        buf[dst + 2 * f] = v === v ? v : -Infinity;
+        buf[dst + 2 * f + 1] = v === v ? v : Infinity;
+      }
+      acc[i] = out[r0 + i] as number;
+    }
+    for (let t = 0; t < depth.length; t++) {
+      const d = depth[t] as number;
+      if (d > 0) runTree(wasm, kernels[d - 1] as TreeKernel, t, n);
       else if (d === 0) addLeaf(leafValue[leafBase[t] as number] as number, n, acc, isFloat32);
       else addDeepTree(forest, forest.roots[t] as number, x, stride, r0, n, acc, isFloat32);
     }

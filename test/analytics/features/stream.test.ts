@@ -10,6 +10,7 @@ import {
   WINDOWED_FEATURES,
   type FeatureInput,
 } from '../../../src/analytics/features/index.js';
+import { featureStep } from '../../../src/analytics/features/stream-steps.js';
 
 /** A deterministic random walk with ranges, volumes and a benchmark. */
 function walk(n: number, seed: number): FeatureInput {
@@ -43,8 +44,11 @@ function walk(n: number, seed: number): FeatureInput {
   return { ts, open, high, low, close, volume, benchmarkClose: bench, periodsPerYear: 252 };
 }
 
-function streamed(input: FeatureInput, upTo: number): Float64Array[] {
-  const stream = new FeatureStream(FEATURES, input.periodsPerYear);
+function streamed(
+  input: FeatureInput,
+  upTo: number,
+  stream = new FeatureStream(FEATURES, input.periodsPerYear),
+): Float64Array[] {
   const out = FEATURES.map(() => new Float64Array(upTo));
   const row = new Float64Array(FEATURES.length);
   for (let t = 0; t < upTo; t++) {
@@ -63,23 +67,28 @@ function streamed(input: FeatureInput, upTo: number): Float64Array[] {
   return out;
 }
 
+/** Features whose streamed column differs from the batch column at some bar (the first such bar each). */
+function mismatches(input: FeatureInput, live: Float64Array[], n: number): string[] {
+  const wrong: string[] = [];
+  FEATURES.forEach((d, c) => {
+    const batch = d.compute(input);
+    for (let t = 0; t < n; t++) {
+      if (!Object.is(live[c]![t], batch[t])) {
+        wrong.push(`${d.name} at bar ${t}: ${live[c]![t]} vs ${batch[t]}`);
+        break;
+      }
+    }
+  });
+  return wrong;
+}
+
 describe('FeatureStream', () => {
   const N = 330;
   const input = walk(N, 11);
   const live = streamed(input, N);
 
   it('equals the batch column of every feature at every bar, bit for bit', () => {
-    const wrong: string[] = [];
-    FEATURES.forEach((d, c) => {
-      const batch = d.compute(input);
-      for (let t = 0; t < N; t++) {
-        if (!Object.is(live[c]![t], batch[t])) {
-          wrong.push(`${d.name} at bar ${t}: ${live[c]![t]} vs ${batch[t]}`);
-          break;
-        }
-      }
-    });
-    expect(wrong).toEqual([]);
+    expect(mismatches(input, live, N)).toEqual([]);
     // The check is not vacuous: most features have values past their warm-up.
     const ready = FEATURES.filter((_, c) => live[c]!.some((v) => Number.isFinite(v)));
     expect(ready.map((d) => d.name)).toEqual(FEATURES.map((d) => d.name));
@@ -89,6 +98,33 @@ describe('FeatureStream', () => {
         FEATURES.some((d) => d.name === name),
         name,
       ).toBe(true);
+  });
+
+  it('reads every feature over its window or carries it forward by a step: none recomputes the whole history', () => {
+    const whole = FEATURES.filter((d) => !WINDOWED_FEATURES.has(d.name) && featureStep(d, 252) === undefined);
+    expect(whole.map((d) => d.name)).toEqual([]);
+    // The steps are the 26 recursive or running-sum features, not windowed ones given a second form.
+    expect(FEATURES.filter((d) => featureStep(d, 252) !== undefined).length).toBe(26);
+    expect(FEATURES.filter((d) => WINDOWED_FEATURES.has(d.name) && featureStep(d, 252) !== undefined)).toEqual([]);
+  });
+
+  it('stays equal to the batch through missing bars (NaN closes, volumes and ranges)', () => {
+    const gappy = walk(N, 23);
+    for (const t of [40, 41, 150, 260]) {
+      gappy.close[t] = Number.NaN;
+      gappy.volume[t] = Number.NaN;
+    }
+    gappy.high[90] = Number.NaN;
+    gappy.low[200] = Number.NaN;
+    gappy.open[120] = Number.NaN;
+    expect(mismatches(gappy, streamed(gappy, N), N)).toEqual([]);
+  });
+
+  it('starts every step afresh after clear()', () => {
+    const stream = new FeatureStream(FEATURES, input.periodsPerYear);
+    streamed(walk(120, 5), 120, stream);
+    stream.clear();
+    expect(mismatches(input, streamed(input, N, stream), N)).toEqual([]);
   });
 
   it('never changes a past value when later bars change', () => {
