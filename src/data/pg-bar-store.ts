@@ -1,21 +1,25 @@
 import type { Pool, PoolClient } from 'pg';
-import type { BarSeries } from '../core/bar.js';
+import { BarSeries } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import { ConfigError, DataError, isMomenticError, VenueError } from '../core/errors.js';
 import { redactUrl } from '../core/secrets.js';
 import type { BarRange, BarStore, StoredDataset } from './bar-store.js';
 import { canonicalFiles, firstDifference } from './canonical-files.js';
 import type { DatasetEntry } from './manifest.js';
+import { copyOutBinary } from './pg-copy-out.js';
 import { formatTime } from './schema.js';
 import {
+  chunkReadSql,
+  chunksOf,
+  chunkRows,
   DATASETS_TABLE,
   ddl,
-  deleteOthersSql,
-  INSERT_ROWS,
-  insertParams,
-  insertSql,
-  packedReadSql,
-  unpack,
+  deleteChunksSql,
+  MIGRATIONS,
+  packChunk,
+  unpackChunks,
+  upsertChunkSql,
+  VERSION_TABLE,
 } from './pg-bar-sql.js';
 
 /** PostgreSQL `bigint` (oid 20) arrives as text by default; epoch ms and counts fit a double exactly. */
@@ -133,6 +137,11 @@ export class PgBarStore implements BarStore {
     try {
       await c.query('select pg_advisory_xact_lock($1)', [DDL_LOCK]);
       for (const statement of ddl()) await c.query(statement);
+      const v = await c.query<{ version: number }>(`select version from ${VERSION_TABLE}`);
+      const done = v.rows[0]?.version ?? 0;
+      for (const m of MIGRATIONS.slice(done)) for (const statement of m.statements()) await c.query(statement);
+      if (v.rows.length === 0) await c.query(`insert into ${VERSION_TABLE} (version) values ($1)`, [MIGRATIONS.length]);
+      else if (done < MIGRATIONS.length) await c.query(`update ${VERSION_TABLE} set version = $1`, [MIGRATIONS.length]);
       await c.query('commit');
     } catch (e) {
       await c.query('rollback').catch(() => undefined);
@@ -195,17 +204,10 @@ export class PgBarStore implements BarStore {
       try {
         // One writer per dataset at a time: two workspaces pushing it wait for each other.
         await c.query('select pg_advisory_xact_lock(hashtext($1))', [`${tf}/${entry.symbol}`]);
-        const replace = options.force === true;
-        let inserted = 0;
-        if (replace) {
-          const r = await c.query(deleteOthersSql(tf), [entry.symbol, Array.from(series.ts)]);
-          inserted += r.rowCount ?? 0;
-        }
-        for (let i = 0; i < series.length; i += INSERT_ROWS) {
-          const to = Math.min(series.length, i + INSERT_ROWS);
-          const r = await c.query(insertSql(tf, replace), insertParams(series, i, to));
-          inserted += r.rowCount ?? 0;
-        }
+        const held = await readRange(c, entry.symbol, tf, ALL);
+        const { merged, written } = options.force === true ? replaced(held, series) : added(held, series);
+        if (written > 0) await writeChunks(c, tf, held, merged);
+        const inserted = written;
         const stored = await readRange(c, entry.symbol, tf, ALL);
         const diff = firstDifference(entry.files, await canonicalFiles(tf, stored, entry.format));
         if (diff !== undefined) throw differentBars(entry, stored.length, this.where);
@@ -247,11 +249,80 @@ async function entryOf(c: PoolClient, symbol: string, tf: Timeframe): Promise<Da
 }
 
 async function readRange(c: PoolClient, symbol: string, tf: Timeframe, range: BarRange): Promise<BarSeries> {
-  const r = await c.query<{ packed: Buffer }>(packedReadSql(tf), [symbol, range.start, range.end]);
-  return unpack(
-    symbol,
-    r.rows.map((row) => row.packed),
-  );
+  const rows = await copyOutBinary(c, chunkReadSql(tf, c.escapeLiteral(symbol), range.start, range.end));
+  return unpackChunks(symbol, chunkRows(rows), range.start, range.end, (why) => changedChunks(symbol, tf, why));
+}
+
+/** The store's bars of a dataset with the series' bars it lacks (a bar it holds stays as it is). */
+function added(held: BarSeries, series: BarSeries): { merged: BarSeries; written: number } {
+  const fresh: number[] = [];
+  let j = 0;
+  for (let i = 0; i < series.length; i++) {
+    const t = series.ts[i] as number;
+    while (j < held.length && (held.ts[j] as number) < t) j++;
+    if (j >= held.length || held.ts[j] !== t) fresh.push(i);
+  }
+  if (fresh.length === 0) return { merged: held, written: 0 };
+  const n = held.length + fresh.length;
+  const cols = { ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) }; // prettier-ignore
+  const names = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < n; k++) {
+    const takeHeld = b >= fresh.length || (a < held.length && (held.ts[a] as number) < (series.ts[fresh[b] as number] as number)); // prettier-ignore
+    const [from, at] = takeHeld ? [held, a++] : [series, fresh[b++] as number];
+    for (const c of names) cols[c][k] = from[c][at] as number;
+  }
+  return { merged: new BarSeries(held.symbol, cols), written: fresh.length };
+}
+
+/** `force`: the series' bars replace the store's; written counts the bars added, changed or removed. */
+function replaced(held: BarSeries, series: BarSeries): { merged: BarSeries; written: number } {
+  const names = ['open', 'high', 'low', 'close', 'volume'] as const;
+  let same = 0;
+  let j = 0;
+  for (let i = 0; i < series.length; i++) {
+    const t = series.ts[i] as number;
+    while (j < held.length && (held.ts[j] as number) < t) j++;
+    if (j < held.length && held.ts[j] === t && names.every((c) => Object.is(held[c][j], series[c][i]))) same++;
+  }
+  return { merged: series, written: series.length - same + (held.length - countCommon(held, series)) };
+}
+
+/** Bars of `a` whose time `b` also has. */
+function countCommon(a: BarSeries, b: BarSeries): number {
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    const x = a.ts[i] as number;
+    const y = b.ts[j] as number;
+    if (x === y) {
+      n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
+}
+
+/** Writes the chunks of `merged` whose bytes differ from the store's, and deletes the chunks it no longer has. */
+async function writeChunks(c: PoolClient, tf: Timeframe, held: BarSeries, merged: BarSeries): Promise<void> {
+  const before = new Map(chunksOf(tf, held).map(([k, from, to]) => [k, packChunk(held, from, to)]));
+  for (const [k, from, to] of chunksOf(tf, merged)) {
+    const packed = packChunk(merged, from, to);
+    const was = before.get(k);
+    before.delete(k);
+    if (was?.equals(packed) === true) continue;
+    await c.query(upsertChunkSql(tf), [merged.symbol, k, merged.ts[from], merged.ts[to - 1], to - from, packed]);
+  }
+  if (before.size > 0) await c.query(deleteChunksSql(tf), [merged.symbol, [...before.keys()]]);
+}
+
+function changedChunks(symbol: string, tf: Timeframe, why: string): DataError {
+  return new DataError('DATA_MANIFEST', `the bar store's ${symbol} ${tf} bars were changed outside momentic: ${why}`, {
+    hint: `push the dataset again from a workspace that holds it: momentic data push --symbols ${symbol} --timeframe ${tf} --force`,
+    context: { value: `${tf}/${symbol}` },
+  });
 }
 
 function checkAgainst(entry: DatasetEntry, series: BarSeries, tf: Timeframe): void {

@@ -26,6 +26,31 @@ async function admin<T>(f: (c: pg.Client) => Promise<T>, target = PG_URL): Promi
   }
 }
 
+/** Edits one stored bar by hand, as someone with SQL access might: `edit` gets the chunk's columns and the bar's index. */
+async function editStoredBar(
+  symbol: string,
+  ts: number,
+  edit: (cols: Float64Array[], i: number) => Float64Array[],
+): Promise<void> {
+  await admin(async (c) => {
+    const r = await c.query<{ chunk: string; n: number; packed: Buffer }>(
+      'select chunk, n, packed from bar_chunks_1d where symbol = $1 and first_ts <= $2 and last_ts >= $2',
+      [symbol, ts],
+    );
+    const row = r.rows[0]!;
+    const doubles = Array.from({ length: row.packed.length / 8 }, (_, k) => row.packed.readDoubleBE(k * 8));
+    const cols = Array.from({ length: 6 }, (_, k) => Float64Array.from(doubles.slice(k * row.n, (k + 1) * row.n)));
+    const i = cols[0]!.indexOf(ts);
+    const out = edit(cols, i);
+    const n = out[0]!.length;
+    const packed = Buffer.alloc(n * 48);
+    out.forEach((col, k) => col.forEach((v, j) => packed.writeDoubleBE(v, (k * n + j) * 8)));
+    await c.query('update bar_chunks_1d set n = $3, first_ts = $4, last_ts = $5, packed = $6 where symbol = $1 and chunk = $2', [
+      symbol, row.chunk, n, out[0]![0], out[0]![n - 1], packed,
+    ]); // prettier-ignore
+  }, url);
+}
+
 /** Every file under data/raw (manifest included, backups excluded) with its bytes. */
 function rawFiles(home: string): Map<string, Buffer> {
   const root = join(home, 'data', 'raw');
@@ -95,7 +120,10 @@ describe('the PostgreSQL bar store', () => {
     const again = json((await cli(['--home', source, '--json', 'data', 'push'], { env })).stdout);
     expect(again.written).toBe(0);
     expect(again.datasets.every((d) => d.status === 'unchanged')).toBe(true);
-    const count = await admin(async (c) => (await c.query('select count(*)::int as n from bars_1d')).rows[0].n, url);
+    const count = await admin(
+      async (c) => (await c.query('select sum(n)::int as n from bar_chunks_1d')).rows[0].n,
+      url,
+    );
     expect(count).toBe(pushed.written);
 
     const target = tempDir('momentic-pgbars-pull-');
@@ -206,11 +234,10 @@ describe('the PostgreSQL bar store', () => {
   });
 
   it('refuses bars changed in the store: a pull writes nothing, a run reads nothing', async () => {
-    await admin(
-      (c) =>
-        c.query(`update bars_1d set close = close + 0.01 where symbol = 'ORCL' and ts = $1`, [Date.UTC(2005, 0, 3)]),
-      url,
-    );
+    await editStoredBar('ORCL', Date.UTC(2005, 0, 3), (cols, i) => {
+      cols[4]![i] = cols[4]![i]! + 0.01;
+      return cols;
+    });
     const target = tempDir('momentic-pgbars-bad-');
     const r = await cli(['--home', target, '--json', 'data', 'pull', '--symbols', 'ORCL'], { env });
     expect(r.code).toBe(3);
@@ -221,7 +248,9 @@ describe('the PostgreSQL bar store', () => {
       readdirSync(join(target, 'data', 'raw', '1d'), { recursive: true }).filter((f) => !String(f).startsWith('.')),
     ).toEqual([]);
     // A row gone is caught on every read: counts and range are checked against the record.
-    await admin((c) => c.query(`delete from bars_1d where symbol = 'ORCL' and ts = $1`, [Date.UTC(2005, 0, 4)]), url);
+    await editStoredBar('ORCL', Date.UTC(2005, 0, 4), (cols, i) =>
+      cols.map((col) => Float64Array.from([...col.subarray(0, i), ...col.subarray(i + 1)])),
+    );
     const store = await PgBarStore.open(url);
     try {
       await expect(store.read('ORCL', '1d')).rejects.toMatchObject({ code: 'DATA_MANIFEST' });
@@ -236,4 +265,63 @@ describe('the PostgreSQL bar store', () => {
     const again = await cli(['--home', source, '--json', 'data', 'push', '--symbols', 'ORCL', '--force'], { env });
     expect(json(again.stdout).datasets[0]).toMatchObject({ status: 'unchanged', written: 0 });
   });
+
+  it('a store of one row per bar (the layout before chunks) is migrated on open: the same bars, the same record', async () => {
+    const old = `${schema}_rows`;
+    const oldUrl = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${old}`)}`;
+    const raw = new RawStore(source);
+    const bars = (await raw.read('ORCL', '1d'))!;
+    const entry = raw.entry('ORCL', '1d')!;
+    await admin(async (c) => {
+      await c.query(`create schema ${old}`);
+      await c.query(`set search_path = ${old}`);
+      // The earlier layout's DDL, verbatim.
+      await c.query(
+        'create table bars_1d (symbol text not null, ts bigint not null, open double precision not null, high double precision not null, ' +
+          'low double precision not null, close double precision not null, volume double precision not null, primary key (symbol, ts))',
+      );
+      await c.query(
+        'create table bar_datasets (timeframe text not null, symbol text not null, rows bigint not null, first_ts bigint not null, ' +
+          'last_ts bigint not null, entry text not null, updated_at timestamptz not null default now(), primary key (timeframe, symbol))',
+      );
+      await c.query(
+        "insert into bars_1d select 'ORCL', * from unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])",
+        [bars.ts, bars.open, bars.high, bars.low, bars.close, bars.volume].map((col) => Array.from(col)),
+      );
+      await c.query("insert into bar_datasets values ('1d', 'ORCL', $1, $2, $3, $4)", [
+        bars.length, bars.ts[0], bars.ts[bars.length - 1], JSON.stringify(entry),
+      ]); // prettier-ignore
+    });
+    try {
+      const store = await PgBarStore.open(oldUrl);
+      try {
+        const got = (await store.readChecked('ORCL', '1d'))!;
+        for (const c of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const)
+          expect(Array.from(got.series[c]), c).toEqual(Array.from(bars[c]));
+        expect(got.entry).toEqual(entry);
+        // A daily chunk spans 10,000 days: 1995-2014 falls in two (the split at 1997-05-19).
+        const chunks = await admin(
+          async (c) => (await c.query('select n from bar_chunks_1d order by chunk')).rows,
+          oldUrl,
+        );
+        expect(chunks.reduce((n, r: { n: number }) => n + r.n, 0)).toBe(bars.length);
+        const left = await admin(async (c) => (await c.query("select to_regclass('bars_1d') as t")).rows[0].t, oldUrl);
+        expect(left).toBeNull();
+        // A pull from the migrated store gives the raw files byte for byte.
+        const target = tempDir('momentic-pgbars-migrated-');
+        const pulled = await cli(['--home', target, '--json', 'data', 'pull'], {
+          env: { MOMENTIC_DATABASE_URL: oldUrl },
+        });
+        expect(pulled.code, pulled.stdout + pulled.stderr).toBe(0);
+        const want = rawFiles(source);
+        const orcl = [...rawFiles(target)].filter(([file]) => file.includes('ORCL'));
+        expect(orcl.length).toBeGreaterThan(0);
+        for (const [file, bytes] of orcl) expect(bytes.equals(want.get(file)!), file).toBe(true);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin((c) => c.query(`drop schema if exists ${old} cascade`));
+    }
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import type { TrialResult } from '../../store/sweep-queue-repo.js';
 import type { Metrics } from '../../backtest/metrics.js';
 import type { SweepBatch } from '../sweep/sweep-job.js';
 import type { TrialOutcome } from '../sweep/trial.js';
+import { jobStates } from './job-states.js';
 import { trialId } from './trial-id.js';
 import { connectionOf, liveKey, redisUnavailable, type TrialJobData } from './trial-job.js';
 
@@ -162,7 +163,10 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
         const lost: number[] = [];
         for (let k = 0; k < open.length; k += BULK) {
           const part = open.slice(k, k + BULK);
-          const states = await Promise.all(part.map((i) => queue.getJobState(ids[i] as string)));
+          const states = await jobStates(
+            queue,
+            part.map((i) => ids[i] as string),
+          );
           for (let j = 0; j < part.length; j++) {
             const i = part[j] as number;
             if (states[j] === 'unknown') lost.push(i);

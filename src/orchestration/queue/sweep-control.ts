@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { DataError } from '../../core/errors.js';
 import type { LedgerStore } from '../../store/ledger.js';
 import type { QueuedSweep } from '../../store/sweep-queue-repo.js';
+import { jobStates } from './job-states.js';
 import { connectionOf } from './trial-job.js';
 
 export interface QueuedSweepStatus {
@@ -48,7 +49,10 @@ export async function queuedSweepStatus(ledger: LedgerStore, redisUrl: string, i
   if (redisUrl === '') return { ...base, queue: null, queueError: 'redis.url is empty' };
   try {
     const states = await withQueue(redisUrl, sweep.queue, (q) =>
-      Promise.all(open.map((t) => q.getJobState(t.trialId))),
+      jobStates(
+        q,
+        open.map((t) => t.trialId),
+      ),
     );
     const counts: Record<string, number> = {};
     for (const s of states)
