@@ -39,7 +39,7 @@ export interface Job {
   /** Who asked: `token:ID`. */
   readonly actor: string;
   readonly status: JobStatus;
-  /** 0..1: the engine's bars (backtest), the trials (sweep) or the folds (walk-forward) done; 1 once succeeded. */
+  /** 0..1: the engine's bars (backtest), the trials (sweep) or the walk-forward's steps done; 1 once succeeded. */
   readonly progress: number;
   readonly message: string | null;
   /** The run id (backtest), sweep id (sweep) or walk-forward id (walkforward) it made. */

@@ -30,7 +30,7 @@ const jobSchema = z
       .number()
       .min(0)
       .max(1)
-      .describe("the engine's bars (backtest), the trials (sweep) or the folds (walk-forward) done, 0..1"),
+      .describe("the engine's bars (backtest), the trials (sweep) or the steps (walk-forward) done, 0..1"),
     message: z.string().nullable().describe('what it does now, or how it ended (an interrupted job: why)'),
     result_id: z
       .string()
