@@ -15,7 +15,8 @@ import { ChannelRegistry } from './channels.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import type { Api } from './server-deps.js';
 import { FeedHub } from './ws/hub.js';
-import { RedisFeedBridge } from './ws/redis-feed.js';
+import { seedFromLedger } from './ws/feed-seed.js';
+import { RedisFeedBridge, seedFromRedis } from './ws/redis-feed.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -43,6 +44,8 @@ export interface ServiceOptions {
    * messages of this origin (the process's own session, which publishes to the hub directly) are skipped.
    */
   readonly feedOrigin?: string;
+  /** The Redis names of the feed (default `momentic:feed:`): tests keep theirs apart. */
+  readonly feedPrefix?: string;
   /** The global config layer given to `momentic --config F serve`, absolute: jobs run with it too. */
   readonly configFile?: string;
 }
@@ -90,13 +93,31 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       ...(o.logger === undefined ? {} : { logger: o.logger }),
     });
     const redisUrl = o.config.redis.url;
+    // A server of its own (no session in this process) starts from the state of the session
+    // already running, so a dashboard shows its book before its next message.
+    const seeds = o.hostsNode !== true && o.feed === undefined;
+    const redisOpts = {
+      ...(o.logger === undefined ? {} : { logger: o.logger }),
+      ...(o.feedOrigin === undefined ? {} : { ignoreOrigin: o.feedOrigin }),
+      ...(o.feedPrefix === undefined ? {} : { prefix: o.feedPrefix }),
+    };
     const bridge =
-      redisUrl === ''
-        ? undefined
-        : await RedisFeedBridge.open(redisUrl, feed, {
-            ...(o.logger === undefined ? {} : { logger: o.logger }),
-            ...(o.feedOrigin === undefined ? {} : { ignoreOrigin: o.feedOrigin }),
-          });
+      redisUrl === '' ? undefined : await RedisFeedBridge.open(redisUrl, feed, { ...redisOpts, hold: seeds });
+    if (seeds) {
+      const fromRedis = redisUrl === '' ? undefined : await seedFromRedis(redisUrl, feed, redisOpts);
+      if (fromRedis !== undefined && fromRedis.origins.length > 0) {
+        o.logger?.info({ origins: fromRedis.origins }, "feed seeded from the running sessions' state in Redis");
+        bridge?.release(fromRedis.seeded);
+      } else {
+        // A seed that cannot be read costs the snapshot its past, never the server.
+        const r = await seedFromLedger(ledger, feed).catch((e: unknown) => {
+          o.logger?.warn({ error: (e as Error).message }, 'feed not seeded from the ledger');
+          return undefined;
+        });
+        if (r?.source === 'ledger') o.logger?.info({ runs: r.runs, items: r.items }, 'feed seeded from the ledger');
+        bridge?.release();
+      }
+    }
     try {
       await app.listen({ host, port: o.port ?? o.config.serve.port });
     } catch (e) {

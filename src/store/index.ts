@@ -10,3 +10,4 @@ export * from './admin-types.js';
 export * from './token-types.js';
 export * from './model-types.js';
 export type { StageMove } from './models-repo.js';
+export * from './job-types.js';

@@ -30,6 +30,8 @@ import type {
 import * as runs from './runs-repo.js';
 import * as scheduler from './scheduler-repo.js';
 import * as tokens from './tokens-repo.js';
+import * as jobs from './jobs-repo.js';
+import type { StoredJob, StoredJobFilter } from './job-types.js';
 import type { ApiToken, NewApiToken } from './token-types.js';
 import type {
   JobRun,
@@ -206,6 +208,12 @@ export interface LedgerStore {
   hasTrialResult(id: string): Promise<boolean>;
   lastTrialSeq(): Promise<number>;
 
+  /** Writes a service job whole (docs/service.md, "Jobs"): made on its first write, replaced after. */
+  saveJob(job: StoredJob): Promise<void>;
+  getJob(id: string): Promise<StoredJob | undefined>;
+  /** Service jobs, newest first. */
+  listJobs(filter?: StoredJobFilter): Promise<StoredJob[]>;
+
   close(): Promise<void>;
 }
 
@@ -334,6 +342,9 @@ class SqlLedger implements LedgerStore {
   trialIdsSince = (seq: number) => sweepQueue.trialIdsSince(this.#db, seq);
   hasTrialResult = (id: string) => sweepQueue.hasTrialResult(this.#db, id);
   lastTrialSeq = () => sweepQueue.lastTrialSeq(this.#db);
+  saveJob = (j: StoredJob) => jobs.saveJob(this.#db, j);
+  getJob = (id: string) => jobs.getJob(this.#db, id);
+  listJobs = (f?: StoredJobFilter) => jobs.listJobs(this.#db, f);
   setModelStage = (id: string, move: models.StageMove) => models.setModelStage(this.#db, id, move);
 
   #closed = false;

@@ -1,6 +1,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { pipelineMigration } from './migration-pipeline.js';
 import { modelsMigration } from './migration-models.js';
+import { jobsMigration } from './migration-jobs.js';
 import { sweepQueueMigration } from './migration-sweep-queue.js';
 import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
@@ -194,6 +195,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0005_admin': adminMigration(dialect),
     '0006_models': modelsMigration(),
     '0007_sweep_queue': sweepQueueMigration(dialect),
+    '0010_jobs': jobsMigration(),
   };
 }
 

@@ -262,6 +262,24 @@ export interface TrialResultsTable {
   finished_at: number;
 }
 
+/** A service job (backtest, sweep or walk-forward asked of the API). */
+export interface ServiceJobsTable {
+  id: string;
+  kind: string;
+  status: string;
+  request: string;
+  actor: string;
+  progress: number;
+  message: string | null;
+  result_id: string | null;
+  error: string | null;
+  server: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+}
+
 export interface LedgerTables {
   runs: RunsTable;
   orders: OrdersTable;
@@ -282,4 +300,5 @@ export interface LedgerTables {
   queue_sweeps: QueueSweepsTable;
   queue_sweep_trials: QueueSweepTrialsTable;
   trial_results: TrialResultsTable;
+  service_jobs: ServiceJobsTable;
 }

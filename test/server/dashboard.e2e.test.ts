@@ -23,7 +23,16 @@ import { buildWorkspace, type Workspace } from './workspace-fixture.js';
 const ARTIFACTS = join(REPO, 'test-artifacts', 'dashboard');
 const DOCS_IMG = process.env.MOMENTIC_DOCS_SCREENSHOTS === '1' ? join(REPO, 'docs', 'img') : undefined;
 /** The views docs/service.md shows. */
-const DOCS_SHOTS = new Set(['overview', 'orders', 'compare', 'risk-confirm', 'data', 'pipeline', 'phone-overview']);
+const DOCS_SHOTS = new Set([
+  'overview',
+  'orders',
+  'compare',
+  'risk-confirm',
+  'jobs',
+  'data',
+  'pipeline',
+  'phone-overview',
+]);
 
 let ws: Workspace;
 let secondBacktest: string;
@@ -256,6 +265,21 @@ describe('as a viewer', () => {
     expect((JSON.parse(r.body) as { error: { code: string } }).error.code).toBe('API_FORBIDDEN');
   });
 
+  it("lists jobs without the form or cancel buttons, and the server refuses a viewer's job", async () => {
+    await go(page, '#/jobs', 'jobs');
+    expect(await page.locator('#job-form').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Start job' }).count()).toBe(0);
+    expect(await page.locator('#jobs').count()).toBe(1);
+    for (const url of ['/api/backtests', '/api/walkforwards']) {
+      const r = await s.app.inject({ method: 'POST', url, headers: bearer(s.tokens.viewer), payload: { sweep: 'x' } });
+      expect(r.statusCode).toBe(403);
+    }
+    // No set-limit either on the risk view.
+    await go(page, '#/risk', 'risk');
+    expect(await page.locator('#admin-set-limit').count()).toBe(0);
+    expect(await page.locator('#node-pick').count()).toBe(0);
+  });
+
   it('shows data health: coverage, gaps and quarantined rows per dataset', async () => {
     await go(page, '#/data', 'data');
     await page.waitForSelector('#view-data[data-quality-done="true"]');
@@ -350,4 +374,97 @@ describe('as an operator', () => {
     errors = [];
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
+
+  it('sets a limit on the session chosen in the node picker, behind a confirmation', async () => {
+    // Two sessions publish on the feed: the picker offers both.
+    const t = '2024-03-01T14:40:00Z';
+    feed.publish('risk', { run_id: 'paper-node-b', state: 'ACTIVE', reason: null, paused: false, time: t });
+    feed.publish('risk', { run_id: ws.sessionId, state: 'REDUCING', reason: 'stale data', paused: false, time: t });
+    await go(page, '#/overview', 'overview');
+    await go(page, '#/risk', 'risk');
+    await until(page, "document.querySelectorAll('#node-pick option').length === 2");
+    expect(await page.locator('#node-pick').isVisible()).toBe(true);
+    await page.locator('#node-pick').selectOption('paper-node-b');
+
+    await page.getByRole('button', { name: 'Set limit', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.locator('#admin-what').innerText()).toContain('(session paper-node-b)');
+    await page.locator('#admin-limit-key').selectOption('max_positions');
+    await page.locator('#admin-limit-value').fill('7');
+    // No reason: the form does not go out.
+    await page.locator('#admin-confirm').click();
+    expect(await dialog.isVisible()).toBe(true);
+    await page.getByLabel('Reason (required)').fill('fewer names today');
+    await shot(page, 'risk-set-limit');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/admin/set-limit'));
+    await page.locator('#admin-confirm').click();
+    expect((await sent).postDataJSON()).toEqual({
+      reason: 'fewer names today',
+      key: 'max_positions',
+      value: 7,
+      node: 'paper-node-b',
+    });
+    // No such node runs here: the server says so and the page shows it.
+    await until(page, "(document.querySelector('#admin-status')?.textContent ?? '') !== 'Sending…'");
+    expect(await page.locator('#admin-status').innerText()).not.toBe('');
+    expect(errors.map((e) => e.url)).toEqual([`${base}/api/admin/set-limit`]);
+    errors = [];
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('starts a backtest from the jobs form; the list follows the jobs channel; a bad field is named', async () => {
+    await go(page, '#/jobs', 'jobs');
+    await page.locator('#job-kind').selectOption('backtest');
+    expect(await page.locator('#job-sweep').isVisible()).toBe(false);
+    await page.locator('#job-strategy').fill('sma-cross');
+    await page.locator('#job-symbols').fill('ORCL');
+    await page.locator('#job-start').fill('2005-01-01');
+    await page.locator('#job-end').fill('2014-12-31');
+    await page.locator('#job-params').fill('fast=5\nslow=40\nqty=1');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/backtests'));
+    await page.getByRole('button', { name: 'Start job' }).click();
+    expect((await sent).postDataJSON()).toEqual({
+      strategy: 'sma-cross',
+      symbols: ['ORCL'],
+      start: '2005-01-01',
+      end: '2014-12-31',
+      params: { fast: 5, slow: 40, qty: 1 },
+    });
+    await until(page, `/^Job job-[0-9a-f]{12} queued\\.$/.test(${textOf('job-result')})`);
+    const jobId = (await page.locator('#job-result').innerText()).split(' ')[1] as string;
+    await until(
+      page,
+      `[...document.querySelectorAll('#jobs tbody tr')].some((r) => r.dataset.key === ${JSON.stringify(jobId)})`,
+    );
+
+    // The feed's updates move the row (the stand-in feed carries them here).
+    feed.publish('jobs', { job_id: jobId, kind: 'backtest', status: 'running', progress: 0.5, message: 'backtest: 1259/2517', result_id: null, time: '2024-03-01T14:41:00Z' }); // prettier-ignore
+    const row = `document.querySelector('#jobs tbody tr[data-key=${JSON.stringify(jobId)}]')`;
+    await until(
+      page,
+      `${row}?.children[3]?.textContent === '50%' && ${row}?.children[4]?.textContent === 'backtest: 1259/2517'`,
+    );
+    await shot(page, 'jobs');
+
+    // The job the form asked for runs for real: the same run the CLI makes with those flags.
+    let job: { status: string; result_id: string | null } = { status: 'queued', result_id: null };
+    for (const end = Date.now() + 120_000; !['succeeded', 'failed'].includes(job.status);) {
+      if (Date.now() > end) throw new Error(`job ${jobId} stayed ${job.status}`);
+      await new Promise((r) => setTimeout(r, 200));
+      job = JSON.parse((await s.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(s.tokens.viewer) })).body);
+    }
+    expect(job.status).toBe('succeeded');
+    const run = JSON.parse((await s.app.inject({ url: `/api/runs/${job.result_id}`, headers: bearer(s.tokens.viewer) })).body); // prettier-ignore
+    const r = await cli(['--home', ws.home, '--json', 'backtest', '--strategy', 'sma-cross', '--symbols', 'ORCL', '--param', 'fast=5', '--param', 'slow=40', '--param', 'qty=1', '--start', '2005-01-01', '--end', '2014-12-31']); // prettier-ignore
+    expect(r.code, r.stderr).toBe(0);
+    expect(run.metrics).toEqual((JSON.parse(r.stdout) as { metrics: unknown }).metrics);
+    expect(run.metrics.trades).toBeGreaterThan(0);
+
+    // A field the server refuses: its message names it.
+    await page.locator('#job-strategy').fill('./evil.ts');
+    await page.getByRole('button', { name: 'Start job' }).click();
+    await until(page, `${textOf('job-result')}.includes('(strategy)')`);
+    expect(errors.map((e) => e.url)).toEqual([`${base}/api/backtests`]);
+    errors = [];
+  }, 180_000);
 });

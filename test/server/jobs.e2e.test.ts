@@ -186,6 +186,43 @@ describe('jobs: backtests and sweeps through the API', () => {
     expect(messages).toContain('sweep: 4/4');
   }, 120_000);
 
+  it('walks that sweep forward: the walk-forward the CLI makes with the same flags, with its progress', async () => {
+    const body = { sweep: 'api-sweep', train: 252, test: 126, step: 126, gates: ['trades>=1', 'pbo=off'], workers: 1 };
+    const id = await submit('/api/walkforwards', body);
+    const job = await ended(id);
+    const wfId = 'api-sweep-rolling-252-126-126';
+    expect(job, JSON.stringify(job.error)).toMatchObject({ kind: 'walkforward', status: 'succeeded', result_id: wfId });
+    expect(job.progress).toBe(1);
+    const summary = await get(`/api/walkforwards/${wfId}`);
+    expect(summary.status).toBe(200);
+    const folds = (await get(`/api/walkforwards/${wfId}/folds`)).body as { total: number };
+    // The same walk-forward by the CLI: the same folds and out-of-sample metrics.
+    const byCli = await cli([
+      '--home', home, '--json', 'walkforward', '--sweep', 'api-sweep', '--train', '252', '--test', '126',
+      '--step', '126', '--gate', 'trades>=1', '--gate', 'pbo=off', '--workers', '1',
+    ]); // prettier-ignore
+    expect([0, 5]).toContain(byCli.code);
+    const cliOut = JSON.parse(byCli.stdout) as { folds: number; passed: boolean; metrics: unknown };
+    expect(folds.total).toBe(cliOut.folds);
+    expect(cliOut.folds).toBeGreaterThan(5);
+    expect((summary.body as { summary: { metrics?: unknown } }).summary.metrics).toEqual(cliOut.metrics);
+    expect(job.message).toBe(`walk-forward ${wfId}: ${cliOut.passed ? 'every gate holds' : 'a promotion gate failed'}`);
+    const running = feed
+      .of('jobs')
+      .filter((u) => u.job_id === id && u.status === 'running')
+      .map((u) => u.message);
+    // The walk-forward's own steps measure it, reported to the last one (the lines come at intervals).
+    expect(running.at(-1), JSON.stringify(running)).toMatch(/^walk-forward: (\d+)\/\1$/);
+    // Bodies are checked as the others are.
+    const neither = await post('/api/walkforwards', { train: 252 });
+    expect(neither.statusCode).toBe(400);
+    expect(JSON.parse(neither.body).error).toMatchObject({ code: 'API_INVALID_REQUEST', context: { key: 'sweep' } });
+    const badGate = await post('/api/walkforwards', { sweep: 'api-sweep', gates: ['sharpe; rm -rf /'] });
+    expect(badGate.statusCode).toBe(400);
+    const viewer = await post('/api/walkforwards', body, s.tokens.viewer);
+    expect(viewer.statusCode).toBe(403);
+  }, 180_000);
+
   it('cancels a running job (its process stopped) and one in line; an ended job cannot be cancelled', async () => {
     // About 1,800 trials on one thread: far longer than the test waits.
     const long = await submit('/api/sweeps', {
@@ -227,7 +264,7 @@ describe('jobs: backtests and sweeps through the API', () => {
     expect(next.status).toBe('succeeded');
   }, 120_000);
 
-  it('cancels the running job and the ones in line when the server stops', async () => {
+  it('stops the running job and the ones in line when the server stops, recorded interrupted', async () => {
     const ownFeed = new RecordingFeed();
     const other = await testServer({ home, feed: ownFeed });
     const submitTo = async (url: string, payload: object) =>
@@ -255,8 +292,18 @@ describe('jobs: backtests and sweeps through the API', () => {
         .of('jobs')
         .filter((u) => u.job_id === id)
         .at(-1);
-    expect(last(long)).toMatchObject({ status: 'cancelled', message: 'cancelled by the server stopping' });
-    expect(last(inLine)).toMatchObject({ status: 'cancelled', message: 'the server stopped' });
+    expect(last(long)).toMatchObject({
+      status: 'interrupted',
+      message: 'interrupted while running: the server stopped',
+    });
+    expect(last(inLine)).toMatchObject({
+      status: 'interrupted',
+      message: 'interrupted in line: the server stopped before it started',
+    });
+    // The ledger keeps how they ended: the next server lists them so.
+    expect(await s.ledger.getJob(long)).toMatchObject({ status: 'interrupted' });
+    const listed = (await get('/api/jobs?status=interrupted')).body.items as JobJson[];
+    expect(listed.map((j) => j.job_id)).toEqual(expect.arrayContaining([long, inLine]));
   }, 120_000);
 
   it('refuses bad bodies before anything runs: unknown field, bad JSON, over 1 MB, a strategy file, a viewer', async () => {
@@ -292,7 +339,7 @@ describe('jobs: backtests and sweeps through the API', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(JSON.parse(big.body).error.code).toBe('API_BODY_TOO_LARGE');
-    for (const url of ['/api/backtests', '/api/sweeps']) {
+    for (const url of ['/api/backtests', '/api/sweeps', '/api/walkforwards']) {
       const viewer = await post(url, BODY, s.tokens.viewer);
       expect(viewer.statusCode).toBe(403);
       expect(JSON.parse(viewer.body).error).toMatchObject({ code: 'API_FORBIDDEN', context: { role: 'operator' } });

@@ -1,6 +1,6 @@
 /**
- * What `POST /api/backtests` and `POST /api/sweeps` take: the flags of `momentic backtest` and
- * `momentic sweep` as JSON (snake_case), or a run file's keys as an object, checked by a strict
+ * What `POST /api/backtests`, `POST /api/sweeps` and `POST /api/walkforwards` take: the flags of
+ * `momentic backtest`, `momentic sweep` and `momentic walkforward` as JSON (snake_case), or a run file's keys as an object, checked by a strict
  * schema (an unknown field is a 400 naming it). A job runs the CLI itself, so each request becomes
  * the command line a person would type; the CLI then checks what only it can (a strategy's
  * parameters, the data there is) and a failure comes back as the job's error.
@@ -88,10 +88,13 @@ export const sweepRequest = z
   .meta({ id: 'SweepRequest' });
 export type SweepRequest = z.infer<typeof sweepRequest>;
 
+/** The data and cost fields any of the three requests carries. */
+type RunRequest = { [K in keyof typeof runFields]?: z.infer<(typeof runFields)[K]> };
+
 /** `--flag=value`: a value starting with `-` is never read as another option. */
 const flag = (name: string, value: string | number): string => `--${name}=${value}`;
 
-function runArgs(r: BacktestRequest | SweepRequest, runFilePath: string | undefined): string[] {
+function runArgs(r: RunRequest, runFilePath: string | undefined): string[] {
   const out: string[] = [];
   const add = (name: string, v: string | number | undefined): void => {
     if (v !== undefined) out.push(flag(name, v));
@@ -135,5 +138,57 @@ export function sweepArgv(r: SweepRequest, runFilePath: string | undefined): str
   add('workers', r.workers);
   add('partitions', r.partitions);
   add('name', r.name);
+  return out;
+}
+
+/** A promotion gate as `--gate` takes it: `sharpe>1`, `max_drawdown>-0.1`, `pbo=off`. */
+const gate = z
+  .string()
+  .regex(/^[a-z_]{1,40}\s*(>=|<=|>|<|=)\s*[-+.0-9a-z]{1,40}$/, 'a gate: metric op value (sharpe>1, pbo<=0.5, dsr=off)');
+const sessions = z.number().int().min(1).max(100_000);
+/** No timeframe nor fill: walk-forward windows are daily sessions with the sweep's fills. */
+const walkforwardRunFields = (({ timeframe, fill, ...rest }) => (void timeframe, void fill, rest))(runFields);
+
+export const walkforwardRequest = z
+  .strictObject({
+    ...walkforwardRunFields,
+    sweep: folderId
+      .optional()
+      .describe('the sweep to walk forward (GET /api/sweeps); without it, the sweep fields run one first'),
+    params: sweepRequest.shape.params.optional(),
+    objective: sweepRequest.shape.objective,
+    train: sessions.optional().describe('train window in sessions (default 252)'),
+    test: sessions.optional().describe('test window in sessions (default 63)'),
+    step: sessions.optional().describe('sessions between folds (default 21)'),
+    mode: z.enum(['rolling', 'anchored']).optional().describe('rolling (default) or anchored train windows'),
+    gates: z.array(gate).max(20).optional().describe('promotion gates over the defaults, as --gate'),
+    workers: sweepRequest.shape.workers,
+  })
+  .refine((r) => r.sweep !== undefined || r.strategy !== undefined || r.run_file !== undefined, {
+    message: 'walk forward a sweep (sweep), or give a strategy (or run_file) and params to sweep first',
+    path: ['sweep'],
+  })
+  .meta({ id: 'WalkforwardRequest' });
+export type WalkforwardRequest = z.infer<typeof walkforwardRequest>;
+
+/** The command line of `momentic walkforward` for a request (after the global options). */
+export function walkforwardArgv(r: WalkforwardRequest, runFilePath: string | undefined): string[] {
+  const out = ['walkforward'];
+  const add = (name: string, v: string | number | undefined): void => {
+    if (v !== undefined) out.push(flag(name, v));
+  };
+  add('sweep', r.sweep);
+  // No --timeframe nor --fill: walk-forward windows are daily sessions with the sweep's fills.
+  out.push(...runArgs(r, runFilePath));
+  for (const [k, v] of Object.entries(r.params ?? {})) {
+    out.push(flag('param', `${k}=${Array.isArray(v) ? v.map(String).join(',') : String(v)}`));
+  }
+  add('objective', r.objective);
+  add('train', r.train);
+  add('test', r.test);
+  add('step', r.step);
+  add('mode', r.mode);
+  for (const g of r.gates ?? []) out.push(flag('gate', g));
+  add('workers', r.workers);
   return out;
 }

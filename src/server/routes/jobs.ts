@@ -1,6 +1,6 @@
 /**
- * Jobs: operators start backtests and sweeps (`POST /api/backtests`, `POST /api/sweeps`), which
- * answer 202 at once with the job's id; anyone who reads follows them (`GET /api/jobs`,
+ * Jobs: operators start backtests, sweeps and walk-forwards (`POST /api/backtests`,
+ * `POST /api/sweeps`, `POST /api/walkforwards`), which answer 202 at once with the job's id; anyone who reads follows them (`GET /api/jobs`,
  * `/api/jobs/{jobId}`, and the `jobs` channel of the feed); operators cancel them. Each job is
  * the CLI's own command in a child process (jobs/cli-process.ts), so a job and `momentic
  * backtest` with the same flags make the same run.
@@ -9,7 +9,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startCliProcess } from '../jobs/cli-process.js';
-import { backtestArgv, backtestRequest, sweepArgv, sweepRequest } from '../jobs/job-requests.js';
+import {
+  backtestArgv,
+  backtestRequest,
+  sweepArgv,
+  sweepRequest,
+  walkforwardArgv,
+  walkforwardRequest,
+} from '../jobs/job-requests.js';
 import { JOB_KINDS, JOB_STATUSES, JobQueue, newJobId, notFound, type Job, type JobKind } from '../jobs/job-queue.js';
 import { ERROR_RESPONSES, errorSchema, iso, isoOrNull } from '../schemas/common.js';
 import type { RouteModule, ServerDeps } from '../server-deps.js';
@@ -19,14 +26,22 @@ const jobSchema = z
     job_id: z.string(),
     kind: z.enum(JOB_KINDS),
     status: z.enum(JOB_STATUSES),
-    progress: z.number().min(0).max(1).describe("the engine's bars (backtest) or the trials (sweep) done, 0..1"),
-    message: z.string().nullable().describe('what it does now, or how it ended'),
-    result_id: z.string().nullable().describe('the run id (GET /api/runs/{runId}) or sweep id it made'),
+    progress: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("the engine's bars (backtest), the trials (sweep) or the steps (walk-forward) done, 0..1"),
+    message: z.string().nullable().describe('what it does now, or how it ended (an interrupted job: why)'),
+    result_id: z
+      .string()
+      .nullable()
+      .describe('the run id (GET /api/runs/{runId}), sweep id or walk-forward id (GET /api/walkforwards/{id}) it made'),
     error: errorSchema.shape.error.nullable().describe('why it failed, as the CLI prints errors with --json'),
     actor: z.string().describe('who asked: token:ID'),
     created_at: z.string(),
     started_at: z.string().nullable(),
     ended_at: z.string().nullable(),
+    server: z.string().describe('the server process that runs or ran it: host:pid:instance'),
     request: z.record(z.string(), z.unknown()).describe('the request body as taken'),
   })
   .meta({ id: 'Job' });
@@ -46,6 +61,7 @@ const toJson = (j: Job): z.infer<typeof jobSchema> => ({
   created_at: iso(j.createdAt),
   started_at: isoOrNull(j.startedAt),
   ended_at: isoOrNull(j.endedAt),
+  server: j.server,
   request: j.request,
 });
 
@@ -68,6 +84,7 @@ export function jobQueueOf(deps: ServerDeps, log?: ConstructorParameters<typeof 
     ...(deps.configFile === undefined ? {} : { configFile: deps.configFile }),
     env: process.env,
     feed: deps.feed,
+    store: deps.ledger,
     now: deps.now,
     ...(log === undefined ? {} : { log }),
   });
@@ -77,6 +94,10 @@ export const jobRoutes: RouteModule = {
   name: 'jobs',
   register(app, deps) {
     const queue = jobQueueOf(deps, app.log.child({ component: 'jobs' }));
+    // Jobs a server that is gone left running are marked interrupted before the first request.
+    app.addHook('onReady', async () => {
+      await queue.recover();
+    });
     app.addHook('onClose', () => queue.close());
     const actorOf = (principal: { tokenId: string } | undefined): string => `token:${principal?.tokenId ?? '?'}`;
 
@@ -134,25 +155,48 @@ export const jobRoutes: RouteModule = {
         return reply.code(202).header('location', `/api/jobs/${job.id}`).send({ job_id: job.id, status: 'queued' });
       },
     );
+    app.post(
+      '/api/walkforwards',
+      {
+        config: { access: 'operator' },
+        schema: {
+          summary:
+            'start a walk-forward (what momentic walkforward takes): 202 with the job id, then GET /api/jobs/{jobId}',
+          tags: ['jobs'],
+          body: walkforwardRequest,
+          response: submitted,
+        },
+      },
+      async (req, reply) => {
+        const body = req.body;
+        const job = await submit('walkforward', body, actorOf(req.principal), (id) =>
+          walkforwardArgv(body, writeRunFile(deps.home, id, body.run_file)),
+        );
+        return reply.code(202).header('location', `/api/jobs/${job.id}`).send({ job_id: job.id, status: 'queued' });
+      },
+    );
     app.get(
       '/api/jobs',
       {
         config: { access: 'viewer' },
         schema: {
-          summary: 'the jobs of this server since it started, newest first',
+          summary: "the jobs the ledger keeps (past servers' too), newest first",
           tags: ['jobs'],
           querystring: z.strictObject({
             status: z.enum(JOB_STATUSES).optional(),
             kind: z.enum(JOB_KINDS).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).optional().describe('at most this many (default 200)'),
           }),
           response: { 200: z.object({ items: z.array(jobSchema) }), ...ERROR_RESPONSES },
         },
       },
       async (req) => {
-        const { status, kind } = req.query;
-        const items = queue
-          .list()
-          .filter((j) => (status === undefined || j.status === status) && (kind === undefined || j.kind === kind));
+        const { status, kind, limit } = req.query;
+        const items = await queue.list({
+          ...(status === undefined ? {} : { status }),
+          ...(kind === undefined ? {} : { kind }),
+          ...(limit === undefined ? {} : { limit }),
+        });
         return { items: items.map(toJson) };
       },
     );
@@ -168,7 +212,7 @@ export const jobRoutes: RouteModule = {
         },
       },
       async (req) => {
-        const job = queue.get(req.params.jobId);
+        const job = await queue.get(req.params.jobId);
         if (job === undefined) throw notFound(req.params.jobId);
         return toJson(job);
       },

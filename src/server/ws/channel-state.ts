@@ -89,7 +89,7 @@ class Keyed<T extends object> {
 }
 
 const isEndedOrder = (status: string): boolean => TERMINAL_ORDER_STATUSES.has(status as OrderStatus);
-const ENDED_JOB = new Set(['succeeded', 'failed', 'cancelled']);
+const ENDED_JOB = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
 
 /** A new state for each channel, with these limits. */
 export function channelStates(l: SnapshotLimits = SNAPSHOT_LIMITS): { [C in WsChannel]: ChannelState<C> } {

@@ -101,6 +101,16 @@ export class FeedHub implements FeedPublisher {
   }
 
   /**
+   * Puts state that was there before this hub (a session already running when the server
+   * started) into the channel's snapshot: not an event (no `seq`, nothing sent), only what a
+   * client that subscribes from now on starts from. Items oldest first.
+   */
+  seed<C extends WsChannel>(channel: C, items: readonly WsPayload<C>[]): void {
+    const state = this.#states[channel] as ChannelState<C>;
+    for (const item of items) state.apply(item);
+  }
+
+  /**
    * Subscribes `sink` to `channel` (to `symbols` only, on the channels whose payloads carry one):
    * the snapshot now, then every later event. An event published before this call and not yet
    * fanned out is in the snapshot, not sent again.

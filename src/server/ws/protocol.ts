@@ -126,12 +126,12 @@ export const logLine = z.object({
 });
 export const jobUpdate = z.object({
   job_id: z.string(),
-  kind: z.enum(['backtest', 'sweep']),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  kind: z.enum(['backtest', 'sweep', 'walkforward']),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
   /** 0..1, null while unknown. */
   progress: z.number().min(0).max(1).nullable(),
   message: z.string().nullable(),
-  /** The run or sweep it made, once known. */
+  /** The run, sweep or walk-forward it made, once known. */
   result_id: z.string().nullable(),
   time: z.string(),
 });

@@ -18,6 +18,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code ?? null;
     this.hint = e.hint ?? '';
+    this.context = e.context ?? {};
   }
 }
 
@@ -94,9 +95,10 @@ export const api = {
   // ---- write routes (operator): contracts of the service's write API ----
   /** Halt, resume, reduce, flatten, pause or set-limit: `{reason, node?, ...}`; operator role. */
   adminAction: (action, body) => request('POST', `/api/admin/${enc(action)}`, { body }),
-  /** Queues a backtest or a sweep: 202 `{job_id}`. */
-  submitBacktest: (body) => request('POST', '/api/backtests', { body }),
-  submitSweep: (body) => request('POST', '/api/sweeps', { body }),
-  jobs: () => get('/api/jobs'),
+  /** Queues a backtest, a sweep or a walk-forward: 202 `{job_id}`. */
+  submitJob: (kind, body) =>
+    request('POST', `/api/${{ backtest: 'backtests', sweep: 'sweeps', walkforward: 'walkforwards' }[kind]}`, { body }),
+  jobs: (q) => get('/api/jobs', q),
   job: (id) => get(`/api/jobs/${enc(id)}`),
+  cancelJob: (id) => request('DELETE', `/api/jobs/${enc(id)}`),
 };

@@ -24,6 +24,8 @@ export class LiveFeed {
   role = null;
 
   /** `channels`: the names the token may join (from /api/whoami). */
+  #runs = new Set();
+
   constructor(tokenValue, channels) {
     this.#token = tokenValue;
     this.#channels = channels;
@@ -96,7 +98,16 @@ export class LiveFeed {
   }
 
   #emit(channel, item, meta) {
+    // The sessions the feed has shown (a view mounted later still knows them: the node picker).
+    if (channel === 'risk' || channel === 'equity') {
+      if (typeof item.run_id === 'string') this.#runs.add(item.run_id);
+    }
     for (const f of this.#listeners.get(channel) ?? []) f(item, meta);
+  }
+
+  /** The run ids of the sessions the feed's risk and equity messages have named so far. */
+  seenRuns() {
+    return [...this.#runs];
   }
 
   #onMessage(text) {

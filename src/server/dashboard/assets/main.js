@@ -1,5 +1,5 @@
 // The dashboard's shell: logging in with a pasted token, the hash router (#/overview, #/orders,
-// #/runs/..., #/compare/A/B, #/risk, #/data, #/pipeline), the live feed when the server offers
+// #/runs/..., #/compare/A/B, #/risk, #/jobs, #/data, #/pipeline), the live feed when the server offers
 // one, and polling of the live views when it does not.
 import { api, ApiError, setUnauthorizedHandler, token } from './api.js';
 import { clear, errorBox, h } from './dom.js';
@@ -10,12 +10,13 @@ import * as runs from './view-runs.js';
 import * as risk from './view-risk.js';
 import * as data from './view-data.js';
 import * as pipeline from './view-pipeline.js';
+import * as jobs from './view-jobs.js';
 
-const VIEWS = { overview, orders, runs, compare: runs, risk, data, pipeline };
+const VIEWS = { overview, orders, runs, compare: runs, risk, jobs, data, pipeline };
 /** Live views refresh this often when no feed pushes their updates. */
 const POLL_MS = 5000;
 /** Channels the views listen to. */
-const WANTED = ['equity', 'orders', 'fills', 'positions', 'risk'];
+const WANTED = ['equity', 'orders', 'fills', 'positions', 'risk', 'jobs'];
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
