@@ -6,7 +6,10 @@
  *   split:          position x ratio (average cost / ratio), each open order cancelled and sent
  *                   again with qty x ratio and its prices / ratio; the symbol's price-based
  *                   indicator state must be warmed again on split-adjusted history (`rewarm`).
- *   dividend:       nothing moves before the open (the broker pays the cash); reported.
+ *   dividend:       the cash (shares held at the previous close x amount) is credited to the
+ *                   session's book before the open, as a backtest books it (a short pays it); a
+ *                   live broker pays the same cash on the pay date into its own account, which
+ *                   the session never reads back into its book, so it is booked once.
  *   symbol change:  halted: the session trades the old symbol, whose bars stop.
  *   anything the session cannot apply exactly (fractional shares from a reverse split, an absurd
  *   ratio): halted with why.
@@ -110,25 +113,31 @@ export function planOpen(o: {
       halt(reason);
       continue;
     }
-    out.push(...decisions);
+    // Dividends first: one paid on the ex-date of a split is due on the shares held before it.
     for (const d of today.filter((a) => a.type === 'dividend')) {
       out.push({ kind: 'dividend', symbol, perShare: d.cashAmount, cash: o.position(symbol) * d.cashAmount });
     }
+    out.push(...decisions);
   }
   return out;
 }
 
 /**
- * Applies a plan to a session's book, orders and risk gate; returns the symbols whose indicator
- * state must be warmed again. A halt restricts the symbol and cancels its open orders.
+ * Applies a plan to a session's book, orders and risk gate before the bar at `ts` opens; returns
+ * the symbols whose indicator state must be warmed again. A dividend is credited to the book, a
+ * halt restricts the symbol and cancels its open orders.
  */
 export function applyOpen(
   plan: readonly OpenDecision[],
-  parts: { readonly portfolio: Portfolio; readonly orders: OpenOrders; readonly risk: RiskGate },
+  parts: { readonly portfolio: Portfolio; readonly orders: OpenOrders; readonly risk: RiskGate; readonly ts: number },
 ): string[] {
   const rewarm: string[] = [];
   for (const d of plan) {
-    if (d.kind === 'split') {
+    if (d.kind === 'dividend') {
+      // As the backtest's engine books it (engine.ts, position events): cash, then the risk view.
+      parts.portfolio.creditDividend(d.symbol, d.perShare, parts.ts);
+      parts.risk.onAccountChange(d.symbol);
+    } else if (d.kind === 'split') {
       parts.portfolio.split(d.symbol, d.ratio);
       for (const o of d.orders) {
         parts.orders.cancel(o.cancel);

@@ -24,7 +24,7 @@ export function describeDecision(d: OpenDecision): string {
       `${d.orders.length} open order(s) sent again at prices / ${d.ratio}, indicators warmed again on split-adjusted history`
     );
   if (d.kind === 'dividend')
-    return `dividend ${d.perShare} per share of ${d.symbol}: ${d.cash} in cash expected from the broker`;
+    return `dividend ${d.perShare} per share of ${d.symbol}: ${d.cash} in cash credited to the session's book`;
   return `${d.symbol} halted: ${d.reason}`;
 }
 
@@ -54,7 +54,7 @@ export function openCheck(o: {
     });
     if (plan.length === 0) return;
     for (const d of plan) if (d.kind === 'split') o.source.splitBefore(d.symbol, ts, d.ratio);
-    const rewarm = applyOpen(plan, { portfolio: o.portfolio, orders, risk: o.risk });
+    const rewarm = applyOpen(plan, { portfolio: o.portfolio, orders, risk: o.risk, ts });
     for (const s of rewarm) o.engine.rewarm(s);
     for (const d of plan) {
       const text = describeDecision(d);
