@@ -75,17 +75,20 @@ export function runUniverseBench(o: { symbols?: number } = {}): void {
       events.push({ symbol, date: sessions[q * 60 + (k % 60)] as string, event: 'earnings', time: '' });
   }
   const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
   let included = 0;
   eachUniverseDay({ series, assets, events }, sessions, UNIVERSE_DEFAULTS, (rows) => {
     for (const r of rows) if (r.included) included++;
   });
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const s = (t2 - t1) / 1000;
   console.log('\nuniverse build');
   console.log(
     `  ${n} symbols x ${sessions.length} sessions: built in ${s.toFixed(2)} s (target < ${TARGET_S} s, ratio ${(s / TARGET_S).toFixed(2)}); ` +
       `${((n * sessions.length) / s / 1e6).toFixed(2)} M symbol-days/s; data made in ${((t1 - t0) / 1000).toFixed(2)} s; ` +
-      `${(included / sessions.length).toFixed(0)} members a day on average`,
+      `${(included / sessions.length).toFixed(0)} members a day on average; ` +
+      `CPU time of the build ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)})`,
   );
 }
 

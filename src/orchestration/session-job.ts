@@ -8,6 +8,7 @@
  * unjournaled.
  */
 import { readFileSync } from 'node:fs';
+import { replayReflected, venueReflected } from './session-adjustment.js';
 import { sessionActions } from './session-open-check.js';
 import { relative } from 'node:path';
 import { WallClock } from '../core/clock.js';
@@ -255,6 +256,15 @@ async function sessionJob(
     o.feed === undefined
       ? await openFeed(traded, source, speed, flags, home, config, instrument, o.venueFeed)
       : { ...(await o.feed({ spec: traded, instrument })), rejectedRows: 0 };
+  // The actions the feed's bars already carry are not applied to them again before the open.
+  const reflectedActions =
+    corporateActions === undefined || o.feed !== undefined
+      ? undefined
+      : source.kind === 'replay'
+        ? replayReflected(source.file)
+        : spec.live.venue === 'alpaca'
+          ? venueReflected(config.venues.alpaca.adjustment, todayUtc())
+          : undefined;
   const { strategy, params } = resolveStrategy(spec.strategy.name, spec.strategy.params, { file: runFile }, models.env);
   // Journaled or not at all: a session whose ledger cannot be opened does not start.
   const ledger = await createLedger(config, home);
@@ -381,6 +391,7 @@ async function sessionJob(
       journal: o.sentOnAck === true ? { ...bind(journal), markSent: () => {} } : journal,
       ...(resume === undefined ? {} : { resume }),
       ...(corporateActions === undefined ? {} : { corporateActions }),
+      ...(reflectedActions === undefined ? {} : { reflectedActions }),
       files,
       signal: AbortSignal.any([end.signal, unjournaled.signal]),
       ...(o.reconcile === undefined ? {} : { reconcile: alertOnMismatch(o.reconcile(sessionId), ref, o.alerts) }),

@@ -13,7 +13,13 @@ import type { Logger } from '../core/logger.js';
 import type { Engine } from '../engine/engine.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import { readCorporateActions, referenceFiles, type CorporateAction } from '../universe/reference-files.js';
-import { applyOpen, openOrdersOf, planOpen, type OpenDecision } from './corporate-action-open.js';
+import {
+  applyOpen,
+  openOrdersOf,
+  planOpen,
+  type OpenDecision,
+  type ReflectedActions,
+} from './corporate-action-open.js';
 import type { PushBarSource } from './push-bar-source.js';
 import type { RiskGate } from './risk-gate.js';
 
@@ -21,10 +27,15 @@ export function describeDecision(d: OpenDecision): string {
   if (d.kind === 'split')
     return (
       `split ${d.ratio} of ${d.symbol}: position ${d.position.from} -> ${d.position.to}, ` +
-      `${d.orders.length} open order(s) sent again at prices / ${d.ratio}, indicators warmed again on split-adjusted history`
+      `${d.orders.length} open order(s) sent again at prices / ${d.ratio}, ` +
+      (d.rewarm
+        ? 'indicators warmed again on split-adjusted history'
+        : 'history already split-adjusted (not rescaled again)')
     );
+  if (d.kind === 'reflected')
+    return `${d.action.type} of ${d.symbol} on ${d.action.exDate} already in the session's bars (an adjusted file): nothing applied again`;
   if (d.kind === 'dividend')
-    return `dividend ${d.perShare} per share of ${d.symbol}: ${d.cash} in cash expected from the broker`;
+    return `dividend ${d.perShare} per share of ${d.symbol}: ${d.cash} in cash credited to the session's book`;
   return `${d.symbol} halted: ${d.reason}`;
 }
 
@@ -38,6 +49,8 @@ export function openCheck(o: {
   readonly logger?: Logger;
   /** Each decision's text as it is made (the broadcast's risk channel). */
   readonly notify?: (text: string, ts: number) => void;
+  /** Actions the session's bars already carry (session-adjustment.ts); none by default. */
+  readonly reflected?: ReflectedActions;
 }): (ts: number) => void {
   let day = '';
   const orders = openOrdersOf(o.engine.orders);
@@ -51,10 +64,11 @@ export function openCheck(o: {
       actions: o.actions,
       position: (s) => o.portfolio.qty(s),
       orders,
+      ...(o.reflected === undefined ? {} : { reflected: o.reflected }),
     });
     if (plan.length === 0) return;
-    for (const d of plan) if (d.kind === 'split') o.source.splitBefore(d.symbol, ts, d.ratio);
-    const rewarm = applyOpen(plan, { portfolio: o.portfolio, orders, risk: o.risk });
+    for (const d of plan) if (d.kind === 'split' && d.rewarm) o.source.splitBefore(d.symbol, ts, d.ratio);
+    const rewarm = applyOpen(plan, { portfolio: o.portfolio, orders, risk: o.risk, ts });
     for (const s of rewarm) o.engine.rewarm(s);
     for (const d of plan) {
       const text = describeDecision(d);

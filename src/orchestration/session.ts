@@ -34,6 +34,7 @@ import { journalWithBroadcast, type SessionBroadcast } from './session-broadcast
 import { SessionBroadcastState } from './session-broadcast-state.js';
 import { journalWithTelemetry, type SessionTelemetry } from './session-telemetry.js';
 import type { CorporateAction } from '../universe/reference-files.js';
+import type { ReflectedActions } from './corporate-action-open.js';
 import { openCheck } from './session-open-check.js';
 
 /** The execution side of a session: a venue's client, or the simulated exchange (which also learns prices from the bars). */
@@ -93,6 +94,8 @@ export interface SessionOptions {
    * day's first bar for the session's symbols (session-open-check.ts); none: nothing is checked.
    */
   readonly corporateActions?: readonly CorporateAction[];
+  /** The corporate actions the feed's bars already carry (a replayed adjusted file); none by default. */
+  readonly reflectedActions?: ReflectedActions;
   /** Wall ms between the OrderManager's timer checks while no bar comes (default 1000). */
   readonly tickMs?: number;
   /**
@@ -226,6 +229,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       source,
       risk,
       ...(o.logger === undefined ? {} : { logger: o.logger }),
+      ...(o.reflectedActions === undefined ? {} : { reflected: o.reflectedActions }),
       notify: (reason, ts) =>
         o.broadcast?.risk(o.runId, {
           state: killSwitch.state,

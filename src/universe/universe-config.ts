@@ -4,6 +4,9 @@
  * Every key is optional (the defaults are seed 004's); an unknown key is refused with the
  * closest known one, every bad value names the file, line and key (exit 2).
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError } from '../core/errors.js';
@@ -86,6 +89,22 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   spread: 'a weight >= 0, e.g. 0.3',
   volatility: 'a weight >= 0, e.g. 0.2',
 };
+
+/** The universe configuration shipped with momentic. */
+export const SHIPPED_UNIVERSE_CONFIG = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'config',
+  'universe',
+  'default.yaml',
+);
+
+/** The workspace's `config/universe/default.yaml`, else the shipped one. */
+export function universeConfigFile(home: string): string {
+  const own = join(home, 'config', 'universe', 'default.yaml');
+  return existsSync(own) ? own : SHIPPED_UNIVERSE_CONFIG;
+}
 
 /** Reads and validates a universe file; missing keys take UNIVERSE_DEFAULTS. */
 export function loadUniverseConfig(file: string, displayName: string = file): UniverseConfig {

@@ -100,7 +100,7 @@ describe('pipeline files: a bad key or value exits 2 naming it and the fix', () 
     const force = await cli(['--home', home, 'pipeline', 'daily', '--force', 'trades']);
     expect(force.code).toBe(2);
     expect(force.stderr).toContain('USAGE_INVALID_OPTION');
-    expect(force.stderr).toContain('fetch, validate, features, trade, reconcile, drift, report');
+    expect(force.stderr).toContain('fetch, validate, features, universe, trade, reconcile, drift, report');
     const future = await cli(['--home', home, 'pipeline', 'daily', '--date', '2035-06-01']);
     expect(future.code).toBe(2);
     expect(future.stderr).toContain('USAGE_FUTURE_DATE');

@@ -5,7 +5,7 @@
  * 1-for-3 on 10 shares. By hand:
  *   AAA: 30 -> 60 shares, average cost 100 -> 50 (value 30 x 100 = 60 x 50); the order becomes a
  *        buy of 20 at 45 (take profit 60, stop 40), sent as `buy1-split` after `buy1` is cancelled.
- *   BBB: nothing moves; cash 20 x 0.40 = 8 is reported (the broker pays it).
+ *   BBB: cash 20 x 0.40 = 8 is credited to the book before the open (dividends 8, equity + 8).
  *   CCC: halted (symbol change), its order cancelled, restricted.
  *   DDD: 10 x 1/3 = 3.33 shares: halted (cash in lieu), restricted.
  */
@@ -130,13 +130,38 @@ describe('the corporate-action check before the open', () => {
       position: (x) => s.portfolio.qty(x),
       orders: s.orders,
     });
-    const rewarm = applyOpen(plan, s);
+    const cash = s.portfolio.cash;
+    const rewarm = applyOpen(plan, { ...s, ts: Date.parse(DAY) + 14.5 * 3_600_000 });
     expect(rewarm).toEqual(['AAA']);
     expect(s.portfolio.position('AAA')).toMatchObject({ qty: 60, avgPrice: 50, marketPrice: 50 });
-    expect(s.portfolio.equity).toBeCloseTo(equity, 9); // a split moves no value
+    // A split moves no value; BBB's dividend 20 x 0.40 = 8 is the only cash that moves.
+    expect(s.portfolio.cash - cash).toBeCloseTo(8, 12);
+    expect(s.portfolio.dividends).toBeCloseTo(8, 12);
+    expect(s.portfolio.equity - equity).toBeCloseTo(8, 9);
     expect(s.orders.log).toEqual(['cancel buy1', 'submit buy1-split', 'cancel c1']);
     expect(s.risk.config.restricted).toEqual(['CCC', 'DDD']);
     expect(s.portfolio.qty('DDD')).toBe(10); // halted, not touched
+  });
+
+  it('pays a dividend going ex with a split on the shares held before the split', () => {
+    const s = session();
+    const cash = s.portfolio.cash;
+    const both = [
+      action({ symbol: 'AAA', type: 'split', exDate: DAY, ratio: 2 }),
+      action({ symbol: 'AAA', type: 'dividend', exDate: DAY, cashAmount: 1 }),
+    ];
+    const plan = planOpen({
+      day: DAY,
+      symbols: ['AAA'],
+      actions: both,
+      position: (x) => s.portfolio.qty(x),
+      orders: s.orders,
+    });
+    expect(plan.map((d) => d.kind)).toEqual(['dividend', 'split']);
+    applyOpen(plan, { ...s, ts: Date.parse(DAY) + 14.5 * 3_600_000 });
+    // 30 shares x $1 (not 60 x $1), then 30 -> 60.
+    expect(s.portfolio.cash - cash).toBeCloseTo(30, 12);
+    expect(s.portfolio.qty('AAA')).toBe(60);
   });
 
   it('lets a fractionable symbol split into fractional shares', () => {

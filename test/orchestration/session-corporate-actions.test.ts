@@ -19,6 +19,8 @@ import { SimulatedExchange } from '../../src/execution/simulated-exchange.js';
 import { runSession } from '../../src/orchestration/session.js';
 import { SessionFiles } from '../../src/orchestration/session-files.js';
 import { sessionActions } from '../../src/orchestration/session-open-check.js';
+import type { ReflectedActions } from '../../src/orchestration/corporate-action-open.js';
+import { venueReflected } from '../../src/orchestration/session-adjustment.js';
 import type { Strategy } from '../../src/strategies/api.js';
 import { tempDir } from '../support/cli.js';
 import { LedgerJournal } from '../../src/orchestration/ledger-journal.js';
@@ -96,7 +98,12 @@ function holder(seen: Seen[]): Strategy {
   };
 }
 
-function session(actions: readonly CorporateAction[], seen: Seen[], broadcast: string[] = []) {
+function session(
+  actions: readonly CorporateAction[],
+  seen: Seen[],
+  broadcast: string[] = [],
+  o: { readonly day1?: number; readonly reflected?: ReflectedActions | undefined } = {},
+) {
   const clock = new BacktestClock(DAY1);
   return runSession({
     runId: 'ca-session',
@@ -105,7 +112,7 @@ function session(actions: readonly CorporateAction[], seen: Seen[], broadcast: s
     params: {},
     instrument: (s) => equity(s),
     clock,
-    feed: replay([...bars(DAY1, 100, 4), ...bars(DAY2, 50, 3)]),
+    feed: replay([...bars(DAY1, o.day1 ?? 100, 4), ...bars(DAY2, 50, 3)]),
     venue: ({ portfolio, symbols }) => {
       const ex = new SimulatedExchange({
         instrument: (s) => (symbols.includes(s) ? equity(s) : undefined),
@@ -116,6 +123,7 @@ function session(actions: readonly CorporateAction[], seen: Seen[], broadcast: s
       return { execution: ex, market: ex };
     },
     corporateActions: actions,
+    ...(o.reflected === undefined ? {} : { reflectedActions: o.reflected }),
     broadcast: {
       order: () => {},
       fill: () => {},
@@ -178,6 +186,33 @@ describe('a paper session through a 2-for-1 split on day 2', () => {
     const eq = r.record.equity.column('equity');
     expect((eq[3] as number) - (eq[4] as number)).toBeCloseTo(500, 9);
     expect(r.record.orders.find((o) => o.clientOrderId === 'rest-1')?.status).toBe('filled');
+  });
+});
+
+describe('a session whose history is already split-adjusted (a venue’s adjusted warm-up, started on the ex-date)', () => {
+  it('splits the position and the orders but does not rescale the history or the indicators again', async () => {
+    const seen: Seen[] = [];
+    // Day 1 arrives already split-adjusted (100 / 2 = 50), as Alpaca's history with adjustment: all.
+    const reflected = venueReflected('all', '2024-01-03');
+    const r = await session([action({ ratio: 2 })], seen, [], { day1: 50, reflected });
+    expect(r.error).toBeUndefined();
+    // The history stays at 50: SMA(3) 50 and the previous close 50 (rescaled again: 25 and 37.5).
+    // The position of 10 came from a fill, in the shares before the split: 10 -> 20. (The limit at
+    // 90 is 80% above day 1's 50: the price collar denies it, so no order rests.)
+    expect(seen).toEqual([{ qty: 20, sma: 50, prevClose: 50 }]);
+    expect(r.risk.events.filter((e) => e.kind === 'corporate_action').map((e) => e.reason)).toEqual([
+      'split 2 of AAA: position 10 -> 20, 0 open order(s) sent again at prices / 2, history already split-adjusted (not rescaled again)',
+    ]);
+  });
+
+  it('reads only the splits up to the start day as in the history, and none without adjustment', () => {
+    const r = venueReflected('split', '2024-01-03');
+    expect(r?.has(action({ ratio: 2 }))).toBe(true);
+    expect(r?.has(action({ ratio: 2, exDate: '2024-01-04' }))).toBe(false);
+    expect(r?.has(action({ type: 'dividend', cashAmount: 1 }))).toBe(false);
+    expect(r?.traded).toBe(false);
+    expect(venueReflected('raw', '2024-01-03')).toBeUndefined();
+    expect(venueReflected('dividend', '2024-01-03')).toBeUndefined();
   });
 });
 

@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
-import { loadUniverseConfig } from '../../universe/universe-config.js';
+import { loadUniverseConfig, universeConfigFile } from '../../universe/universe-config.js';
 import { runUniverseBuild } from '../../universe/universe-run.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag } from '../options.js';
 import { createProgress } from '../progress.js';
-
-const SHIPPED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'config', 'universe', 'default.yaml');
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -31,8 +27,7 @@ export async function universeBuild(ctx: CommandContext, opts: Record<string, un
     });
   }
   const given = str(opts.config);
-  const own = join(loaded.home, 'config', 'universe', 'default.yaml');
-  const file = given !== undefined ? resolve(ctx.io.cwd, given) : existsSync(own) ? own : SHIPPED;
+  const file = given !== undefined ? resolve(ctx.io.cwd, given) : universeConfigFile(loaded.home);
   const config = loadUniverseConfig(file, given ?? file);
   const progress = createProgress(ctx.io, { total: 0, label: 'universe', json: ctx.json });
   const result = await runUniverseBuild({

@@ -9,7 +9,7 @@ export function registerPipeline(program: Command, lazy: Lazy): void {
   const pipeline = program
     .command('pipeline')
     .description(
-      'the daily pipeline: fetch, validate, features, trade (paper or live), reconcile, drift and report, each step recorded in the ledger (docs/operations.md)',
+      'the daily pipeline: fetch, validate, features, universe, trade (paper or live), reconcile, drift and report, each step recorded in the ledger (docs/operations.md)',
     );
   pipeline
     .command('daily')

@@ -1,6 +1,6 @@
 /**
  * `momentic pipeline daily`: one day of seed 001's pipeline as named steps (fetch, validate,
- * features, trade, reconcile, drift, report), each recorded in the ledger with its start, end,
+ * features, universe, trade, reconcile, drift, report), each recorded in the ledger with its start, end,
  * status, outputs and error. The ledger is the state: a day whose steps are all done is done
  * (run again, nothing happens and it says so); a failed day runs again from its failed step
  * (steps done stay done); `force` redoes one step (and the report after it). A failed step stops
@@ -22,11 +22,13 @@ import { checkPipelineDay } from './pipeline-date.js';
 import { reportStep } from './report-step.js';
 import { PIPELINE_STEPS, type StepContext, type StepName, type StepOutputs, type StepRun } from './step-context.js';
 import { tradeStep } from './trade-step.js';
+import { universeStep } from './universe-step.js';
 
 const STEP_RUNS: Readonly<Record<StepName, StepRun>> = {
   fetch: fetchStep,
   validate: validateStep,
   features: featuresStep,
+  universe: universeStep,
   trade: tradeStep,
   reconcile: reconcileStep,
   drift: driftStep,

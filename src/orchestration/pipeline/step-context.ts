@@ -14,7 +14,16 @@ import type { Notifier } from '../alerts/notifier.js';
 import type { PipelineSpec } from './pipeline-file.js';
 
 /** The steps of a day, in the order they run (docs/operations.md, "Daily pipeline"). */
-export const PIPELINE_STEPS = ['fetch', 'validate', 'features', 'trade', 'reconcile', 'drift', 'report'] as const;
+export const PIPELINE_STEPS = [
+  'fetch',
+  'validate',
+  'features',
+  'universe',
+  'trade',
+  'reconcile',
+  'drift',
+  'report',
+] as const;
 export type StepName = (typeof PIPELINE_STEPS)[number];
 
 export type StepOutputs = Record<string, unknown>;

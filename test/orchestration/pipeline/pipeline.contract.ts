@@ -19,7 +19,7 @@ import { cli, tempDir, type CliResult } from '../../support/cli.js';
 
 const D1 = '2024-06-03';
 const D2 = '2024-06-04';
-const STEPS = ['fetch', 'validate', 'features', 'trade', 'reconcile', 'drift', 'report'];
+const STEPS = ['fetch', 'validate', 'features', 'universe', 'trade', 'reconcile', 'drift', 'report'];
 
 /** A raw daily row of the workspace: open and close of `symbol` on `date`. */
 function rawBar(home: string, symbol: string, date: string): { open: number; close: number } {
@@ -99,7 +99,8 @@ export function pipelineContract(backend: Backend): void {
       await backend.cleanup();
     });
 
-    it('runs every step of a fresh workspace day and writes its report', async () => {
+    // Eight steps through the CLI on a fresh workspace (fetching its history): slow on a loaded machine.
+    it('runs every step of a fresh workspace day and writes its report', { timeout: 60_000 }, async () => {
       const r = await run('--json', 'pipeline', 'daily', '--date', D1);
       expect(r.code).toBe(0);
       const day = json<DayJson>(r);
@@ -124,11 +125,17 @@ export function pipelineContract(backend: Backend): void {
       expect(rep.drift?.ok).toBe(true);
       expect(rep.links.previous).toBeNull();
       expect(rep.steps.find((s) => s.step === 'trade')?.duration_ms).toBeGreaterThanOrEqual(0);
+      // A fresh workspace has no reference data: no universe to build, and the step says why.
+      expect(day.steps.find((s) => s.step === 'universe')?.outputs).toEqual({
+        built: false,
+        reason:
+          'no reference data (data/reference/assets.csv): run momentic data reference to build a universe each day',
+      });
     });
 
     it('says "already done" when the day is run again and writes nothing to the ledger', async () => {
       const before = await counts();
-      expect(before).toMatchObject({ runs: 1, orders: 1, fills: 0, equity: 1, days: 1, steps: 7 });
+      expect(before).toMatchObject({ runs: 1, orders: 1, fills: 0, equity: 1, days: 1, steps: 8 });
       const r = await run('pipeline', 'daily', '--date', D1);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`daily ${D1}: already done`);
@@ -173,7 +180,7 @@ export function pipelineContract(backend: Backend): void {
       expect(orders).toHaveLength(1);
       expect(orders[0]?.split(',').slice(13, 15)).toEqual(['filled', String(qty)]);
       // One book carried on: one run, the same order (now filled), one fill, an equity row a day.
-      expect(await counts()).toMatchObject({ runs: 1, orders: 1, fills: 1, equity: 2, days: 2, steps: 14 });
+      expect(await counts()).toMatchObject({ runs: 1, orders: 1, fills: 1, equity: 2, days: 2, steps: 16 });
     });
 
     it('--force redoes one step and the report; a traded day is never traded twice', async () => {
@@ -191,6 +198,36 @@ export function pipelineContract(backend: Backend): void {
       expect(trade?.outputs).toMatchObject({ already_traded: true, fills: 1, orders: 0 });
       expect(await counts()).toEqual(before);
       expect(report(D2).fills).toHaveLength(1);
+    });
+
+    it('builds the day’s universe once the workspace has reference data, as momentic universe build does', async () => {
+      const ref = await run(
+        'data', 'reference', '--provider', 'synthetic', '--from', '2023-01-01', '--to', D2, '--as-of', '2023-01-03',
+      ); // prettier-ignore
+      expect(ref.code, ref.stderr).toBe(0);
+      const f = await run('--json', 'pipeline', 'daily', '--date', D2, '--force', 'universe');
+      expect(f.code, f.stderr).toBe(0);
+      const day = json<DayJson>(f);
+      expect(day.ran).toEqual(['universe', 'report']);
+      const out = day.steps.find((s) => s.step === 'universe')?.outputs as Record<string, unknown>;
+      expect(out).toMatchObject({ built: true, date: D2, files: [`data/processed/universe/${D2}.csv`] });
+      // The counts are those of the file the step wrote: a row per symbol of the reference data
+      // (the synthetic provider's 20; the 14 without bars are out, insufficient_history).
+      const file = join(db.home, 'data', 'processed', 'universe', `${D2}.csv`);
+      const written = readFileSync(file, 'utf8');
+      const rows = written.trimEnd().split('\n').slice(1);
+      expect(rows).toHaveLength(20);
+      const head = written.split('\n')[0]!.split(',');
+      const tier = (t: string) => rows.filter((r) => r.split(',')[head.indexOf('tier')] === t).length;
+      const included = rows.filter((r) => r.split(',')[head.indexOf('included')] === 'true').length;
+      expect(out).toMatchObject({ core: tier('core'), extended: tier('extended'), excluded: 20 - included });
+      expect(tier('core')).toBeGreaterThan(0);
+      // The command builds the same file, byte for byte.
+      const cmd = await run('universe', 'build', '--date', D2);
+      expect(cmd.code, cmd.stderr).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(written);
+      // The day's first run had nothing to build; this is the step's second attempt.
+      expect(report(D2).steps.find((s) => s.step === 'universe')).toMatchObject({ status: 'done', attempts: 2 });
     });
 
     it('refuses a day that is not a session, naming the sessions around it', async () => {
@@ -241,6 +278,7 @@ export function pipelineContract(backend: Backend): void {
         ['fetch', 'done'],
         ['validate', 'failed'],
         ['features', 'skipped'],
+        ['universe', 'skipped'],
         ['trade', 'skipped'],
         ['reconcile', 'skipped'],
         ['drift', 'skipped'],
@@ -250,7 +288,7 @@ export function pipelineContract(backend: Backend): void {
       expect(rep.status).toBe('failed');
       expect(rep.failure).toMatchObject({ step: 'validate', code: 'DATA_MANIFEST', exit_code: 3 });
       expect(rep.failure?.message).toContain('data/raw/1d/ZNTX.csv does not match its record');
-      expect(rep.not_run.map((n) => n.step)).toEqual(['features', 'trade', 'reconcile', 'drift']);
+      expect(rep.not_run.map((n) => n.step)).toEqual(['features', 'universe', 'trade', 'reconcile', 'drift']);
       expect(rep.book).toBeNull();
       const html = readFileSync(day.report!, 'utf8');
       expect(html).toContain('The validate step failed');
@@ -267,11 +305,12 @@ export function pipelineContract(backend: Backend): void {
       const again = await run('--json', 'pipeline', 'daily', '--date', D1);
       expect(again.code).toBe(0);
       const resumed = json<DayJson>(again);
-      expect(resumed.ran).toEqual(['validate', 'features', 'trade', 'reconcile', 'drift', 'report']);
+      expect(resumed.ran).toEqual(['validate', 'features', 'universe', 'trade', 'reconcile', 'drift', 'report']);
       expect(resumed.steps.map((s) => [s.step, s.status, s.attempts])).toEqual([
         ['fetch', 'done', 1],
         ['validate', 'done', 2],
         ['features', 'done', 1],
+        ['universe', 'done', 1],
         ['trade', 'done', 1],
         ['reconcile', 'done', 1],
         ['drift', 'done', 1],
