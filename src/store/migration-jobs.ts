@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 type Db = Kysely<unknown>;
 
 /**
- * 0010: the service's jobs (backtests, sweeps and walk-forwards asked of the API), so a restart
+ * 0008: the service's jobs (backtests, sweeps and walk-forwards asked of the API), so a restart
  * keeps the list and says what became of the jobs it was running. `server` names the process
  * that ran a job and `updated_at` is refreshed while it runs: a server starting marks the jobs
  * of a server that is gone `interrupted` instead of leaving them `running` for ever.

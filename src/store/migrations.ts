@@ -195,7 +195,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0005_admin': adminMigration(dialect),
     '0006_models': modelsMigration(),
     '0007_sweep_queue': sweepQueueMigration(dialect),
-    '0010_jobs': jobsMigration(),
+    '0008_jobs': jobsMigration(),
   };
 }
 

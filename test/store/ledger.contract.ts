@@ -48,7 +48,7 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0010_jobs; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0008_jobs; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
@@ -60,14 +60,14 @@ export function ledgerContract(backend: Backend): void {
             '0005_admin',
             '0006_models',
             '0007_sweep_queue',
-            '0010_jobs',
+            '0008_jobs',
           ],
-          version: '0010_jobs',
+          version: '0008_jobs',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0010_jobs' });
+        expect(second.migration).toEqual({ applied: [], version: '0008_jobs' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -76,7 +76,7 @@ export function ledgerContract(backend: Backend): void {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
         expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 8]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0010_jobs', '0010_jobs']);
+        expect(both.map((l) => l.migration.version)).toEqual(['0008_jobs', '0008_jobs']);
         await Promise.all(both.map((l) => l.close()));
       });
 
