@@ -45,6 +45,9 @@ interface Child {
   up: boolean;
 }
 
+/** How long an idle child may take to exit once its channel is closed. */
+const GRACE_MS = 2000;
+
 /** Children in a row that end before their module loaded: no child can start (a broken install). */
 const MAX_DEAD_STARTS = 3;
 
@@ -106,7 +109,7 @@ export class ProcessPool {
     const closing = new Error('the worker processes were closed');
     for (const t of this.#queue.splice(0)) t.reject(closing);
     const children = this.#children.splice(0);
-    await Promise.all(children.map((c) => this.#end(c)));
+    await Promise.all(children.map((c) => this.#end(c, true)));
     for (const c of children) for (const t of c.sent.splice(0)) t.reject(closing);
   }
 
@@ -183,16 +186,23 @@ export class ProcessPool {
     if (k >= 0) this.#children.splice(k, 1);
   }
 
-  #end(child: Child): Promise<void> {
+  /**
+   * Ends `child`: an idle one by closing its channel (it exits by itself, as after a normal run),
+   * a busy or retired one (or one that does not go within GRACE_MS) by SIGKILL.
+   */
+  #end(child: Child, graceful = false): Promise<void> {
     const p = child.proc;
-    if (p.exitCode !== null || p.signalCode !== null) {
-      child.gone = true;
-      return Promise.resolve();
-    }
+    child.gone = true;
+    if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      child.gone = true;
-      p.kill('SIGKILL');
+      p.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      const kill = (): void => void p.kill('SIGKILL');
+      const timer = setTimeout(kill, GRACE_MS);
+      if (graceful && child.sent.length === 0 && p.connected) p.disconnect();
+      else kill();
     });
   }
 
