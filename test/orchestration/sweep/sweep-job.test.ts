@@ -1,7 +1,7 @@
 /**
  * Sweeps end to end on the synthetic universe: every trial recorded, failures with their reason,
- * the same results on one thread and in two worker processes, an interrupted sweep resumed to identical files, and
- * the deflated Sharpe of the best trial recomputed here from returns.csv.
+ * the same results on one thread and in two worker processes, an interrupted sweep resumed to
+ * identical files, and the deflated Sharpe of the best trial recomputed here from returns.csv.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
