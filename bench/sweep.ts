@@ -1,15 +1,18 @@
 /**
  * Sweep benchmark: a 1000-combination grid of sma-cross (fast 2..41 x slow
- * 45..165:5) over 10 synthetic symbols x 10 years of daily bars (2010-2019), on one worker and on
- * every core (worker threads), in trials per second, their ratio (target: 0.9 x the cores), the
- * CPU time per trial (to argue the ratio on a shared machine), and the share of the tail (summary,
- * PBO over all trials, returns.csv, report) in the whole sweep (target < 10%). Each trial is a
- * full event-engine backtest with metrics and per-bar returns recorded (resumable store), as
- * `momentic sweep` runs them.
+ * 45..165:5) over 10 synthetic symbols x 10 years of daily bars (2010-2019), on one worker (this
+ * thread) and on every core (worker processes), in trials per second, their ratio (target: 0.9 x
+ * the cores), the CPU time per trial of this process and its worker processes (to argue the ratio
+ * on a shared machine), and the share of the tail (summary, PBO over all trials, returns.csv,
+ * report) in the whole sweep (target < 10%). Each trial is a full event-engine backtest with
+ * metrics and per-bar returns recorded (resumable store), as `momentic sweep` runs them.
+ *
+ * It runs the built code (dist/: `npm run build` first), and the worker processes run plain node
+ * as the product's do: they never inherit tsx from this script (process-pool.ts, childExecArgv).
  *
  *   tsx bench/sweep.ts [--combos N]   (N: 1000 by default; fewer for a quick look)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -19,6 +22,34 @@ import { resolveSpec } from '../dist/orchestration/backtest-job.js';
 import { loadRunData } from '../dist/orchestration/run-data.js';
 import { parseAxis } from '../dist/orchestration/sweep/param-space.js';
 import { runSweep } from '../dist/orchestration/sweep/sweep-job.js';
+
+/**
+ * CPU time (ms, user + system) of this process's live children, the sweep's worker processes,
+ * from /proc (Linux; 0 elsewhere): process.cpuUsage() counts this process only.
+ */
+function childrenCpuMs(): number {
+  let ticks = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    // After "pid (comm) ": state, ppid, ..., utime (14th field of the line), stime (15th).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[1]) !== process.pid) continue;
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * 10; // USER_HZ = 100 on Linux
+}
 
 export async function runSweepBench(options: { readonly combos: number }): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'momentic-sweep-bench-'));
@@ -49,7 +80,7 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
       `== sweep: sma-cross, ${combos} combinations x ${symbols.length} synthetic symbols x 10 years daily (~${bars.toLocaleString('en-US')} bars per trial)`,
     );
     // The machine may be shared: wall-clock rates depend on the cores other processes leave us,
-    // so the CPU time of the trials (this process and its worker threads) is printed beside them.
+    // so the CPU time of the trials (this process and its worker processes) is printed beside them.
     // With the same CPU time per trial on 1 and on N workers and an idle main thread, N cores
     // free give N times the rate.
     const all = availableParallelism();
@@ -58,6 +89,8 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
       const c0 = process.cpuUsage();
       const e0 = performance.eventLoopUtilization();
       let trialsCpu = 0;
+      let mainCpu = 0;
+      let childCpu = 0;
       let mainBusy = 0;
       const r = await runSweep({
         home,
@@ -71,7 +104,10 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
         onTrial: (done, total) => {
           if (done !== total || done === 0) return;
           const c = process.cpuUsage(c0);
-          trialsCpu = (c.user + c.system) / 1000;
+          // The worker processes are new for each sweep: all their CPU time is this sweep's.
+          mainCpu = (c.user + c.system) / 1000;
+          childCpu = childrenCpuMs();
+          trialsCpu = mainCpu + childCpu;
           mainBusy = performance.eventLoopUtilization(e0).utilization;
         },
       });
@@ -79,7 +115,7 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
       const run = { rate, cpuPerTrial: trialsCpu / r.ranNow, tail: r.tailMs / r.elapsedMs, mainBusy };
       runs[workers] = run;
       console.log(
-        `${String(workers).padStart(2)} worker(s): ${r.summary.total} trials in ${(r.trialsMs / 1000).toFixed(2)} s = ${rate.toFixed(1)} trials/s (${((rate * bars) / 1e6).toFixed(2)}M bars/s), CPU ${run.cpuPerTrial.toFixed(2)} ms/trial, main thread busy ${(mainBusy * 100).toFixed(0)}%; whole sweep ${(r.elapsedMs / 1000).toFixed(2)} s, of which the single-threaded tail (DSR ${r.summary.dsr?.toFixed(4)}, PBO ${r.summary.pbo?.pbo.toFixed(3)} over all trials, returns.csv, report) ${(r.tailMs / 1000).toFixed(2)} s = ${(run.tail * 100).toFixed(1)}% (target < 10%)`,
+        `${String(workers).padStart(2)} ${workers === 1 ? 'worker (this thread)' : 'worker processes'}: ${r.summary.total} trials in ${(r.trialsMs / 1000).toFixed(2)} s = ${rate.toFixed(1)} trials/s (${((rate * bars) / 1e6).toFixed(2)}M bars/s), CPU ${run.cpuPerTrial.toFixed(2)} ms/trial (${(mainCpu / r.ranNow).toFixed(2)} this process + ${(childCpu / r.ranNow).toFixed(2)} worker processes), main thread busy ${(mainBusy * 100).toFixed(0)}%; whole sweep ${(r.elapsedMs / 1000).toFixed(2)} s, of which the single-threaded tail (DSR ${r.summary.dsr?.toFixed(4)}, PBO ${r.summary.pbo?.pbo.toFixed(3)} over all trials, returns.csv, report) ${(r.tailMs / 1000).toFixed(2)} s = ${(run.tail * 100).toFixed(1)}% (target < 10%)`,
       );
     }
     const one = runs[1];

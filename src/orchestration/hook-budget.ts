@@ -9,9 +9,10 @@
  *   the run's stack unwinds past every `finally` and the run is abandoned, so the main thread's
  *   event loop, once back, rejects the work in progress (`withinHookBudget`) with
  *   STRATEGY_HOOK_TIMEOUT, and the CLI exits (`hookRunStopped`);
- * - on a sweep's worker thread, the thread that owns the pool watches each trial's clock
- *   (`watchHookClock`) and aborts the trial, which ends its worker thread;
- * - anywhere else (a worker thread nobody watches, a Node built without the inspector), each
+ * - in a sweep's worker process, the same watchdog, armed before the first trial
+ *   (`armHookWatchdog`): the trial fails with STRATEGY_HOOK_TIMEOUT and the process is replaced
+ *   (sweep/trial-process.ts), so the other trials go on;
+ * - anywhere else (a worker thread, a Node built without the inspector), each
  *   call runs through a `node:vm` script with a `timeout`, whose watchdog is a thread per call
  *   (tens of µs per call).
  * A call stopped while a debugger holds it at a breakpoint counts too: set the budget to 0 to
@@ -94,8 +95,7 @@ function clockError(buffer: SharedArrayBuffer, shown: string): StrategyError {
   return hookTimeoutError(shown, HOOKS[i32[HOOK] as number] ?? 'a hook', at, i32[BUDGET] as number);
 }
 
-// This thread's clock; set by the owner of a worker thread (`useHookClock`) or by the main
-// thread's watchdog when it starts.
+// This thread's clock; set by the main thread's watchdog when it starts.
 let i32: Int32Array | undefined;
 let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let u16: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
@@ -111,55 +111,15 @@ function install(buffer: SharedArrayBuffer): void {
   lastSymbol = undefined;
 }
 
-/** A fresh clock for one task of a worker thread (see `useHookClock`, `watchHookClock`). */
-export function newHookClock(): SharedArrayBuffer {
+/** A fresh clock, in memory the watchdog thread shares. */
+function newHookClock(): SharedArrayBuffer {
   return new SharedArrayBuffer(HOOK_CLOCK_BYTES);
 }
 
-/** On a worker thread: tick `buffer` from now on; its owner watches it with `watchHookClock`. */
-export function useHookClock(buffer: SharedArrayBuffer): void {
-  install(buffer);
-  mode = CLOCK;
-}
-
 /**
- * On the thread that owns a worker thread: calls `onStuck` once with STRATEGY_HOOK_TIMEOUT (for
- * the file `shown`) when a call ticking `buffer` has run for `ms` or more. Returns a stop function.
- */
-export function watchHookClock(
-  buffer: SharedArrayBuffer,
-  shown: string,
-  ms: number,
-  onStuck: (e: StrategyError) => void,
-): () => void {
-  if (ms <= 0) return () => undefined;
-  const c = new Int32Array(buffer);
-  let seen = 0;
-  let since = NaN;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    if (c[IN_CALL] === 0) since = NaN;
-    else if (Number.isNaN(since) || c[TICKS] !== seen) {
-      seen = c[TICKS] as number;
-      since = now;
-    } else if (now - since >= ms) {
-      clearInterval(timer);
-      onStuck(clockError(buffer, shown));
-    }
-  }, watchStep(ms));
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-/** How often a watcher looks: a quarter of the budget, so a call stops within 1.25 budgets. */
-function watchStep(ms: number): number {
-  return Math.max(5, Math.min(1000, Math.floor(ms / 4)));
-}
-
-/**
- * The main thread's watchdog (CommonJS, evaluated as a worker): the same watch as
- * `watchHookClock`, but the budget is read from the clock (each call writes its own), and the stop
- * is the inspector's, as the main thread is busy in the call.
+ * The main thread's watchdog (CommonJS, evaluated as a worker): it looks at the clock every
+ * quarter of the budget (read from the clock: each call writes its own), so a call stops within
+ * 1.25 budgets; the stop is the inspector's, as the main thread is busy in the call.
  */
 const WATCHDOG = `
 const { workerData } = require('node:worker_threads');
@@ -185,6 +145,7 @@ function look() {
   }
   setTimeout(look, budget > 0 ? Math.max(5, Math.min(1000, Math.floor(budget / 4))) : 1000);
 }
+port.postMessage('watching');
 look();
 `;
 
@@ -194,6 +155,8 @@ const VM = 2;
 let mode = UNSET;
 let stoppedRun = false;
 const waiting = new Set<(e: StrategyError) => void>();
+/** Settles once the main thread's watchdog watches the clock. */
+let watching: Promise<void> | undefined;
 
 function startWatchdog(): void {
   const buffer = newHookClock();
@@ -201,7 +164,12 @@ function startWatchdog(): void {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WATCHDOG, { eval: true, workerData: { buffer, port: port2 }, transferList: [port2] });
   worker.unref();
-  port1.on('message', stopped);
+  let ready: () => void = () => undefined;
+  watching = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  worker.once('error', () => ready());
+  port1.on('message', (m: unknown) => (m === 'watching' ? ready() : stopped()));
   port1.unref();
   // Should the loop run dry before the message is read, the clock still says what happened.
   process.on('beforeExit', () => {
@@ -237,6 +205,16 @@ export async function withinHookBudget<T>(work: () => Promise<T>): Promise<T> {
   } finally {
     waiting.delete(reject);
   }
+}
+
+/**
+ * Starts this thread's watchdog now and settles once it watches, so that a call looping from its
+ * first instruction is stopped too: a sweep's worker process arms it before its first trial (a
+ * watchdog started by that call itself might never get to run while the call holds the thread).
+ */
+export function armHookWatchdog(): Promise<void> {
+  if (mode === UNSET) mode = pickMode();
+  return watching ?? Promise.resolve();
 }
 
 /** Whether the watchdog abandoned a run in this process (whatever it held open stays open). */

@@ -112,7 +112,7 @@ describe('a broken strategy file', () => {
     },
   );
 
-  it('reports the same error from a sweep run on worker threads, for each trial', async () => {
+  it('reports the same error from a sweep run in worker processes, for each trial', async () => {
     writeFileSync(join(dir, 'sweep-throws.ts'), throwing('onBar'));
     const r = await cli(
       ['--home', home, 'sweep', '--strategy', './sweep-throws.ts', '--symbols', 'ZNTX', '--param', 'k=1,2'].concat([
@@ -135,7 +135,8 @@ describe('a broken strategy file', () => {
       expect(line).toContain('Error: boom in onBar');
       expect(line).toMatch(/sweep-throws\.ts:14:\d+/);
     }
-  });
+    // Two worker processes, each loading the sources through tsx (tests run the .ts files).
+  }, 60_000);
 
   const LOOPING = [
     "import { defineStrategy, type Strategy } from 'momentic';",
@@ -172,7 +173,7 @@ describe('a broken strategy file', () => {
     expect(r.stderr).toContain('engine.hook_timeout_ms');
   }, 15_000);
 
-  it('whose onBar loops forever stops each sweep trial on worker threads too', async () => {
+  it('whose onBar loops forever stops each sweep trial in worker processes too', async () => {
     writeFileSync(join(dir, 'loops-sweep.ts'), LOOPING);
     const args = ['--home', home, 'sweep', '--strategy', './loops-sweep.ts', '--symbols', 'ZNTX', '--param', 'k=1,2'];
     const r = await cli([...args, '--workers', '2', ...period], {

@@ -24,7 +24,7 @@ export function registerWalkforward(program: Command, lazy: Lazy): void {
       'a promotion gate over the defaults (sharpe>1, max_drawdown>-0.1, trades>=100, win_rate>0.45, dsr>=0.95, pbo<=0.5); metric=off drops one (repeatable)',
       repeatable,
     )
-    .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--workers <n>', 'worker processes (default: every core)')
     .option('--strategy <name>', 'built-in strategy or ./file.ts (when no --sweep)')
     .option('--config <file>', 'strategy run file (when no --sweep)')
     .option('--param <name=spec>', 'swept parameter as in momentic sweep (repeatable)', repeatable)

@@ -1,17 +1,18 @@
 /**
- * `momentic worker`: takes trials from the Redis queue (BullMQ) and runs them on this machine's
- * worker threads with the sweep's own trial function (sweep/worker.ts), storing each outcome in
- * the ledger once. docs/scale.md, "Many machines".
+ * `momentic worker`: takes trials from the Redis queue (BullMQ) and runs them in this machine's
+ * worker processes with the sweep's own trial function (sweep/worker.ts, in sweep/trial-process.ts),
+ * storing each outcome in the ledger once. docs/scale.md, "Many machines".
  */
 import { hostname } from 'node:os';
 import { DelayedError, Worker, type Job } from 'bullmq';
-import { Piscina } from 'piscina';
 import type { Logger } from '../../core/logger.js';
 import type { LedgerStore } from '../../store/ledger.js';
 import { isMomenticError } from '../../core/errors.js';
 import { modelsOfPins } from '../registered-models.js';
 import type { TrialModels, TrialOutcome } from '../sweep/trial.js';
 import type { TrialTask } from '../sweep/worker.js';
+import { ProcessPool } from '../sweep/process-pool.js';
+import { trialProcessFile } from '../sweep/trial-runner.js';
 import { DataReadiness } from './data-ready.js';
 import { connectionOf, type TrialJobData, type TrialJobResult } from './trial-job.js';
 
@@ -42,13 +43,8 @@ export interface QueueWorkerOptions {
 }
 
 export interface QueueWorker {
-  /** Stops taking jobs, lets the running ones finish, and closes the threads. */
+  /** Stops taking jobs, lets the running ones finish, and ends the worker processes. */
   close(): Promise<void>;
-}
-
-function workerFile(): URL {
-  // Under tsx or vitest this module is TypeScript: so is the trial worker, loaded through tsx.
-  return new URL(import.meta.url.endsWith('.ts') ? '../sweep/worker.ts' : '../sweep/worker.js', import.meta.url);
 }
 
 /** Logs a line at most every LOG_EVERY_MS per key. */
@@ -63,13 +59,8 @@ function throttled(): (key: string, f: () => void) => void {
 }
 
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
-  const file = workerFile();
-  const pool = new Piscina({
-    filename: file.href,
-    minThreads: o.concurrency,
-    maxThreads: o.concurrency,
-    ...(file.pathname.endsWith('.ts') ? { execArgv: ['--import', 'tsx'] } : {}),
-  });
+  // A process per trial in flight: threads of one process contend (docs/scale.md, "One machine").
+  const pool = new ProcessPool({ file: trialProcessFile(), workers: o.concurrency, depth: 1 });
   const name = `${hostname()}:${process.pid}`;
   const ready = new DataReadiness(o.home);
   const once = throttled();
@@ -163,9 +154,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const attempts = job.opts.attempts ?? 1;
     let outcome: TrialOutcome;
     try {
-      outcome = (await pool.run(task)) as TrialOutcome;
+      outcome = await pool.run<TrialOutcome>('trial', task, `trial ${d.index}`);
     } catch (e) {
-      // The trial crashed its thread (not a strategy's error, which is an outcome): retried by
+      // The trial crashed its process (not a strategy's error, which is an outcome): retried by
       // BullMQ, and stored as failed with its error after the last attempt.
       const error = e instanceof Error ? e.message : String(e);
       o.logger.warn({ ...log, attempt, attempts, error }, `trial crashed (attempt ${attempt} of ${attempts})`);
@@ -219,7 +210,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   return {
     close: async () => {
       await worker.close();
-      await pool.destroy();
+      await pool.close();
     },
   };
 }

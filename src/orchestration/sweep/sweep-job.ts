@@ -1,6 +1,6 @@
 /**
  * `momentic sweep`: runs a strategy over a grid (or a seeded random sample) of parameters, spread
- * over worker threads, records every trial (params, metrics, returns) and sums up the search
+ * over worker processes, records every trial (params, metrics, returns) and sums up the search
  * honestly: the best trial by the objective, and its deflated Sharpe ratio from the true number
  * of trials and the variance of their Sharpe ratios. docs/evaluation.md.
  */
@@ -68,7 +68,7 @@ export interface SweepOptions {
   readonly partitions?: number;
   /** Most trials a sweep may have (default MAX_TRIALS): a larger grid is refused before any work. */
   readonly maxTrials?: number;
-  /** Worker threads (default: every core); 1 runs in this thread. */
+  /** Worker processes (default: every core); 1 runs in this thread. */
   readonly workers?: number;
   /** Folder name under data/results/sweeps/ (default: from the sweep's fingerprint). */
   readonly name?: string;
@@ -76,13 +76,13 @@ export interface SweepOptions {
   readonly onFetch?: (symbol: string) => void;
   readonly onTrial?: (done: number, total: number) => void;
   /**
-   * Runs the trials somewhere else than this process's worker threads (the Redis queue of
+   * Runs the trials somewhere else than this machine's worker processes (the Redis queue of
    * orchestration/queue): it calls `record` once per trial of `todo`, in any order.
    */
   readonly runTrials?: (batch: SweepBatch) => Promise<void>;
 }
 
-/** The trials of a sweep still to run, for an executor other than the local worker threads. */
+/** The trials of a sweep still to run, for an executor other than the local worker processes. */
 export interface SweepBatch {
   readonly id: string;
   readonly dir: string;
@@ -274,7 +274,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
         record,
       );
       trialsMs = performance.now() - tTrials;
-      // The tail: returns.csv is formatted on the worker threads while this thread computes the PBO.
+      // The tail: returns.csv is formatted in the worker processes while this thread computes the PBO.
       const body = returnsCsvBody(store, spec.data.timeframe, (job) => runner.returnsCsvRows(job), runner.workers);
       body.catch(() => undefined); // awaited below; a throw of the summary must not leave it unhandled
       summary = summarize(store, objective, isLowerBetter(objective), o.partitions);

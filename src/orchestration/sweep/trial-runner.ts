@@ -1,17 +1,16 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
-import type { StrategyError } from '../../core/errors.js';
-import { DEFAULT_HOOK_TIMEOUT_MS, newHookClock, watchHookClock } from '../hook-budget.js';
+import { DEFAULT_HOOK_TIMEOUT_MS } from '../hook-budget.js';
 import type { RunData } from '../run-data.js';
 import { isStrategyFile } from '../strategy-file.js';
 import { runTrial, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
 import type { TrialTask } from './worker.js';
-import { dataKey, shareBars } from './shared-bars.js';
+import { dataKey, packBars } from './packed-bars.js';
+import { ProcessPool } from './process-pool.js';
 import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
 
-/** Runs trials of one data set, on worker threads or (workers = 1) in this thread. */
+/** Runs trials of one data set, on worker processes or (workers = 1) in this thread. */
 export interface TrialRunner {
-  /** Threads running trials (1: this one). */
+  /** Processes running trials (1: this thread). */
   readonly workers: number;
   run(
     spec: TrialSpec,
@@ -21,38 +20,59 @@ export interface TrialRunner {
     /** Whether the outcome carries the bars' timestamps (default true). */
     withTs?: boolean,
   ): Promise<TrialOutcome>;
-  /** Formats rows of returns.csv on a worker thread (in this thread when it runs the trials). */
+  /** Formats rows of returns.csv on a worker process (in this thread when it runs the trials). */
   returnsCsvRows(job: ReturnsRowsJob): Promise<string>;
   close(): Promise<void>;
 }
 
-function workerFile(): URL {
-  // Under tsx or vitest this module is TypeScript: so is its worker, loaded through tsx.
-  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+/** The worker processes' module: under tsx or vitest this one is TypeScript, and so is it. */
+export function trialProcessFile(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './trial-process.ts' : './trial-process.js', import.meta.url);
+}
+
+/**
+ * The piece of returns.csv a job asks for, alone: its bars of every column, so a worker process
+ * is sent those (a 1/pieces share of the matrix), not the whole matrix of every trial.
+ */
+export function returnsRowsPiece(job: ReturnsRowsJob): ReturnsRowsJob {
+  const width = job.to - job.from;
+  const matrix = new Float64Array(job.rows.length * width);
+  job.rows.forEach((r, c) =>
+    matrix.set(job.matrix.subarray(r * job.bars + job.from, r * job.bars + job.to), c * width),
+  );
+  return {
+    matrix,
+    bars: width,
+    rows: job.rows.map((_, c) => c),
+    timeframe: job.timeframe,
+    from: 0,
+    to: width,
+    ...(job.ts === undefined ? {} : { ts: job.ts.slice(job.from, job.to) }),
+  };
 }
 
 export function createTrialRunner(o: {
   readonly home: string;
   readonly format: 'csv' | 'parquet';
-  /** `data.store` and `database.url`, for the worker threads to read the bars where the run did. */
+  /** `data.store` and `database.url`, for the worker processes to read what the run read. */
   readonly store?: 'files' | 'postgres';
   readonly databaseUrl?: string;
   readonly data: RunData;
-  /** Worker threads (default: every core). */
+  /** Worker processes (default: every core). */
   readonly workers?: number;
-  /** Trials to come, to not start more threads than useful. */
+  /** Trials to come, to not start more processes than useful. */
   readonly tasks: number;
-  /** `engine.hook_timeout_ms` for a strategy file's hooks on the worker threads. */
+  /** `engine.hook_timeout_ms` for a strategy file's hooks in the worker processes. */
   readonly hookTimeoutMs?: number;
-  /** The strategy of every trial: a strategy file's trials always run on worker threads. */
+  /** The strategy of every trial: a strategy file's trials always run in worker processes. */
   readonly strategy?: string;
   /** Registry models resolved before the trials (a sweep's `model=NAME@STAGE`), handed to every trial. */
   readonly models?: TrialModels;
 }): TrialRunner {
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.tasks));
   const budget = o.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
-  // A trial whose hook runs past its budget is stopped by ending its worker thread, so that it
-  // fails alone; on this thread the stop would end the whole sweep.
+  // A trial whose hook runs past its budget is stopped in its worker process, which is then
+  // replaced, so that the trial fails alone; on this thread the stop would end the whole sweep.
   const isolate = budget > 0 && o.strategy !== undefined && isStrategyFile(o.strategy);
   if (workers === 1 && !isolate) {
     return {
@@ -63,15 +83,10 @@ export function createTrialRunner(o: {
       close: async () => undefined,
     };
   }
-  const file = workerFile();
-  const pool = new Piscina({
-    filename: file.href,
-    minThreads: workers,
-    maxThreads: workers,
-    ...(file.pathname.endsWith('.ts') ? { execArgv: ['--import', 'tsx'] } : {}),
-  });
-  // The bars go to the threads once, in shared memory: no thread re-reads or re-parses the files.
+  // The bars go to each process once, with its first message: no process re-reads or re-parses
+  // the files (nor waits for a database), and a trial's message carries none.
   const key = dataKey(o.data);
+  const pool = new ProcessPool({ file: trialProcessFile(), workers, init: packBars(o.data, key) });
   const base = {
     home: o.home,
     format: o.format,
@@ -79,15 +94,15 @@ export function createTrialRunner(o: {
     ...(o.databaseUrl === undefined ? {} : { databaseUrl: o.databaseUrl }),
     symbols: o.data.symbols,
     calendars: [...o.data.calendars],
-    bars: shareBars(o.data, key),
     dataKey: key,
     ...(o.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: o.hookTimeoutMs }),
     ...(o.models === undefined || Object.keys(o.models).length === 0 ? {} : { models: o.models }),
   };
   return {
     workers,
-    returnsCsvRows: async (job) => (await pool.run(job, { name: 'returnsCsvRows' })) as string,
-    run: async (spec, params, index, warmup, withTs = true) => {
+    returnsCsvRows: (job) =>
+      pool.run<string>('returnsCsvRows', returnsRowsPiece(job), `returns.csv rows ${job.from}..${job.to - 1}`),
+    run: (spec, params, index, warmup, withTs = true) => {
       const task: TrialTask = {
         ...base,
         spec,
@@ -96,26 +111,8 @@ export function createTrialRunner(o: {
         withTs,
         ...(warmup === undefined ? {} : { warmup }),
       };
-      if (!isolate) return (await pool.run(task)) as TrialOutcome;
-      // The trial ticks a clock of its own; its call past the budget aborts the task, which ends
-      // the worker thread (piscina starts another), and the trial fails with the reason.
-      const clock = newHookClock();
-      const abort = new AbortController();
-      const t0 = performance.now();
-      let stuck: StrategyError | undefined;
-      const stop = watchHookClock(clock, spec.strategy.name, budget, (e) => {
-        stuck = e;
-        abort.abort(e);
-      });
-      try {
-        return (await pool.run({ ...task, hookClock: clock }, { signal: abort.signal })) as TrialOutcome;
-      } catch (e) {
-        if (stuck === undefined) throw e;
-        return { index, ok: false, error: `${stuck.code}: ${stuck.message}`, ms: performance.now() - t0 };
-      } finally {
-        stop();
-      }
+      return pool.run<TrialOutcome>('trial', task, `trial ${index}`);
     },
-    close: () => pool.destroy(),
+    close: () => pool.close(),
   };
 }

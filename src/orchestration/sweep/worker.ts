@@ -1,28 +1,24 @@
 /**
- * A sweep worker (piscina): runs trials over bars it holds once per worker thread, keyed by what
- * the data is (`dataKey`), so consecutive sweeps and walk-forward folds over the same files reuse
- * them. The bars come in shared memory from the pool's owner (`SharedBars`), or, for a task that
- * carries none (a task from a queue, run on another machine), from the data files under `home`.
- * Strategy files are compiled once per thread too.
+ * What a sweep's worker process runs (trial-process.ts): trials over bars it holds once per
+ * process, keyed by what the data is (`dataKey`), so consecutive walk-forward folds over the same
+ * files reuse them. The bars come once from the pool's owner (`holdBars`, from its `PackedBars`),
+ * or, for a task whose data key names none held (a task from a queue, run on another machine),
+ * from the data files under `home`. Strategy files are compiled once per process too.
  *
- * `trial(TrialTask)` is the seam a distributed runner uses: a task is plain data (its optional
- * `bars` and `hookClock` are shared memory, only meaningful within one process).
+ * `trial(TrialTask)` is the seam a distributed runner uses: a task is plain data.
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BarSeries } from '../../core/bar.js';
 import { openBarStore } from '../../data/bar-store.js';
-import { useHookClock } from '../hook-budget.js';
 import type { PositionEvent } from '../../engine/engine-options.js';
 import type { UniverseMembership } from '../../engine/engine-options.js';
 import { instrumentOf, universeOf } from '../run-data.js';
 import { runPrices } from '../run-prices.js';
 import { universeDir } from '../../universe/universe-files.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
-import { sharedSeries, type SharedBars } from './shared-bars.js';
+import { unpackBars, type PackedBars } from './packed-bars.js';
 import { runTrial, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
-
-export { returnsCsvRows } from './tail-tasks.js';
 
 export interface TrialTask {
   readonly home: string;
@@ -40,11 +36,10 @@ export interface TrialTask {
   readonly warmup?: number;
   /** `engine.hook_timeout_ms` for a strategy file's hooks. */
   readonly hookTimeoutMs?: number;
-  /** The clock the strategy file's calls tick, which the pool's owner watches (hook-budget.ts). */
-  readonly hookClock?: SharedArrayBuffer;
-  /** The bars in shared memory (same process only); without them the worker reads `home`'s files. */
-  readonly bars?: SharedBars;
-  /** What the data is (`dataKey`): the cache key of the bars read from `home` (default: the paths). */
+  /**
+   * What the data is (`dataKey`): the bars held under it (`holdBars`), else the cache key of the
+   * bars read from `home` (default: the paths).
+   */
   readonly dataKey?: string;
   /** Registry models the sweep resolved before its trials (their artifacts), by reference. */
   readonly models?: TrialModels;
@@ -61,6 +56,14 @@ const cache = new Map<string, Loaded>();
 const CACHE_SIZE = 2;
 const strategyFiles = new Set<string>();
 
+/** The bars the pool's owner sent this process once (a sweep's, or a walk-forward's). */
+let held: { key: string; bars: Loaded } | undefined;
+
+/** Keeps the pool owner's bars for the tasks whose `dataKey` is theirs. */
+export function holdBars(bars: PackedBars): void {
+  held = { key: bars.key, bars: unpackBars(bars) };
+}
+
 function remember(key: string, bars: Loaded): Loaded {
   cache.set(key, bars);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -70,12 +73,11 @@ function remember(key: string, bars: Loaded): Loaded {
 async function seriesOf(t: TrialTask): Promise<Loaded> {
   const { timeframe, benchmark } = t.spec.data;
   const key =
-    t.bars?.key ??
     t.dataKey ??
     JSON.stringify([t.home, t.format, t.store, t.databaseUrl, t.symbols, timeframe, benchmark, t.spec.data.prices]);
+  if (held?.key === key) return held.bars;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  if (t.bars !== undefined) return remember(key, sharedSeries(t.bars));
   const store = await openBarStore({
     store: t.store ?? 'files',
     home: t.home,
@@ -116,24 +118,24 @@ function universeStamp(home: string, universe: string): number {
   return 0;
 }
 
-/** The last universe gate this thread built, by what it was built from. */
+/** The last universe gate this process built, by what it was built from. */
 let gate: { key: string; membership: UniverseMembership } | undefined;
 
 /**
- * The run's point-in-time membership, rebuilt on this thread from the universe files under
+ * The run's point-in-time membership, rebuilt in this process from the universe files under
  * `home` (the same files the pool's owner read), so a trial admits what the backtest admits.
  */
 function membershipOf(t: TrialTask): UniverseMembership | undefined {
   const { universe, universe_exit: exit } = t.spec.data;
   if (universe === null) return undefined;
-  // A queue worker's threads outlive a sweep: a universe rebuilt since (its manifest rewritten,
+  // A queue worker's processes outlive a sweep: a universe rebuilt since (its manifest rewritten,
   // or its file) is read again.
   const key = JSON.stringify([t.home, universe, exit, universeStamp(t.home, universe)]);
   if (gate?.key !== key) gate = { key, membership: universeOf(t.home, universe, exit).membership };
   return gate.membership;
 }
 
-/** Runs one trial described by `t` on this thread. */
+/** Runs one trial described by `t` in this process. */
 export async function trial(t: TrialTask): Promise<TrialOutcome> {
   const strategy = t.spec.strategy.name;
   if (isStrategyFile(strategy) && !strategyFiles.has(strategy)) {
@@ -144,7 +146,6 @@ export async function trial(t: TrialTask): Promise<TrialOutcome> {
     );
     strategyFiles.add(strategy);
   }
-  if (t.hookClock !== undefined) useHookClock(t.hookClock);
   const { series, benchmark, positionEvents } = await seriesOf(t);
   const membership = membershipOf(t);
   const bars = {
@@ -156,5 +157,3 @@ export async function trial(t: TrialTask): Promise<TrialOutcome> {
   };
   return runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup, t.models);
 }
-
-export default trial;

@@ -98,7 +98,7 @@ describe('queued sweeps under faults', () => {
   );
 
   it(
-    'a trial that kills its worker thread fails after its attempts with the error; the sweep completes',
+    'a trial that kills its worker process fails after its attempts with the error; the sweep completes',
     { timeout: 180_000 },
     async () => {
       // Inside the repository, so that `import ... from 'momentic'` resolves (package self-reference).
@@ -108,7 +108,6 @@ describe('queued sweeps under faults', () => {
         writeFileSync(
           join(dir, 'poison.ts'),
           [
-            "import { isMainThread } from 'node:worker_threads';",
             "import { defineStrategy, type Strategy } from 'momentic';",
             "import { z } from 'zod';",
             'export default defineStrategy({',
@@ -117,8 +116,9 @@ describe('queued sweeps under faults', () => {
             '  create: (p): Strategy => ({',
             "    name: 'poison',",
             '    onBar(ctx, bar) {',
-            '      // k = 3 kills the thread running it: a crash, not an error the trial could report.',
-            '      if (p.k === 3 && !isMainThread) process.exit(7);',
+            '      // k = 3 kills the worker process running it (a child of the CLI, which talks to it over',
+            '      // IPC): a crash, not an error the trial could report.',
+            '      if (p.k === 3 && process.send !== undefined) process.exit(7);',
             '      if (!ctx.hasOpenOrders(bar.symbol) && ctx.portfolio.qty(bar.symbol) === 0) ctx.buy(bar.symbol, 1);',
             '    },',
             '  }),',

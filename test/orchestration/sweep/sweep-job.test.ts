@@ -1,7 +1,7 @@
 /**
  * Sweeps end to end on the synthetic universe: every trial recorded, failures with their reason,
- * the same results on one thread and on two, an interrupted sweep resumed to identical files, and
- * the deflated Sharpe of the best trial recomputed here from returns.csv.
+ * the same results on one thread and in two worker processes, an interrupted sweep resumed to
+ * identical files, and the deflated Sharpe of the best trial recomputed here from returns.csv.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,7 +56,7 @@ describe('momentic sweep', () => {
     expect(trials.find((l) => l.startsWith('3,'))).toContain('slow (15) must be greater than fast (15)');
   });
 
-  it('writes byte-identical files on two worker threads as on one', async () => {
+  it('writes byte-identical files in two worker processes as on one', async () => {
     const two = await runSweep(await options(home, { name: 'two', workers: 2 }));
     // Every file of the sweep, the store's (written as trials finish, in any order on two
     // threads) as well as the summary and the report: compared by their SHA-256.

@@ -1,8 +1,8 @@
 /**
- * A sweep's bars in shared memory: the pool's owner copies each series' columns once into a
- * SharedArrayBuffer, and every worker thread builds its series over the same memory (a
- * structured clone of a SharedArrayBuffer passes a reference, not the bytes). No worker re-reads
- * or re-parses the data files, and N workers hold one copy of the bars, not N.
+ * A sweep's bars packed for its worker processes: the pool's owner copies each series' columns
+ * once into one buffer per series, sent to each worker process once (process-pool.ts, `init`),
+ * and the worker builds its series over that buffer. No worker re-reads or re-parses the data
+ * files; each holds one copy of the bars (a few MB for a thousand symbol-years of daily bars).
  */
 import { createHash } from 'node:crypto';
 import { BarSeries } from '../../core/bar.js';
@@ -11,18 +11,18 @@ import type { RunData } from '../run-data.js';
 
 const COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 
-/** One series: its six columns back to back in one shared buffer, `length` values each. */
-export interface SharedSeries {
+/** One series: its six columns back to back in one buffer, `length` values each. */
+export interface PackedSeries {
   readonly symbol: string;
   readonly length: number;
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: ArrayBuffer;
 }
 
-export interface SharedBars {
+export interface PackedBars {
   /** What the bars are (see `dataKey`): a worker keeps the series it built under it. */
   readonly key: string;
-  readonly series: readonly SharedSeries[];
-  readonly benchmark?: SharedSeries;
+  readonly series: readonly PackedSeries[];
+  readonly benchmark?: PackedSeries;
   /** Splits and dividends booked on positions under the run's `data.prices` (small: cloned). */
   readonly positionEvents: readonly PositionEvent[];
 }
@@ -43,14 +43,14 @@ export function dataKey(data: Pick<RunData, 'dataFiles' | 'symbols' | 'series' |
   return h.digest('hex');
 }
 
-function share(s: BarSeries): SharedSeries {
+function pack(s: BarSeries): PackedSeries {
   const n = s.ts.length;
-  const buffer = new SharedArrayBuffer(COLUMNS.length * n * 8);
+  const buffer = new ArrayBuffer(COLUMNS.length * n * 8);
   COLUMNS.forEach((c, k) => new Float64Array(buffer, k * n * 8, n).set(s[c]));
   return { symbol: s.symbol, length: n, buffer };
 }
 
-function unshare(s: SharedSeries): BarSeries {
+function unpack(s: PackedSeries): BarSeries {
   const col = (k: number): Float64Array => new Float64Array(s.buffer, k * s.length * 8, s.length);
   return new BarSeries(s.symbol, {
     ts: col(0),
@@ -62,25 +62,25 @@ function unshare(s: SharedSeries): BarSeries {
   });
 }
 
-/** The run's series (and benchmark) copied once into shared memory. */
-export function shareBars(data: Pick<RunData, 'series' | 'benchmark' | 'positionEvents'>, key: string): SharedBars {
+/** The run's series (and benchmark) copied once into a buffer each. */
+export function packBars(data: Pick<RunData, 'series' | 'benchmark' | 'positionEvents'>, key: string): PackedBars {
   return {
     key,
-    series: data.series.map(share),
+    series: data.series.map(pack),
     positionEvents: data.positionEvents,
-    ...(data.benchmark === undefined ? {} : { benchmark: share(data.benchmark) }),
+    ...(data.benchmark === undefined ? {} : { benchmark: pack(data.benchmark) }),
   };
 }
 
-/** Series over the shared memory (no copy). */
-export function sharedSeries(bars: SharedBars): {
+/** Series over the packed buffers (no copy). */
+export function unpackBars(bars: PackedBars): {
   series: BarSeries[];
   positionEvents: readonly PositionEvent[];
   benchmark?: BarSeries;
 } {
   return {
-    series: bars.series.map(unshare),
+    series: bars.series.map(unpack),
     positionEvents: bars.positionEvents,
-    ...(bars.benchmark === undefined ? {} : { benchmark: unshare(bars.benchmark) }),
+    ...(bars.benchmark === undefined ? {} : { benchmark: unpack(bars.benchmark) }),
   };
 }
