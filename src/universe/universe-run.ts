@@ -79,7 +79,7 @@ export async function runUniverseBuild(o: {
   if (o.configFile !== '' && existsSync(o.configFile))
     inputs.push({ path: o.configFile, sha256: await sha256File(o.configFile) });
   const days: UniverseRow[][] = buildUniverse(
-    { series, assets: assets.records, events: events.records },
+    { series, assets: assets.records, events: events.records, corporateActions: actions.records },
     dates,
     o.config,
   );

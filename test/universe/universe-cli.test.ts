@@ -3,7 +3,13 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withConnection, sqlString } from '../../src/data/duckdb.js';
-import { assetsCsv, referenceFiles, writeReferenceFile, type AssetRecord } from '../../src/universe/reference-files.js';
+import {
+  assetsCsv,
+  corporateActionsCsv,
+  referenceFiles,
+  writeReferenceFile,
+  type AssetRecord,
+} from '../../src/universe/reference-files.js';
 import { cli, tempDir } from '../support/cli.js';
 
 const SYMBOLS = ['ZNTX', 'VXLY'];
@@ -76,6 +82,42 @@ describe('momentic universe build (offline, synthetic bars, assets.csv written b
         .filter((x) => x.symbol === 'ZNTX')
         .every((x) => x.included === false && String(x.reason).includes('not_shortable')),
     ).toBe(true);
+  }, 60_000);
+
+  it("measures spread and volatility on prices adjusted by corporate-actions.csv (a split moves its symbol's, no other's)", async () => {
+    const home = tempDir();
+    const fetched = await cli(['--home', home, '--init', 'data', 'fetch', '--provider', 'synthetic',
+      '--symbols', SYMBOLS.join(','), '--start', '2019-01-02', '--end', '2019-03-29']); // prettier-ignore
+    expect(fetched.code, fetched.stderr).toBe(0);
+    const files = referenceFiles(home);
+    mkdirSync(join(home, 'data', 'reference'), { recursive: true });
+    writeReferenceFile(files.assets, assetsCsv([asset('VXLY', true), asset('ZNTX', true)]));
+    const build = async (): Promise<Map<string, string[]>> => {
+      const r = await cli(['--home', home, 'universe', 'build', '--date', '2019-03-08']);
+      expect(r.code, r.stderr).toBe(0);
+      const [head, ...rows] = readFileSync(join(home, 'data', 'processed', 'universe', '2019-03-08.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const cols = head!.split(',');
+      const pick = (row: string): string[] => ['spread_bps', 'volatility'].map((c) => row.split(',')[cols.indexOf(c)]!);
+      return new Map(rows.map((row) => [row.split(',')[0]!, pick(row)]));
+    };
+    const before = await build();
+    // The synthetic bars hold no split: back-adjusting them for a 2-for-1 on 2019-03-04 halves the
+    // prices before it, a 50% drop across that day inside both measures' windows.
+    writeReferenceFile(
+      files.corporateActions,
+      corporateActionsCsv([
+        { symbol: 'VXLY', type: 'split', exDate: '2019-03-04', ratio: 2, cashAmount: Number.NaN, newSymbol: '',
+          recordDate: '', payDate: '', source: 'test' }, // prettier-ignore
+      ]),
+    );
+    const after = await build();
+    expect(after.get('ZNTX')).toEqual(before.get('ZNTX'));
+    const [spread0, vol0] = before.get('VXLY')!.map(Number);
+    const [spread1, vol1] = after.get('VXLY')!.map(Number);
+    expect(vol1).toBeGreaterThan(2 * vol0!);
+    expect(spread1).not.toBe(spread0);
   }, 60_000);
 
   it('refuses an unknown key with the closest known one (exit 2)', async () => {
