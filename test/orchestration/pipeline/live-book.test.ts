@@ -50,7 +50,9 @@ describe('a live book on the fake Alpaca', () => {
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const day = JSON.parse(r.stdout) as { steps: { step: string; status: string; outputs: Record<string, unknown> }[] };
-    expect(day.steps.map((s) => s.status)).toEqual(Array(7).fill('done'));
+    expect(day.steps.map((s) => [s.step, s.status])).toEqual(
+      ['fetch', 'validate', 'features', 'universe', 'trade', 'reconcile', 'drift', 'report'].map((s) => [s, 'done']),
+    );
     // sma-cross buys ZNTX at the close of 2024-06-03 (as the paper pipeline): sent to the broker.
     const sent = fakes.trading.venue.orders;
     expect(sent.map((o) => [o.symbol, o.side])).toEqual([['ZNTX', 'buy']]);
