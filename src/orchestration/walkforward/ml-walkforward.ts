@@ -36,7 +36,7 @@ import type { TrialOutcome } from '../sweep/trial.js';
 import { makeFolds, type Fold, type FoldOptions } from './folds.js';
 import { evaluateGates, type Gate } from './gates.js';
 import type { MlWalkForwardSpec } from './ml-spec.js';
-import { measureOutOfSample } from './oos.js';
+import { measureOutOfSample, stitchFold } from './oos.js';
 import type { FoldResult, WalkForwardResult } from './walkforward-job.js';
 
 /** What each fold trained on, for the record (summary.json `ml.folds`, ml-folds.csv). */
@@ -258,20 +258,7 @@ async function mlWalkForward(o: {
         });
     }
     if (!is.ok || !oos.ok) throw new Error('unreachable');
-    const from = timeline[f.useFrom] as number;
-    const to = timeline[f.useTo - 1] as number;
-    let growth = 1;
-    const ts = oos.ts as Float64Array;
-    let j = 0;
-    for (let i = f.useFrom; i < f.useTo; i++) {
-      while (j < ts.length && (ts[j] as number) < (timeline[i] as number)) j++;
-      const x = j < ts.length && ts[j] === timeline[i] ? (oos.returns[j] as number) : 0;
-      oosReturns[i] = x;
-      growth *= 1 + x;
-    }
-    oos.exits.forEach((e, t) => {
-      if (e >= from && e <= to) pnls.push(oos.pnls[t] as number);
-    });
+    const growth = stitchFold(f, timeline, oos, oosReturns, pnls);
     const isTs = is.ts as Float64Array;
     const inWindow = Array.from(is.returns).filter((_, i) => (isTs[i] as number) >= (timeline[f.trainStart] as number));
     const sharpe = is.metrics.sharpe;

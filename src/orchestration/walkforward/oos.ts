@@ -20,6 +20,41 @@ export interface OosMetrics {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/**
+ * Puts one fold's out-of-sample run into the stitched series: its return at each bar of the
+ * fold's window `[useFrom, useTo)` of `timeline` (0 on a bar the run did not have), and the P&L
+ * of each trade it closed inside that window into `pnls`. Returns the fold's compounded return.
+ */
+export function stitchFold(
+  fold: { readonly useFrom: number; readonly useTo: number },
+  timeline: Float64Array,
+  run: {
+    readonly ts?: Float64Array | undefined;
+    readonly returns: Float64Array;
+    readonly exits: Float64Array;
+    readonly pnls: Float64Array;
+  },
+  oosReturns: Float64Array,
+  pnls: number[],
+): number {
+  const from = timeline[fold.useFrom] as number;
+  const to = timeline[fold.useTo - 1] as number;
+  let growth = 1;
+  const ts = run.ts as Float64Array;
+  let j = 0;
+  for (let i = fold.useFrom; i < fold.useTo; i++) {
+    while (j < ts.length && (ts[j] as number) < (timeline[i] as number)) j++;
+    const x = j < ts.length && ts[j] === timeline[i] ? (run.returns[j] as number) : 0;
+    oosReturns[i] = x;
+    growth *= 1 + x;
+  }
+  for (let t = 0; t < run.exits.length; t++) {
+    const e = run.exits[t] as number;
+    if (e >= from && e <= to) pnls.push(run.pnls[t] as number);
+  }
+  return growth;
+}
+
 export function measureOutOfSample(
   ts: Float64Array,
   returns: Float64Array,

@@ -26,7 +26,7 @@ import type { TrialOutcome, TrialSpec } from '../sweep/trial.js';
 import { createTrialRunner } from '../sweep/trial-runner.js';
 import { makeFolds, type Fold, type FoldOptions } from './folds.js';
 import { evaluateGates, type Gate, type GateResult } from './gates.js';
-import { measureOutOfSample, parameterStability, type OosMetrics, type ParamStability } from './oos.js';
+import { measureOutOfSample, parameterStability, stitchFold, type OosMetrics, type ParamStability } from './oos.js';
 
 export interface SweepDefinition {
   readonly strategy: string;
@@ -174,7 +174,6 @@ async function walkForward(o: {
   });
   const results: FoldResult[] = [];
   const oosReturns = new Float64Array(timeline.length).fill(NaN);
-  const exits: number[] = [];
   const pnls: number[] = [];
   try {
     // In-sample: every combination on every train window, all at once across the workers.
@@ -220,23 +219,7 @@ async function walkForward(o: {
         throw new DataError('DATA_INVALID', `walk-forward fold ${k}: the out-of-sample run failed: ${r.error}`, {
           hint: 'check the sweep data and params',
         });
-      const from = timeline[f.useFrom] as number;
-      const to = timeline[f.useTo - 1] as number;
-      let growth = 1;
-      const ts = r.ts as Float64Array;
-      let j = 0;
-      for (let i = f.useFrom; i < f.useTo; i++) {
-        while (j < ts.length && (ts[j] as number) < (timeline[i] as number)) j++;
-        const x = j < ts.length && ts[j] === timeline[i] ? (r.returns[j] as number) : 0;
-        oosReturns[i] = x;
-        growth *= 1 + x;
-      }
-      r.exits.forEach((e, t) => {
-        if (e >= from && e <= to) {
-          exits.push(e);
-          pnls.push(r.pnls[t] as number);
-        }
-      });
+      const growth = stitchFold(f, timeline, r, oosReturns, pnls);
       results.push({
         ...f,
         ...dates(f),
