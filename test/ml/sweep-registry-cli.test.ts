@@ -11,55 +11,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLedger } from '../../src/store/ledger.js';
-import type { NewModelVersion } from '../../src/store/model-types.js';
 import { cli, tempDir } from '../support/cli.js';
+import { modelVersion as version, oneSplit } from '../support/registry-models.js';
 
 /** One split on ret_1d: P(up) = sigmoid(+-leaf) above 0 and at or below it. */
-function oneSplit(leaf: number): string {
-  return JSON.stringify({
-    format: 'momentic-gbdt',
-    version: 1,
-    objective: 'binary',
-    alpha: 0.9,
-    num_features: 1,
-    feature_names: ['ret_1d'],
-    init_score: 0,
-    num_trees: 1,
-    params: { objective: 'binary' },
-    valid_metric: [],
-    feature_importance: { split: [1], gain: [1] },
-    trees: [
-      {
-        num_leaves: 2,
-        split_feature: [0],
-        threshold: [0],
-        default_left: [1],
-        left_child: [-1],
-        right_child: [-2],
-        split_gain: [1],
-        leaf_value: [-leaf, leaf],
-        leaf_count: [1, 1],
-      },
-    ],
-  });
-}
-
-const version = (name: string, artifact: string, createdAt: number): NewModelVersion => ({
-  name,
-  kind: 'gbdt',
-  artifact,
-  features: ['ret_1d'],
-  featureHash: 'h',
-  label: {},
-  dataRange: {},
-  cv: {},
-  folds: [],
-  pathSharpes: [],
-  evaluation: {},
-  trials: 1,
-  codeVersion: 'test',
-  createdAt,
-});
 
 // v1 follows the last bar's move, v2 goes against it: which one a trial scored shows in its metrics.
 const UP = oneSplit(Math.log(4));

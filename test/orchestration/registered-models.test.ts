@@ -13,56 +13,12 @@ import { runBacktest } from '../../src/orchestration/node.js';
 import { resolveRegisteredModels } from '../../src/orchestration/registered-models.js';
 import { getStrategyDefinition } from '../../src/strategies/registry.js';
 import { createLedger, type LedgerStore } from '../../src/store/ledger.js';
-import { MODEL_STAGES, type NewModelVersion } from '../../src/store/model-types.js';
+import { MODEL_STAGES } from '../../src/store/model-types.js';
 import { flat } from '../backtest/support.js';
 import { failure } from '../ml/support.js';
+import { modelVersion as version, oneSplit } from '../support/registry-models.js';
 
 /** One split on ret_1d: p = sigmoid(+-ln 4) = 0.8 above 0, 0.2 at or below (as test/strategies/ml-signal.test.ts). */
-function oneSplit(leaf: number): string {
-  return JSON.stringify({
-    format: 'momentic-gbdt',
-    version: 1,
-    objective: 'binary',
-    alpha: 0.9,
-    num_features: 1,
-    feature_names: ['ret_1d'],
-    init_score: 0,
-    num_trees: 1,
-    params: { objective: 'binary' },
-    valid_metric: [],
-    feature_importance: { split: [1], gain: [1] },
-    trees: [
-      {
-        num_leaves: 2,
-        split_feature: [0],
-        threshold: [0],
-        default_left: [1],
-        left_child: [-1],
-        right_child: [-2],
-        split_gain: [1],
-        leaf_value: [-leaf, leaf],
-        leaf_count: [1, 1],
-      },
-    ],
-  });
-}
-
-const version = (name: string, artifact: string, createdAt: number): NewModelVersion => ({
-  name,
-  kind: 'gbdt',
-  artifact,
-  features: ['ret_1d'],
-  featureHash: 'h',
-  label: {},
-  dataRange: {},
-  cv: {},
-  folds: [],
-  pathSharpes: [],
-  evaluation: {},
-  trials: 1,
-  codeVersion: 'test',
-  createdAt,
-});
 
 const CLOSES = [10, 11, 12, 10, 10, 9, 12];
 const home = mkdtempSync(join(tmpdir(), 'momentic-registered-models-'));

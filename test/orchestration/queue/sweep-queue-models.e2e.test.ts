@@ -8,57 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedger } from '../../../src/store/ledger.js';
-import type { NewModelVersion } from '../../../src/store/model-types.js';
 import { tempDir } from '../../support/cli.js';
 import { freshSchema, REDIS_URL, spawnCli, stop, unique, type Spawned } from './queue-harness.js';
+import { modelVersion, oneSplit } from '../../support/registry-models.js';
 
 /** One split on ret_1d: P(up) = sigmoid(+-leaf) above 0 and at or below it. */
-function oneSplit(leaf: number): string {
-  return JSON.stringify({
-    format: 'momentic-gbdt',
-    version: 1,
-    objective: 'binary',
-    alpha: 0.9,
-    num_features: 1,
-    feature_names: ['ret_1d'],
-    init_score: 0,
-    num_trees: 1,
-    params: { objective: 'binary' },
-    valid_metric: [],
-    feature_importance: { split: [1], gain: [1] },
-    trees: [
-      {
-        num_leaves: 2,
-        split_feature: [0],
-        threshold: [0],
-        default_left: [1],
-        left_child: [-1],
-        right_child: [-2],
-        split_gain: [1],
-        leaf_value: [-leaf, leaf],
-        leaf_count: [1, 1],
-      },
-    ],
-  });
-}
 
-const version = (artifact: string, createdAt: number): NewModelVersion => ({
-  name: 'sig',
-  kind: 'gbdt',
-  artifact,
-  features: ['ret_1d'],
-  featureHash: 'h',
-  label: {},
-  dataRange: {},
-  cv: {},
-  folds: [],
-  pathSharpes: [],
-  evaluation: {},
-  trials: 1,
-  codeVersion: 'test',
-  createdAt,
-});
-
+const version = (artifact: string, createdAt: number) => modelVersion('sig', artifact, createdAt);
 const UP = oneSplit(Math.log(4));
 const DOWN = oneSplit(-Math.log(4));
 const SWEEP = ['sweep', '--strategy', 'ml-signal', '--symbols', 'ZNTX', '--start', '2016-01-04', '--end', '2017-12-29', '--param', 'threshold=0.6,0.65,0.7', '--param', 'allowShort=true']; // prettier-ignore
