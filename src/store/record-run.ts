@@ -9,6 +9,7 @@ import { ContentRows, runConflict, runRow } from './record-rows.js';
 import { isSharedSqliteOpen } from './sqlite-shared.js';
 import { isCurrentSchema, writeRunSqlite } from './sqlite-recorder.js';
 import type { RunRecording } from './types.js';
+import { bundleEntryUrl, IS_BUNDLED } from '../core/package-files.js';
 
 /**
  * Records a finished run (one transaction, all or nothing) at a ledger target, opening and
@@ -56,8 +57,11 @@ export interface PendingRecording {
  */
 const ROWS_PER_PIECE = 500;
 
-/** The compiled worker beside this module (absent when running from the TypeScript sources). */
-const WORKER = new URL('./ledger-worker.js', import.meta.url);
+/**
+ * The compiled worker: the bundle's own entry when running from it, else the one beside this
+ * module (absent when running from the TypeScript sources).
+ */
+const WORKER = IS_BUNDLED ? bundleEntryUrl('ledger-worker') : new URL('./ledger-worker.js', import.meta.url);
 
 function workerError(
   target: LedgerTarget,

@@ -5,12 +5,12 @@
  * closest known one, every bad value names the file, line and key (exit 2).
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError } from '../core/errors.js';
 import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
+import { packageFile } from '../core/package-files.js';
 
 export const SPREAD_ESTIMATORS = ['corwin-schultz', 'roll'] as const;
 export type SpreadEstimator = (typeof SPREAD_ESTIMATORS)[number];
@@ -91,14 +91,7 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** The universe configuration shipped with momentic. */
-export const SHIPPED_UNIVERSE_CONFIG = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'config',
-  'universe',
-  'default.yaml',
-);
+export const SHIPPED_UNIVERSE_CONFIG = packageFile('config', 'universe', 'default.yaml');
 
 /** The workspace's `config/universe/default.yaml`, else the shipped one. */
 export function universeConfigFile(home: string): string {

@@ -3,7 +3,10 @@
  * Module loading is a large part of a short run's wall time, so the backtest path must not load
  * the ledger's query builder and its migrations when the ledger is already current: the run is
  * recorded by the ledger worker with prepared statements, and a registry model is looked up
- * (through the query builder) only when a run names one.
+ * (through the query builder) only when a run names one. And the command runs from the bundle
+ * (scripts/bundle.mjs): no module of tsc's output in dist/ and no copy of a bundled package
+ * from node_modules is loaded beside it, which would also give the process two copies of a
+ * module (two error classes, two registries).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -48,6 +51,14 @@ describe('modules a backtest loads', () => {
     expect(kysely(first)).toBeGreaterThan(50);
     const second = tracedBacktest(home, trace);
     expect(second.filter((u) => u.includes('/node_modules/kysely/'))).toEqual([]);
-    expect(second.some((u) => u.endsWith('/dist/orchestration/backtest-job.js'))).toBe(true);
+    // The bundle's command, and the ledger's worker thread from the bundle too.
+    expect(second.filter((u) => /\/dist\/bundle\/(cli|ledger-worker)\.js$/.test(u)).sort()).toEqual([
+      `file://${join(REPO, 'dist', 'bundle', 'cli.js')}`,
+      `file://${join(REPO, 'dist', 'bundle', 'ledger-worker.js')}`,
+    ]);
+    const ours = second.filter((u) => u.startsWith(`file://${join(REPO, 'dist')}/`));
+    expect(ours.filter((u) => !u.startsWith(`file://${join(REPO, 'dist', 'bundle')}/`))).toEqual([]);
+    const bundledPackages = /\/node_modules\/(zod|commander|luxon|dotenv|fastify-type-provider-zod)\//;
+    expect(second.filter((u) => bundledPackages.test(u))).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DataError, toMomenticError } from '../../core/errors.js';
 import { formatTable } from '../../core/text-table.js';
 import { DAILY_REPORT_FILES, reportsDir } from '../../orchestration/pipeline/daily-report.js';
@@ -14,9 +13,10 @@ import type { PipelineStep } from '../../store/pipeline-types.js';
 import { withAlerts } from '../alerts-setup.js';
 import type { CommandContext } from '../context.js';
 import { dateFlag, numberFlag } from '../options.js';
+import { packageFile } from '../../core/package-files.js';
 
 /** The shipped example, used when neither --config nor the workspace names a pipeline. */
-const SHIPPED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'config', 'pipeline', 'daily.yaml');
+const SHIPPED = packageFile('config', 'pipeline', 'daily.yaml');
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

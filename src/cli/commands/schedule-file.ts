@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadSchedule, type Schedule } from '../../orchestration/scheduler/schedule.js';
 import type { CommandContext } from '../context.js';
+import { packageFile } from '../../core/package-files.js';
 
 /** The shipped example, used when neither --config nor the workspace names a schedule. */
-const SHIPPED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'config', 'schedule', 'daily.yaml');
+const SHIPPED = packageFile('config', 'schedule', 'daily.yaml');
 
 /**
  * The schedule of `--config`, else the workspace's `config/schedule/daily.yaml`, else the shipped

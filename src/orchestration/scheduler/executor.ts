@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PlannedRun } from './plan.js';
+import { packageFile } from '../../core/package-files.js';
 
 export interface JobLaunch {
   readonly schedule: string;
@@ -50,8 +50,8 @@ export interface ProcessExecutorOptions {
   readonly killAfterMs?: number;
 }
 
-/** `bin/momentic.js` of this package (dist/ and src/ sit at the same depth). */
-export const MOMENTIC_BIN = fileURLToPath(new URL('../../../bin/momentic.js', import.meta.url));
+/** `bin/momentic.js` of this package. */
+export const MOMENTIC_BIN = packageFile('bin', 'momentic.js');
 
 export function processExecutor(o: ProcessExecutorOptions): JobExecutor {
   const killAfterMs = o.killAfterMs ?? 30_000;

@@ -7,6 +7,7 @@ import type { TrialTask } from './worker.js';
 import { dataKey, packBars } from './packed-bars.js';
 import { ProcessPool } from './process-pool.js';
 import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
+import { bundleEntryUrl, IS_BUNDLED } from '../../core/package-files.js';
 
 /** Runs trials of one data set, on worker processes or (workers = 1) in this thread. */
 export interface TrialRunner {
@@ -25,8 +26,12 @@ export interface TrialRunner {
   close(): Promise<void>;
 }
 
-/** The worker processes' module: under tsx or vitest this one is TypeScript, and so is it. */
+/**
+ * The worker processes' module: the bundle's own entry when running from it; under tsx or
+ * vitest this one is TypeScript, and so is it.
+ */
 export function trialProcessFile(): URL {
+  if (IS_BUNDLED) return bundleEntryUrl('trial-process');
   return new URL(import.meta.url.endsWith('.ts') ? './trial-process.ts' : './trial-process.js', import.meta.url);
 }
 

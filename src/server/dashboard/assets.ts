@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InternalError } from '../../core/errors.js';
+import { codeFile } from '../../core/package-files.js';
 
 export interface Asset {
   readonly name: string;
@@ -20,7 +20,7 @@ export interface Asset {
 }
 
 /** Where the page's files are: `src/server/dashboard/assets` when run from source, `dist/...` once built. */
-export const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets');
+export const ASSETS_DIR = codeFile('server/dashboard/assets');
 
 /** lightweight-charts' self-contained ES module, served as `/ui/lightweight-charts.mjs`. */
 export const CHART_MODULE = 'lightweight-charts.mjs';
