@@ -21,7 +21,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.js', 'scripts/**/*.mjs'],
+    files: ['**/*.js', 'scripts/bundle.mjs'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
   {
