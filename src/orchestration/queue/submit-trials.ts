@@ -240,7 +240,8 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
           log?.warn({ sweep: batch.id, error: (e as Error).message }, `${kind}: queue or ledger unreachable; retrying`);
         }
       }
-      await o.ledger.setQueuedSweepStatus(batch.id, 'finished', Date.now());
+      // A walk-forward's in-sample batch is not the end: its out-of-sample batch follows.
+      if ((batch.later ?? 0) === 0) await o.ledger.setQueuedSweepStatus(batch.id, 'finished', Date.now());
       await redis.del(live).catch(() => undefined);
     } finally {
       await queue.close().catch(() => undefined);

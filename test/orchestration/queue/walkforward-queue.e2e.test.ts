@@ -117,9 +117,10 @@ describe('a walk-forward through the queue on two worker processes', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { metrics: { trades: number } };
     expect(summary.metrics.trades).toBeGreaterThan(0);
 
-    // Run again: the same ids, all in the ledger, nothing queued, nothing stored twice.
+    // Run again, through the queue by config this time: the same ids, all in the ledger, nothing
+    // queued, nothing stored twice.
     const before = await query<{ n: string }>(db.url, 'select count(*) as n from trial_results');
-    const again = track(spawnCli(['--home', home, ...WALK, '--queue'], env));
+    const again = track(spawnCli(['--home', home, ...WALK], { ...env, MOMENTIC_EXECUTION__QUEUE: 'redis' }));
     expect(await again.exited, again.output()).toBe(code);
     expect(again.output()).toMatch(/walk-forward walkforward-[0-9a-f]{12}: 0 trials queued/);
     expect(await query<{ n: string }>(db.url, 'select count(*) as n from trial_results')).toEqual(before);
