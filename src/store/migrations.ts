@@ -6,6 +6,7 @@ import { sweepQueueMigration } from './migration-sweep-queue.js';
 import { adminMigration } from './migration-admin.js';
 import { schedulerMigration } from './migration-scheduler.js';
 import { serviceMigration } from './migration-service.js';
+import { trialTradesMigration } from './migration-trial-trades.js';
 
 export type LedgerDialect = 'sqlite' | 'postgres';
 
@@ -196,6 +197,7 @@ export function ledgerMigrations(dialect: LedgerDialect): Readonly<Record<string
     '0006_models': modelsMigration(),
     '0007_sweep_queue': sweepQueueMigration(dialect),
     '0008_jobs': jobsMigration(),
+    '0009_trial_trades': trialTradesMigration(dialect),
   };
 }
 

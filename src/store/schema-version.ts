@@ -8,4 +8,4 @@ export const MIGRATION_TABLE = 'momentic_migration';
 export const MIGRATION_LOCK_TABLE = 'momentic_migration_lock';
 
 /** The last entry of `ledgerMigrations` (migrations.ts): a test keeps the two equal. */
-export const LATEST_MIGRATION = '0008_jobs';
+export const LATEST_MIGRATION = '0009_trial_trades';

@@ -26,6 +26,9 @@ export interface TrialResult {
   readonly error?: string;
   readonly returns?: Float64Array;
   readonly ts?: Float64Array;
+  /** Exit time and net P&L of each closed round trip (a walk-forward's fold counts its trades). */
+  readonly exits?: Float64Array;
+  readonly pnls?: Float64Array;
   readonly worker: string;
   readonly attempts: number;
   readonly codeVersion: string;
@@ -143,6 +146,8 @@ export async function recordTrialResult(db: Db, r: NewTrialResult): Promise<bool
       error: r.error ?? null,
       returns: bytes(r.returns),
       ts: bytes(r.ts),
+      exits: bytes(r.exits),
+      pnls: bytes(r.pnls),
       worker: r.worker,
       attempts: r.attempts,
       code_version: r.codeVersion,
@@ -161,6 +166,8 @@ type ResultRow = {
   error: string | null;
   returns: Uint8Array | null;
   ts: Uint8Array | null;
+  exits: Uint8Array | null;
+  pnls: Uint8Array | null;
   worker: string;
   attempts: number;
   code_version: string;
@@ -170,6 +177,8 @@ type ResultRow = {
 function resultFromRow(r: ResultRow): TrialResult {
   const returns = floats(r.returns);
   const ts = floats(r.ts);
+  const exits = floats(r.exits);
+  const pnls = floats(r.pnls);
   return {
     seq: Number(r.seq),
     trialId: r.trial_id,
@@ -178,6 +187,8 @@ function resultFromRow(r: ResultRow): TrialResult {
     ...(r.error === null ? {} : { error: r.error }),
     ...(returns === undefined ? {} : { returns }),
     ...(ts === undefined ? {} : { ts }),
+    ...(exits === undefined ? {} : { exits }),
+    ...(pnls === undefined ? {} : { pnls }),
     worker: r.worker,
     attempts: Number(r.attempts),
     codeVersion: r.code_version,

@@ -260,6 +260,9 @@ export interface TrialResultsTable {
   attempts: number;
   code_version: string;
   finished_at: number;
+  /** Closed round trips' exit times and net P&L (migration 0009_trial_trades). */
+  exits: Uint8Array | null;
+  pnls: Uint8Array | null;
 }
 
 /** A service job (backtest, sweep or walk-forward asked of the API). */

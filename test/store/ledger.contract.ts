@@ -48,7 +48,7 @@ export function ledgerContract(backend: Backend): void {
     });
 
     describe('migrations', () => {
-      it('migrate a fresh database to 0008_jobs; opening it again applies nothing and keeps the data', async () => {
+      it('migrate a fresh database to 0009_trial_trades; opening it again applies nothing and keeps the data', async () => {
         const db = await backend.fresh();
         const first = await createLedger(db.config, db.home);
         expect(first.migration).toEqual({
@@ -61,13 +61,14 @@ export function ledgerContract(backend: Backend): void {
             '0006_models',
             '0007_sweep_queue',
             '0008_jobs',
+            '0009_trial_trades',
           ],
-          version: '0008_jobs',
+          version: '0009_trial_trades',
         });
         await first.startRun({ id: 'kept', kind: 'paper', strategy: 's', params: {}, spec: {}, startedAt: T0 });
         await first.close();
         const second = await createLedger(db.config, db.home);
-        expect(second.migration).toEqual({ applied: [], version: '0008_jobs' });
+        expect(second.migration).toEqual({ applied: [], version: '0009_trial_trades' });
         expect((await second.getRun('kept'))?.kind).toBe('paper');
         await second.close();
       });
@@ -75,8 +76,8 @@ export function ledgerContract(backend: Backend): void {
       it('two ledgers opened at once on a fresh database migrate it exactly once', async () => {
         const db = await backend.fresh();
         const both = await Promise.all([createLedger(db.config, db.home), createLedger(db.config, db.home)]);
-        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 8]);
-        expect(both.map((l) => l.migration.version)).toEqual(['0008_jobs', '0008_jobs']);
+        expect(both.map((l) => l.migration.applied.length).sort()).toEqual([0, 9]);
+        expect(both.map((l) => l.migration.version)).toEqual(['0009_trial_trades', '0009_trial_trades']);
         await Promise.all(both.map((l) => l.close()));
       });
 

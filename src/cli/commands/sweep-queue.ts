@@ -9,11 +9,13 @@ export async function openQueueLedger(loaded: LoadedConfig): Promise<LedgerStore
   return createLedger(loaded.config, loaded.home);
 }
 
-/** `sweep --queue`: the trials go to the Redis queue (redis.url, execution.*) for `momentic worker`. */
+/** `sweep --queue` (and `walkforward --queue`): the trials go to the Redis queue (redis.url, execution.*) for `momentic worker`. */
 export async function queuedRunner(
   loaded: LoadedConfig,
   ledger: LedgerStore,
   logger: Logger,
+  /** The command, in the error when Redis is not configured. */
+  what = 'momentic sweep --queue',
 ): Promise<(batch: SweepBatch) => Promise<void>> {
   const { queuedTrials } = await import('../../orchestration/queue/submit-trials.js');
   const { requireRedisUrl } = await import('../../orchestration/queue/trial-job.js');
@@ -21,7 +23,7 @@ export async function queuedRunner(
   const { execution, engine, data } = loaded.config;
   return queuedTrials({
     ledger,
-    redisUrl: requireRedisUrl(loaded.config, 'momentic sweep --queue'),
+    redisUrl: requireRedisUrl(loaded.config, what),
     queue: execution.queue_name,
     codeVersion: codeVersion(loaded.config),
     attempts: execution.attempts,

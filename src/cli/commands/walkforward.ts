@@ -9,13 +9,16 @@ import { runSweep } from '../../orchestration/sweep/sweep-job.js';
 import { FOLD_DEFAULTS, type FoldOptions } from '../../orchestration/walkforward/folds.js';
 import { DEFAULT_GATES, parseGates } from '../../orchestration/walkforward/gates.js';
 import { resolveMlSpec } from '../../orchestration/walkforward/ml-spec.js';
-import { writeWalkForward } from '../../orchestration/walkforward/outputs.js';
+import { walkForwardDir, writeWalkForward } from '../../orchestration/walkforward/outputs.js';
 import { mlFoldsCsv, runMlWalkForward } from '../../orchestration/walkforward/ml-walkforward.js';
 import { runWalkForward } from '../../orchestration/walkforward/walkforward-job.js';
+import type { Logger } from '../../core/logger.js';
+import type { LedgerStore } from '../../store/ledger.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { numberFlag } from '../options.js';
 import { runFlags } from './backtest.js';
+import { openQueueLedger, queuedRunner } from './sweep-queue.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 const fmt = (x: number | null | undefined, d = 4): string =>
@@ -55,6 +58,32 @@ export async function walkforward(ctx: CommandContext, opts: Record<string, unkn
   };
   const gates = parseGates(list(opts.gate));
   const workers = opts.workers === undefined ? undefined : bars(opts.workers, '--workers', 1);
+  // --queue, or execution.queue: redis: the sweep's and the folds' trials run on `momentic worker`
+  // processes anywhere; this command queues them, shows the progress and writes the same files.
+  const queued = opts.queue === true || loaded.config.execution.queue === 'redis';
+  const ledger = queued ? await openQueueLedger(loaded) : undefined;
+  try {
+    return await walkforwardSweep(ctx, opts, { loaded, log, folds, gates, workers, ledger });
+  } finally {
+    await ledger?.close();
+  }
+}
+
+async function walkforwardSweep(
+  ctx: CommandContext,
+  opts: Record<string, unknown>,
+  w: {
+    readonly loaded: Awaited<ReturnType<CommandContext['config']>>;
+    readonly log: Logger;
+    readonly folds: FoldOptions;
+    readonly gates: ReturnType<typeof parseGates>;
+    readonly workers: number | undefined;
+    readonly ledger: LedgerStore | undefined;
+  },
+): Promise<number> {
+  const { loaded, log, folds, gates, workers, ledger } = w;
+  const runTrials =
+    ledger === undefined ? undefined : await queuedRunner(loaded, ledger, log, 'momentic walkforward --queue');
   let sweepId = typeof opts.sweep === 'string' ? opts.sweep : undefined;
   if (sweepId === undefined) {
     const { params: paramTexts = [], ...base } = await runFlags(opts, ctx.io.cwd);
@@ -78,11 +107,13 @@ export async function walkforward(ctx: CommandContext, opts: Record<string, unkn
       objective: typeof opts.objective === 'string' ? opts.objective : 'sharpe',
       ...(workers === undefined ? {} : { workers }),
       logger: log,
+      ...(runTrials === undefined ? {} : { runTrials }),
     });
     sweepId = s.id;
   }
   let bar: ReturnType<typeof createProgress> | undefined;
   let shown = 0;
+  const dir = walkForwardDir(loaded.home, sweepId, folds);
   const r = await runWalkForward({
     home: loaded.home,
     config: loaded.config,
@@ -93,19 +124,16 @@ export async function walkforward(ctx: CommandContext, opts: Record<string, unkn
     ...(workers === undefined ? {} : { workers }),
     logger: log,
     onProgress: (done, total) => {
-      bar ??= createProgress(ctx.io, { total, label: 'walk-forward', json: ctx.json });
+      bar ??= createProgress(ctx.io, {
+        total,
+        label: runTrials === undefined ? 'walk-forward' : 'walk-forward (queue)',
+        json: ctx.json,
+      });
       bar.tick(done - shown);
       shown = done;
     },
-  });
-  bar?.stop();
-  const dir = join(
-    loaded.home,
-    'data',
-    'results',
-    'walkforward',
-    `${sweepId}-${folds.mode}-${folds.train}-${folds.test}-${folds.step}`,
-  );
+    ...(runTrials === undefined ? {} : { runTrials, dir }),
+  }).finally(() => bar?.stop());
   await writeWalkForward(dir, r, r.cash);
   if (ctx.json) {
     ctx.io.stdout(
@@ -129,6 +157,12 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
  * by ml-signal on the fold's test window (orchestration/walkforward/ml-walkforward.ts).
  */
 async function walkforwardMl(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
+  if (opts.queue === true) {
+    throw new UsageError('USAGE_INVALID_OPTION', '--queue does not apply to --ml: its folds train on this machine', {
+      hint: 'drop --queue (use --workers N for this machine), or drop --ml to walk a sweep forward through the queue',
+      context: { flag: '--queue' },
+    });
+  }
   if (opts.sweep !== undefined) {
     throw new UsageError(
       'USAGE_INVALID_OPTION',

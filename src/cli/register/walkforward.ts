@@ -25,6 +25,10 @@ export function registerWalkforward(program: Command, lazy: Lazy): void {
       repeatable,
     )
     .option('--workers <n>', 'worker processes (default: every core)')
+    .option(
+      '--queue',
+      'run the sweep and fold trials on `momentic worker` processes of any machine through the Redis queue (MOMENTIC_REDIS_URL; results in the ledger, MOMENTIC_DATABASE_URL); same as execution.queue: redis',
+    )
     .option('--strategy <name>', 'built-in strategy or ./file.ts (when no --sweep)')
     .option('--config <file>', 'strategy run file (when no --sweep)')
     .option('--param <name=spec>', 'swept parameter as in momentic sweep (repeatable)', repeatable)

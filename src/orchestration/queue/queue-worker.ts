@@ -14,7 +14,7 @@ import type { TrialTask } from '../sweep/worker.js';
 import { ProcessPool } from '../sweep/process-pool.js';
 import { trialProcessFile } from '../sweep/trial-runner.js';
 import { DataReadiness } from './data-ready.js';
-import { connectionOf, type TrialJobData, type TrialJobResult } from './trial-job.js';
+import { batchLabel, connectionOf, type TrialJobData, type TrialJobResult } from './trial-job.js';
 
 /** How long a job waits before another try when this worker cannot take it now (data, version). */
 const RETRY_LATER_MS = 2000;
@@ -102,7 +102,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       once(`version:${d.sweepId}`, () =>
         o.logger.error(
           { ...log, job_version: d.codeVersion, worker_version: o.codeVersion },
-          `refusing trials of sweep ${d.sweepId}: they need code version ${d.codeVersion}, this worker runs ${o.codeVersion}; start a worker of ${d.codeVersion} (results of different code are never mixed)`,
+          `refusing trials of ${batchLabel(d.kind)} ${d.sweepId}: they need code version ${d.codeVersion}, this worker runs ${o.codeVersion}; start a worker of ${d.codeVersion} (results of different code are never mixed)`,
         ),
       );
       return later(job, token);
@@ -181,6 +181,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
             metrics: outcome.metrics as unknown as Record<string, number | null>,
             returns: outcome.returns,
             ...(outcome.ts === undefined ? {} : { ts: outcome.ts }),
+            exits: outcome.exits,
+            pnls: outcome.pnls,
           }
         : { error: outcome.error }),
       worker: name,

@@ -13,10 +13,10 @@ import type { LedgerStore } from '../../store/ledger.js';
 import type { TrialResult } from '../../store/sweep-queue-repo.js';
 import type { Metrics } from '../../backtest/metrics.js';
 import type { SweepBatch } from '../sweep/sweep-job.js';
-import type { TrialOutcome } from '../sweep/trial.js';
+import type { TrialOutcome, TrialSpec } from '../sweep/trial.js';
 import { jobStates } from './job-states.js';
 import { trialId } from './trial-id.js';
-import { connectionOf, liveKey, redisUnavailable, type TrialJobData } from './trial-job.js';
+import { batchLabel, connectionOf, liveKey, redisUnavailable, type TrialJobData } from './trial-job.js';
 
 export interface QueuedSweepOptions {
   readonly ledger: LedgerStore;
@@ -45,18 +45,18 @@ function outcomeOf(index: number, r: TrialResult): TrialOutcome {
     metrics: r.metrics as unknown as Metrics,
     returns: r.returns ?? new Float64Array(0),
     ...(r.ts === undefined ? {} : { ts: r.ts }),
-    exits: new Float64Array(0),
-    pnls: new Float64Array(0),
+    exits: r.exits ?? new Float64Array(0),
+    pnls: r.pnls ?? new Float64Array(0),
     ms: 0,
   };
 }
 
-export function sweepCancelled(id: string, done: number, total: number): UsageError {
+export function sweepCancelled(id: string, done: number, total: number, kind = 'sweep'): UsageError {
   return new UsageError(
     'USAGE_INVALID_OPTION',
-    `sweep ${id} was cancelled (momentic sweep cancel) with ${done} of ${total} trials done`,
+    `${kind} ${id} was cancelled (momentic sweep cancel) with ${done} of ${total} trials done`,
     {
-      hint: 'run the same sweep command again to resume it: the trials done are kept',
+      hint: `run the same ${kind} command again to resume it: the trials done are kept`,
       context: { value: id },
     },
   );
@@ -69,10 +69,14 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
     const pollMs = o.pollMs ?? 200;
     const checkMs = o.checkMs ?? 5000;
     const todo = [...batch.todo].sort((a, b) => a.index - b.index);
+    const kind = batchLabel(batch.kind);
+    // A walk-forward's trial runs over its fold's window: its own spec, part of its identity.
+    const specOf = (t: (typeof todo)[number]): TrialSpec => t.spec ?? batch.spec;
     // A pinned registry model is part of what the trial is: the same params scoring another
     // version are another trial (the spec as it was otherwise, so other trials keep their ids).
-    const idSpec = batch.models === undefined ? batch.spec : { ...batch.spec, models: batch.models };
-    const ids = todo.map((t) => trialId(idSpec, t.params, batch.data.dataFiles, o.codeVersion));
+    const idSpec = (t: (typeof todo)[number]): unknown =>
+      batch.models === undefined ? specOf(t) : { ...specOf(t), models: batch.models };
+    const ids = todo.map((t) => trialId(idSpec(t), t.params, batch.data.dataFiles, o.codeVersion));
     const byId = new Map(ids.map((id, i) => [id, i]));
     const queue = new Queue<TrialJobData>(o.queue, { connection: connectionOf(o.redisUrl) });
     queue.on('error', () => undefined);
@@ -103,10 +107,11 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
           name: 'trial',
           data: {
             sweepId: batch.id,
+            ...(batch.kind === undefined ? {} : { kind: batch.kind }),
             trialId: id,
             index: t.index,
             params: t.params,
-            spec: batch.spec,
+            spec: specOf(t),
             symbols: batch.data.symbols,
             calendars: [...batch.data.calendars],
             dataFiles: batch.data.dataFiles,
@@ -132,7 +137,7 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
       await enqueue(pending());
       log?.info(
         { sweep: batch.id, queue: o.queue, trials: todo.length, stored: results.size },
-        `sweep ${batch.id}: ${todo.length - results.size} trials queued on ${o.queue} for the workers (momentic worker)`,
+        `${kind} ${batch.id}: ${todo.length - results.size} trials queued on ${o.queue} for the workers (momentic worker)`,
       );
 
       let since = since0;
@@ -190,7 +195,7 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
         if (missing.length > 0) {
           log?.warn(
             { sweep: batch.id, queue: o.queue, missing: missing.length, why },
-            `sweep ${batch.id}: ${missing.length} trials are neither in the queue nor in the ledger (${why}); queued again`,
+            `${kind} ${batch.id}: ${missing.length} trials are neither in the queue nor in the ledger (${why}); queued again`,
           );
           await enqueue(missing);
         }
@@ -206,14 +211,19 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
             lastStatusCheck = now;
             const s = await o.ledger.getQueuedSweep(batch.id);
             if (s?.status === 'cancelled')
-              throw sweepCancelled(batch.id, batch.total - (todo.length - next), batch.total);
+              throw sweepCancelled(
+                batch.id,
+                batch.total - (batch.later ?? 0) - (todo.length - next),
+                batch.total,
+                kind,
+              );
           }
           if (now - lastLiveCheck >= 1000) {
             lastLiveCheck = now;
             if ((await redis.exists(live)) === 0) {
               log?.warn(
                 { sweep: batch.id, queue: o.queue },
-                `sweep ${batch.id}: the queue was lost (Redis flushed or restarted without persistence); queueing again the trials the ledger does not hold`,
+                `${kind} ${batch.id}: the queue was lost (Redis flushed or restarted without persistence); queueing again the trials the ledger does not hold`,
               );
               await redis.set(live, String(now));
               await reconcile('queue lost');
@@ -227,10 +237,11 @@ export function queuedTrials(o: QueuedSweepOptions): (batch: SweepBatch) => Prom
         } catch (e) {
           if (e instanceof UsageError) throw e;
           // Redis or the ledger away for a moment: keep polling, say so once in a while.
-          log?.warn({ sweep: batch.id, error: (e as Error).message }, 'sweep: queue or ledger unreachable; retrying');
+          log?.warn({ sweep: batch.id, error: (e as Error).message }, `${kind}: queue or ledger unreachable; retrying`);
         }
       }
-      await o.ledger.setQueuedSweepStatus(batch.id, 'finished', Date.now());
+      // A walk-forward's in-sample batch is not the end: its out-of-sample batch follows.
+      if ((batch.later ?? 0) === 0) await o.ledger.setQueuedSweepStatus(batch.id, 'finished', Date.now());
       await redis.del(live).catch(() => undefined);
     } finally {
       await queue.close().catch(() => undefined);

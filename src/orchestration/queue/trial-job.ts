@@ -7,7 +7,10 @@ import type { TrialSpec } from '../sweep/trial.js';
 
 /** What a queued trial carries: everything a worker on another machine needs but its workspace. */
 export interface TrialJobData {
+  /** The submitter's batch: `sweepId` is its id in `queue_sweeps` (a sweep's, or a walk-forward's). */
   readonly sweepId: string;
+  /** What queued it, for the worker's log lines (default sweep). */
+  readonly kind?: 'sweep' | 'walkforward';
   readonly trialId: string;
   readonly index: number;
   readonly params: Readonly<Record<string, unknown>>;
@@ -24,6 +27,11 @@ export interface TrialJobData {
    * artifact's sha256: the worker reads the artifact by id from the shared ledger.
    */
   readonly models?: Readonly<Record<string, ModelPin>>;
+}
+
+/** How log lines and errors name a batch of trials: `sweep ID` or `walk-forward ID`. */
+export function batchLabel(kind: TrialJobData['kind']): string {
+  return kind === 'walkforward' ? 'walk-forward' : 'sweep';
 }
 
 /** What a worker answers for a job (kept in Redis while the job is). */

@@ -89,10 +89,23 @@ export interface SweepBatch {
   readonly total: number;
   readonly spec: TrialSpec;
   readonly data: RunData;
-  readonly todo: readonly { readonly params: Record<string, unknown>; readonly index: number; readonly key: string }[];
-  readonly record: (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome) => TrialLine;
+  readonly todo: readonly {
+    readonly params: Record<string, unknown>;
+    readonly index: number;
+    readonly key: string;
+    /** This trial's own run (a walk-forward fold's window and warm-up); default `spec`. */
+    readonly spec?: TrialSpec;
+  }[];
+  readonly record: (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome) => void;
   /** Registry models the combinations name, pinned to the version resolved before the trials. */
   readonly models?: Readonly<Record<string, ModelPin>>;
+  /** What the batch is for (log lines, the workers' refusals); default sweep. */
+  readonly kind?: 'sweep' | 'walkforward';
+  /**
+   * Trials of `total` that later batches of the same id will queue (a walk-forward's
+   * out-of-sample runs, which wait for the in-sample winners): not done yet.
+   */
+  readonly later?: number;
 }
 
 export interface SweepResult {

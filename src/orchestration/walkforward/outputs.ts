@@ -10,6 +10,15 @@ const csvCell = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
+/** Where `momentic walkforward` writes a sweep's walk-forward: one folder per sweep and fold layout. */
+export function walkForwardDir(
+  home: string,
+  sweepId: string,
+  f: { readonly mode: string; readonly train: number; readonly test: number; readonly step: number },
+): string {
+  return join(home, 'data', 'results', 'walkforward', `${sweepId}-${f.mode}-${f.train}-${f.test}-${f.step}`);
+}
+
 /** folds.csv, oos-equity.csv, summary.json (with `extra`'s keys) and report.html in `dir`. */
 export async function writeWalkForward(
   dir: string,

@@ -3,6 +3,7 @@
  * the winner on the next test window, stitches the out-of-sample returns, measures them, and
  * checks the promotion gates (with the DSR and PBO of the sweep's own trials). docs/evaluation.md.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../config/run-config.js';
@@ -24,6 +25,10 @@ import { isLowerBetter } from '../sweep/sweep-job.js';
 import type { SweepSummary } from '../sweep/summary.js';
 import type { TrialOutcome, TrialSpec } from '../sweep/trial.js';
 import { createTrialRunner } from '../sweep/trial-runner.js';
+import type { SweepBatch } from '../sweep/sweep-job.js';
+import { canonicalJson } from '../queue/trial-id.js';
+import { walkForwardDir } from './outputs.js';
+import { localFoldTrials, queuedFoldTrials, type FoldTask, type FoldTrials } from './fold-trials.js';
 import { makeFolds, type Fold, type FoldOptions } from './folds.js';
 import { evaluateGates, type Gate, type GateResult } from './gates.js';
 import { measureOutOfSample, parameterStability, stitchFold, type OosMetrics, type ParamStability } from './oos.js';
@@ -102,6 +107,13 @@ async function walkForward(o: {
   readonly workers?: number;
   readonly logger?: Logger;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Runs the trials on the Redis queue's workers (orchestration/queue), as a sweep's: the
+   * in-sample batch, then the out-of-sample batch, under one id (`walkforward-...`).
+   */
+  readonly runTrials?: (batch: SweepBatch) => Promise<void>;
+  /** Where the walk-forward's files go, recorded with a queued walk-forward (default walkForwardDir). */
+  readonly dir?: string;
 }): Promise<WalkForwardResult> {
   const dir = join(o.home, 'data', 'results', 'sweeps', o.sweepId);
   const file = join(dir, 'sweep.json');
@@ -160,53 +172,74 @@ async function walkForward(o: {
   const total = folds.length * (combos.length + 1);
   let done = 0;
   const tick = (): void => o.onProgress?.(++done, total);
-  const runner = createTrialRunner({
-    home: o.home,
-    format: o.config.data.format,
-    store: o.config.data.store,
-    databaseUrl: o.config.database.url,
-    data,
-    tasks: total,
-    hookTimeoutMs,
-    strategy: def.spec.strategy.name,
-    ...(o.workers === undefined ? {} : { workers: o.workers }),
-    ...(models === undefined ? {} : { models }),
-  });
+  const runner =
+    o.runTrials === undefined
+      ? createTrialRunner({
+          home: o.home,
+          format: o.config.data.format,
+          store: o.config.data.store,
+          databaseUrl: o.config.database.url,
+          data,
+          tasks: total,
+          hookTimeoutMs,
+          strategy: def.spec.strategy.name,
+          ...(o.workers === undefined ? {} : { workers: o.workers }),
+          ...(models === undefined ? {} : { models }),
+        })
+      : undefined;
+  const runFold: FoldTrials =
+    o.runTrials === undefined
+      ? localFoldTrials(runner!, tick)
+      : queuedFoldTrials({
+          runTrials: o.runTrials,
+          // The same walk-forward of the same sweep is the same queued batch: a rerun resumes it.
+          id: `walkforward-${createHash('sha256')
+            .update(canonicalJson({ sweep: o.sweepId, definition: raw, folds: o.folds }))
+            .digest('hex')
+            .slice(0, 12)}`,
+          dir: o.dir ?? walkForwardDir(o.home, o.sweepId, o.folds),
+          total,
+          spec: def.spec,
+          data,
+          ...(def.models === undefined ? {} : { models: def.models }),
+          tick,
+        });
   const results: FoldResult[] = [];
   const oosReturns = new Float64Array(timeline.length).fill(NaN);
   const pnls: number[] = [];
   try {
     // In-sample: every combination on every train window, all at once across the workers.
-    const inSample = await Promise.all(
-      folds.map((f) =>
-        Promise.all(
-          combos.map(async (p, i) => {
-            const r = await runner.run(foldRun(date(f.trainStart), date(f.trainEnd - 1)), p, i);
-            tick();
-            return r;
-          }),
-        ),
-      ),
+    const isTasks = folds.flatMap((f) =>
+      combos.map((p, i): FoldTask => ({
+        spec: foldRun(date(f.trainStart), date(f.trainEnd - 1)),
+        params: p,
+        combo: i,
+      })),
     );
-    const winners = folds.map((_, k) => pickWinner(inSample[k] as TrialOutcome[], def.objective, lower));
+    const flat = await runFold(isTasks, folds.length);
+    const winners = folds.map((_, k) =>
+      pickWinner(flat.slice(k * combos.length, (k + 1) * combos.length), def.objective, lower),
+    );
     // Out-of-sample: the winner from the train start (no orders while warming up) to the test end.
-    const outcomes = await Promise.all(
-      folds.map(async (f, k) => {
-        const w = winners[k];
-        // No combination had an objective on the train window (no trades, say): the fold stays flat.
-        const r =
-          w === undefined
-            ? undefined
-            : await runner.run(
-                foldRun(date(f.trainStart), date(f.testEnd - 1)),
-                combos[w.index] as Record<string, unknown>,
-                w.index,
-                f.trainEnd - f.trainStart,
-              );
-        tick();
-        return r;
-      }),
-    );
+    // No combination had an objective on the train window (no trades, say): the fold stays flat.
+    const oosTasks: FoldTask[] = [];
+    const oosFold: number[] = [];
+    folds.forEach((f, k) => {
+      const w = winners[k];
+      if (w === undefined) return tick();
+      oosFold.push(k);
+      oosTasks.push({
+        spec: foldRun(date(f.trainStart), date(f.testEnd - 1)),
+        params: combos[w.index] as Record<string, unknown>,
+        combo: w.index,
+        warmup: f.trainEnd - f.trainStart,
+      });
+    });
+    const oosOut = await runFold(oosTasks, 0);
+    const outcomes = folds.map((_, k): TrialOutcome | undefined => {
+      const j = oosFold.indexOf(k);
+      return j < 0 ? undefined : oosOut[j];
+    });
     folds.forEach((f, k) => {
       const r = outcomes[k];
       const w = winners[k];
@@ -230,7 +263,7 @@ async function walkForward(o: {
       });
     });
   } finally {
-    await runner.close();
+    await runner?.close();
   }
   const first = (folds[0] as Fold).useFrom;
   const last = (folds[folds.length - 1] as Fold).useTo;

@@ -140,4 +140,14 @@ describe('momentic walkforward', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('no sweep nope');
   });
+
+  it('--queue without Redis says how to set it; --ml --queue is refused', async () => {
+    const r = await cli(['--home', home, 'walkforward', '--sweep', sweepId, '--queue'], { env: {} });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('momentic walkforward --queue needs Redis, and redis.url is empty');
+    expect(r.stderr).toContain('MOMENTIC_REDIS_URL');
+    const ml = await cli(['--home', home, 'walkforward', '--ml', '--queue']);
+    expect(ml.code).toBe(2);
+    expect(ml.stderr).toContain('--queue does not apply to --ml');
+  });
 });
