@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ForestBuilder, NodeFlag, type Forest, type TreeNodes } from '../../src/ml/trees/index.js';
 import { compileForest, MAX_DEPTH } from '../../src/ml/trees/complete.js';
 import { addForest, setF32Scoring, setWasmScoring } from '../../src/ml/trees/score.js';
-import { f32Forest } from '../../src/ml/trees/wasm-f32.js';
+import { f32Forest } from '../../src/ml/trees/wasm-f32-forest.js';
 import { wasmForest } from '../../src/ml/trees/wasm-forest.js';
 import { Rng } from '../../src/ml/gbdt/rng.js';
 

@@ -7,7 +7,7 @@
  */
 import { compileForest, type CompleteForest } from './complete.js';
 import { type Forest, NodeFlag } from './forest.js';
-import { f32Forest, f32Views, type F32Forest } from './wasm-f32.js';
+import { f32Forest, f32Views, type F32Forest } from './wasm-f32-forest.js';
 import { runTree, wasmForest, type WasmForest } from './wasm-forest.js';
 import type { TreeKernel } from './wasm.js';
 
