@@ -60,7 +60,10 @@ function addComplete(
   const block = Math.max(64, Math.min(1024, Math.floor(COPY_DOUBLES / w)));
   const isFloat32 = out instanceof Float32Array;
   const f32 = useWasm && useF32 && isFloat32 ? f32Forest(c, nf) : undefined;
-  if (f32 !== undefined) return addCompleteF32(forest, f32, x, stride, rows, out as Float32Array);
+  const views = f32 === undefined ? undefined : f32Views(f32, stride);
+  if (f32 !== undefined && views !== undefined) {
+    return addCompleteF32(forest, f32, views, x, stride, rows, out as Float32Array);
+  }
   const wasm = useWasm ? wasmForest(c, nf, block) : undefined;
   if (wasm !== undefined) return addCompleteWasm(forest, c, wasm, x, stride, rows, out, isFloat32);
   const buf = new Float64Array(block * w);
@@ -106,13 +109,15 @@ export function setF32Scoring(on: boolean): void {
 }
 
 /**
- * `addComplete` through the float32 kernels: the block copied column by column (NaN as -Infinity
- * in column 2f, as +Infinity in 2f + 1; other values rounded down to float32) and padded to a
- * multiple of 8 rows, whose sums past the block's end are never read.
+ * `addComplete` through the float32 kernels: each block's rows copied into WebAssembly memory as
+ * they are and turned into float32 keys column by column there (wasm-f32-load.ts), the block
+ * padded to a multiple of 8 rows whose sums past its end are never read. Trees deeper than the
+ * kernels take are walked here, between the kernels' runs, so the sums keep tree order.
  */
 function addCompleteF32(
   forest: Forest,
   f: F32Forest,
+  { acc, raw }: { acc: Float32Array; raw: Float64Array },
   x: Float64Array,
   stride: number,
   rows: number,
@@ -121,7 +126,6 @@ function addCompleteF32(
   const nf = forest.numFeatures;
   const { block, run, load, runs, bufAddress, accAddress, tableAddress, rawAddress } = f;
   const { feature, threshold, children, flags, leafValue } = forest;
-  const { acc, raw } = f32Views(f, stride);
   for (let r0 = 0; r0 < rows; r0 += block) {
     const n = Math.min(block, rows - r0);
     raw.set(x.subarray(r0 * stride, (r0 + n) * stride));

@@ -28,11 +28,18 @@ export interface F32Forest {
   readonly rawAddress: number;
 }
 
-/** Views of the block's sums and rows (`stride` doubles each), the memory grown to hold them. */
-export function f32Views(f: F32Forest, stride: number): { acc: Float32Array; raw: Float64Array } {
+/**
+ * Views of the block's sums and rows (`stride` doubles each), the memory grown to hold them, or
+ * undefined when it cannot grow so far (the double kernels then score).
+ */
+export function f32Views(f: F32Forest, stride: number): { acc: Float32Array; raw: Float64Array } | undefined {
   const end = f.rawAddress + 8 * stride * f.block;
   const have = f.memory.buffer.byteLength;
-  if (end > have) f.memory.grow(Math.ceil((end - have) / 65_536));
+  try {
+    if (end > have) f.memory.grow(Math.ceil((end - have) / 65_536));
+  } catch {
+    return undefined;
+  }
   return {
     acc: new Float32Array(f.memory.buffer, f.accAddress, f.block),
     raw: new Float64Array(f.memory.buffer, f.rawAddress, stride * f.block),
