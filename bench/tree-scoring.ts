@@ -3,7 +3,10 @@
  * XGBoost default depth) over 1,000,000 rows of 20 features, scored on one core by `addForest`
  * (the loop every imported model runs) with float32 sums as for XGBoost. Best of 3 after a
  * warm-up; figures in rows x trees per CPU second (the machine may be shared; scoring is one
- * thread, so CPU time is its work). Target: 5 million rows x 100 trees per second.
+ * thread, so CPU time is its work). Target: 5 million rows x 100 trees per second. Thresholds,
+ * leaf values and sums are float32 here, so this times the float32 kernels (wasm-f32.ts); a
+ * forest with double thresholds (LightGBM) takes the double kernels (wasm.ts). Figures and what
+ * was tried: docs/ml/model-import.md#speed.
  *
  *   tsx bench/tree-scoring.ts [--rows N]
  */

@@ -7,6 +7,7 @@
  */
 import { compileForest, type CompleteForest } from './complete.js';
 import { type Forest, NodeFlag } from './forest.js';
+import { f32Forest, f32Views, type F32Forest } from './wasm-f32-forest.js';
 import { runTree, wasmForest, type WasmForest } from './wasm-forest.js';
 import type { TreeKernel } from './wasm.js';
 
@@ -58,6 +59,11 @@ function addComplete(
   const w = 2 * nf;
   const block = Math.max(64, Math.min(1024, Math.floor(COPY_DOUBLES / w)));
   const isFloat32 = out instanceof Float32Array;
+  const f32 = useWasm && useF32 && isFloat32 ? f32Forest(c, nf) : undefined;
+  const views = f32 === undefined ? undefined : f32Views(f32, stride);
+  if (f32 !== undefined && views !== undefined) {
+    return addCompleteF32(forest, f32, views, x, stride, rows, out as Float32Array);
+  }
   const wasm = useWasm ? wasmForest(c, nf, block) : undefined;
   if (wasm !== undefined) return addCompleteWasm(forest, c, wasm, x, stride, rows, out, isFloat32);
   const buf = new Float64Array(block * w);
@@ -92,6 +98,58 @@ let useWasm = true;
 /** Chooses the kernels (tests score both ways; the JS kernels are the fallback without WebAssembly). */
 export function setWasmScoring(on: boolean): void {
   useWasm = on;
+}
+
+/** Whether float32 sums take the float32 SIMD kernels (wasm-f32.ts) where they apply. */
+let useF32 = true;
+
+/** Chooses the float32 kernels (tests compare them with the double kernels they speed up). */
+export function setF32Scoring(on: boolean): void {
+  useF32 = on;
+}
+
+/**
+ * `addComplete` through the float32 kernels: each block's rows copied into WebAssembly memory as
+ * they are and turned into float32 keys column by column there (wasm-f32-load.ts), the block
+ * padded to a multiple of 8 rows whose sums past its end are never read. Trees deeper than the
+ * kernels take are walked here, between the kernels' runs, so the sums keep tree order.
+ */
+function addCompleteF32(
+  forest: Forest,
+  f: F32Forest,
+  { acc, raw }: { acc: Float32Array; raw: Float64Array },
+  x: Float64Array,
+  stride: number,
+  rows: number,
+  out: Float32Array,
+): void {
+  const nf = forest.numFeatures;
+  const { block, run, load, runs, bufAddress, accAddress, tableAddress, rawAddress } = f;
+  const { feature, threshold, children, flags, leafValue } = forest;
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const n = Math.min(block, rows - r0);
+    raw.set(x.subarray(r0 * stride, (r0 + n) * stride));
+    load(rawAddress, n, 8 * stride, nf, bufAddress, block);
+    acc.set(out.subarray(r0, r0 + n));
+    const padded = (n + 7) & ~7;
+    let t = 0;
+    for (let k = 0; k <= runs.length; k += 2) {
+      // Trees deeper than the kernels take (none, in most forests) are walked here, in tree order.
+      const next = k < runs.length ? (runs[k] as number) : forest.numTrees;
+      for (; t < next; t++) {
+        for (let i = 0; i < n; i++) {
+          const base = (r0 + i) * stride;
+          let node = forest.roots[t] as number;
+          while (node >= 0) node = step(feature, threshold, children, flags, x, base, node);
+          acc[i] = (acc[i] as number) + (leafValue[~node] as number);
+        }
+      }
+      if (k === runs.length) break;
+      t = runs[k + 1] as number;
+      run(tableAddress + 8 * next, t - next, bufAddress, accAddress, padded);
+    }
+    out.set(acc.subarray(0, n), r0);
+  }
 }
 
 /** `addComplete` through the WebAssembly kernels: the same blocks, copies and tree order. */

@@ -27,15 +27,16 @@ export const NODE_BYTES = 16;
 export type TreeKernel = (node: number, leaf: number, buf: number, rowBytes: number, n: number, acc: number) => void;
 
 /** The part of the WebAssembly API used here (the project's TS libs do not declare it). */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+export const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 export interface TreeKernels {
   readonly memory: WasmMemory;
@@ -71,7 +72,7 @@ const OP = {
 const VOID = 0x40;
 const I32 = 0x7f;
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -82,7 +83,7 @@ function uleb(n: number): number[] {
   return out;
 }
 
-function sleb(n: number): number[] {
+export function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
     const b = n & 0x7f;
@@ -95,15 +96,15 @@ function sleb(n: number): number[] {
   }
 }
 
-function vec(items: number[][]): number[] {
+export function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-function section(id: number, body: number[]): number[] {
+export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-function str(s: string): number[] {
+export function str(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 

@@ -1,0 +1,41 @@
+/** WebAssembly opcodes and value types used by the float32 kernels (wasm-f32.ts, wasm-f32-load.ts). */
+export const OP = {
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  brTable: 0x0e,
+  call: 0x10,
+  localGet: 0x20,
+  localSet: 0x21,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32GtS: 0x4a,
+  i32Add: 0x6a,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  localTee: 0x22,
+  select: 0x1b,
+  f64Load: 0x2b,
+  i32Store: 0x36,
+  f32Const: 0x43,
+  f64Ne: 0x62,
+  f64Gt: 0x64,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Xor: 0x73,
+  i32ShrS: 0x75,
+  i32ShrU: 0x76,
+  f32DemoteF64: 0xb6,
+  f64PromoteF32: 0xbb,
+  i32ReinterpretF32: 0xbc,
+} as const;
+export const SIMD = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, shuffle: 0x0d, extractLane: 0x1b, gt: 0x3b, ne: 0x42, f64Gt: 0x4a, xor: 0x51, select: 0x52, load64Lane: 0x57, load64Zero: 0x5d, demote: 0x5e, promote: 0x5f, shl: 0xab, shrS: 0xac, shrU: 0xad, add: 0xae, sub: 0xb1, fadd: 0xe4 }; // prettier-ignore
+export const PREFIX_SIMD = 0xfd;
+export const VOID = 0x40;
+export const I32 = 0x7f;
+export const V128 = 0x7b;
