@@ -24,6 +24,7 @@ import { SweepStore, type TrialLine } from './sweep-store.js';
 import type { TrialOutcome, TrialSpec } from './trial.js';
 import { createTrialRunner } from './trial-runner.js';
 import { returnsCsvBody, writeSweepOutputs } from './outputs.js';
+import { SweepTally } from './sweep-tally.js';
 
 /**
  * Runs `todo` with at most `lanes` trials in flight and hands each outcome to `record` in the
@@ -229,12 +230,19 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   const total = combos.length;
   let finished = total - todo.length;
   o.onTrial?.(finished, total);
+  // What the summary needs of each trial is computed as it is recorded, not all at the end.
+  const tally = new SweepTally(o.partitions);
   const record = (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome): TrialLine => {
     finished++;
     o.onTrial?.(finished, total);
-    return r.ok
-      ? store.add({ index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics }, r.returns, r.ts)
-      : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
+    if (!r.ok) return store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
+    const line = store.add(
+      { index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics },
+      r.returns,
+      r.ts,
+    );
+    if (line.row !== undefined) tally.add(line.row, r.returns, r.cells);
+    return line;
   };
   const tTrials = performance.now();
   let trialsMs: number;
@@ -251,8 +259,8 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       ...(pinned ? { models: resolved.pins } : {}),
     });
     trialsMs = performance.now() - tTrials;
-    summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
-    await writeSweepOutputs(store, summary, definition, returnsCsvBody(store, spec.data.timeframe));
+    summary = await summarize(store, objective, isLowerBetter(objective), o.partitions, { tally });
+    await writeSweepOutputs(store, summary, definition, returnsCsvBody(store, spec.data.timeframe, tally));
   } else {
     const runner = createTrialRunner({
       home: o.home,
@@ -270,14 +278,22 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       await runInOrder(
         todo,
         runner.workers * 2,
-        (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline),
+        // Each trial's returns come formatted for returns.csv: the worker processes format them
+        // beside the trials, rather than all at the end.
+        (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline, true),
         record,
       );
       trialsMs = performance.now() - tTrials;
-      // The tail: returns.csv is formatted in the worker processes while this thread computes the PBO.
-      const body = returnsCsvBody(store, spec.data.timeframe, (job) => runner.returnsCsvRows(job), runner.workers);
-      body.catch(() => undefined); // awaited below; a throw of the summary must not leave it unhandled
-      summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
+      // The tail: the worker processes score the PBO's combinations while this thread lays out
+      // returns.csv from the trials' cells.
+      const summarizing = summarize(store, objective, isLowerBetter(objective), o.partitions, {
+        tally,
+        cscv: (task) => runner.cscv(task),
+        pieces: runner.workers,
+      });
+      summarizing.catch(() => undefined); // awaited below; a throw laying out returns.csv must not leave it unhandled
+      const body = returnsCsvBody(store, spec.data.timeframe, tally);
+      summary = await summarizing;
       await writeSweepOutputs(store, summary, definition, body);
     } finally {
       await runner.close();
