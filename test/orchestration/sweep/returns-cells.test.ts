@@ -45,6 +45,17 @@ describe('returns.csv from cells', () => {
     expect(returnsCsvFromCells({ bars: 0, ts: undefined, timeframe: '1d', columns: [] }).length).toBe(0);
   });
 
+  it('lays out many rows and columns as the plain file (rows are laid out in bands)', () => {
+    let seed = 1;
+    const next = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647 - 0.5) * 0.1;
+    const many = Array.from({ length: 7 }, (_, j) =>
+      Float64Array.from({ length: 101 }, (_, t) => ((t + j) % 5 === 0 ? 0 : next())),
+    );
+    const days = Float64Array.from({ length: 101 }, (_, t) => Date.UTC(2015, 2, 2) + t * DAY);
+    const got = returnsCsvFromCells({ bars: 101, ts: days, timeframe: '1d', columns: many.map(formatReturnCells) });
+    expect(got.toString('latin1')).toBe(plain(many, days));
+  });
+
   it('refuses a column of another length', () => {
     expect(() =>
       returnsCsvFromCells({ bars: 4, ts: undefined, timeframe: '1d', columns: [formatReturnCells(columns[0]!)] }),
