@@ -102,6 +102,8 @@ export interface SweepResult {
   readonly summary: SweepSummary;
   /** Trials run now (the rest were recorded by an earlier, interrupted run). */
   readonly ranNow: number;
+  /** Where they ran: this machine's worker processes (1: the command's thread, unless a strategy file's), or the queue. */
+  readonly workers: number | 'queue';
   readonly elapsedMs: number;
   /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
   readonly trialsMs: number;
@@ -247,6 +249,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   const tTrials = performance.now();
   let trialsMs: number;
   let summary: SweepSummary;
+  let workers: number | 'queue' = 'queue';
   if (o.runTrials !== undefined) {
     await o.runTrials({
       id,
@@ -274,6 +277,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(pinned ? { models: resolved.models } : {}),
     });
+    workers = runner.workers;
     try {
       await runInOrder(
         todo,
@@ -307,6 +311,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
     dir: store.dir,
     summary,
     ranNow: todo.length,
+    workers,
     elapsedMs: end - t0,
     trialsMs,
     tailMs: end - tTrials - trialsMs,
