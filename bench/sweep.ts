@@ -51,6 +51,17 @@ function childrenCpuMs(): number {
   return ticks * 10; // USER_HZ = 100 on Linux
 }
 
+/** CPU time (ms) of this process's children that ended and were waited for (/proc/self/stat cutime + cstime). */
+function endedChildrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 export async function runSweepBench(options: { readonly combos: number }): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'momentic-sweep-bench-'));
   try {
@@ -84,9 +95,13 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
     // With the same CPU time per trial on 1 and on N workers and an idle main thread, N cores
     // free give N times the rate.
     const all = availableParallelism();
-    const runs: Record<number, { rate: number; cpuPerTrial: number; tail: number; mainBusy: number }> = {};
+    const runs: Record<
+      number,
+      { rate: number; cpuPerTrial: number; tail: number; mainBusy: number; tailMainCpu: number; tailChildCpu: number }
+    > = {};
     for (const workers of all > 1 ? [1, all] : [1]) {
       const c0 = process.cpuUsage();
+      const ended0 = endedChildrenCpuMs();
       const e0 = performance.eventLoopUtilization();
       let trialsCpu = 0;
       let mainCpu = 0;
@@ -111,12 +126,41 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
           mainBusy = performance.eventLoopUtilization(e0).utilization;
         },
       });
+      // The tail's CPU time: this process's after the last trial, and the worker processes' (the
+      // PBO's combinations), from their whole CPU time once they ended less what the trials took.
+      const c1 = process.cpuUsage(c0);
+      const tailMainCpu = (c1.user + c1.system) / 1000 - mainCpu;
+      const tailChildCpu = workers > 1 ? Math.max(0, endedChildrenCpuMs() - ended0 - childCpu) : 0;
       const rate = r.ranNow / (r.trialsMs / 1000);
-      const run = { rate, cpuPerTrial: trialsCpu / r.ranNow, tail: r.tailMs / r.elapsedMs, mainBusy };
+      const run = {
+        rate,
+        cpuPerTrial: trialsCpu / r.ranNow,
+        tail: r.tailMs / r.elapsedMs,
+        mainBusy,
+        tailMainCpu,
+        tailChildCpu,
+      };
       runs[workers] = run;
       console.log(
-        `${String(workers).padStart(2)} ${workers === 1 ? 'worker (this thread)' : 'worker processes'}: ${r.summary.total} trials in ${(r.trialsMs / 1000).toFixed(2)} s = ${rate.toFixed(1)} trials/s (${((rate * bars) / 1e6).toFixed(2)}M bars/s), CPU ${run.cpuPerTrial.toFixed(2)} ms/trial (${(mainCpu / r.ranNow).toFixed(2)} this process + ${(childCpu / r.ranNow).toFixed(2)} worker processes), main thread busy ${(mainBusy * 100).toFixed(0)}%; whole sweep ${(r.elapsedMs / 1000).toFixed(2)} s, of which the single-threaded tail (DSR ${r.summary.dsr?.toFixed(4)}, PBO ${r.summary.pbo?.pbo.toFixed(3)} over all trials, returns.csv, report) ${(r.tailMs / 1000).toFixed(2)} s = ${(run.tail * 100).toFixed(1)}% (target < 10%)`,
+        `${String(r.workers).padStart(2)} ${r.workers === 1 ? 'worker (this thread)' : 'worker processes'}: ${r.summary.total} trials in ${(r.trialsMs / 1000).toFixed(2)} s = ${rate.toFixed(1)} trials/s (${((rate * bars) / 1e6).toFixed(2)}M bars/s), CPU ${run.cpuPerTrial.toFixed(2)} ms/trial (${(mainCpu / r.ranNow).toFixed(2)} this process + ${(childCpu / r.ranNow).toFixed(2)} worker processes), main thread busy ${(mainBusy * 100).toFixed(0)}%; whole sweep ${(r.elapsedMs / 1000).toFixed(2)} s, of which the single-threaded tail (DSR ${r.summary.dsr?.toFixed(4)}, PBO ${r.summary.pbo?.pbo.toFixed(3)} over all trials, returns.csv, report) ${(r.tailMs / 1000).toFixed(2)} s = ${(run.tail * 100).toFixed(1)}% (target < 10%), tail CPU ${(tailMainCpu / 1000).toFixed(2)} s this process + ${(tailChildCpu / 1000).toFixed(2)} s worker processes`,
       );
+    }
+    // What the run would give on idle cores, from CPU times alone (the machine may be shared):
+    // trials spread over the workers' cores, and the tail's longest lane (this process lays out
+    // returns.csv while the worker processes score the PBO's combinations).
+    const idle = (n: number): { rate: number; tail: number } | undefined => {
+      const x = runs[n];
+      if (x === undefined) return undefined;
+      const trialsS = (combos * x.cpuPerTrial) / Math.min(n, all) / 1000;
+      const tailS = Math.max(x.tailMainCpu, x.tailChildCpu / n) / 1000;
+      return { rate: combos / trialsS, tail: tailS / (trialsS + tailS) };
+    };
+    for (const n of Object.keys(runs).map(Number)) {
+      const e = idle(n);
+      if (e !== undefined)
+        console.log(
+          `on ${n} idle core${n === 1 ? '' : 's'} (from CPU time): ~${e.rate.toFixed(1)} trials/s, tail ~${(e.tail * 100).toFixed(1)}% of the sweep`,
+        );
     }
     const one = runs[1];
     const many = runs[all];

@@ -1,4 +1,15 @@
 import { DataError, UsageError } from '../../core/errors.js';
+import {
+  blockMoments,
+  choose,
+  cscvCombinations,
+  halves,
+  meanOf,
+  sharpeOf,
+  type CscvColumns,
+  type CscvMoments,
+  type CscvScore,
+} from './pbo-cscv.js';
 
 /**
  * Probability of backtest overfitting (PBO) by combinatorially symmetric cross-validation (CSCV).
@@ -55,10 +66,6 @@ export interface PboResult {
 /** The largest S accepted: C(24, 12) = 2,704,156 combinations. */
 export const MAX_PARTITIONS = 24;
 
-/**
- * PBO of the trials, each an equally long series of per-period returns (`trials[j][t]`). Throws
- * a UsageError for a bad S or fewer than two trials, a DataError for a non-finite return.
- */
 /** The rules on S that need no data: an even whole number, 2..MAX_PARTITIONS (`flag` names it in errors). */
 export function checkPartitions(S: number, flag?: string): void {
   const bad = (why: string, hint: string): never => {
@@ -71,69 +78,59 @@ export function checkPartitions(S: number, flag?: string): void {
   if (S > MAX_PARTITIONS) bad(`C(S, S/2) combinations grow too fast above ${MAX_PARTITIONS}`, 'use 16 (the usual)');
 }
 
+/**
+ * PBO of the trials, each an equally long series of per-period returns (`trials[j][t]`). Throws
+ * a UsageError for a bad S or fewer than two trials, a DataError for a non-finite return.
+ */
 export function probabilityOfBacktestOverfitting(trials: readonly ArrayLike<number>[], options: PboOptions): PboResult {
   const metric = options.metric ?? PboMetric.Sharpe;
   const { S, T, N } = checkInput(trials, options.partitions, metric);
-  const size = Math.floor(T / S);
-  const dropped = T - size * S;
-  // Per trial and block: Welford moments over the block's rows, flat (trial-major) so the loop
-  // over the C(S, S/2) combinations below allocates nothing (it runs N x C(S, S/2) x S merges).
-  const blockMean = new Float64Array(N * S);
-  const blockM2 = new Float64Array(N * S);
-  for (let b = 0; b < S; b++) {
-    for (let j = 0; j < N; j++) {
-      const x = trials[j]!;
-      let mean = 0;
-      let m2 = 0;
-      for (let k = 0; k < size; k++) {
-        const v = x[dropped + b * size + k]!;
-        const d = v - mean;
-        mean += d / (k + 1);
-        m2 += d * (v - mean);
-      }
-      blockMean[j * S + b] = mean;
-      blockM2[j * S + b] = m2;
+  const m = pboMoments(N, S, T);
+  trials.forEach((x, j) => blockMoments(x, S, m.size, T - m.size * S, m.mean, m.m2, j * S));
+  return pboResult(m, T, metric, [cscvCombinations(m, pboScore(metric), 0, choose(S, S / 2) / 2)]);
+}
+
+/** Room for the block moments of N trials of T rows under S blocks (filled by `blockMoments`). */
+export function pboMoments(N: number, S: number, T: number): CscvMoments {
+  return {
+    trials: N,
+    partitions: S,
+    size: Math.floor(T / S),
+    mean: new Float64Array(N * S),
+    m2: new Float64Array(N * S),
+  };
+}
+
+/** A trial's performance on a set of blocks, from its moments there. */
+export function pboScore(metric: PboMetric): CscvScore {
+  return metric === PboMetric.Mean ? meanOf : sharpeOf;
+}
+
+/**
+ * The PBO of trials whose block moments are `m` (T rows each), from the scores of all C(S, S/2)
+ * combinations (`cscvCombinations` over the first C/2 halves, cut in any pieces).
+ */
+export function pboResult(m: CscvMoments, T: number, metric: PboMetric, pieces: readonly CscvColumns[]): PboResult {
+  const S = m.partitions;
+  const N = m.trials;
+  const all = [...halves(S)];
+  const combinations: PboCombination[] = new Array<PboCombination>(all.length);
+  for (const p of pieces) {
+    for (let k = 0; k < p.combination.length; k++) {
+      const c = p.combination[k]!;
+      const w = p.rank[k]! / (N + 1);
+      combinations[c] = {
+        inSample: all[c]!,
+        best: p.best[k]!,
+        inSamplePerformance: p.inSample[k]!,
+        outOfSamplePerformance: p.outOfSample[k]!,
+        rank: p.rank[k]!,
+        logit: Math.log(w / (1 - w)),
+      };
     }
   }
-  const score = metric === PboMetric.Mean ? (_n: number, mean: number) => mean : sharpeOf;
-  const combinations: PboCombination[] = [];
-  const isPerf = new Float64Array(N);
-  const oosPerf = new Float64Array(N);
-  // The moments of each trial over the first i blocks of the in-sample (and out-of-sample) set,
-  // i = 0..S/2. Consecutive combinations share leading blocks, so only the levels after the first
-  // changed block are merged again: the same merges in the same order as merging all S/2 blocks
-  // afresh (so the same bits), about a third of the work.
-  const half = S / 2;
-  const isLevels = new Levels(half, N);
-  const oosLevels = new Levels(half, N);
-  let prevIn: number[] = [];
-  let prevOut: number[] = [];
-  for (const inSample of halves(S)) {
-    const isIn = new Uint8Array(S);
-    for (const b of inSample) isIn[b] = 1;
-    const outSample: number[] = [];
-    for (let b = 0; b < S; b++) if (isIn[b] === 0) outSample.push(b);
-    isLevels.update(inSample, commonPrefix(prevIn, inSample), size, blockMean, blockM2, S);
-    oosLevels.update(outSample, commonPrefix(prevOut, outSample), size, blockMean, blockM2, S);
-    prevIn = inSample;
-    prevOut = outSample;
-    for (let j = 0; j < N; j++) {
-      isPerf[j] = isLevels.score(j, score);
-      oosPerf[j] = oosLevels.score(j, score);
-    }
-    let best = 0;
-    for (let j = 1; j < N; j++) if (isPerf[j]! > isPerf[best]!) best = j;
-    const rank = rankOf(oosPerf, best);
-    const w = rank / (N + 1);
-    combinations.push({
-      inSample,
-      best,
-      inSamplePerformance: isPerf[best]!,
-      outOfSamplePerformance: oosPerf[best]!,
-      rank,
-      logit: Math.log(w / (1 - w)),
-    });
-  }
+  for (let c = 0; c < all.length; c++)
+    if (combinations[c] === undefined) throw new Error(`PBO: combination ${c} was not scored`);
   const c = combinations.length;
   return {
     pbo: combinations.filter((x) => x.logit <= 0).length / c,
@@ -142,19 +139,17 @@ export function probabilityOfBacktestOverfitting(trials: readonly ArrayLike<numb
     metric,
     partitions: S,
     trials: N,
-    rows: size * S,
-    rowsDropped: dropped,
+    rows: m.size * S,
+    rowsDropped: T - m.size * S,
     combinations,
   };
 }
 
-function checkInput(
-  trials: readonly ArrayLike<number>[],
-  partitions: number,
-  metric: PboMetric,
-): { S: number; T: number; N: number } {
-  const N = trials.length;
-  const T = trials[0]?.length ?? 0;
+/**
+ * Throws what `probabilityOfBacktestOverfitting` throws for N trials of T rows under S blocks,
+ * before any return is read (a non-finite return is checked with the returns).
+ */
+export function checkPboShape(N: number, T: number, partitions: number, metric: PboMetric): void {
   if (N < 2) {
     throw new UsageError('USAGE_INVALID_OPTION', `PBO needs at least 2 trials, got ${N}`, {
       hint: 'give the returns of every trial of the search, one column each',
@@ -173,6 +168,17 @@ function checkInput(
   if (metric === PboMetric.Sharpe && Math.floor(T / S) * (S / 2) < 2) {
     bad('each half holds fewer than 2 rows, too few for a Sharpe ratio', 'use more rows or --metric mean');
   }
+}
+
+function checkInput(
+  trials: readonly ArrayLike<number>[],
+  partitions: number,
+  metric: PboMetric,
+): { S: number; T: number; N: number } {
+  const N = trials.length;
+  const T = trials[0]?.length ?? 0;
+  checkPboShape(N, T, partitions, metric);
+  const S = partitions;
   for (let j = 0; j < N; j++) {
     const x = trials[j]!;
     if (x.length !== T) {
@@ -191,99 +197,6 @@ function checkInput(
     }
   }
   return { S, T, N };
-}
-
-/** How many leading blocks two block lists share. */
-function commonPrefix(a: readonly number[], b: readonly number[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-}
-
-/** Count, mean and sum of squared deviations of each trial over the first i blocks of a set (i = 0..k). */
-class Levels {
-  readonly #n: Float64Array;
-  readonly #mean: Float64Array;
-  readonly #m2: Float64Array;
-  readonly #k: number;
-  readonly #trials: number;
-
-  constructor(k: number, trials: number) {
-    this.#k = k;
-    this.#trials = trials;
-    this.#n = new Float64Array((k + 1) * trials);
-    this.#mean = new Float64Array((k + 1) * trials);
-    this.#m2 = new Float64Array((k + 1) * trials);
-  }
-
-  /**
-   * Levels from `from` on for the set `blocks`, by Chan et al.'s pairwise update of level i with
-   * block `blocks[i]` (level 0 is empty: level 1 is the first block's moments).
-   */
-  update(blocks: readonly number[], from: number, size: number, mean: Float64Array, m2: Float64Array, S: number): void {
-    const N = this.#trials;
-    const ln = this.#n;
-    const lm = this.#mean;
-    const l2 = this.#m2;
-    for (let i = from; i < this.#k; i++) {
-      const b = blocks[i]!;
-      const at = i * N;
-      const to = at + N;
-      for (let j = 0; j < N; j++) {
-        const an = ln[at + j]!;
-        const bm = mean[j * S + b]!;
-        const b2 = m2[j * S + b]!;
-        if (an === 0) {
-          ln[to + j] = size;
-          lm[to + j] = bm;
-          l2[to + j] = b2;
-          continue;
-        }
-        const am = lm[at + j]!;
-        const n = an + size;
-        const d = bm - am;
-        ln[to + j] = n;
-        lm[to + j] = am + (d * size) / n;
-        l2[to + j] = l2[at + j]! + (b2 + (d * d * an * size) / n);
-      }
-    }
-  }
-
-  score(j: number, f: (n: number, mean: number, m2: number) => number): number {
-    const at = this.#k * this.#trials + j;
-    return f(this.#n[at]!, this.#mean[at]!, this.#m2[at]!);
-  }
-}
-
-/** Per-period Sharpe ratio (ddof = 1); a constant series scores 0 at mean 0, else ±Infinity. */
-function sharpeOf(n: number, mean: number, m2: number): number {
-  if (m2 > 0) return mean / Math.sqrt(m2 / (n - 1));
-  return mean === 0 ? 0 : mean > 0 ? Infinity : -Infinity;
-}
-
-/** Rank of x[i] among x, 1 = smallest, ties averaged. */
-function rankOf(x: Float64Array, i: number): number {
-  let less = 0;
-  let equal = 0;
-  for (let j = 0; j < x.length; j++) {
-    if (x[j]! < x[i]!) less++;
-    else if (x[j] === x[i] && j !== i) equal++;
-  }
-  return less + 1 + equal / 2;
-}
-
-/** Every choice of S/2 blocks out of S, in lexicographic order. */
-function* halves(S: number): Generator<number[]> {
-  const k = S / 2;
-  const c = Array.from({ length: k }, (_, i) => i);
-  for (;;) {
-    yield c.slice();
-    let i = k - 1;
-    while (i >= 0 && c[i] === S - k + i) i--;
-    if (i < 0) return;
-    c[i]!++;
-    for (let j = i + 1; j < k; j++) c[j] = c[j - 1]! + 1;
-  }
 }
 
 /** OLS of OOS on IS performance over the combinations where both are finite. */

@@ -72,7 +72,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
   const s = result.summary;
   if (ctx.json) {
     ctx.io.stdout(
-      `${JSON.stringify({ sweep_id: result.id, dir: result.dir, ran_now: result.ranNow, elapsed_ms: Math.round(result.elapsedMs), summary: s }, null, 2)}\n`,
+      `${JSON.stringify({ sweep_id: result.id, dir: result.dir, ran_now: result.ranNow, workers: result.workers, elapsed_ms: Math.round(result.elapsedMs), summary: s }, null, 2)}\n`,
     );
     return 0;
   }
@@ -83,6 +83,7 @@ export async function sweep(ctx: CommandContext, opts: Record<string, unknown>):
     [`best ${s.objective}`, s.best === null ? 'none' : `${fmt(s.best.value)} at ${JSON.stringify(s.best.params)}`],
     ['deflated Sharpe (best)', fmt(s.dsr)],
     ['PBO', s.pbo === null ? 'n/a' : `${fmt(s.pbo.pbo, 3)} (S = ${s.pbo.partitions})`],
+    ['workers', result.workers === 'queue' ? 'the queue' : String(result.workers)],
     ['time', `${(result.elapsedMs / 1000).toFixed(1)} s`],
   ];
   ctx.io.stdout(`${formatTable(['sweep', result.id], rows)}\n`);

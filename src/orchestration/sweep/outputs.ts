@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Timeframe } from '../../core/enums.js';
 import { formatNumber } from '../../data/schema.js';
@@ -6,7 +6,8 @@ import { sweepReportHtml } from '../../backtest/sweep-report.js';
 import type { ParamAxis } from './param-space.js';
 import type { SweepSummary } from './summary.js';
 import type { SweepStore } from './sweep-store.js';
-import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
+import { formatReturnCells, returnsCsvFromCells } from './returns-cells.js';
+import type { SweepTally } from './sweep-tally.js';
 
 const METRIC_COLUMNS = [
   'total_return',
@@ -29,36 +30,17 @@ function cell(v: unknown): string {
 }
 
 /**
- * returns.csv below its header (a column per successful trial, by trial number; a row per bar),
- * cut into `pieces` row ranges that `format` may run elsewhere (worker threads), joined in order.
+ * returns.csv below its header: a column per successful trial, by trial number; a row per bar.
+ * The cells of the trials recorded with them (`tally`) are laid out as they are; the others'
+ * returns (trials of an earlier, interrupted run, or of the queue) are formatted here.
  */
-export async function returnsCsvBody(
-  store: SweepStore,
-  timeframe: Timeframe,
-  format: (job: ReturnsRowsJob) => Promise<string> = async (job) => returnsCsvRows(job),
-  pieces = 1,
-): Promise<string> {
-  const { bars, ts } = store.returns();
-  const rows = [...store.lines]
+export function returnsCsvBody(store: SweepStore, timeframe: Timeframe, tally?: SweepTally): Buffer {
+  const { bars, ts, matrix } = store.returns();
+  const columns = [...store.lines]
     .filter((l) => l.ok && l.row !== undefined)
     .sort((a, b) => a.index - b.index)
-    .map((l) => l.row as number);
-  const matrix = store.returnsMatrix();
-  const step = Math.max(1, Math.ceil(bars / Math.max(1, pieces)));
-  const parts: Promise<string>[] = [];
-  for (let from = 0; from < bars; from += step)
-    parts.push(
-      format({
-        matrix,
-        bars,
-        rows,
-        timeframe,
-        from,
-        to: Math.min(bars, from + step),
-        ...(ts === undefined ? {} : { ts }),
-      }),
-    );
-  return (await Promise.all(parts)).join('');
+    .map((l) => tally?.cells(l.row as number) ?? formatReturnCells(matrix[l.row as number] as Float64Array));
+  return returnsCsvFromCells({ bars, ts, timeframe, columns });
 }
 
 /** trials.csv, returns.csv, summary.json and report.html of a finished sweep. */
@@ -71,8 +53,8 @@ export async function writeSweepOutputs(
     readonly objective: string;
     readonly spec: { readonly data: { readonly timeframe: Timeframe } };
   },
-  /** returns.csv below its header, when started earlier (on worker threads: `returnsCsvBody`). */
-  returnsBody?: Promise<string>,
+  /** returns.csv below its header, when laid out already (`returnsCsvBody`). */
+  returnsBody?: Uint8Array,
 ): Promise<void> {
   const names = definition.axes.map((a) => a.name);
   const lines = [...store.lines].sort((a, b) => a.index - b.index);
@@ -88,7 +70,13 @@ export async function writeSweepOutputs(
 
   const body = returnsBody ?? returnsCsvBody(store, definition.spec.data.timeframe);
   const header = ['timestamp', ...lines.filter((l) => l.ok && l.row !== undefined).map((l) => `trial_${l.index}`)];
-  await writeFile(join(store.dir, 'returns.csv'), `${header.join(',')}\n${await body}`);
+  const file = await open(join(store.dir, 'returns.csv'), 'w');
+  try {
+    await file.write(`${header.join(',')}\n`);
+    await file.write(body);
+  } finally {
+    await file.close();
+  }
   await writeFile(join(store.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(join(store.dir, 'report.html'), sweepReportHtml({ ...definition, summary, lines }));
 }

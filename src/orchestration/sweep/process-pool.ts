@@ -74,6 +74,8 @@ export class ProcessPool {
   readonly #o: ProcessPoolOptions;
   readonly #children: Child[] = [];
   readonly #queue: Task[] = [];
+  /** The init message, then each broadcast, in order: what every child gets before its tasks. */
+  readonly #inits: unknown[] = [];
   readonly #depth: number;
   readonly #workers: number;
   #next = 0;
@@ -85,6 +87,7 @@ export class ProcessPool {
     this.#o = o;
     this.#depth = Math.max(1, o.depth ?? 2);
     this.#workers = Math.max(1, o.workers);
+    if (o.init !== undefined) this.#inits.push(o.init);
     for (let i = 0; i < this.#workers; i++) this.#children.push(this.#spawn());
   }
 
@@ -101,6 +104,15 @@ export class ProcessPool {
       this.#queue.push({ id: this.#next++, name, value, label, resolve: resolve as (v: unknown) => void, reject });
       this.#dispatch();
     });
+  }
+
+  /**
+   * Sends `value` to every child as one more init message (before the tasks run after this call),
+   * and to every child started later: what many tasks share goes once per child, not per task.
+   */
+  broadcast(value: unknown): void {
+    this.#inits.push(value);
+    for (const c of this.#children) if (!c.gone) c.proc.send({ kind: 'init', value } satisfies ChildMessage);
   }
 
   /** Ends every child (those still running a task too) and waits until they have exited. */
@@ -121,7 +133,7 @@ export class ProcessPool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const child: Child = { proc, sent: [], gone: false, up: false };
-    if (this.#o.init !== undefined) proc.send({ kind: 'init', value: this.#o.init } satisfies ChildMessage);
+    for (const value of this.#inits) proc.send({ kind: 'init', value } satisfies ChildMessage);
     proc.on('message', (m: ChildReply) => this.#reply(child, m));
     proc.on('exit', (code, signal) => this.#exited(child, code, signal));
     // A failed send shows as the child's exit; nothing to do here but not crash the parent.

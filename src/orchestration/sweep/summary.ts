@@ -1,6 +1,16 @@
 import { deflatedSharpeFromTrials } from '../../analytics/stats/dsr.js';
-import { probabilityOfBacktestOverfitting } from '../../analytics/stats/pbo.js';
-import { estimateSharpe } from '../../analytics/stats/sharpe-estimate.js';
+import { choose, type CscvColumns } from '../../analytics/stats/pbo-cscv.js';
+import {
+  checkPboShape,
+  PboMetric,
+  pboMoments,
+  pboResult,
+  probabilityOfBacktestOverfitting,
+} from '../../analytics/stats/pbo.js';
+import { cscvTask, type CscvTask } from './tail-tasks.js';
+import { defaultPartitions, SweepTally } from './sweep-tally.js';
+
+export { defaultPartitions };
 import type { Metrics, MetricKey } from '../../backtest/metrics.js';
 import type { SweepStore, TrialLine } from './sweep-store.js';
 
@@ -38,12 +48,6 @@ export interface SweepSummary {
   readonly bars: number;
 }
 
-/** S for CSCV: 16 (the paper's example) when there are at least 10 bars per block, else fewer (even, >= 2). */
-export function defaultPartitions(bars: number): number {
-  const s = Math.min(16, Math.floor(bars / 10));
-  return s - (s % 2);
-}
-
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
@@ -51,12 +55,20 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
  * (Bailey and López de Prado 2014) with N = the trials that ran and V = the sample variance of
  * their per-period Sharpe ratios.
  */
-export function summarize(
+export async function summarize(
   store: SweepStore,
   objective: MetricKey,
   lowerIsBetter: boolean,
   partitions?: number,
-): SweepSummary {
+  o: {
+    /** What was computed of each trial as it was recorded (the others' is computed here). */
+    readonly tally?: SweepTally;
+    /** Scores a range of the PBO's combinations (elsewhere: a worker process); default here. */
+    readonly cscv?: (task: CscvTask) => Promise<CscvColumns>;
+    /** Ranges to cut the PBO's combinations into (one per worker process). */
+    readonly pieces?: number;
+  } = {},
+): Promise<SweepSummary> {
   // By trial number, not by finishing order: the DSR's variance and the PBO's columns (and its
   // ties) then come out the same bits on one worker or many, and after a resume.
   const lines = [...store.lines].sort((a, b) => a.index - b.index);
@@ -70,8 +82,9 @@ export function summarize(
       best = l;
   }
   const { bars, matrix } = store.returns();
-  const columns = ok.map((l) => matrix[l.row] as Float64Array);
-  const sharpes = columns.map((r) => estimateSharpe(r).sharpe).filter(Number.isFinite);
+  const tally = o.tally ?? new SweepTally(partitions);
+  for (const l of ok) if (!tally.has(l.row)) tally.add(l.row, matrix[l.row] as Float64Array);
+  const sharpes = ok.map((l) => tally.sharpe(l.row)).filter(Number.isFinite);
   let dsr = NaN;
   let sr = NaN;
   let emax = NaN;
@@ -85,8 +98,26 @@ export function summarize(
   }
   const s = partitions ?? defaultPartitions(bars);
   let pbo: SweepSummary['pbo'] = null;
-  if (columns.length >= 2 && s >= 2) {
-    const r = probabilityOfBacktestOverfitting(columns, { partitions: s });
+  if (ok.length >= 2 && s >= 2) {
+    checkPboShape(ok.length, bars, s, PboMetric.Sharpe);
+    // A non-finite return: the full computation, for its error naming the trial and the row.
+    if (!tally.isFinite) probabilityOfBacktestOverfitting(columnsOf(ok, matrix), { partitions: s });
+    const m = pboMoments(ok.length, s, bars);
+    ok.forEach((l, j) => tally.moments(l.row, m.mean, m.m2, j * s));
+    const half = choose(s, s / 2) / 2;
+    const pieces = Math.max(1, Math.min(o.pieces ?? 1, half));
+    const run = o.cscv ?? (async (t: CscvTask) => cscvTask(t));
+    const parts = await Promise.all(
+      Array.from({ length: pieces }, (_, k) =>
+        run({
+          moments: m,
+          metric: PboMetric.Sharpe,
+          from: Math.floor((k * half) / pieces),
+          to: Math.floor(((k + 1) * half) / pieces),
+        }),
+      ),
+    );
+    const r = pboResult(m, bars, PboMetric.Sharpe, parts);
     pbo = { pbo: r.pbo, probabilityOfLoss: r.probabilityOfLoss, degradationSlope: r.degradation.slope, partitions: s };
   }
   return {
@@ -106,4 +137,8 @@ export function summarize(
     pbo,
     bars,
   };
+}
+
+function columnsOf(ok: readonly { row: number }[], matrix: readonly Float64Array[]): Float64Array[] {
+  return ok.map((l) => matrix[l.row] as Float64Array);
 }

@@ -24,6 +24,7 @@ import { SweepStore, type TrialLine } from './sweep-store.js';
 import type { TrialOutcome, TrialSpec } from './trial.js';
 import { createTrialRunner } from './trial-runner.js';
 import { returnsCsvBody, writeSweepOutputs } from './outputs.js';
+import { SweepTally } from './sweep-tally.js';
 
 /**
  * Runs `todo` with at most `lanes` trials in flight and hands each outcome to `record` in the
@@ -114,6 +115,8 @@ export interface SweepResult {
   readonly summary: SweepSummary;
   /** Trials run now (the rest were recorded by an earlier, interrupted run). */
   readonly ranNow: number;
+  /** Where they ran: this machine's worker processes (1: the command's thread, unless a strategy file's), or the queue. */
+  readonly workers: number | 'queue';
   readonly elapsedMs: number;
   /** Of which running the trials (the rest: loading data, and the summary, PBO and files at the end). */
   readonly trialsMs: number;
@@ -242,16 +245,24 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
   const total = combos.length;
   let finished = total - todo.length;
   o.onTrial?.(finished, total);
+  // What the summary needs of each trial is computed as it is recorded, not all at the end.
+  const tally = new SweepTally(o.partitions);
   const record = (t: { params: Record<string, unknown>; index: number; key: string }, r: TrialOutcome): TrialLine => {
     finished++;
     o.onTrial?.(finished, total);
-    return r.ok
-      ? store.add({ index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics }, r.returns, r.ts)
-      : store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
+    if (!r.ok) return store.add({ index: t.index, key: t.key, params: t.params, ok: false, error: r.error });
+    const line = store.add(
+      { index: t.index, key: t.key, params: t.params, ok: true, metrics: r.metrics },
+      r.returns,
+      r.ts,
+    );
+    if (line.row !== undefined) tally.add(line.row, r.returns, r.cells);
+    return line;
   };
   const tTrials = performance.now();
   let trialsMs: number;
   let summary: SweepSummary;
+  let workers: number | 'queue' = 'queue';
   if (o.runTrials !== undefined) {
     await o.runTrials({
       id,
@@ -264,8 +275,8 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       ...(pinned ? { models: resolved.pins } : {}),
     });
     trialsMs = performance.now() - tTrials;
-    summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
-    await writeSweepOutputs(store, summary, definition, returnsCsvBody(store, spec.data.timeframe));
+    summary = await summarize(store, objective, isLowerBetter(objective), o.partitions, { tally });
+    await writeSweepOutputs(store, summary, definition, returnsCsvBody(store, spec.data.timeframe, tally));
   } else {
     const runner = createTrialRunner({
       home: o.home,
@@ -279,18 +290,27 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(pinned ? { models: resolved.models } : {}),
     });
+    workers = runner.workers;
     try {
       await runInOrder(
         todo,
         runner.workers * 2,
-        (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline),
+        // Each trial's returns come formatted for returns.csv: the worker processes format them
+        // beside the trials, rather than all at the end.
+        (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline, true),
         record,
       );
       trialsMs = performance.now() - tTrials;
-      // The tail: returns.csv is formatted in the worker processes while this thread computes the PBO.
-      const body = returnsCsvBody(store, spec.data.timeframe, (job) => runner.returnsCsvRows(job), runner.workers);
-      body.catch(() => undefined); // awaited below; a throw of the summary must not leave it unhandled
-      summary = summarize(store, objective, isLowerBetter(objective), o.partitions);
+      // The tail: the worker processes score the PBO's combinations while this thread lays out
+      // returns.csv from the trials' cells.
+      const summarizing = summarize(store, objective, isLowerBetter(objective), o.partitions, {
+        tally,
+        cscv: (task) => runner.cscv(task),
+        pieces: runner.workers,
+      });
+      summarizing.catch(() => undefined); // awaited below; a throw laying out returns.csv must not leave it unhandled
+      const body = returnsCsvBody(store, spec.data.timeframe, tally);
+      summary = await summarizing;
       await writeSweepOutputs(store, summary, definition, body);
     } finally {
       await runner.close();
@@ -304,6 +324,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
     dir: store.dir,
     summary,
     ranNow: todo.length,
+    workers,
     elapsedMs: end - t0,
     trialsMs,
     tailMs: end - tTrials - trialsMs,

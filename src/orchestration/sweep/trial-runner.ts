@@ -2,11 +2,13 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_HOOK_TIMEOUT_MS } from '../hook-budget.js';
 import type { RunData } from '../run-data.js';
 import { isStrategyFile } from '../strategy-file.js';
-import { runTrial, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
-import type { TrialTask } from './worker.js';
+import type { CscvColumns } from '../../analytics/stats/pbo-cscv.js';
+import { runTrial, withCells, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
+import type { TrialInit } from './trial-process.js';
+import type { TrialOfContext } from './worker.js';
 import { dataKey, packBars } from './packed-bars.js';
 import { ProcessPool } from './process-pool.js';
-import { returnsCsvRows, type ReturnsRowsJob } from './tail-tasks.js';
+import { cscvTask, type CscvTask } from './tail-tasks.js';
 import { bundleEntryUrl, IS_BUNDLED } from '../../core/package-files.js';
 
 /** Runs trials of one data set, on worker processes or (workers = 1) in this thread. */
@@ -20,9 +22,11 @@ export interface TrialRunner {
     warmup?: number,
     /** Whether the outcome carries the bars' timestamps (default true). */
     withTs?: boolean,
+    /** Whether the outcome carries its returns formatted for returns.csv (default false). */
+    cells?: boolean,
   ): Promise<TrialOutcome>;
-  /** Formats rows of returns.csv on a worker process (in this thread when it runs the trials). */
-  returnsCsvRows(job: ReturnsRowsJob): Promise<string>;
+  /** Scores a range of PBO combinations on a worker process (in this thread when it runs the trials). */
+  cscv(task: CscvTask): Promise<CscvColumns>;
   close(): Promise<void>;
 }
 
@@ -33,27 +37,6 @@ export interface TrialRunner {
 export function trialProcessFile(): URL {
   if (IS_BUNDLED) return bundleEntryUrl('trial-process');
   return new URL(import.meta.url.endsWith('.ts') ? './trial-process.ts' : './trial-process.js', import.meta.url);
-}
-
-/**
- * The piece of returns.csv a job asks for, alone: its bars of every column, so a worker process
- * is sent those (a 1/pieces share of the matrix), not the whole matrix of every trial.
- */
-export function returnsRowsPiece(job: ReturnsRowsJob): ReturnsRowsJob {
-  const width = job.to - job.from;
-  const matrix = new Float64Array(job.rows.length * width);
-  job.rows.forEach((r, c) =>
-    matrix.set(job.matrix.subarray(r * job.bars + job.from, r * job.bars + job.to), c * width),
-  );
-  return {
-    matrix,
-    bars: width,
-    rows: job.rows.map((_, c) => c),
-    timeframe: job.timeframe,
-    from: 0,
-    to: width,
-    ...(job.ts === undefined ? {} : { ts: job.ts.slice(job.from, job.to) }),
-  };
 }
 
 export function createTrialRunner(o: {
@@ -82,9 +65,11 @@ export function createTrialRunner(o: {
   if (workers === 1 && !isolate) {
     return {
       workers: 1,
-      run: async (spec, params, index, warmup, withTs = true) =>
-        runTrial(spec, o.data, params, index, withTs, warmup, o.models),
-      returnsCsvRows: async (job) => returnsCsvRows(job),
+      run: async (spec, params, index, warmup, withTs = true, cells = false) => {
+        const r = runTrial(spec, o.data, params, index, withTs, warmup, o.models);
+        return cells ? withCells(r) : r;
+      },
+      cscv: async (task) => cscvTask(task),
       close: async () => undefined,
     };
   }
@@ -103,20 +88,31 @@ export function createTrialRunner(o: {
     ...(o.hookTimeoutMs === undefined ? {} : { hookTimeoutMs: o.hookTimeoutMs }),
     ...(o.models === undefined || Object.keys(o.models).length === 0 ? {} : { models: o.models }),
   };
+  // What a run's trials share (the spec, where the data is) goes to each process once, as a
+  // numbered context; each trial's message then carries only its params and number.
+  const contexts = new Map<TrialSpec, number>();
+  const contextOf = (spec: TrialSpec): number => {
+    let id = contexts.get(spec);
+    if (id === undefined) {
+      id = contexts.size;
+      contexts.set(spec, id);
+      pool.broadcast({ context: id, task: { ...base, spec } } satisfies TrialInit);
+    }
+    return id;
+  };
   return {
     workers,
-    returnsCsvRows: (job) =>
-      pool.run<string>('returnsCsvRows', returnsRowsPiece(job), `returns.csv rows ${job.from}..${job.to - 1}`),
-    run: (spec, params, index, warmup, withTs = true) => {
-      const task: TrialTask = {
-        ...base,
-        spec,
+    cscv: (task) => pool.run<CscvColumns>('cscv', task, `PBO combinations ${task.from}..${task.to - 1}`),
+    run: (spec, params, index, warmup, withTs = true, cells = false) => {
+      const task: TrialOfContext = {
+        context: contextOf(spec),
         params,
         index,
         withTs,
         ...(warmup === undefined ? {} : { warmup }),
+        ...(cells ? { cells } : {}),
       };
-      return pool.run<TrialOutcome>('trial', task, `trial ${index}`);
+      return pool.run<TrialOutcome>('trialOf', task, `trial ${index}`);
     },
     close: () => pool.close(),
   };

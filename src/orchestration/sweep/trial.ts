@@ -5,6 +5,7 @@ import type { Metrics } from '../../backtest/metrics.js';
 import type { RegisteredModel } from '../../ml/model-ref.js';
 import type { StrategyEnv } from '../../strategies/define.js';
 import { runConfigured, type LoadedBars } from '../configured-run.js';
+import { formatReturnCells, type ReturnCells } from './returns-cells.js';
 
 /** What every trial of a sweep shares: the whole run, its `strategy.params` the fixed values under the axes. */
 export type TrialSpec = RunConfig;
@@ -21,6 +22,8 @@ export type TrialOutcome =
       /** Exit time and net P&L of each closed round trip. */
       readonly exits: Float64Array;
       readonly pnls: Float64Array;
+      /** The returns formatted for returns.csv, when asked (a sweep's trials: returns-cells.ts). */
+      readonly cells?: ReturnCells;
       readonly ms: number;
     }
   | { readonly index: number; readonly ok: false; readonly error: string; readonly ms: number };
@@ -83,4 +86,9 @@ export function runTrial(
     const error = isMomenticError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
     return { index, ok: false, error, ms: performance.now() - t0 };
   }
+}
+
+/** The outcome with its returns formatted for returns.csv (a failed trial has none). */
+export function withCells(r: TrialOutcome): TrialOutcome {
+  return r.ok ? { ...r, cells: formatReturnCells(r.returns) } : r;
 }

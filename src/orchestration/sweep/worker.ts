@@ -18,7 +18,7 @@ import { runPrices } from '../run-prices.js';
 import { universeDir } from '../../universe/universe-files.js';
 import { isStrategyFile, loadStrategyFile } from '../strategy-file.js';
 import { unpackBars, type PackedBars } from './packed-bars.js';
-import { runTrial, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
+import { runTrial, withCells, type TrialModels, type TrialOutcome, type TrialSpec } from './trial.js';
 
 export interface TrialTask {
   readonly home: string;
@@ -43,6 +43,37 @@ export interface TrialTask {
   readonly dataKey?: string;
   /** Registry models the sweep resolved before its trials (their artifacts), by reference. */
   readonly models?: TrialModels;
+  /** Whether the outcome carries its returns formatted for returns.csv (a local sweep's trials). */
+  readonly cells?: boolean;
+}
+
+/** What every trial of one run shares: its task but for the trial's own fields. */
+export type TrialContext = Omit<TrialTask, 'params' | 'index' | 'withTs' | 'warmup' | 'cells'>;
+
+/** A trial of a context sent to this process before (`holdContext`): only its own fields. */
+export interface TrialOfContext extends Pick<TrialTask, 'params' | 'index' | 'withTs' | 'warmup' | 'cells'> {
+  readonly context: number;
+}
+
+/** Contexts by number, as the pool's owner sent them (one per run: a sweep has one, a walk-forward one per fold). */
+const contexts = new Map<number, TrialContext>();
+
+export function holdContext(id: number, context: TrialContext): void {
+  contexts.set(id, context);
+}
+
+/** The whole task of a trial sent as its context's number and its own fields. */
+export function taskOf(t: TrialOfContext): TrialTask {
+  const context = contexts.get(t.context);
+  if (context === undefined) throw new Error(`no trial context ${t.context} in this worker process`);
+  return {
+    ...context,
+    params: t.params,
+    index: t.index,
+    withTs: t.withTs,
+    ...(t.warmup === undefined ? {} : { warmup: t.warmup }),
+    ...(t.cells === undefined ? {} : { cells: t.cells }),
+  };
 }
 
 interface Loaded {
@@ -155,5 +186,6 @@ export async function trial(t: TrialTask): Promise<TrialOutcome> {
     instrument: instrumentOf(new Map(t.calendars)),
     ...(benchmark === undefined ? {} : { benchmark }),
   };
-  return runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup, t.models);
+  const r = runTrial(t.spec, bars, t.params, t.index, t.withTs, t.warmup, t.models);
+  return t.cells === true ? withCells(r) : r;
 }

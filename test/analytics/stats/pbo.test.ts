@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { probabilityOfBacktestOverfitting as pbo } from '../../../src/analytics/stats/pbo.js';
+import { blockMoments, choose, cscvCombinations, halves } from '../../../src/analytics/stats/pbo-cscv.js';
+import {
+  pboMoments,
+  pboResult,
+  pboScore,
+  probabilityOfBacktestOverfitting as pbo,
+} from '../../../src/analytics/stats/pbo.js';
 import { isMomenticError } from '../../../src/core/errors.js';
 import { prng } from '../../backtest/results-fixture.js';
 
@@ -159,5 +165,52 @@ describe('PBO by CSCV (Bailey, Borwein, López de Prado & Zhu 2015)', () => {
     const cols = [...noise(5, 40, 3), new Float64Array(40)];
     const r = pbo(cols, { partitions: 4 });
     expect(r.combinations.every((c) => Number.isFinite(c.logit))).toBe(true);
+  });
+});
+
+describe('CSCV in pieces (pbo-cscv.ts)', () => {
+  it('numbers the complement of half i as half C - 1 - i, for every even S up to 16', () => {
+    for (let S = 2; S <= 16; S += 2) {
+      const all = [...halves(S)].map((h) => h.join(','));
+      const C = all.length;
+      expect(C).toBe(choose(S, S / 2));
+      all.forEach((h, i) => {
+        const blocks = new Set(h.split(',').map(Number));
+        const complement = Array.from({ length: S }, (_, b) => b).filter((b) => !blocks.has(b));
+        expect(all[C - 1 - i]).toBe(complement.join(','));
+      });
+    }
+  });
+
+  it('gives the same bits however the combinations are cut, and those of the whole computation', () => {
+    const cols = noise(21, 131, 9);
+    const S = 8;
+    const T = 131;
+    const whole = pbo(cols, { partitions: S });
+    const m = pboMoments(cols.length, S, T);
+    cols.forEach((x, j) => blockMoments(x, S, m.size, T - m.size * S, m.mean, m.m2, j * S));
+    const half = choose(S, S / 2) / 2; // 35
+    const cuts = [0, 1, 2, 17, 34, 35];
+    const pieces = cuts.slice(1).map((to, k) => cscvCombinations(m, pboScore('sharpe'), cuts[k]!, to));
+    const cut = pboResult(m, T, 'sharpe', pieces.reverse());
+    expect(cut.combinations).toHaveLength(2 * half);
+    expect(cut).toEqual(whole);
+    cut.combinations.forEach((c, i) => {
+      const w = whole.combinations[i]!;
+      for (const k of ['inSamplePerformance', 'outOfSamplePerformance', 'logit'] as const)
+        expect(Object.is(c[k], w[k])).toBe(true);
+    });
+    // The plain recomputation from the rows agrees too (not bit for bit: another order of sums).
+    const ref = reference(cols, S, 'sharpe');
+    cut.combinations.forEach((c, i) => expect(c.logit).toBeCloseTo(ref.logits[i]!, 12));
+  });
+
+  it('refuses a PBO assembled from pieces that miss a combination', () => {
+    const cols = noise(4, 40, 3);
+    const m = pboMoments(3, 4, 40);
+    cols.forEach((x, j) => blockMoments(x, 4, m.size, 0, m.mean, m.m2, j * 4));
+    expect(() => pboResult(m, 40, 'sharpe', [cscvCombinations(m, pboScore('sharpe'), 0, 2)])).toThrow(
+      'combination 2 was not scored',
+    );
   });
 });

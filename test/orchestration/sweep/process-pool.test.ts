@@ -65,6 +65,26 @@ describe('ProcessPool', () => {
     }
   });
 
+  it('sends a broadcast once to every child, before its later tasks, and to a child that replaces one', async () => {
+    const pool = new ProcessPool({ file: CHILD, workers: 2, init: 'bars' });
+    try {
+      pool.broadcast({ context: 0 });
+      pool.broadcast({ context: 1 });
+      type Who = { pid: number; inits: unknown[] };
+      const who = await Promise.all(Array.from({ length: 4 }, (_, k) => pool.run<Who>('whoami', null, `t${k}`)));
+      expect(new Set(who.map((w) => w.pid)).size).toBe(2);
+      for (const w of who) expect(w.inits).toEqual(['bars', { context: 0 }, { context: 1 }]);
+      // A crashed child's replacement gets the init message and both broadcasts, in order, once.
+      await expect(pool.run('crash', null, 'crash')).rejects.toThrow('its worker process ended');
+      const after = await Promise.all(Array.from({ length: 4 }, (_, k) => pool.run<Who>('whoami', null, `a${k}`)));
+      const fresh = after.filter((w) => !who.some((x) => x.pid === w.pid));
+      expect(fresh.length).toBeGreaterThan(0);
+      for (const w of after) expect(w.inits).toEqual(['bars', { context: 0 }, { context: 1 }]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('replaces a child that retires, after taking its answer', async () => {
     const pool = new ProcessPool({ file: CHILD, workers: 1 });
     try {

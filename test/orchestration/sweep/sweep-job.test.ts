@@ -58,6 +58,8 @@ describe('momentic sweep', () => {
 
   it('writes byte-identical files in two worker processes as on one', async () => {
     const two = await runSweep(await options(home, { name: 'two', workers: 2 }));
+    // The worker count asked for is the one used, and said.
+    expect([one.workers, two.workers]).toEqual([1, 2]);
     // Every file of the sweep, the store's (written as trials finish, in any order on two
     // threads) as well as the summary and the report: compared by their SHA-256.
     const files = readdirSync(one.dir).sort();
