@@ -59,6 +59,9 @@ function rollback(db: BetterSqlite3.Database): void {
  */
 const HOLD_WHILE_RUNNING_MS = 2_000;
 
+/** The worker connection's page cache, in KiB. */
+const CACHE_KIB = 32 * 1024;
+
 async function serve(port: MessagePort): Promise<void> {
   const { file, holdMs = HOLD_WHILE_RUNNING_MS } = workerData as LedgerWorkerData;
   let db: BetterSqlite3.Database;
@@ -69,6 +72,10 @@ async function serve(port: MessagePort): Promise<void> {
     port.close();
     return;
   }
+  // A long backtest's transaction touches ~3,000 pages of indexes keyed by client order id, in
+  // random order; SQLite's default cache (2 MiB, ~500 pages) kept re-reading them: a 15,000-order
+  // run inserted ~12% faster with room for all of them. The memory is the worker's, and freed with it.
+  db.pragma(`cache_size = -${CACHE_KIB}`);
   // waiting: no piece yet; writing: inside the transaction; buffering: pieces kept for the commit.
   let state: 'waiting' | 'writing' | 'buffering' | 'done' = 'waiting';
   let holdTimer: ReturnType<typeof setTimeout> | undefined;
