@@ -2,9 +2,10 @@
 // `momentic` command and the package's main export run. A backtest loaded about 430 modules
 // (a hundred of them zod's); node spends more time finding, reading and linking them than on
 // running a 100,000-bar backtest, and one file per entry (with chunks its entries share) loads
-// in a third of that time. The entries share their chunks, so the command, a strategy file that
-// imports `momentic`, the ledger's worker thread and the sweep's worker processes each load one
-// copy of each module (an error class or a registry is the same object for all of them).
+// in about half that time. The entries share their chunks, so in the command's process a
+// JavaScript strategy file that imports `momentic` gets the command's own modules (one error
+// class, one registry), and the ledger's worker thread and the sweep's worker processes load the
+// same files as the command.
 //
 // Only the small pure-JavaScript packages every command needs at start are bundled; the others
 // (native drivers, the server, queues, pino with its worker transports) stay in node_modules and

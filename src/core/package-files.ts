@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /**
  * Where momentic's own files are, whichever way its code runs: from the TypeScript sources
  * (tests, tsx), from tsc's output in dist/, or from the bundle in dist/bundle/ that the command
- * runs (scripts/bundle.mjs): module loading was a quarter of a short backtest's time, and one
- * file per few hundred modules loads in a third of it. A module's own `import.meta.url` says
+ * runs (scripts/bundle.mjs): module loading was a quarter of a short backtest's time, and the
+ * bundle's files load in about half of it. A module's own `import.meta.url` says
  * nothing reliable about the package in the bundle, where modules share a few files, so paths
  * to shipped files and to the modules that threads and child processes start are made here.
  */
