@@ -44,6 +44,22 @@ export function conflict(message: string, value: string): DataError {
   });
 }
 
+/**
+ * A fill whose order the run does not list. The ledger's foreign keys would refuse it too; the
+ * rows are checked here so that the writer in another thread can insert without asking the
+ * database about each fill's order (see ledger-worker.ts).
+ */
+export function fillWithoutOrder(runId: string, clientOrderId: string): DataError {
+  return new DataError(
+    'LEDGER_NOT_FOUND',
+    `run ${runId} has a fill of order ${clientOrderId}, which it does not list`,
+    {
+      hint: 'record every order a fill belongs to with the run (its orders and fills come from the same run)',
+      context: { key: 'client_order_id', value: clientOrderId, run: runId },
+    },
+  );
+}
+
 /** A run already recorded (or a fill's execution id repeated) as the user reads it. */
 export const runConflict = (runId: string): DataError =>
   conflict(`run ${runId} is already in the ledger (or repeats a fill's execution id)`, runId);
@@ -61,8 +77,9 @@ export function runRow(run: RunRecording['run']): TableRows {
 /**
  * The rows under a run, in insertion order: its orders in their final state, each order's
  * transitions, the fills, the positions the fills leave (average cost, in fill order) and the
- * optional equity snapshots. Throws LEDGER_CONFLICT for a client order id listed twice and
- * DATA_INVALID for a time that is not whole epoch milliseconds, before anything is written.
+ * optional equity snapshots. Throws LEDGER_CONFLICT for a client order id listed twice,
+ * LEDGER_NOT_FOUND for a fill of an order the run does not list and DATA_INVALID for a time that
+ * is not whole epoch milliseconds, before anything is written.
  */
 export function runContentRows(runId: string, rec: Omit<RunRecording, 'run'>): TableRows[] {
   return runContentPieces(runId, rec).next().value ?? [];
@@ -105,6 +122,8 @@ export class ContentRows {
   readonly #runId: string;
   readonly #perPiece: number;
   readonly #ids = new Set<string>();
+  /** Client order ids of fills whose order had not been added yet when they were. */
+  readonly #unmatched = new Set<string>();
   // Filled by appending at the next index: a push of ~20 values per row cost more than the
   // inserts' binding for a 15,000-order run, and arrays sized up front (`new Array(n)`) are
   // holey, which the structured clone to the worker copies as slow sparse arrays.
@@ -177,6 +196,7 @@ export class ContentRows {
   addFill(fill: RunRecording['fills'][number]): TableRows[] | undefined {
     const fills = this.#fills;
     let f = this.#f;
+    if (!this.#ids.has(fill.clientOrderId)) this.#unmatched.add(fill.clientOrderId);
     fills[f++] = fill.clientOrderId;
     fills[f++] = fill.execId ?? null;
     fills[f++] = fill.symbol;
@@ -202,6 +222,7 @@ export class ContentRows {
   /** The last piece: orders and fills not yet handed out, the positions and the equity snapshots. */
   finish(equitySnapshots: RunRecording['equity'] = []): TableRows[] {
     const id = this.#runId;
+    for (const cid of this.#unmatched) if (!this.#ids.has(cid)) throw fillWithoutOrder(id, cid);
     const positionValues: unknown[] = [];
     for (const [symbol, { figures: p, ts }] of this.#positions) {
       positionValues.push(symbol, p.qty, toDb(p.avgPrice), p.realizedPnl, p.fees, ms(ts, 'updatedAt'));

@@ -183,6 +183,33 @@ describe('recordRunAt on SQLite', () => {
       }
     });
 
+    it('a fill of an order the run does not list is refused at the end, after pieces were inserted, and nothing stays', async () => {
+      const db = await backend.fresh();
+      await (await createLedger(db.config, db.home)).close();
+      const file = fileOf(db.home);
+      const { run, ...content } = recording('ghost-fill');
+      const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl }).begin(run.id);
+      // The fill comes before its order, as a partly filled order's would; that alone is fine.
+      pending.add([], content.fills);
+      const many = Array.from({ length: 500 }, (_, i) => ({
+        ...content.orders[0]!,
+        order: { ...content.orders[0]!.order, clientOrderId: `g${i}` },
+      }));
+      pending.add([...content.orders, ...many], [{ ...content.fills[0]!, clientOrderId: 'never-listed' }]);
+      // The first piece of 500 orders is in the worker's transaction.
+      expect(await until(() => !lockIsFree(file))).toBe(true);
+      const error = await pending.finish(run).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'LEDGER_NOT_FOUND', message: expect.stringContaining('never-listed') });
+      expect(await until(() => lockIsFree(file))).toBe(true);
+      const check = new Database(file, { readonly: true });
+      try {
+        expect(check.prepare(`select count(*) as n from orders where run_id = 'ghost-fill'`).get()).toEqual({ n: 0 });
+        expect(check.prepare(`select count(*) as n from runs`).get()).toEqual({ n: 0 });
+      } finally {
+        check.close();
+      }
+    });
+
     it('another writer holding the lock when the first rows arrive: they wait in memory, then commit', async () => {
       const db = await backend.fresh();
       await (await createLedger(db.config, db.home)).close();
