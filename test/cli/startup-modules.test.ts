@@ -6,7 +6,8 @@
  * (through the query builder) only when a run names one. And the command runs from the bundle
  * (scripts/bundle.mjs): no module of tsc's output in dist/ and no copy of a bundled package
  * from node_modules is loaded beside it, which would also give the process two copies of a
- * module (two error classes, two registries).
+ * module (two error classes, two registries). Of zod's error messages, only the English ones are
+ * bundled.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -60,5 +61,16 @@ describe('modules a backtest loads', () => {
     expect(ours.filter((u) => !u.startsWith(`file://${join(REPO, 'dist', 'bundle')}/`))).toEqual([]);
     const bundledPackages = /\/node_modules\/(zod|commander|luxon|dotenv|fastify-type-provider-zod)\//;
     expect(second.filter((u) => bundledPackages.test(u))).toEqual([]);
+    // zod's messages in English only: its other 60-odd languages were half of its code, parsed
+    // at every start (esbuild marks each bundled file with a `// node_modules/...` comment).
+    const locales = new Set<string>();
+    for (const u of ours) {
+      for (const m of readFileSync(new URL(u), 'utf8').matchAll(
+        /^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+)\.js$/gm,
+      )) {
+        locales.add(m[1] as string);
+      }
+    }
+    expect([...locales]).toEqual(['en']);
   }, 120_000);
 });
