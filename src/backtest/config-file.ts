@@ -26,6 +26,7 @@ import type { FillTiming } from '../execution/simulated-exchange.js';
 import { validateParams, type StrategyDefinition } from '../strategies/define.js';
 import { getStrategyDefinition, isStrategyFile } from '../strategies/registry.js';
 import { parseFees, parseSlippage } from './costs.js';
+import { PARSE_ONCE } from '../core/parse-once.js';
 
 const isoDate = z.string().refine(isValidIsoDate, { message: 'must be a date written YYYY-MM-DD' });
 
@@ -137,7 +138,7 @@ export function loadStrategyConfig(file: string, displayName: string = file): St
     const row = y.lineOf(secret);
     throw secretInFileError(secret, row === undefined ? { file: y.file } : { file: y.file, row });
   }
-  const parsed = runFileSchema.safeParse(y.values);
+  const parsed = runFileSchema.safeParse(y.values, PARSE_ONCE);
   if (!parsed.success) throw fileError(y, parsed.error.issues[0]);
   const v = parsed.data;
   const at = (path: readonly string[]): { file: string; row?: number } => {

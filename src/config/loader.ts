@@ -8,6 +8,7 @@ import { envLayer } from './env-layer.js';
 import { checkKnownKeys, coerceText, leafPaths, mergeLayer, setAt, type ConfigLayer } from './layers.js';
 import { configSchema, DEFAULTS, type Config } from './schema.js';
 import { readYamlFile } from './yaml-file.js';
+import { PARSE_ONCE } from '../core/parse-once.js';
 
 /** A value set by a command-line flag, e.g. `{ path: 'log.level', value: 'debug', flag: '--log-level' }`. */
 export interface FlagValue {
@@ -87,7 +88,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     merged = mergeLayer(merged, layer, sources);
   }
 
-  const parsed = configSchema.safeParse(merged);
+  const parsed = configSchema.safeParse(merged, PARSE_ONCE);
   if (!parsed.success) {
     throw invalidValue(parsed.error.issues[0], merged, sources, layers);
   }

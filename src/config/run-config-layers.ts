@@ -8,6 +8,7 @@ import { ConfigError, UsageError, type ErrorContext } from '../core/errors.js';
 import { isPlainObject, mergeLayer, type ConfigLayer } from './layers.js';
 import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from './run-config.js';
 import type { Config } from './schema.js';
+import { PARSE_ONCE } from '../core/parse-once.js';
 
 export interface LayeredRunConfig {
   readonly config: RunConfig;
@@ -74,7 +75,7 @@ export function layerRunConfig(layers: readonly ConfigLayer[], now: number = Dat
   const sources = new Map<string, string>(runLeafPaths(RUN_DEFAULTS).map((p) => [p.join('.'), 'default']));
   let merged = structuredClone(RUN_DEFAULTS) as unknown as Record<string, unknown>;
   for (const layer of layers) merged = mergeLayer(merged, layer, sources);
-  const parsed = runConfigSchema.safeParse(merged);
+  const parsed = runConfigSchema.safeParse(merged, PARSE_ONCE);
   const locate = (path: readonly string[]): ErrorContext => {
     const source = byPrefix(sources, path) ?? 'default';
     return (

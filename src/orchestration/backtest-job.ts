@@ -27,6 +27,7 @@ import { checkStrategy } from './strategy-check.js';
 import { withinHookBudget } from './hook-budget.js';
 import { recordKillSwitch } from './kill-switch-file.js';
 import { isStrategyFile, loadStrategyFile } from './strategy-file.js';
+import { PARSE_ONCE } from '../core/parse-once.js';
 
 /** What a run was asked to do; stored in the manifest so `--replay` can do it again. */
 export type BacktestSpec = RunConfig;
@@ -388,7 +389,7 @@ export function runConfigOf(recorded: unknown, file: string): RunConfig {
         warmup: null,
         seed: r.seed,
       };
-  const parsed = runConfigSchema.safeParse(value);
+  const parsed = runConfigSchema.safeParse(value, PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new DataError(

@@ -3,6 +3,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { ConfigError, type ErrorContext } from '../core/errors.js';
 import type { RegisteredModels } from '../ml/model-ref.js';
 import type { Strategy } from './api.js';
+import { PARSE_ONCE } from '../core/parse-once.js';
 
 /** What a run resolved for its strategy before it started (registry models, by their reference). */
 export interface StrategyEnv {
@@ -80,7 +81,10 @@ export function validateParams<P>(
       );
     }
   }
-  const parsed = def.params.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))));
+  const parsed = def.params.safeParse(
+    Object.fromEntries(Object.entries(raw).filter(([k]) => known.includes(k))),
+    PARSE_ONCE,
+  );
   if (parsed.success && problems.length === 0) return parsed.data as P;
   const seen = new Set<string>();
   for (const issue of parsed.success ? [] : parsed.error.issues) {
