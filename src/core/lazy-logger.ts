@@ -37,6 +37,9 @@ function node(level: LogLevel, resolve: () => Logger): Logger {
         const v = Reflect.get(real, key, real) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(real) : v;
       }
+      // A logger is not a promise: `await` and an async function returning it ask for `then`,
+      // which must not build it (the CLI hands its logger out from an async getter).
+      if (key === 'then') return undefined;
       if (key === 'level') return level;
       if (key === 'isLevelEnabled') return (l: LogLevel) => LEVEL_VALUES[l] >= threshold;
       if (key === 'child') {

@@ -25,6 +25,14 @@ describe('lazyLogger', () => {
     expect(lines).toEqual([]);
   });
 
+  it('is not a thenable: handing it through a promise (an async getter returns it) does not build it', async () => {
+    const { log, made } = setup('info');
+    const viaAsync = async () => log;
+    const got = await viaAsync();
+    expect(await Promise.resolve(got.child({ component: 'x' }))).toBeDefined();
+    expect(made()).toBe(0);
+  });
+
   it('builds it at the first enabled message, with the bindings of every child on the way', () => {
     const { log, lines, made } = setup('info');
     const child = log.child({ component: 'backtest' }).child({ symbol: 'ORCL' });
