@@ -13,7 +13,7 @@ import { ProcessPool } from './process-pool.js';
 import { cscvTask, type CscvTask } from './tail-tasks.js';
 import { bundleEntryUrl, IS_BUNDLED } from '../../core/package-files.js';
 
-/** Runs trials of one data set, on worker processes or (workers = 1) in this thread. */
+/** Runs trials of one data set, on this thread and worker processes (workers = 1: this thread alone). */
 export interface TrialRunner {
   /** Workers running trials: this thread and worker processes (1: this thread alone). */
   readonly workers: number;
@@ -90,9 +90,9 @@ export function createTrialRunner(o: {
   // the files (nor waits for a database), and a trial's message carries none.
   const key = dataKey(o.data);
   // The command's thread is a worker too (but for a strategy file's trials, which need a process
-  // to stop): it has the bars already and no process to start, and a worker process side by side
-  // costs more CPU per trial than the thread (both cores then share the caches and the memory,
-  // and each trial's outcome crosses a channel), so N workers are this thread and N - 1 processes.
+  // to stop): it holds the bars already, needs no process started (0.3 s of CPU, then a warm-up
+  // of the compiled code), and its outcomes cross no channel; so N workers are this thread and
+  // N - 1 processes.
   const processes = isolate ? workers : workers - 1;
   const depth = isolate ? DEPTH : SHARED_DEPTH;
   const pool = new ProcessPool({ file: trialProcessFile(), workers: processes, init: packBars(o.data, key), depth });
