@@ -1,8 +1,8 @@
 /**
  * Sweep benchmark: a 1000-combination grid of sma-cross (fast 2..41 x slow
  * 45..165:5) over 10 synthetic symbols x 10 years of daily bars (2010-2019), on one worker (this
- * thread) and on every core (worker processes), in trials per second, their ratio (target: 0.9 x
- * the cores), the CPU time per trial of this process and its worker processes (to argue the ratio
+ * thread) and on every core (this thread and a worker process per other core), in trials per
+ * second, their ratio (target: 0.9 x the cores), the CPU time per trial of this process and its worker processes (to argue the ratio
  * on a shared machine), and the share of the tail (summary, PBO over all trials, returns.csv,
  * report) in the whole sweep (target < 10%). Each trial is a full event-engine backtest with
  * metrics and per-bar returns recorded (resumable store), as `momentic sweep` runs them.
@@ -141,8 +141,13 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
         tailChildCpu,
       };
       runs[workers] = run;
+      // N workers are this thread and N - 1 worker processes (trial-runner.ts).
+      const where =
+        workers === 1
+          ? 'worker (this thread)'
+          : `workers (this thread + ${workers - 1} worker process${workers === 2 ? '' : 'es'})`;
       console.log(
-        `${String(r.workers).padStart(2)} ${r.workers === 1 ? 'worker (this thread)' : 'worker processes'}: ${r.summary.total} trials in ${(r.trialsMs / 1000).toFixed(2)} s = ${rate.toFixed(1)} trials/s (${((rate * bars) / 1e6).toFixed(2)}M bars/s), CPU ${run.cpuPerTrial.toFixed(2)} ms/trial (${(mainCpu / r.ranNow).toFixed(2)} this process + ${(childCpu / r.ranNow).toFixed(2)} worker processes), main thread busy ${(mainBusy * 100).toFixed(0)}%; whole sweep ${(r.elapsedMs / 1000).toFixed(2)} s, of which the single-threaded tail (DSR ${r.summary.dsr?.toFixed(4)}, PBO ${r.summary.pbo?.pbo.toFixed(3)} over all trials, returns.csv, report) ${(r.tailMs / 1000).toFixed(2)} s = ${(run.tail * 100).toFixed(1)}% (target < 10%), tail CPU ${(tailMainCpu / 1000).toFixed(2)} s this process + ${(tailChildCpu / 1000).toFixed(2)} s worker processes`,
+        `${String(r.workers).padStart(2)} ${where}: ${r.summary.total} trials in ${(r.trialsMs / 1000).toFixed(2)} s = ${rate.toFixed(1)} trials/s (${((rate * bars) / 1e6).toFixed(2)}M bars/s), CPU ${run.cpuPerTrial.toFixed(2)} ms/trial (${(mainCpu / r.ranNow).toFixed(2)} this process + ${(childCpu / r.ranNow).toFixed(2)} worker processes), main thread busy ${(mainBusy * 100).toFixed(0)}%; whole sweep ${(r.elapsedMs / 1000).toFixed(2)} s, of which the single-threaded tail (DSR ${r.summary.dsr?.toFixed(4)}, PBO ${r.summary.pbo?.pbo.toFixed(3)} over all trials, returns.csv, report) ${(r.tailMs / 1000).toFixed(2)} s = ${(run.tail * 100).toFixed(1)}% (target < 10%), tail CPU ${(tailMainCpu / 1000).toFixed(2)} s this process + ${(tailChildCpu / 1000).toFixed(2)} s worker processes`,
       );
     }
     // What the run would give on idle cores, from CPU times alone (the machine may be shared):
@@ -152,7 +157,7 @@ export async function runSweepBench(options: { readonly combos: number }): Promi
       const x = runs[n];
       if (x === undefined) return undefined;
       const trialsS = (combos * x.cpuPerTrial) / Math.min(n, all) / 1000;
-      const tailS = Math.max(x.tailMainCpu, x.tailChildCpu / n) / 1000;
+      const tailS = Math.max(x.tailMainCpu, x.tailChildCpu / Math.max(1, n - 1)) / 1000;
       return { rate: combos / trialsS, tail: tailS / (trialsS + tailS) };
     };
     for (const n of Object.keys(runs).map(Number)) {

@@ -24,7 +24,7 @@ export function registerSweep(program: Command, lazy: Lazy): void {
     .option('--random <n>', 'draw n distinct combinations of the grid instead of all')
     .option('--max-trials <n>', 'refuse a sweep of more combinations than this (default 100000)')
     .option('--seed <n>', 'seed of the random search (default 1)')
-    .option('--workers <n>', 'worker processes (default: every core)')
+    .option('--workers <n>', 'workers: the command and N - 1 worker processes (default: every core)')
     .option(
       '--queue',
       'run the trials on `momentic worker` processes of any machine through the Redis queue (MOMENTIC_REDIS_URL; results in the ledger, MOMENTIC_DATABASE_URL); same as execution.queue: redis',

@@ -24,7 +24,7 @@ export function registerWalkforward(program: Command, lazy: Lazy): void {
       'a promotion gate over the defaults (sharpe>1, max_drawdown>-0.1, trades>=100, win_rate>0.45, dsr>=0.95, pbo<=0.5); metric=off drops one (repeatable)',
       repeatable,
     )
-    .option('--workers <n>', 'worker processes (default: every core)')
+    .option('--workers <n>', 'workers: the command and N - 1 worker processes (default: every core)')
     .option(
       '--queue',
       'run the sweep and fold trials on `momentic worker` processes of any machine through the Redis queue (MOMENTIC_REDIS_URL; results in the ledger, MOMENTIC_DATABASE_URL); same as execution.queue: redis',

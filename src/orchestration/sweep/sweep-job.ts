@@ -294,7 +294,7 @@ async function sweep(o: SweepOptions): Promise<SweepResult> {
     try {
       await runInOrder(
         todo,
-        runner.workers * 2,
+        runner.lanes,
         // Each trial's returns come formatted for returns.csv: the worker processes format them
         // beside the trials, rather than all at the end.
         (t) => runner.run(spec, t.params, t.index, undefined, !store.hasTimeline, true),

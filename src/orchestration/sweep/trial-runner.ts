@@ -13,10 +13,14 @@ import { ProcessPool } from './process-pool.js';
 import { cscvTask, type CscvTask } from './tail-tasks.js';
 import { bundleEntryUrl, IS_BUNDLED } from '../../core/package-files.js';
 
-/** Runs trials of one data set, on worker processes or (workers = 1) in this thread. */
+/** Runs trials of one data set, on this thread and worker processes (workers = 1: this thread alone). */
 export interface TrialRunner {
-  /** Processes running trials (1: this thread). */
+  /** Workers running trials: this thread and worker processes (1: this thread alone). */
   readonly workers: number;
+  /** Trials worth having in flight at once, to keep every worker busy. */
+  readonly lanes: number;
+  /** Trials run so far on this thread and in worker processes. */
+  readonly ran: { readonly thread: number; readonly processes: number };
   run(
     spec: TrialSpec,
     params: Readonly<Record<string, unknown>>,
@@ -68,9 +72,13 @@ export function createTrialRunner(o: {
   // replaced, so that the trial fails alone; on this thread the stop would end the whole sweep.
   const isolate = budget > 0 && o.strategy !== undefined && isStrategyFile(o.strategy);
   if (workers === 1 && !isolate) {
+    const ran = { thread: 0, processes: 0 };
     return {
       workers: 1,
+      lanes: 1,
+      ran,
       run: async (spec, params, index, warmup, withTs = true, cells = false) => {
+        ran.thread++;
         const r = runTrial(spec, o.data, params, index, withTs, warmup, o.models);
         return cells ? withCells(r) : r;
       },
@@ -81,7 +89,13 @@ export function createTrialRunner(o: {
   // The bars go to each process once, with its first message: no process re-reads or re-parses
   // the files (nor waits for a database), and a trial's message carries none.
   const key = dataKey(o.data);
-  const pool = new ProcessPool({ file: trialProcessFile(), workers, init: packBars(o.data, key) });
+  // The command's thread is a worker too (but for a strategy file's trials, which need a process
+  // to stop): it holds the bars already, needs no process started (0.3 s of CPU, then a warm-up
+  // of the compiled code), and its outcomes cross no channel; so N workers are this thread and
+  // N - 1 processes.
+  const processes = isolate ? workers : workers - 1;
+  const depth = isolate ? DEPTH : SHARED_DEPTH;
+  const pool = new ProcessPool({ file: trialProcessFile(), workers: processes, init: packBars(o.data, key), depth });
   const base = {
     home: o.home,
     format: o.format,
@@ -105,20 +119,150 @@ export function createTrialRunner(o: {
     }
     return id;
   };
+  const inProcess = (t: Pending): Promise<TrialOutcome> => {
+    const task: TrialOfContext = {
+      context: contextOf(t.spec),
+      params: t.params,
+      index: t.index,
+      withTs: t.withTs,
+      ...(t.warmup === undefined ? {} : { warmup: t.warmup }),
+      ...(t.cells ? { cells: t.cells } : {}),
+    };
+    return pool.run<TrialOutcome>('trialOf', task, `trial ${t.index}`);
+  };
+  const cscv = (task: CscvTask): Promise<CscvColumns> =>
+    pool.run<CscvColumns>('cscv', task, `PBO combinations ${task.from}..${task.to - 1}`);
+  if (isolate) {
+    const ran = { thread: 0, processes: 0 };
+    return {
+      workers,
+      lanes: processes * depth,
+      ran,
+      cscv,
+      run: (spec, params, index, warmup, withTs = true, cells = false) => {
+        ran.processes++;
+        return inProcess({ spec, params, index, warmup, withTs, cells });
+      },
+      close: () => pool.close(),
+    };
+  }
+  const shared = shareTrials({
+    processes: processes * depth,
+    inProcess,
+    inThread: (t) => {
+      const r = runTrial(t.spec, o.data, t.params, t.index, t.withTs, t.warmup, o.models);
+      return t.cells ? withCells(r) : r;
+    },
+  });
   return {
     workers,
-    cscv: (task) => pool.run<CscvColumns>('cscv', task, `PBO combinations ${task.from}..${task.to - 1}`),
-    run: (spec, params, index, warmup, withTs = true, cells = false) => {
-      const task: TrialOfContext = {
-        context: contextOf(spec),
-        params,
-        index,
-        withTs,
-        ...(warmup === undefined ? {} : { warmup }),
-        ...(cells ? { cells } : {}),
-      };
-      return pool.run<TrialOutcome>('trialOf', task, `trial ${index}`);
+    // The processes' tasks, the thread's trial and its next one.
+    lanes: processes * depth + 2,
+    ran: shared.ran,
+    cscv,
+    run: (spec, params, index, warmup, withTs = true, cells = false) =>
+      shared.run({ spec, params, index, warmup, withTs, cells }),
+    close: async () => {
+      shared.close();
+      await pool.close();
     },
-    close: () => pool.close(),
+  };
+}
+
+/** Tasks a worker process holds at once when it is the only kind of worker (a strategy file's trials). */
+const DEPTH = 2;
+
+/**
+ * Tasks a worker process holds at once beside the command's thread: the thread answers the
+ * processes only between its own trials, so each process holds enough not to run dry meanwhile.
+ */
+const SHARED_DEPTH = 3;
+
+/** A trial asked of the runner. */
+export interface Pending {
+  readonly spec: TrialSpec;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly index: number;
+  readonly warmup: number | undefined;
+  readonly withTs: boolean;
+  readonly cells: boolean;
+}
+
+/**
+ * Trials shared between the worker processes and this thread, in the order asked: the processes
+ * are kept full (up to `processes` tasks in flight), and this thread takes the next trial
+ * whenever it is free, one at a time, each after the event loop has read the processes'
+ * answers and sent them their next tasks (so they never wait on this thread's trial).
+ */
+export function shareTrials(o: {
+  /** Trials the worker processes hold at once. */
+  readonly processes: number;
+  readonly inProcess: (t: Pending) => Promise<TrialOutcome>;
+  readonly inThread: (t: Pending) => TrialOutcome;
+}): { run(t: Pending): Promise<TrialOutcome>; close(): void; readonly ran: { thread: number; processes: number } } {
+  interface Asked {
+    readonly t: Pending;
+    readonly resolve: (r: TrialOutcome) => void;
+    readonly reject: (e: unknown) => void;
+  }
+  const queue: Asked[] = [];
+  let inFlight = 0;
+  let threadBusy = false;
+  let closed = false;
+  const ran = { thread: 0, processes: 0 };
+  const fill = (): void => {
+    while (queue.length > 0 && inFlight < o.processes) {
+      const a = queue.shift() as Asked;
+      inFlight++;
+      ran.processes++;
+      o.inProcess(a.t).then(
+        (r) => {
+          inFlight--;
+          a.resolve(r);
+          pump();
+        },
+        (e: unknown) => {
+          inFlight--;
+          a.reject(e);
+          pump();
+        },
+      );
+    }
+  };
+  const pump = (): void => {
+    fill();
+    if (queue.length === 0 || threadBusy || closed) return;
+    threadBusy = true;
+    // After this turn's I/O: the processes' answers read and their next tasks sent first.
+    setImmediate(() => {
+      threadBusy = false;
+      if (closed) return;
+      fill();
+      const a = queue.shift();
+      if (a !== undefined) {
+        ran.thread++;
+        try {
+          a.resolve(o.inThread(a.t));
+        } catch (e) {
+          a.reject(e);
+        }
+      }
+      pump();
+    });
+  };
+  return {
+    ran,
+    run: (t) =>
+      closed
+        ? Promise.reject(new Error(`trial ${t.index}: the trial runner is closed`))
+        : new Promise<TrialOutcome>((resolve, reject) => {
+            queue.push({ t, resolve, reject });
+            pump();
+          }),
+    close: () => {
+      closed = true;
+      const closing = new Error('the trial runner was closed');
+      for (const a of queue.splice(0)) a.reject(closing);
+    },
   };
 }

@@ -56,7 +56,7 @@ describe('momentic sweep', () => {
     expect(trials.find((l) => l.startsWith('3,'))).toContain('slow (15) must be greater than fast (15)');
   });
 
-  it('writes byte-identical files in two worker processes as on one', async () => {
+  it('writes byte-identical files on two workers (the command and a worker process) as on one', async () => {
     const two = await runSweep(await options(home, { name: 'two', workers: 2 }));
     // The worker count asked for is the one used, and said.
     expect([one.workers, two.workers]).toEqual([1, 2]);
