@@ -250,20 +250,13 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
       context: { file, row: line, ...(column === undefined ? {} : { column }) },
     });
   };
-  const row = (b: Buffer, s: number, e: number): void => {
+  const header = (b: Buffer, s: number, e: number): void => {
     line++;
-    if (line === 1) {
-      const header = b.toString('utf8', s, e).trimEnd();
-      if (header !== expected) bad(`header is "${header}", expected "${expected}"`);
-      return;
-    }
-    let n = 0;
-    for (let i = s; i < e; i++) {
-      if (b[i] === COMMA) {
-        if (n < 6) commas[n] = i;
-        n++;
-      }
-    }
+    const text = b.toString('utf8', s, e).trimEnd();
+    if (text !== expected) bad(`header is "${text}", expected "${expected}"`);
+  };
+  const row = (b: Buffer, s: number, e: number, n: number): void => {
+    line++;
     if (n !== 6) bad(`expected 7 cells, found ${n + 1}`);
     const c0 = commas[0] as number;
     const c1 = commas[1] as number;
@@ -287,8 +280,33 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
     if (cols.n === cols.capacity) cols.resize(Math.max(cols.n + 1024, Math.ceil(((cols.n + 1) * size * 1.05) / seen)));
     cols.push(t, o, h, lo, cl, v);
   };
+  // One pass over the bytes finds a line's commas and its end together (no search per line).
+  const lines = (b: Buffer, from: number, to: number): number => {
+    let pos = from;
+    if (line === 0) {
+      const nl = b.indexOf(NEWLINE, pos);
+      if (nl < 0 || nl >= to) return pos;
+      header(b, pos, nl);
+      pos = nl + 1;
+    }
+    for (;;) {
+      let n = 0;
+      let i = pos;
+      for (; i < to; i++) {
+        const c = b[i] as number;
+        if (c === NEWLINE) break;
+        if (c === COMMA) {
+          if (n < 6) commas[n] = i;
+          n++;
+        }
+      }
+      if (i >= to) return pos;
+      row(b, pos, i, n);
+      pos = i + 1;
+    }
+  };
   const hash = options.sha256 === true ? createHash('sha256') : undefined;
-  const tail = forEachLine(file, row, size, hash);
+  const tail = forEachChunk(file, lines, size, hash);
   return {
     series: cols.series(symbol),
     hadTornTail: tail > 0,
@@ -298,16 +316,16 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
 }
 
 /**
- * Calls `onLine(bytes, start, end)` for every complete line of `file` (without its newline),
- * reading CHUNK bytes at a time (one read for a file smaller than that: a run reads many small
- * daily files, and an 8 MiB buffer each is external memory that triggers collections); returns
- * the length of the piece without a newline the file ends in, if any
- * (a torn append: ignored here, cut by the next append). Reads the first `size` bytes only;
- * every byte read goes through `hash`.
+ * Calls `onLines(bytes, start, end)` on the bytes of `file` read so far, which handles the
+ * complete lines in [start, end) and returns where the incomplete rest begins; reads CHUNK bytes
+ * at a time (one read for a file smaller than that: a run reads many small daily files, and an
+ * 8 MiB buffer each is external memory that triggers collections); returns the length of the
+ * piece without a newline the file ends in, if any (a torn append: ignored here, cut by the next
+ * append). Reads the first `size` bytes only; every byte read goes through `hash`.
  */
-function forEachLine(
+function forEachChunk(
   file: string,
-  onLine: (b: Buffer, start: number, end: number) => void,
+  onLines: (b: Buffer, start: number, end: number) => number,
   size: number,
   hash?: Hash,
 ): number {
@@ -321,12 +339,7 @@ function forEachLine(
       left -= n;
       hash?.update(buf.subarray(filled, filled + n));
       filled += n;
-      const view = buf.subarray(0, filled);
-      let pos = 0;
-      for (let nl = view.indexOf(NEWLINE, pos); nl >= 0; nl = view.indexOf(NEWLINE, pos)) {
-        onLine(view, pos, nl);
-        pos = nl + 1;
-      }
+      const pos = onLines(buf, 0, filled);
       if (n === 0) return filled - pos;
       // Keep the incomplete last line for the next read; grow when one line fills the buffer.
       if (pos === 0 && filled === buf.length) {

@@ -45,6 +45,24 @@ export function parseDecimal(b: Buffer, s: number, e: number): number {
   return negative ? -x : x;
 }
 
+const MS_PER_DAY = 86_400_000;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month m (1-12) of year y, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (MONTH_DAYS[m - 1] as number);
+}
+
+/** Days since 1970-01-01 of a valid date (H. Hinnant's days_from_civil; the inverse of civilFromDays). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** Two ASCII digits at i, or NaN. */
 function two(b: Buffer, i: number): number {
   const hi = (b[i] as number) - DIGIT_0;
@@ -80,7 +98,12 @@ export class TimeCellParser {
     return this.#day(b, s) + h * 3_600_000 + min * 60_000 + sec * 1000;
   }
 
-  /** Epoch ms of the `YYYY-MM-DD` at s, or NaN when it is not a real date. */
+  /**
+   * Epoch ms of the `YYYY-MM-DD` at s, or NaN when it is not a real date. Every row of a daily
+   * file is a new date, so the day number is computed by arithmetic (H. Hinnant's
+   * days_from_civil) rather than through a Date per row; years below 100 stay invalid, as
+   * Date.UTC reads them as 19xx.
+   */
   #day(b: Buffer, s: number): number {
     if (b[s + 4] !== MINUS || b[s + 7] !== MINUS) return NaN;
     const y = two(b, s) * 100 + two(b, s + 2);
@@ -89,10 +112,8 @@ export class TimeCellParser {
     const key = y * 10_000 + m * 100 + d;
     if (Number.isNaN(key)) return NaN;
     if (key !== this.#lastKey) {
-      const ms = Date.UTC(y, m - 1, d);
-      const check = new Date(ms);
       this.#lastDay =
-        check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? ms : NaN;
+        y >= 100 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m) ? daysFromCivil(y, m, d) * MS_PER_DAY : NaN;
       this.#lastKey = key;
     }
     return this.#lastDay;
