@@ -75,9 +75,10 @@ export function chartData(record: ReportRecord): ChartData {
     if (i + 1 === ts.length || Math.floor(ts[i + 1]! / 1000) !== Math.floor(ts[i]! / 1000)) keep.push(i);
   }
   const all = keep.length === ts.length;
+  // Packed arrays (push), which JSON.stringify writes on its fast path.
   const pick = (col: ArrayLike<number>, scale = 1): number[] => {
-    const out = new Array<number>(keep.length);
-    for (let k = 0; k < keep.length; k++) out[k] = col[all ? k : keep[k]!]! * scale;
+    const out: number[] = [];
+    for (let k = 0; k < keep.length; k++) out.push(col[all ? k : keep[k]!]! * scale);
     return out;
   };
   const b = record.benchmark;
@@ -101,10 +102,13 @@ export function chartData(record: ReportRecord): ChartData {
   };
 }
 
-/** A plain array of the column (Array.from walks a typed array through its iterator). */
+/**
+ * A plain array of the column (Array.from walks a typed array through its iterator). Filled by
+ * push, so the array is packed: JSON.stringify takes its fast path only for packed arrays.
+ */
 function toArray(col: ArrayLike<number>): number[] {
-  const out = new Array<number>(col.length);
-  for (let i = 0; i < col.length; i++) out[i] = col[i]!;
+  const out: number[] = [];
+  for (let i = 0; i < col.length; i++) out.push(col[i]!);
   return out;
 }
 

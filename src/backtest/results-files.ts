@@ -310,16 +310,20 @@ export function* pricesCsv(
     const b = record.prices.get(s)!;
     const cell = csvCell(s);
     const n = b.length;
-    const os = new Array<string>(n);
-    const hs = new Array<string>(n);
-    const ls = new Array<string>(n);
-    const cs = new Array<string>(n);
+    const os: string[] = [];
+    const hs: string[] = [];
+    const ls: string[] = [];
+    const cs: string[] = [];
     let chunk = '';
     for (let i = 0; i < n; i++) {
-      const o = (os[i] = formatNum(b.open[i]!));
-      const h = (hs[i] = formatNum(b.high[i]!));
-      const l = (ls[i] = formatNum(b.low[i]!));
-      const c = (cs[i] = formatNum(b.close[i]!));
+      const o = formatNum(b.open[i]!);
+      const h = formatNum(b.high[i]!);
+      const l = formatNum(b.low[i]!);
+      const c = formatNum(b.close[i]!);
+      os.push(o);
+      hs.push(h);
+      ls.push(l);
+      cs.push(c);
       chunk += `${cell},${time(b.ts[i]!)},${o},${h},${l},${c},${formatNum(b.volume[i]!)}\n`;
       if (chunk.length >= PIECE_CHARS) {
         yield chunk;
