@@ -14,6 +14,7 @@ import { formatInstant, isDaily, tsToDate } from '../data/schema.js';
  */
 
 const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
 
 export function formatNum(x: number): string {
   // Finite and non-zero first (NaN - NaN and inf - inf are NaN): the usual cell, one test.
@@ -60,16 +61,22 @@ const TIME_CELLS_KEPT = 16_384;
  * formatting an instant allocates a Date.
  */
 export function timeCells(tf: Timeframe): (ts: number) => string {
+  // Keyed by whole minutes where the instant is one (sessions, bar times): a small integer key,
+  // which a Map hashes far faster than an epoch-ms double. Other instants keep their own map.
+  const byMinute = new Map<number, string>();
   const seen = new Map<number, string>();
   let lastTs = NaN;
   let lastText = '';
   return (ts) => {
     if (ts === lastTs) return lastText;
-    let text = seen.get(ts);
+    const minute = ts / MS_PER_MINUTE;
+    const cache = Number.isInteger(minute) ? byMinute : seen;
+    const key = cache === byMinute ? minute : ts;
+    let text = cache.get(key);
     if (text === undefined) {
-      if (seen.size === TIME_CELLS_KEPT) seen.clear();
+      if (cache.size === TIME_CELLS_KEPT) cache.clear();
       text = formatTs(tf, ts);
-      seen.set(ts, text);
+      cache.set(key, text);
     }
     lastTs = ts;
     lastText = text;

@@ -62,12 +62,15 @@ export interface ChartData {
 const UP = '#2e7d32';
 const DOWN = '#c62828';
 
-export function chartData(record: ReportRecord): ChartData {
+/**
+ * `rolling`: the rolling Sharpe of the equity rows (risk-free 0) when the caller has it already
+ * (the results writer computed it for rolling.csv); computed here otherwise.
+ */
+export function chartData(record: ReportRecord, rolling?: ArrayLike<number>): ChartData {
   const curve = record.equity;
   const ts = curve.column('ts');
   const eq = curve.column('equity');
-  const r = simpleReturns(eq, record.initialCash);
-  const rolling = rollingSharpe(r, ROLLING_WINDOW, record.periodsPerYear);
+  rolling ??= rollingSharpe(simpleReturns(eq, record.initialCash), ROLLING_WINDOW, record.periodsPerYear);
   const dd = curve.column('drawdown');
   // The charts need strictly increasing times: of rows sharing a second, the last one is drawn.
   const keep: number[] = [];

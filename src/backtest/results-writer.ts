@@ -124,7 +124,14 @@ export async function writeResults(
     };
     t1 = performance.now();
     if (options.report !== false) {
-      outputs[RESULT_FILES.report] = folder.write(RESULT_FILES.report, renderReport(record, metrics, priceTexts));
+      outputs[RESULT_FILES.report] = folder.write(
+        RESULT_FILES.report,
+        renderReport(record, metrics, {
+          priceTexts,
+          // The chart's rolling Sharpe is at a risk-free rate of 0: the file's is that one when the rate is 0.
+          ...((options.riskFree ?? 0) === 0 ? { rollingSharpe: rolling } : {}),
+        }),
+      );
     }
   } catch (e) {
     // The files already written finish (synced and in place, or removed) before the error goes up.

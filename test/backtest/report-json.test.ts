@@ -1,4 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../src/backtest/metrics.js';
+import { renderReport } from '../../src/backtest/report.js';
+import { writeResults } from '../../src/backtest/results-writer.js';
 import { BarSeries } from '../../src/core/bar.js';
 import { chartData } from '../../src/backtest/report-data.js';
 import { chartJson } from '../../src/backtest/report-json.js';
@@ -42,5 +48,20 @@ describe('chartJson', () => {
     const close = texts.get(odd.close)!;
     close[0] = '12345.5';
     expect(chartJson(record, data, texts)).toContain('"c":[12345.5,');
+  });
+});
+
+describe('report.html written with what the files computed', () => {
+  const root = mkdtempSync(join(tmpdir(), 'momentic-report-reuse-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is the report rendered from the record alone, at a risk-free rate of 0 and another', async () => {
+    const record = richRecord(11, 120);
+    for (const riskFree of [0, 0.0002]) {
+      const dir = join(root, `rf-${riskFree}`);
+      await writeResults(dir, record, { riskFree });
+      const html = readFileSync(join(dir, 'report.html'), 'utf8');
+      expect(html).toBe(renderReport(record, computeMetrics(record, { riskFree })));
+    }
   });
 });
