@@ -10,7 +10,8 @@ import type { RunRecord, SignalRecord } from './run-record.js';
  * described in docs/results.md). Pure functions of the record, so the same record gives the
  * same bytes. Each yields the file in pieces of whole lines (about PIECE_CHARS characters),
  * encoded, hashed and written as they come (results-writer.ts): a long run's orders.csv is tens
- * of megabytes, never built as one string nor as an array of row arrays. Cells that are numbers or times never need quoting (csv.ts).
+ * of megabytes, never built as one string nor as an array of row arrays. Cells that are numbers
+ * or times never need quoting (csv.ts).
  */
 
 export { EQUITY_CSV_COLUMNS };

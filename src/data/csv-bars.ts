@@ -4,7 +4,7 @@ import { BarSeries, type Bar } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { writeFileAtomic, writeTempBeside } from './atomic.js';
-import { parseDecimal, TimeCellParser } from './csv-scan.js';
+import { DecimalScanner, parseDecimal, TimeCellParser } from './csv-scan.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from './schema.js';
 
 const CHUNK = 8 * 1024 * 1024;
@@ -256,22 +256,45 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
     if (text !== expected) bad(`header is "${text}", expected "${expected}"`);
   };
   const row = (b: Buffer, s: number, e: number, n: number): void => {
-    line++;
-    if (n !== 6) bad(`expected 7 cells, found ${n + 1}`);
-    const c0 = commas[0] as number;
+    if (n !== 6) {
+      line++;
+      bad(`expected 7 cells, found ${n + 1}`);
+    }
     const c1 = commas[1] as number;
     const c2 = commas[2] as number;
     const c3 = commas[3] as number;
     const c4 = commas[4] as number;
     const c5 = commas[5] as number;
+    add(
+      b,
+      s,
+      commas[0] as number,
+      c1,
+      parseDecimal(b, c1 + 1, c2),
+      parseDecimal(b, c2 + 1, c3),
+      parseDecimal(b, c3 + 1, c4),
+      parseDecimal(b, c4 + 1, c5),
+      parseDecimal(b, c5 + 1, e),
+      e,
+    );
+  };
+  /** One parsed row: its symbol and time cells [s, c0) and (c0, c1), its numbers, its end e. */
+  const add = (
+    b: Buffer,
+    s: number,
+    c0: number,
+    c1: number,
+    o: number,
+    h: number,
+    lo: number,
+    cl: number,
+    v: number,
+    e: number,
+  ): void => {
+    line++;
     if (symbol === '') symbol = b.toString('utf8', s, c0);
     const t = times.parse(b, c0 + 1, c1);
     if (Number.isNaN(t)) bad(`bad time "${b.toString('utf8', c0 + 1, c1)}"`, isDaily(tf) ? 'date' : 'timestamp');
-    const o = parseDecimal(b, c1 + 1, c2);
-    const h = parseDecimal(b, c2 + 1, c3);
-    const lo = parseDecimal(b, c3 + 1, c4);
-    const cl = parseDecimal(b, c4 + 1, c5);
-    const v = parseDecimal(b, c5 + 1, e);
     if (Number.isNaN(o + h + lo + cl + v)) bad('a price or volume cell is not a number');
     if (cols.n > 0 && !(t > (cols.ts[cols.n - 1] as number))) bad('time is not after the previous row');
     // Size the columns from the bytes per row seen so far rather than doubling them: 10M rows
@@ -280,7 +303,34 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
     if (cols.n === cols.capacity) cols.resize(Math.max(cols.n + 1024, Math.ceil(((cols.n + 1) * size * 1.05) / seen)));
     cols.push(t, o, h, lo, cl, v);
   };
-  // One pass over the bytes finds a line's commas and its end together (no search per line).
+  const dec = new DecimalScanner();
+  /**
+   * The usual line in one pass: symbol and time cells, then five plain decimals each read up to
+   * its comma (the last up to the newline). Returns the next line's start, or -1 when the line is
+   * anything else (a torn tail, a malformed row, an unusual number): the exact path takes it.
+   */
+  const fast = (b: Buffer, pos: number, to: number): number => {
+    let i = pos;
+    while (i < to && b[i] !== COMMA && b[i] !== NEWLINE) i++;
+    if (i >= to || b[i] !== COMMA) return -1;
+    const c0 = i++;
+    while (i < to && b[i] !== COMMA && b[i] !== NEWLINE) i++;
+    if (i >= to || b[i] !== COMMA) return -1;
+    const c1 = i;
+    const o = dec.scan(b, c1 + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const h = dec.scan(b, dec.end + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const lo = dec.scan(b, dec.end + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const cl = dec.scan(b, dec.end + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const v = dec.scan(b, dec.end + 1, to, NEWLINE);
+    const e = dec.end;
+    if (e < 0) return -1;
+    add(b, pos, c0, c1, o, h, lo, cl, v, e);
+    return e + 1;
+  };
   const lines = (b: Buffer, from: number, to: number): number => {
     let pos = from;
     if (line === 0) {
@@ -290,6 +340,12 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
       pos = nl + 1;
     }
     for (;;) {
+      const next = fast(b, pos, to);
+      if (next >= 0) {
+        pos = next;
+        continue;
+      }
+      // The exact path: the line's commas and its end, then each cell parsed on its own.
       let n = 0;
       let i = pos;
       for (; i < to; i++) {

@@ -63,6 +63,43 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/**
+ * parseDecimal fused with the search for the cell's end: reads a plain decimal from s up to the
+ * byte `stop` (a comma or a newline, before `to`) in one pass, the same value parseDecimal gives
+ * for those bytes, and sets `end` to the stop byte's index. For anything else (no digits, more
+ * than 15, another byte before the stop, no stop before `to`) it sets `end` to -1 and returns
+ * NaN: the caller takes the exact path for that line.
+ */
+export class DecimalScanner {
+  end = -1;
+
+  scan(b: Buffer, s: number, to: number, stop: number): number {
+    let i = s;
+    const negative = b[i] === MINUS;
+    if (negative) i++;
+    let m = 0;
+    let digits = 0;
+    let dot = -1;
+    for (; i < to; i++) {
+      const c = b[i] as number;
+      const d = c - DIGIT_0;
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        digits++;
+      } else if (c === DOT && dot < 0) {
+        dot = i;
+      } else break;
+    }
+    if (i >= to || b[i] !== stop || digits === 0 || digits > 15) {
+      this.end = -1;
+      return NaN;
+    }
+    this.end = i;
+    const x = dot < 0 ? m : m / (POW10[i - dot - 1] as number);
+    return negative ? -x : x;
+  }
+}
+
 /** Two ASCII digits at i, or NaN. */
 function two(b: Buffer, i: number): number {
   const hi = (b[i] as number) - DIGIT_0;
