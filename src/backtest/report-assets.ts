@@ -66,12 +66,10 @@ const HTML_SPECIAL = /[&<>"']/;
  * close the script element or start an HTML comment.
  */
 export function jsonForScript(value: unknown): string {
-  return scriptJson(JSON.stringify(value));
-}
-
-/** JSON text made safe for `<script type="application/json">` as jsonForScript does. */
-export function scriptJson(json: string): string {
-  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

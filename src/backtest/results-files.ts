@@ -293,45 +293,25 @@ export function chartedSymbols(record: Pick<RunRecord, 'symbols' | 'prices'>): s
   return record.symbols.filter((s) => record.prices.has(s)).slice(0, CHARTED_SYMBOLS);
 }
 
-/**
- * The cells of number columns as formatNum spells them, by column: the report's charts plot the
- * same prices that prices.csv lists, and reuse their text instead of formatting them again.
- */
-export type CellTexts = Map<ArrayLike<number>, string[]>;
-
-/** `texts`, when given, receives the price columns' cells (open, high, low, close) by column. */
 export function* pricesCsv(
   tf: Timeframe,
   record: Pick<RunRecord, 'symbols' | 'prices'>,
   time = timeCells(tf),
-  texts?: CellTexts,
 ): Generator<string> {
   yield csvLine(PRICES_CSV_COLUMNS);
   for (const s of chartedSymbols(record)) {
     const b = record.prices.get(s)!;
     const cell = csvCell(s);
-    const n = b.length;
-    const os: string[] = [];
-    const hs: string[] = [];
-    const ls: string[] = [];
-    const cs: string[] = [];
     let chunk = '';
-    for (let i = 0; i < n; i++) {
-      const o = formatNum(b.open[i]!);
-      const h = formatNum(b.high[i]!);
-      const l = formatNum(b.low[i]!);
-      const c = formatNum(b.close[i]!);
-      os.push(o);
-      hs.push(h);
-      ls.push(l);
-      cs.push(c);
-      chunk += `${cell},${time(b.ts[i]!)},${o},${h},${l},${c},${formatNum(b.volume[i]!)}\n`;
+    for (let i = 0; i < b.length; i++) {
+      chunk +=
+        `${cell},${time(b.ts[i]!)},${formatNum(b.open[i]!)},${formatNum(b.high[i]!)},` +
+        `${formatNum(b.low[i]!)},${formatNum(b.close[i]!)},${formatNum(b.volume[i]!)}\n`;
       if (chunk.length >= PIECE_CHARS) {
         yield chunk;
         chunk = '';
       }
     }
     if (chunk !== '') yield chunk;
-    texts?.set(b.open, os).set(b.high, hs).set(b.low, ls).set(b.close, cs);
   }
 }

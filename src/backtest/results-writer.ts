@@ -12,7 +12,6 @@ import {
   benchmarkCsv,
   chartedSymbols,
   equityCsv,
-  type CellTexts,
   ordersCsv,
   pricesCsv,
   rollingCsv,
@@ -107,8 +106,7 @@ export async function writeResults(
     put(RESULT_FILES.orders, ordersCsv(tf, record.orders, time));
     put(RESULT_FILES.signals, signalsCsv(tf, record.signals, time));
     put(RESULT_FILES.rolling, rollingCsv(tf, ts, rolling, time));
-    const priceTexts: CellTexts = new Map();
-    put(RESULT_FILES.prices, pricesCsv(tf, record, time, priceTexts));
+    put(RESULT_FILES.prices, pricesCsv(tf, record, time));
     if (record.benchmark !== undefined) {
       put(RESULT_FILES.benchmark, benchmarkCsv(tf, ts, record.benchmark.symbol, record.benchmark.close, time));
     }
@@ -127,7 +125,6 @@ export async function writeResults(
       outputs[RESULT_FILES.report] = folder.write(
         RESULT_FILES.report,
         renderReport(record, metrics, {
-          priceTexts,
           // The chart's rolling Sharpe is at a risk-free rate of 0: the file's is that one when the rate is 0.
           ...((options.riskFree ?? 0) === 0 ? { rollingSharpe: rolling } : {}),
         }),
