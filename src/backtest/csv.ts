@@ -14,7 +14,6 @@ import { formatInstant, isDaily, tsToDate } from '../data/schema.js';
  */
 
 const MS_PER_DAY = 86_400_000;
-const MS_PER_MINUTE = 60_000;
 
 export function formatNum(x: number): string {
   // Finite and non-zero first (NaN - NaN and inf - inf are NaN): the usual cell, one test.
@@ -53,30 +52,30 @@ export function csvCell(text: string): string {
 }
 
 /** Distinct times kept by `timeCells` before it starts over (bounded for minute bars). */
-const TIME_CELLS_KEPT = 16_384;
+const TIME_CELLS_KEPT = 4_096;
 
 /**
- * `formatTs` for the files of a run, remembering recent instants: rows repeat the same few times
- * (every order of a bar, each transition of an order, the same sessions in every file), and
- * formatting an instant allocates a Date.
+ * `formatTs` for the files of a run, remembering recent instants: rows of a run repeat the same
+ * few times (every order of a bar, each transition of an order), and formatting an instant
+ * allocates a Date. A daily date is cheap to spell and is not remembered, only compared with the
+ * last one (a Map of every session measured slower in a whole run than spelling each).
  */
 export function timeCells(tf: Timeframe): (ts: number) => string {
-  // Keyed by whole minutes where the instant is one (sessions, bar times): a small integer key,
-  // which a Map hashes far faster than an epoch-ms double. Other instants keep their own map.
-  const byMinute = new Map<number, string>();
   const seen = new Map<number, string>();
+  const daily = isDaily(tf);
   let lastTs = NaN;
   let lastText = '';
   return (ts) => {
     if (ts === lastTs) return lastText;
-    const minute = ts / MS_PER_MINUTE;
-    const cache = Number.isInteger(minute) ? byMinute : seen;
-    const key = cache === byMinute ? minute : ts;
-    let text = cache.get(key);
-    if (text === undefined) {
-      if (cache.size === TIME_CELLS_KEPT) cache.clear();
-      text = formatTs(tf, ts);
-      cache.set(key, text);
+    let text: string | undefined;
+    if (daily && ts % MS_PER_DAY === 0) text = tsToDate(ts);
+    else {
+      text = seen.get(ts);
+      if (text === undefined) {
+        if (seen.size === TIME_CELLS_KEPT) seen.clear();
+        text = formatTs(tf, ts);
+        seen.set(ts, text);
+      }
     }
     lastTs = ts;
     lastText = text;
