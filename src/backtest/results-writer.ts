@@ -56,7 +56,10 @@ export interface WrittenResults {
   /** sha256 (hex) of every file written, by file name (manifest.json and report.html included). */
   readonly files: Record<string, string>;
   readonly metrics: Metrics;
-  /** Wall-clock ms: metrics and the data files with manifest.json (`files_ms`), report.html (`report_ms`). */
+  /**
+   * Wall-clock ms: metrics and the data files with manifest.json, and the wait for every file's
+   * sync (`files_ms`); report.html (`report_ms`).
+   */
   readonly timings: { readonly files_ms: number; readonly report_ms: number };
 }
 
