@@ -16,10 +16,11 @@ import { formatInstant, isDaily, tsToDate } from '../data/schema.js';
 const MS_PER_DAY = 86_400_000;
 
 export function formatNum(x: number): string {
-  if (Number.isNaN(x)) return '';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  return Object.is(x, -0) ? '0' : String(x);
+  // Finite and non-zero first (NaN - NaN and inf - inf are NaN): the usual cell, one test.
+  if (x - x === 0 && x !== 0) return String(x);
+  if (x === 0) return '0';
+  if (x !== x) return '';
+  return x > 0 ? 'inf' : '-inf';
 }
 
 /** Reads a cell written by `formatNum` (empty is NaN). */
@@ -41,19 +42,23 @@ export function parseTs(text: string): number {
   return Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
 }
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
 export function csvCell(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // A loop over the characters rather than a regex: cells are short and almost never quoted.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13) return `"${text.replaceAll('"', '""')}"`;
+  }
+  return text;
 }
 
 /** Distinct times kept by `timeCells` before it starts over (bounded for minute bars). */
 const TIME_CELLS_KEPT = 4_096;
 
 /**
- * `formatTs` for one file, remembering recent instants: rows of a run repeat the same few times
- * (every order of a bar, each transition of an order), and formatting an instant allocates a Date.
- * A daily date is cheap to spell and is not remembered, only compared with the last one.
+ * `formatTs` for the files of a run, remembering recent instants: rows of a run repeat the same
+ * few times (every order of a bar, each transition of an order), and formatting an instant
+ * allocates a Date. A daily date is cheap to spell and is not remembered, only compared with the
+ * last one (a Map of every session measured slower in a whole run than spelling each).
  */
 export function timeCells(tf: Timeframe): (ts: number) => string {
   const seen = new Map<number, string>();
@@ -90,6 +95,27 @@ function quotedKey(k: string): string {
   return text;
 }
 
+/** The last object's own keys, and the same sorted: a run's metas share their keys. */
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length === lastKeys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== lastKeys[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastSorted;
+  }
+  lastKeys = keys;
+  lastSorted = [...keys].sort();
+  return lastSorted;
+}
+
 /**
  * `csvCell(canonicalJson(value, 0))`, built directly in its quoted form for the usual signal
  * meta, a flat object of numbers, strings, booleans and nulls: no copy of the object and no
@@ -97,7 +123,7 @@ function quotedKey(k: string): string {
  * array indices) goes through canonicalJson.
  */
 export function jsonCell(value: Readonly<Record<string, unknown>>): string {
-  const keys = Object.keys(value).sort();
+  const keys = sortedKeys(value);
   let text = '"{';
   let entries = 0;
   for (let i = 0; i < keys.length; i++) {
@@ -106,7 +132,8 @@ export function jsonCell(value: Readonly<Record<string, unknown>>): string {
     const c = k.charCodeAt(0);
     if ((c >= 48 && c <= 57) || k === '__proto__') return csvCell(canonicalJson(value, 0));
     let cell: string;
-    if (typeof v === 'number') cell = Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    // JSON spells a finite number as String does (-0 as 0 too).
+    if (typeof v === 'number') cell = v - v === 0 ? String(v) : 'null';
     else if (typeof v === 'boolean' || v === null) cell = String(v);
     else if (typeof v === 'string') cell = JSON.stringify(v).replaceAll('"', '""');
     else if (v === undefined) continue;

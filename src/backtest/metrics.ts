@@ -123,14 +123,20 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
     }
   };
 
-  const closed = input.trades.filter((t) => !t.isOpen);
-  const hasBars = closed.every((t) => typeof t.barsHeld === 'number');
-  const trade = tradeStats(
-    closed.map((t) => t.pnl),
-    hasBars ? closed.map((t) => t.barsHeld as number) : undefined,
-  );
+  // The closed trades' P&L and bars held, in one pass over the trades.
+  const pnls: number[] = [];
+  const bars: number[] = [];
+  let hasBars = true;
+  for (const t of input.trades) {
+    if (t.isOpen) continue;
+    pnls.push(t.pnl);
+    if (typeof t.barsHeld === 'number') bars.push(t.barsHeld);
+    else hasBars = false;
+  }
+  const closed = pnls.length;
+  const trade = tradeStats(pnls, hasBars ? bars : undefined);
   for (const [k, v] of Object.entries(trade.values)) put(k, v, trade.reasons[k as keyof typeof trade.reasons] ?? '');
-  out['trades'] = closed.length;
+  out['trades'] = closed;
 
   const meanEquity = mean(eq);
   let traded = 0;
@@ -182,7 +188,7 @@ export function computeMetrics(input: MetricsInput, options: MetricsOptions = {}
   const metrics: Record<string, unknown> = {};
   for (const k of [...METRIC_KEYS, ...EXTRA_METRIC_KEYS]) metrics[k] = out[k] ?? null;
   Object.assign(metrics, {
-    open_trades: input.trades.length - closed.length,
+    open_trades: input.trades.length - closed,
     periods: n,
     periods_per_year: P,
     risk_free: rf,

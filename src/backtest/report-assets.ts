@@ -47,8 +47,18 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Text or attribute value for HTML: & < > " ' escaped. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  // Most texts need nothing; a long one with many quotes (the configuration's JSON) is escaped
+  // by native replaces, & first so that no entity is escaped twice.
+  if (!HTML_SPECIAL.test(text)) return text;
+  return text
+    .replaceAll('&', HTML_ESCAPES['&']!)
+    .replaceAll('<', HTML_ESCAPES['<']!)
+    .replaceAll('>', HTML_ESCAPES['>']!)
+    .replaceAll('"', HTML_ESCAPES['"']!)
+    .replaceAll("'", HTML_ESCAPES["'"]!);
 }
+
+const HTML_SPECIAL = /[&<>"']/;
 
 /**
  * JSON that can sit inside `<script type="application/json">` and be read back with JSON.parse:

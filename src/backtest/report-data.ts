@@ -62,35 +62,63 @@ export interface ChartData {
 const UP = '#2e7d32';
 const DOWN = '#c62828';
 
-export function chartData(record: ReportRecord): ChartData {
+/**
+ * `rolling`: the rolling Sharpe of the equity rows (risk-free 0) when the caller has it already
+ * (the results writer computed it for rolling.csv); computed here otherwise.
+ */
+export function chartData(record: ReportRecord, rolling?: ArrayLike<number>): ChartData {
   const curve = record.equity;
   const ts = curve.column('ts');
   const eq = curve.column('equity');
-  const r = simpleReturns(eq, record.initialCash);
-  const rolling = rollingSharpe(r, ROLLING_WINDOW, record.periodsPerYear);
+  rolling ??= rollingSharpe(simpleReturns(eq, record.initialCash), ROLLING_WINDOW, record.periodsPerYear);
   const dd = curve.column('drawdown');
   // The charts need strictly increasing times: of rows sharing a second, the last one is drawn.
   const keep: number[] = [];
   for (let i = 0; i < ts.length; i++) {
     if (i + 1 === ts.length || Math.floor(ts[i + 1]! / 1000) !== Math.floor(ts[i]! / 1000)) keep.push(i);
   }
-  const pick = (col: ArrayLike<number>, f: (x: number) => number = (x) => x): number[] => keep.map((i) => f(col[i]!));
+  const all = keep.length === ts.length;
+  // Packed arrays (push), which JSON.stringify writes on its fast path.
+  const pick = (col: ArrayLike<number>, scale = 1): number[] => {
+    const out: number[] = [];
+    for (let k = 0; k < keep.length; k++) out.push(col[all ? k : keep[k]!]! * scale);
+    return out;
+  };
   const b = record.benchmark;
   let benchmark: ChartData['benchmark'] = null;
   // Rescaled from its first finite close (an aligned benchmark is NaN before its first bar).
   const first = b === undefined ? undefined : b.close.find(Number.isFinite);
   if (b !== undefined && first !== undefined) {
-    benchmark = { symbol: b.symbol, values: pick(b.close, (c) => (record.initialCash * c) / first) };
+    const cash = record.initialCash;
+    const values = pick(b.close);
+    for (let k = 0; k < values.length; k++) values[k] = (cash * values[k]!) / first;
+    benchmark = { symbol: b.symbol, values };
   }
   return {
     intraday: record.timeframe !== '1d',
-    t: pick(ts, (x) => Math.floor(x / 1000)),
+    t: seconds(pick(ts)),
     equity: pick(eq),
-    drawdownPct: pick(dd, (x) => x * 100),
+    drawdownPct: pick(dd, 100),
     rollingSharpe: pick(rolling),
     benchmark,
     prices: chartedSymbols(record).map((s) => priceChart(record, s)),
   };
+}
+
+/**
+ * A plain array of the column (Array.from walks a typed array through its iterator). Filled by
+ * push, so the array is packed: JSON.stringify takes its fast path only for packed arrays.
+ */
+function toArray(col: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < col.length; i++) out.push(col[i]!);
+  return out;
+}
+
+/** Epoch ms to whole UTC seconds, in place. */
+function seconds(ms: number[]): number[] {
+  for (let i = 0; i < ms.length; i++) ms[i] = Math.floor(ms[i]! / 1000);
+  return ms;
 }
 
 function priceChart(record: ReportRecord, symbol: string): PriceChart {
@@ -128,11 +156,11 @@ function priceChart(record: ReportRecord, symbol: string): PriceChart {
   markers.sort((a, b) => a.time - b.time);
   return {
     symbol,
-    t: Array.from(bars.ts, (x) => Math.floor(x / 1000)),
-    o: Array.from(bars.open),
-    h: Array.from(bars.high),
-    l: Array.from(bars.low),
-    c: Array.from(bars.close),
+    t: seconds(toArray(bars.ts)),
+    o: toArray(bars.open),
+    h: toArray(bars.high),
+    l: toArray(bars.low),
+    c: toArray(bars.close),
     markers,
   };
 }
@@ -155,9 +183,10 @@ export function monthlyReturns(ts: ArrayLike<number>, equity: ArrayLike<number>,
   const yearly: number[] = [];
   let prevMonthEnd = initial;
   let prevYearEnd = initial;
+  let next = ts.length > 0 ? civilFromDays(Math.floor(ts[0]! / 86_400_000)) : undefined;
   for (let i = 0; i < ts.length; i++) {
-    const [y, m] = civilFromDays(Math.floor(ts[i]! / 86_400_000));
-    const next = i + 1 < ts.length ? civilFromDays(Math.floor(ts[i + 1]! / 86_400_000)) : undefined;
+    const [y, m] = next!;
+    next = i + 1 < ts.length ? civilFromDays(Math.floor(ts[i + 1]! / 86_400_000)) : undefined;
     if (years[years.length - 1] !== y) {
       years.push(y);
       months.push(new Array<number>(12).fill(NaN));

@@ -140,9 +140,15 @@ function configBlock(record: ReportRecord): string {
   return `<pre class="config">${escapeHtml(canonicalJson(cfg))}</pre>`;
 }
 
-export function renderReport(record: ReportRecord, metrics: Metrics): string {
+/** What the results writer already computed for the same run, reused by the report. */
+export interface ReportReuse {
+  /** The rolling Sharpe of the equity rows with a risk-free rate of 0 (the chart's). */
+  readonly rollingSharpe?: ArrayLike<number>;
+}
+
+export function renderReport(record: ReportRecord, metrics: Metrics, reuse: ReportReuse = {}): string {
   const lib = chartLibrary();
-  const data = chartData(record);
+  const data = chartData(record, reuse.rollingSharpe);
   const title = `${record.strategy} \u2014 ${record.runId}`;
   const priceCharts = data.prices
     .map((p, k) => `<h3>${escapeHtml(p.symbol)}</h3><div class="chart small" id="chart-price-${k}"></div>`)

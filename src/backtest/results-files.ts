@@ -8,9 +8,10 @@ import type { RunRecord, SignalRecord } from './run-record.js';
 /**
  * The text of each CSV file of a run folder (DESIGN.md, "File contracts"; every column is
  * described in docs/results.md). Pure functions of the record, so the same record gives the
- * same bytes. Each yields the file line by line, encoded, hashed and written as the lines come
- * (results-writer.ts): a long run's orders.csv is tens of megabytes, never built as one string
- * nor as an array of row arrays. Cells that are numbers or times never need quoting (csv.ts).
+ * same bytes. Each yields the file in pieces of whole lines (about PIECE_CHARS characters),
+ * encoded, hashed and written as they come (results-writer.ts): a long run's orders.csv is tens
+ * of megabytes, never built as one string nor as an array of row arrays. Cells that are numbers
+ * or times never need quoting (csv.ts).
  */
 
 export { EQUITY_CSV_COLUMNS };
@@ -71,43 +72,80 @@ export const ROLLING_CSV_COLUMNS = ['timestamp', 'rolling_sharpe_60'] as const;
 export const BENCHMARK_CSV_COLUMNS = ['timestamp', 'symbol', 'close'] as const;
 export const PRICES_CSV_COLUMNS = ['symbol', 'timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+/**
+ * Characters of lines gathered before a piece is handed on: a piece per line would cost a
+ * generator round trip per line, mostly in code that has not been optimised yet (a run writes
+ * each file once).
+ */
+const PIECE_CHARS = 8 * 1024;
+
 /** How many symbols the report draws a price chart for (and prices.csv keeps): the first ones of the run. */
 export const CHARTED_SYMBOLS = 4;
 
-export function* equityCsv(tf: Timeframe, curve: EquityCurve): Generator<string> {
+/** `time`: a run's shared `timeCells(tf)` (its files repeat the same instants). */
+export function* equityCsv(tf: Timeframe, curve: EquityCurve, time = timeCells(tf)): Generator<string> {
   yield csvLine(EQUITY_CSV_COLUMNS);
-  yield* equityRows(tf, curve, 0);
+  yield* equityRows(tf, curve, 0, time);
 }
 
 /** The rows of equity.csv from row `from` on (a session appends them as the bars close). */
-export function* equityRows(tf: Timeframe, curve: EquityCurve, from: number): Generator<string> {
-  const time = timeCells(tf);
+export function* equityRows(tf: Timeframe, curve: EquityCurve, from: number, time = timeCells(tf)): Generator<string> {
   const ts = curve.column('ts');
   const equity = curve.column('equity');
   const cash = curve.column('cash');
   const gross = curve.column('grossExposure');
   const net = curve.column('netExposure');
   const drawdown = curve.column('drawdown');
+  // Rows out of the market repeat the previous row's numbers: their text is reused.
+  const e = new RepeatCells();
+  const c = new RepeatCells();
+  const g = new RepeatCells();
+  const n = new RepeatCells();
+  const d = new RepeatCells();
+  let chunk = '';
   for (let i = from; i < ts.length; i++) {
-    yield `${time(ts[i]!)},${formatNum(equity[i]!)},${formatNum(cash[i]!)},${formatNum(gross[i]!)},${formatNum(net[i]!)},${formatNum(drawdown[i]!)}\n`;
+    chunk += `${time(ts[i]!)},${e.text(equity[i]!)},${c.text(cash[i]!)},${g.text(gross[i]!)},${n.text(net[i]!)},${d.text(drawdown[i]!)}\n`;
+    if (chunk.length >= PIECE_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
 }
 
-export function* tradesCsv(tf: Timeframe, trades: readonly Trade[]): Generator<string> {
+export function* tradesCsv(tf: Timeframe, trades: readonly Trade[], time = timeCells(tf)): Generator<string> {
   yield csvLine(TRADES_CSV_COLUMNS);
-  yield* tradeRows(tf, trades);
+  yield* tradeRows(tf, trades, time);
 }
 
 /** The rows of trades.csv for these round trips (no header). */
-export function* tradeRows(tf: Timeframe, trades: readonly Trade[]): Generator<string> {
-  const time = timeCells(tf);
+export function* tradeRows(tf: Timeframe, trades: readonly Trade[], time = timeCells(tf)): Generator<string> {
+  let chunk = '';
   for (const t of trades) {
-    yield (
+    chunk +=
       `${csvCell(t.symbol)},${csvCell(t.direction)},${time(t.entryTs)},${formatNum(t.entryPrice)},` +
       `${time(t.exitTs)},${formatNum(t.exitPrice)},${formatNum(t.qty)},${formatNum(t.pnl)},` +
       `${formatNum(t.return)},${formatNum(t.fees)},${formatNum(t.borrow)},${formatNum(t.barsHeld)},` +
-      `${t.isOpen ? 'open' : 'closed'}\n`
-    );
+      `${t.isOpen ? 'open' : 'closed'}\n`;
+    if (chunk.length >= PIECE_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
+/** `formatNum` of a column whose value often repeats the previous row's: the text is reused. */
+class RepeatCells {
+  #x = NaN;
+  #text = '';
+
+  text(x: number): string {
+    if (x !== this.#x) {
+      this.#x = x;
+      this.#text = formatNum(x);
+    }
+    return this.#text;
   }
 }
 
@@ -140,51 +178,94 @@ function historyCell(history: OrderRecord['history'], time: (ts: number) => stri
   return `${cell}]"`;
 }
 
-export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
+/** Whether two order histories hold the same transitions (status, time and reason each). */
+function sameHistory(a: OrderRecord['history'], b: OrderRecord['history']): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.status !== y.status || x.ts !== y.ts || x.reason !== y.reason) return false;
+  }
+  return true;
+}
+
+export function* ordersCsv(tf: Timeframe, orders: readonly OrderRecord[], time = timeCells(tf)): Generator<string> {
   yield csvLine(ORDERS_CSV_COLUMNS);
-  yield* orderRows(tf, orders);
+  yield* orderRows(tf, orders, time);
 }
 
 /** The rows of orders.csv for these orders (no header). */
-export function* orderRows(tf: Timeframe, orders: readonly OrderRecord[]): Generator<string> {
-  const time = timeCells(tf);
+export function* orderRows(tf: Timeframe, orders: readonly OrderRecord[], time = timeCells(tf)): Generator<string> {
+  // Orders placed on the same bar usually went through the same transitions at the same times:
+  // the previous order's history cell is reused when its history is the same.
+  let prevHistory: OrderRecord['history'] = [];
+  let prevCell = '[]';
+  let chunk = '';
   for (const o of orders) {
+    if (!sameHistory(o.history, prevHistory)) {
+      prevCell = historyCell(o.history, time);
+      prevHistory = o.history;
+    }
     const last = o.history[o.history.length - 1];
     const isFinal = TERMINAL_ORDER_STATUSES.has(o.status);
-    yield (
+    chunk +=
       `${csvCell(o.clientOrderId)},${csvCell(o.id)},${optText(o.parentId)},${csvCell(o.orderClass ?? 'simple')},` +
       `${csvCell(o.symbol)},${csvCell(o.side)},${csvCell(o.type)},${csvCell(o.tif)},${formatNum(o.qty)},` +
       `${opt(o.limitPrice)},${opt(o.stopPrice)},${opt(o.trailAmount)},${opt(o.trailPercent)},${csvCell(o.status)},` +
       `${formatNum(o.filledQty)},${formatNum(o.avgFillPrice)},${formatNum(o.fees)},${time(o.createdAt)},` +
       `${isFinal ? time(last?.ts ?? o.updatedAt) : ''},${csvCell(orderReason(o))},${optText(o.strategy)},` +
-      `${optText(o.tag)},${historyCell(o.history, time)}\n`
-    );
+      `${optText(o.tag)},${prevCell}\n`;
+    if (chunk.length >= PIECE_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
 }
 
-export function* signalsCsv(tf: Timeframe, signals: readonly SignalRecord[]): Generator<string> {
+export function* signalsCsv(tf: Timeframe, signals: readonly SignalRecord[], time = timeCells(tf)): Generator<string> {
   yield csvLine(SIGNALS_CSV_COLUMNS);
-  yield* signalRows(tf, signals, 0);
+  yield* signalRows(tf, signals, 0, time);
 }
 
 /** The rows of signals.csv from signal `from` on (no header). */
-export function* signalRows(tf: Timeframe, signals: readonly SignalRecord[], from: number): Generator<string> {
-  const time = timeCells(tf);
+export function* signalRows(
+  tf: Timeframe,
+  signals: readonly SignalRecord[],
+  from: number,
+  time = timeCells(tf),
+): Generator<string> {
+  let chunk = '';
   for (let i = from; i < signals.length; i++) {
     const s = signals[i]!;
-    yield (
+    chunk +=
       `${time(s.ts)},${csvCell(s.strategy)},${csvCell(s.symbol)},${csvCell(s.direction)},` +
-      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`
-    );
+      `${formatNum(s.targetWeight)},${formatNum(s.confidence)},${jsonCell(s.meta)}\n`;
+    if (chunk.length >= PIECE_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
 }
 
-export function* rollingCsv(tf: Timeframe, ts: ArrayLike<number>, rolling: ArrayLike<number>): Generator<string> {
-  const time = timeCells(tf);
+export function* rollingCsv(
+  tf: Timeframe,
+  ts: ArrayLike<number>,
+  rolling: ArrayLike<number>,
+  time = timeCells(tf),
+): Generator<string> {
   yield csvLine(ROLLING_CSV_COLUMNS);
+  let chunk = '';
   for (let i = 0; i < ts.length; i++) {
-    yield `${time(ts[i]!)},${formatNum(rolling[i]!)}\n`;
+    chunk += `${time(ts[i]!)},${formatNum(rolling[i]!)}\n`;
+    if (chunk.length >= PIECE_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
 }
 
 export function* benchmarkCsv(
@@ -192,13 +273,19 @@ export function* benchmarkCsv(
   ts: ArrayLike<number>,
   symbol: string,
   close: ArrayLike<number>,
+  time = timeCells(tf),
 ): Generator<string> {
-  const time = timeCells(tf);
   const cell = csvCell(symbol);
   yield csvLine(BENCHMARK_CSV_COLUMNS);
+  let chunk = '';
   for (let i = 0; i < ts.length; i++) {
-    yield `${time(ts[i]!)},${cell},${formatNum(close[i] ?? NaN)}\n`;
+    chunk += `${time(ts[i]!)},${cell},${formatNum(close[i] ?? NaN)}\n`;
+    if (chunk.length >= PIECE_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk !== '') yield chunk;
 }
 
 /** The symbols with a price chart: the run's first CHARTED_SYMBOLS symbols that have bars. */
@@ -206,17 +293,25 @@ export function chartedSymbols(record: Pick<RunRecord, 'symbols' | 'prices'>): s
   return record.symbols.filter((s) => record.prices.has(s)).slice(0, CHARTED_SYMBOLS);
 }
 
-export function* pricesCsv(tf: Timeframe, record: Pick<RunRecord, 'symbols' | 'prices'>): Generator<string> {
-  const time = timeCells(tf);
+export function* pricesCsv(
+  tf: Timeframe,
+  record: Pick<RunRecord, 'symbols' | 'prices'>,
+  time = timeCells(tf),
+): Generator<string> {
   yield csvLine(PRICES_CSV_COLUMNS);
   for (const s of chartedSymbols(record)) {
     const b = record.prices.get(s)!;
     const cell = csvCell(s);
+    let chunk = '';
     for (let i = 0; i < b.length; i++) {
-      yield (
+      chunk +=
         `${cell},${time(b.ts[i]!)},${formatNum(b.open[i]!)},${formatNum(b.high[i]!)},` +
-        `${formatNum(b.low[i]!)},${formatNum(b.close[i]!)},${formatNum(b.volume[i]!)}\n`
-      );
+        `${formatNum(b.low[i]!)},${formatNum(b.close[i]!)},${formatNum(b.volume[i]!)}\n`;
+      if (chunk.length >= PIECE_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
     }
+    if (chunk !== '') yield chunk;
   }
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { rmSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import { isValidRunId } from '../core/ids.js';
-import { writeFileAtomic } from '../data/atomic.js';
+import { tempPathFor } from '../data/atomic.js';
 import { zonePaths } from '../data/paths.js';
 import { computeMetrics, ROLLING_WINDOW, type Metrics, type MetricsOptions } from './metrics.js';
 import { renderReport } from './report.js';
@@ -19,6 +19,7 @@ import {
   tradesCsv,
 } from './results-files.js';
 import { buildManifest } from './results-manifest.js';
+import { timeCells } from './csv.js';
 import { rollingSharpe, simpleReturns } from '../analytics/metrics/return-stats.js';
 import type { RunRecord } from './run-record.js';
 
@@ -26,8 +27,9 @@ import type { RunRecord } from './run-record.js';
  * Writes a finished run into its folder, `data/results/{run_id}/` (DESIGN.md, "Workspace"):
  * equity.csv, trades.csv, orders.csv, signals.csv, rolling.csv, prices.csv, benchmark.csv (with
  * a benchmark), metrics.json, manifest.json and report.html. Every file is written atomically
- * (temp file, fsync, rename). The data files and metrics.json are byte-identical for identical
- * runs; manifest.json lists their sha256 and keeps wall-clock timings in its own block.
+ * (temp file, fsync, rename; the syncs run on the thread pool while the next file is formatted,
+ * and the call returns once every file is in place). The data files and metrics.json are
+ * byte-identical for identical runs; manifest.json lists their sha256 and keeps wall-clock timings in its own block.
  * File and column reference: docs/results.md.
  */
 
@@ -54,7 +56,10 @@ export interface WrittenResults {
   /** sha256 (hex) of every file written, by file name (manifest.json and report.html included). */
   readonly files: Record<string, string>;
   readonly metrics: Metrics;
-  /** Wall-clock ms: metrics and the data files with manifest.json (`files_ms`), report.html (`report_ms`). */
+  /**
+   * Wall-clock ms: metrics and the data files with manifest.json, and the wait for every file's
+   * sync (`files_ms`); report.html (`report_ms`).
+   */
   readonly timings: { readonly files_ms: number; readonly report_ms: number };
 }
 
@@ -90,33 +95,54 @@ export async function writeResults(
     options.riskFree ?? 0,
   );
   const files: Record<string, string> = {};
-  const put = (name: string, text: string | Iterable<string>): void => {
-    files[name] = write(dir, name, text);
-  };
-  put(RESULT_FILES.equity, equityCsv(tf, record.equity));
-  put(RESULT_FILES.trades, tradesCsv(tf, record.trades));
-  put(RESULT_FILES.orders, ordersCsv(tf, record.orders));
-  put(RESULT_FILES.signals, signalsCsv(tf, record.signals));
-  put(RESULT_FILES.rolling, rollingCsv(tf, ts, rolling));
-  put(RESULT_FILES.prices, pricesCsv(tf, record));
-  if (record.benchmark !== undefined) {
-    put(RESULT_FILES.benchmark, benchmarkCsv(tf, ts, record.benchmark.symbol, record.benchmark.close));
-  }
-  // Keys in the order computeMetrics builds them (DESIGN.md's list first), so the text is stable.
-  put(RESULT_FILES.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
-  // A folder written again without a benchmark must not keep an old benchmark.csv.
-  if (record.benchmark === undefined) rmSync(join(dir, RESULT_FILES.benchmark), { force: true });
+  const folder = new FolderWriter(dir);
+  let outputs: Record<string, string>;
+  let t1: number;
+  try {
+    const put = (name: string, text: string | Iterable<string>): void => {
+      files[name] = folder.write(name, text);
+    };
+    // One time-cell memo for all the files: they spell the same sessions and instants.
+    const time = timeCells(tf);
+    put(RESULT_FILES.equity, equityCsv(tf, record.equity, time));
+    put(RESULT_FILES.trades, tradesCsv(tf, record.trades, time));
+    put(RESULT_FILES.orders, ordersCsv(tf, record.orders, time));
+    put(RESULT_FILES.signals, signalsCsv(tf, record.signals, time));
+    put(RESULT_FILES.rolling, rollingCsv(tf, ts, rolling, time));
+    put(RESULT_FILES.prices, pricesCsv(tf, record, time));
+    if (record.benchmark !== undefined) {
+      put(RESULT_FILES.benchmark, benchmarkCsv(tf, ts, record.benchmark.symbol, record.benchmark.close, time));
+    }
+    // Keys in the order computeMetrics builds them (DESIGN.md's list first), so the text is stable.
+    put(RESULT_FILES.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
+    // A folder written again without a benchmark must not keep an old benchmark.csv.
+    if (record.benchmark === undefined) rmSync(join(dir, RESULT_FILES.benchmark), { force: true });
 
-  const manifest = buildManifest(record, options, chartedSymbols(record), files);
-  const outputs: Record<string, string> = {
-    ...files,
-    [RESULT_FILES.manifest]: write(dir, RESULT_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`),
-  };
-  const t1 = performance.now();
-  if (options.report !== false) {
-    outputs[RESULT_FILES.report] = write(dir, RESULT_FILES.report, renderReport(record, metrics));
+    const manifest = buildManifest(record, options, chartedSymbols(record), files);
+    outputs = {
+      ...files,
+      [RESULT_FILES.manifest]: folder.write(RESULT_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`),
+    };
+    t1 = performance.now();
+    if (options.report !== false) {
+      outputs[RESULT_FILES.report] = folder.write(
+        RESULT_FILES.report,
+        renderReport(record, metrics, {
+          // The chart's rolling Sharpe is at a risk-free rate of 0: the file's is that one when the rate is 0.
+          ...((options.riskFree ?? 0) === 0 ? { rollingSharpe: rolling } : {}),
+        }),
+      );
+    }
+  } catch (e) {
+    // The files already written finish (synced and in place, or removed) before the error goes up.
+    await folder.done().catch(() => undefined);
+    throw e;
   }
-  return { dir, files: outputs, metrics, timings: { files_ms: t1 - t0, report_ms: performance.now() - t1 } };
+  const t2 = performance.now();
+  // The wait for the files' syncs still pending counts with the data files.
+  await folder.done();
+  const files_ms = t1 - t0 + (performance.now() - t2);
+  return { dir, files: outputs, metrics, timings: { files_ms, report_ms: t2 - t1 } };
 }
 
 /** Bytes per write of a results file. */
@@ -164,18 +190,80 @@ export function* encoded(text: string | Iterable<string>, hash: ReturnType<typeo
   if (used > 0) yield flush();
 }
 
-/** Writes one file of the folder atomically, piece by piece; returns its sha256 (hex). */
-function write(dir: string, name: string, text: string | Iterable<string>): string {
-  const file = join(dir, name);
-  const hash = createHash('sha256');
-  try {
-    writeFileAtomic(file, encoded(text, hash));
-  } catch (e) {
-    throw new DataError('DATA_WRITE_FAILED', `cannot write ${file}: ${(e as Error).message}`, {
-      hint: 'check that the results folder is writable and the disk has space; earlier files of the run are intact',
-      context: { file },
-      cause: e,
-    });
+/**
+ * The files of one folder, each written to a temp file beside its name, fsynced and renamed into
+ * place (atomic, as writeFileAtomic), with the fsync done on libuv's thread pool: the disk
+ * flushes one file while the next is formatted, instead of the main thread waiting on each in
+ * turn. The renames keep the order of the writes (manifest.json never lands before the files it
+ * lists), and none follows a failure. `done()` waits for every file to be synced and in place.
+ */
+class FolderWriter {
+  readonly #dir: string;
+  /** The rename of the last file written (or its failure). */
+  #last: Promise<void> = Promise.resolve();
+
+  constructor(dir: string) {
+    this.#dir = dir;
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw writeError(dir, e);
+    }
   }
-  return hash.digest('hex');
+
+  /** Writes one file piece by piece (synced and renamed later); returns its sha256 (hex). */
+  write(name: string, text: string | Iterable<string>): string {
+    const file = join(this.#dir, name);
+    const hash = createHash('sha256');
+    const tmp = tempPathFor(file);
+    let fd: number | undefined;
+    try {
+      fd = openSync(tmp, 'w');
+      for (const c of encoded(text, hash)) for (let at = 0; at < c.length;) at += writeSync(fd, c, at);
+    } catch (e) {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw writeError(file, e);
+    }
+    const opened = fd;
+    const synced = new Promise<void>((resolve, reject) => {
+      fsync(opened, (err) => {
+        try {
+          closeSync(opened);
+        } catch (e) {
+          err ??= e as NodeJS.ErrnoException;
+        }
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+    const previous = this.#last;
+    this.#last = (async () => {
+      try {
+        await previous;
+        await synced;
+        renameSync(tmp, file);
+      } catch (e) {
+        await synced.catch(() => undefined);
+        rmSync(tmp, { force: true });
+        throw e instanceof DataError ? e : writeError(file, e);
+      }
+    })();
+    // Awaited in done(); a failure is not unhandled in the meantime.
+    this.#last.catch(() => undefined);
+    return hash.digest('hex');
+  }
+
+  /** Waits for every file written so far to be synced and renamed; throws the first failure. */
+  done(): Promise<void> {
+    return this.#last;
+  }
+}
+
+function writeError(file: string, e: unknown): DataError {
+  return new DataError('DATA_WRITE_FAILED', `cannot write ${file}: ${(e as Error).message}`, {
+    hint: 'check that the results folder is writable and the disk has space; earlier files of the run are intact',
+    context: { file },
+    cause: e,
+  });
 }

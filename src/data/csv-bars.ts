@@ -4,7 +4,7 @@ import { BarSeries, type Bar } from '../core/bar.js';
 import type { Timeframe } from '../core/enums.js';
 import { DataError } from '../core/errors.js';
 import { writeFileAtomic, writeTempBeside } from './atomic.js';
-import { parseDecimal, TimeCellParser } from './csv-scan.js';
+import { DecimalScanner, parseDecimal, TimeCellParser } from './csv-scan.js';
 import { columnsOf, formatNumber, formatTime, isDaily } from './schema.js';
 
 const CHUNK = 8 * 1024 * 1024;
@@ -250,35 +250,51 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
       context: { file, row: line, ...(column === undefined ? {} : { column }) },
     });
   };
-  const row = (b: Buffer, s: number, e: number): void => {
+  const header = (b: Buffer, s: number, e: number): void => {
     line++;
-    if (line === 1) {
-      const header = b.toString('utf8', s, e).trimEnd();
-      if (header !== expected) bad(`header is "${header}", expected "${expected}"`);
-      return;
+    const text = b.toString('utf8', s, e).trimEnd();
+    if (text !== expected) bad(`header is "${text}", expected "${expected}"`);
+  };
+  const row = (b: Buffer, s: number, e: number, n: number): void => {
+    if (n !== 6) {
+      line++;
+      bad(`expected 7 cells, found ${n + 1}`);
     }
-    let n = 0;
-    for (let i = s; i < e; i++) {
-      if (b[i] === COMMA) {
-        if (n < 6) commas[n] = i;
-        n++;
-      }
-    }
-    if (n !== 6) bad(`expected 7 cells, found ${n + 1}`);
-    const c0 = commas[0] as number;
     const c1 = commas[1] as number;
     const c2 = commas[2] as number;
     const c3 = commas[3] as number;
     const c4 = commas[4] as number;
     const c5 = commas[5] as number;
+    add(
+      b,
+      s,
+      commas[0] as number,
+      c1,
+      parseDecimal(b, c1 + 1, c2),
+      parseDecimal(b, c2 + 1, c3),
+      parseDecimal(b, c3 + 1, c4),
+      parseDecimal(b, c4 + 1, c5),
+      parseDecimal(b, c5 + 1, e),
+      e,
+    );
+  };
+  /** One parsed row: its symbol and time cells [s, c0) and (c0, c1), its numbers, its end e. */
+  const add = (
+    b: Buffer,
+    s: number,
+    c0: number,
+    c1: number,
+    o: number,
+    h: number,
+    lo: number,
+    cl: number,
+    v: number,
+    e: number,
+  ): void => {
+    line++;
     if (symbol === '') symbol = b.toString('utf8', s, c0);
     const t = times.parse(b, c0 + 1, c1);
     if (Number.isNaN(t)) bad(`bad time "${b.toString('utf8', c0 + 1, c1)}"`, isDaily(tf) ? 'date' : 'timestamp');
-    const o = parseDecimal(b, c1 + 1, c2);
-    const h = parseDecimal(b, c2 + 1, c3);
-    const lo = parseDecimal(b, c3 + 1, c4);
-    const cl = parseDecimal(b, c4 + 1, c5);
-    const v = parseDecimal(b, c5 + 1, e);
     if (Number.isNaN(o + h + lo + cl + v)) bad('a price or volume cell is not a number');
     if (cols.n > 0 && !(t > (cols.ts[cols.n - 1] as number))) bad('time is not after the previous row');
     // Size the columns from the bytes per row seen so far rather than doubling them: 10M rows
@@ -287,8 +303,66 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
     if (cols.n === cols.capacity) cols.resize(Math.max(cols.n + 1024, Math.ceil(((cols.n + 1) * size * 1.05) / seen)));
     cols.push(t, o, h, lo, cl, v);
   };
+  const dec = new DecimalScanner();
+  /**
+   * The usual line in one pass: symbol and time cells, then five plain decimals each read up to
+   * its comma (the last up to the newline). Returns the next line's start, or -1 when the line is
+   * anything else (a torn tail, a malformed row, an unusual number): the exact path takes it.
+   */
+  const fast = (b: Buffer, pos: number, to: number): number => {
+    let i = pos;
+    while (i < to && b[i] !== COMMA && b[i] !== NEWLINE) i++;
+    if (i >= to || b[i] !== COMMA) return -1;
+    const c0 = i++;
+    while (i < to && b[i] !== COMMA && b[i] !== NEWLINE) i++;
+    if (i >= to || b[i] !== COMMA) return -1;
+    const c1 = i;
+    const o = dec.scan(b, c1 + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const h = dec.scan(b, dec.end + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const lo = dec.scan(b, dec.end + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const cl = dec.scan(b, dec.end + 1, to, COMMA);
+    if (dec.end < 0) return -1;
+    const v = dec.scan(b, dec.end + 1, to, NEWLINE);
+    const e = dec.end;
+    if (e < 0) return -1;
+    add(b, pos, c0, c1, o, h, lo, cl, v, e);
+    return e + 1;
+  };
+  const lines = (b: Buffer, from: number, to: number): number => {
+    let pos = from;
+    if (line === 0) {
+      const nl = b.indexOf(NEWLINE, pos);
+      if (nl < 0 || nl >= to) return pos;
+      header(b, pos, nl);
+      pos = nl + 1;
+    }
+    for (;;) {
+      const next = fast(b, pos, to);
+      if (next >= 0) {
+        pos = next;
+        continue;
+      }
+      // The exact path: the line's commas and its end, then each cell parsed on its own.
+      let n = 0;
+      let i = pos;
+      for (; i < to; i++) {
+        const c = b[i] as number;
+        if (c === NEWLINE) break;
+        if (c === COMMA) {
+          if (n < 6) commas[n] = i;
+          n++;
+        }
+      }
+      if (i >= to) return pos;
+      row(b, pos, i, n);
+      pos = i + 1;
+    }
+  };
   const hash = options.sha256 === true ? createHash('sha256') : undefined;
-  const tail = forEachLine(file, row, size, hash);
+  const tail = forEachChunk(file, lines, size, hash);
   return {
     series: cols.series(symbol),
     hadTornTail: tail > 0,
@@ -298,16 +372,16 @@ export function readCsvBars(file: string, tf: Timeframe, options: CsvReadOptions
 }
 
 /**
- * Calls `onLine(bytes, start, end)` for every complete line of `file` (without its newline),
- * reading CHUNK bytes at a time (one read for a file smaller than that: a run reads many small
- * daily files, and an 8 MiB buffer each is external memory that triggers collections); returns
- * the length of the piece without a newline the file ends in, if any
- * (a torn append: ignored here, cut by the next append). Reads the first `size` bytes only;
- * every byte read goes through `hash`.
+ * Calls `onLines(bytes, start, end)` on the bytes of `file` read so far, which handles the
+ * complete lines in [start, end) and returns where the incomplete rest begins; reads CHUNK bytes
+ * at a time (one read for a file smaller than that: a run reads many small daily files, and an
+ * 8 MiB buffer each is external memory that triggers collections); returns the length of the
+ * piece without a newline the file ends in, if any (a torn append: ignored here, cut by the next
+ * append). Reads the first `size` bytes only; every byte read goes through `hash`.
  */
-function forEachLine(
+function forEachChunk(
   file: string,
-  onLine: (b: Buffer, start: number, end: number) => void,
+  onLines: (b: Buffer, start: number, end: number) => number,
   size: number,
   hash?: Hash,
 ): number {
@@ -321,12 +395,7 @@ function forEachLine(
       left -= n;
       hash?.update(buf.subarray(filled, filled + n));
       filled += n;
-      const view = buf.subarray(0, filled);
-      let pos = 0;
-      for (let nl = view.indexOf(NEWLINE, pos); nl >= 0; nl = view.indexOf(NEWLINE, pos)) {
-        onLine(view, pos, nl);
-        pos = nl + 1;
-      }
+      const pos = onLines(buf, 0, filled);
       if (n === 0) return filled - pos;
       // Keep the incomplete last line for the next read; grow when one line fills the buffer.
       if (pos === 0 && filled === buf.length) {

@@ -45,6 +45,61 @@ export function parseDecimal(b: Buffer, s: number, e: number): number {
   return negative ? -x : x;
 }
 
+const MS_PER_DAY = 86_400_000;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month m (1-12) of year y, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (MONTH_DAYS[m - 1] as number);
+}
+
+/** Days since 1970-01-01 of a valid date (H. Hinnant's days_from_civil; the inverse of civilFromDays). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * parseDecimal fused with the search for the cell's end: reads a plain decimal from s up to the
+ * byte `stop` (a comma or a newline, before `to`) in one pass, the same value parseDecimal gives
+ * for those bytes, and sets `end` to the stop byte's index. For anything else (no digits, more
+ * than 15, another byte before the stop, no stop before `to`) it sets `end` to -1 and returns
+ * NaN: the caller takes the exact path for that line.
+ */
+export class DecimalScanner {
+  end = -1;
+
+  scan(b: Buffer, s: number, to: number, stop: number): number {
+    let i = s;
+    const negative = b[i] === MINUS;
+    if (negative) i++;
+    let m = 0;
+    let digits = 0;
+    let dot = -1;
+    for (; i < to; i++) {
+      const c = b[i] as number;
+      const d = c - DIGIT_0;
+      if (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        digits++;
+      } else if (c === DOT && dot < 0) {
+        dot = i;
+      } else break;
+    }
+    if (i >= to || b[i] !== stop || digits === 0 || digits > 15) {
+      this.end = -1;
+      return NaN;
+    }
+    this.end = i;
+    const x = dot < 0 ? m : m / (POW10[i - dot - 1] as number);
+    return negative ? -x : x;
+  }
+}
+
 /** Two ASCII digits at i, or NaN. */
 function two(b: Buffer, i: number): number {
   const hi = (b[i] as number) - DIGIT_0;
@@ -80,7 +135,12 @@ export class TimeCellParser {
     return this.#day(b, s) + h * 3_600_000 + min * 60_000 + sec * 1000;
   }
 
-  /** Epoch ms of the `YYYY-MM-DD` at s, or NaN when it is not a real date. */
+  /**
+   * Epoch ms of the `YYYY-MM-DD` at s, or NaN when it is not a real date. Every row of a daily
+   * file is a new date, so the day number is computed by arithmetic (H. Hinnant's
+   * days_from_civil) rather than through a Date per row; years below 100 stay invalid, as
+   * Date.UTC reads them as 19xx.
+   */
   #day(b: Buffer, s: number): number {
     if (b[s + 4] !== MINUS || b[s + 7] !== MINUS) return NaN;
     const y = two(b, s) * 100 + two(b, s + 2);
@@ -89,10 +149,8 @@ export class TimeCellParser {
     const key = y * 10_000 + m * 100 + d;
     if (Number.isNaN(key)) return NaN;
     if (key !== this.#lastKey) {
-      const ms = Date.UTC(y, m - 1, d);
-      const check = new Date(ms);
       this.#lastDay =
-        check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? ms : NaN;
+        y >= 100 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m) ? daysFromCivil(y, m, d) * MS_PER_DAY : NaN;
       this.#lastKey = key;
     }
     return this.#lastDay;

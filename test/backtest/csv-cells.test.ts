@@ -29,10 +29,14 @@ describe('results cells built without intermediate objects', () => {
     }
   });
 
-  it('a long file comes line by line, and is written in buffers that hash and join to the whole text', () => {
+  it('a long file comes in pieces of whole lines, and is written in buffers that hash and join to the whole text', () => {
     const curve = new EquityCurve(100);
     for (let i = 0; i < 5_000; i++) curve.push(i * 86_400_000, 100 + i / 3, 50, 50 + i / 7, -i / 11);
-    const lines = [...equityCsv('1d', curve)];
+    const pieces0 = [...equityCsv('1d', curve)];
+    // Many pieces (never the whole file as one), each ending with a whole line.
+    expect(pieces0.length).toBeGreaterThan(10);
+    for (const p of pieces0) expect(p.endsWith('\n')).toBe(true);
+    const lines = pieces0.join('').split(/(?<=\n)/);
     expect(lines).toHaveLength(5_001);
     expect(lines[0]).toBe('timestamp,equity,cash,gross_exposure,net_exposure,drawdown\n');
     expect(lines[2]).toBe(`1970-01-02,${100 + 1 / 3},50,${50 + 1 / 7},${-1 / 11},0\n`);

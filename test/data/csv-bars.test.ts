@@ -6,7 +6,7 @@ import { BarSeries, type Bar } from '../../src/core/bar.js';
 import type { Timeframe } from '../../src/core/enums.js';
 import { DataError } from '../../src/core/errors.js';
 import { appendCsvBars, csvHeader, csvLines, cutTornTail, readCsvBars, writeCsvBars } from '../../src/data/csv-bars.js';
-import { parseDecimal } from '../../src/data/csv-scan.js';
+import { DecimalScanner, parseDecimal } from '../../src/data/csv-scan.js';
 import { dateToTs } from '../../src/data/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'momentic-csv-'));
@@ -148,6 +148,28 @@ describe('readCsvBars', () => {
       expect([t, parseDecimal(b, 1, b.length - 1)]).toEqual([t, Number(t)]);
     }
     expect(parseDecimal(Buffer.from(''), 0, 0)).toBeNaN();
+    // The fused scan reads the same value up to its stop byte, or declines (end -1): never another value.
+    const scanner = new DecimalScanner();
+    let read = 0;
+    for (const t of texts) {
+      for (const [cell, stop] of [
+        [`,${t},`, 0x2c],
+        [`,${t}\n`, 0x0a],
+      ] as const) {
+        const b = Buffer.from(cell, 'latin1');
+        const x = scanner.scan(b, 1, b.length, stop);
+        if (scanner.end < 0) {
+          expect(x).toBeNaN();
+          continue;
+        }
+        read++;
+        expect([t, scanner.end, x]).toEqual([t, b.length - 1, Number(t)]);
+      }
+    }
+    expect(read).toBeGreaterThan(20_000);
+    const torn = Buffer.from(',12.5', 'latin1');
+    expect(scanner.scan(torn, 1, torn.length, 0x2c)).toBeNaN();
+    expect(scanner.end).toBe(-1);
   });
 
   it('reports a missing file as not found', () => {
