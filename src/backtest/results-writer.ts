@@ -237,6 +237,9 @@ class FolderWriter {
         else resolve();
       });
     });
+    // A failed sync may come before the earlier files are in place, while nothing awaits it yet:
+    // it is not an unhandled rejection (the chain below awaits it and reports it).
+    synced.catch(() => undefined);
     const previous = this.#last;
     this.#last = (async () => {
       try {
