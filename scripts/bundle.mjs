@@ -40,7 +40,7 @@ const externalPackages = {
 /**
  * zod ships error messages in 60-odd languages, all reached through its `locales` namespace
  * export, so the bundle carried all of them: half of zod's code, and V8 parses the chunk it sits
- * in at every start (about 20 ms of a backtest). momentic's messages are English, and zod
+ * in at every start. momentic's messages are English, and zod
  * registers English itself (classic/schemas.js imports locales/en.js directly), so the namespace
  * is bundled with English only. A user's own `import 'zod'` is node_modules' zod, untouched.
  */

@@ -23,26 +23,8 @@ const COLON = 0x3a;
  */
 export function parseDecimal(b: Buffer, s: number, e: number): number {
   if (s >= e) return NaN;
-  let i = s;
-  const negative = b[i] === MINUS;
-  if (negative) i++;
-  let m = 0;
-  let digits = 0;
-  let dot = -1;
-  for (; i < e; i++) {
-    const d = (b[i] as number) - DIGIT_0;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-    } else if (d === DOT - DIGIT_0 && dot < 0) {
-      dot = i;
-    } else {
-      return Number(b.toString('latin1', s, e));
-    }
-  }
-  if (digits === 0 || digits > 15) return Number(b.toString('latin1', s, e));
-  const x = dot < 0 ? m : m / (POW10[e - dot - 1] as number);
-  return negative ? -x : x;
+  const x = plain.read(b, s, e);
+  return plain.end === e ? x : Number(b.toString('latin1', s, e));
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -64,16 +46,30 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /**
- * parseDecimal fused with the search for the cell's end: reads a plain decimal from s up to the
- * byte `stop` (a comma or a newline, before `to`) in one pass, the same value parseDecimal gives
- * for those bytes, and sets `end` to the stop byte's index. For anything else (no digits, more
- * than 15, another byte before the stop, no stop before `to`) it sets `end` to -1 and returns
- * NaN: the caller takes the exact path for that line.
+ * Plain decimals read straight from bytes (Clinger's fast path, see parseDecimal). `scan` is
+ * parseDecimal fused with the search for the cell's end: it reads a plain decimal from s up to
+ * the byte `stop` (a comma or a newline, before `to`) in one pass, the same value parseDecimal
+ * gives for those bytes, and sets `end` to the stop byte's index. For anything else (no digits,
+ * more than 15, another byte before the stop, no stop before `to`) it sets `end` to -1 and
+ * returns NaN: the caller takes the exact path for that line.
  */
 export class DecimalScanner {
   end = -1;
 
   scan(b: Buffer, s: number, to: number, stop: number): number {
+    const x = this.read(b, s, to);
+    if (this.end < 0 || this.end >= to || b[this.end] !== stop) {
+      this.end = -1;
+      return NaN;
+    }
+    return x;
+  }
+
+  /**
+   * The plain decimal (an optional leading '-', digits, at most one '.') from s, read up to the
+   * first other byte or `to`, where `end` is set; NaN and `end` -1 without a digit or past 15.
+   */
+  read(b: Buffer, s: number, to: number): number {
     let i = s;
     const negative = b[i] === MINUS;
     if (negative) i++;
@@ -90,7 +86,7 @@ export class DecimalScanner {
         dot = i;
       } else break;
     }
-    if (i >= to || b[i] !== stop || digits === 0 || digits > 15) {
+    if (digits === 0 || digits > 15) {
       this.end = -1;
       return NaN;
     }
@@ -99,6 +95,9 @@ export class DecimalScanner {
     return negative ? -x : x;
   }
 }
+
+/** parseDecimal's reader (one per module: parsing is synchronous). */
+const plain = new DecimalScanner();
 
 /** Two ASCII digits at i, or NaN. */
 function two(b: Buffer, i: number): number {

@@ -32,6 +32,11 @@ function recording(id: string): RunRecording {
 
 const fileOf = (home: string): string => join(home, 'state', 'momentic.db');
 
+/** `n` copies of a recording's order with the client order ids `id(0)`..`id(n - 1)`. */
+function copies(order: RunRecording['orders'][number], n: number, id: (i: number) => string): RunRecording['orders'] {
+  return Array.from({ length: n }, (_, i) => ({ ...order, order: { ...order.order, clientOrderId: id(i) } }));
+}
+
 describe('recordRunAt on SQLite', () => {
   it('knows the latest migration without loading the migrations', () => {
     expect(Object.keys(ledgerMigrations('sqlite')).at(-1)).toBe(LATEST_MIGRATION);
@@ -137,10 +142,7 @@ describe('recordRunAt on SQLite', () => {
       pending.add(content.orders, content.fills);
       // Not yet a full piece of 500: nothing reaches the worker and the lock stays free.
       expect(lockIsFree(file)).toBe(true);
-      const many = Array.from({ length: 500 }, (_, i) => ({
-        ...content.orders[0]!,
-        order: { ...content.orders[0]!.order, clientOrderId: `m${i}` },
-      }));
+      const many = copies(content.orders[0]!, 500, (i) => `m${i}`);
       pending.add(many, []);
       expect(await until(() => !lockIsFree(file))).toBe(true);
       await pending.finish(run);
@@ -159,11 +161,7 @@ describe('recordRunAt on SQLite', () => {
       const file = fileOf(db.home);
       const { run, ...content } = recording('gave-back');
       const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl, holdMs: 0 }).begin(run.id);
-      const many = (from: number) =>
-        Array.from({ length: 500 }, (_, i) => ({
-          ...content.orders[0]!,
-          order: { ...content.orders[0]!.order, clientOrderId: `m${from + i}` },
-        }));
+      const many = (from: number) => copies(content.orders[0]!, 500, (i) => `m${from + i}`);
       pending.add([...content.orders, ...many(0)], []);
       pending.add(many(500), content.fills);
       // Another writer (a paper node journaling an order) gets the lock while the run goes on.
@@ -191,10 +189,7 @@ describe('recordRunAt on SQLite', () => {
       const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl }).begin(run.id);
       // The fill comes before its order, as a partly filled order's would; that alone is fine.
       pending.add([], content.fills);
-      const many = Array.from({ length: 500 }, (_, i) => ({
-        ...content.orders[0]!,
-        order: { ...content.orders[0]!.order, clientOrderId: `g${i}` },
-      }));
+      const many = copies(content.orders[0]!, 500, (i) => `g${i}`);
       pending.add([...content.orders, ...many], [{ ...content.fills[0]!, clientOrderId: 'never-listed' }]);
       // The first piece of 500 orders is in the worker's transaction.
       expect(await until(() => !lockIsFree(file))).toBe(true);
@@ -219,10 +214,7 @@ describe('recordRunAt on SQLite', () => {
       const { run, ...content } = recording('waited');
       const pending = prepareRecordingAt({ dialect: 'sqlite', file }, { workerUrl }).begin(run.id);
       pending.add(
-        Array.from({ length: 600 }, (_, i) => ({
-          ...content.orders[0]!,
-          order: { ...content.orders[0]!.order, clientOrderId: `w${i}` },
-        })),
+        copies(content.orders[0]!, 600, (i) => `w${i}`),
         [],
       );
       await new Promise((r) => setTimeout(r, 50));
